@@ -1,0 +1,513 @@
+"""Read a Vietnamese deadline phrase ("Tháng 2", "Trước ngày 15/6", "Quý III năm 2019") as dates.
+
+:func:`parse_deadline` never raises: what it cannot read comes back with a
+``problem`` code the validator turns into a message.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from tdkt_xl.lunar import tet_date
+from tdkt_xl.text import fold
+
+DeadlineProblem = Literal["unreadable", "impossible-date"]
+
+EXCEL_EPOCH = date(1899, 12, 30)
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
+
+class Deadline(BaseModel):
+    """A deadline read from a cell.
+
+    ``start``/``due`` are the first and last day of the period the phrase names
+    (``start`` is None for "trước ngày …"), ``quarter`` is the quarter of ``due``.
+
+    >>> d = parse_deadline("Đầu tháng 7", 2024)
+    >>> (d.start, d.due, d.quarter)
+    (datetime.date(2024, 7, 1), datetime.date(2024, 7, 10), 3)
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = ""
+    start: date | None = None
+    due: date | None = None
+    quarter: int | None = None
+    recurring: bool = False
+    tentative: bool = False
+    conditional: bool = False
+    problem: DeadlineProblem | None = None
+    problem_detail: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text and self.due is None
+
+
+def quarter_of(day: date) -> int:
+    """The quarter (1–4) a day falls in.
+
+    >>> quarter_of(date(2024, 7, 1))
+    3
+    """
+    return (day.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    """First and last day of a quarter.
+
+    >>> quarter_bounds(2024, 1)
+    (datetime.date(2024, 1, 1), datetime.date(2024, 3, 31))
+    """
+    first_month = 3 * (quarter - 1) + 1
+    return date(year, first_month, 1), _month_end(year, first_month + 2)
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# --- numbers -----------------------------------------------------------------
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
+          "ix": 9, "x": 10, "xi": 11, "xii": 12}
+_UNITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5,
+          "sau": 6, "bay": 7, "tam": 8, "chin": 9}
+
+
+def _words_to_number(words: list[str]) -> int | None:
+    """Vietnamese number words (already folded) to an int: "hai muoi mot" -> 21.
+
+    >>> _words_to_number(["muoi", "lam"]), _words_to_number(["hai", "muoi", "mot"])
+    (15, 21)
+    """
+    specials = {("gieng",): 1, ("chap",): 12, ("nhat",): 1, ("muoi",): 10}
+    if tuple(words) in specials:
+        return specials[tuple(words)]
+    if len(words) == 2 and words[0] == "muoi" and words[1] in _UNITS:
+        return 10 + _UNITS[words[1]]  # "muoi lam" = 15
+    if not words or words[0] not in _UNITS or words[0] == "lam":
+        return None
+    tens = _UNITS[words[0]]
+    if len(words) == 1:
+        return tens
+    rest = words[2:] if words[1] in ("muoi", "chuc") else words[1:]
+    if tens < 2 or len(rest) > 1 or (words[1] not in ("muoi", "chuc") and not rest):
+        return None
+    if not rest:
+        return tens * 10
+    return tens * 10 + _UNITS[rest[0]] if rest[0] in _UNITS else None
+
+
+_NUMBER_WORD = r"(?:muoi|gieng|chap|nhat|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|chuc)"
+_WORD_NUMBER_AFTER = re.compile(
+    rf"\b(ngay|thang|quy|cac ngay|mung)\s+((?:{_NUMBER_WORD})(?:\s+{_NUMBER_WORD}){{0,3}})\b"
+)
+
+
+def _replace_number_words(text: str) -> str:
+    def repl(match: re.Match[str]) -> str:
+        keyword, words = match.group(1), match.group(2).split()
+        # Take the longest prefix of words that reads as a number; "nam" after a
+        # number is the word "year" ("thang sau nam 2024").
+        for size in range(len(words), 0, -1):
+            value = _words_to_number(words[:size])
+            if value is not None:
+                tail = " ".join(words[size:])
+                return f"{keyword} {value}" + (f" {tail}" if tail else "")
+        return match.group(0)
+
+    return _WORD_NUMBER_AFTER.sub(repl, text)
+
+
+# --- items -------------------------------------------------------------------
+
+Precision = Literal["day", "bare", "month", "quarter", "part", "year"]
+
+
+@dataclass
+class _Item:
+    """One date expression found in a phrase, before years are resolved."""
+
+    pos: int
+    end: int
+    precision: Precision
+    day: int | None = None
+    month: int | None = None
+    quarter: int | None = None
+    year: int | None = None  # explicit year, None = borrow
+    next_year: bool = False  # "năm sau"
+    modifier: str = ""  # dau / giua / cuoi / tuan dau / tuan cuoi
+    months: tuple[int, int] | None = None  # year parts: (first, last) month
+    fixed: date | None = None  # Tết or an already known date
+    deadline_only: bool = False  # "trước ngày …"
+    explicit_year: bool = False
+    start: date | None = field(default=None)
+    due: date | None = field(default=None)
+
+
+class _Impossible(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+_YEAR = r"(\d{4}|sau)"
+_MOD = r"(?:(tuan dau|tuan cuoi|tuan thu nhat|dau|giua|cuoi|trong)\s+)?"
+_ROMAN_RE = r"(?:iv|v?i{1,3}|ix|x{1}i{0,2}|v)"
+_MONTH = rf"(\d{{1,2}}|{_ROMAN_RE})"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # 6 tháng đầu năm, 9 tháng đầu năm 2024, 6 tháng cuối năm
+    ("part", re.compile(rf"\b(6|9|3)\s+thang\s+(dau|cuoi)\s+nam(?:\s*(?:/|-)?\s*{_YEAR})?\b")),
+    ("half", re.compile(rf"\b(?:nua|ban\s+nien)\s+(dau|cuoi)\s+nam(?:\s+{_YEAR})?\b")),
+    ("tet", re.compile(rf"\btet(?:\s+nguyen\s+dan)?(?:\s+[a-z]+\s+[a-z]+)?(?:\s+(?:nam\s+)?{_YEAR})?\b")),
+    # ngày 30 tháng 11 năm 2019, 20 tháng 7 năm 2019, ngày 5 tháng 7
+    ("dtm", re.compile(
+        rf"{_MOD}(?:\bngay\s+)?\b(\d{{1,2}})\s+thang\s+{_MONTH}\b"
+        rf"(?:\s*(?:,\s*)?(?:nam\s+|/|-)\s*{_YEAR})?(?!\s*[/.-]\s*\d)"
+    )),
+    # 30/11/2019, 30-11-2019, 30.11.2019, 30/11/19
+    ("dmy", re.compile(r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d])")),
+    # 2024-06-15 (ISO, as str(date) writes it)
+    ("iso", re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")),
+    # quý III/2024, Q4/2024, trong quý I năm 2024, đầu quý 3
+    ("quarter", re.compile(
+        rf"{_MOD}\b(?:quy|q)\s*(\d|iv|i{{1,3}}|v)\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?"
+    )),
+    # tháng 7, đầu tháng 7, tháng 6/2024, tháng 9 năm 2024, tháng 1 năm sau
+    ("month", re.compile(
+        rf"{_MOD}\bthang\s+{_MONTH}\b(?!\s*[/.]\s*\d{{1,2}}\b\s*[/.])"
+        rf"(?:\s*(?:nam\s+|/|-)\s*(\d{{4}}|sau)|\s*/\s*(\d{{2}})\b)?"
+    )),
+    # đầu năm, cuối năm 2024, cả năm, giữa năm
+    ("yearpart", re.compile(rf"\b(dau|giua|cuoi|ca|trong|suot)\s+nam(?:\s+{_YEAR})?\b")),
+    # 6/2024, 06-2024 (month/year)
+    ("my", re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d])")),
+    # 15/6, 05/9, 15-6
+    ("dm", re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d]|\s*[/.-]\s*\d)")),
+    # năm 2024, 2024
+    ("year", re.compile(r"(?:\bnam\s+)?(?<!\d)(19\d\d|2[01]\d\d)(?!\d)")),
+    ("nextyear", re.compile(r"\bnam\s+sau\b|\bnam\s+tiep\s+theo\b|\bnam\s+toi\b")),
+    # bare numbers / roman numerals, resolved by their neighbours
+    ("bare", re.compile(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d/.])")),
+]
+
+_DEADLINE_ONLY = re.compile(
+    r"(truoc|cham nhat|han chot|han cuoi|khong qua|khong muon hon|muon nhat|den het|"
+    r"truoc hoac trong|hoan thanh truoc)\s*(ngay\s*)?$"
+)
+_RECURRING = re.compile(
+    r"\b(thuong xuyen|hang nam|hang quy|hang thang|hang tuan|hang ngay|dinh ky|moi nam|"
+    r"moi quy|moi thang|hang ky|lien tuc|suot nam|ca nam hoc)\b"
+)
+_CONDITIONAL = re.compile(
+    r"\b(khi co|theo yeu cau|khi duoc|theo chi dao|theo ke hoach|sau khi|tuy theo|khi can|"
+    r"theo tien do|theo thong bao|theo huong dan|theo quy dinh|khi phat sinh)\b"
+)
+_TENTATIVE = re.compile(r"\b(du kien|tam dinh|du tinh)\b")
+_CONNECTOR = re.compile(r"^[\s,;]*(?:-|den|toi|va|,|;|hoac|\(|tu)?[\s,;]*(?:ngay|thang|cac ngay)?\s*$")
+
+
+def _year_value(raw: str | None) -> tuple[int | None, bool]:
+    """(explicit year, "năm sau") from a captured year group."""
+    if raw is None:
+        return None, False
+    if raw == "sau":
+        return None, True
+    value = int(raw)
+    if value < 100:
+        value += 2000
+    return value, False
+
+
+def _month_number(raw: str) -> int:
+    if raw.isdigit():
+        return int(raw)
+    return _ROMAN[raw]
+
+
+def _find_items(text: str) -> list[_Item]:
+    items: list[_Item] = []
+    masked = text
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(masked):
+            item = _make_item(kind, match)
+            if item is None:
+                continue
+            items.append(item)
+        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    items.sort(key=lambda it: it.pos)
+    for item in items:
+        before = text[: item.pos]
+        # "trước ngày 15/6": the marker sits right before this item
+        if _DEADLINE_ONLY.search(before.rstrip()[-40:]) and item.precision in ("day", "bare"):
+            item.deadline_only = True
+    return items
+
+
+def _make_item(kind: str, m: re.Match[str]) -> _Item | None:
+    pos, end = m.start(), m.end()
+    if kind == "part":
+        length, side = int(m.group(1)), m.group(2)
+        year, nxt = _year_value(m.group(3))
+        months = (1, length) if side == "dau" else (13 - length, 12)
+        return _Item(pos, end, "part", months=months, year=year, next_year=nxt)
+    if kind == "half":
+        year, nxt = _year_value(m.group(2))
+        months = (1, 6) if m.group(1) == "dau" else (7, 12)
+        return _Item(pos, end, "part", months=months, year=year, next_year=nxt)
+    if kind == "tet":
+        year, nxt = _year_value(m.group(1))
+        return _Item(pos, end, "day", year=year, next_year=nxt, modifier="tet")
+    if kind == "dtm":
+        year, nxt = _year_value(m.group(4))
+        return _Item(pos, end, "day", day=int(m.group(2)), month=_month_number(m.group(3)),
+                     year=year, next_year=nxt)
+    if kind == "dmy":
+        year, _ = _year_value(m.group(4))
+        return _Item(pos, end, "day", day=int(m.group(1)), month=int(m.group(3)), year=year)
+    if kind == "iso":
+        return _Item(pos, end, "day", day=int(m.group(3)), month=int(m.group(2)),
+                     year=int(m.group(1)))
+    if kind == "quarter":
+        year, nxt = _year_value(m.group(3))
+        return _Item(pos, end, "quarter", quarter=_month_number(m.group(2)), year=year,
+                     next_year=nxt, modifier=m.group(1) or "")
+    if kind == "month":
+        year, nxt = _year_value(m.group(3) or m.group(4))
+        return _Item(pos, end, "month", month=_month_number(m.group(2)), year=year,
+                     next_year=nxt, modifier=m.group(1) or "")
+    if kind == "yearpart":
+        side = m.group(1)
+        year, nxt = _year_value(m.group(2))
+        months = {"dau": (1, 1), "cuoi": (12, 12), "giua": (6, 7)}.get(side, (1, 12))
+        return _Item(pos, end, "part", months=months, year=year, next_year=nxt)
+    if kind == "my":
+        month = int(m.group(1))
+        return _Item(pos, end, "month", month=month, year=int(m.group(2)))
+    if kind == "dm":
+        return _Item(pos, end, "day", day=int(m.group(1)), month=int(m.group(2)))
+    if kind == "year":
+        return _Item(pos, end, "year", year=int(m.group(1)))
+    if kind == "nextyear":
+        return _Item(pos, end, "year", next_year=True)
+    if kind == "bare":
+        raw = m.group(1)
+        value = int(raw) if raw.isdigit() else _ROMAN[raw]
+        return _Item(pos, end, "bare", day=value, modifier="roman" if not raw.isdigit() else "")
+    return None
+
+
+def _connected(text: str, left: _Item, right: _Item) -> bool:
+    return bool(_CONNECTOR.match(text[left.end : right.pos]))
+
+
+def _resolve_bare(text: str, items: list[_Item]) -> list[_Item]:
+    """Give bare numbers a meaning from their neighbours, drop the rest.
+
+    "các ngày 26, 27, 28/6" and "16 - 22/3/2018": days before a day item.
+    "Tháng 6-7", "Tháng 6, 7": months after a month item; "Quý I, II": quarters.
+    """
+    resolved = list(items)
+    # left to right for lists after a month/quarter
+    for index, item in enumerate(resolved):
+        if item.precision != "bare" or index == 0:
+            continue
+        prev = resolved[index - 1]
+        if not _connected(text, prev, item) or item.day is None:
+            continue
+        if prev.precision == "month" and not prev.modifier.startswith("tuan"):
+            resolved[index] = _Item(item.pos, item.end, "month", month=item.day)
+        elif prev.precision == "quarter":
+            resolved[index] = _Item(item.pos, item.end, "quarter", quarter=item.day)
+    # right to left for day lists before a day item
+    for index in range(len(resolved) - 2, -1, -1):
+        item, nxt = resolved[index], resolved[index + 1]
+        if (item.precision == "bare" and item.modifier != "roman" and nxt.precision == "day"
+                and nxt.modifier != "tet" and _connected(text, item, nxt)):
+            resolved[index] = _Item(item.pos, item.end, "day", day=item.day, month=nxt.month,
+                                    year=nxt.year, next_year=nxt.next_year,
+                                    deadline_only=item.deadline_only)
+            resolved[index].modifier = "borrowed"
+    return [it for it in resolved if it.precision != "bare"]
+
+
+def _bounds(item: _Item, year: int) -> tuple[date, date]:
+    """Start and due of one item in a resolved year; raises _Impossible."""
+    if item.precision == "day":
+        if item.modifier == "tet":
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                raise _Impossible(f"Tết năm {year}")
+            tet = tet_date(year)
+            return tet, tet
+        assert item.day is not None and item.month is not None
+        try:
+            day = date(year, item.month, item.day)
+        except ValueError:
+            raise _Impossible(f"{item.day}/{item.month}/{year}") from None
+        return day, day
+    if item.precision == "month":
+        assert item.month is not None
+        if not 1 <= item.month <= 12:
+            raise _Impossible(f"tháng {item.month}")
+        last = _month_end(year, item.month).day
+        first_day, last_day = {
+            "dau": (1, 10), "giua": (11, 20), "cuoi": (21, last),
+            "tuan dau": (1, 7), "tuan thu nhat": (1, 7), "tuan cuoi": (last - 6, last),
+        }.get(item.modifier, (1, last))
+        return date(year, item.month, first_day), date(year, item.month, last_day)
+    if item.precision == "quarter":
+        assert item.quarter is not None
+        if not 1 <= item.quarter <= 4:
+            raise _Impossible(f"quý {item.quarter}")
+        start, due = quarter_bounds(year, item.quarter)
+        if item.modifier == "dau":
+            return start, _month_end(year, start.month)
+        if item.modifier == "giua":
+            return date(year, start.month + 1, 1), _month_end(year, start.month + 1)
+        if item.modifier == "cuoi":
+            return date(year, due.month, 1), due
+        return start, due
+    if item.precision == "part":
+        assert item.months is not None
+        first, last = item.months
+        return date(year, first, 1), _month_end(year, last)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def _resolve_years(items: list[_Item], plan_year: int) -> None:
+    """Items without a year borrow the next explicit one, else the previous, else the plan's."""
+    default_shift = any(it.precision == "year" and it.year is None and it.next_year for it in items)
+    for index, item in enumerate(items):
+        item.explicit_year = item.year is not None or item.next_year
+        if item.year is not None:
+            continue
+        if item.next_year:
+            item.year = plan_year + 1
+            continue
+        later = next((it.year for it in items[index + 1 :] if it.year is not None
+                      and it.precision != "year"), None)
+        earlier = next((it.year for it in reversed(items[:index]) if it.year is not None
+                        and it.precision != "year"), None)
+        standalone = next((it.year for it in items if it.precision == "year"
+                           and it.year is not None), None)
+        chosen = later or earlier or standalone
+        if chosen is None:
+            chosen = plan_year + 1 if default_shift else plan_year
+        item.year = chosen
+
+
+def parse_deadline(value: object, year: int) -> Deadline:
+    """Read a deadline cell: a phrase, a date/datetime or an Excel serial number.
+
+    ``year`` is the plan year, used when the phrase names none.
+
+    >>> parse_deadline("Trước ngày 15/6", 2024).due
+    datetime.date(2024, 6, 15)
+    >>> parse_deadline("Quý IV/2024 (trước 15/12)", 2023).start
+    datetime.date(2024, 10, 1)
+    >>> parse_deadline("Thường xuyên", 2024).recurring
+    True
+    """
+    try:
+        return _parse(value, year)
+    except Exception as error:  # never raise: a cell we cannot read is a problem, not a crash
+        return Deadline(text=_as_text(value), problem="unreadable",
+                        problem_detail=type(error).__name__)
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+def _single_day(text: str, day: date) -> Deadline:
+    return Deadline(text=text, start=day, due=day, quarter=quarter_of(day))
+
+
+def _parse(value: object, year: int) -> Deadline:
+    text = _as_text(value)
+    if value is None or text == "":
+        return Deadline()
+    if isinstance(value, datetime):
+        return _single_day(text, value.date())
+    if isinstance(value, date):
+        return _single_day(text, value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value != value or value < 1 or value > 2958465:  # NaN or outside Excel's range
+            return Deadline(text=text, problem="unreadable", problem_detail=text)
+        day = EXCEL_EPOCH + timedelta(days=int(value))
+        if not MIN_YEAR + 50 <= day.year <= MAX_YEAR:
+            return Deadline(text=text, problem="unreadable", problem_detail=text)
+        return _single_day(text, day)
+
+    folded = fold(text)
+    folded = _replace_number_words(folded)
+    recurring = bool(_RECURRING.search(folded))
+    tentative = bool(_TENTATIVE.search(folded))
+    items = _resolve_bare(folded, _find_items(folded))
+    if not items:
+        if recurring:
+            return Deadline(text=text, recurring=True, tentative=tentative)
+        conditional = bool(_CONDITIONAL.search(folded))
+        return Deadline(text=text, tentative=tentative, conditional=conditional,
+                        problem=None if conditional else "unreadable",
+                        problem_detail="" if conditional else text)
+    # "trước ngày 10/8 hằng năm" is recurring and due on that day of the plan year
+    _resolve_years(items, year)
+    try:
+        for it in items:
+            assert it.year is not None
+            if not MIN_YEAR <= it.year <= MAX_YEAR:
+                raise _Impossible(str(it.year))
+            it.start, it.due = _bounds(it, it.year)
+            previous = items[items.index(it) - 1] if items.index(it) else None
+            if (previous is not None and not it.explicit_year and previous.start is not None
+                    and it.start < previous.start):
+                # "tháng 11 - tháng 2": a later item without a year wraps into the next year
+                it.year += 1
+                it.start, it.due = _bounds(it, it.year)
+    except _Impossible as impossible:
+        return Deadline(text=text, recurring=recurring, tentative=tentative,
+                        problem="impossible-date", problem_detail=impossible.detail)
+    start, due = _combine(items)
+    return Deadline(text=text, start=start, due=due,
+                    quarter=quarter_of(due) if due else None, recurring=recurring,
+                    tentative=tentative)
+
+
+def _combine(items: list[_Item]) -> tuple[date | None, date | None]:
+    """First start to last due; a period that holds another item is only its frame.
+
+    "Quý IV/2024 (trước 15/12)": the quarter frames the day, so the day is the
+    due date and the quarter gives the start.
+    """
+    def inside(inner: _Item, outer: _Item) -> bool:
+        assert inner.due is not None and outer.start is not None and outer.due is not None
+        wider = (outer.due - outer.start) > (inner.due - (inner.start or inner.due))
+        return wider and outer.start <= inner.due <= outer.due
+
+    frames = [it for it in items if it.precision != "day"
+              and any(other is not it and inside(other, it) for other in items)]
+    remaining = [it for it in items if it not in frames] or items
+    due = max(it.due for it in remaining if it.due is not None)
+    starts = [it.start for it in remaining if it.start is not None and not it.deadline_only]
+    single_day = len(remaining) == 1 and remaining[0].precision == "day"
+    if frames and (single_day or not starts):
+        starts = [it.start for it in frames if it.start is not None]
+    return (min(starts) if starts else None), due

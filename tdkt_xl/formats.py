@@ -1,0 +1,88 @@
+"""Tell a file's real format from its first bytes, to say so in messages.
+
+openpyxl says "File is not a zip file" for an encrypted workbook, an HTML page
+and a renamed .xls alike; staff need to be told which it is.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """``kind`` is one of xlsx, xlsm, xlsb, xls, encrypted, html, csv, empty, zip, unknown,
+    missing; ``label`` says it in Vietnamese."""
+
+    kind: str
+    label: str
+
+    @property
+    def is_openxml(self) -> bool:
+        return self.kind in ("xlsx", "xlsm")
+
+
+_LABELS = {
+    "xlsx": "sổ Excel .xlsx",
+    "xlsm": "sổ Excel có macro .xlsm",
+    "xlsb": "sổ Excel nhị phân .xlsb",
+    "xls": "sổ Excel 97-2003 .xls",
+    "encrypted": "sổ Excel có đặt mật khẩu (đã mã hoá)",
+    "html": "trang HTML (không phải tệp Excel)",
+    "csv": "tệp văn bản/CSV (không phải tệp Excel)",
+    "empty": "tệp rỗng (0 byte)",
+    "zip": "tệp nén ZIP không phải sổ Excel, hoặc tệp bị cắt cụt",
+    "unknown": "tệp không phải định dạng Excel",
+    "missing": "không tìm thấy tệp",
+}
+
+
+def _format(kind: str) -> FileFormat:
+    return FileFormat(kind, _LABELS[kind])
+
+
+def sniff(path: Path) -> FileFormat:
+    """The format of the file at ``path``, read from its content, not its name.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.xlsx"; _ = p.write_text("<html></html>")
+    >>> sniff(p).kind
+    'html'
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+            if head.startswith(_OLE):
+                handle.seek(0)
+                body = handle.read(1 << 20)
+                return _format("encrypted" if _ENCRYPTED in body else "xls")
+    except FileNotFoundError:
+        return _format("missing")
+    if not head:
+        return _format("empty")
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return _format("zip")
+        if "xl/workbook.bin" in names:
+            return _format("xlsb")
+        if "xl/workbook.xml" in names:
+            return _format("xlsm" if "xl/vbaProject.bin" in names else "xlsx")
+        return _format("zip")
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in text[:512]:
+        return _format("html")
+    try:
+        decoded = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return _format("unknown")
+    if any(sep in decoded for sep in (",", ";", "\t")) and "\x00" not in decoded:
+        return _format("csv")
+    return _format("unknown")

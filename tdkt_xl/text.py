@@ -1,0 +1,101 @@
+"""Text normalization for Vietnamese cell values.
+
+Staff type the same word in many ways: precomposed (NFC) or decomposed (NFD)
+Unicode, old or new tone placement ("hoà" / "hòa"), upper case, non-breaking
+spaces, line breaks, en dashes, and look-alike letters left by PDF copies
+("ƣ" for "ư"). :func:`fold` turns all of them into one comparison key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that PDF extraction and old fonts put where Vietnamese letters belong.
+_LOOKALIKES = str.maketrans(
+    {
+        "\u01a3": "\u01b0",  # ƣ (latin small letter oi) -> ư
+        "\u01a2": "\u01af",  # Ƣ -> Ư
+        "\u00f0": "\u0111",  # ð (eth) -> đ
+        "\u00d0": "\u0110",  # Ð (eth) -> Đ
+        "\u0189": "\u0110",  # Ɖ (african D) -> Đ
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u200b": "",
+        "\ufeff": "",
+        "\u00ad": "",
+    }
+)
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean(value: object) -> str:
+    """Return a cell value as tidy NFC text: look-alikes fixed, spaces collapsed.
+
+    >>> clean("Tha\u0301ng\u00a07\\n")
+    'Tháng 7'
+    """
+    if value is None:
+        return ""
+    text = str(value).translate(_LOOKALIKES)
+    text = unicodedata.normalize("NFC", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_lines(value: object) -> str:
+    """Like :func:`clean` but keeps line breaks (each line tidied, blank lines dropped).
+
+    >>> clean_lines(" a  b \\n\\n c ")
+    'a b\\nc'
+    """
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value).translate(_LOOKALIKES))
+    lines = (_SPACES.sub(" ", line).strip() for line in re.split(r"\r\n|\r|\n", text))
+    return "\n".join(line for line in lines if line)
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Vietnamese diacritics: tones, hats, horns and đ.
+
+    >>> strip_diacritics("Thi đua – Khen thưởng")
+    'Thi dua – Khen thuong'
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(value: object) -> str:
+    """The comparison key of a text: no diacritics, lower case, one space, ASCII dashes.
+
+    Tone placement, Unicode form, case and spacing all disappear, so the
+    different ways staff type a word compare equal.
+
+    >>> fold("HOÀ") == fold("hòa") == fold("ho\u0300a")
+    True
+    >>> fold("Ban  Thi đua – Khen thưởng")
+    'ban thi dua - khen thuong'
+    """
+    return strip_diacritics(clean(value)).casefold()
+
+
+_WORDS = re.compile(r"[0-9a-z]+")
+
+
+def fold_words(value: object) -> str:
+    """:func:`fold`, then only letters and digits separated by single spaces.
+
+    >>> fold_words("Thời gian\\nhoàn thành (dự kiến)")
+    'thoi gian hoan thanh du kien'
+    """
+    return " ".join(_WORDS.findall(fold(value)))

@@ -1,0 +1,45 @@
+"""Plan workbooks on disk: load, validate, report. The glue between the openpyxl adapter and the core."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tdkt_xl.models import Plan
+from tdkt_xl.plan import read_plan
+from tdkt_xl.xlsx import read_grids
+
+
+def load_plan(
+    path: str | Path, *, year: int | None = None, today: date | None = None,
+    fail_fast: bool = False,
+) -> Plan:
+    """Read and check the plan workbook at ``path``.
+
+    Raises :class:`tdkt_xl.xlsx.WorkbookError` (a Vietnamese message) when the
+    file cannot be opened at all; every other problem is in ``plan.problems``.
+
+    >>> plan = load_plan("workbooks/ke_hoach_mau.xlsx")  # doctest: +SKIP
+    >>> plan.valid, len(plan.tasks)  # doctest: +SKIP
+    (True, 37)
+    """
+    source = Path(path)
+    return read_plan(read_grids(source), file=str(path), year=year, today=today,
+                     fail_fast=fail_fast)
+
+
+def validate(path: str | Path, *, year: int | None = None) -> dict[str, Any]:
+    """The validation report of a plan workbook as the JSON-ready dict ``validate --json`` prints."""
+    plan = load_plan(path, year=year)
+    return validation_report(plan)
+
+
+def validation_report(plan: Plan) -> dict[str, Any]:
+    """``{"file", "valid", "sheets": {NAME: {"tasks": N}}, "issues": [...]}`` for a plan."""
+    return {
+        "file": plan.file,
+        "valid": plan.valid,
+        "sheets": {sheet.name: {"tasks": len(sheet.tasks)} for sheet in plan.sheets},
+        "issues": [p.as_json() for p in plan.problems],
+    }

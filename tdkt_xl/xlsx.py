@@ -1,0 +1,257 @@
+"""openpyxl adapter: workbook files to grids, and the status copy back to a file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tdkt_xl.formats import sniff
+from tdkt_xl.models import Plan, TaskSheet
+from tdkt_xl.problems import Problem
+from tdkt_xl.sheets import Grid, ExcelError
+from tdkt_xl.status import STATUS_COLORS, Status, TaskStatus, status_row
+
+RESULT_SHEET = "Kết quả kiểm tra"
+STATUS_HEADERS = ("Quý", "Hạn", "Còn (ngày)", "Trạng thái")
+_GENERATED_KEYS = ("quarter", "due", "days_left", "status")
+_ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+_WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+class WorkbookError(Exception):
+    """A workbook that cannot be opened at all; the message is Vietnamese and names the file."""
+
+
+def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
+    """Open with openpyxl, turning every failure into a :class:`WorkbookError` that says why."""
+    found = sniff(path)
+    if found.kind == "missing":
+        raise WorkbookError(f"{path}: không tìm thấy tệp.")
+    if not found.is_openxml:
+        raise WorkbookError(
+            f"{path}: tệp là {found.label}; cần sổ Excel .xlsx hoặc .xlsm "
+            "(mở bằng Excel rồi Lưu thành .xlsx)."
+        )
+    try:
+        return load_workbook(path, data_only=data_only, keep_vba=found.kind == "xlsm",
+                             rich_text=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as error:
+        raise WorkbookError(f"{path}: tệp Excel bị hỏng hoặc không đầy đủ ({error}).") from error
+
+
+def set_value(cell: Cell, value: object) -> None:
+    """Write a value; text stays text even when it starts with "=" or reads "#N/A".
+
+    openpyxl would otherwise store such text as a formula or an error cell.
+    """
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def _legacy_font(cell: Cell) -> str | None:
+    name = cell.font.name if cell.font is not None else None
+    if name and name.lower().startswith((".vn", "vni")):
+        return str(name)
+    return None
+
+
+def sheet_grid(sheet: Worksheet) -> Grid:
+    """One worksheet as a :class:`Grid` (values, merged ranges, hidden rows, legacy fonts)."""
+    rows: list[list[object]] = []
+    fonts: dict[tuple[int, int], str] = {}
+    for row in sheet.iter_rows():
+        values: list[object] = []
+        for cell in row:
+            value = cell.value
+            if cell.data_type == "e" and isinstance(value, str):
+                value = ExcelError(value)
+            elif isinstance(value, str) and not value.isascii():
+                font = _legacy_font(cell)
+                if font:
+                    fonts[(cell.row, cell.column)] = font  # type: ignore[index]
+            values.append(value)
+        while values and values[-1] is None:
+            values.pop()
+        rows.append(values)
+    while rows and not rows[-1]:
+        rows.pop()
+    hidden = frozenset(
+        index for index, dim in sheet.row_dimensions.items() if dim.hidden and index is not None
+    )
+    merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
+    return Grid(sheet.title, rows, hidden, merged, fonts)
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """Every worksheet of the workbook at ``path`` as grids (cached values of formulas)."""
+    workbook = open_workbook(path)
+    try:
+        return [sheet_grid(ws) for ws in workbook.worksheets]
+    finally:
+        workbook.close()
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` that replaces it only if the block succeeds."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix,
+                                    dir=target.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        if temp.exists():
+            temp.unlink()
+
+
+def backup_path(path: Path) -> Path:
+    """``ke_hoach.xlsx`` -> ``ke_hoach.bak.xlsx`` (still opens in Excel)."""
+    return path.with_name(f"{path.stem}.bak{path.suffix}")
+
+
+# --- writing the status copy -------------------------------------------------
+
+
+def _status_columns(ws: Worksheet, sheet: TaskSheet) -> list[int]:
+    """Columns for Quý, Hạn, Còn (ngày), Trạng thái: the existing ones, or new ones after the table."""
+    next_free = max(sheet.last_column, ws.max_column if ws.max_column else 0) + 1
+    columns: list[int] = []
+    header_cell = ws.cell(sheet.header_row, sheet.columns.get("content", 1))
+    for key, title in zip(_GENERATED_KEYS, STATUS_HEADERS, strict=True):
+        column = sheet.generated_columns.get(key)
+        if column is None:
+            column, next_free = next_free, next_free + 1
+            cell = ws.cell(sheet.header_row, column, title)
+            cell.font = Font(name=header_cell.font.name, bold=True,
+                             size=header_cell.font.size)
+            cell.fill = _HEADER_FILL
+            cell.border = _BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            ws.column_dimensions[get_column_letter(column)].width = (
+                20 if key == "status" else 12
+            )
+        columns.append(column)
+    return columns
+
+
+def _write_status(ws: Worksheet, sheet: TaskSheet, statuses: list[TaskStatus]) -> None:
+    columns = _status_columns(ws, sheet)
+    fills = {s: (PatternFill("solid", fgColor=f), Font(color=c)) for s, (f, c) in
+             STATUS_COLORS.items()}
+    for item in statuses:
+        row = item.task.row
+        for column, value in zip(columns, status_row(item), strict=True):
+            cell = ws.cell(row, column)
+            cell.value = value
+            cell.border = _BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            if isinstance(value, date):
+                cell.number_format = "dd/mm/yyyy"
+        fill, font = fills[Status(item.status)]
+        status_cell = ws.cell(row, columns[-1])
+        status_cell.fill = fill
+        status_cell.font = font
+
+
+def _mark_problem(ws: Worksheet, problem: Problem) -> None:
+    if problem.row is None:
+        return
+    row, column = problem.row, problem.column or 1
+    for merged in ws.merged_cells.ranges:
+        if (row, column) in merged.cells:  # only a range's top-left cell can hold a comment
+            row, column = merged.min_row, merged.min_col
+            break
+    cell = ws.cell(row, column)
+    if problem.column is not None:
+        cell.fill = _ERROR_FILL if problem.severity == "error" else _WARNING_FILL
+    text = f"[{problem.code}] {problem.message}"
+    if cell.comment is not None and text not in cell.comment.text:
+        text = f"{cell.comment.text}\n{text}"
+    comment = Comment(text, "tdkt_xl")
+    comment.width, comment.height = 320, 120
+    cell.comment = comment
+
+
+def _write_result_sheet(workbook: Workbook, plan: Plan, statuses: list[TaskStatus]) -> None:
+    if RESULT_SHEET in workbook.sheetnames:
+        del workbook[RESULT_SHEET]
+    ws = workbook.create_sheet(RESULT_SHEET)
+    errors = sum(1 for p in plan.problems if p.severity == "error")
+    warnings = len(plan.problems) - errors
+    as_of = statuses[0].as_of.strftime("%d/%m/%Y") if statuses else ""
+    ws["A1"] = f"Kết quả kiểm tra: {errors} lỗi, {warnings} cảnh báo; {len(statuses)} nhiệm vụ; " \
+               f"trạng thái tính đến ngày {as_of}."
+    ws["A1"].font = Font(bold=True, size=12)
+    headers = ("STT", "Mức độ", "Mã", "Sheet", "Ô", "Nội dung")
+    for column, title in enumerate(headers, start=1):
+        cell = ws.cell(3, column, title)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+    for index, problem in enumerate(plan.problems, start=1):
+        row = 3 + index
+        severity = "Lỗi" if problem.severity == "error" else "Cảnh báo"
+        values = (index, severity, problem.code, problem.sheet or "", problem.cell or "",
+                  problem.message)
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row, column)
+            set_value(cell, value)
+            cell.border = _BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        ws.cell(row, 2).fill = _ERROR_FILL if problem.severity == "error" else _WARNING_FILL
+        if problem.sheet and problem.row and problem.sheet in workbook.sheetnames:
+            target = problem.cell if problem.column else f"A{problem.row}"
+            link = ws.cell(row, 5)
+            link.hyperlink = f"#'{problem.sheet}'!{target}"
+            link.font = Font(color="0563C1", underline="single")
+    for letter, width in zip("ABCDEF", (6, 10, 24, 14, 8, 90), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A4"
+    if not plan.problems:
+        ws["A4"] = "Không có lỗi hay cảnh báo nào."
+
+
+def write_status_workbook(
+    source: Path, target: Path, plan: Plan, statuses: list[TaskStatus]
+) -> Path:
+    """Copy ``source`` to ``target`` with status columns, problem marks and a result sheet.
+
+    The source's formatting and formulas are kept; the file is written atomically.
+    When ``target`` is ``source`` the original is first copied to a ``.bak`` file.
+    """
+    workbook = open_workbook(source, data_only=False)
+    by_sheet: dict[str, list[TaskStatus]] = {}
+    for item in statuses:
+        by_sheet.setdefault(item.task.sheet, []).append(item)
+    for sheet in plan.sheets:
+        _write_status(workbook[sheet.name], sheet, by_sheet.get(sheet.name, []))
+    for problem in plan.problems:
+        if problem.sheet and problem.sheet in workbook.sheetnames:
+            _mark_problem(workbook[problem.sheet], problem)
+    _write_result_sheet(workbook, plan, statuses)
+    if target.resolve() == source.resolve():
+        shutil.copy2(source, backup_path(source))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as temp:
+        workbook.save(temp)
+    workbook.close()
+    return target
