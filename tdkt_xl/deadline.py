@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -88,7 +89,9 @@ def _words_to_number(words: list[str]) -> int | None:
     >>> _words_to_number(["muoi", "lam"]), _words_to_number(["hai", "muoi", "mot"])
     (15, 21)
     """
-    specials = {("gieng",): 1, ("chap",): 12, ("nhat",): 1, ("muoi",): 10}
+    if "nam" in words[1:]:
+        return None  # after a number "năm" is the word "year": 5 there is always "lăm"
+    specials: dict[tuple[str, ...], int] = {("gieng",): 1, ("chap",): 12, ("nhat",): 1, ("muoi",): 10}
     if tuple(words) in specials:
         return specials[tuple(words)]
     if len(words) == 2 and words[0] == "muoi" and words[1] in _UNITS:
@@ -115,6 +118,8 @@ _WORD_NUMBER_AFTER = re.compile(
 def _replace_number_words(text: str) -> str:
     def repl(match: re.Match[str]) -> str:
         keyword, words = match.group(1), match.group(2).split()
+        if words[0] == "tu" and keyword not in ("thang", "quy"):
+            return match.group(0)  # "ngày từ 5 …" is "from"; 4 is "tư" only for months/quarters
         # Take the longest prefix of words that reads as a number; "nam" after a
         # number is the word "year" ("thang sau nam 2024").
         for size in range(len(words), 0, -1):
@@ -175,12 +180,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:\s*(?:,\s*)?(?:nam\s+|/|-)\s*{_YEAR})?(?!\s*[/.-]\s*\d)"
     )),
     # 30/11/2019, 30-11-2019, 30.11.2019, 30/11/19
-    ("dmy", re.compile(r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d])")),
+    ("dmy", re.compile(r"(?<![\d/.])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d])")),
     # 2024-06-15 (ISO, as str(date) writes it)
     ("iso", re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")),
     # quý III/2024, Q4/2024, trong quý I năm 2024, đầu quý 3
     ("quarter", re.compile(
-        rf"{_MOD}\b(?:quy|q)\s*(\d|iv|i{{1,3}}|v)\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?"
+        rf"{_MOD}\b(?:quy|q)\s*(0?\d|iv|i{{1,3}}|v)\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?"
     )),
     # tháng 7, đầu tháng 7, tháng 6/2024, tháng 9 năm 2024, tháng 1 năm sau
     ("month", re.compile(
@@ -190,19 +195,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # đầu năm, cuối năm 2024, cả năm, giữa năm
     ("yearpart", re.compile(rf"\b(dau|giua|cuoi|ca|trong|suot)\s+nam(?:\s+{_YEAR})?\b")),
     # 6/2024, 06-2024 (month/year)
-    ("my", re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d])")),
+    ("my", re.compile(r"(?<![\d/.])(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d])")),
     # 15/6, 05/9, 15-6
-    ("dm", re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d]|\s*[/.-]\s*\d)")),
+    ("dm", re.compile(
+        r"(?<![\d/.])(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d]|\s*[/.]\s*\d|\s*-\s*\d{4}(?!\d))"
+    )),
     # năm 2024, 2024
     ("year", re.compile(r"(?:\bnam\s+)?(?<!\d)(19\d\d|2[01]\d\d)(?!\d)")),
     ("nextyear", re.compile(r"\bnam\s+sau\b|\bnam\s+tiep\s+theo\b|\bnam\s+toi\b")),
     # bare numbers / roman numerals, resolved by their neighbours
-    ("bare", re.compile(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d/.])")),
+    ("bare", re.compile(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d.]|/(?!\s{{4}}))")),
 ]
 
 _DEADLINE_ONLY = re.compile(
     r"(truoc|cham nhat|han chot|han cuoi|khong qua|khong muon hon|muon nhat|den het|"
-    r"truoc hoac trong|hoan thanh truoc)\s*(ngay\s*)?$"
+    r"truoc hoac trong|hoan thanh truoc)\s*(la\s*)?(ngay\s*)?$"
 )
 _RECURRING = re.compile(
     r"\b(thuong xuyen|hang nam|hang quy|hang thang|hang tuan|hang ngay|dinh ky|moi nam|"
@@ -383,6 +390,25 @@ def _bounds(item: _Item, year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def _attach_years(text: str, items: list[_Item]) -> list[_Item]:
+    """A year written right after a date is that date's year, not a period of its own.
+
+    "ngày 15/6 năm 2025", "Trước ngày 15/6 năm sau", "Quý II, III/2024": the
+    year belongs to the item before it (and, through borrowing, to its list).
+    """
+    result: list[_Item] = []
+    for item in items:
+        prev = result[-1] if result else None
+        if (item.precision == "year" and prev is not None and prev.precision != "year"
+                and prev.year is None and not prev.next_year
+                and re.fullmatch(r"[\s,(/.-]*", text[prev.end : item.pos])):
+            prev.year, prev.next_year = item.year, item.next_year
+            prev.end = item.end
+            continue
+        result.append(item)
+    return result
+
+
 def _resolve_years(items: list[_Item], plan_year: int) -> None:
     """Items without a year borrow the next explicit one, else the previous, else the plan's."""
     default_shift = any(it.precision == "year" and it.year is None and it.next_year for it in items)
@@ -393,8 +419,9 @@ def _resolve_years(items: list[_Item], plan_year: int) -> None:
         if item.next_year:
             item.year = plan_year + 1
             continue
-        later = next((it.year for it in items[index + 1 :] if it.year is not None
-                      and it.precision != "year"), None)
+        later = next((plan_year + 1 if it.year is None else it.year
+                      for it in items[index + 1 :]
+                      if (it.year is not None or it.next_year) and it.precision != "year"), None)
         earlier = next((it.year for it in reversed(items[:index]) if it.year is not None
                         and it.precision != "year"), None)
         standalone = next((it.year for it in items if it.precision == "year"
@@ -456,11 +483,17 @@ def _parse(value: object, year: int) -> Deadline:
             return Deadline(text=text, problem="unreadable", problem_detail=text)
         return _single_day(text, day)
 
+    return _parse_phrase(text, year)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_phrase(text: str, year: int) -> Deadline:
+    """Read a deadline phrase (cached: plans repeat phrases on many rows)."""
     folded = fold(text)
     folded = _replace_number_words(folded)
     recurring = bool(_RECURRING.search(folded))
     tentative = bool(_TENTATIVE.search(folded))
-    items = _resolve_bare(folded, _find_items(folded))
+    items = _attach_years(folded, _resolve_bare(folded, _find_items(folded)))
     if not items:
         if recurring:
             return Deadline(text=text, recurring=True, tentative=tentative)
@@ -481,6 +514,13 @@ def _parse(value: object, year: int) -> Deadline:
                     and it.start < previous.start):
                 # "tháng 11 - tháng 2": a later item without a year wraps into the next year
                 it.year += 1
+                it.start, it.due = _bounds(it, it.year)
+        for it, following in zip(reversed(items[:-1]), reversed(items[1:]), strict=True):
+            assert it.year is not None and it.start is not None and following.start is not None
+            if not it.explicit_year and it.start > following.start and it.year > MIN_YEAR:
+                # "từ tháng 11 đến tháng 1/2025": an earlier item that borrowed a later
+                # year lies in the year before
+                it.year -= 1
                 it.start, it.due = _bounds(it, it.year)
     except _Impossible as impossible:
         return Deadline(text=text, recurring=recurring, tentative=tentative,

@@ -180,13 +180,12 @@ def tcvn3_to_unicode(text: str, *, uppercase_font: bool = False) -> str:
         ]
         return len(cased) >= 2 and all(ch.isupper() for ch in cased)
 
-    if upper_case_context(0, len(chars)):
-        return decoded.upper()
-    for run in _LETTER_RUN.finditer(decoded):
-        if upper_case_context(run.start(), run.end()):
-            for i in range(run.start(), run.end()):
-                if i in ambiguous_set:
-                    chars[i] = chars[i].upper()
+    spans = [(0, len(chars))] if upper_case_context(0, len(chars)) else []
+    spans += [run.span() for run in _LETTER_RUN.finditer(decoded)]
+    for start, end in spans:
+        if upper_case_context(start, end):
+            for i in ambiguous_set.intersection(range(start, end)):
+                chars[i] = chars[i].upper()
     return "".join(chars)
 
 
@@ -343,12 +342,15 @@ def _has_vowel(word: str) -> bool:
 
 # Letters only Unicode Vietnamese has (and combining marks of NFD text): never legacy text.
 _UNICODE_ONLY: Final = re.compile(
-    "[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169"
-    "\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9\u0300-\u036f]"
+    "[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9\u0300-\u036f]"
 )
 # Latin-1 letters that are ordinary Unicode Vietnamese letters.
 _UNICODE_LATIN1: Final = frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
 # VNI letter+mark pairs that Unicode text also spells ("hoà", "thoát").
+# TCVN3 codes of lower-case letters that are not letters in Latin-1 ("¸", "«", "®", ...).
+_TCVN3_SYMBOL_CODES: Final = frozenset(
+    code for code, letter in _TCVN3_DECODE.items() if not code.isalpha() and letter.islower()
+)
 _VNI_UNICODE_PAIRS: Final = frozenset({"oá", "oà", "oã"})
 _VNI_STRONG_SINGLES: Final = frozenset("öñæî")  # ư đ ỉ ỵ: not Vietnamese in Unicode
 
@@ -374,7 +376,7 @@ class _Score:
     changed: bool  # the conversion changes the text
     valid: int  # converted words that are Vietnamese syllables
     invalid: int  # converted words that are not
-    long_valid: bool  # a valid converted word has two letters or more
+    anchored: bool  # a word with strong evidence converts to Vietnamese words only
 
     @property
     def share(self) -> float:
@@ -382,63 +384,86 @@ class _Score:
         return self.valid / judged if judged else 0.0
 
 
-def _tcvn3_points(text: str) -> int:
-    """2 per TCVN3 code that is not a Unicode Vietnamese letter and sits inside a word, else 1."""
+def _tcvn3_evidence(text: str) -> list[tuple[int, int]]:
+    """(position, points) of TCVN3 codes that are no Unicode Vietnamese letter.
 
-    def letterish(ch: str) -> bool:
+    2 points inside a word (letters on both sides), 1 at a word's edge, 0 alone
+    (a "©" or "«" between spaces or digits). A code that reads as a Unicode
+    capital ("Ò" = ề, "Õ" = ế) scores 2 between lower-case letters ("§iÒu").
+    """
+
+    def letterish(i: int) -> bool:
+        if not 0 <= i < len(text):
+            return False
+        ch = text[i]
         return (ch.isascii() and ch.isalpha()) or ch in _TCVN3_DECODE
 
-    points = 0
+    def lower(i: int) -> bool:
+        return 0 <= i < len(text) and (text[i].islower() or text[i] in _TCVN3_SYMBOL_CODES)
+
+    items: list[tuple[int, int]] = []
     for i, ch in enumerate(text):
-        if ch not in _TCVN3_DECODE or ch in _UNICODE_LATIN1:
+        if ch not in _TCVN3_DECODE:
             continue
-        inside = 0 < i < len(text) - 1 and letterish(text[i - 1]) and letterish(text[i + 1])
-        points += 2 if inside else 1
-    return points
+        if ch not in _UNICODE_LATIN1:
+            items.append((i, letterish(i - 1) + letterish(i + 1)))
+        elif ch.isupper() and lower(i - 1) and lower(i + 1):
+            items.append((i, 2))
+    return items
 
 
-def _vni_points(text: str) -> int:
-    """VNI evidence: 2 per letter+mark pair Unicode never spells, 1 per "ö", "ñ", "æ", "î".
+def _vni_evidence(text: str) -> list[tuple[int, int]]:
+    """(position, points) of VNI codes: 2 per letter+mark pair Unicode never spells, 1 per
+    "ö", "ñ", "æ", "î" (ư đ ỉ ỵ), 0 for codes that are ordinary Unicode letters.
 
     The pairs "oá", "oà", "oã" also spell Unicode words ("hoà", "thoát"): they
     count 1 only when their word is not a Unicode syllable as written.
     """
     runs = [run.span() for run in _LETTER_RUN.finditer(text)]
-    points = 0
+    items: list[tuple[int, int]] = []
     for match in _VNI_PATTERN.finditer(text):
         code = match.group().lower()
         if code in _VNI_UNICODE_PAIRS:
             word = next((text[a:b] for a, b in runs if a <= match.start() < b), code)
-            points += 0 if _is_syllable(word) else 1
+            points = 0 if _is_syllable(word) else 1
         elif len(code) == 2:
-            points += 2
-        elif code in _VNI_STRONG_SINGLES:
-            points += 1
-    return points
+            points = 2
+        else:
+            points = 1 if code in _VNI_STRONG_SINGLES else 0
+        items.append((match.start(), points))
+    return items
 
 
 def _score(text: str, encoding: Encoding) -> _Score:
     convert: Callable[[str], str]
     if encoding == "TCVN3":
-        points = _tcvn3_points(text)
-        convert = tcvn3_to_unicode
-        chunks = [chunk for chunk in text.split() if any(ch in _TCVN3_DECODE for ch in chunk)]
+        items, convert = _tcvn3_evidence(text), tcvn3_to_unicode
     else:
-        points = _vni_points(text)
-        convert = vni_to_unicode
-        chunks = [chunk for chunk in text.split() if _VNI_PATTERN.search(chunk)]
+        items, convert = _vni_evidence(text), vni_to_unicode
+    touched = {position for position, _ in items}
+    if encoding == "TCVN3":  # Unicode-looking codes ("é" = ộ) are conversions too
+        touched |= {i for i, ch in enumerate(text) if ch in _TCVN3_DECODE}
     valid = invalid = 0
-    long_valid = False
-    for chunk in chunks:
-        for run in _LETTER_RUN.findall(convert(chunk)):
-            if run.isascii() or not _has_vowel(run):
-                continue  # untouched word, or an abbreviation such as "TĐKT"
-            if _is_syllable(run):
-                valid += 1
-                long_valid = long_valid or len(run) >= 2
-            else:
-                invalid += 1
-    return _Score(points, bool(chunks), valid, invalid, long_valid)
+    changed = anchored = False
+    for chunk in re.finditer(r"\S+", text):
+        if not any(chunk.start() <= i < chunk.end() for i in touched):
+            continue
+        changed = True
+        runs = [
+            run
+            for run in _LETTER_RUN.findall(convert(chunk.group()))
+            if not run.isascii() and _has_vowel(run)  # skip abbreviations such as "TĐKT"
+        ]
+        good = [run for run in runs if _is_syllable(run)]
+        valid += len(good)
+        invalid += len(runs) - len(good)
+        if (
+            len(good) == len(runs)
+            and any(len(run) >= 2 for run in good)
+            and sum(p for i, p in items if chunk.start() <= i < chunk.end()) >= MIN_POINTS
+        ):
+            anchored = True
+    return _Score(sum(points for _, points in items), changed, valid, invalid, anchored)
 
 
 def _font_encoding(font_name: str | None) -> Encoding | None:
@@ -461,15 +486,19 @@ def detect_legacy(text: str, font_name: str | None = None) -> LegacyReading | No
     """Return the Unicode reading of a legacy-encoded cell text, or None for ordinary text.
 
     Text holding letters only Unicode has ("ư", "ế", combining marks) is never
-    legacy. Otherwise each encoding is scored: evidence points (TCVN3: 2 per
-    code that is no Unicode Vietnamese letter inside a word, 1 elsewhere; VNI:
-    2 per letter+mark pair Unicode never spells, 1 per "ö"/"ñ"/"æ"/"î" and per
-    "oá"/"oà"/"oã" in a word that is no Unicode syllable as written), then
-    the converted words are checked to be Vietnamese syllables. Without a
-    font name an encoding needs at least :data:`MIN_POINTS` points, a share of
-    valid syllables of at least :data:`MIN_VALID_SHARE` and one valid word of
-    two letters or more. A ".Vn…" (TCVN3) or "VNI-…" font only needs one
-    legacy character and a share of :data:`FONT_MIN_VALID_SHARE`.
+    legacy. Otherwise each encoding is scored with evidence points. TCVN3: a
+    code that is no Unicode Vietnamese letter scores 2 inside a word, 1 at a
+    word's edge, 0 alone. VNI: a letter+mark pair Unicode never spells ("aø",
+    "eä") scores 2; "ö", "ñ", "æ", "î", and "oá"/"oà"/"oã" in a word that is no
+    Unicode syllable as written, score 1. The converted words are then checked
+    to be Vietnamese syllables (onset, vowel group, final, tone placement).
+
+    Without a font name an encoding needs :data:`MIN_POINTS` points, a share of
+    valid syllables of at least :data:`MIN_VALID_SHARE`, and one anchor: a
+    word that alone scores :data:`MIN_POINTS` and converts to Vietnamese only,
+    with a syllable of two letters or more. A ".Vn…" (TCVN3)
+    or "VNI-…" font only needs one legacy character and a share of
+    :data:`FONT_MIN_VALID_SHARE`; ".Vn…H" fonts are upper case.
 
     >>> detect_legacy("Th«ng tin")
     LegacyReading(encoding='TCVN3', unicode_text='Thông tin')
@@ -483,14 +512,12 @@ def detect_legacy(text: str, font_name: str | None = None) -> LegacyReading | No
     hinted = _font_encoding(font_name)
     if hinted is not None:
         score = _score(text, hinted)
-        if score.changed and (
-            score.valid + score.invalid == 0 or score.share >= FONT_MIN_VALID_SHARE
-        ):
+        if score.changed and (score.valid + score.invalid == 0 or score.share >= FONT_MIN_VALID_SHARE):
             return _reading(text, hinted, font_name)
     candidates: list[tuple[float, int, Encoding]] = []
     for encoding in ("TCVN3", "VNI"):
         score = _score(text, encoding)
-        if score.points >= MIN_POINTS and score.long_valid and score.share >= MIN_VALID_SHARE:
+        if score.points >= MIN_POINTS and score.anchored and score.share >= MIN_VALID_SHARE:
             candidates.append((score.share, score.points, encoding))
     if not candidates:
         return None

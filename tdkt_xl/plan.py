@@ -7,6 +7,7 @@ is in :mod:`tdkt_xl.xlsx`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 
 from tdkt_xl.deadline import Deadline, parse_deadline, quarter_bounds
 from tdkt_xl.legacy import detect_legacy
-from tdkt_xl.models import PlanConfig, Plan, Section, SheetKind, Task, TaskSheet
+from tdkt_xl.models import Plan, PlanConfig, Section, SheetKind, Task, TaskSheet
 from tdkt_xl.problems import ProblemLog
 from tdkt_xl.sheets import (
     FIELD_LABELS,
@@ -30,6 +31,9 @@ from tdkt_xl.sheets import (
 )
 from tdkt_xl.text import clean, clean_lines, fold, fold_words
 from tdkt_xl.units import Unit, UnitDirectory, UnitRef
+
+# Plans repeat the same unit names and phrases on many rows: read each text once.
+_detect_legacy = functools.lru_cache(maxsize=16384)(detect_legacy)
 
 ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
                 "ix": 9, "x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
@@ -129,7 +133,7 @@ class _SheetReader:
         tidy = clean_lines if lines else clean
         if isinstance(value, str) and not value.isascii():
             # before any cleaning: TCVN3 uses the soft hyphen (U+00AD) for "ư"
-            reading = detect_legacy(value.strip(), self.grid.fonts.get((row, column)))
+            reading = _detect_legacy(value.strip(), self.grid.fonts.get((row, column)))
             if reading is not None:
                 self.problem("legacy-encoding", row, column, encoding=reading.encoding,
                              value=_short(clean(value)), reading=_short(clean(reading.unicode_text)))
@@ -156,9 +160,7 @@ class _SheetReader:
             content = self.text(row, "content") if number.kind in ("none", "text") else ""
             task_like = bool(content) and bool(self.units_text(row) or self.text(row, "deadline"))
             if (number.kind not in ("none", "text") or _SECTION_TEXT.match(fold(content))
-                    or task_like):
-                last = row
-            elif number_col is None and content and self.units_text(row):
+                    or task_like) or (number_col is None and content and self.units_text(row)):
                 last = row
         return last
 
@@ -353,7 +355,7 @@ class _SheetReader:
         for ref in refs:
             if ref.code is None:
                 names = self.units.suggest(ref.text)
-                suggestion = f"; có phải: {', '.join(names)}?" if names else ""
+                suggestion = f"; có phải: {', '.join(names)}?" if names else "."
                 self.problem("unknown-unit", row, self.col(name), unit=ref.text,
                              suggestion=suggestion)
         return refs

@@ -55,7 +55,7 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "empty-unit": ("error", "Nhiệm vụ {number} chưa có đơn vị thực hiện."),
     "unknown-unit": (
         "warning",
-        "Đơn vị \"{unit}\" không có trong danh sách Đơn vị{suggestion}.",
+        "Đơn vị \"{unit}\" không có trong danh sách Đơn vị{suggestion}",
     ),
     "no-unit-list": (
         "warning",

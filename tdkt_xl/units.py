@@ -86,20 +86,26 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
 
 
 def _key(name: str) -> str:
-    """A name's lookup key: folded, dashes and ampersands without spaces."""
+    """A name's lookup key: folded, dashes, commas and ampersands without spaces."""
     key = re.sub(r"\s*-\s*", "-", fold(name).rstrip(" .;,"))
+    key = re.sub(r"\s*,\s*", ",", key)
     return re.sub(r"\s*&\s*", "&", key)
 
 
 def _name_pattern(key: str) -> str:
     escaped = re.escape(key)
-    escaped = escaped.replace(r"\-", r"\s*-\s*").replace("&", r"\s*&\s*")
+    escaped = escaped.replace(r"\-", r"\s*-\s*").replace(r"\&", r"\s*&\s*")
+    escaped = escaped.replace(",", r"\s*,\s*")
     return re.sub(r"(\\ )+", r"\\s+", escaped)
 
 
 def _tidy(piece: str) -> str:
     piece = re.sub(r"^[\s\-•*+·;,.:]+", "", piece)
-    return piece.strip().rstrip(" ;,.:").strip()
+    piece = piece.strip().rstrip(" ;,.:").strip()
+    first, _, rest = piece.partition(" ")
+    if rest and fold(first) in ("va", "cung", "voi"):
+        return _tidy(rest)  # "… và các Phòng": the joining word is not part of the name
+    return piece
 
 
 class UnitDirectory:
@@ -131,6 +137,7 @@ class UnitDirectory:
             else None
         )
         self._group_units = [names[k] for k in ordered]
+        self._cache: dict[str, list[UnitRef]] = {}
 
     def __len__(self) -> int:
         return len(self.units)
@@ -144,6 +151,12 @@ class UnitDirectory:
         text = clean_lines(value)
         if not text:
             return []
+        cached = self._cache.get(text)
+        if cached is None:
+            cached = self._cache[text] = self._split(text)
+        return list(cached)
+
+    def _split(self, text: str) -> list[UnitRef]:
         refs: list[tuple[int, UnitRef]] = []
         leftovers: list[tuple[int, str]] = []
         cursor = 0

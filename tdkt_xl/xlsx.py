@@ -10,18 +10,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.cell import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.formats import sniff
 from tdkt_xl.models import Plan, TaskSheet
 from tdkt_xl.problems import Problem
-from tdkt_xl.sheets import Grid, ExcelError
+from tdkt_xl.sheets import ExcelError, Grid
 from tdkt_xl.status import STATUS_COLORS, Status, TaskStatus, status_row
 
 RESULT_SHEET = "Kết quả kiểm tra"
@@ -55,7 +57,7 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
         raise WorkbookError(f"{path}: tệp Excel bị hỏng hoặc không đầy đủ ({error}).") from error
 
 
-def set_value(cell: Cell, value: object) -> None:
+def set_value(cell: Cell, value: Any) -> None:
     """Write a value; text stays text even when it starts with "=" or reads "#N/A".
 
     openpyxl would otherwise store such text as a formula or an error cell.
@@ -65,7 +67,7 @@ def set_value(cell: Cell, value: object) -> None:
         cell.data_type = "s"
 
 
-def _legacy_font(cell: Cell) -> str | None:
+def _legacy_font(cell: Cell | MergedCell) -> str | None:
     name = cell.font.name if cell.font is not None else None
     if name and name.lower().startswith((".vn", "vni")):
         return str(name)
@@ -221,7 +223,7 @@ def _write_result_sheet(workbook: Workbook, plan: Plan, statuses: list[TaskStatu
         if problem.sheet and problem.row and problem.sheet in workbook.sheetnames:
             target = problem.cell if problem.column else f"A{problem.row}"
             link = ws.cell(row, 5)
-            link.hyperlink = f"#'{problem.sheet}'!{target}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{problem.sheet}'!{target}")
             link.font = Font(color="0563C1", underline="single")
     for letter, width in zip("ABCDEF", (6, 10, 24, 14, 8, 90), strict=True):
         ws.column_dimensions[letter].width = width

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import PHAN_CONG_HEADER, PHU_LUC_HEADER, BookMaker, SheetSpec
+
 from tdkt_xl import load_plan
 from tdkt_xl.legacy import unicode_to_tcvn3
 from tdkt_xl.models import Plan

@@ -1,0 +1,203 @@
+"""The tdkt-xl command: exact output, exit codes, JSON, the written status workbook."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from conftest import PHAN_CONG_HEADER, BookMaker
+from openpyxl import load_workbook
+
+from tdkt_xl.cli import cli
+from tdkt_xl.status import STATUS_COLORS, Status
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def small_plan(make_book: BookMaker) -> Path:
+    rows = [["BẢNG PHÂN CÔNG NHIỆM VỤ NĂM 2024"], [*PHAN_CONG_HEADER, "Ngày hoàn thành"],
+            ["1.", "Hướng dẫn tổng kết", "Phòng III", "Tháng 2", "26/02/2024"],
+            ["2.", "Dự thảo báo cáo", "Phòng I", "Trước ngày 15/6", None],
+            ["3.", "Lấy ý kiến góp ý", "Phòng Y", "Đầu tháng 7", None],
+            ["4.", "Tuyên truyền", "Phòng II", "Thường xuyên", None]]
+    return make_book({"Phân công": rows})
+
+
+def test_every_command_has_help() -> None:
+    group = cli
+    assert isinstance(group, click.Group)
+    for name, command in group.commands.items():
+        code, output = run(name, "--help")
+        assert code == 0, name
+        assert command.help and command.help.split("\n")[0] in output
+
+
+def test_validate_exact_output(small_plan: Path) -> None:
+    code, output = run("validate", str(small_plan))
+    assert code == 0
+    assert output == (
+        f"Tệp: {small_plan}\n"
+        'Sheet "Phân công": 4 nhiệm vụ\n'
+        'Cảnh báo Phân công!C5     [unknown-unit] Đơn vị "Phòng Y" không có trong danh sách '
+        "Đơn vị; có phải: Phòng I, Phòng II, Phòng III?\n"
+        "Kết quả: hợp lệ (0 lỗi, 1 cảnh báo)\n"
+    )
+
+
+def test_validate_json_and_exit_one_on_errors(make_book: BookMaker) -> None:
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "31/4"], [2, None, "Phòng I", "Tháng 2"]]
+    path = make_book({"Phân công": rows})
+    code, output = run("validate", str(path), "--json")
+    assert code == 1
+    report = json.loads(output)
+    assert report == {
+        "file": str(path),
+        "valid": False,
+        "sheets": {"Phân công": {"tasks": 2}},
+        "issues": [
+            {"severity": "error", "code": "deadline-impossible", "sheet": "Phân công",
+             "cell": "D2", "message": 'Thời hạn "31/4" có ngày không tồn tại (31/4/2024).'},
+            {"severity": "error", "code": "empty-content", "sheet": "Phân công", "cell": "B3",
+             "message": "Nhiệm vụ 2 không có nội dung."},
+        ],
+    }
+
+
+@pytest.mark.parametrize(("content", "kind_text"), [
+    (b"", "tệp rỗng"),
+    (b"<html><body>Loi</body></html>", "trang HTML"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Excel 97-2003 .xls"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"), "mật khẩu"),
+    (b"PK\x03\x04truncated", "ZIP"),
+    (b"STT,Noi dung\n1,Viec A\n", "CSV"),
+])
+def test_validate_unreadable_file_exit_two(tmp_path: Path, content: bytes,
+                                           kind_text: str) -> None:
+    path = tmp_path / "ke_hoach.xlsx"
+    path.write_bytes(content)
+    code, output = run("validate", str(path))
+    assert code == 2
+    assert output.startswith(f"Lỗi: {path}: tệp là ")
+    assert kind_text in output
+    code, output = run("validate", str(path), "--json")
+    assert code == 2
+    assert json.loads(output)["valid"] is False
+
+
+def test_status_json(small_plan: Path) -> None:
+    code, output = run("status", str(small_plan), "--as-of", "2024-06-10", "--json")
+    assert code == 0
+    data = json.loads(output)
+    assert data["as_of"] == "2024-06-10"
+    assert data["tasks"][1] == {
+        "sheet": "Phân công", "row": 4, "number": "2", "content": "Dự thảo báo cáo",
+        "units": ["Phòng I"], "quarter": 2, "start": None, "due": "2024-06-15",
+        "days_left": 5, "status": "Sắp đến hạn",
+    }
+    assert [t["status"] for t in data["tasks"]] == [
+        "Đã hoàn thành", "Sắp đến hạn", "Chưa đến hạn", "Thường xuyên"]
+    assert data["tasks"][2]["start"] == "2024-07-01"
+
+
+def test_status_table_and_workbook(small_plan: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ket_qua.xlsx"
+    before = small_plan.read_bytes()
+    code, output = run("status", str(small_plan), "--as-of", "16/06/2024", "--out", str(out))
+    assert code == 0
+    assert output.splitlines() == [
+        "Năm kế hoạch 2024; trạng thái tính đến ngày 16/06/2024.",
+        "Sheet      Dòng TT    Quý  Hạn          Còn  Trạng thái         Nội dung",
+        "Phân công     3 1     I    29/02/2024        Đã hoàn thành      Hướng dẫn tổng kết",
+        "Phân công     4 2     II   15/06/2024    -1  Quá hạn            Dự thảo báo cáo",
+        "Phân công     5 3     III  10/07/2024    24  Chưa đến hạn       Lấy ý kiến góp ý",
+        "Phân công     6 4                            Thường xuyên       Tuyên truyền",
+        "Tổng 4 nhiệm vụ: Đã hoàn thành 1, Quá hạn 1, Chưa đến hạn 1, Thường xuyên 1.",
+        'Có 0 lỗi, 1 cảnh báo (xem sheet "Kết quả kiểm tra").',
+        f"Đã ghi: {out}",
+    ]
+    assert small_plan.read_bytes() == before  # the input is never modified
+    book = load_workbook(out)
+    ws = book["Phân công"]
+    headers = [ws.cell(2, c).value for c in range(1, 10)]
+    assert headers[4:9] == ["Ngày hoàn thành", "Quý", "Hạn", "Còn (ngày)", "Trạng thái"]
+    assert [ws.cell(4, c).value for c in (6, 8, 9)] == ["II", -1, "Quá hạn"]
+    assert ws.cell(4, 7).value.date().isoformat() == "2024-06-15"
+    assert ws.cell(4, 7).number_format == "dd/mm/yyyy"
+    assert ws.cell(4, 9).fill.fgColor.rgb.endswith(STATUS_COLORS[Status.OVERDUE][0])
+    # the unknown unit's cell is marked and commented
+    assert "Phòng Y" in ws["C5"].comment.text
+    assert ws["C5"].fill.fgColor.rgb.endswith("FFEB9C")
+    result = book["Kết quả kiểm tra"]
+    assert result["A1"].value.startswith("Kết quả kiểm tra: 0 lỗi, 1 cảnh báo; 4 nhiệm vụ")
+    assert [result.cell(4, c).value for c in range(1, 6)] == [
+        1, "Cảnh báo", "unknown-unit", "Phân công", "C5"]
+    assert result.cell(4, 5).hyperlink.location == "'Phân công'!C5"
+
+
+def test_status_twice_reuses_columns(small_plan: Path, tmp_path: Path) -> None:
+    first = tmp_path / "lan1.xlsx"
+    second = tmp_path / "lan2.xlsx"
+    run("status", str(small_plan), "--as-of", "2024-06-16", "--out", str(first))
+    code, _ = run("status", str(first), "--as-of", "2024-07-20", "--out", str(second))
+    assert code == 0
+    ws = load_workbook(second)["Phân công"]
+    assert ws.max_column == 9
+    assert ws.cell(5, 9).value == "Quá hạn"
+
+
+def test_status_in_place_keeps_backup(small_plan: Path) -> None:
+    before = small_plan.read_bytes()
+    code, output = run("status", str(small_plan), "--in-place", "--as-of", "2024-06-16")
+    assert code == 0
+    backup = small_plan.with_name("plan.bak.xlsx")
+    assert backup.read_bytes() == before
+    assert "Kết quả kiểm tra" in load_workbook(small_plan).sheetnames
+    code, output = run("status", str(small_plan), "--out", str(small_plan))
+    assert code == 2
+    assert "dùng --in-place" in output
+
+
+def test_status_keeps_formatting_and_formulas(tmp_path: Path, sample_plan: Path) -> None:
+    copy = tmp_path / "mau.xlsx"
+    shutil.copy(sample_plan, copy)
+    book = load_workbook(copy)
+    book["Phân công"]["F8"] = "=1+1"
+    book.save(copy)
+    out = tmp_path / "ra.xlsx"
+    code, _ = run("status", str(copy), "--out", str(out))
+    assert code == 0
+    source, result = load_workbook(copy), load_workbook(out)
+    for name in ("Phụ lục", "Phân công"):
+        a, b = source[name], result[name]
+        assert a.merged_cells.ranges == b.merged_cells.ranges
+        assert a.freeze_panes == b.freeze_panes
+        assert a["B7"].font.bold == b["B7"].font.bold
+        assert a.column_dimensions["B"].width == b.column_dimensions["B"].width
+    assert result["Phân công"]["F8"].value == "=1+1"
+
+
+def test_python_dash_m_runs() -> None:
+    done = subprocess.run([sys.executable, "-m", "tdkt_xl", "--version"], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "tdkt-xl, version 0.1.0"
+
+
+def test_sample_command_writes_workbook(tmp_path: Path) -> None:
+    out = tmp_path / "mau.xlsx"
+    code, output = run("sample", str(out))
+    assert code == 0
+    assert output == f"Đã ghi sổ mẫu: {out}\n"
+    code, _ = run("validate", str(out))
+    assert code == 0
