@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, tests. Installs what it needs into .venv.
+# The whole test suite: lint, types, tests. Installs what it needs into .venv, and
+# LibreOffice Calc (for the test that opens the master in a real spreadsheet) when
+# it is missing and this is a Debian/Ubuntu machine where we may install packages.
 . "$(dirname "$0")/_venv.sh" test
+if ! command -v soffice >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "Cài LibreOffice Calc (một lần) ..."
+  apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }
+fi
 ruff check tdkt_xl tests bench
 mypy
 python -m pytest "$@"

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from tdkt_xl import __version__
+from tdkt_xl.consolidate import Consolidation
 from tdkt_xl.models import Plan
 from tdkt_xl.status import TaskStatus, count_by_status, plan_status
 from tdkt_xl.workbook import load_plan, validation_report
@@ -165,6 +166,101 @@ def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bo
         click.echo(f"Lỗi: không ghi được {target}: {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
     click.echo(f"Đã ghi: {written}")
+
+
+def _print_consolidation(result: Consolidation, master: Path) -> None:
+    submitted = [s for s in result.submissions if s.state != "missing"]
+    late = [s.unit.code for s in result.submissions if s.state == "late"]
+    missing = [s.unit.code for s in result.submissions if s.state == "missing"]
+    click.echo(f"Tính đến ngày {_vn(result.as_of)}"
+               + (f"; hạn nộp báo cáo {_vn(result.report_deadline)}." if result.report_deadline else "."))
+    click.echo(f"Đơn vị: {len(submitted)}/{len(result.submissions)} đã nộp, {len(late)} nộp muộn"
+               + (f" ({', '.join(late)})" if late else "")
+               + f", {len(missing)} chưa nộp" + (f" ({', '.join(missing)})" if missing else "") + ".")
+    counts = {kind: sum(1 for f in result.files if f.outcome == kind)
+              for kind in ("accepted", "rejected", "superseded", "skipped")}
+    click.echo(f"Tệp: {counts['accepted']} được dùng, {counts['rejected']} bị loại, "
+               f"{counts['superseded']} bị thay thế bằng bản mới hơn, {counts['skipped']} bỏ qua.")
+    for outcome in result.files:
+        if outcome.outcome == "rejected":
+            click.echo(f"  Bị loại: {outcome.file}: {outcome.reason}")
+    for outcome in result.files:
+        if outcome.outcome == "superseded":
+            click.echo(f"  Bị thay thế: {outcome.file}: {outcome.reason}")
+    errors = sum(1 for p in result.problems if p.severity == "error")
+    if result.problems:
+        click.echo(f"Lỗi trong ô: {errors} lỗi, {len(result.problems) - errors} cảnh báo "
+                   f'(xem sheet "Lỗi").')
+    click.echo(f"Đã ghi: {master}")
+
+
+@cli.command("unit-reports")
+@click.argument("plan_file", metavar="PLAN", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Thư mục ghi các mẫu báo cáo.")
+@click.option("--year", type=int, help="Năm kế hoạch (mặc định: sheet Cấu hình, rồi tiêu đề).")
+def unit_reports(plan_file: Path, out_dir: Path, year: int | None) -> None:
+    """Tạo sổ báo cáo cho từng đơn vị trong danh sách Đơn vị của kế hoạch PLAN."""
+    from tdkt_xl.report_template import write_unit_reports
+
+    plan = _load(plan_file, year, as_json=False)
+    if not plan.units:
+        click.echo('Lỗi: kế hoạch không có sheet "Đơn vị" nên không biết gửi mẫu cho ai.', err=True)
+        sys.exit(EXIT_INVALID)
+    written = write_unit_reports(plan, out_dir)
+    click.echo(f"Đã ghi {len(written)} sổ báo cáo vào {out_dir}")
+
+
+@cli.command()
+@click.argument("inbox", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path), required=True,
+              help="Sổ kế hoạch.")
+@click.option("--out", "master", type=click.Path(path_type=Path), required=True,
+              help="Sổ tổng hợp sẽ ghi (bản cũ được giữ dạng .bak.xlsx).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+              help="Ngày tính (mặc định: Cấu hình, rồi hôm nay).")
+@click.option("--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON.")
+@click.option("--workers", type=int, default=2, show_default=True, help="Số tiến trình đọc tệp.")
+@click.option("--timeout", type=float, default=60, show_default=True,
+              help="Số giây tối đa để đọc một tệp.")
+def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json: bool,
+                workers: int, timeout: float) -> None:
+    """Tổng hợp mọi sổ báo cáo trong INBOX (cả thư mục con) vào sổ tổng hợp.
+
+    Mã thoát: 0 mọi tệp được dùng, 1 có tệp bị loại, 2 không ghi được sổ tổng hợp.
+    """
+    from tdkt_xl.merge import run_consolidation
+
+    plan = _load(plan_file, None, as_json=as_json)
+    try:
+        result = run_consolidation(plan, inbox, master, as_of=as_of.date() if as_of else None,
+                                   workers=workers, timeout_s=timeout)
+    except OSError as error:
+        click.echo(f"Lỗi: không ghi được sổ tổng hợp {master}: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    if as_json:
+        _dump(result.summary(str(master)))
+    else:
+        _print_consolidation(result, master)
+    sys.exit(EXIT_INVALID if result.rejected else EXIT_OK)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path), required=False)
+def demo(directory: Path | None) -> None:
+    """Chạy thử trọn quy trình trong DIRECTORY (mặc định ./tdkt_demo).
+
+    Tạo kế hoạch mẫu, các sổ báo cáo đơn vị, điền như các đơn vị sẽ điền (phần lớn
+    đúng hạn, vài đơn vị muộn, vài đơn vị chưa nộp, một tệp hỏng, một tệp có chữ
+    giống công thức, một đơn vị gửi hai bản), rồi tổng hợp.
+    """
+    from tdkt_xl.demo import run_demo
+
+    paths, result = run_demo(directory or Path("tdkt_demo"))
+    click.echo(f"Kế hoạch: {paths.plan}")
+    click.echo(f"Mẫu báo cáo: {paths.templates}")
+    click.echo(f"Hộp thư (báo cáo các đơn vị gửi về): {paths.inbox}")
+    _print_consolidation(result, paths.master)
 
 
 @cli.command()

@@ -31,6 +31,15 @@ class PlanConfig(BaseModel):
     stats_to: int = 2023
 
 
+class CommendationForm(BaseModel):
+    """A form of commendation (a row of the report's "Số liệu" sheet); ``level`` groups rows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    level: str
+    name: str
+
+
 class Section(BaseModel):
     """A section row such as "I | Quý I"."""
 
@@ -94,6 +103,7 @@ class Plan(BaseModel):
     sheets: list[TaskSheet] = Field(default_factory=list)
     units: list[Unit] | None = None
     config: PlanConfig = Field(default_factory=PlanConfig)
+    forms: list[CommendationForm] | None = None  # None: the default list (tdkt_xl.forms)
     year: int
     problems: list[Problem] = Field(default_factory=list)
 

@@ -15,8 +15,9 @@ from datetime import date, datetime
 from typing import Any
 
 from tdkt_xl.deadline import Deadline, parse_deadline, quarter_bounds
+from tdkt_xl.forms import read_forms
 from tdkt_xl.legacy import detect_legacy
-from tdkt_xl.models import Plan, PlanConfig, Section, SheetKind, Task, TaskSheet
+from tdkt_xl.models import CommendationForm, Plan, PlanConfig, Section, SheetKind, Task, TaskSheet
 from tdkt_xl.problems import ProblemLog
 from tdkt_xl.sheets import (
     FIELD_LABELS,
@@ -620,12 +621,17 @@ def read_plan(
             break
     if units is None:
         log.add("no-unit-list", file=file)
+    forms: list[CommendationForm] | None = None
+    for grid in grids:
+        if roles[grid.name] == "forms":
+            forms = read_forms(grid) or None  # an unreadable sheet: the default forms
+            break
     directory = UnitDirectory(units) if units is not None else None
 
     candidates: list[tuple[Grid, HeaderMatch, SheetKind]] = []
     for grid in grids:
         role = roles[grid.name]
-        if role in ("units", "config", "output"):
+        if role in ("units", "config", "forms", "output"):
             continue
         header = find_header(grid)
         if header is None:
@@ -672,4 +678,4 @@ def read_plan(
         ))
     config = config.model_copy(update={"year": plan_year})
     return Plan(file=file, sheet_names=names, sheets=sheets, units=units, config=config,
-                year=plan_year, problems=log.problems)
+                forms=forms, year=plan_year, problems=log.problems)

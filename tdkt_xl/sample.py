@@ -494,7 +494,7 @@ CONFIG_ROWS: tuple[tuple[str, int | dt.date, str], ...] = (
     ),
     (
         "Hạn nộp báo cáo",
-        dt.date(2024, 7, 15),
+        dt.date(2024, 6, 25),
         "Hạn các đơn vị gửi báo cáo về Ban Thi đua - Khen thưởng.",
     ),
     ("Năm số liệu từ", 2014, "Năm đầu của bảng số liệu khen thưởng."),

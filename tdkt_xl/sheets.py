@@ -234,10 +234,11 @@ def seen_labels(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> list[str]:
 
 # --- sheets by name ----------------------------------------------------------
 
-SheetRole = str  # "phu_luc" | "phan_cong" | "units" | "config" | "output" | "other"
+SheetRole = str  # "phu_luc" | "phan_cong" | "units" | "config" | "forms" | "output" | "other"
 
 _NAME_ROLES: list[tuple[re.Pattern[str], SheetRole]] = [
     (re.compile(r"\bket qua kiem tra\b|\bhuong dan\b"), "output"),
+    (re.compile(r"\bhinh thuc khen thuong\b"), "forms"),
     (re.compile(r"\bphu luc\b|^pl ?\d*$"), "phu_luc"),
     (re.compile(r"\bphan cong\b|\bnhiem vu\b"), "phan_cong"),
     (re.compile(r"^(danh sach )?(don vi|dv)\b|\bdanh muc don vi\b"), "units"),

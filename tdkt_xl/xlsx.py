@@ -57,7 +57,7 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
         raise WorkbookError(f"{path}: tệp Excel bị hỏng hoặc không đầy đủ ({error}).") from error
 
 
-def set_value(cell: Cell, value: Any) -> None:
+def set_value(cell: Any, value: Any) -> None:
     """Write a value; text stays text even when it starts with "=" or reads "#N/A".
 
     openpyxl would otherwise store such text as a formula or an error cell.

@@ -320,7 +320,7 @@ def test_config_sheet(workbook: Workbook) -> None:
     assert values["Số ngày sắp đến hạn"].value == 7
     assert values["Ngày tính trạng thái"].value == dt.datetime(2024, 7, 1)
     assert values["Ngày tính trạng thái"].number_format == "dd/mm/yyyy"
-    assert values["Hạn nộp báo cáo"].value == dt.datetime(2024, 7, 15)
+    assert values["Hạn nộp báo cáo"].value == dt.datetime(2024, 6, 25)
     assert values["Năm số liệu từ"].value == 2014
     assert values["Năm số liệu đến"].value == 2023
 

@@ -1,0 +1,604 @@
+"""Consolidate unit report workbooks into the master tổng hợp: the pure part.
+
+Takes the plan and the cell values of every report (see
+:mod:`tdkt_xl.workers`), checks each one, and computes who reported, each
+task's progress across units, and the commendation totals. Bad files are never
+dropped: each is an outcome with its reason; problems confined to cells are
+listed and only those cells are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tdkt_xl.deadline import parse_deadline
+from tdkt_xl.forms import DEFAULT_FORMS
+from tdkt_xl.models import CommendationForm, Plan, Task
+from tdkt_xl.problems import Problem, Severity
+from tdkt_xl.report_layout import (
+    INFO_SHEET,
+    META_SHEET,
+    PROGRESS_CHOICES,
+    PROGRESS_DONE,
+    PROGRESS_HEADERS,
+    PROGRESS_NOT_STARTED,
+    PROGRESS_ONGOING,
+    PROGRESS_SHEET,
+    STATS_FORM_HEADER,
+    STATS_SHEET,
+    STATS_TOTAL_HEADER,
+    TEMPLATE_VERSION,
+    header_key,
+    plan_id,
+    unit_tasks,
+)
+from tdkt_xl.sheets import ExcelError
+from tdkt_xl.status import Status, task_status
+from tdkt_xl.text import clean, clean_lines, fold
+from tdkt_xl.units import Unit
+
+Outcome = Literal["accepted", "rejected", "superseded", "skipped"]
+EXCEL_TEXT_LIMIT = 32_767
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# Problems found in report files: code -> (severity, template).
+REPORT_PROBLEMS: dict[str, tuple[Severity, str]] = {
+    "no-identity": ("warning", "Không có thông tin nhận dạng mẫu (sheet ẩn \"{sheet}\"): tệp có thể không "
+                               "được tạo từ mẫu của kế hoạch này; vẫn đọc theo sheet \"Thông tin\"."),
+    "unknown-task": ("error", "Mã nhiệm vụ \"{value}\" không có trong kế hoạch (hoặc không giao cho đơn vị "
+                              "này); dòng bị bỏ qua."),
+    "bad-progress": ("error", "Tình trạng \"{value}\" không hợp lệ; chọn một trong: {choices}."),
+    "date-as-text": ("error", "\"{value}\" là chữ, không phải ngày; nhập ngày dạng 15/06/2024 (ô định dạng "
+                              "ngày)."),
+    "not-a-date": ("error", "\"{value}\" không phải là ngày."),
+    "number-as-text": ("error", "Số \"{value}\" được nhập dạng chữ; nhập lại dạng số."),
+    "text-in-number": ("error", "Ô số liệu chứa chữ \"{value}\"; chỉ nhập số nguyên không âm."),
+    "negative-number": ("error", "Số âm {value}; chỉ nhập số nguyên không âm."),
+    "not-whole-number": ("error", "Số {value} không phải số nguyên."),
+    "excel-error": ("error", "Ô có lỗi Excel {value}."),
+    "total-mismatch": ("warning",
+                       "Ô \"Tổng\" ghi {value} nhưng cộng các năm được {expected}; dùng {expected}."),
+    "unknown-form": ("warning", "Dòng \"{value}\" không phải hình thức khen thưởng của mẫu; bị bỏ qua."),
+    "missing-form": ("warning", "Thiếu dòng \"{value}\"; coi như không có số liệu."),
+    "control-characters": ("warning", "Đã bỏ ký tự điều khiển không hợp lệ trong ô."),
+    "text-too-long": ("warning", "Nội dung dài quá {limit} ký tự của Excel; đã cắt bớt."),
+    "missing-unit-code": ("error", "Ô \"Mã đơn vị\" trống."),
+}
+
+
+class ProgressEntry(BaseModel):
+    """One unit's report on one task."""
+
+    model_config = ConfigDict(frozen=True)
+
+    task_code: str
+    role: str = ""
+    status: str | None = None
+    completed_on: date | None = None
+    result: str = ""
+    difficulties: str = ""
+    note: str = ""
+    row: int = 0
+
+
+class UnitReport(BaseModel):
+    """What an accepted (or superseded) report file contributes."""
+
+    file: str
+    unit_code: str
+    unit_name: str = ""
+    report_date: date | None = None
+    modified: datetime | None = None
+    period: str = ""
+    author: str = ""
+    phone: str = ""
+    progress: dict[str, ProgressEntry] = Field(default_factory=dict)
+    stats: dict[str, dict[int, int]] = Field(default_factory=dict)
+    problems: list[Problem] = Field(default_factory=list)
+
+    @property
+    def submitted_on(self) -> date | None:
+        """"Ngày lập" when readable, else the file's modification date."""
+        if self.report_date is not None:
+            return self.report_date
+        return self.modified.date() if self.modified else None
+
+
+class FileOutcome(BaseModel):
+    """What happened to one file of the inbox."""
+
+    file: str
+    outcome: Outcome
+    reason: str = ""
+    code: str = ""
+    unit_code: str | None = None
+    problems: int = 0
+
+
+class UnitSubmission(BaseModel):
+    """A unit of the plan and where its report stands."""
+
+    unit: Unit
+    state: Literal["missing", "late", "on_time", "submitted"]
+    report: UnitReport | None = None
+
+    @property
+    def label(self) -> str:
+        return {"missing": "Chưa nộp", "late": "Nộp muộn", "on_time": "Nộp đúng hạn",
+                "submitted": "Đã nộp"}[self.state]
+
+
+class TaskProgress(BaseModel):
+    """A task's progress across the units that report on it."""
+
+    task: Task
+    units: list[str]
+    done: int = 0
+    ongoing: int = 0
+    not_started: int = 0
+    nothing: int = 0
+    status: Status
+    entries: dict[str, ProgressEntry] = Field(default_factory=dict)
+
+
+class Consolidation(BaseModel):
+    """The whole consolidation: what the master shows and the JSON summary says."""
+
+    plan_file: str = ""
+    as_of: date
+    report_deadline: date | None = None
+    years: list[int]
+    forms: list[CommendationForm]
+    submissions: list[UnitSubmission]
+    tasks: list[TaskProgress]
+    totals: dict[str, dict[int, int]]
+    files: list[FileOutcome]
+    reports: list[UnitReport]
+    problems: list[Problem]
+    timings: dict[str, float] = Field(default_factory=dict)  # seconds per phase
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.outcome == "rejected"]
+
+    def summary(self, master: str) -> dict[str, object]:
+        """The ``consolidate --json`` summary."""
+        def files(kind: Outcome) -> list[str]:
+            return [f.file for f in self.files if f.outcome == kind]
+
+        return {
+            "units": {
+                "expected": len(self.submissions),
+                "submitted": sum(1 for s in self.submissions if s.state != "missing"),
+                "late": [s.unit.code for s in self.submissions if s.state == "late"],
+                "missing": [s.unit.code for s in self.submissions if s.state == "missing"],
+            },
+            "files": {
+                "accepted": files("accepted"),
+                "rejected": [{"file": f.file, "reason": f.reason} for f in self.rejected],
+                "superseded": files("superseded"),
+                "skipped": files("skipped"),
+            },
+            "totals": {form: {str(y): n for y, n in years.items()} for form, years in self.totals.items()},
+            "master": master,
+        }
+
+
+class ReportRejected(Exception):
+    """A report that cannot contribute at all (wrong plan, unknown unit, changed layout)."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def clean_text(value: object, problems: list[Problem], *, file: str, sheet: str, row: int,
+               column: int) -> str:
+    """Text from a unit's cell, safe for the master: XML-forbidden characters removed, length cut."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (date, datetime)):
+        return value.strftime("%d/%m/%Y")
+    text = clean_lines(value)
+    if _XML_FORBIDDEN.search(text):
+        text = _XML_FORBIDDEN.sub("", text)
+        problems.append(_problem("control-characters", file, sheet, row, column))
+    if len(text) > EXCEL_TEXT_LIMIT:
+        text = text[:EXCEL_TEXT_LIMIT]
+        problems.append(_problem("text-too-long", file, sheet, row, column, limit=EXCEL_TEXT_LIMIT))
+    return text
+
+
+def _problem(code: str, file: str, sheet: str | None, row: int | None, column: int | None,
+             **fields: object) -> Problem:
+    severity, template = REPORT_PROBLEMS[code]
+    return Problem(code=code, severity=severity,
+                   message=template.format(sheet=sheet, **fields), file=file, sheet=sheet,
+                   row=row, column=column)
+
+
+def _cell(rows: list[list[object]], row: int, column: int) -> object:
+    if row < 1 or row > len(rows):
+        return None
+    cells = rows[row - 1]
+    return cells[column - 1] if 0 < column <= len(cells) else None
+
+
+def _find_sheet(sheets: dict[str, list[list[object]]], name: str) -> list[list[object]] | None:
+    if name in sheets:
+        return sheets[name]
+    key = header_key(name)
+    return next((rows for sheet, rows in sheets.items() if header_key(sheet) == key), None)
+
+
+def _missing_sheet(sheets: Iterable[str], name: str) -> ReportRejected:
+    listed = ", ".join(f'"{s}"' for s in sheets if s != META_SHEET) or "(không có)"
+    return ReportRejected("changed-layout",
+                          f'Thiếu sheet "{name}" của mẫu báo cáo. Các sheet hiện có: {listed}.')
+
+
+def _find_header(rows: list[list[object]], headers: Sequence[str], first: int = 1,
+                 scan: int = 15) -> tuple[int, dict[str, int]] | None:
+    wanted = {header_key(h): h for h in headers}
+    for row in range(1, min(len(rows), scan) + 1):
+        found: dict[str, int] = {}
+        for column, value in enumerate(rows[row - 1], start=1):
+            key = header_key(value)
+            if key in wanted and wanted[key] not in found:
+                found[wanted[key]] = column
+        if len(found) >= first:
+            return row, found
+    return None
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def read_unit_report(
+    sheets: dict[str, list[list[object]]],
+    plan: Plan,
+    *,
+    file: str,
+    modified: datetime | None = None,
+    expected_plan_id: str | None = None,
+) -> UnitReport:
+    """Check one report's cell values against the plan; raise :class:`ReportRejected` when it
+    cannot contribute at all. Cell problems are in ``report.problems``."""
+    problems: list[Problem] = []
+    units = {u.code: u for u in plan.units or []}
+    meta = sheets.get(META_SHEET)
+    if meta is None:
+        problems.append(_problem("no-identity", file, META_SHEET, None, None))
+    else:
+        values = {clean(r[0]): clean(r[1]) if len(r) > 1 else "" for r in meta if r and r[0]}
+        if values.get("plan_id") and values["plan_id"] != (expected_plan_id or plan_id(plan)):
+            raise ReportRejected(
+                "other-plan",
+                "Tệp là mẫu báo cáo của một kế hoạch khác (mã kế hoạch "
+                f"{values['plan_id']}); hãy dùng mẫu được gửi kèm kế hoạch này.")
+        if values.get("template_version") and values["template_version"] != TEMPLATE_VERSION:
+            raise ReportRejected(
+                "template-version",
+                f"Mẫu báo cáo phiên bản {values['template_version']} không còn dùng được; "
+                f"hãy dùng mẫu phiên bản {TEMPLATE_VERSION}.")
+
+    info = _find_sheet(sheets, INFO_SHEET)
+    if info is None:
+        raise _missing_sheet(sheets, INFO_SHEET)
+    labels: dict[str, tuple[int, object]] = {}
+    for row_number, row in enumerate(info, start=1):
+        if row:
+            labels.setdefault(header_key(row[0]), (row_number, row[1] if len(row) > 1 else None))
+    code_row, code_value = labels.get(header_key("Mã đơn vị"), (0, None))
+    if not code_row:
+        raise ReportRejected("changed-layout", 'Sheet "Thông tin" không có dòng "Mã đơn vị".')
+    code = clean(code_value.__int__() if isinstance(code_value, float) and code_value.is_integer()
+                 else code_value)
+    if not code:
+        raise ReportRejected("missing-unit-code", 'Ô "Mã đơn vị" (sheet "Thông tin") trống.')
+    unit = units.get(code) or next((u for c, u in units.items() if fold(c) == fold(code)), None)
+    if unit is None or unit.is_group:
+        raise ReportRejected(
+            "unknown-unit", f'Mã đơn vị "{code}" (sheet "Thông tin", ô B{code_row}) không có '
+                            "trong danh sách đơn vị của kế hoạch.")
+    report = UnitReport(file=file, unit_code=unit.code, unit_name=unit.name, modified=modified)
+
+    def text_of(label: str) -> str:
+        row, value = labels.get(header_key(label), (0, None))
+        return clean_text(value, problems, file=file, sheet=INFO_SHEET, row=row, column=2) if row else ""
+
+    report.period, report.author, report.phone = text_of("Kỳ báo cáo"), text_of("Người lập"), \
+        text_of("Điện thoại")
+    date_row, date_value = labels.get(header_key("Ngày lập"), (0, None))
+    if date_row and date_value not in (None, ""):
+        report.report_date = _read_date(date_value, problems, file, INFO_SHEET, date_row, 2, plan.year)
+
+    _read_progress(sheets, plan, report, problems)
+    _read_stats(sheets, plan, report, problems)
+    report.problems = problems
+    return report
+
+
+def _read_date(value: object, problems: list[Problem], file: str, sheet: str, row: int, column: int,
+               year: int) -> date | None:
+    found = _as_date(value)
+    if found is not None:
+        return found
+    if isinstance(value, ExcelError):
+        problems.append(_problem("excel-error", file, sheet, row, column, value=str(value)))
+    elif isinstance(value, str):
+        reading = parse_deadline(value, year)
+        code = "date-as-text" if reading.due and reading.start == reading.due else "not-a-date"
+        problems.append(_problem(code, file, sheet, row, column, value=clean(value)))
+    else:
+        problems.append(_problem("not-a-date", file, sheet, row, column, value=value))
+    return None
+
+
+def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitReport,
+                   problems: list[Problem]) -> None:
+    rows = _find_sheet(sheets, PROGRESS_SHEET)
+    if rows is None:
+        raise _missing_sheet(sheets, PROGRESS_SHEET)
+    found = _find_header(rows, PROGRESS_HEADERS, first=len(PROGRESS_HEADERS))
+    if found is None:
+        expected = ", ".join(f'"{h}"' for h in PROGRESS_HEADERS)
+        raise ReportRejected("changed-layout",
+                             f'Sheet "{PROGRESS_SHEET}" không có dòng tiêu đề đúng mẫu ({expected}).')
+    header_row, columns = found
+    assigned = {task.code: role for task, role in unit_tasks(plan, report.unit_code)}
+    choices = {fold(c): c for c in PROGRESS_CHOICES}
+    file = report.file
+    for row_number in range(header_row + 1, len(rows) + 1):
+        def value(name: str, row: int = row_number) -> object:
+            return _cell(rows, row, columns[name])
+
+        code = clean(value("Mã nhiệm vụ"))
+        if not code:
+            continue
+        if code not in assigned:
+            problems.append(_problem("unknown-task", file, PROGRESS_SHEET, row_number,
+                                     columns["Mã nhiệm vụ"], value=code))
+            continue
+        raw_status = value("Tình trạng")
+        status: str | None = None
+        if isinstance(raw_status, ExcelError):
+            problems.append(_problem("excel-error", file, PROGRESS_SHEET, row_number,
+                                     columns["Tình trạng"], value=str(raw_status)))
+        elif raw_status not in (None, ""):
+            status = choices.get(fold(raw_status))
+            if status is None:
+                problems.append(_problem("bad-progress", file, PROGRESS_SHEET, row_number,
+                                         columns["Tình trạng"], value=clean(raw_status),
+                                         choices=", ".join(PROGRESS_CHOICES)))
+        raw_date = value("Ngày hoàn thành")
+        completed = None
+        if raw_date not in (None, ""):
+            completed = _read_date(raw_date, problems, file, PROGRESS_SHEET, row_number,
+                                   columns["Ngày hoàn thành"], plan.year)
+        if completed is not None and status is None:
+            status = PROGRESS_DONE
+
+        def text(name: str, row: int = row_number) -> str:
+            return clean_text(value(name), problems, file=file, sheet=PROGRESS_SHEET, row=row,
+                              column=columns[name])
+
+        report.progress[code] = ProgressEntry(
+            task_code=code, role=assigned[code], status=status, completed_on=completed,
+            result=text("Kết quả"), difficulties=text("Khó khăn, vướng mắc"), note=text("Ghi chú"),
+            row=row_number,
+        )
+
+
+def plan_forms(plan: Plan) -> list[CommendationForm]:
+    """The forms of commendation the plan's reports count."""
+    return list(plan.forms or DEFAULT_FORMS)
+
+
+def plan_years(plan: Plan) -> list[int]:
+    """The years the reports give numbers for (Cấu hình, default 2014–2023)."""
+    return list(range(plan.config.stats_from, plan.config.stats_to + 1))
+
+
+def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitReport,
+                problems: list[Problem]) -> None:
+    rows = _find_sheet(sheets, STATS_SHEET)
+    if rows is None:
+        raise _missing_sheet(sheets, STATS_SHEET)
+    found = _find_header(rows, [STATS_FORM_HEADER], first=1)
+    years = plan_years(plan)
+    if found is None:
+        raise ReportRejected("changed-layout", f'Sheet "{STATS_SHEET}" không có cột "{STATS_FORM_HEADER}".')
+    header_row, columns = found
+    form_column = columns[STATS_FORM_HEADER]
+    year_columns: dict[int, int] = {}
+    total_column = None
+    for column, value in enumerate(rows[header_row - 1], start=1):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+            year_columns[int(value)] = column
+        elif isinstance(value, str) and value.strip().isdigit():
+            year_columns[int(value.strip())] = column
+        elif header_key(value) == header_key(STATS_TOTAL_HEADER):
+            total_column = column
+    missing = [y for y in years if y not in year_columns]
+    if missing:
+        listed = ", ".join(map(str, missing))
+        raise ReportRejected("changed-layout", f'Sheet "{STATS_SHEET}" thiếu cột năm {listed}.')
+    forms = {header_key(f.name): f.name for f in plan_forms(plan)}
+    levels = {header_key(f.level) for f in plan_forms(plan)}
+    file = report.file
+    seen: set[str] = set()
+    for row_number in range(header_row + 1, len(rows) + 1):
+        label = _cell(rows, row_number, form_column)
+        key = header_key(label)
+        if not key or key in levels:
+            continue
+        name = forms.get(key)
+        values = {y: _cell(rows, row_number, c) for y, c in year_columns.items() if y in years}
+        if name is None:
+            if any(v not in (None, "") for v in values.values()):
+                problems.append(_problem("unknown-form", file, STATS_SHEET, row_number, form_column,
+                                         value=clean(label)))
+            continue
+        seen.add(name)
+        counts: dict[int, int] = {}
+        for year, raw in values.items():
+            number = _read_count(raw, problems, file, row_number, year_columns[year])
+            if number is not None:
+                counts[year] = number
+        report.stats[name] = counts
+        if total_column is not None:
+            cached = _cell(rows, row_number, total_column)
+            expected = sum(counts.values())
+            if isinstance(cached, (int, float)) and not isinstance(cached, bool) and cached != expected \
+                    and len(counts) == len(values):
+                problems.append(_problem("total-mismatch", file, STATS_SHEET, row_number, total_column,
+                                         value=_number_text(cached), expected=expected))
+    for name in forms.values():
+        if name not in seen:
+            problems.append(_problem("missing-form", file, STATS_SHEET, None, None, value=name))
+
+
+def _number_text(value: float | int) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _read_count(raw: object, problems: list[Problem], file: str, row: int, column: int) -> int | None:
+    if raw is None or raw == "":
+        return 0
+    if isinstance(raw, ExcelError):
+        problems.append(_problem("excel-error", file, STATS_SHEET, row, column, value=str(raw)))
+        return None
+    if isinstance(raw, (bool, date, datetime)):
+        problems.append(_problem("text-in-number", file, STATS_SHEET, row, column, value=str(raw)))
+        return None
+    if isinstance(raw, (int, float)):
+        if raw != raw:  # NaN
+            problems.append(_problem("text-in-number", file, STATS_SHEET, row, column, value="NaN"))
+            return None
+        if not float(raw).is_integer():
+            problems.append(_problem("not-whole-number", file, STATS_SHEET, row, column, value=raw))
+            return None
+        if raw < 0:
+            problems.append(_problem("negative-number", file, STATS_SHEET, row, column,
+                                     value=_number_text(raw)))
+            return None
+        return int(raw)
+    text = clean(raw)
+    if re.fullmatch(r"-?\d+([.,]0+)?", text.replace(" ", "")):
+        problems.append(_problem("number-as-text", file, STATS_SHEET, row, column, value=text))
+    else:
+        problems.append(_problem("text-in-number", file, STATS_SHEET, row, column, value=text))
+    return None
+
+
+# --- putting the reports together --------------------------------------------
+
+
+def task_progress(task: Task, entries: dict[str, ProgressEntry], as_of: date, due_soon_days: int
+                  ) -> TaskProgress:
+    """A task's counts across its units and its status: done when every lead unit reports done."""
+    codes = [u.code for u in task.units if u.code]
+    progress = TaskProgress(task=task, units=codes, status=Status.UNKNOWN, entries=entries)
+    for code in codes:
+        entry = entries.get(code)
+        if entry is None or entry.status is None:
+            progress.nothing += 1
+        elif entry.status == PROGRESS_DONE:
+            progress.done += 1
+        elif entry.status == PROGRESS_ONGOING:
+            progress.ongoing += 1
+        elif entry.status == PROGRESS_NOT_STARTED:
+            progress.not_started += 1
+    leads = [u.code for u in task.lead if u.code]
+    lead_entries = [entries.get(code) for code in leads]
+    done = bool(leads) and all(e is not None and e.status == PROGRESS_DONE for e in lead_entries)
+    completed = [e.completed_on for e in lead_entries if e is not None and e.completed_on]
+    view = task.model_copy(update={
+        "completed_on": max(completed) if done and completed else None,
+        "progress": PROGRESS_DONE if done else "",
+    })
+    progress.status = task_status(view, as_of, due_soon_days).status
+    return progress
+
+
+def consolidate(
+    plan: Plan,
+    reports: Sequence[UnitReport],
+    outcomes: Sequence[FileOutcome],
+    *,
+    as_of: date,
+    plan_file: str = "",
+) -> Consolidation:
+    """Choose each unit's newest report, and compute submissions, task progress and totals.
+
+    ``reports`` are the readable reports (several may belong to one unit: the newer
+    "Ngày lập", then file time, wins and the others are superseded); ``outcomes``
+    are the rejected and skipped files.
+    """
+    newest: dict[str, UnitReport] = {}
+    superseded: list[UnitReport] = []
+    for report in sorted(reports, key=lambda r: (r.report_date or date.min, r.modified or datetime.min,
+                                                 r.file)):
+        if report.unit_code in newest:
+            superseded.append(newest[report.unit_code])
+        newest[report.unit_code] = report
+    files = list(outcomes)
+    files += [FileOutcome(file=r.file, outcome="accepted", unit_code=r.unit_code,
+                          problems=len(r.problems)) for r in newest.values()]
+    files += [FileOutcome(file=r.file, outcome="superseded", unit_code=r.unit_code,
+                          reason=f"Đơn vị {r.unit_code} đã có báo cáo mới hơn: {newest[r.unit_code].file}",
+                          problems=len(r.problems)) for r in superseded]
+    files.sort(key=lambda f: f.file)
+
+    deadline = plan.config.report_deadline
+    submissions: list[UnitSubmission] = []
+    for unit in plan.units or []:
+        if unit.is_group:
+            continue
+        found = newest.get(unit.code)
+        state: Literal["missing", "late", "on_time", "submitted"]
+        if found is None:
+            state = "missing"
+        elif deadline is None or found.submitted_on is None:
+            state = "submitted"
+        else:
+            state = "late" if found.submitted_on > deadline else "on_time"
+        submissions.append(UnitSubmission(unit=unit, state=state, report=found))
+    order = {"missing": 0, "late": 1, "submitted": 2, "on_time": 3}
+    submissions.sort(key=lambda s: (order[s.state], s.unit.code))
+
+    tasks = []
+    for task in plan.tasks:
+        entries = {code: r.progress[task.code] for code, r in newest.items() if task.code in r.progress}
+        tasks.append(task_progress(task, entries, as_of, plan.config.due_soon_days))
+
+    years = plan_years(plan)
+    forms = plan_forms(plan)
+    totals = {f.name: dict.fromkeys(years, 0) for f in forms}
+    for report in newest.values():
+        for name, counts in report.stats.items():
+            for year, count in counts.items():
+                if name in totals and year in totals[name]:
+                    totals[name][year] += count
+
+    problems = [p for r in newest.values() for p in r.problems]
+    problems += [p for r in superseded for p in r.problems]
+    return Consolidation(
+        plan_file=plan_file, as_of=as_of, report_deadline=deadline, years=years, forms=forms,
+        submissions=submissions, tasks=tasks, totals=totals, files=files,
+        reports=list(newest.values()), problems=problems,
+    )

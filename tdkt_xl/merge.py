@@ -1,0 +1,134 @@
+"""Consolidate an inbox folder of unit reports into the master: the I/O around the core.
+
+Every file under the inbox gets an outcome: accepted, rejected (with its reason),
+superseded by a newer report of the same unit, or skipped (not a workbook).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from tdkt_xl.consolidate import (
+    Consolidation,
+    FileOutcome,
+    ReportRejected,
+    UnitReport,
+    consolidate,
+    read_unit_report,
+)
+from tdkt_xl.master import write_master
+from tdkt_xl.models import Plan
+from tdkt_xl.report_layout import plan_id
+from tdkt_xl.status import today_in_vietnam
+from tdkt_xl.workers import ReadResult, read_many
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """The files found under an inbox folder, as paths relative to it."""
+
+    root: Path
+    workbooks: list[Path]
+    skipped: list[Path]
+
+    def name(self, path: Path) -> str:
+        """A file's path as given under the inbox (forward slashes on every system)."""
+        return path.relative_to(self.root).as_posix()
+
+
+def scan_inbox(root: Path) -> Inbox:
+    """Every workbook under ``root`` (subfolders too), and the other files as skipped.
+
+    Excel's owner lock files (``~$name.xlsx``) are skipped, not read as submissions.
+    """
+    workbooks: list[Path] = []
+    skipped: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(folder) / name
+            if name.startswith("~$") or not name.lower().endswith(EXCEL_SUFFIXES):
+                skipped.append(path)
+            else:
+                workbooks.append(path)
+    return Inbox(root, workbooks, skipped)
+
+
+def _modified(path: Path) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return None
+
+
+def check_results(plan: Plan, inbox: Inbox, results: Iterable[ReadResult]
+                  ) -> tuple[list[UnitReport], list[FileOutcome]]:
+    """Turn raw read results into reports and rejections (pure apart from file times)."""
+    expected = plan_id(plan)
+    reports: list[UnitReport] = []
+    outcomes: list[FileOutcome] = []
+    for result in results:
+        name = inbox.name(result.path)
+        if result.rejection is not None or result.book is None:
+            reason = result.rejection.reason if result.rejection else "Không đọc được tệp."
+            code = result.rejection.code if result.rejection else "unreadable"
+            outcomes.append(FileOutcome(file=name, outcome="rejected", reason=reason, code=code))
+            continue
+        try:
+            reports.append(read_unit_report(result.book.sheets, plan, file=name,
+                                            modified=_modified(result.path), expected_plan_id=expected))
+        except ReportRejected as rejected:
+            outcomes.append(FileOutcome(file=name, outcome="rejected", reason=rejected.reason,
+                                        code=rejected.code))
+    return reports, outcomes
+
+
+def run_consolidation(
+    plan: Plan,
+    inbox_dir: Path,
+    master: Path,
+    *,
+    as_of: date | None = None,
+    workers: int = 2,
+    timeout_s: float = 60,
+    executor: concurrent.futures.Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Consolidation:
+    """Read, check and consolidate every report under ``inbox_dir``; write ``master``.
+
+    Inputs are only read. ``master`` is written atomically, the previous one kept as a backup.
+    """
+    started = time.perf_counter()
+    inbox = scan_inbox(inbox_dir)
+    total = len(inbox.workbooks)
+
+    def counted(results: Iterable[ReadResult]) -> Iterable[ReadResult]:
+        for done, result in enumerate(results, start=1):
+            if progress is not None:
+                progress(done, total)
+            yield result
+
+    results = read_many(inbox.workbooks, workers=workers, timeout_s=timeout_s, executor=executor)
+    reports, outcomes = check_results(plan, inbox, counted(results))
+    read_done = time.perf_counter()
+    outcomes += [FileOutcome(file=inbox.name(p), outcome="skipped",
+                             reason="Excel đang mở tệp này (tệp khoá ~$)" if p.name.startswith("~$")
+                             else "Không phải tệp Excel") for p in inbox.skipped]
+    day = as_of or plan.config.as_of or today_in_vietnam()
+    result = consolidate(plan, reports, outcomes, as_of=day, plan_file=plan.file)
+    consolidated = time.perf_counter()
+    write_master(result, master)
+    result.timings = {
+        "read_and_check": round(read_done - started, 3),
+        "consolidate": round(consolidated - read_done, 3),
+        "write_master": round(time.perf_counter() - consolidated, 3),
+    }
+    return result

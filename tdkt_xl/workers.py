@@ -1,0 +1,657 @@
+"""Reading many workbooks in worker processes, so that a hostile or broken file costs one file.
+
+python-calamine is fast but aborts the whole process on some crafted files, and
+openpyxl can spend minutes on others. :func:`read_many` reads each file in a
+worker process with a memory limit (``RLIMIT_AS``, where the ``resource`` module
+exists: not on Windows, where only the time limit applies) and a time limit, and
+gives one :class:`ReadResult` per path: the values, or a :class:`Rejection` that
+says in Vietnamese why the file was not read. A worker that dies or hangs costs
+the file it was reading; the others are read all the same.
+
+Values come back as plain Python (:class:`RawBook`): str, float (Excel stores every
+number as a double: 1 comes back as 1.0 and the caller decides), bool,
+datetime.date (a date whose serial is a whole number), datetime.datetime,
+datetime.time (a time of day alone), datetime.timedelta (a duration format such
+as ``[h]:mm``), None for an empty cell (and for a cell holding the empty string),
+and :class:`~tdkt_xl.sheets.ExcelError` for an error value such as ``#N/A``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import ctypes
+import datetime as dt
+import faulthandler
+import multiprocessing
+import multiprocessing.context
+import os
+import signal
+import sys
+import tempfile
+import time
+import warnings
+import xml.etree.ElementTree as ET
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from tdkt_xl.safety import (
+    MB,
+    Limits,
+    PackageScan,
+    RejectedFile,
+    Rejection,
+    column_number,
+    scan_package,
+)
+from tdkt_xl.sheets import ExcelError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.sharedctypes import Synchronized
+
+
+@dataclass(frozen=True)
+class RawBook:
+    """Every worksheet's cell values, rows from row 1 and columns from column A.
+
+    Trailing empty cells and rows are left out. ``hidden_sheets`` names the hidden
+    and very hidden sheets (they are read too); ``very_hidden_sheets`` the latter
+    alone (the report template keeps its identity in the very hidden "_tdkt_xl").
+
+    >>> book = RawBook({"PL": [["STT", None, 1.0]]}, hidden_sheets=("_tdkt_xl",))
+    >>> book.sheets["PL"][0][2], book.hidden_sheets
+    (1.0, ('_tdkt_xl',))
+    """
+
+    sheets: dict[str, list[list[object]]]
+    hidden_sheets: tuple[str, ...] = ()
+    very_hidden_sheets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What became of one path: ``book`` when read, ``rejection`` when not.
+
+    >>> ReadResult(Path("a.xlsx"), None, Rejection("empty-file", "Tệp rỗng."), 0.0).ok
+    False
+    """
+
+    path: Path
+    book: RawBook | None
+    rejection: Rejection | None
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.book is not None
+
+
+Reader = Callable[[Path, Limits], RawBook]
+_Outcome = tuple["RawBook | Rejection", float]
+_Done = tuple[int, "RawBook | Rejection", float]  # index of the path, outcome, seconds
+
+
+# --- rejections made here ------------------------------------------------------
+
+def _unreadable(error: BaseException) -> Rejection:
+    text = str(error).strip() or type(error).__name__
+    return Rejection(
+        "unreadable",
+        f"Không đọc được tệp ({type(error).__name__}: {text[:300]}). Thử mở tệp bằng Excel: nếu mở được, "
+        "lưu thành tệp mới (Lưu thành > Excel Workbook .xlsx) rồi gửi lại; nếu không, đề nghị đơn vị "
+        "gửi lại tệp.",
+    )
+
+
+def _crashed(detail: str) -> Rejection:
+    return Rejection(
+        "crashed-reader",
+        f"Tệp làm chương trình đọc bị lỗi nghiêm trọng ({detail}) nên đã bỏ qua tệp này; các tệp khác "
+        "vẫn được đọc. Tệp có thể bị hỏng hoặc có cấu trúc bất thường: mở bằng Excel, lưu thành tệp "
+        ".xlsx mới rồi gửi lại; nếu Excel cũng không mở được, đề nghị đơn vị gửi lại tệp.",
+    )
+
+
+def _timed_out(timeout_s: float) -> Rejection:
+    return Rejection(
+        "timeout",
+        f"Đọc tệp quá {timeout_s:g} giây nên đã dừng; các tệp khác vẫn được đọc. Tệp có thể quá lớn "
+        "hoặc có cấu trúc bất thường: xoá bớt sheet, dòng/cột trống và định dạng thừa, lưu lại rồi "
+        "gửi; hoặc đề nghị đơn vị gửi lại tệp.",
+    )
+
+
+def _out_of_memory(memory_mb: int | None) -> Rejection:
+    limit = f" {memory_mb} MB" if memory_mb else ""
+    return Rejection(
+        "out-of-memory",
+        f"Đọc tệp cần quá mức bộ nhớ cho phép{limit} nên đã dừng; các tệp khác vẫn được đọc. Tệp có "
+        "thể quá lớn hoặc bị làm giả kích thước: xoá bớt dữ liệu, ảnh và định dạng thừa, lưu lại rồi "
+        "gửi; hoặc đề nghị đơn vị gửi lại tệp.",
+    )
+
+
+# --- reading one file --------------------------------------------------------
+
+def _trimmed(rows: Iterable[list[Any]]) -> list[list[object]]:
+    """Rows without trailing empty cells, without trailing empty rows; "" becomes None (lists reused)."""
+    grid: list[list[object]] = []
+    for row in rows:
+        while row and row[-1] == "":
+            row.pop()
+        if "" in row:
+            row = [None if value == "" else value for value in row]
+        while row and row[-1] is None:
+            row.pop()
+        grid.append(row)
+    while grid and not grid[-1]:
+        grid.pop()
+    return grid
+
+
+def _sheet_parts(archive: zipfile.ZipFile, scan: PackageScan) -> dict[str, str]:
+    """Worksheet part -> sheet name, from xl/workbook.xml and its relationships."""
+    root = ET.fromstring(archive.read("xl/workbook.xml"))
+    parts: dict[str, str] = {}
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rel_id = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+        name = element.get("name")
+        if rel_id and name and rel_id in scan.relationships:
+            parts[scan.relationships[rel_id]] = name
+    return parts
+
+
+def _error_cells(stream: IO[bytes]) -> list[tuple[int, int, str]]:
+    """(row, column, text) of every cell of type error in a worksheet part, 1-based."""
+    found: list[tuple[int, int, str]] = []
+    row = column = 0
+    sheet_data: ET.Element | None = None
+    for event, element in ET.iterparse(stream, events=("start", "end")):
+        tag = element.tag.rsplit("}", 1)[-1]
+        if event == "start":
+            if tag == "sheetData":
+                sheet_data = element
+            elif tag == "row":
+                number = element.get("r", "")
+                row = int(number) if number.isdigit() else row + 1
+                column = 0
+            elif tag == "c":
+                ref = element.get("r", "")
+                letters = ref.rstrip("0123456789")
+                if letters and letters.isalpha() and ref[len(letters):].isdigit():
+                    column, row = column_number(letters), int(ref[len(letters):])
+                else:
+                    column += 1
+        elif tag == "c" and element.get("t") == "e":
+            value = next((child.text for child in element if child.tag.rsplit("}", 1)[-1] == "v"), None)
+            if value and value.strip():
+                found.append((row, column, value.strip()))
+        elif tag == "row" and sheet_data is not None:
+            element.clear()
+            sheet_data.remove(element)
+    return found
+
+
+def _put_errors(grid: list[list[object]], cells: list[tuple[int, int, str]]) -> None:
+    for row, column, text in cells:
+        while len(grid) < row:
+            grid.append([])
+        values = grid[row - 1]
+        while len(values) < column:
+            values.append(None)
+        values[column - 1] = ExcelError(text)
+
+
+def read_values(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
+    """Read every worksheet's values with python-calamine, after :func:`~tdkt_xl.safety.scan_package`.
+
+    Raises :class:`~tdkt_xl.safety.RejectedFile` for a file that must not be
+    parsed. Falls back to :func:`read_values_openpyxl` when python-calamine is not
+    installed or refuses an error value it does not know (``#SPILL!``, ``#CALC!``…).
+    Meant to run in a worker (see :func:`read_many`): calamine can abort the process.
+
+    >>> import tempfile, pathlib
+    >>> from openpyxl import Workbook
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "b.xlsx"; wb = Workbook(); wb.active.append(["STT", 1])
+    >>> wb.save(p); read_values(p).sheets
+    {'Sheet': [['STT', 1.0]]}
+    """
+    scan = scan_package(path, limits)
+    try:
+        import python_calamine
+    except ImportError:
+        return _read_openpyxl(path)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.CalamineError:
+        if scan.error_parts:
+            return _read_openpyxl(path)
+        raise
+    sheets: dict[str, list[list[object]]] = {}
+    hidden: list[str] = []
+    very_hidden: list[str] = []
+    with workbook:
+        for meta in workbook.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            try:
+                rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            except python_calamine.CalamineError:
+                if scan.error_parts:
+                    return _read_openpyxl(path)
+                raise
+            sheets[meta.name] = _trimmed(rows)
+            if meta.visible != python_calamine.SheetVisibleEnum.Visible:
+                hidden.append(meta.name)
+                if meta.visible == python_calamine.SheetVisibleEnum.VeryHidden:
+                    very_hidden.append(meta.name)
+    if scan.error_parts:
+        # calamine gives "" for an error cell: put the error values back from the sheet XML.
+        with zipfile.ZipFile(path) as archive:
+            for part, name in _sheet_parts(archive, scan).items():
+                if part in scan.error_parts and name in sheets:
+                    with archive.open(part) as stream:
+                        _put_errors(sheets[name], _error_cells(stream))
+    return RawBook(sheets, tuple(hidden), tuple(very_hidden))
+
+
+def _openpyxl_value(value: object, data_type: str) -> object:
+    if value is None or value == "":
+        return None
+    if data_type == "e":
+        return ExcelError(value) if isinstance(value, str) else None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
+def _read_openpyxl(path: Path) -> RawBook:
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    sheets: dict[str, list[list[object]]] = {}
+    hidden: list[str] = []
+    very_hidden: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            reset = getattr(sheet, "reset_dimensions", None)
+            if reset is not None:
+                reset()  # the stored dimension may lie: read the cells that are there
+            sheets[sheet.title] = _trimmed(
+                [_openpyxl_value(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()
+            )
+            if sheet.sheet_state != "visible":
+                hidden.append(sheet.title)
+                if sheet.sheet_state == "veryHidden":
+                    very_hidden.append(sheet.title)
+    finally:
+        workbook.close()
+    return RawBook(sheets, tuple(hidden), tuple(very_hidden))
+
+
+def read_values_openpyxl(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
+    """The same as :func:`read_values`, with openpyxl (read-only, cached values) instead of calamine.
+
+    >>> import tempfile, pathlib
+    >>> from openpyxl import Workbook
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "b.xlsx"; wb = Workbook(); wb.active.append(["STT", 1])
+    >>> wb.save(p); read_values_openpyxl(p) == read_values(p)
+    True
+    """
+    scan_package(path, limits)
+    return _read_openpyxl(path)
+
+
+# --- inside a worker process ---------------------------------------------------
+
+_worker_memory_mb: int | None = None
+_worker_slots: ctypes.Array[ctypes.c_double] | None = None
+_worker_slot = -1
+_SLOT_WIDTH = 3  # pid, index of the file being read, monotonic start (0 when idle)
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Cap this process's address space at its current size plus ``memory_mb``; not on Windows."""
+    global _worker_memory_mb
+    _worker_memory_mb = memory_mb
+    if sys.platform == "win32":
+        return
+    import resource
+
+    base = 0
+    try:
+        with open("/proc/self/statm") as statm:
+            base = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        pass
+    limit = base + memory_mb * MB
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    with contextlib.suppress(ValueError, OSError):  # macOS may refuse: the time limit still applies
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _read_guarded(reader: Reader, path: Path, limits: Limits) -> _Outcome:
+    """``reader(path, limits)``, with every exception turned into a :class:`Rejection`."""
+    start = time.perf_counter()
+    outcome: RawBook | Rejection
+    try:
+        outcome = reader(path, limits)
+    except RejectedFile as rejected:
+        outcome = rejected.rejection
+    except MemoryError:
+        outcome = _out_of_memory(_worker_memory_mb)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # calamine's PanicException is a BaseException
+        outcome = _unreadable(error)
+    return outcome, time.perf_counter() - start
+
+
+def _init_worker(memory_mb: int, slots: ctypes.Array[ctypes.c_double], counter: Synchronized[int]) -> None:
+    global _worker_slots, _worker_slot
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    faulthandler.disable()  # a file that crashes its reader is reported as a rejection, not a dump
+    _limit_memory(memory_mb)
+    with counter.get_lock():
+        slot = counter.value
+        counter.value += 1
+    if (slot + 1) * _SLOT_WIDTH <= len(slots):
+        _worker_slots, _worker_slot = slots, slot
+        slots[slot * _SLOT_WIDTH] = os.getpid()
+
+
+def _read_chunk(reader: Reader, tasks: list[tuple[int, str]], limits: Limits) -> list[_Done]:
+    results: list[_Done] = []
+    slots, at = _worker_slots, _worker_slot * _SLOT_WIDTH
+    for index, name in tasks:
+        if slots is not None:
+            slots[at + 1] = index
+            slots[at + 2] = time.monotonic()
+        outcome, seconds = _read_guarded(reader, Path(name), limits)
+        if slots is not None:
+            slots[at + 2] = 0.0
+        results.append((index, outcome, seconds))
+    return results
+
+
+def _read_alone_main(reader: Reader, name: str, limits: Limits, memory_mb: int, sender: Connection,
+                     log: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    faulthandler.disable()
+    try:  # keep what a dying reader prints (Rust says "memory allocation of … failed")
+        handle = os.open(log, os.O_WRONLY | os.O_TRUNC)
+        os.dup2(handle, 2)
+        os.close(handle)
+    except OSError:
+        pass
+    _limit_memory(memory_mb)
+    sender.send(_read_guarded(reader, Path(name), limits))
+    sender.close()
+
+
+# --- in the parent -------------------------------------------------------------
+
+def _result(path: Path, outcome: RawBook | Rejection, seconds: float) -> ReadResult:
+    if isinstance(outcome, Rejection):
+        return ReadResult(path, None, outcome, seconds)
+    return ReadResult(path, outcome, None, seconds)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL if sys.platform != "win32" else signal.SIGTERM)
+
+
+class _Pool:
+    """A process pool whose workers say which file each one reads, and since when."""
+
+    def __init__(self, context: multiprocessing.context.BaseContext, workers: int, memory_mb: int) -> None:
+        self.slots = context.RawArray(ctypes.c_double, workers * _SLOT_WIDTH)
+        self.counter: Synchronized[int] = context.Value("i", 0)
+        self.executor = cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_init_worker,
+            initargs=(memory_mb, self.slots, self.counter),
+        )
+        self.closed = False
+
+    def running(self) -> dict[int, float]:
+        """Index of the file each worker is reading -> when it started (monotonic)."""
+        found: dict[int, float] = {}
+        for at in range(0, len(self.slots), _SLOT_WIDTH):
+            started, index, again = self.slots[at + 2], self.slots[at + 1], self.slots[at + 2]
+            if started > 0 and started == again:
+                found[int(index)] = started
+        return found
+
+    def kill(self) -> None:
+        """Kill the workers now (SIGKILL; TerminateProcess on Windows), without waiting."""
+        ours = {process.pid for process in multiprocessing.active_children()}
+        for at in range(0, len(self.slots), _SLOT_WIDTH):
+            pid = int(self.slots[at])
+            if pid and pid in ours:
+                _kill(pid)
+
+    def close(self, *, kill: bool = False) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if kill:
+            self.kill()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunk_size(count: int, workers: int) -> int:
+    return max(1, min(16, count // (workers * 8)))
+
+
+def _read_alone(path: Path, reader: Reader, limits: Limits, timeout_s: float, memory_mb: int,
+                context: multiprocessing.context.BaseContext) -> ReadResult:
+    """Read one file in a process of its own, to tell what became of it when a pool broke."""
+    receiver, sender = context.Pipe(duplex=False)
+    handle, log = tempfile.mkstemp(prefix="tdkt_xl_", suffix=".log")
+    os.close(handle)
+    process = context.Process(  # type: ignore[attr-defined]
+        target=_read_alone_main, args=(reader, str(path), limits, memory_mb, sender, log), daemon=True
+    )
+    start = time.perf_counter()
+    try:
+        process.start()
+        sender.close()
+        if not receiver.poll(timeout_s):
+            process.kill()
+            process.join()
+            return ReadResult(path, None, _timed_out(timeout_s), time.perf_counter() - start)
+        try:
+            outcome, seconds = receiver.recv()
+        except (EOFError, OSError):
+            pass
+        else:
+            process.join(5)
+            return _result(path, outcome, seconds)
+        process.join()
+        with open(log, "rb") as printed:
+            said = printed.read()[-4096:].decode("utf-8", "replace")
+        code = process.exitcode
+        if code == -getattr(signal, "SIGKILL", 9) or any(
+            marker in said for marker in ("memory allocation of", "MemoryError", "Cannot allocate memory",
+                                          "out of memory")
+        ):
+            rejection = _out_of_memory(memory_mb)
+        elif code is not None and code < 0:
+            try:
+                detail = f"tiến trình đọc bị dừng bởi tín hiệu {signal.Signals(-code).name}"
+            except ValueError:
+                detail = f"tiến trình đọc bị dừng bởi tín hiệu {-code}"
+            rejection = _crashed(detail)
+        else:
+            rejection = _crashed(f"tiến trình đọc kết thúc đột ngột, mã {code}")
+        return ReadResult(path, None, rejection, time.perf_counter() - start)
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+            process.join()
+        with contextlib.suppress(OSError):
+            os.unlink(log)
+
+
+def _read_in_pools(
+    paths: Sequence[Path], workers: int, timeout_s: float, memory_mb: int, limits: Limits, reader: Reader,
+    context: multiprocessing.context.BaseContext,
+) -> Iterator[tuple[int, ReadResult]]:
+    pending: deque[int] = deque(range(len(paths)))
+    suspects: deque[int] = deque()
+    strikes: set[int] = set()
+    size = _chunk_size(len(paths), workers)
+    poll = min(0.5, max(0.05, timeout_s / 20))
+    while pending or suspects:
+        while suspects:
+            index = suspects.popleft()
+            yield index, _read_alone(paths[index], reader, limits, timeout_s, memory_mb, context)
+        if not pending:
+            break
+        pool = _Pool(context, workers, memory_mb)
+        in_flight: dict[cf.Future[list[_Done]], list[int]] = {}
+        finished = False
+        try:
+            while pending or in_flight:
+                while pending and len(in_flight) < 2 * workers:
+                    chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
+                    tasks = [(index, str(paths[index])) for index in chunk]
+                    in_flight[pool.executor.submit(_read_chunk, reader, tasks, limits)] = chunk
+                done, _ = cf.wait(in_flight, timeout=poll, return_when=cf.FIRST_COMPLETED)
+                lost: list[int] = []
+                for future in done:
+                    chunk = in_flight.pop(future)
+                    try:
+                        results = future.result()
+                    except BrokenProcessPool:
+                        lost.extend(chunk)
+                        continue
+                    except Exception:  # a result that could not be sent back: try alone
+                        suspects.extend(chunk)
+                        continue
+                    for index, outcome, seconds in results:
+                        yield index, _result(paths[index], outcome, seconds)
+                if lost:
+                    # A worker died: the files being read then are suspects, read alone;
+                    # the others go back in the queue (alone too if caught in a second crash).
+                    running = pool.running()
+                    lost.extend(index for chunk in in_flight.values() for index in chunk)
+                    in_flight.clear()
+                    pool.close()
+                    for index in lost:
+                        if index in running or index in strikes:
+                            suspects.append(index)
+                        else:
+                            strikes.add(index)
+                            pending.appendleft(index)
+                    break
+                outstanding = {index for chunk in in_flight.values() for index in chunk}
+                now = time.monotonic()
+                expired = {index: now - started for index, started in pool.running().items()
+                           if now - started > timeout_s and index in outstanding}
+                if expired:
+                    pool.close(kill=True)
+                    for index, seconds in expired.items():
+                        yield index, ReadResult(paths[index], None, _timed_out(timeout_s), seconds)
+                    pending.extendleft(index for index in outstanding if index not in expired)
+                    in_flight.clear()
+                    break
+            finished = True
+        finally:
+            pool.close(kill=not finished)
+
+
+def _read_with_executor(paths: Sequence[Path], executor: cf.Executor, workers: int, timeout_s: float,
+                        limits: Limits, reader: Reader) -> Iterator[tuple[int, ReadResult]]:
+    """A caller's executor: submit and result only, a time limit, no rebuilding."""
+    pending: deque[int] = deque(range(len(paths)))
+    in_flight: deque[tuple[int, float, cf.Future[_Outcome]]] = deque()
+    while pending or in_flight:
+        while pending and len(in_flight) < workers:
+            index = pending.popleft()
+            in_flight.append((index, time.monotonic(), executor.submit(_read_guarded, reader, paths[index],
+                                                                       limits)))
+        index, submitted, future = in_flight.popleft()
+        try:
+            outcome, seconds = future.result(timeout=max(0.0, submitted + timeout_s - time.monotonic()))
+        except (TimeoutError, cf.TimeoutError):
+            future.cancel()
+            yield index, ReadResult(paths[index], None, _timed_out(timeout_s), time.monotonic() - submitted)
+            continue
+        except Exception as error:  # a broken pool, a lost worker of a distributed cluster…
+            crashed = _crashed(f"{type(error).__name__}: {error}")
+            yield index, ReadResult(paths[index], None, crashed, time.monotonic() - submitted)
+            continue
+        yield index, _result(paths[index], outcome, seconds)
+
+
+def _default_context() -> multiprocessing.context.BaseContext:
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")  # cheap to start again after a crash
+    return multiprocessing.get_context()
+
+
+def read_many(
+    paths: Sequence[Path],
+    *,
+    workers: int = 2,
+    timeout_s: float = 60,
+    memory_mb: int = 1024,
+    limits: Limits = Limits(),  # noqa: B008
+    executor: cf.Executor | None = None,
+    reader: Reader = read_values,
+    mp_context: multiprocessing.context.BaseContext | None = None,
+) -> Iterator[ReadResult]:
+    """Read many workbooks in worker processes; yield one :class:`ReadResult` per path, in any order.
+
+    Each worker may use ``memory_mb`` MB beyond its size at start (``RLIMIT_AS``;
+    not on Windows, where only the time limit applies); a file that takes longer
+    than ``timeout_s`` seconds is rejected ("timeout") and the pool's workers are
+    killed and replaced. A worker that dies (abort, segfault, killed by the OS)
+    costs only the file it was reading ("crashed-reader", "out-of-memory"): the
+    files in flight are read again, the suspects one at a time in a process of their own.
+
+    With a caller's ``executor`` (say, a Dask client's), tasks are only submitted
+    there (one file each, ``workers`` at a time) and the time limit counts from
+    submission; a file over time is rejected but cannot be stopped. ``reader``
+    must be a module-level function (it is sent to the workers).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "rong.xlsx"; _ = p.write_bytes(b"")
+    >>> [(r.path.name, r.rejection.code) for r in read_many([p], workers=1)]
+    [('rong.xlsx', 'empty-file')]
+    """
+    paths = [Path(path) for path in paths]
+    if not paths:
+        return
+    workers = max(1, workers)
+    seen: set[int] = set()
+    if executor is not None:
+        stream = _read_with_executor(paths, executor, workers, timeout_s, limits, reader)
+    else:
+        context = mp_context or _default_context()
+        workers = min(workers, len(paths))
+        stream = _read_in_pools(paths, workers, timeout_s, memory_mb, limits, reader, context)
+    for index, result in stream:
+        if index in seen:  # never twice, whatever happened
+            continue
+        seen.add(index)
+        yield result

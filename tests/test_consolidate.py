@@ -1,0 +1,195 @@
+"""Checking report values and consolidating them: the pure core, on values made by code."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tdkt_xl import load_plan
+from tdkt_xl.consolidate import (
+    FileOutcome,
+    ReportRejected,
+    consolidate,
+    plan_forms,
+    plan_years,
+    read_unit_report,
+)
+from tdkt_xl.models import Plan
+from tdkt_xl.report_layout import (
+    INFO_SHEET,
+    META_SHEET,
+    PROGRESS_HEADERS,
+    PROGRESS_SHEET,
+    STATS_SHEET,
+    TEMPLATE_VERSION,
+    plan_id,
+    unit_tasks,
+)
+from tdkt_xl.sheets import ExcelError
+from tdkt_xl.status import Status
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(Path(__file__).resolve().parent.parent / "workbooks" / "ke_hoach_mau.xlsx")
+
+
+def report_sheets(plan: Plan, code: str, *, made_on: Any = datetime(2024, 6, 20),
+                  status: Any = "Đã hoàn thành", completed: Any = datetime(2024, 3, 20),
+                  count: Any = 1, meta: bool = True) -> dict[str, list[list[Any]]]:
+    """A filled report as the cell values a reader returns (years as floats, like calamine)."""
+    sheets: dict[str, list[list[Any]]] = {}
+    if meta:
+        sheets[META_SHEET] = [["plan_id", plan_id(plan)], ["template_version", TEMPLATE_VERSION],
+                              ["unit_code", code], ["plan_year", float(plan.year)]]
+    sheets[INFO_SHEET] = [["BÁO CÁO"], [], ["Mã đơn vị", code], ["Tên đơn vị", "x"],
+                          ["Kỳ báo cáo", "Năm 2024"], ["Người lập", "An"], ["Điện thoại", "0912"],
+                          ["Ngày lập", made_on]]
+    progress: list[list[Any]] = [["TIẾN ĐỘ"], [], list(PROGRESS_HEADERS)]
+    for task, role in unit_tasks(plan, code):
+        progress.append([task.code, task.content, role, task.deadline.due, status, completed,
+                         "Kết quả", None, None])
+    sheets[PROGRESS_SHEET] = progress
+    years = plan_years(plan)
+    stats: list[list[Any]] = [["SỐ LIỆU"], [], ["Hình thức khen thưởng", *map(float, years), "Tổng"]]
+    level = None
+    for form in plan_forms(plan):
+        if form.level != level:
+            level = form.level
+            stats.append([level])
+        stats.append([form.name, *[count] * len(years), None])
+    sheets[STATS_SHEET] = stats
+    return sheets
+
+
+def test_clean_report(plan: Plan) -> None:
+    report = read_unit_report(report_sheets(plan, "BTDKT"), plan, file="a.xlsx")
+    assert report.problems == []
+    assert report.unit_code == "BTDKT"
+    assert report.report_date == date(2024, 6, 20)
+    assert report.progress["PL-I-1"].status == "Đã hoàn thành"
+    assert report.progress["PL-II-4"].role == "Phối hợp"
+    assert all(report.stats[f.name] == dict.fromkeys(plan_years(plan), 1) for f in plan_forms(plan))
+
+
+@pytest.mark.parametrize(("change", "code", "reason"), [
+    ("other-plan", "other-plan", "kế hoạch khác"),
+    ("unknown-unit", "unknown-unit", 'Mã đơn vị "XYZ"'),
+    ("group-unit", "unknown-unit", 'Mã đơn vị "NHOM_DP"'),
+    ("no-progress-sheet", "changed-layout", 'Thiếu sheet "Tiến độ"'),
+    ("renamed-header", "changed-layout", "không có dòng tiêu đề đúng mẫu"),
+    ("missing-year", "changed-layout", "thiếu cột năm 2023"),
+    ("empty-code", "missing-unit-code", "trống"),
+])
+def test_whole_file_rejections(plan: Plan, change: str, code: str, reason: str) -> None:
+    sheets = report_sheets(plan, "BTDKT")
+    if change == "other-plan":
+        sheets[META_SHEET][0][1] = "000000000000"
+    elif change == "unknown-unit":
+        sheets[INFO_SHEET][2][1] = "XYZ"
+    elif change == "group-unit":
+        sheets[INFO_SHEET][2][1] = "NHOM_DP"
+    elif change == "no-progress-sheet":
+        del sheets[PROGRESS_SHEET]
+    elif change == "renamed-header":
+        sheets[PROGRESS_SHEET][2][4] = "Trạng thái"
+    elif change == "missing-year":
+        sheets[STATS_SHEET][2] = [*sheets[STATS_SHEET][2][:-2], "Tổng"]
+    elif change == "empty-code":
+        sheets[INFO_SHEET][2][1] = None
+    with pytest.raises(ReportRejected) as rejected:
+        read_unit_report(sheets, plan, file="a.xlsx")
+    assert rejected.value.code == code
+    assert reason in rejected.value.reason
+
+
+@pytest.mark.parametrize(("value", "code"), [
+    ("12", "number-as-text"), (-3.0, "negative-number"), ("mười", "text-in-number"),
+    (ExcelError("#VALUE!"), "excel-error"), (2.5, "not-whole-number"), (True, "text-in-number"),
+])
+def test_bad_number_cells_are_listed_and_left_out(plan: Plan, value: Any, code: str) -> None:
+    sheets = report_sheets(plan, "BTDKT")
+    first = plan_forms(plan)[0].name
+    first_form_row = next(i for i, r in enumerate(sheets[STATS_SHEET]) if r and r[0] == first)
+    sheets[STATS_SHEET][first_form_row][1] = value
+    report = read_unit_report(sheets, plan, file="a.xlsx")
+    assert [p.code for p in report.problems] == [code]
+    problem = report.problems[0]
+    assert (problem.sheet, problem.cell, problem.file) == (STATS_SHEET, f"B{first_form_row + 1}", "a.xlsx")
+    assert 2014 not in report.stats[plan_forms(plan)[0].name]
+    assert report.stats[plan_forms(plan)[0].name][2015] == 1
+
+
+def test_date_and_status_cell_problems(plan: Plan) -> None:
+    sheets = report_sheets(plan, "P1", made_on="20/06/2024", status="Xong", completed="hôm qua")
+    report = read_unit_report(sheets, plan, file="p1.xlsx")
+    codes = [p.code for p in report.problems]
+    assert codes[0] == "date-as-text"
+    assert report.problems[0].cell == "B8"
+    assert "bad-progress" in codes and "not-a-date" in codes
+    assert report.report_date is None
+    assert report.progress["PC-3"].status is None
+
+
+def test_total_cell_disagreeing_with_its_row(plan: Plan) -> None:
+    sheets = report_sheets(plan, "BTDKT")
+    row = next(i for i, r in enumerate(sheets[STATS_SHEET]) if r and r[0] == plan_forms(plan)[0].name)
+    sheets[STATS_SHEET][row][-1] = 99.0
+    report = read_unit_report(sheets, plan, file="a.xlsx")
+    assert [p.code for p in report.problems] == ["total-mismatch"]
+    assert "ghi 99 nhưng cộng các năm được 10" in report.problems[0].message
+
+
+def test_text_is_cleaned_and_cut(plan: Plan) -> None:
+    sheets = report_sheets(plan, "P1")
+    sheets[PROGRESS_SHEET][3][6] = "a\x01b" + "x" * 40_000
+    report = read_unit_report(sheets, plan, file="p1.xlsx")
+    assert [p.code for p in report.problems] == ["control-characters", "text-too-long"]
+    assert len(report.progress["PC-3"].result) == 32_767
+    assert report.progress["PC-3"].result.startswith("abx")
+
+
+def test_without_identity_sheet_read_by_info(plan: Plan) -> None:
+    report = read_unit_report(report_sheets(plan, "P1", meta=False), plan, file="p1.xlsx")
+    assert [p.code for p in report.problems] == ["no-identity"]
+    assert report.unit_code == "P1"
+
+
+def test_consolidate_newest_report_wins_and_late_units(plan: Plan) -> None:
+    old = read_unit_report(report_sheets(plan, "P1", made_on=datetime(2024, 6, 1), count=1), plan,
+                           file="p1_cu.xlsx")
+    new = read_unit_report(report_sheets(plan, "P1", made_on=datetime(2024, 6, 20), count=2), plan,
+                           file="p1.xlsx")
+    late = read_unit_report(report_sheets(plan, "P2", made_on=datetime(2024, 6, 30), count=3), plan,
+                            file="p2.xlsx")
+    rejected = FileOutcome(file="hong.xlsx", outcome="rejected", reason="Tệp bị hỏng", code="corrupt-zip")
+    result = consolidate(plan, [new, old, late], [rejected], as_of=date(2024, 7, 1))
+    states = {s.unit.code: s.state for s in result.submissions}
+    assert states["P1"] == "on_time" and states["P2"] == "late" and states["P3"] == "missing"
+    assert [s.state for s in result.submissions][:3] == ["missing"] * 3  # the đôn đốc list first
+    first_form = plan_forms(plan)[0].name
+    assert result.totals[first_form][2014] == 2 + 3
+    summary = result.summary("tong_hop.xlsx")
+    assert summary["files"] == {"accepted": ["p1.xlsx", "p2.xlsx"],
+                                "rejected": [{"file": "hong.xlsx", "reason": "Tệp bị hỏng"}],
+                                "superseded": ["p1_cu.xlsx"], "skipped": []}
+    units = summary["units"]
+    assert isinstance(units, dict)
+    assert units["late"] == ["P2"] and units["expected"] == 17 and units["submitted"] == 2
+    assert summary["totals"][first_form]["2014"] == 5  # type: ignore[index]
+
+
+def test_task_status_from_unit_reports(plan: Plan) -> None:
+    done = read_unit_report(report_sheets(plan, "P1", completed=datetime(2024, 6, 10)), plan, file="p1.xlsx")
+    result = consolidate(plan, [done], [], as_of=date(2024, 7, 1))
+    by_code = {t.task.code: t for t in result.tasks}
+    assert by_code["PC-3"].status is Status.DONE  # due 15/6, done 10/6
+    assert (by_code["PC-3"].done, by_code["PC-3"].nothing) == (1, 0)
+    late = read_unit_report(report_sheets(plan, "P1", completed=datetime(2024, 6, 20)), plan, file="p1.xlsx")
+    result = consolidate(plan, [late], [], as_of=date(2024, 7, 1))
+    assert {t.task.code: t for t in result.tasks}["PC-3"].status is Status.DONE_LATE
+    result = consolidate(plan, [], [], as_of=date(2024, 7, 1))
+    assert {t.task.code: t for t in result.tasks}["PC-3"].status is Status.OVERDUE

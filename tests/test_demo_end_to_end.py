@@ -1,0 +1,106 @@
+"""End to end: the demo's consolidation, its master read back, and opened in LibreOffice Calc."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from tdkt_xl.cli import cli
+from tdkt_xl.consolidate import Consolidation
+from tdkt_xl.demo import BROKEN_UNIT, DUPLICATE_UNIT, FORMULA_TEXT_UNIT, LATE, MISSING, run_demo
+from tdkt_xl.master import PROBLEMS_SHEET, PROGRESS_DETAIL_SHEET, SUBMISSIONS_SHEET, TOTALS_SHEET
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Consolidation]:
+    root = tmp_path_factory.mktemp("demo")
+    paths, result = run_demo(root)
+    return paths.master, result
+
+
+def test_demo_outcomes(demo: tuple[Path, Consolidation]) -> None:
+    _master, result = demo
+    summary = result.summary("m")
+    units = summary["units"]
+    files = summary["files"]
+    assert isinstance(units, dict) and isinstance(files, dict)
+    assert sorted(units["missing"]) == sorted([*MISSING, BROKEN_UNIT])
+    assert sorted(units["late"]) == sorted(LATE)
+    assert [r["file"] for r in files["rejected"]] == [f"{BROKEN_UNIT}.xlsx"]
+    assert "ZIP" in files["rejected"][0]["reason"] or "hỏng" in files["rejected"][0]["reason"]
+    assert files["superseded"] == [f"{DUPLICATE_UNIT}_ban_cu.xlsx"]
+    assert sorted(files["skipped"]) == ["ghi_chu.txt", "~$P3.xlsx"]
+    assert "dot_2/SGTVT.xlsx" in files["accepted"]
+    codes = {p.code for p in result.problems}
+    assert "number-as-text" in codes
+
+
+def test_master_keeps_unit_text_as_text(demo: tuple[Path, Consolidation]) -> None:
+    master, _result = demo
+    book = load_workbook(master)
+    detail = book[PROGRESS_DETAIL_SHEET]
+    rows = [[c.value for c in row] for row in detail.iter_rows(min_row=4)]
+    texts = [r for r in rows if r[2] == FORMULA_TEXT_UNIT]
+    assert any(r[7] == '=HYPERLINK("http://vi-du.invalid","bấm vào đây")' for r in texts)
+    cells = [c for row in detail.iter_rows(min_row=4) for c in row if c.value == "#N/A"]
+    assert cells and all(c.data_type == "s" for c in cells)
+    formula_like = [c for row in detail.iter_rows(min_row=4) for c in row
+                    if isinstance(c.value, str) and c.value.startswith("=")]
+    assert formula_like and all(c.data_type == "s" for c in formula_like)
+    submissions = book[SUBMISSIONS_SHEET]
+    first_states = [submissions.cell(r, 5).value for r in range(4, 7)]
+    assert first_states == ["Chưa nộp"] * 3
+    assert book[PROBLEMS_SHEET].max_row > 4
+
+
+def test_consolidate_command_json_and_backup(demo: tuple[Path, Consolidation], tmp_path: Path) -> None:
+    master, _ = demo
+    root = master.parent
+    out = tmp_path / "tong_hop.xlsx"
+    out.write_bytes(b"old master")
+    result = CliRunner().invoke(cli, ["consolidate", str(root / "hop_thu"), "--plan",
+                                      str(root / "ke_hoach_mau.xlsx"), "--out", str(out), "--json"])
+    assert result.exit_code == 1  # one file rejected
+    summary = json.loads(result.output)
+    assert summary["master"] == str(out)
+    assert summary["units"]["expected"] == 17
+    assert (tmp_path / "tong_hop.bak.xlsx").read_bytes() == b"old master"
+    assert load_workbook(out).sheetnames[0] == SUBMISSIONS_SHEET
+
+
+def _soffice() -> str | None:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None and os.environ.get("TDKT_REQUIRE_SOFFICE"):
+        pytest.fail("LibreOffice (soffice) is required in CI but not installed")
+    return found
+
+
+def test_libreoffice_computes_the_same_totals(demo: tuple[Path, Consolidation], tmp_path: Path) -> None:
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice Calc is not installed")
+    master, result = demo
+    profile = tmp_path / "profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--calc",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(master)],
+                   check=True, capture_output=True, timeout=180)
+    computed = load_workbook(tmp_path / "lo" / master.name, data_only=True)[TOTALS_SHEET]
+    header = [c.value for c in computed[3]]
+    total_column = header.index("Tổng") + 1
+    by_form = {computed.cell(r, 1).value: computed.cell(r, total_column).value
+               for r in range(4, computed.max_row + 1)}
+    checked = 0
+    for form, years in result.totals.items():
+        assert by_form[form] == sum(years.values()), form
+        checked += 1
+    assert checked == len(result.forms)
+    grand = by_form["Cộng"]
+    assert grand == sum(sum(y.values()) for y in result.totals.values())
+    assert grand > 0

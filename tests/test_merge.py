@@ -1,0 +1,146 @@
+"""Consolidating an inbox where every kind of bad file sits beside good ones."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from tdkt_xl import load_plan
+from tdkt_xl.master import PROBLEMS_SHEET
+from tdkt_xl.merge import run_consolidation, scan_inbox
+from tdkt_xl.models import Plan
+from tdkt_xl.report_layout import INFO_SHEET, META_SHEET, PROGRESS_SHEET, STATS_HEADER_ROW, STATS_SHEET
+from tdkt_xl.report_template import build_unit_report
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(Path(__file__).resolve().parent.parent / "workbooks" / "ke_hoach_mau.xlsx")
+
+
+def save_report(plan: Plan, code: str, path: Path, *, made_on: date = date(2024, 6, 20),
+                change: Any = None) -> Path:
+    """A filled report of unit ``code``; ``change(book)`` spoils it the way a test needs."""
+    unit = next(u for u in plan.units or [] if u.code == code)
+    book = build_unit_report(plan, unit)
+    info = book[INFO_SHEET]
+    for row in range(1, info.max_row + 1):
+        if info.cell(row, 1).value == "Ngày lập":
+            info.cell(row, 2).value = datetime.combine(made_on, datetime.min.time())
+    stats = book[STATS_SHEET]
+    for row in range(STATS_HEADER_ROW + 1, stats.max_row + 1):
+        for column in range(2, stats.max_column):
+            if not stats.cell(row, column).protection.locked:
+                stats.cell(row, column).value = 1
+    if change is not None:
+        change(book)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def with_member(source: Path, target: Path, name: str, data: bytes) -> Path:
+    """A copy of a workbook with one package member replaced."""
+    with zipfile.ZipFile(source) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members[name] = data
+    target.write_bytes(zip_bytes(members))
+    return target
+
+
+def first_sheet_member(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))[0]
+
+
+def test_every_bad_kind_is_rejected_with_its_reason(plan: Plan, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    good = save_report(plan, "BTDKT", inbox / "BTDKT.xlsx")
+    save_report(plan, "P1", inbox / "con" / "P1.xlsx")
+    (inbox / "html.xlsx").write_text("<!DOCTYPE html><html><body>Đăng nhập</body></html>", encoding="utf-8")
+    (inbox / "csv.xlsx").write_text("Mã đơn vị,Tên\nP2,Phòng II\n", encoding="utf-8")
+    (inbox / "rong.xlsx").write_bytes(b"")
+    (inbox / "cu.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000)
+    (inbox / "mat_khau.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100
+                                          + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 100)
+    data = good.read_bytes()
+    (inbox / "cat_cut.xlsx").write_bytes(data[: len(data) // 2])
+    sheet = first_sheet_member(good)
+    with zipfile.ZipFile(good) as archive:
+        xml = archive.read(sheet)
+    xxe = xml.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><worksheet', 1)
+    with_member(good, inbox / "xxe.xlsx", sheet, xxe)
+    bomb = tmp_path / "bomb.xlsx"
+    with_member(good, bomb, "xl/media/zeros.bin", b"\x00" * (210 << 20))
+    bomb.rename(inbox / "bomb.xlsx")
+    save_report(plan, "P3", inbox / "ke_hoach_khac.xlsx",
+                change=lambda b: b[META_SHEET].cell(1, 2, "abcdef123456"))
+    save_report(plan, "P3", inbox / "don_vi_la.xlsx", change=lambda b: b[INFO_SHEET].cell(3, 2, "KHONGCO"))
+    save_report(plan, "P3", inbox / "mat_sheet.xlsx", change=lambda b: b.remove(b[PROGRESS_SHEET]))
+    (inbox / "ghi_chu.docx").write_bytes(b"PK\x03\x04")
+    (inbox / "~$BTDKT.xlsx").write_bytes(b"\x00" * 165)
+    before = {p: p.read_bytes() for p in inbox.rglob("*") if p.is_file()}
+
+    result = run_consolidation(plan, inbox, tmp_path / "tong_hop.xlsx", as_of=date(2024, 7, 1))
+
+    outcomes = {f.file: f for f in result.files}
+    assert outcomes["BTDKT.xlsx"].outcome == "accepted"
+    assert outcomes["con/P1.xlsx"].outcome == "accepted"
+    expected = {
+        "html.xlsx": "HTML", "csv.xlsx": "CSV", "rong.xlsx": "rỗng", "cu.xls": ".xls",
+        "mat_khau.xlsx": "mật khẩu", "cat_cut.xlsx": "cắt cụt", "xxe.xlsx": "DOCTYPE",
+        "bomb.xlsx": "giải nén", "ke_hoach_khac.xlsx": "kế hoạch khác",
+        "don_vi_la.xlsx": '"KHONGCO"', "mat_sheet.xlsx": 'Thiếu sheet "Tiến độ"',
+    }
+    for name, words in expected.items():
+        assert outcomes[name].outcome == "rejected", name
+        assert words.lower() in outcomes[name].reason.lower(), (name, outcomes[name].reason)
+    assert outcomes["ghi_chu.docx"].outcome == "skipped"
+    assert outcomes["~$BTDKT.xlsx"].outcome == "skipped"
+    assert len(result.files) == len(before)  # every file has an outcome
+    # inputs untouched
+    assert {p: p.read_bytes() for p in inbox.rglob("*") if p.is_file()} == before
+    problems = load_workbook(tmp_path / "tong_hop.xlsx")[PROBLEMS_SHEET]
+    listed = {problems.cell(r, 2).value for r in range(4, problems.max_row + 1)}
+    assert set(expected) <= listed
+
+
+def test_cell_problems_keep_the_rest_of_the_file(plan: Plan, tmp_path: Path) -> None:
+    def spoil(book: Any) -> None:
+        stats = book[STATS_SHEET]
+        row = STATS_HEADER_ROW + 2
+        stats.cell(row, 2).value = -4
+        stats.cell(row, 3).value = "7"
+        stats.cell(row, 4).value = "nhiều"
+
+    save_report(plan, "P2", tmp_path / "in" / "P2.xlsx", change=spoil)
+    result = run_consolidation(plan, tmp_path / "in", tmp_path / "m.xlsx", as_of=date(2024, 7, 1))
+    assert [f.outcome for f in result.files] == ["accepted"]
+    assert [(p.code, p.cell) for p in result.problems] == [
+        ("negative-number", f"B{STATS_HEADER_ROW + 2}"), ("number-as-text", f"C{STATS_HEADER_ROW + 2}"),
+        ("text-in-number", f"D{STATS_HEADER_ROW + 2}")]
+    form = result.forms[0].name
+    assert result.totals[form][2014] == 0 and result.totals[form][2017] == 1
+
+
+def test_scan_inbox_walks_subfolders(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for name in ("a/b/x.XLSX", "a/y.xlsm", "z.xlsb", "w.xls", "note.pdf", "~$x.xlsx"):
+        (tmp_path / name).write_bytes(b"")
+    found = scan_inbox(tmp_path)
+    assert [found.name(p) for p in found.workbooks] == ["w.xls", "z.xlsb", "a/y.xlsm", "a/b/x.XLSX"]
+    assert sorted(found.name(p) for p in found.skipped) == ["note.pdf", "~$x.xlsx"]

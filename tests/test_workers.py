@@ -1,0 +1,430 @@
+"""read_values / read_values_openpyxl / read_many: every path once, a bad file costs one file.
+
+Readers that crash, hang or hog memory are injected through ``read_many(reader=...)``;
+they are module-level so that worker processes can import them. Files that abort
+python-calamine are only ever read in worker processes here.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import faulthandler
+import os
+import shutil
+import signal
+import sys
+import time
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from tdkt_xl.safety import Limits, RejectedFile, Rejection
+from tdkt_xl.sheets import ExcelError
+from tdkt_xl.workers import RawBook, ReadResult, read_many, read_values, read_values_openpyxl
+
+LINUX = sys.platform.startswith("linux")
+
+# --- readers injected into the workers ----------------------------------------
+
+
+def crashing_reader(path: Path, limits: Limits) -> RawBook:
+    if path.name.startswith("crash"):
+        os.abort()
+    return read_values(path, limits)
+
+
+def hanging_reader(path: Path, limits: Limits) -> RawBook:
+    if path.name.startswith("slow"):
+        time.sleep(120)
+    return read_values(path, limits)
+
+
+def hungry_reader(path: Path, limits: Limits) -> RawBook:
+    if path.name.startswith("hog"):
+        hoard = bytearray(4 << 30)  # far beyond memory_mb
+        return RawBook({"x": [[float(len(hoard))]]})
+    return read_values(path, limits)
+
+
+def rust_oom_reader(path: Path, limits: Limits) -> RawBook:
+    """What a Rust allocation failure looks like from outside: a message on stderr, then abort."""
+    if path.name.startswith("oom"):
+        os.write(2, b"memory allocation of 68719476736 bytes failed\n")
+        os.abort()
+    return read_values(path, limits)
+
+
+def killed_reader(path: Path, limits: Limits) -> RawBook:
+    if path.name.startswith("killed"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return read_values(path, limits)
+
+
+class FakePanic(BaseException):
+    """Like pyo3's PanicException: not an Exception subclass."""
+
+
+def failing_reader(path: Path, limits: Limits) -> RawBook:
+    if path.name.startswith("panic"):
+        raise FakePanic("called `Option::unwrap()` on a `None` value")
+    raise ValueError("cấu trúc sheet không hợp lệ")
+
+
+def short_sleep_reader(path: Path, limits: Limits) -> RawBook:
+    if path.name.startswith("slow"):
+        time.sleep(1.5)
+    return read_values(path, limits)
+
+
+# --- fixture helpers ---------------------------------------------------------
+
+def small_book(path: Path) -> Path:
+    """A 3-sheet report like the ones units send back."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for number in range(3):
+        sheet = workbook.create_sheet(f"Phụ lục {number + 1}")
+        sheet.append(["STT", "Nội dung", "Đơn vị thực hiện", "Thời hạn"])
+        for row in range(1, 31):
+            sheet.append([row, f"Nhiệm vụ {row}", "Sở Nội vụ", dt.date(2024, 1 + row % 12, 1 + row % 28)])
+    workbook.save(path)
+    return path
+
+
+def copies(source: Path, folder: Path, names: list[str]) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for name in names:
+        target = folder / name
+        shutil.copyfile(source, target)
+        paths.append(target)
+    return paths
+
+
+def typed_book(path: Path) -> Path:
+    """Every kind of value a report holds, plus a hidden and a very hidden sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Phụ lục"
+    sheet["A1"] = "BÁO CÁO KẾT QUẢ"
+    sheet.append([])
+    sheet.append(["STT", "Nội dung", "Số", "Ngày", "Ghi chú"])
+    values: list[float | str] = [1, 2.5, -3, 10**15, 1 / 3, True, False, "Dòng 1\nDòng 2", "Ghi chú",
+                                 "Sở Nội vụ"]
+    for offset, value in enumerate(values):
+        sheet.cell(4 + offset, 3, value)
+    dates: list[tuple[dt.date | dt.time | dt.timedelta, str]] = [
+             (dt.date(2024, 3, 1), "dd/mm/yyyy"), (dt.datetime(2024, 3, 1, 8, 30), "dd/mm/yyyy hh:mm"),
+             (dt.time(8, 30), "h:mm"), (dt.date(2024, 12, 31), "[$-42A]dd/mm/yyyy"),
+             (dt.date(2025, 1, 15), "dd/mm/yyyy;@"), (dt.timedelta(days=1, hours=2), "[h]:mm:ss")]
+    for offset, (moment, number_format) in enumerate(dates):
+        cell = sheet.cell(4 + offset, 4, moment)
+        cell.number_format = number_format
+    text = sheet.cell(4, 5, "=không phải công thức")
+    text.data_type = "s"
+    sheet.cell(5, 5, "#N/A")  # openpyxl stores this as an error cell
+    sheet.cell(6, 5, "'#N/A")
+    sheet.cell(7, 5, 0.25).number_format = "0%"
+    sheet.cell(20, 8, "ô xa")
+    offset_sheet = workbook.create_sheet("Bắt đầu ở C5")
+    offset_sheet["C5"] = "góc"
+    offset_sheet["D6"] = 42
+    workbook.create_sheet("Trống")
+    hidden = workbook.create_sheet("Ẩn")
+    hidden["A1"] = "ẩn"
+    hidden.sheet_state = "hidden"
+    identity = workbook.create_sheet("_tdkt_xl")
+    identity.append(["plan_id", "KH-2024-01"])
+    identity.append(["template_version", "1"])
+    identity.sheet_state = "veryHidden"
+    workbook.save(path)
+    return path
+
+
+RAW_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="Công thức" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+    ),
+    "xl/sharedStrings.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
+        '<si><t>Sở Tư pháp</t></si><si><r><t xml:space="preserve">chữ </t></r>'
+        "<r><rPr><b/></rPr><t>đậm</t></r></si></sst>"
+    ),
+}
+
+
+def raw_book(path: Path, cells: str) -> Path:
+    """A workbook whose one sheet is written as XML: formulas with cached values, typed cells."""
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{cells}</sheetData></worksheet>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in RAW_PARTS.items():
+            archive.writestr(name, data)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+FORMULA_CELLS = (
+    '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>'
+    '<c r="C1" t="b"><v>1</v></c><c r="D1" t="e"><f>NA()</f><v>#N/A</v></c><c r="E1" t="s"><v>0</v></c>'
+    '<c r="F1" t="inlineStr"><is><t>=không phải công thức</t></is></c><c r="G1" t="s"><v>1</v></c></row>'
+    '<row r="3"><c r="B3" t="e"><v>#DIV/0!</v></c></row>'
+    '<row r="4"><c r="A4"><f>A1*2</f></c><c r="C4" t="e"><v>#REF!</v></c><c r="D4" t="e"><v>#VALUE!</v></c>'
+    '<c r="E4" t="e"><v>#NAME?</v></c><c r="F4" t="e"><v>#NUM!</v></c><c r="G4" t="e"><v>#NULL!</v></c></row>'
+    '<row r="5"><c r="A5" t="inlineStr"><is><t xml:space="preserve">  cách lề </t></is></c>'
+    '<c r="B5" t="inlineStr"><is><t xml:space="preserve"> </t></is></c></row>'
+)
+
+
+def typed(book: RawBook) -> object:
+    """A RawBook with the type of every value, so that 1 == 1.0 == True does not hide a difference."""
+    sheets = {name: [[(type(value).__name__, value) for value in row] for row in rows]
+              for name, rows in book.sheets.items()}
+    return sheets, book.hidden_sheets, book.very_hidden_sheets
+
+
+def codes(results: list[ReadResult]) -> dict[str, str]:
+    return {r.path.name: (r.rejection.code if r.rejection else "ok") for r in results}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return small_book(tmp_path_factory.mktemp("mau") / "mau.xlsx")
+
+
+# --- reading one file --------------------------------------------------------
+
+def test_read_values_types(tmp_path: Path) -> None:
+    book = read_values(typed_book(tmp_path / "kieu.xlsx"))
+    rows = book.sheets["Phụ lục"]
+    assert rows[0] == ["BÁO CÁO KẾT QUẢ"] and rows[1] == []
+    numbers = [rows[3 + n][2] for n in range(10)]
+    assert numbers == [1.0, 2.5, -3.0, 1e15, 1 / 3, True, False, "Dòng 1\nDòng 2", "Ghi chú", "Sở Nội vụ"]
+    assert all(type(value) is float for value in numbers[:5])  # whole numbers stay float
+    assert [rows[3 + n][3] for n in range(6)] == [
+        dt.date(2024, 3, 1), dt.datetime(2024, 3, 1, 8, 30), dt.time(8, 30), dt.date(2024, 12, 31),
+        dt.date(2025, 1, 15), dt.timedelta(days=1, hours=2)]
+    assert type(rows[3][3]) is dt.date
+    assert rows[3][4] == "=không phải công thức" and type(rows[3][4]) is str
+    assert rows[4][4] == "#N/A" and isinstance(rows[4][4], ExcelError)
+    assert rows[5][4] == "'#N/A" and not isinstance(rows[5][4], ExcelError)
+    assert rows[6][4] == 0.25
+    assert rows[19] == [None] * 7 + ["ô xa"]
+    assert book.sheets["Bắt đầu ở C5"] == [[], [], [], [], [None, None, "góc"], [None, None, None, 42.0]]
+    assert book.sheets["Trống"] == []
+    assert book.sheets["_tdkt_xl"] == [["plan_id", "KH-2024-01"], ["template_version", "1"]]
+    assert book.hidden_sheets == ("Ẩn", "_tdkt_xl")
+    assert book.very_hidden_sheets == ("_tdkt_xl",)
+    assert list(book.sheets) == ["Phụ lục", "Bắt đầu ở C5", "Trống", "Ẩn", "_tdkt_xl"]
+
+
+def test_read_values_formulas_and_errors(tmp_path: Path) -> None:
+    book = read_values(raw_book(tmp_path / "cong_thuc.xlsx", FORMULA_CELLS))
+    rows = book.sheets["Công thức"]
+    assert rows[0] == [2.0, "ab", True, "#N/A", "Sở Tư pháp", "=không phải công thức", "chữ đậm"]
+    assert isinstance(rows[0][3], ExcelError) and not isinstance(rows[0][1], ExcelError)
+    assert rows[1] == []
+    assert rows[2] == [None, ExcelError("#DIV/0!")] and isinstance(rows[2][1], ExcelError)
+    assert rows[3] == [None, None, "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
+    assert all(isinstance(value, ExcelError) for value in rows[3][2:])
+    assert rows[4] == ["  cách lề ", " "]  # kept when the file says xml:space="preserve", as Excel does
+
+
+def test_newer_error_values_fall_back_to_openpyxl(tmp_path: Path) -> None:
+    """calamine refuses #SPILL!, #CALC!…: read_values reads such a file with openpyxl."""
+    cells = '<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="e"><f>SEQUENCE(3)</f><v>#SPILL!</v></c></row>'
+    book = read_values(raw_book(tmp_path / "spill.xlsx", cells))
+    assert book.sheets["Công thức"] == [[1.0, "#SPILL!"]]
+    assert isinstance(book.sheets["Công thức"][0][1], ExcelError)
+
+
+def test_read_values_rejects_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "trang.xlsx"
+    path.write_text("<html><body>Trang web</body></html>")
+    with pytest.raises(RejectedFile) as raised:
+        read_values(path)
+    assert raised.value.rejection.code == "not-excel-html"
+    with pytest.raises(RejectedFile):
+        read_values_openpyxl(path)
+
+
+def test_openpyxl_fallback_equals_calamine(tmp_path: Path, report: Path) -> None:
+    files = [typed_book(tmp_path / "kieu.xlsx"), raw_book(tmp_path / "cong_thuc.xlsx", FORMULA_CELLS),
+             report]
+    sample = Path(__file__).resolve().parent.parent / "workbooks" / "ke_hoach_mau.xlsx"
+    if sample.exists():
+        files.append(sample)
+    for path in files:
+        calamine, openpyxl = read_values(path), read_values_openpyxl(path)
+        assert typed(calamine) == typed(openpyxl), path.name
+        assert calamine == openpyxl
+
+
+def test_both_readers_agree_through_workers(tmp_path: Path) -> None:
+    paths = [typed_book(tmp_path / "kieu.xlsx"), raw_book(tmp_path / "cong_thuc.xlsx", FORMULA_CELLS)]
+    by_calamine = {r.path: r.book for r in read_many(paths, workers=2)}
+    by_openpyxl = {r.path: r.book for r in read_many(paths, workers=2, reader=read_values_openpyxl)}
+    assert by_calamine == by_openpyxl
+    assert all(book is not None for book in by_calamine.values())
+    for path in paths:
+        book_a, book_b = by_calamine[path], by_openpyxl[path]
+        assert book_a is not None and book_b is not None
+        assert typed(book_a) == typed(book_b)  # ExcelError and dates survive the trip back
+
+
+# --- many files --------------------------------------------------------------
+
+def test_every_path_exactly_once(tmp_path: Path, report: Path) -> None:
+    paths = copies(report, tmp_path / "hop_thu", [f"don_vi_{n:02d}.xlsx" for n in range(40)])
+    empty = tmp_path / "hop_thu" / "rong.xlsx"
+    empty.write_bytes(b"")
+    paths.append(empty)
+    results = list(read_many(paths, workers=2))
+    assert Counter(r.path for r in results) == Counter(paths)
+    assert codes(results)["rong.xlsx"] == "empty-file"
+    good = [r for r in results if r.ok]
+    assert len(good) == 40 and all(r.rejection is None and r.seconds >= 0 for r in good)
+    book = good[0].book
+    assert book is not None and book.sheets["Phụ lục 1"][1][:3] == [1.0, "Nhiệm vụ 1", "Sở Nội vụ"]
+    assert list(read_many([], workers=2)) == []
+
+
+def test_hostile_files_cost_one_file_each(tmp_path: Path, report: Path) -> None:
+    folder = tmp_path / "hop_thu"
+    paths = copies(report, folder, ["a.xlsx", "b.xlsx"])
+    (folder / "trang.xlsx").write_text("<html><body>x</body></html>")
+    far = folder / "xa.xlsx"
+    raw_book(far, '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    paths += [folder / "trang.xlsx", far]
+    results = list(read_many(paths, workers=2))
+    assert codes(results) == {"a.xlsx": "ok", "b.xlsx": "ok", "trang.xlsx": "not-excel-html",
+                              "xa.xlsx": "oversized-sheet"}
+
+
+def test_crashing_worker_rejects_only_that_file(tmp_path: Path, report: Path) -> None:
+    names = [f"don_vi_{n}.xlsx" for n in range(8)]
+    names.insert(3, "crash.xlsx")
+    paths = copies(report, tmp_path / "hop_thu", names)
+    results = list(read_many(paths, workers=2, reader=crashing_reader))
+    assert Counter(r.path for r in results) == Counter(paths)
+    found = codes(results)
+    assert found.pop("crash.xlsx") == "crashed-reader"
+    assert set(found.values()) == {"ok"}
+    crash = next(r for r in results if r.path.name == "crash.xlsx")
+    assert crash.rejection is not None and "lỗi nghiêm trọng" in crash.rejection.reason
+    assert "SIGABRT" in crash.rejection.reason
+
+
+def test_two_crashing_files_in_many(tmp_path: Path, report: Path) -> None:
+    names = [f"don_vi_{n:02d}.xlsx" for n in range(30)]
+    names[5], names[22] = "crash_1.xlsx", "crash_2.xlsx"
+    paths = copies(report, tmp_path / "hop_thu", names)
+    results = list(read_many(paths, workers=2, reader=crashing_reader))
+    assert Counter(r.path for r in results) == Counter(paths)
+    found = codes(results)
+    assert found.pop("crash_1.xlsx") == found.pop("crash_2.xlsx") == "crashed-reader"
+    assert set(found.values()) == {"ok"}
+
+
+def test_hanging_reader_times_out_and_others_are_read(tmp_path: Path, report: Path) -> None:
+    paths = copies(report, tmp_path / "hop_thu", ["a.xlsx", "slow.xlsx", "b.xlsx", "c.xlsx", "d.xlsx"])
+    started = time.monotonic()
+    results = list(read_many(paths, workers=2, timeout_s=2, reader=hanging_reader))
+    elapsed = time.monotonic() - started
+    found = codes(results)
+    assert found.pop("slow.xlsx") == "timeout"
+    assert set(found.values()) == {"ok"} and len(results) == 5
+    slow = next(r for r in results if r.path.name == "slow.xlsx")
+    assert slow.rejection is not None and slow.rejection.reason.startswith("Đọc tệp quá 2 giây")
+    assert 2 <= slow.seconds < 10
+    assert elapsed < 15
+
+
+@pytest.mark.skipif(not LINUX, reason="RLIMIT_AS: Linux only (not on Windows; macOS ignores it)")
+def test_memory_hog_is_rejected(tmp_path: Path, report: Path) -> None:
+    paths = copies(report, tmp_path / "hop_thu", ["a.xlsx", "hog.xlsx", "b.xlsx"])
+    results = list(read_many(paths, workers=2, memory_mb=256, reader=hungry_reader))
+    found = codes(results)
+    assert found == {"a.xlsx": "ok", "hog.xlsx": "out-of-memory", "b.xlsx": "ok"}
+
+
+@pytest.mark.skipif(not LINUX, reason="signals and stderr capture as on Linux")
+def test_native_out_of_memory_and_kill_by_the_os(tmp_path: Path, report: Path) -> None:
+    paths = copies(report, tmp_path / "hop_thu", ["a.xlsx", "oom.xlsx", "b.xlsx"])
+    assert codes(list(read_many(paths, workers=2, reader=rust_oom_reader)))["oom.xlsx"] == "out-of-memory"
+    paths = copies(report, tmp_path / "hop_thu_2", ["a.xlsx", "killed.xlsx", "b.xlsx"])
+    found = codes(list(read_many(paths, workers=2, reader=killed_reader)))
+    assert found == {"a.xlsx": "ok", "killed.xlsx": "out-of-memory", "b.xlsx": "ok"}
+
+
+def test_any_exception_becomes_unreadable(tmp_path: Path, report: Path) -> None:
+    paths = copies(report, tmp_path / "hop_thu", ["a.xlsx", "panic.xlsx"])
+    results = {r.path.name: r.rejection for r in read_many(paths, workers=2, reader=failing_reader)}
+    plain, panic = results["a.xlsx"], results["panic.xlsx"]
+    assert isinstance(plain, Rejection) and plain.code == "unreadable"
+    assert "ValueError: cấu trúc sheet không hợp lệ" in plain.reason
+    assert isinstance(panic, Rejection) and panic.code == "unreadable" and "FakePanic" in panic.reason
+
+
+def test_closing_early_does_not_wait_for_a_hanging_file(tmp_path: Path, report: Path) -> None:
+    paths = copies(report, tmp_path / "hop_thu", ["slow.xlsx", "a.xlsx", "b.xlsx"])
+    started = time.monotonic()
+    results = read_many(paths, workers=2, timeout_s=60, reader=hanging_reader)
+    first = next(results)
+    assert first.ok
+    results.close()  # type: ignore[attr-defined]
+    assert time.monotonic() - started < 10
+
+
+def test_callers_executor_gets_only_the_time_limit(tmp_path: Path, report: Path) -> None:
+    paths = copies(report, tmp_path / "hop_thu", ["a.xlsx", "slow.xlsx", "b.xlsx"])
+    with cf.ThreadPoolExecutor(max_workers=2) as executor:
+        results = list(read_many(paths, workers=2, timeout_s=0.5, executor=executor,
+                                 reader=short_sleep_reader))
+    assert codes(results) == {"a.xlsx": "ok", "slow.xlsx": "timeout", "b.xlsx": "ok"}
+
+
+def test_callers_process_pool_that_breaks(tmp_path: Path, report: Path) -> None:
+    paths = copies(report, tmp_path / "hop_thu", ["crash.xlsx"])
+    with cf.ProcessPoolExecutor(max_workers=1, initializer=faulthandler.disable) as executor:
+        results = list(read_many(paths, executor=executor, reader=crashing_reader))
+    assert codes(results) == {"crash.xlsx": "crashed-reader"}
