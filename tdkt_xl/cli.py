@@ -263,6 +263,106 @@ def demo(directory: Path | None) -> None:
     _print_consolidation(result, paths.master)
 
 
+def _print_nightly(summary: Any) -> None:
+    counts = summary.counts()
+    if summary.message:
+        click.echo(("Lỗi: " if summary.exit_code == 2 else "") + summary.message)
+    if summary.exit_code >= 2:
+        return
+    if summary.took_over_lock:
+        click.echo(f"Đã tiếp quản khoá cũ của {summary.took_over_lock} (tiến trình đó không còn chạy).")
+    click.echo(f"Lần chạy {summary.run}: {counts['new']} tệp mới, {counts['changed']} thay đổi, "
+               f"{counts['unchanged']} không đổi, {counts['rejected']} bị loại, "
+               f"{counts['superseded']} bị thay thế, {counts['deferred']} đang ghi dở (chờ lần sau), "
+               f"{counts['gone']} không còn trong hộp thư, {counts['skipped']} bỏ qua.")
+    for name in summary.files["rejected"]:
+        click.echo(f"  Bị loại: {name}")
+    units = summary.units
+    if units:
+        click.echo(f"Đơn vị: {units['submitted']}/{units['expected']} đã nộp, {len(units['late'])} nộp muộn, "
+                   f"{len(units['missing'])} chưa nộp.")
+    phases = ", ".join(f"{k} {v:.2f}s" for k, v in summary.phases.items())
+    click.echo(f"Thời gian: {phases}.")
+    click.echo(f"Đã ghi: {summary.master}")
+
+
+@cli.command()
+@click.option("--config", "config_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Tệp TOML chứa các thiết lập dưới đây (khoá cùng tên).")
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path), help="Sổ kế hoạch.")
+@click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), help="Thư mục hộp thư.")
+@click.option("--out", type=click.Path(path_type=Path), help="Sổ tổng hợp.")
+@click.option("--state", type=click.Path(path_type=Path),
+              help="Sổ cái SQLite (mặc định: <tên sổ tổng hợp>.tdkt.sqlite cạnh sổ tổng hợp).")
+@click.option("--quarantine", type=click.Path(path_type=Path, file_okay=False),
+              help="Thư mục chép các tệp bị loại (kèm tệp ghi lý do).")
+@click.option("--fresh-seconds", type=float, help="Tệp sửa trong ngần ấy giây chờ lần sau (60).")
+@click.option("--workers", type=int, help="Số tiến trình đọc tệp (2).")
+@click.option("--timeout", type=float, help="Số giây tối đa để đọc một tệp (60).")
+@click.option("--scheduler", help="Địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786.")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]), help="Ngày tính.")
+@click.option("--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON.")
+def nightly(config_file: Path | None, plan_file: Path | None, inbox: Path | None, out: Path | None,
+            state: Path | None, quarantine: Path | None, fresh_seconds: float | None, workers: int | None,
+            timeout: float | None, scheduler: str | None, as_of: Any, as_json: bool) -> None:
+    """Tổng hợp hằng đêm: chỉ đọc tệp mới hoặc đã đổi, ghi sổ cái, dựng lại sổ tổng hợp.
+
+    Mã thoát: 0 xong, 1 xong nhưng có tệp mới bị loại, 2 lỗi (không ghi được sổ
+    tổng hợp), 3 đang có một lần chạy khác.
+    """
+    from tdkt_xl.nightly import NightlySettings, run_nightly
+
+    given = {"plan": plan_file, "inbox": inbox, "out": out, "state": state, "quarantine": quarantine,
+             "fresh_seconds": fresh_seconds, "workers": workers, "timeout": timeout,
+             "scheduler": scheduler, "as_of": as_of.date() if as_of else None}
+    try:
+        if config_file is not None:
+            settings = NightlySettings.from_toml(config_file, **given)
+        else:
+            missing = [f"--{k}" for k in ("plan", "inbox", "out") if given[k] is None]
+            if missing:
+                raise click.UsageError(f"Thiếu {', '.join(missing)} (hoặc dùng --config).")
+            settings = NightlySettings(**{k: v for k, v in given.items() if v is not None})  # type: ignore[arg-type]
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    summary = run_nightly(settings)
+    if as_json:
+        _dump(summary.as_json())
+    else:
+        _print_nightly(summary)
+    sys.exit(summary.exit_code)
+
+
+@cli.command()
+@click.argument("unit")
+@click.option("--state", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
+              help="Sổ cái SQLite của lần tổng hợp hằng đêm.")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def history(unit: str, state: Path, as_json: bool) -> None:
+    """Các lần đơn vị UNIT (mã đơn vị) gửi báo cáo, cũ trước mới sau."""
+    from datetime import datetime as _dt
+
+    from tdkt_xl.ledger import Ledger
+
+    with Ledger(state) as ledger:
+        versions = ledger.history(unit)
+    rows = [{"first_seen": _dt.fromtimestamp(v.first_seen).isoformat(timespec="seconds"),
+             "last_seen": _dt.fromtimestamp(v.last_seen).isoformat(timespec="seconds"),
+             "file": v.path, "sha256": v.sha256[:12], "report_date": v.report_date,
+             "outcome": v.outcome, "reason": v.reason} for v in versions]
+    if as_json:
+        _dump({"unit": unit, "submissions": rows})
+        return
+    if not rows:
+        click.echo(f"Chưa có báo cáo nào của đơn vị {unit} trong sổ cái {state}.")
+        return
+    click.echo(f"Các lần gửi báo cáo của đơn vị {unit}:")
+    for row in rows:
+        made = f", ngày lập {row['report_date']}" if row["report_date"] else ""
+        label = {"accepted": "được dùng", "rejected": "bị loại"}.get(str(row["outcome"]), row["outcome"])
+        click.echo(f"  {row['first_seen']}  {row['file']} ({row['sha256']}){made}: {label}")
+
+
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path), required=False)
 def sample(out: Path | None) -> None:

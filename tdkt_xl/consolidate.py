@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,13 +29,14 @@ from tdkt_xl.report_layout import (
     PROGRESS_NOT_STARTED,
     PROGRESS_ONGOING,
     PROGRESS_SHEET,
+    ROLE_LEAD,
+    ROLE_PARTNER,
     STATS_FORM_HEADER,
     STATS_SHEET,
     STATS_TOTAL_HEADER,
     TEMPLATE_VERSION,
     header_key,
     plan_id,
-    unit_tasks,
 )
 from tdkt_xl.sheets import ExcelError
 from tdkt_xl.status import Status, task_status
@@ -189,6 +190,40 @@ class Consolidation(BaseModel):
         }
 
 
+class _PlanIndex:
+    """What checking a report needs from the plan, computed once per plan (not once per file)."""
+
+    _cache: ClassVar[dict[int, tuple[Plan, _PlanIndex]]] = {}
+
+    def __init__(self, plan: Plan) -> None:
+        self.units = {u.code: u for u in plan.units or []}
+        self.folded_units = {fold(code): unit for code, unit in self.units.items()}
+        self.plan_id = plan_id(plan)
+        self.assigned: dict[str, dict[str, str]] = {}
+        for task in plan.tasks:
+            for ref in task.partners:
+                if ref.code:
+                    self.assigned.setdefault(ref.code, {})[task.code] = ROLE_PARTNER
+            for ref in task.lead:  # lead wins when a unit is both
+                if ref.code:
+                    self.assigned.setdefault(ref.code, {})[task.code] = ROLE_LEAD
+        forms = plan_forms(plan)
+        self.forms = {header_key(f.name): f.name for f in forms}
+        self.levels = {header_key(f.level) for f in forms}
+        self.years = plan_years(plan)
+
+    @classmethod
+    def of(cls, plan: Plan) -> _PlanIndex:
+        cached = cls._cache.get(id(plan))
+        if cached is not None and cached[0] is plan:
+            return cached[1]
+        index = cls(plan)
+        if len(cls._cache) >= 4:
+            cls._cache.clear()
+        cls._cache[id(plan)] = (plan, index)  # keeps the plan alive, so its id stays its own
+        return index
+
+
 class ReportRejected(Exception):
     """A report that cannot contribute at all (wrong plan, unknown unit, changed layout)."""
 
@@ -278,13 +313,14 @@ def read_unit_report(
     """Check one report's cell values against the plan; raise :class:`ReportRejected` when it
     cannot contribute at all. Cell problems are in ``report.problems``."""
     problems: list[Problem] = []
-    units = {u.code: u for u in plan.units or []}
+    index = _PlanIndex.of(plan)
+    units = index.units
     meta = sheets.get(META_SHEET)
     if meta is None:
         problems.append(_problem("no-identity", file, META_SHEET, None, None))
     else:
         values = {clean(r[0]): clean(r[1]) if len(r) > 1 else "" for r in meta if r and r[0]}
-        if values.get("plan_id") and values["plan_id"] != (expected_plan_id or plan_id(plan)):
+        if values.get("plan_id") and values["plan_id"] != (expected_plan_id or index.plan_id):
             raise ReportRejected(
                 "other-plan",
                 "Tệp là mẫu báo cáo của một kế hoạch khác (mã kế hoạch "
@@ -309,7 +345,7 @@ def read_unit_report(
                  else code_value)
     if not code:
         raise ReportRejected("missing-unit-code", 'Ô "Mã đơn vị" (sheet "Thông tin") trống.')
-    unit = units.get(code) or next((u for c, u in units.items() if fold(c) == fold(code)), None)
+    unit = units.get(code) or index.folded_units.get(fold(code))
     if unit is None or unit.is_group:
         raise ReportRejected(
             "unknown-unit", f'Mã đơn vị "{code}" (sheet "Thông tin", ô B{code_row}) không có '
@@ -359,7 +395,7 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
         raise ReportRejected("changed-layout",
                              f'Sheet "{PROGRESS_SHEET}" không có dòng tiêu đề đúng mẫu ({expected}).')
     header_row, columns = found
-    assigned = {task.code: role for task, role in unit_tasks(plan, report.unit_code)}
+    assigned = _PlanIndex.of(plan).assigned.get(report.unit_code, {})
     choices = {fold(c): c for c in PROGRESS_CHOICES}
     file = report.file
     for row_number in range(header_row + 1, len(rows) + 1):
@@ -419,7 +455,8 @@ def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitR
     if rows is None:
         raise _missing_sheet(sheets, STATS_SHEET)
     found = _find_header(rows, [STATS_FORM_HEADER], first=1)
-    years = plan_years(plan)
+    index = _PlanIndex.of(plan)
+    years = index.years
     if found is None:
         raise ReportRejected("changed-layout", f'Sheet "{STATS_SHEET}" không có cột "{STATS_FORM_HEADER}".')
     header_row, columns = found
@@ -437,8 +474,7 @@ def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitR
     if missing:
         listed = ", ".join(map(str, missing))
         raise ReportRejected("changed-layout", f'Sheet "{STATS_SHEET}" thiếu cột năm {listed}.')
-    forms = {header_key(f.name): f.name for f in plan_forms(plan)}
-    levels = {header_key(f.level) for f in plan_forms(plan)}
+    forms, levels = index.forms, index.levels
     file = report.file
     seen: set[str] = set()
     for row_number in range(header_row + 1, len(rows) + 1):

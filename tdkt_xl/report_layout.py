@@ -5,6 +5,7 @@ Any tool or person can fill a unit report by these sheet names and headers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from tdkt_xl.models import CommendationForm, Plan, Task
@@ -46,7 +47,16 @@ __all__ = ["CommendationForm"]
 
 
 def header_key(text: object) -> str:
-    """How headers and labels are compared: folded words (case, accents, spacing ignored)."""
+    """How headers and labels are compared: folded words (case, accents, spacing ignored).
+
+    >>> header_key("  KHÓ KHĂN,  vướng mắc ")
+    'kho khan vuong mac'
+    """
+    return _text_key(text) if isinstance(text, str) else fold_words(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_key(text: str) -> str:
     return fold_words(text)
 
 

@@ -14,6 +14,9 @@ datetime.date (a date whose serial is a whole number), datetime.datetime,
 datetime.time (a time of day alone), datetime.timedelta (a duration format such
 as ``[h]:mm``), None for an empty cell (and for a cell holding the empty string),
 and :class:`~tdkt_xl.sheets.ExcelError` for an error value such as ``#N/A``.
+One known difference between the two readers: text written without
+``xml:space="preserve"`` (Excel always writes it; some generators do not) loses
+its leading and trailing spaces with calamine, not with openpyxl.
 """
 
 from __future__ import annotations
@@ -363,8 +366,24 @@ def _read_guarded(reader: Reader, path: Path, limits: Limits) -> _Outcome:
     return outcome, time.perf_counter() - start
 
 
+def _die_with_parent() -> None:
+    """Linux: end this worker when the process that started it dies (even by SIGKILL).
+
+    Otherwise a killed nightly run would leave its readers behind, holding its pipes open.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _init_worker(memory_mb: int, slots: ctypes.Array[ctypes.c_double], counter: Synchronized[int]) -> None:
     global _worker_slots, _worker_slot
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     faulthandler.disable()  # a file that crashes its reader is reported as a rejection, not a dump
     _limit_memory(memory_mb)
@@ -392,6 +411,7 @@ def _read_chunk(reader: Reader, tasks: list[tuple[int, str]], limits: Limits) ->
 
 def _read_alone_main(reader: Reader, name: str, limits: Limits, memory_mb: int, sender: Connection,
                      log: str) -> None:
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     faulthandler.disable()
     try:  # keep what a dying reader prints (Rust says "memory allocation of … failed")
@@ -631,8 +651,10 @@ def read_many(
 
     With a caller's ``executor`` (say, a Dask client's), tasks are only submitted
     there (one file each, ``workers`` at a time) and the time limit counts from
-    submission; a file over time is rejected but cannot be stopped. ``reader``
-    must be a module-level function (it is sent to the workers).
+    submission; a file over time is rejected but cannot be stopped (it keeps its
+    worker busy). ``reader`` must be a module-level function (it is sent to the
+    workers); where processes are spawned (Windows, macOS) call this under
+    ``if __name__ == "__main__":``.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "rong.xlsx"; _ = p.write_bytes(b"")

@@ -1,0 +1,209 @@
+"""The nightly merge's memory: an SQLite ledger of every file version ever seen.
+
+Nothing is ever deleted. A *version* is one content (SHA-256) of one path; it
+keeps what the file was (size, time, hash, unit, plan and template identity),
+when it was first and last seen, its outcome and the values it contributed
+(the checked report as JSON), so the master can be rebuilt without reading the
+file again. Every write is a transaction: a run killed at any point leaves the
+ledger as it was after its last completed write.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tdkt_xl.consolidate import UnitReport
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    plan_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,          -- accepted | rejected
+    code TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    unit_code TEXT,
+    template_version TEXT,
+    report_date TEXT,
+    report TEXT,                    -- UnitReport JSON for accepted versions
+    quarantined INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (path, sha256, plan_id)
+);
+CREATE INDEX IF NOT EXISTS versions_path ON versions (path, last_seen);
+CREATE INDEX IF NOT EXISTS versions_unit ON versions (unit_code);
+CREATE TABLE IF NOT EXISTS paths (
+    path TEXT PRIMARY KEY,
+    current INTEGER REFERENCES versions (id),  -- the version now at this path
+    present INTEGER NOT NULL,                   -- 1 while the file is in the inbox
+    last_seen REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started REAL NOT NULL,
+    finished REAL,
+    status TEXT NOT NULL,            -- running | done | failed
+    summary TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One stored version of a file."""
+
+    id: int
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    first_seen: float
+    last_seen: float
+    plan_id: str
+    outcome: str
+    code: str
+    reason: str
+    unit_code: str | None
+    template_version: str | None
+    report_date: str | None
+    report: str | None
+    quarantined: bool
+
+    def unit_report(self) -> UnitReport | None:
+        return UnitReport.model_validate_json(self.report) if self.report else None
+
+
+_VERSION_COLUMNS = ("id, path, sha256, size, mtime_ns, first_seen, last_seen, plan_id, outcome, code, "
+                    "reason, unit_code, template_version, report_date, report, quarantined")
+
+
+_VERSION_FIELDS = [name.strip() for name in _VERSION_COLUMNS.split(",")]
+
+
+def _version(row: tuple[Any, ...]) -> Version:
+    values = dict(zip(_VERSION_FIELDS, row, strict=True))
+    values["quarantined"] = bool(values["quarantined"])
+    return Version(**values)
+
+
+class Ledger:
+    """The SQLite ledger. Use as a context manager; each method is one transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- reading ---
+
+    def current(self) -> dict[str, tuple[Version, bool]]:
+        """Every path ever seen: its current version and whether it is still in the inbox."""
+        rows = self.db.execute(
+            f"SELECT {', '.join('v.' + c.strip() for c in _VERSION_COLUMNS.split(','))}, p.present "
+            "FROM paths p JOIN versions v ON v.id = p.current").fetchall()
+        return {row[1]: (_version(row[:-1]), bool(row[-1])) for row in rows}
+
+    def find(self, path: str, sha256: str, plan_id: str) -> Version | None:
+        row = self.db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions WHERE path=? AND sha256=? "
+                              "AND plan_id=?", (path, sha256, plan_id)).fetchone()
+        return _version(row) if row else None
+
+    def history(self, unit_code: str) -> list[Version]:
+        """Every version that named this unit, oldest first."""
+        rows = self.db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions WHERE unit_code=? "
+                               "ORDER BY first_seen, id", (unit_code,)).fetchall()
+        return [_version(r) for r in rows]
+
+    def runs(self) -> list[tuple[int, float, float | None, str, dict[str, Any]]]:
+        rows = self.db.execute("SELECT id, started, finished, status, summary FROM runs ORDER BY id")
+        return [(r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else {}) for r in rows]
+
+    # --- writing ---
+
+    def record(self, *, path: str, sha256: str, size: int, mtime_ns: int, plan_id: str, outcome: str,
+               code: str = "", reason: str = "", report: UnitReport | None = None,
+               template_version: str | None = None, now: float | None = None) -> Version:
+        """Store a parsed version (or see it again) and make it the path's current one."""
+        now = now or time.time()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO versions (path, sha256, size, mtime_ns, first_seen, last_seen, plan_id, "
+                "outcome, code, reason, unit_code, template_version, report_date, report) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (path, sha256, plan_id) DO UPDATE SET last_seen=excluded.last_seen, "
+                "size=excluded.size, mtime_ns=excluded.mtime_ns",
+                (path, sha256, size, mtime_ns, now, now, plan_id, outcome, code, reason,
+                 report.unit_code if report else None, template_version,
+                 report.report_date.isoformat() if report and report.report_date else None,
+                 report.model_dump_json() if report else None))
+            version_id = db.execute("SELECT id FROM versions WHERE path=? AND sha256=? AND plan_id=?",
+                                    (path, sha256, plan_id)).fetchone()[0]
+            db.execute("INSERT INTO paths (path, current, present, last_seen) VALUES (?, ?, 1, ?) "
+                       "ON CONFLICT (path) DO UPDATE SET current=excluded.current, present=1, "
+                       "last_seen=excluded.last_seen", (path, version_id, now))
+        found = self.find(path, sha256, plan_id)
+        assert found is not None
+        return found
+
+    def seen(self, unchanged: list[tuple[str, int, int]], now: float) -> None:
+        """Mark unchanged files as seen this run (path, size, mtime_ns)."""
+        with self.transaction() as db:
+            for path, size, mtime_ns in unchanged:
+                db.execute("UPDATE paths SET present=1, last_seen=? WHERE path=?", (now, path))
+                db.execute("UPDATE versions SET last_seen=?, size=?, mtime_ns=? WHERE id="
+                           "(SELECT current FROM paths WHERE path=?)", (now, size, mtime_ns, path))
+
+    def mark_absent(self, present: set[str]) -> list[str]:
+        """Paths no longer in the inbox stay in the ledger, marked not present; returns them."""
+        gone = [p for (p,) in self.db.execute("SELECT path FROM paths WHERE present=1") if p not in present]
+        with self.transaction() as db:
+            db.executemany("UPDATE paths SET present=0 WHERE path=?", [(p,) for p in gone])
+        return gone
+
+    def mark_quarantined(self, version_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE versions SET quarantined=1 WHERE id=?", (version_id,))
+
+    def start_run(self, now: float) -> int:
+        with self.transaction() as db:
+            cursor = db.execute("INSERT INTO runs (started, status) VALUES (?, 'running')", (now,))
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET finished=?, status=?, summary=? WHERE id=?",
+                       (time.time(), status, json.dumps(summary, ensure_ascii=False), run_id))

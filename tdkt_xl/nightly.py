@@ -1,0 +1,315 @@
+"""The nightly batch merge: incremental, crash-safe, one run at a time.
+
+Each run: take the lock; scan the inbox; parse only files that are new or
+changed since the ledger last saw them (a file modified in the last
+``fresh_seconds`` waits for the next run); record each result in the ledger as
+soon as it is known; rebuild the master from the ledger and write it
+atomically; append a line to the run log. Killing the process at any point
+leaves the previous master intact and the ledger consistent, and the next run
+completes the work.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import os
+import shutil
+import signal
+import time
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tdkt_xl.consolidate import FileOutcome, ReportRejected, UnitReport, consolidate, read_unit_report
+from tdkt_xl.ledger import Ledger
+from tdkt_xl.lock import LockBusy, RunLock
+from tdkt_xl.master import write_master
+from tdkt_xl.merge import scan_inbox
+from tdkt_xl.report_layout import plan_id
+from tdkt_xl.status import today_in_vietnam
+from tdkt_xl.workbook import load_plan
+from tdkt_xl.workers import read_many
+from tdkt_xl.xlsx import WorkbookError
+
+EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3
+KILL_ENV = "TDKT_TEST_KILL_AT"  # tests only: SIGKILL this process at a named point
+
+
+def crash_point(name: str) -> None:
+    """Let tests kill a real run at a named point (a real SIGKILL, no clean-up runs)."""
+    if os.environ.get(KILL_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass
+class NightlySettings:
+    """What a nightly run needs; from the command line or a TOML file (same names)."""
+
+    plan: Path
+    inbox: Path
+    out: Path
+    state: Path | None = None
+    quarantine: Path | None = None
+    fresh_seconds: float = 60
+    workers: int = 2
+    timeout: float = 60
+    scheduler: str | None = None
+    as_of: date | None = None
+
+    @property
+    def state_path(self) -> Path:
+        return self.state or self.out.with_name(f"{self.out.stem}.tdkt.sqlite")
+
+    @property
+    def lock_path(self) -> Path:
+        return self.state_path.with_name(self.state_path.name + ".lock")
+
+    @property
+    def log_path(self) -> Path:
+        return self.state_path.with_name(f"{self.out.stem}.nhat_ky.jsonl")
+
+    @classmethod
+    def from_toml(cls, path: Path, **overrides: Any) -> NightlySettings:
+        """Settings from a TOML file; relative paths are relative to the file's folder.
+
+        Keys: plan, inbox, out, state, quarantine, fresh_seconds, workers, timeout, scheduler.
+        """
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = data.get("nightly", data)
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"{path}: không hiểu khoá {', '.join(unknown)}; "
+                             f"các khoá dùng được: {', '.join(sorted(known))}.")
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in ("plan", "inbox", "out", "state", "quarantine"):
+                value = (path.parent / value).resolve() if not Path(value).is_absolute() else Path(value)
+            values[key] = value
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        missing = [k for k in ("plan", "inbox", "out") if k not in values]
+        if missing:
+            raise ValueError(f"{path}: thiếu khoá {', '.join(missing)}.")
+        return cls(**values)
+
+
+@dataclass
+class NightlySummary:
+    """What a run did; printed, or written with --json, and appended to the run log."""
+
+    run: int = 0
+    started: str = ""
+    exit_code: int = EXIT_OK
+    message: str = ""
+    master: str = ""
+    files: dict[str, list[str]] = field(default_factory=lambda: {
+        "new": [], "changed": [], "unchanged": [], "rejected": [], "superseded": [], "deferred": [],
+        "gone": [], "skipped": [], "quarantined": []})
+    units: dict[str, Any] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)
+    took_over_lock: str = ""
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(paths) for kind, paths in self.files.items()}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"run": self.run, "started": self.started, "exit_code": self.exit_code,
+                "message": self.message, "master": self.master, "counts": self.counts(),
+                "files": self.files, "units": self.units, "phases": self.phases,
+                "took_over_lock": self.took_over_lock}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@contextmanager
+def _phase(summary: NightlySummary, name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        summary.phases[name] = round(summary.phases.get(name, 0) + time.perf_counter() - started, 3)
+
+
+def _clean_leftovers(master: Path) -> None:
+    """Temporary masters left by a killed run (we hold the lock, so none is in use)."""
+    for leftover in master.parent.glob(f".{master.stem}.*{master.suffix}"):
+        leftover.unlink(missing_ok=True)
+
+
+def _quarantine(folder: Path, source: Path, name: str, reason: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    flat = name.replace("/", "__")
+    shutil.copy2(source, folder / flat)  # a copy: inputs are never moved or deleted
+    (folder / f"{flat}.ly_do.txt").write_text(f"Tệp: {name}\nLý do bị loại: {reason}\n", encoding="utf-8")
+
+
+def _executor(settings: NightlySettings) -> tuple[concurrent.futures.Executor | None, Any]:
+    """A Dask distributed executor when a scheduler is given; None means the local process pool."""
+    if not settings.scheduler:
+        return None, None
+    try:
+        from distributed import Client
+    except ImportError as error:
+        raise RuntimeError("Cần cài thêm: pip install 'tdkt_xl[dask]' để dùng --scheduler.") from error
+    client = Client(settings.scheduler)  # type: ignore[no-untyped-call]
+    return client.get_executor(), client  # type: ignore[no-untyped-call]
+
+
+def run_nightly(settings: NightlySettings, *, executor: concurrent.futures.Executor | None = None
+                ) -> NightlySummary:
+    """One nightly run. Never raises for bad input files; returns the summary with its exit code."""
+    summary = NightlySummary(started=datetime.now().isoformat(timespec="seconds"), master=str(settings.out))
+    lock = RunLock(settings.lock_path)
+    try:
+        lock.acquire()
+    except LockBusy as busy:
+        summary.exit_code, summary.message = EXIT_LOCKED, str(busy)
+        return summary
+    client = None
+    try:
+        if lock.took_over is not None:
+            summary.took_over_lock = lock.took_over.describe()
+        if executor is None:
+            executor, client = _executor(settings)
+        _run(settings, summary, executor)
+    except (WorkbookError, OSError, RuntimeError, ValueError) as error:
+        summary.exit_code, summary.message = EXIT_FAILED, str(error)
+    finally:
+        if client is not None:
+            client.close()
+        lock.release()
+        _append_log(settings, summary)
+    return summary
+
+
+def _append_log(settings: NightlySettings, summary: NightlySummary) -> None:
+    try:
+        settings.log_path.parent.mkdir(parents=True, exist_ok=True)
+        line = {"started": summary.started, "exit_code": summary.exit_code, "counts": summary.counts(),
+                "phases": summary.phases, "message": summary.message}
+        with settings.log_path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(line, ensure_ascii=False) + "\n")
+    except OSError:
+        pass
+
+
+def _run(settings: NightlySettings, summary: NightlySummary,
+         executor: concurrent.futures.Executor | None) -> None:
+    now = time.time()
+    with _phase(summary, "plan"):
+        plan = load_plan(settings.plan)
+        identity = plan_id(plan)
+    _clean_leftovers(settings.out)
+    with Ledger(settings.state_path) as ledger:
+        summary.run = ledger.start_run(now)
+        with _phase(summary, "scan"):
+            inbox = scan_inbox(settings.inbox)
+            current = ledger.current()
+            to_parse: list[tuple[Path, str, int, int, str]] = []
+            unchanged: list[tuple[str, int, int]] = []
+            present: set[str] = set()
+            for path in inbox.workbooks:
+                name = inbox.name(path)
+                present.add(name)
+                stat = path.stat()
+                if now - stat.st_mtime < settings.fresh_seconds:
+                    summary.files["deferred"].append(name)
+                    continue
+                known = current.get(name)
+                if known is not None:
+                    version = known[0]
+                    if (version.size, version.mtime_ns, version.plan_id) == \
+                            (stat.st_size, stat.st_mtime_ns, identity):
+                        unchanged.append((name, stat.st_size, stat.st_mtime_ns))
+                        continue
+                digest = sha256_of(path)
+                seen_before = ledger.find(name, digest, identity)
+                if seen_before is not None and known is not None and seen_before.id == known[0].id:
+                    unchanged.append((name, stat.st_size, stat.st_mtime_ns))  # touched, same content
+                    continue
+                if seen_before is not None:
+                    ledger.record(path=name, sha256=digest, size=stat.st_size, mtime_ns=stat.st_mtime_ns,
+                                  plan_id=identity, outcome=seen_before.outcome, now=now)
+                    summary.files["changed"].append(name)
+                    continue
+                kind = "changed" if known is not None else "new"
+                summary.files[kind].append(name)
+                to_parse.append((path, name, stat.st_size, stat.st_mtime_ns, digest))
+            summary.files["skipped"] = [inbox.name(p) for p in inbox.skipped]
+
+        with _phase(summary, "parse"):
+            by_path = {item[0]: item for item in to_parse}
+            results = read_many([item[0] for item in to_parse], workers=settings.workers,
+                                timeout_s=settings.timeout, executor=executor)
+            for done, result in enumerate(results, start=1):
+                path, name, size, mtime_ns, digest = by_path[result.path]
+                report: UnitReport | None = None
+                outcome, code, reason = "accepted", "", ""
+                if result.rejection is not None or result.book is None:
+                    outcome = "rejected"
+                    code = result.rejection.code if result.rejection else "unreadable"
+                    reason = result.rejection.reason if result.rejection else "Không đọc được tệp."
+                else:
+                    try:
+                        report = read_unit_report(result.book.sheets, plan, file=name,
+                                                  modified=datetime.fromtimestamp(mtime_ns / 1e9),
+                                                  expected_plan_id=identity)
+                    except ReportRejected as rejected:
+                        outcome, code, reason = "rejected", rejected.code, rejected.reason
+                version = ledger.record(path=name, sha256=digest, size=size, mtime_ns=mtime_ns,
+                                        plan_id=identity, outcome=outcome, code=code, reason=reason,
+                                        report=report, now=now)
+                if outcome == "rejected":
+                    summary.files["rejected"].append(name)
+                    if settings.quarantine is not None:
+                        _quarantine(settings.quarantine, path, name, reason)
+                        ledger.mark_quarantined(version.id)
+                        summary.files["quarantined"].append(name)
+                if done == 1:
+                    crash_point("after-first-record")
+
+        with _phase(summary, "ledger"):
+            crash_point("before-seen")
+            ledger.seen(unchanged, now)
+            summary.files["unchanged"] = [u[0] for u in unchanged]
+            summary.files["gone"] = ledger.mark_absent(present)
+
+        with _phase(summary, "consolidate"):
+            reports: list[UnitReport] = []
+            outcomes: list[FileOutcome] = []
+            for name, (version, is_present) in sorted(ledger.current().items()):
+                shown = name if is_present else f"{name} (không còn trong hộp thư)"
+                if version.outcome == "accepted":
+                    stored = version.unit_report()
+                    assert stored is not None
+                    reports.append(stored.model_copy(update={"file": shown}))
+                else:
+                    outcomes.append(FileOutcome(file=shown, outcome="rejected", reason=version.reason,
+                                                code=version.code))
+            outcomes += [FileOutcome(file=name, outcome="skipped", reason="Không phải tệp Excel")
+                         for name in summary.files["skipped"]]
+            day = settings.as_of or plan.config.as_of or today_in_vietnam()
+            merged = consolidate(plan, reports, outcomes, as_of=day, plan_file=str(settings.plan))
+            summary.files["superseded"] = [f.file for f in merged.files if f.outcome == "superseded"]
+            units = merged.summary(str(settings.out))["units"]
+            assert isinstance(units, dict)
+            summary.units = units
+
+        with _phase(summary, "write"):
+            crash_point("before-master")
+            write_master(merged, settings.out, before_replace=lambda: crash_point("during-master-write"))
+        if summary.files["rejected"]:
+            summary.exit_code = EXIT_REJECTED
+        ledger.finish_run(summary.run, "done", summary.as_json())

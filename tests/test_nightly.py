@@ -1,0 +1,220 @@
+"""The nightly merge: ledger, incremental runs, deferral, lock, quarantine, kills, Dask."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from tdkt_xl.cli import cli
+from tdkt_xl.demo import run_demo
+from tdkt_xl.ledger import Ledger
+from tdkt_xl.lock import RunLock
+from tdkt_xl.nightly import EXIT_LOCKED, KILL_ENV, NightlySettings, run_nightly
+
+AS_OF = date(2024, 7, 1)
+OLD = time.time() - 3600
+
+
+@pytest.fixture(scope="module")
+def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("nightly_demo")
+    run_demo(root)
+    return root
+
+
+@pytest.fixture
+def setup(demo_source: Path, tmp_path: Path) -> NightlySettings:
+    shutil.copy(demo_source / "ke_hoach_mau.xlsx", tmp_path / "ke_hoach.xlsx")
+    shutil.copytree(demo_source / "hop_thu", tmp_path / "hop_thu")
+    for path in (tmp_path / "hop_thu").rglob("*"):
+        os.utime(path, (OLD, OLD))
+    return NightlySettings(plan=tmp_path / "ke_hoach.xlsx", inbox=tmp_path / "hop_thu",
+                           out=tmp_path / "ra" / "tong_hop.xlsx", as_of=AS_OF, workers=2)
+
+
+def master_values(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    book = load_workbook(path)
+    return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in book.worksheets}
+
+
+def test_first_and_unchanged_runs(setup: NightlySettings) -> None:
+    first = run_nightly(setup)
+    assert first.exit_code == 1  # the demo's cut-off file is rejected
+    counts = first.counts()
+    assert counts["new"] == 16 and counts["rejected"] == 1 and counts["superseded"] == 1
+    assert counts["skipped"] == 2
+    assert set(first.phases) == {"plan", "scan", "parse", "ledger", "consolidate", "write"}
+    before = master_values(setup.out)
+    second = run_nightly(setup)
+    assert second.exit_code == 0
+    assert second.counts()["unchanged"] == 16
+    assert second.counts()["new"] == second.counts()["changed"] == 0
+    assert master_values(setup.out) == before
+    with Ledger(setup.state_path) as ledger:
+        assert [r[3] for r in ledger.runs()] == ["done", "done"]
+        assert len(ledger.current()) == 16
+    log = [json.loads(line) for line in setup.log_path.read_text(encoding="utf-8").splitlines()]
+    assert [entry["exit_code"] for entry in log] == [1, 0]
+
+
+def test_changed_file_is_parsed_again(setup: NightlySettings, demo_source: Path) -> None:
+    run_nightly(setup)
+    target = setup.inbox / "P3.xlsx"
+    shutil.copy(demo_source / "hop_thu" / "P2.xlsx", target)  # P2's report saved over P3's name
+    os.utime(target, (OLD + 60, OLD + 60))
+    touched = setup.inbox / "BTDKT.xlsx"
+    os.utime(touched, (OLD + 120, OLD + 120))  # same content, newer time: not parsed again
+    summary = run_nightly(setup)
+    assert summary.files["changed"] == ["P3.xlsx"]
+    assert "BTDKT.xlsx" in summary.files["unchanged"]
+    assert summary.counts()["superseded"] == 2  # P2 now has two files as well
+    units = summary.units
+    assert "P3" in units["missing"]
+
+
+def test_fresh_files_wait_for_the_next_run(setup: NightlySettings) -> None:
+    fresh = setup.inbox / "P3.xlsx"
+    os.utime(fresh, None)  # modified just now: may still be being written
+    summary = run_nightly(setup)
+    assert summary.files["deferred"] == ["P3.xlsx"]
+    assert "P3" in summary.units["missing"]
+    setup.fresh_seconds = 0
+    later = run_nightly(setup)
+    assert later.files["new"] == ["P3.xlsx"]
+    assert "P3" not in later.units["missing"]
+
+
+def test_disappeared_file_stays_marked(setup: NightlySettings) -> None:
+    run_nightly(setup)
+    (setup.inbox / "VPB.xlsx").unlink()
+    summary = run_nightly(setup)
+    assert summary.files["gone"] == ["VPB.xlsx"]
+    assert "VPB" not in summary.units["missing"]
+    values = master_values(setup.out)["Tình hình nộp báo cáo"]
+    assert any(row[6] == "VPB.xlsx (không còn trong hộp thư)" for row in values)
+
+
+def test_quarantine_copies_rejected_files_with_reason(setup: NightlySettings, tmp_path: Path) -> None:
+    setup.quarantine = tmp_path / "cach_ly"
+    before = {p: p.read_bytes() for p in setup.inbox.rglob("*") if p.is_file()}
+    summary = run_nightly(setup)
+    assert summary.files["quarantined"] == ["PPCTT.xlsx"]
+    assert (setup.quarantine / "PPCTT.xlsx").read_bytes() == before[setup.inbox / "PPCTT.xlsx"]
+    reason = (setup.quarantine / "PPCTT.xlsx.ly_do.txt").read_text(encoding="utf-8")
+    assert "Lý do bị loại" in reason and "cắt cụt" in reason
+    assert {p: p.read_bytes() for p in setup.inbox.rglob("*") if p.is_file()} == before
+    run_nightly(setup)  # unchanged: not rejected, so not copied again
+    assert len(list(setup.quarantine.iterdir())) == 2
+
+
+def test_lock_busy_and_stale_lock(setup: NightlySettings) -> None:
+    setup.state_path.parent.mkdir(parents=True, exist_ok=True)
+    with RunLock(setup.lock_path):
+        busy = run_nightly(setup)
+    assert busy.exit_code == EXIT_LOCKED
+    assert "Đang có một lần chạy khác" in busy.message
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    setup.lock_path.write_text(json.dumps({"pid": int(dead.stdout), "host": socket.gethostname(),
+                                           "started": time.time()}), encoding="utf-8")
+    taken = run_nightly(setup)
+    assert taken.exit_code == 1
+    assert f"tiến trình {int(dead.stdout)}" in taken.took_over_lock
+    assert not setup.lock_path.exists()
+
+
+def test_second_run_exits_at_once_from_the_command_line(setup: NightlySettings) -> None:
+    setup.state_path.parent.mkdir(parents=True, exist_ok=True)
+    with RunLock(setup.lock_path):
+        result = CliRunner().invoke(cli, ["nightly", "--plan", str(setup.plan), "--inbox",
+                                          str(setup.inbox), "--out", str(setup.out)])
+    assert result.exit_code == EXIT_LOCKED
+    assert result.output.startswith("Đang có một lần chạy khác (tiến trình")
+
+
+def _run_cli(setup: NightlySettings, kill_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop(KILL_ENV, None)
+    if kill_at:
+        env[KILL_ENV] = kill_at
+    return subprocess.run(
+        [sys.executable, "-m", "tdkt_xl", "nightly", "--plan", str(setup.plan), "--inbox", str(setup.inbox),
+         "--out", str(setup.out), "--as-of", AS_OF.isoformat(), "--json"],
+        capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.parametrize("point", ["after-first-record", "before-seen", "before-master",
+                                   "during-master-write"])
+def test_killed_run_leaves_master_and_ledger_whole(setup: NightlySettings, point: str,
+                                                    demo_source: Path) -> None:
+    assert _run_cli(setup).returncode == 1
+    previous = setup.out.read_bytes()
+    changed = setup.inbox / "P3.xlsx"
+    shutil.copy(demo_source / "hop_thu" / "P2.xlsx", changed)
+    os.utime(changed, (OLD + 60, OLD + 60))
+    killed = _run_cli(setup, kill_at=point)
+    assert killed.returncode == -9
+    assert setup.out.read_bytes() == previous  # the previous master is intact
+    assert not list(setup.out.parent.glob(".tong_hop.*")) or point == "during-master-write"
+    with sqlite3.connect(setup.state_path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert not setup.lock_path.exists() or point  # a stale lock may be left behind
+    finished = _run_cli(setup)
+    assert finished.returncode in (0, 1), finished.stderr
+    summary = json.loads(finished.stdout)
+    assert summary["exit_code"] in (0, 1)
+    assert not list(setup.out.parent.glob(".tong_hop.*"))  # leftovers cleaned
+    # the result equals a clean run over the same inbox
+    clean = NightlySettings(plan=setup.plan, inbox=setup.inbox, out=setup.out.with_name("sach.xlsx"),
+                            as_of=AS_OF)
+    run_nightly(clean)
+    assert master_values(setup.out) == {
+        k: [tuple(str(c).replace("sach", "tong_hop") if isinstance(c, str) else c for c in row)
+            for row in v] for k, v in master_values(clean.out).items()}
+
+
+def test_config_file_and_history(setup: NightlySettings, tmp_path: Path) -> None:
+    config = tmp_path / "tdkt.toml"
+    config.write_text(
+        '[nightly]\nplan = "ke_hoach.xlsx"\ninbox = "hop_thu"\nout = "ra/tong_hop.xlsx"\n'
+        'fresh_seconds = 0\nworkers = 1\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["nightly", "--config", str(config), "--as-of", "2024-07-01"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Lần chạy 1: 16 tệp mới, 0 thay đổi, 0 không đổi, 1 bị loại")
+    history = CliRunner().invoke(cli, ["history", "P1", "--state", str(setup.state_path)])
+    assert history.exit_code == 0
+    lines = history.output.splitlines()
+    assert lines[0] == "Các lần gửi báo cáo của đơn vị P1:"
+    assert len(lines) == 3 and "P1_ban_cu.xlsx" in history.output and "được dùng" in lines[1]
+    bad = tmp_path / "sai.toml"
+    bad.write_text('plan = "x"\ninbox = "y"\nout = "z"\nthu_muc = 1\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["nightly", "--config", str(bad)])
+    assert result.exit_code == 2 and "không hiểu khoá thu_muc" in result.output
+
+
+def test_dask_cluster_gives_the_same_master(setup: NightlySettings, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    local = run_nightly(setup)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        remote_settings = NightlySettings(plan=setup.plan, inbox=setup.inbox,
+                                          out=tmp_path / "dask" / "tong_hop.xlsx", as_of=AS_OF,
+                                          scheduler=cluster.scheduler_address)
+        remote = run_nightly(remote_settings)
+        assert client.scheduler_info()["workers"]
+    assert remote.exit_code == local.exit_code == 1
+    assert remote.counts() == local.counts()
+    assert master_values(remote_settings.out) == master_values(setup.out)
