@@ -346,10 +346,21 @@ def history(unit: str, state: Path, as_json: bool) -> None:
 
     with Ledger(state) as ledger:
         versions = ledger.history(unit)
+        current = {v.id for v, _present in ledger.current().values()}
+    accepted = [v for v in versions if v.outcome == "accepted" and v.id in current]
+    in_use = max(accepted, key=lambda v: (v.report_date or "", v.mtime_ns, v.path)).id if accepted else None
+
+    def label(version: Any) -> str:
+        if version.outcome == "rejected":
+            return "bị loại"
+        if version.id == in_use:
+            return "đang được dùng"
+        return "bị thay thế" if version.id in current else "bản cũ (tệp đã đổi)"
+
     rows = [{"first_seen": _dt.fromtimestamp(v.first_seen).isoformat(timespec="seconds"),
              "last_seen": _dt.fromtimestamp(v.last_seen).isoformat(timespec="seconds"),
              "file": v.path, "sha256": v.sha256[:12], "report_date": v.report_date,
-             "outcome": v.outcome, "reason": v.reason} for v in versions]
+             "outcome": v.outcome, "state": label(v), "reason": v.reason} for v in versions]
     if as_json:
         _dump({"unit": unit, "submissions": rows})
         return
@@ -359,8 +370,7 @@ def history(unit: str, state: Path, as_json: bool) -> None:
     click.echo(f"Các lần gửi báo cáo của đơn vị {unit}:")
     for row in rows:
         made = f", ngày lập {row['report_date']}" if row["report_date"] else ""
-        label = {"accepted": "được dùng", "rejected": "bị loại"}.get(str(row["outcome"]), row["outcome"])
-        click.echo(f"  {row['first_seen']}  {row['file']} ({row['sha256']}){made}: {label}")
+        click.echo(f"  {row['first_seen']}  {row['file']} ({row['sha256']}){made}: {row['state']}")
 
 
 @cli.command()

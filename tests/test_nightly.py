@@ -198,7 +198,11 @@ def test_config_file_and_history(setup: NightlySettings, tmp_path: Path) -> None
     assert history.exit_code == 0
     lines = history.output.splitlines()
     assert lines[0] == "Các lần gửi báo cáo của đơn vị P1:"
-    assert len(lines) == 3 and "P1_ban_cu.xlsx" in history.output and "được dùng" in lines[1]
+    assert len(lines) == 3
+    old = next(line for line in lines if " P1_ban_cu.xlsx (" in line)
+    new = next(line for line in lines if " P1.xlsx (" in line)
+    assert old.endswith(": bị thay thế")
+    assert new.endswith(": đang được dùng")
     bad = tmp_path / "sai.toml"
     bad.write_text('plan = "x"\ninbox = "y"\nout = "z"\nthu_muc = 1\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["nightly", "--config", str(bad)])
