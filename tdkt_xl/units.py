@@ -127,17 +127,20 @@ class UnitDirectory:
                 if key:
                     names.setdefault(key, unit)
         self._by_key = names
-        ordered = sorted(names, key=len, reverse=True)
-        self._pattern = (
-            re.compile(
-                r"(?<![0-9a-z])(?:" + "|".join(f"({_name_pattern(k)})" for k in ordered)
-                + r")(?![0-9a-z])"
-            )
-            if ordered
-            else None
-        )
-        self._group_units = [names[k] for k in ordered]
+        self._compiled: re.Pattern[str] | None = None
+        self._group_units: list[Unit] = []
         self._cache: dict[str, list[UnitRef]] = {}
+
+    @property
+    def _pattern(self) -> re.Pattern[str] | None:
+        """All known names in one regex, longest first (built on first need: big lists are slow)."""
+        if self._compiled is None and self._by_key:
+            ordered = sorted(self._by_key, key=len, reverse=True)
+            self._compiled = re.compile(
+                r"(?<![0-9a-z])(?:" + "|".join(f"({_name_pattern(k)})" for k in ordered) + r")(?![0-9a-z])"
+            )
+            self._group_units = [self._by_key[k] for k in ordered]
+        return self._compiled
 
     def __len__(self) -> int:
         return len(self.units)
@@ -157,6 +160,9 @@ class UnitDirectory:
         return list(cached)
 
     def _split(self, text: str) -> list[UnitRef]:
+        exact = self._split_exact(text)
+        if exact is not None:
+            return exact
         refs: list[tuple[int, UnitRef]] = []
         leftovers: list[tuple[int, str]] = []
         cursor = 0
@@ -183,6 +189,22 @@ class UnitDirectory:
                 seen.add(key)
                 result.append(ref)
         return result
+
+    def _split_exact(self, text: str) -> list[UnitRef] | None:
+        """The common case, fast: every ";"/line-separated piece is exactly a known name."""
+        if not self._by_key:
+            return None
+        refs: list[UnitRef] = []
+        for piece in re.split(r"[;\n]", text):
+            tidy = _tidy(piece)
+            if not tidy:
+                continue
+            unit = self._by_key.get(_key(tidy))
+            if unit is None:
+                return None
+            if all(r.code != unit.code for r in refs):
+                refs.append(UnitRef(text=tidy, code=unit.code, name=unit.name))
+        return refs
 
     def _split_unknown(self, chunk: str) -> list[tuple[int, str]]:
         pieces: list[tuple[int, str]] = []
