@@ -477,30 +477,35 @@ def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitR
     forms, levels = index.forms, index.levels
     file = report.file
     seen: set[str] = set()
-    for row_number in range(header_row + 1, len(rows) + 1):
-        label = _cell(rows, row_number, form_column)
+    wanted = [(y, c) for y, c in year_columns.items() if y in years]
+    for row_number, row in enumerate(rows[header_row:], start=header_row + 1):
+        width = len(row)
+        label = row[form_column - 1] if form_column <= width else None
         key = header_key(label)
         if not key or key in levels:
             continue
         name = forms.get(key)
-        values = {y: _cell(rows, row_number, c) for y, c in year_columns.items() if y in years}
+        raws = [(y, c, row[c - 1] if c <= width else None) for y, c in wanted]
         if name is None:
-            if any(v not in (None, "") for v in values.values()):
+            if any(raw not in (None, "") for _y, _c, raw in raws):
                 problems.append(_problem("unknown-form", file, STATS_SHEET, row_number, form_column,
                                          value=clean(label)))
             continue
         seen.add(name)
         counts: dict[int, int] = {}
-        for year, raw in values.items():
-            number = _read_count(raw, problems, file, row_number, year_columns[year])
+        for year, column, raw in raws:
+            if isinstance(raw, float) and raw >= 0 and raw.is_integer():
+                counts[year] = int(raw)  # the common case, fast
+                continue
+            number = _read_count(raw, problems, file, row_number, column)
             if number is not None:
                 counts[year] = number
         report.stats[name] = counts
         if total_column is not None:
-            cached = _cell(rows, row_number, total_column)
+            cached = row[total_column - 1] if total_column <= width else None
             expected = sum(counts.values())
             if isinstance(cached, (int, float)) and not isinstance(cached, bool) and cached != expected \
-                    and len(counts) == len(values):
+                    and len(counts) == len(raws):
                 problems.append(_problem("total-mismatch", file, STATS_SHEET, row_number, total_column,
                                          value=_number_text(cached), expected=expected))
     for name in forms.values():
