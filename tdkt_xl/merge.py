@@ -69,6 +69,20 @@ def _modified(path: Path) -> datetime | None:
         return None
 
 
+def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetime | None,
+                 expected_plan_id: str) -> UnitReport | FileOutcome:
+    """One file's read result checked against the plan: its report, or why it is rejected."""
+    if result.rejection is not None or result.book is None:
+        reason = result.rejection.reason if result.rejection else "Không đọc được tệp."
+        code = result.rejection.code if result.rejection else "unreadable"
+        return FileOutcome(file=name, outcome="rejected", reason=reason, code=code)
+    try:
+        return read_unit_report(result.book.sheets, plan, file=name, modified=modified,
+                                expected_plan_id=expected_plan_id)
+    except ReportRejected as rejected:
+        return FileOutcome(file=name, outcome="rejected", reason=rejected.reason, code=rejected.code)
+
+
 def check_results(plan: Plan, inbox: Inbox, results: Iterable[ReadResult]
                   ) -> tuple[list[UnitReport], list[FileOutcome]]:
     """Turn raw read results into reports and rejections (pure apart from file times)."""
@@ -76,18 +90,12 @@ def check_results(plan: Plan, inbox: Inbox, results: Iterable[ReadResult]
     reports: list[UnitReport] = []
     outcomes: list[FileOutcome] = []
     for result in results:
-        name = inbox.name(result.path)
-        if result.rejection is not None or result.book is None:
-            reason = result.rejection.reason if result.rejection else "Không đọc được tệp."
-            code = result.rejection.code if result.rejection else "unreadable"
-            outcomes.append(FileOutcome(file=name, outcome="rejected", reason=reason, code=code))
-            continue
-        try:
-            reports.append(read_unit_report(result.book.sheets, plan, file=name,
-                                            modified=_modified(result.path), expected_plan_id=expected))
-        except ReportRejected as rejected:
-            outcomes.append(FileOutcome(file=name, outcome="rejected", reason=rejected.reason,
-                                        code=rejected.code))
+        checked = check_result(plan, inbox.name(result.path), result, modified=_modified(result.path),
+                               expected_plan_id=expected)
+        if isinstance(checked, UnitReport):
+            reports.append(checked)
+        else:
+            outcomes.append(checked)
     return reports, outcomes
 
 

@@ -26,11 +26,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tdkt_xl.consolidate import FileOutcome, ReportRejected, UnitReport, consolidate, read_unit_report
+from tdkt_xl.consolidate import FileOutcome, UnitReport, consolidate
 from tdkt_xl.ledger import Ledger
 from tdkt_xl.lock import LockBusy, RunLock
 from tdkt_xl.master import write_master
-from tdkt_xl.merge import scan_inbox
+from tdkt_xl.merge import check_result, scan_inbox
 from tdkt_xl.report_layout import plan_id
 from tdkt_xl.status import today_in_vietnam
 from tdkt_xl.workbook import load_plan
@@ -255,19 +255,12 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                                 timeout_s=settings.timeout, executor=executor)
             for done, result in enumerate(results, start=1):
                 path, name, size, mtime_ns, digest = by_path[result.path]
-                report: UnitReport | None = None
-                outcome, code, reason = "accepted", "", ""
-                if result.rejection is not None or result.book is None:
-                    outcome = "rejected"
-                    code = result.rejection.code if result.rejection else "unreadable"
-                    reason = result.rejection.reason if result.rejection else "Không đọc được tệp."
-                else:
-                    try:
-                        report = read_unit_report(result.book.sheets, plan, file=name,
-                                                  modified=datetime.fromtimestamp(mtime_ns / 1e9),
-                                                  expected_plan_id=identity)
-                    except ReportRejected as rejected:
-                        outcome, code, reason = "rejected", rejected.code, rejected.reason
+                checked = check_result(plan, name, result, modified=datetime.fromtimestamp(mtime_ns / 1e9),
+                                       expected_plan_id=identity)
+                report = checked if isinstance(checked, UnitReport) else None
+                outcome = "accepted" if report is not None else "rejected"
+                code = "" if isinstance(checked, UnitReport) else checked.code
+                reason = "" if isinstance(checked, UnitReport) else checked.reason
                 version = ledger.record(path=name, sha256=digest, size=size, mtime_ns=mtime_ns,
                                         plan_id=identity, outcome=outcome, code=code, reason=reason,
                                         report=report, now=now)
