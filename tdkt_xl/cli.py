@@ -383,6 +383,60 @@ def sample(out: Path | None) -> None:
     click.echo(f"Đã ghi sổ mẫu: {written}")
 
 
+@cli.group()
+def addin() -> None:
+    """Add-in Excel "TĐKT": dựng tệp tdkt_xl.xlam từ macros/ và cài cho người dùng Windows."""
+
+
+@addin.command("build")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("tdkt_xl.xlam"),
+              show_default=True, help="Tệp add-in sẽ ghi.")
+@click.option("--macros", "macros_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Thư mục mã VBA (.bas) và customUI.xml (mặc định: macros/ của bộ cài).")
+def addin_build(out: Path, macros_dir: Path | None) -> None:
+    """Dựng add-in từ mã nguồn VBA và ribbon, không cần Excel.
+
+    Mã thoát: 0 đã ghi, 1 mã nguồn có lỗi hoặc không ghi được tệp.
+    """
+    from tdkt_xl.addin import AddinError, build_addin
+
+    try:
+        written = build_addin(out, macros_dir)
+    except AddinError as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"Đã ghi add-in: {written}")
+
+
+@addin.command("install")
+@click.option("--xlam", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Add-in đã dựng sẵn (mặc định: dựng mới từ macros/).")
+@click.option("--macros", "macros_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Thư mục mã VBA và customUI.xml khi dựng mới.")
+@click.option("--xlstart", is_flag=True,
+              help="Chép vào thư mục XLSTART (Excel tự mở khi khởi động) thay vì AddIns và đăng ký.")
+@click.option("--no-register", is_flag=True, help="Không ghi khoá OPEN của Excel trong registry.")
+@click.option("--dry-run", is_flag=True, help="Chỉ in những gì sẽ làm, không ghi gì.")
+def addin_install(xlam: Path | None, macros_dir: Path | None, xlstart: bool, no_register: bool,
+                  dry_run: bool) -> None:
+    """Cài add-in cho người dùng Windows hiện tại: chép tệp, ghi cấu hình xlwings, đăng ký với Excel.
+
+    Hãy đóng Excel trước khi cài; mở lại Excel sẽ thấy thẻ TĐKT trên ribbon.
+
+    Mã thoát: 0 xong, 2 không cài được (ví dụ không phải Windows).
+    """
+    from tdkt_xl.addin import AddinError, install_addin
+
+    try:
+        report = install_addin(xlam, macros_dir=macros_dir, xlstart=xlstart, register=not no_register,
+                               dry_run=dry_run)
+    except AddinError as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    for line in report.lines():
+        click.echo(line)
+
+
 def main() -> None:
     """Entry point of the ``tdkt-xl`` console script."""
     cli(prog_name="tdkt-xl")

@@ -1,13 +1,21 @@
-"""Deadline status of every task on a given day."""
+"""Deadline status of every task on a given day, and what the status writers put in a workbook.
+
+The second half is pure layout shared by the openpyxl adapter (:mod:`tdkt_xl.xlsx`) and the
+xlwings adapter (:mod:`tdkt_xl.excel`): which columns Quý, Hạn, Còn (ngày) and Trạng thái
+go in, the colours, and the rows of the "Kết quả kiểm tra" sheet.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from tdkt_xl.models import Plan, Task
+from tdkt_xl.models import Plan, Task, TaskSheet
+from tdkt_xl.problems import Problem
 
 VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")  # no DST since 1975
 
@@ -105,3 +113,137 @@ def count_by_status(items: list[TaskStatus]) -> dict[Status, int]:
     for item in items:
         counts[item.status] += 1
     return counts
+
+
+# --- what the status writers put in a workbook (shared by the openpyxl and xlwings adapters) ---
+
+RESULT_SHEET = "Kết quả kiểm tra"
+STATUS_HEADERS = ("Quý", "Hạn", "Còn (ngày)", "Trạng thái")
+GENERATED_KEYS = ("quarter", "due", "days_left", "status")
+STATUS_WIDTHS = (12, 12, 12, 20)  # column widths of new Quý, Hạn, Còn (ngày), Trạng thái columns
+DATE_FORMAT = "dd/mm/yyyy"
+HEADER_FILL = "D9E1F2"
+BORDER_COLOR = "808080"
+LINK_COLOR = "0563C1"
+PROBLEM_FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
+RESULT_HEADERS = ("STT", "Mức độ", "Mã", "Sheet", "Ô", "Nội dung")
+RESULT_WIDTHS = (6, 10, 24, 14, 8, 90)
+RESULT_FIRST_ROW = 4  # the header is on row 3, the first problem on row 4
+NO_PROBLEMS = "Không có lỗi hay cảnh báo nào."
+
+
+@dataclass(frozen=True)
+class StatusColumns:
+    """Where a sheet's Quý, Hạn, Còn (ngày), Trạng thái go; ``new`` are the columns to create.
+
+    >>> StatusColumns((7, 8, 9, 10), (7, 8, 9, 10)).headers()
+    [(7, 'Quý'), (8, 'Hạn'), (9, 'Còn (ngày)'), (10, 'Trạng thái')]
+    """
+
+    columns: tuple[int, int, int, int]
+    new: tuple[int, ...] = ()
+
+    def headers(self) -> list[tuple[int, str]]:
+        """(column, title) of each new column."""
+        return [(c, t) for c, t in zip(self.columns, STATUS_HEADERS, strict=True) if c in self.new]
+
+    def width(self, column: int) -> int:
+        """The width a new column gets."""
+        return STATUS_WIDTHS[self.columns.index(column)]
+
+
+def status_columns(sheet: TaskSheet, used_columns: int = 0) -> StatusColumns:
+    """The columns a table's generated cells use: those found in its header, else new ones after it.
+
+    ``used_columns`` is the sheet's last used column, so that new columns never overwrite
+    anything to the right of the table.
+
+    >>> ts = TaskSheet(name="PC", kind="phan_cong", header_row=2, columns={"content": 2},
+    ...                last_column=9, first_row=3, last_row=9, generated_columns={"status": 9})
+    >>> status_columns(ts, used_columns=6)
+    StatusColumns(columns=(10, 11, 12, 9), new=(10, 11, 12))
+    """
+    next_free = max(sheet.last_column, used_columns) + 1
+    columns: list[int] = []
+    new: list[int] = []
+    for key in GENERATED_KEYS:
+        column = sheet.generated_columns.get(key)
+        if column is None:
+            column, next_free = next_free, next_free + 1
+            new.append(column)
+        columns.append(column)
+    return StatusColumns((columns[0], columns[1], columns[2], columns[3]), tuple(new))
+
+
+def status_fill(status: Status) -> str:
+    """The fill colour (RRGGBB) of a status cell; :data:`STATUS_COLORS` also has the font colour.
+
+    >>> status_fill(Status.OVERDUE)
+    'FFC7CE'
+    """
+    return STATUS_COLORS[status][0]
+
+
+def problem_counts(problems: Sequence[Problem]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    errors = sum(1 for p in problems if p.severity == "error")
+    return errors, len(problems) - errors
+
+
+def result_title(plan: Plan, statuses: Sequence[TaskStatus]) -> str:
+    """The first line of the "Kết quả kiểm tra" sheet.
+
+    >>> result_title(Plan(year=2024), [])
+    'Kết quả kiểm tra: 0 lỗi, 0 cảnh báo; 0 nhiệm vụ; trạng thái tính đến ngày .'
+    """
+    errors, warnings = problem_counts(plan.problems)
+    as_of = statuses[0].as_of.strftime("%d/%m/%Y") if statuses else ""
+    return (f"Kết quả kiểm tra: {errors} lỗi, {warnings} cảnh báo; {len(statuses)} nhiệm vụ; "
+            f"trạng thái tính đến ngày {as_of}.")
+
+
+def severity_label(problem: Problem) -> str:
+    return "Lỗi" if problem.severity == "error" else "Cảnh báo"
+
+
+def result_rows(plan: Plan) -> list[tuple[int, str, str, str, str, str]]:
+    """One row per problem: STT, Mức độ, Mã, Sheet, Ô, Nội dung."""
+    return [(index, severity_label(p), p.code, p.sheet or "", p.cell or "", p.message)
+            for index, p in enumerate(plan.problems, start=1)]
+
+
+def link_target(problem: Problem, sheet_names: Sequence[str]) -> str | None:
+    """The cell a result row links to ("B7", or "A7" for a whole row), or None.
+
+    >>> link_target(Problem.make("hidden-row", sheet="PL", row=7, number="1"), ["PL"])
+    'A7'
+    """
+    if not (problem.sheet and problem.row and problem.sheet in sheet_names):
+        return None
+    return problem.cell if problem.column else f"A{problem.row}"
+
+
+def note_text(problem: Problem) -> str:
+    """The text of the comment put on a problem cell.
+
+    >>> note_text(Problem.make("empty-content", sheet="PL", row=7, column=2, number="3"))
+    '[empty-content] Nhiệm vụ 3 không có nội dung.'
+    """
+    return f"[{problem.code}] {problem.message}"
+
+
+def mark_cell(problem: Problem, merged: Iterable[tuple[int, int, int, int]] = ()) -> tuple[int, int] | None:
+    """The cell that carries a problem's comment: its own, the top-left of its merged range, or
+    column A of its row when it names a whole row. None when the problem has no row.
+
+    >>> mark_cell(Problem.make("empty-content", sheet="PL", row=8, column=1, number="3"),
+    ...           [(7, 1, 8, 1)])
+    (7, 1)
+    """
+    if problem.row is None:
+        return None
+    row, column = problem.row, problem.column or 1
+    for min_row, min_col, max_row, max_col in merged:
+        if min_row <= row <= max_row and min_col <= column <= max_col:
+            return min_row, min_col
+    return row, column

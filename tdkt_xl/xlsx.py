@@ -24,15 +24,35 @@ from tdkt_xl.formats import sniff
 from tdkt_xl.models import Plan, TaskSheet
 from tdkt_xl.problems import Problem
 from tdkt_xl.sheets import ExcelError, Grid
-from tdkt_xl.status import STATUS_COLORS, Status, TaskStatus, status_row
+from tdkt_xl.status import (
+    BORDER_COLOR,
+    DATE_FORMAT,
+    HEADER_FILL,
+    LINK_COLOR,
+    NO_PROBLEMS,
+    PROBLEM_FILLS,
+    RESULT_HEADERS,
+    RESULT_SHEET,
+    RESULT_WIDTHS,
+    STATUS_COLORS,
+    STATUS_HEADERS,
+    Status,
+    TaskStatus,
+    link_target,
+    mark_cell,
+    note_text,
+    result_rows,
+    result_title,
+    status_columns,
+    status_row,
+)
 
-RESULT_SHEET = "Kết quả kiểm tra"
-STATUS_HEADERS = ("Quý", "Hạn", "Còn (ngày)", "Trạng thái")
-_GENERATED_KEYS = ("quarter", "due", "days_left", "status")
-_ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
-_WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_THIN = Side(style="thin", color="808080")
+__all__ = ["RESULT_SHEET", "STATUS_HEADERS"]  # kept importable from here
+
+_ERROR_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["error"])
+_WARNING_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["warning"])
+_HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
+_THIN = Side(style="thin", color=BORDER_COLOR)
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
@@ -143,24 +163,16 @@ def backup_path(path: Path) -> Path:
 
 def _status_columns(ws: Worksheet, sheet: TaskSheet) -> list[int]:
     """Columns for Quý, Hạn, Còn (ngày), Trạng thái: the existing ones, or new ones after the table."""
-    next_free = max(sheet.last_column, ws.max_column if ws.max_column else 0) + 1
-    columns: list[int] = []
+    layout = status_columns(sheet, ws.max_column or 0)
     header_cell = ws.cell(sheet.header_row, sheet.columns.get("content", 1))
-    for key, title in zip(_GENERATED_KEYS, STATUS_HEADERS, strict=True):
-        column = sheet.generated_columns.get(key)
-        if column is None:
-            column, next_free = next_free, next_free + 1
-            cell = ws.cell(sheet.header_row, column, title)
-            cell.font = Font(name=header_cell.font.name, bold=True,
-                             size=header_cell.font.size)
-            cell.fill = _HEADER_FILL
-            cell.border = _BORDER
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            ws.column_dimensions[get_column_letter(column)].width = (
-                20 if key == "status" else 12
-            )
-        columns.append(column)
-    return columns
+    for column, title in layout.headers():
+        cell = ws.cell(sheet.header_row, column, title)
+        cell.font = Font(name=header_cell.font.name, bold=True, size=header_cell.font.size)
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(column)].width = layout.width(column)
+    return list(layout.columns)
 
 
 def _write_status(ws: Worksheet, sheet: TaskSheet, statuses: list[TaskStatus]) -> None:
@@ -175,7 +187,7 @@ def _write_status(ws: Worksheet, sheet: TaskSheet, statuses: list[TaskStatus]) -
             cell.border = _BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             if isinstance(value, date):
-                cell.number_format = "dd/mm/yyyy"
+                cell.number_format = DATE_FORMAT
         fill, font = fills[Status(item.status)]
         status_cell = ws.cell(row, columns[-1])
         status_cell.fill = fill
@@ -183,17 +195,14 @@ def _write_status(ws: Worksheet, sheet: TaskSheet, statuses: list[TaskStatus]) -
 
 
 def _mark_problem(ws: Worksheet, problem: Problem) -> None:
-    if problem.row is None:
+    merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+    place = mark_cell(problem, merged)  # only a range's top-left cell can hold a comment
+    if place is None:
         return
-    row, column = problem.row, problem.column or 1
-    for merged in ws.merged_cells.ranges:
-        if (row, column) in merged.cells:  # only a range's top-left cell can hold a comment
-            row, column = merged.min_row, merged.min_col
-            break
-    cell = ws.cell(row, column)
+    cell = ws.cell(*place)
     if problem.column is not None:
         cell.fill = _ERROR_FILL if problem.severity == "error" else _WARNING_FILL
-    text = f"[{problem.code}] {problem.message}"
+    text = note_text(problem)
     if cell.comment is not None and text not in cell.comment.text:
         text = f"{cell.comment.text}\n{text}"
     comment = Comment(text, "tdkt_xl")
@@ -205,39 +214,32 @@ def _write_result_sheet(workbook: Workbook, plan: Plan, statuses: list[TaskStatu
     if RESULT_SHEET in workbook.sheetnames:
         del workbook[RESULT_SHEET]
     ws = workbook.create_sheet(RESULT_SHEET)
-    errors = sum(1 for p in plan.problems if p.severity == "error")
-    warnings = len(plan.problems) - errors
-    as_of = statuses[0].as_of.strftime("%d/%m/%Y") if statuses else ""
-    ws["A1"] = f"Kết quả kiểm tra: {errors} lỗi, {warnings} cảnh báo; {len(statuses)} nhiệm vụ; " \
-               f"trạng thái tính đến ngày {as_of}."
+    ws["A1"] = result_title(plan, statuses)
     ws["A1"].font = Font(bold=True, size=12)
-    headers = ("STT", "Mức độ", "Mã", "Sheet", "Ô", "Nội dung")
-    for column, title in enumerate(headers, start=1):
+    for column, title in enumerate(RESULT_HEADERS, start=1):
         cell = ws.cell(3, column, title)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
-    for index, problem in enumerate(plan.problems, start=1):
+    for (index, values), problem in zip(enumerate(result_rows(plan), start=1), plan.problems,
+                                        strict=True):
         row = 3 + index
-        severity = "Lỗi" if problem.severity == "error" else "Cảnh báo"
-        values = (index, severity, problem.code, problem.sheet or "", problem.cell or "",
-                  problem.message)
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row, column)
             set_value(cell, value)
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         ws.cell(row, 2).fill = _ERROR_FILL if problem.severity == "error" else _WARNING_FILL
-        if problem.sheet and problem.row and problem.sheet in workbook.sheetnames:
-            target = problem.cell if problem.column else f"A{problem.row}"
+        target = link_target(problem, workbook.sheetnames)
+        if target is not None:
             link = ws.cell(row, 5)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{problem.sheet}'!{target}")
-            link.font = Font(color="0563C1", underline="single")
-    for letter, width in zip("ABCDEF", (6, 10, 24, 14, 8, 90), strict=True):
+            link.font = Font(color=LINK_COLOR, underline="single")
+    for letter, width in zip("ABCDEF", RESULT_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
     if not plan.problems:
-        ws["A4"] = "Không có lỗi hay cảnh báo nào."
+        ws["A4"] = NO_PROBLEMS
 
 
 def write_status_workbook(

@@ -1,0 +1,569 @@
+"""What the buttons of the TĐKT ribbon call (``RunPython``): thin handlers over the pure core.
+
+Each handler takes the calling workbook (``xw.Book.caller()``; tests pass ``book``), reads
+every sheet it needs in one call, calls the core, writes back in a few batched calls and
+ends with a Vietnamese message box. Screen updating is off while it works and restored
+after, even on error. An error becomes a message box that says what went wrong and what
+to do, with the path of the log file that holds the details; never a traceback.
+
+From VBA::
+
+    RunPython "from tdkt_xl.excel.handlers import kiem_tra; kiem_tra()"
+
+>>> sorted(BUTTONS)
+['cap_nhat_trang_thai', 'don_doc', 'huong_dan', 'kiem_tra', 'tao_mau_bao_cao', 'tong_hop']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlwings as xw
+from openpyxl.utils.cell import column_index_from_string
+
+from tdkt_xl.consolidate import Consolidation, FileOutcome, consolidate
+from tdkt_xl.excel import content
+from tdkt_xl.excel.xw_io import (
+    Cancelled,
+    Cell,
+    Ui,
+    block,
+    book_folder,
+    center,
+    color_by_value,
+    column_widths,
+    fill_cells,
+    fresh_sheet,
+    is_remote,
+    read_grids,
+    set_borders,
+    set_notes,
+    sheet_named,
+    style_header,
+    write,
+)
+from tdkt_xl.merge import check_results, run_consolidation, scan_inbox
+from tdkt_xl.models import Plan
+from tdkt_xl.plan import read_plan
+from tdkt_xl.report_template import reporting_units, write_unit_reports
+from tdkt_xl.sheets import Grid
+from tdkt_xl.status import (
+    BORDER_COLOR,
+    DATE_FORMAT,
+    HEADER_FILL,
+    LINK_COLOR,
+    NO_PROBLEMS,
+    PROBLEM_FILLS,
+    RESULT_FIRST_ROW,
+    RESULT_HEADERS,
+    RESULT_SHEET,
+    RESULT_WIDTHS,
+    STATUS_COLORS,
+    TaskStatus,
+    link_target,
+    mark_cell,
+    note_text,
+    plan_status,
+    result_rows,
+    result_title,
+    status_columns,
+    status_row,
+    today_in_vietnam,
+)
+from tdkt_xl.workers import ReadResult, read_many
+
+log = logging.getLogger("tdkt_xl.excel")
+
+MAX_NOTES = 100  # comments put on problem cells per run (one Excel call each); all are listed
+TEMPLATES_FOLDER = "mau_bao_cao"
+INBOX_FOLDER = "hop_thu"
+MASTER_FILE = "tong_hop.xlsx"
+LOG_ENV = "TDKT_XL_LOG"
+APP_TITLE = "TĐKT"
+
+
+class UserError(Exception):
+    """A problem the user can fix; the message (Vietnamese) says what and how."""
+
+
+@dataclass
+class Session:
+    """The calling workbook and its user interface, for one button press."""
+
+    book: xw.Book
+    ui: Ui
+
+
+# --- the buttons -----------------------------------------------------------------------
+
+
+def kiem_tra(book: xw.Book | None = None) -> str:
+    """Kiểm tra: mark problem cells (fill and comment) and list them in "Kết quả kiểm tra".
+
+    Returns the message shown.
+    """
+    return _run("Kiểm tra", book, _check)
+
+
+def cap_nhat_trang_thai(book: xw.Book | None = None, as_of: dt.date | None = None) -> str:
+    """Cập nhật trạng thái: Quý, Hạn, Còn (ngày), Trạng thái of every task, coloured by status.
+
+    The day is ``as_of``, else "Ngày tính trạng thái" in Cấu hình, else today (Vietnam).
+    """
+    return _run("Cập nhật trạng thái", book, lambda s: _update_status(s, as_of))
+
+
+def tao_mau_bao_cao(book: xw.Book | None = None, folder: str | Path | None = None) -> str:
+    """Tạo mẫu báo cáo: one report workbook per unit in ``folder`` (else the one the user picks,
+    starting at "<plan folder>/mau_bao_cao")."""
+    return _run("Tạo mẫu báo cáo", book, lambda s: _templates(s, folder))
+
+
+def tong_hop(book: xw.Book | None = None, folder: str | Path | None = None,
+             master: str | Path | None = None, as_of: dt.date | None = None) -> str:
+    """Tổng hợp: consolidate the reports under ``folder`` (else picked, starting at
+    "<plan folder>/hop_thu") into ``master`` (else "<plan folder>/tong_hop.xlsx") and open it."""
+    return _run("Tổng hợp", book, lambda s: _consolidate(s, folder, master, as_of))
+
+
+def don_doc(book: xw.Book | None = None, folder: str | Path | None = None,
+            as_of: dt.date | None = None) -> str:
+    """Đôn đốc: a sheet "Đôn đốc" with the units that have not reported or reported late, their
+    e-mails on one line and a reminder text."""
+    return _run("Đôn đốc", book, lambda s: _remind(s, folder, as_of))
+
+
+def huong_dan(book: xw.Book | None = None) -> str:
+    """Hướng dẫn: a short help sheet "Hướng dẫn"."""
+    return _run("Hướng dẫn", book, _help)
+
+
+BUTTONS: dict[str, Callable[..., str]] = {
+    "kiem_tra": kiem_tra, "cap_nhat_trang_thai": cap_nhat_trang_thai,
+    "tao_mau_bao_cao": tao_mau_bao_cao, "tong_hop": tong_hop, "don_doc": don_doc,
+    "huong_dan": huong_dan,
+}
+
+
+# --- running a handler: errors, log, screen updating -------------------------------------
+
+
+def log_path() -> Path:
+    """Where details of errors go: ``$TDKT_XL_LOG``, else ``%LOCALAPPDATA%\\tdkt_xl\\tdkt_xl_excel.log``
+    on Windows, else ``~/.tdkt_xl/tdkt_xl_excel.log``."""
+    given = os.environ.get(LOG_ENV)
+    if given:
+        return Path(given)
+    base = os.environ.get("LOCALAPPDATA")
+    folder = Path(base) / "tdkt_xl" if base else Path.home() / ".tdkt_xl"
+    return folder / "tdkt_xl_excel.log"
+
+
+def write_log(title: str, book_name: str, details: str) -> Path:
+    """Append a dated entry to the log (the old log is kept as ``.1`` past 1 MB)."""
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.stat().st_size > 1_000_000:
+            os.replace(path, path.with_name(path.name + ".1"))
+        stamp = dt.datetime.now().isoformat(timespec="seconds")
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {stamp} {title} [{book_name}] python {sys.version.split()[0]}, "
+                         f"xlwings {xw.__version__}\n{details.rstrip()}\n")
+    except OSError:
+        log.exception("Cannot write the log %s", path)
+    return path
+
+
+def _run(title: str, book: xw.Book | None, work: Callable[[Session], str]) -> str:
+    try:
+        caller = book if book is not None else xw.Book.caller()
+    except Exception:
+        path = write_log(title, "?", traceback.format_exc())
+        message = (f"{title}: không tìm thấy sổ Excel gọi lệnh. Hãy mở sổ kế hoạch rồi bấm nút trên "
+                   f"thẻ {APP_TITLE}. Chi tiết: {path}")
+        print(message, file=sys.stderr)
+        return message
+    ui = Ui(caller)
+    critical = False
+    try:
+        with ui.working():
+            message = work(Session(caller, ui))
+    except Cancelled:
+        message = "Đã huỷ: chưa chọn thư mục nào."
+    except UserError as error:
+        path = write_log(title, _name(caller), f"UserError: {error}")
+        message, critical = f"{error}\n\n(Nhật ký: {path})", True
+    except Exception as error:
+        path = write_log(title, _name(caller), traceback.format_exc())
+        message = (f"{title} không thực hiện được vì một lỗi ngoài dự kiến ({type(error).__name__}).\n"
+                   "Sổ của bạn không bị lưu thay đổi nào ngoài những gì đã hiện trên màn hình. "
+                   "Hãy lưu sổ, đóng Excel, mở lại rồi thử lần nữa; nếu vẫn lỗi, gửi tệp nhật ký "
+                   f"sau cho người hỗ trợ:\n{path}")
+        critical = True
+    try:
+        ui.alert(message, f"{APP_TITLE} – {title}", critical=critical)
+    except Exception:
+        write_log(title, _name(caller), "Không hiện được hộp thông báo:\n" + traceback.format_exc())
+    return message
+
+
+def _name(book: xw.Book) -> str:
+    try:
+        return str(book.name)
+    except Exception:
+        return "?"
+
+
+def _read_plan(session: Session) -> tuple[list[Grid], Plan]:
+    session.ui.progress("TĐKT: đang đọc sổ kế hoạch…")
+    grids = read_grids(session.book)
+    plan = read_plan(grids, file=_fullname(session.book))
+    missing = [p for p in plan.problems if p.code == "sheet-not-found"]
+    if missing:
+        raise UserError(
+            f'Sổ "{_name(session.book)}" không phải sổ kế hoạch: {missing[0].message}\n'
+            "Hãy mở sổ kế hoạch (có sheet Phụ lục hoặc Phân công) rồi bấm lại.")
+    return grids, plan
+
+
+def _fullname(book: xw.Book) -> str:
+    try:
+        return str(book.fullname)
+    except Exception:
+        return _name(book)
+
+
+def _sheet(book: xw.Book, name: str) -> xw.Sheet:
+    sheet = sheet_named(book, name)
+    if sheet is None:
+        raise UserError(f'Không thấy sheet "{name}" (vừa bị đổi tên?). Bấm lại.')
+    return sheet
+
+
+# --- Kiểm tra ------------------------------------------------------------------------
+
+
+def _check(session: Session) -> str:
+    grids, plan = _read_plan(session)
+    statuses = plan_status(plan)
+    session.ui.progress("TĐKT: đang đánh dấu các ô có lỗi…")
+    _mark_problems(session.book, grids, plan)
+    _write_results(session.book, plan, statuses)
+    return content.check_message(plan, statuses, RESULT_SHEET)
+
+
+_CELL = re.compile(r"^\s*([A-Z]{1,3})(\d+)\s*$|^\s*(\d+):\d+\s*$")
+
+
+def previous_marks(grids: Iterable[Grid]) -> dict[str, set[tuple[Cell, bool]]]:
+    """The cells an earlier Kiểm tra marked, from its "Kết quả kiểm tra" sheet: sheet ->
+    {((row, column), filled)}.
+
+    >>> g = Grid("Kết quả kiểm tra", [["x"], [], ["STT"], [1, "Lỗi", "c", "PL", "B7", "m"],
+    ...                                [2, "Cảnh báo", "c", "PL", "9:9", "m"]])
+    >>> sorted(previous_marks([g])["PL"])
+    [((7, 2), True), ((9, 1), False)]
+    """
+    marks: dict[str, set[tuple[Cell, bool]]] = {}
+    for grid in grids:
+        if grid.name.casefold() != RESULT_SHEET.casefold():
+            continue
+        for row in range(RESULT_FIRST_ROW, grid.max_row + 1):
+            sheet, cell = grid.text(row, 4), grid.text(row, 5)
+            found = _CELL.match(cell)
+            if not sheet or not found:
+                continue
+            if found.group(1):
+                place = (int(found.group(2)), column_index_from_string(found.group(1)))
+                marks.setdefault(sheet, set()).add((place, True))
+            else:
+                marks.setdefault(sheet, set()).add(((int(found.group(3)), 1), False))
+    return marks
+
+
+def _mark_problems(book: xw.Book, grids: list[Grid], plan: Plan) -> None:
+    by_name = {g.name: g for g in grids}
+    fills: dict[str, dict[Cell, str | None]] = {}
+    notes: dict[str, dict[Cell, str]] = {}
+    count = 0
+    for problem in plan.problems:
+        grid = by_name.get(problem.sheet or "")
+        if grid is None or problem.row is None:
+            continue
+        if problem.column is not None:
+            sheet_fills = fills.setdefault(grid.name, {})
+            place = (problem.row, problem.column)
+            if sheet_fills.get(place) != PROBLEM_FILLS["error"]:
+                sheet_fills[place] = PROBLEM_FILLS[problem.severity]
+        cell = mark_cell(problem, grid.merged)
+        sheet_notes = notes.setdefault(grid.name, {})
+        if cell is not None and (cell in sheet_notes or count < MAX_NOTES):
+            count += cell not in sheet_notes
+            text = note_text(problem)
+            sheet_notes[cell] = f"{sheet_notes[cell]}\n{text}" if cell in sheet_notes else text
+    old = previous_marks(grids)
+    for name in sorted(set(fills) | set(notes) | set(old)):
+        if name not in by_name:
+            continue
+        sheet = _sheet(book, name)
+        sheet_fills = fills.get(name, {})
+        cleared: dict[Cell, str | None] = {cell: None for cell, filled in old.get(name, set())
+                                           if filled and cell not in sheet_fills}
+        fill_cells(sheet, {**cleared, **sheet_fills})
+        stale = [cell for cell, _ in old.get(name, set())]
+        set_notes(sheet, notes.get(name, {}), replace=stale[:MAX_NOTES])
+
+
+def _write_results(book: xw.Book, plan: Plan, statuses: list[TaskStatus]) -> None:
+    sheet = fresh_sheet(book, RESULT_SHEET)
+    names = [s.name for s in book.sheets]
+    rows: list[list[object]] = [[result_title(plan, statuses)], [], list(RESULT_HEADERS)]
+    for values, problem in zip(result_rows(plan), plan.problems, strict=True):
+        index, severity, code, sheet_name, cell, message = values
+        target = link_target(problem, names)
+        shown: object = content.link_formula(sheet_name, target, cell) if target else cell
+        rows.append([index, severity, code, content.as_text(sheet_name), shown,
+                     content.as_text(message)])
+    if not plan.problems:
+        rows.append([NO_PROBLEMS])
+    write(sheet, 1, 1, rows)
+    title = sheet.range("A1")
+    title.font.bold = True
+    title.font.size = 12
+    style_header(block(sheet, 3, 1, 3, len(RESULT_HEADERS)), HEADER_FILL, BORDER_COLOR)
+    last = RESULT_FIRST_ROW + len(plan.problems) - 1
+    if plan.problems:
+        table = block(sheet, RESULT_FIRST_ROW, 1, last, len(RESULT_HEADERS))
+        set_borders(table, BORDER_COLOR)
+        table.wrap_text = True
+        color_by_value(block(sheet, RESULT_FIRST_ROW, 2, last, 2),
+                       {"Lỗi": (PROBLEM_FILLS["error"], "9C0006"),
+                        "Cảnh báo": (PROBLEM_FILLS["warning"], "9C5700")})
+        block(sheet, RESULT_FIRST_ROW, 5, last, 5).font.color = "#" + LINK_COLOR.lower()
+    column_widths(sheet, RESULT_WIDTHS)
+    try:
+        sheet.freeze_panes.freeze_at(f"A{RESULT_FIRST_ROW}")
+    except Exception:
+        log.info("freeze panes not available", exc_info=True)
+    if plan.problems:
+        sheet.activate()
+
+
+# --- Cập nhật trạng thái ----------------------------------------------------------------
+
+
+def _runs(columns: Iterable[int]) -> list[tuple[int, int]]:
+    """Contiguous runs of columns as (first, last).
+
+    >>> _runs([9, 7, 8, 12])
+    [(7, 9), (12, 12)]
+    """
+    ordered = sorted(set(columns))
+    runs: list[tuple[int, int]] = []
+    for column in ordered:
+        if runs and runs[-1][1] == column - 1:
+            runs[-1] = (runs[-1][0], column)
+        else:
+            runs.append((column, column))
+    return runs
+
+
+def _update_status(session: Session, as_of: dt.date | None) -> str:
+    grids, plan = _read_plan(session)
+    day = as_of or plan.config.as_of or today_in_vietnam()
+    statuses = plan_status(plan, day)
+    by_sheet: dict[str, list[TaskStatus]] = {}
+    for item in statuses:
+        by_sheet.setdefault(item.task.sheet, []).append(item)
+    by_name = {g.name: g for g in grids}
+    session.ui.progress("TĐKT: đang ghi trạng thái…")
+    colors = {status.value: pair for status, pair in STATUS_COLORS.items()}
+    for task_sheet in plan.sheets:
+        grid = by_name[task_sheet.name]
+        sheet = _sheet(session.book, task_sheet.name)
+        layout = status_columns(task_sheet, grid.max_column)
+        for first, last in _runs(layout.new):
+            titles = [[title for column, title in layout.headers() if first <= column <= last]]
+            write(sheet, task_sheet.header_row, first, titles)
+            style_header(block(sheet, task_sheet.header_row, first, task_sheet.header_row, last),
+                         HEADER_FILL, BORDER_COLOR)
+            column_widths(sheet, [layout.width(c) for c in range(first, last + 1)], first)
+        items = by_sheet.get(task_sheet.name, [])
+        if not items:
+            continue
+        top = min(i.task.row for i in items)
+        bottom = max(i.task.row for i in items)
+        new_values = {i.task.row: status_row(i) for i in items}
+        for first, last in _runs(layout.columns):
+            rows: list[list[object]] = []
+            for row in range(top, bottom + 1):
+                values = new_values.get(row)
+                rows.append([values[layout.columns.index(c)] if values is not None
+                             else grid.value(row, c) for c in range(first, last + 1)])
+            write(sheet, top, first, rows)
+            cells = block(sheet, top, first, bottom, last)
+            center(cells)
+            set_borders(cells, BORDER_COLOR)
+        due, status = layout.columns[1], layout.columns[3]
+        block(sheet, top, due, bottom, due).number_format = DATE_FORMAT
+        color_by_value(block(sheet, top, status, bottom, status), colors)
+    return content.status_message(plan, statuses, day)
+
+
+# --- Tạo mẫu báo cáo, Tổng hợp, Đôn đốc ---------------------------------------------------
+
+
+def _folder(session: Session, given: str | Path | None, default_name: str, title: str) -> Path:
+    """``given``; else the folder the user picks in Excel's folder dialog (starting at
+    ``default_name`` beside the plan when it exists); else, where there is no dialog, that default."""
+    if given is not None:
+        return Path(given)
+    base = book_folder(session.book)
+    default = base / default_name if base is not None else None
+    start = default if default is not None and default.is_dir() else base
+    picked = session.ui.pick_folder(title, start)
+    if picked is not None:
+        return picked
+    if default is None:
+        raise UserError("Sổ kế hoạch chưa được lưu vào máy nên chưa có thư mục mặc định. "
+                        "Hãy lưu sổ (Tệp > Lưu thành, chọn một thư mục trên máy) rồi bấm lại.")
+    return default
+
+
+def _templates(session: Session, folder: str | Path | None) -> str:
+    _, plan = _read_plan(session)
+    if plan.units is None:
+        raise UserError('Sổ kế hoạch chưa có sheet "Đơn vị" (Mã đơn vị, Tên đơn vị, Email) nên '
+                        "chưa biết lập mẫu cho đơn vị nào. Thêm sheet đó rồi bấm lại.")
+    try:
+        units = reporting_units(plan)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    target = _folder(session, folder, TEMPLATES_FOLDER, "Chọn thư mục lưu các mẫu báo cáo")
+    session.ui.progress(f"TĐKT: đang tạo {len(units)} mẫu báo cáo…")
+    try:
+        written = write_unit_reports(plan, target)
+    except OSError as error:
+        raise UserError(f"Không ghi được vào thư mục {target} ({error.strerror or error}). "
+                        "Chọn thư mục khác hoặc đóng các tệp mẫu đang mở rồi bấm lại.") from error
+    errors = sum(1 for p in plan.problems if p.severity == "error")
+    text = (f"Đã tạo {len(written)} sổ báo cáo (mỗi đơn vị một tệp <mã đơn vị>.xlsx) trong thư mục:\n"
+            f"{target}\nGửi mỗi đơn vị tệp của mình; khi nhận về, để các tệp vào một thư mục "
+            f"(ví dụ {INBOX_FOLDER} cạnh sổ kế hoạch) rồi bấm Tổng hợp.")
+    if errors:
+        text = (f"Lưu ý: sổ kế hoạch còn {errors} lỗi (bấm Kiểm tra); mẫu lập theo các nhiệm vụ "
+                f"đọc được.\n{text}")
+    return text
+
+
+def _inbox(session: Session, folder: str | Path | None) -> Path:
+    inbox = _folder(session, folder, INBOX_FOLDER, "Chọn thư mục chứa báo cáo các đơn vị gửi về")
+    if not inbox.is_dir():
+        raise UserError(f"Không có thư mục {inbox}. Hãy để các tệp báo cáo đơn vị gửi về vào một "
+                        f"thư mục (mặc định {INBOX_FOLDER} cạnh sổ kế hoạch) rồi bấm lại.")
+    return inbox
+
+
+def _counter(session: Session, label: str) -> Callable[[int, int], None]:
+    shown = {"last": -1}
+
+    def progress(done: int, total: int) -> None:
+        step = max(1, total // 50)  # at most ~50 status bar updates, whatever the number of files
+        if done == total or done - shown["last"] >= step:
+            shown["last"] = done
+            session.ui.progress(f"TĐKT: {label} {done}/{total} tệp…")
+
+    return progress
+
+
+def _consolidate(session: Session, folder: str | Path | None, master: str | Path | None,
+                 as_of: dt.date | None) -> str:
+    _, plan = _read_plan(session)
+    inbox = _inbox(session, folder)
+    base = book_folder(session.book) or inbox.parent
+    target = Path(master) if master is not None else base / MASTER_FILE
+    for other in session.book.app.books:
+        if _fullname(other).casefold() == str(target).casefold():
+            raise UserError(f"Sổ tổng hợp {target} đang mở. Đóng sổ đó rồi bấm Tổng hợp lại.")
+    try:
+        result = run_consolidation(plan, inbox, target, as_of=as_of,
+                                   progress=_counter(session, "đã đọc"))
+    except OSError as error:
+        raise UserError(f"Không ghi được sổ tổng hợp {target} ({error.strerror or error}): tệp đang "
+                        "mở hoặc thư mục chỉ cho đọc. Đóng tệp hoặc chọn nơi khác rồi bấm lại.") from error
+    if not is_remote(session.book):
+        try:
+            session.book.app.books.open(str(target))
+        except Exception:
+            log.info("Cannot open %s", target, exc_info=True)
+    return content.consolidation_message(result, str(target))
+
+
+def read_inbox(plan: Plan, inbox: Path, as_of: dt.date | None = None,
+               progress: Callable[[int, int], None] | None = None) -> Consolidation:
+    """Consolidate ``inbox`` without writing a master (what Đôn đốc needs)."""
+    box = scan_inbox(inbox)
+    total = len(box.workbooks)
+
+    def counted(results: Iterable[ReadResult]) -> Iterator[ReadResult]:
+        for done, item in enumerate(results, start=1):
+            if progress is not None:
+                progress(done, total)
+            yield item
+
+    reports, outcomes = check_results(plan, box, counted(read_many(box.workbooks)))
+    outcomes += [FileOutcome(file=box.name(p), outcome="skipped") for p in box.skipped]
+    day = as_of or plan.config.as_of or today_in_vietnam()
+    return consolidate(plan, reports, outcomes, as_of=day, plan_file=plan.file)
+
+
+def _remind(session: Session, folder: str | Path | None, as_of: dt.date | None) -> str:
+    _, plan = _read_plan(session)
+    if not plan.units:
+        raise UserError('Sổ kế hoạch chưa có sheet "Đơn vị" nên chưa biết đơn vị nào phải nộp '
+                        "báo cáo. Thêm sheet đó (Mã đơn vị, Tên đơn vị, Email) rồi bấm lại.")
+    inbox = _inbox(session, folder)
+    result = read_inbox(plan, inbox, as_of, _counter(session, "đã đọc"))
+    rows = content.reminder_rows(result, plan.year)
+    sheet = fresh_sheet(session.book, content.REMINDER_SHEET)
+    write(sheet, 1, 1, rows)
+    title = sheet.range("A1")
+    title.font.bold = True
+    title.font.size = 13
+    header = content.REMINDER_HEADER_ROW
+    width = len(content.REMINDER_HEADERS)
+    style_header(block(sheet, header, 1, header, width), HEADER_FILL, BORDER_COLOR)
+    listed = max(1, len(content.to_remind(result)))
+    table = block(sheet, header + 1, 1, header + listed, width)
+    set_borders(table, BORDER_COLOR)
+    block(sheet, header + 1, 5, header + listed, 5).number_format = DATE_FORMAT
+    column_widths(sheet, content.REMINDER_WIDTHS)
+    sheet.activate()
+    return content.reminder_message(result)
+
+
+# --- Hướng dẫn -----------------------------------------------------------------------------
+
+
+def _help(session: Session) -> str:
+    rows = content.help_rows(str(log_path()))
+    sheet = fresh_sheet(session.book, content.HELP_SHEET)
+    write(sheet, 1, 1, rows)
+    title = sheet.range("A1")
+    title.font.bold = True
+    title.font.size = 14
+    style_header(block(sheet, 3, 1, 3, 2), HEADER_FILL, BORDER_COLOR)
+    body = block(sheet, 4, 1, len(rows), 2)
+    body.wrap_text = True
+    column_widths(sheet, (22, 100))
+    sheet.activate()
+    return f'Đã mở sheet "{content.HELP_SHEET}".'
