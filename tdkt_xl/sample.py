@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import datetime as dt
 import io
+import math
 import os
 import re
 import tempfile
@@ -544,6 +545,24 @@ def _print_setup(ws: Worksheet, title_rows: str) -> None:
 def _set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+    _fit_row_heights(ws, widths)
+
+
+def _fit_row_heights(ws: Worksheet, widths: Sequence[float], line_points: float = 15.0) -> None:
+    """Row heights for wrapped text (LibreOffice does not fit rows of a file it opens)."""
+    merged_across = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges if r.max_col > r.min_col}
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.column is None or cell.column > len(widths):
+                continue
+            if (cell.row, cell.column) in merged_across:
+                continue
+            chars = max(1.0, widths[cell.column - 1] * 1.15)
+            needed = sum(max(1, math.ceil(len(part) / chars)) for part in cell.value.split("\n"))
+            lines = max(lines, needed)
+        if lines > 1 and row[0].row is not None:
+            ws.row_dimensions[row[0].row].height = line_points * lines
 
 
 def _write_row(
