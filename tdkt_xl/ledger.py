@@ -136,6 +136,13 @@ class Ledger:
             "FROM paths p JOIN versions v ON v.id = p.current").fetchall()
         return {row[1]: (_version(row[:-1]), bool(row[-1])) for row in rows}
 
+    def current_files(self) -> dict[str, tuple[int, int, int, str]]:
+        """Every path's current version as (version id, size, mtime_ns, plan id): what a scan needs,
+        without reading the stored reports."""
+        rows = self.db.execute("SELECT p.path, v.id, v.size, v.mtime_ns, v.plan_id FROM paths p "
+                               "JOIN versions v ON v.id = p.current")
+        return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+
     def find(self, path: str, sha256: str, plan_id: str) -> Version | None:
         row = self.db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions WHERE path=? AND sha256=? "
                               "AND plan_id=?", (path, sha256, plan_id)).fetchone()

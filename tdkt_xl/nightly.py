@@ -216,7 +216,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
         summary.run = ledger.start_run(now)
         with _phase(summary, "scan"):
             inbox = scan_inbox(settings.inbox)
-            current = ledger.current()
+            current = ledger.current_files()
             to_parse: list[tuple[Path, str, int, int, str]] = []
             unchanged: list[tuple[str, int, int]] = []
             present: set[str] = set()
@@ -228,15 +228,12 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                     summary.files["deferred"].append(name)
                     continue
                 known = current.get(name)
-                if known is not None:
-                    version = known[0]
-                    if (version.size, version.mtime_ns, version.plan_id) == \
-                            (stat.st_size, stat.st_mtime_ns, identity):
-                        unchanged.append((name, stat.st_size, stat.st_mtime_ns))
-                        continue
+                if known is not None and known[1:] == (stat.st_size, stat.st_mtime_ns, identity):
+                    unchanged.append((name, stat.st_size, stat.st_mtime_ns))
+                    continue
                 digest = sha256_of(path)
                 seen_before = ledger.find(name, digest, identity)
-                if seen_before is not None and known is not None and seen_before.id == known[0].id:
+                if seen_before is not None and known is not None and seen_before.id == known[0]:
                     unchanged.append((name, stat.st_size, stat.st_mtime_ns))  # touched, same content
                     continue
                 if seen_before is not None:
