@@ -443,11 +443,8 @@ class CommandRun:
     sampler: TreeSampler
 
 
-def run_command(inbox: Path, plan: Path, master: Path, workers: int) -> CommandRun:
-    """``python -m tdkt_xl consolidate … --json`` in a subprocess, with its memory sampled."""
-    master.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "tdkt_xl", "consolidate", str(inbox), "--plan", str(plan),
-               "--out", str(master), "--json", "--workers", str(workers)]
+def run_sampled(command: list[str]) -> CommandRun:
+    """Run a command as a subprocess, its whole process tree's memory sampled; JSON stdout parsed."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err)
@@ -455,7 +452,7 @@ def run_command(inbox: Path, plan: Path, master: Path, workers: int) -> CommandR
             # wait4: the kernel's peak RSS of the command and of the workers it reaped
             _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
+        returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         text, said = out.read().decode("utf-8"), err.read().decode("utf-8", "replace")
@@ -463,7 +460,14 @@ def run_command(inbox: Path, plan: Path, master: Path, workers: int) -> CommandR
         summary = json.loads(text)
     except ValueError:
         summary = {}
-    return CommandRun(seconds, process.returncode, summary, said[-2000:], usage.ru_maxrss, sampler)
+    return CommandRun(seconds, returncode, summary, said[-2000:], usage.ru_maxrss, sampler)
+
+
+def run_command(inbox: Path, plan: Path, master: Path, workers: int) -> CommandRun:
+    """``python -m tdkt_xl consolidate … --json`` in a subprocess, with its memory sampled."""
+    master.unlink(missing_ok=True)
+    return run_sampled([sys.executable, "-m", "tdkt_xl", "consolidate", str(inbox), "--plan", str(plan),
+                        "--out", str(master), "--json", "--workers", str(workers)])
 
 
 def startup() -> float:

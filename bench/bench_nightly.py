@@ -35,9 +35,7 @@ import pstats
 import random
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,22 +228,10 @@ def run_command(work: Work, workers: int) -> Run:
     command = [sys.executable, "-m", "tdkt_xl", "nightly", "--plan", str(work.data.plan),
                "--inbox", str(work.inbox), "--out", str(work.master), "--state", str(work.state),
                "--fresh-seconds", "0", "--workers", str(workers), "--json"]
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=err)
-        with bc.TreeSampler(process.pid) as sampler:
-            _pid, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        text, said = out.read().decode("utf-8"), err.read().decode("utf-8", "replace")
-    try:
-        summary = json.loads(text)
-    except ValueError:
-        summary = {}
-    return Run(seconds, process.returncode, summary, said[-2000:], bc._mb(sampler.max_sum_kb),
-               bc._mb(sampler.max_pss_sum_kb), bc._mb(sampler.max_single_kb), bc._mb(usage.ru_maxrss),
+    done = bc.run_sampled(command)
+    sampler = done.sampler
+    return Run(done.seconds, done.exit_code, done.summary, done.stderr, bc._mb(sampler.max_sum_kb),
+               bc._mb(sampler.max_pss_sum_kb), bc._mb(sampler.max_single_kb), bc._mb(done.ru_maxrss_kb),
                sampler.max_processes)
 
 
