@@ -131,10 +131,15 @@ class Ledger:
 
     def current(self) -> dict[str, tuple[Version, bool]]:
         """Every path ever seen: its current version and whether it is still in the inbox."""
-        rows = self.db.execute(
+        return {version.path: (version, present) for version, present in self.iter_current()}
+
+    def iter_current(self) -> Iterator[tuple[Version, bool]]:
+        """Like :meth:`current`, by path order, one row at a time (the stored reports are big)."""
+        cursor = self.db.execute(
             f"SELECT {', '.join('v.' + c.strip() for c in _VERSION_COLUMNS.split(','))}, p.present "
-            "FROM paths p JOIN versions v ON v.id = p.current").fetchall()
-        return {row[1]: (_version(row[:-1]), bool(row[-1])) for row in rows}
+            "FROM paths p JOIN versions v ON v.id = p.current ORDER BY p.path")
+        for row in cursor:
+            yield _version(row[:-1]), bool(row[-1])
 
     def current_files(self) -> dict[str, tuple[int, int, int, str]]:
         """Every path's current version as (version id, size, mtime_ns, plan id): what a scan needs,

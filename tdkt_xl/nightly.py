@@ -279,7 +279,8 @@ def _run(settings: NightlySettings, summary: NightlySummary,
         with _phase(summary, "consolidate"):
             reports: list[UnitReport] = []
             outcomes: list[FileOutcome] = []
-            for name, (version, is_present) in sorted(ledger.current().items()):
+            for version, is_present in ledger.iter_current():
+                name = version.path
                 shown = name if is_present else f"{name} (không còn trong hộp thư)"
                 if version.outcome == "accepted":
                     stored = version.unit_report()
