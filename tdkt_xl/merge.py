@@ -99,10 +99,9 @@ def check_results(plan: Plan, inbox: Inbox, results: Iterable[ReadResult]
     return reports, outcomes
 
 
-def run_consolidation(
+def consolidate_inbox(
     plan: Plan,
     inbox_dir: Path,
-    master: Path,
     *,
     as_of: date | None = None,
     workers: int = 2,
@@ -110,9 +109,9 @@ def run_consolidation(
     executor: concurrent.futures.Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Consolidation:
-    """Read, check and consolidate every report under ``inbox_dir``; write ``master``.
+    """Read, check and consolidate every report under ``inbox_dir``, writing nothing.
 
-    Inputs are only read. ``master`` is written atomically, the previous one kept as a backup.
+    ``timings`` gets "read_and_check" and "consolidate" (seconds).
     """
     started = time.perf_counter()
     inbox = scan_inbox(inbox_dir)
@@ -132,11 +131,31 @@ def run_consolidation(
                              else "Không phải tệp Excel") for p in inbox.skipped]
     day = as_of or plan.config.as_of or today_in_vietnam()
     result = consolidate(plan, reports, outcomes, as_of=day, plan_file=plan.file)
-    consolidated = time.perf_counter()
-    write_master(result, master)
     result.timings = {
         "read_and_check": round(read_done - started, 3),
-        "consolidate": round(consolidated - read_done, 3),
-        "write_master": round(time.perf_counter() - consolidated, 3),
+        "consolidate": round(time.perf_counter() - read_done, 3),
     }
+    return result
+
+
+def run_consolidation(
+    plan: Plan,
+    inbox_dir: Path,
+    master: Path,
+    *,
+    as_of: date | None = None,
+    workers: int = 2,
+    timeout_s: float = 60,
+    executor: concurrent.futures.Executor | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Consolidation:
+    """Read, check and consolidate every report under ``inbox_dir``; write ``master``.
+
+    Inputs are only read. ``master`` is written atomically, the previous one kept as a backup.
+    """
+    result = consolidate_inbox(plan, inbox_dir, as_of=as_of, workers=workers, timeout_s=timeout_s,
+                               executor=executor, progress=progress)
+    started = time.perf_counter()
+    write_master(result, master)
+    result.timings["write_master"] = round(time.perf_counter() - started, 3)
     return result

@@ -22,14 +22,14 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import xlwings as xw
 from openpyxl.utils.cell import column_index_from_string
 
-from tdkt_xl.consolidate import Consolidation, FileOutcome, consolidate
+from tdkt_xl.consolidate import Consolidation
 from tdkt_xl.excel import content
 from tdkt_xl.excel.xw_io import (
     Cancelled,
@@ -50,7 +50,7 @@ from tdkt_xl.excel.xw_io import (
     style_header,
     write,
 )
-from tdkt_xl.merge import check_results, run_consolidation, scan_inbox
+from tdkt_xl.merge import consolidate_inbox, run_consolidation
 from tdkt_xl.models import Plan
 from tdkt_xl.plan import read_plan
 from tdkt_xl.report_template import reporting_units, write_unit_reports
@@ -78,7 +78,6 @@ from tdkt_xl.status import (
     status_row,
     today_in_vietnam,
 )
-from tdkt_xl.workers import ReadResult, read_many
 
 log = logging.getLogger("tdkt_xl.excel")
 
@@ -511,19 +510,7 @@ def _consolidate(session: Session, folder: str | Path | None, master: str | Path
 def read_inbox(plan: Plan, inbox: Path, as_of: dt.date | None = None,
                progress: Callable[[int, int], None] | None = None) -> Consolidation:
     """Consolidate ``inbox`` without writing a master (what Đôn đốc needs)."""
-    box = scan_inbox(inbox)
-    total = len(box.workbooks)
-
-    def counted(results: Iterable[ReadResult]) -> Iterator[ReadResult]:
-        for done, item in enumerate(results, start=1):
-            if progress is not None:
-                progress(done, total)
-            yield item
-
-    reports, outcomes = check_results(plan, box, counted(read_many(box.workbooks)))
-    outcomes += [FileOutcome(file=box.name(p), outcome="skipped") for p in box.skipped]
-    day = as_of or plan.config.as_of or today_in_vietnam()
-    return consolidate(plan, reports, outcomes, as_of=day, plan_file=plan.file)
+    return consolidate_inbox(plan, inbox, as_of=as_of, progress=progress)
 
 
 def _remind(session: Session, folder: str | Path | None, as_of: dt.date | None) -> str:
