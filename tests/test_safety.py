@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import CONTENT_TYPES, OK_CELLS, raw_xlsx, sheet_xml, sst_xml
 from openpyxl import Workbook
 
 from tdkt_xl.safety import (
@@ -23,76 +24,6 @@ from tdkt_xl.safety import (
 )
 
 # --- fixture helpers ---------------------------------------------------------
-
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/sharedStrings.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    "</Types>"
-)
-ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
-)
-WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'worksheet" Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'sharedStrings" Target="sharedStrings.xml"/></Relationships>'
-)
-OK_CELLS = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>3</v></c></row>'
-
-
-def sheet_xml(cells: str = OK_CELLS, dimension: str | None = "A1:B1", prolog: str = "") -> str:
-    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{prolog}'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"{dim}<sheetData>{cells}</sheetData></worksheet>"
-    )
-
-
-def sst_xml(unique: int | str = 1, count: int | str = 1) -> str:
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        f'count="{count}" uniqueCount="{unique}"><si><t>Sở Nội vụ</t></si></sst>'
-    )
-
-
-def raw_xlsx(path: Path, *, sheet: str | bytes | None = None, sst: str | None = None,
-             extra: dict[str, bytes | str] | None = None) -> Path:
-    """A minimal .xlsx written part by part, so that any part can be made hostile."""
-    parts: dict[str, bytes | str] = {
-        "[Content_Types].xml": CONTENT_TYPES,
-        "_rels/.rels": ROOT_RELS,
-        "xl/workbook.xml": WORKBOOK,
-        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
-        "xl/worksheets/sheet1.xml": sheet if sheet is not None else sheet_xml(),
-        "xl/sharedStrings.xml": sst if sst is not None else sst_xml(),
-    }
-    parts.update(extra or {})
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return path
 
 
 def real_xlsx(path: Path) -> Path:

@@ -15,11 +15,11 @@ import shutil
 import signal
 import sys
 import time
-import zipfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import WORKBOOK, raw_xlsx, sheet_xml
 from openpyxl import Workbook
 
 from tdkt_xl.safety import Limits, RejectedFile, Rejection
@@ -146,61 +146,19 @@ def typed_book(path: Path) -> Path:
     return path
 
 
-RAW_PARTS = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/sharedStrings.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-        "</Types>"
-    ),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    ),
-    "xl/workbook.xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        '<sheets><sheet name="Công thức" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
-    ),
-    "xl/sharedStrings.xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
-        '<si><t>Sở Tư pháp</t></si><si><r><t xml:space="preserve">chữ </t></r>'
-        "<r><rPr><b/></rPr><t>đậm</t></r></si></sst>"
-    ),
-}
+RAW_WORKBOOK = WORKBOOK.replace('name="Sheet1"', 'name="Công thức"')
+RAW_SHARED_STRINGS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
+    '<si><t>Sở Tư pháp</t></si><si><r><t xml:space="preserve">chữ </t></r>'
+    "<r><rPr><b/></rPr><t>đậm</t></r></si></sst>"
+)
 
 
 def raw_book(path: Path, cells: str) -> Path:
     """A workbook whose one sheet is written as XML: formulas with cached values, typed cells."""
-    sheet = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f"<sheetData>{cells}</sheetData></worksheet>"
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in RAW_PARTS.items():
-            archive.writestr(name, data)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
-    return path
+    return raw_xlsx(path, sheet=sheet_xml(cells, dimension=None), sst=RAW_SHARED_STRINGS,
+                    extra={"xl/workbook.xml": RAW_WORKBOOK})
 
 
 FORMULA_CELLS = (
