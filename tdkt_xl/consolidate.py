@@ -9,9 +9,12 @@ listed and only those cells are left out.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -190,6 +193,13 @@ class Consolidation(BaseModel):
         }
 
 
+@dataclass(frozen=True)
+class _StatsLayout:
+    forms: list[tuple[int, str]]  # (offset below the header, form name)
+    unknown: list[int]  # offsets of rows whose label is not a form of the plan
+    missing: list[str]  # forms of the plan with no row
+
+
 class _PlanIndex:
     """What checking a report needs from the plan, computed once per plan (not once per file)."""
 
@@ -211,6 +221,30 @@ class _PlanIndex:
         self.forms = {header_key(f.name): f.name for f in forms}
         self.levels = {header_key(f.level) for f in forms}
         self.years = plan_years(plan)
+        self.stats_layouts: dict[tuple[object, ...], _StatsLayout] = {}
+
+    def stats_layout(self, labels: tuple[object, ...]) -> _StatsLayout:
+        """Which rows below the "Số liệu" header hold which form, for one column of labels (cached:
+        every report made from the template has the same)."""
+        layout = self.stats_layouts.get(labels)
+        if layout is None:
+            forms: list[tuple[int, str]] = []
+            unknown: list[int] = []
+            for offset, label in enumerate(labels):
+                key = header_key(label)
+                if not key or key in self.levels:
+                    continue
+                name = self.forms.get(key)
+                if name is None:
+                    unknown.append(offset)
+                else:
+                    forms.append((offset, name))
+            seen = {name for _offset, name in forms}
+            layout = _StatsLayout(forms, unknown, [n for n in self.forms.values() if n not in seen])
+            if len(self.stats_layouts) >= 64:
+                self.stats_layouts.clear()
+            self.stats_layouts[labels] = layout
+        return layout
 
     @classmethod
     def of(cls, plan: Plan) -> _PlanIndex:
@@ -474,10 +508,12 @@ def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitR
     if missing:
         listed = ", ".join(map(str, missing))
         raise ReportRejected("changed-layout", f'Sheet "{STATS_SHEET}" thiếu cột năm {listed}.')
+    wanted = [(y, c) for y, c in year_columns.items() if y in years]
+    if _read_stats_fast(rows, header_row, form_column, wanted, total_column, index, report, problems):
+        return
     forms, levels = index.forms, index.levels
     file = report.file
     seen: set[str] = set()
-    wanted = [(y, c) for y, c in year_columns.items() if y in years]
     for row_number, row in enumerate(rows[header_row:], start=header_row + 1):
         width = len(row)
         label = row[form_column - 1] if form_column <= width else None
@@ -502,15 +538,70 @@ def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitR
                 counts[year] = number
         report.stats[name] = counts
         if total_column is not None:
-            cached = row[total_column - 1] if total_column <= width else None
-            expected = sum(counts.values())
-            if isinstance(cached, (int, float)) and not isinstance(cached, bool) and cached != expected \
-                    and len(counts) == len(raws):
-                problems.append(_problem("total-mismatch", file, STATS_SHEET, row_number, total_column,
-                                         value=_number_text(cached), expected=expected))
+            _check_total(row, width, total_column, counts, len(raws), problems, file, row_number)
     for name in forms.values():
         if name not in seen:
             problems.append(_problem("missing-form", file, STATS_SHEET, None, None, value=name))
+
+
+_FLOAT_ONLY = {float}
+
+
+def _read_stats_fast(rows: list[list[object]], header_row: int, form_column: int,
+                     wanted: list[tuple[int, int]],
+                     total_column: int | None, index: _PlanIndex, report: UnitReport,
+                     problems: list[Problem]) -> bool:
+    """The usual report, read a block at a time: True when done, False to go row by row.
+
+    Usual: the labels are those of a known layout and every count is a whole number >= 0
+    as calamine gives it (a float), checked in C loops (NaN and infinity fail ``is_integer``).
+    """
+    if len(wanted) < 2:
+        return False
+    body = rows[header_row:]
+    label_at = form_column - 1
+    layout = index.stats_layout(tuple([row[label_at] if len(row) > label_at else None for row in body]))
+    picked = [body[offset] for offset, _name in layout.forms]
+    if not picked or min(map(len, picked)) < max(c for _y, c in wanted):
+        return False
+    values = list(map(operator.itemgetter(*(c - 1 for _y, c in wanted)), picked))
+    flat = list(chain.from_iterable(values))
+    if set(map(type, flat)) != _FLOAT_ONLY or min(flat) < 0 or not all(map(float.is_integer, flat)):
+        return False
+    file = report.file
+    for offset in layout.unknown:
+        row = body[offset]
+        if any(row[c - 1] not in (None, "") for _y, c in wanted if c <= len(row)):
+            problems.append(_problem("unknown-form", file, STATS_SHEET, header_row + 1 + offset, form_column,
+                                     value=clean(row[label_at])))
+    years = [y for y, _c in wanted]
+    width = len(years)
+    whole = list(map(int, flat))
+    stats = report.stats
+    for at, (_offset, name) in zip(range(0, len(whole), width), layout.forms, strict=True):
+        stats[name] = dict(zip(years, whole[at:at + width], strict=True))
+    if total_column is not None:
+        at = total_column - 1
+        cached = [row[at] if len(row) > at else None for row in picked]
+        sums = list(map(sum, values))
+        if any(c is not None and c != s for c, s in zip(cached, sums, strict=True)):
+            for (offset, name), row in zip(layout.forms, picked, strict=True):
+                _check_total(row, len(row), total_column, stats[name], len(wanted), problems, file,
+                             header_row + 1 + offset)
+    for name in layout.missing:
+        problems.append(_problem("missing-form", file, STATS_SHEET, None, None, value=name))
+    return True
+
+
+def _check_total(row: list[object], width: int, total_column: int, counts: dict[int, int], year_count: int,
+                 problems: list[Problem], file: str, row_number: int) -> None:
+    """A "Tổng" cell whose cached value disagrees with the year cells it sums (when all were read)."""
+    cached = row[total_column - 1] if total_column <= width else None
+    expected = sum(counts.values())
+    if isinstance(cached, (int, float)) and not isinstance(cached, bool) and cached != expected \
+            and len(counts) == year_count:
+        problems.append(_problem("total-mismatch", file, STATS_SHEET, row_number, total_column,
+                                 value=_number_text(cached), expected=expected))
 
 
 def _number_text(value: float | int) -> str:
@@ -622,10 +713,12 @@ def consolidate(
     order = {"missing": 0, "late": 1, "submitted": 2, "on_time": 3}
     submissions.sort(key=lambda s: (order[s.state], s.unit.code))
 
-    tasks = []
-    for task in plan.tasks:
-        entries = {code: r.progress[task.code] for code, r in newest.items() if task.code in r.progress}
-        tasks.append(task_progress(task, entries, as_of, plan.config.due_soon_days))
+    by_task: dict[str, dict[str, ProgressEntry]] = {}
+    for code, report in newest.items():
+        for task_code, entry in report.progress.items():
+            by_task.setdefault(task_code, {})[code] = entry
+    tasks = [task_progress(task, by_task.get(task.code, {}), as_of, plan.config.due_soon_days)
+             for task in plan.tasks]
 
     years = plan_years(plan)
     forms = plan_forms(plan)

@@ -62,9 +62,11 @@ def scan_inbox(root: Path) -> Inbox:
     return Inbox(root, workbooks, skipped)
 
 
-def _modified(path: Path) -> datetime | None:
+def _modified(result: ReadResult) -> datetime | None:
+    if result.modified is not None:
+        return datetime.fromtimestamp(result.modified)
     try:
-        return datetime.fromtimestamp(path.stat().st_mtime)
+        return datetime.fromtimestamp(result.path.stat().st_mtime)
     except OSError:
         return None
 
@@ -90,7 +92,7 @@ def check_results(plan: Plan, inbox: Inbox, results: Iterable[ReadResult]
     reports: list[UnitReport] = []
     outcomes: list[FileOutcome] = []
     for result in results:
-        checked = check_result(plan, inbox.name(result.path), result, modified=_modified(result.path),
+        checked = check_result(plan, inbox.name(result.path), result, modified=_modified(result),
                                expected_plan_id=expected)
         if isinstance(checked, UnitReport):
             reports.append(checked)

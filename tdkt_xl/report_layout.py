@@ -52,11 +52,16 @@ def header_key(text: object) -> str:
     >>> header_key("  KHÓ KHĂN,  vướng mắc ")
     'kho khan vuong mac'
     """
-    return _text_key(text) if isinstance(text, str) else fold_words(text)
+    if text is None:
+        return ""
+    try:
+        return _cached_key(text)
+    except TypeError:  # an unhashable value
+        return fold_words(text)
 
 
-@functools.lru_cache(maxsize=8192)
-def _text_key(text: str) -> str:
+@functools.lru_cache(maxsize=8192, typed=True)  # typed: 1, 1.0 and True fold differently
+def _cached_key(text: object) -> str:
     return fold_words(text)
 
 

@@ -689,7 +689,7 @@ def _scan_part(handle: BinaryIO, scan: _PartScan, full: bool) -> None:
     scan.check_extent()
 
 
-def _examine(path: Path, limits: Limits, full: bool) -> PackageScan:
+def _examine(path: Path, limits: Limits, full: bool, quick: bool = False) -> PackageScan:
     try:
         size = path.stat().st_size
         handle = path.open("rb")
@@ -723,6 +723,8 @@ def _examine(path: Path, limits: Limits, full: bool) -> PackageScan:
             raise _corrupt(f"{type(error).__name__}: {error}") from None
         with archive:
             infos = archive.infolist()
+        if quick and isinstance(source, io.BytesIO):
+            return _quick_members(source, infos, size, limits)
         return _examine_members(source, infos, size, limits, full)
 
 
@@ -767,6 +769,93 @@ def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, 
     return PackageScan(frozenset(error_parts), relationships)
 
 
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+# What python-calamine parses besides the sheets, shared strings and the workbook's relationships
+# (the openpyxl fallback parses more: it runs scan_package first). The other parts' sizes
+# are checked in the zip directory; their content is not read.
+_CALAMINE_PARTS = ("xl/workbook.xml", "xl/styles.xml")
+_PLAIN_ROOTS = (b"<worksheet", b"<sst", b"<Relationships", b"<dialogsheet", b"<macrosheet")
+
+
+def _quick_part(handle: io.BytesIO, info: zipfile.ZipInfo, role: str, limits: Limits, sheet_count: int
+                ) -> tuple[bool, bytes]:
+    """The checks of one small XML part in a few passes over its bytes: (has error cells, the bytes).
+
+    Parts the few passes cannot judge (UTF-16, a prefixed root element, a sheet whose
+    quick count exceeds the limit) go through the streaming :class:`_PartScan`.
+    """
+    data = _small_member(handle, info)
+    root = _FIRST_ELEMENT.search(data, 0, 8192)
+    plain = root is not None and (role == "xml" or data.startswith(_PLAIN_ROOTS, root.start()))
+    if data.startswith(_UTF16_STARTS) or not plain:
+        scan = _PartScan(info, role, limits, sheet_count)
+        _scan_part(handle, scan, full=True)
+        return scan.has_errors, data
+    assert root is not None
+    # DOCTYPE and ENTITY are only allowed before the root element (a parser rejects them later).
+    if b"<!" in data[:root.start()] and _ENTITIES.search(data, 0, root.start()):
+        _PartScan(info, role, limits).check(data[:root.start()])
+    if role == "sst":
+        sst = _SST.search(data, root.start(), root.start() + 4096)
+        if sst:
+            _PartScan(info, role, limits, sheet_count)._shared_strings(_attributes(sst.group(1)))
+        return False, data
+    if role != "sheet":
+        return False, data
+    scan = _PartScan(info, role, limits, sheet_count)
+    at = data.find(b"dimension", 0, 8192)
+    dimension = _DIMENSION.search(data, max(at - 64, 0), 8192) if at >= 0 else None
+    if dimension:
+        scan._dimension(dimension.group(1).decode("ascii", "replace"))
+    rows = _ROW_TAG.findall(data)
+    wide = _WIDE_CELL.findall(data)
+    scan.max_row = max(map(int, rows)) if rows else 0
+    scan.max_column = max(column_number(w.decode()) for w in wide) if wide else 0
+    scan.has_cells = b'<c r="' in data
+    if scan.max_row > EXCEL_MAX_ROWS or scan.max_column > EXCEL_MAX_COLUMNS:
+        scan._within_excel(f"ở dòng {_n(scan.max_row)} hoặc cột {_n(scan.max_column)}", scan.max_row,
+                           scan.max_column)
+    if scan.cells_bound() > limits.max_cells:
+        scan = _PartScan(info, role, limits, sheet_count)
+        _scan_part(handle, scan, full=True)
+    return b't="e"' in data or (b"'" in data and b"t='e'" in data), data
+
+
+def _quick_members(handle: io.BytesIO, infos: list[zipfile.ZipInfo], size: int, limits: Limits
+                   ) -> PackageScan:
+    names = {info.orig_filename for info in infos}
+    if "xl/workbook.bin" in names or "xl/workbook.xml" not in names:
+        return _examine_members(handle, infos, size, limits, full=True)  # for its rejection
+    _check_directory(infos, size, limits)
+    small = min(_OUT_CHUNK, limits.head_bytes)
+    by_name = {info.orig_filename: info for info in infos}
+    relationships: dict[str, str] = {}
+    sheets: set[str] = set()
+    strings: set[str] = set()
+    others: set[str] = set()
+    rels = by_name.get("xl/_rels/workbook.xml.rels")
+    if rels is not None:
+        if rels.file_size > small or rels.compress_size > _READ_CHUNK:
+            return _examine_members(handle, infos, size, limits, full=True)
+        _errors, raw = _quick_part(handle, rels, "rels", limits, 0)
+        relationships, sheets, strings, others = _relationships(raw)
+    sheet_count = len(sheets) or sum(1 for name in names if _SHEET_PART.fullmatch(name))
+    error_parts: set[str] = set()
+    for info in infos:
+        role = _role(info.orig_filename, sheets, strings, others)
+        if role is None or info is rels or (role == "xml" and info.orig_filename not in _CALAMINE_PARTS):
+            continue
+        if info.file_size > small or info.compress_size > _READ_CHUNK:
+            scan = _PartScan(info, role, limits, sheet_count)
+            _scan_part(handle, scan, full=True)
+            has_errors = scan.has_errors
+        else:
+            has_errors, _data = _quick_part(handle, info, role, limits, sheet_count)
+        if has_errors:
+            error_parts.add(info.orig_filename)
+    return PackageScan(frozenset(error_parts), relationships)
+
+
 def check_package(path: Path, limits: Limits = Limits()) -> Rejection | None:
     """Why the file at ``path`` must not be parsed, or None when it looks like a sane workbook.
 
@@ -801,3 +890,26 @@ def scan_package(path: Path, limits: Limits = Limits()) -> PackageScan:
     empty-file
     """
     return _examine(path, limits, full=True)
+
+
+def quick_scan(path: Path, limits: Limits = Limits()) -> PackageScan:
+    """The checks of :func:`scan_package` in a few fast passes over the parts python-calamine
+    parses (sheets, shared strings, workbook, styles, relationships): what the calamine reader runs.
+
+    The same rejections for what Excel and LibreOffice write and for the known hostile
+    files (zip bombs, DOCTYPE/ENTITY before the root element, far cells, huge string
+    tables). What it takes on trust (cells written without an ``r`` first, rows out
+    of order, parts calamine does not read) cannot crash the run: readers work in
+    processes with memory and time limits, a file that fails there is examined again
+    by :func:`scan_package`, and so is one handed to openpyxl. Files over 8 MB get
+    :func:`scan_package` itself.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "rong.xlsx"; _ = p.write_bytes(b"")
+    >>> try:
+    ...     quick_scan(p)
+    ... except RejectedFile as rejected:
+    ...     print(rejected.rejection.code)
+    empty-file
+    """
+    return _examine(path, limits, full=True, quick=True)

@@ -26,6 +26,7 @@ import contextlib
 import ctypes
 import datetime as dt
 import faulthandler
+import gc
 import multiprocessing
 import multiprocessing.context
 import os
@@ -50,6 +51,7 @@ from tdkt_xl.safety import (
     RejectedFile,
     Rejection,
     column_number,
+    quick_scan,
     scan_package,
 )
 from tdkt_xl.sheets import ExcelError
@@ -89,6 +91,7 @@ class ReadResult:
     book: RawBook | None
     rejection: Rejection | None
     seconds: float
+    modified: float | None = None  # the file's st_mtime as the worker saw it, when it says
 
     @property
     def ok(self) -> bool:
@@ -97,7 +100,7 @@ class ReadResult:
 
 Reader = Callable[[Path, Limits], RawBook]
 _Outcome = tuple["RawBook | Rejection", float]
-_Done = tuple[int, "RawBook | Rejection", float]  # index of the path, outcome, seconds
+_Done = tuple[int, "RawBook | Rejection", float, "float | None"]  # index, outcome, seconds, st_mtime
 
 
 # --- rejections made here ------------------------------------------------------
@@ -214,11 +217,13 @@ def _put_errors(grid: list[list[object]], cells: list[tuple[int, int, str]]) -> 
 
 
 def read_values(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
-    """Read every worksheet's values with python-calamine, after :func:`~tdkt_xl.safety.scan_package`.
+    """Read every worksheet's values with python-calamine, after :func:`~tdkt_xl.safety.quick_scan`.
 
     Raises :class:`~tdkt_xl.safety.RejectedFile` for a file that must not be
-    parsed. Falls back to :func:`read_values_openpyxl` when python-calamine is not
-    installed or refuses an error value it does not know (``#SPILL!``, ``#CALC!``…).
+    parsed; when the read itself fails, the file is examined by
+    :func:`~tdkt_xl.safety.scan_package` so that a rejection names its cause. Falls back to
+    :func:`read_values_openpyxl` when python-calamine is not installed or refuses an error
+    value it does not know (``#SPILL!``, ``#CALC!``…).
     Meant to run in a worker (see :func:`read_many`): calamine can abort the process.
 
     >>> import tempfile, pathlib
@@ -227,16 +232,28 @@ def read_values(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
     >>> wb.save(p); read_values(p).sheets
     {'Sheet': [['STT', 1.0]]}
     """
-    scan = scan_package(path, limits)
+    scan = quick_scan(path, limits)
+    try:
+        return _read_calamine(path, scan, limits)
+    except RejectedFile:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # calamine's PanicException is a BaseException
+        scan_package(path, limits)  # raises RejectedFile with the cause when the package has one
+        raise
+
+
+def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
     try:
         import python_calamine
     except ImportError:
-        return _read_openpyxl(path)
+        return read_values_openpyxl(path, limits)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.CalamineError:
         if scan.error_parts:
-            return _read_openpyxl(path)
+            return read_values_openpyxl(path, limits)
         raise
     sheets: dict[str, list[list[object]]] = {}
     hidden: list[str] = []
@@ -249,7 +266,7 @@ def read_values(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
                 rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             except python_calamine.CalamineError:
                 if scan.error_parts:
-                    return _read_openpyxl(path)
+                    return read_values_openpyxl(path, limits)
                 raise
             sheets[meta.name] = _trimmed(rows)
             if meta.visible != python_calamine.SheetVisibleEnum.Visible:
@@ -383,6 +400,9 @@ def _die_with_parent() -> None:
 
 def _init_worker(memory_mb: int, slots: ctypes.Array[ctypes.c_double], counter: Synchronized[int]) -> None:
     global _worker_slots, _worker_slot
+    # What the worker inherited from the parent is never garbage here: left out of collections,
+    # its pages are not touched (and so not copied) by the collector.
+    gc.freeze()
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     faulthandler.disable()  # a file that crashes its reader is reported as a rejection, not a dump
@@ -405,7 +425,11 @@ def _read_chunk(reader: Reader, tasks: list[tuple[int, str]], limits: Limits) ->
         outcome, seconds = _read_guarded(reader, Path(name), limits)
         if slots is not None:
             slots[at + 2] = 0.0
-        results.append((index, outcome, seconds))
+        try:
+            modified: float | None = os.stat(name).st_mtime
+        except OSError:
+            modified = None
+        results.append((index, outcome, seconds, modified))
     return results
 
 
@@ -421,16 +445,25 @@ def _read_alone_main(reader: Reader, name: str, limits: Limits, memory_mb: int, 
     except OSError:
         pass
     _limit_memory(memory_mb)
+    try:  # a file that broke a pool: the full package scan first, to name the cause
+        scan_package(Path(name), limits)
+    except RejectedFile as rejected:
+        sender.send((rejected.rejection, 0.0))
+        sender.close()
+        return
+    except BaseException:  # the reader below reports what is wrong
+        pass
     sender.send(_read_guarded(reader, Path(name), limits))
     sender.close()
 
 
 # --- in the parent -------------------------------------------------------------
 
-def _result(path: Path, outcome: RawBook | Rejection, seconds: float) -> ReadResult:
+def _result(path: Path, outcome: RawBook | Rejection, seconds: float, modified: float | None = None
+            ) -> ReadResult:
     if isinstance(outcome, Rejection):
-        return ReadResult(path, None, outcome, seconds)
-    return ReadResult(path, outcome, None, seconds)
+        return ReadResult(path, None, outcome, seconds, modified)
+    return ReadResult(path, outcome, None, seconds, modified)
 
 
 def _kill(pid: int) -> None:
@@ -477,7 +510,7 @@ class _Pool:
 
 
 def _chunk_size(count: int, workers: int) -> int:
-    return max(1, min(16, count // (workers * 8)))
+    return max(1, min(32, count // (workers * 8)))
 
 
 def _read_alone(path: Path, reader: Reader, limits: Limits, timeout_s: float, memory_mb: int,
@@ -567,8 +600,8 @@ def _read_in_pools(
                     except Exception:  # a result that could not be sent back: try alone
                         suspects.extend(chunk)
                         continue
-                    for index, outcome, seconds in results:
-                        yield index, _result(paths[index], outcome, seconds)
+                    for index, outcome, seconds, modified in results:
+                        yield index, _result(paths[index], outcome, seconds, modified)
                 if lost:
                     # A worker died: the files being read then are suspects, read alone;
                     # the others go back in the queue (alone too if caught in a second crash).
@@ -664,6 +697,18 @@ def read_many(
     paths = [Path(path) for path in paths]
     if not paths:
         return
+    # The caller's objects (the plan, earlier results) stay out of collections while
+    # thousands of results arrive; forked workers start with them frozen too.
+    gc.freeze()
+    try:
+        yield from _read_many(paths, workers, timeout_s, memory_mb, limits, executor, reader, mp_context)
+    finally:
+        gc.unfreeze()
+
+
+def _read_many(paths: list[Path], workers: int, timeout_s: float, memory_mb: int, limits: Limits,
+               executor: cf.Executor | None, reader: Reader,
+               mp_context: multiprocessing.context.BaseContext | None) -> Iterator[ReadResult]:
     workers = max(1, workers)
     seen: set[int] = set()
     if executor is not None:

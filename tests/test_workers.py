@@ -298,6 +298,24 @@ def test_hostile_files_cost_one_file_each(tmp_path: Path, report: Path) -> None:
                               "xa.xlsx": "oversized-sheet"}
 
 
+@pytest.mark.parametrize("cells", [
+    '<row s="1" r="1048576"><c s="1" r="XFD1048576"><v>1</v></c></row>',  # r= not first
+    '<row r="3"><c s="1" r="XFD3"><v>1</v></c></row><row r="2"><c r="A1048576"><v>1</v></c></row>',
+])
+def test_far_cell_quick_scan_misses_is_rejected_with_its_cause(tmp_path: Path, report: Path,
+                                                               cells: str) -> None:
+    """quick_scan takes r= where Excel writes it on trust; the reader's process pays for the rest.
+
+    calamine then fails (abort, out of memory) in its worker or raises; either way the file
+    is read again alone, scan_package names the cause and the other files are read.
+    """
+    folder = tmp_path / "hop_thu"
+    paths = copies(report, folder, ["a.xlsx", "b.xlsx", "c.xlsx"])
+    far = raw_book(folder / "xa.xlsx", cells)
+    results = list(read_many([*paths, far], workers=2, memory_mb=512))
+    assert codes(results) == {"a.xlsx": "ok", "b.xlsx": "ok", "c.xlsx": "ok", "xa.xlsx": "oversized-sheet"}
+
+
 def test_crashing_worker_rejects_only_that_file(tmp_path: Path, report: Path) -> None:
     names = [f"don_vi_{n}.xlsx" for n in range(8)]
     names.insert(3, "crash.xlsx")
