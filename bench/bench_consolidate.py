@@ -6,9 +6,11 @@ Generates (once, cached in ``--data``) a plan with N units and N filled unit rep
 workbooks, then measures on the same files, each the median of ``--repeat`` runs:
 
 (a) ``python -m tdkt_xl consolidate INBOX --plan PLAN --out MASTER --json`` as a user runs
-    it, end to end, master written; its totals are checked. The same steps are also timed
-    in-process (``scan_inbox``, ``read_many`` + ``check_results``, ``consolidate``,
-    ``write_master``) to get the time up to "every file read and checked";
+    it, end to end, master written; its totals are checked. The time up to "every file read
+    and checked" is ``run_consolidation(...).timings["read_and_check"]`` in a fresh
+    interpreter (as the command runs it), taken right after a (c) run in each repeat since the
+    machine's speed drifts; the steps are also timed in-process (``scan_inbox``,
+    ``read_many`` + ``check_results``, ``consolidate``, ``write_master``);
 (b) the plain script a user would write: a pandas ``read_excel(engine="openpyxl")`` loop over
     the same files (all sheets), the "Số liệu" sheet found by its header row, the year
     columns summed per form and written with ``DataFrame.to_excel``; its totals are checked;
@@ -477,6 +479,28 @@ def startup() -> float:
     return time.perf_counter() - start
 
 
+_FRESH_RUN = """
+import json, sys
+from datetime import date
+from pathlib import Path
+from tdkt_xl.merge import run_consolidation
+from tdkt_xl.workbook import load_plan
+plan = load_plan(Path(sys.argv[1]))
+done = run_consolidation(plan, Path(sys.argv[2]), Path(sys.argv[3]), as_of=date.fromisoformat(sys.argv[4]),
+                         workers=int(sys.argv[5]))
+print(json.dumps(done.timings))
+"""
+
+
+def run_consolidation_fresh(data: Data, master: Path, workers: int) -> dict[str, float]:
+    """``run_consolidation`` in a new interpreter, as the command runs it; its own phase timings."""
+    master.unlink(missing_ok=True)
+    done = subprocess.run([sys.executable, "-c", _FRESH_RUN, str(data.plan), str(data.inbox), str(master),
+                           AS_OF.isoformat(), str(workers)], capture_output=True, text=True, check=True)
+    timings: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return timings
+
+
 def steps(plan: Plan, inbox_dir: Path, master: Path, workers: int) -> dict[str, float]:
     """The steps of :func:`tdkt_xl.merge.run_consolidation`, each timed (read and check overlap)."""
     master.unlink(missing_ok=True)
@@ -629,8 +653,15 @@ def main() -> None:
     plan_load_s, plan = timed(lambda: load_plan(data.plan), args.repeat)
     startup_s, _ = timed(startup, args.repeat)
 
-    # (c) python-calamine alone
-    c_s, _rows = timed(lambda: calamine_all(files), args.repeat)
+    # (c) python-calamine alone, and (a) up to "read and checked" in a fresh interpreter as the
+    # command runs it, one after the other in each repeat (the machine's speed drifts)
+    c_runs: list[float] = []
+    fresh_runs: list[dict[str, float]] = []
+    for _ in range(args.repeat):
+        c_one, _rows = timed(lambda: calamine_all(files), 1)
+        c_runs.append(c_one)
+        fresh_runs.append(run_consolidation_fresh(data, out / "tong_hop_fresh.xlsx", args.workers))
+    c_s = statistics.median(c_runs)
 
     # (a) the command, end to end, as a user runs it; its memory sampled
     runs: list[CommandRun] = []
@@ -654,8 +685,8 @@ def main() -> None:
         in_process_runs.append((time.perf_counter() - start, done))
     in_process_s = statistics.median(seconds for seconds, _ in in_process_runs)
     in_process = in_process_runs[-1][1]
-    timings = [r.timings for _, r in in_process_runs if r.timings]
-    run_timings = {key: statistics.median(t[key] for t in timings) for key in timings[0]} if timings else {}
+    run_timings = {key: statistics.median(t[key] for t in fresh_runs) for key in fresh_runs[0]}
+    pair_ratios = [t["read_and_check"] / c for t, c in zip(fresh_runs, c_runs, strict=True)]
     separate = read_then_check(plan, data.inbox, args.workers)
 
     # (a) on N/10 files: is memory flat?
@@ -672,7 +703,8 @@ def main() -> None:
     # the time up to "every file read and checked": run_consolidation's own figure when it
     # gives one, else the same steps timed here
     read_check = run_timings.get("read_and_check", phase["read_and_check"])
-    read_check_source = "run_consolidation.timings" if "read_and_check" in run_timings else "steps timed here"
+    read_check_source = ("run_consolidation(...).timings in a fresh interpreter"
+                         if "read_and_check" in run_timings else "steps timed here")
     n = len(files)
     result: dict[str, Any] = {
         "machine": machine(),
@@ -686,6 +718,8 @@ def main() -> None:
             "a_read_and_check": round(read_check, 3),
             "b_pandas_openpyxl_loop": round(b_s, 3),
             "c_calamine_read_all": round(c_s, 3),
+            "c_calamine_read_all_each_repeat": [round(c, 3) for c in c_runs],
+            "a_read_and_check_each_repeat": [round(t["read_and_check"], 3) for t in fresh_runs],
         },
         "files_per_s": {
             "a_consolidate_command": round(n / a_s, 1),
@@ -696,6 +730,7 @@ def main() -> None:
         "ratios": {
             "b_over_a": round(b_s / a_s, 2),
             "a_read_and_check_over_c": round(read_check / c_s, 2),
+            "a_read_and_check_over_c_each_repeat": [round(r, 2) for r in pair_ratios],
         },
         "a_phases_in_process_s": {
             "startup_and_imports": round(startup_s, 3),

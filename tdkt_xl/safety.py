@@ -87,11 +87,13 @@ class PackageScan:
     """What a full scan learned that a reader can use.
 
     ``error_parts``: worksheet parts that hold cells of type error (``t="e"``);
-    ``relationships``: the workbook's relationship ids and the parts they point to.
+    ``relationships``: the workbook's relationship ids and the parts they point to;
+    ``content``: the file's bytes when :func:`quick_scan` read it whole (readers reuse them).
     """
 
     error_parts: frozenset[str] = frozenset()
     relationships: dict[str, str] = field(default_factory=dict)
+    content: bytes | None = field(default=None, repr=False, compare=False)
 
 
 # Short Vietnamese titles of every code this module and tdkt_xl.workers give, for summaries.
@@ -807,10 +809,13 @@ def _quick_part(handle: io.BytesIO, info: zipfile.ZipInfo, role: str, limits: Li
     dimension = _DIMENSION.search(data, max(at - 64, 0), 8192) if at >= 0 else None
     if dimension:
         scan._dimension(dimension.group(1).decode("ascii", "replace"))
-    rows = _ROW_TAG.findall(data)
-    wide = _WIDE_CELL.findall(data)
-    scan.max_row = max(map(int, rows)) if rows else 0
-    scan.max_column = max(column_number(w.decode()) for w in wide) if wide else 0
+        last = _REF.fullmatch(dimension.group(1).decode("ascii", "replace").split(":")[-1])
+        scan.max_column = column_number(last.group(1)) if last else 0
+    # Excel, LibreOffice and openpyxl write rows in order: the last row tag is the bottom.
+    # Rows out of order or cells beyond the dimension are caught where calamine runs (a
+    # process with memory and time limits), then named by scan_package.
+    last_row = _ROW_TAG.match(data, data.rfind(b'<row r="'))
+    scan.max_row = int(last_row.group(1)) if last_row else 0
     scan.has_cells = b'<c r="' in data
     if scan.max_row > EXCEL_MAX_ROWS or scan.max_column > EXCEL_MAX_COLUMNS:
         scan._within_excel(f"ở dòng {_n(scan.max_row)} hoặc cột {_n(scan.max_column)}", scan.max_row,
@@ -853,7 +858,7 @@ def _quick_members(handle: io.BytesIO, infos: list[zipfile.ZipInfo], size: int, 
             has_errors, _data = _quick_part(handle, info, role, limits, sheet_count)
         if has_errors:
             error_parts.add(info.orig_filename)
-    return PackageScan(frozenset(error_parts), relationships)
+    return PackageScan(frozenset(error_parts), relationships, handle.getvalue())
 
 
 def check_package(path: Path, limits: Limits = Limits()) -> Rejection | None:

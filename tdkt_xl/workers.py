@@ -27,6 +27,7 @@ import ctypes
 import datetime as dt
 import faulthandler
 import gc
+import io
 import multiprocessing
 import multiprocessing.context
 import os
@@ -250,7 +251,10 @@ def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
     except ImportError:
         return read_values_openpyxl(path, limits)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        if scan.content is not None:  # already in memory: fewer system calls than from_path
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(scan.content))
+        else:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.CalamineError:
         if scan.error_parts:
             return read_values_openpyxl(path, limits)
