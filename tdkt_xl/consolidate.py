@@ -104,6 +104,19 @@ class UnitReport(BaseModel):
     progress: dict[str, ProgressEntry] = Field(default_factory=dict)
     stats: dict[str, dict[int, int]] = Field(default_factory=dict)
     problems: list[Problem] = Field(default_factory=list)
+    # Per form, the sum over the years: given instead of ``stats`` when thousands of reports
+    # are put together from the nightly ledger (which sums the years itself).
+    form_totals: dict[str, int] = Field(default_factory=dict)
+
+    def form_total(self, form: str) -> int:
+        """The unit's count of one form over all the years.
+
+        >>> UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}}).form_total("X")
+        3
+        """
+        if self.form_totals:
+            return self.form_totals.get(form, 0)
+        return sum(self.stats.get(form, {}).values())
 
     @property
     def submitted_on(self) -> date | None:
@@ -640,6 +653,30 @@ def _read_count(raw: object, problems: list[Problem], file: str, row: int, colum
 # --- putting the reports together --------------------------------------------
 
 
+def _totals(reports: Iterable[UnitReport], forms: list[str], years: list[int]) -> dict[str, dict[int, int]]:
+    """Counts per form and year over the reports (a column at a time: thousands of reports).
+
+    >>> r = UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2024: 5}})
+    >>> _totals([r, r], ["X", "Y"], [2023, 2024])
+    {'X': {2023: 4, 2024: 2}, 'Y': {2023: 0, 2024: 10}}
+    """
+    pick = operator.itemgetter(*years)
+    columns: dict[str, list[tuple[int, ...]]] = {name: [] for name in forms}
+    for report in reports:  # one report's dicts after another: they sit together in memory
+        for name, counts in report.stats.items():
+            rows = columns.get(name)
+            if rows is None or not counts:
+                continue
+            try:
+                picked = pick(counts)
+            except KeyError:  # a year left out (its cell had a problem): 0
+                picked = tuple(counts.get(year, 0) for year in years)
+            rows.append(picked if len(years) > 1 else (picked,))
+    return {name: dict(zip(years, [sum(c) for c in zip(*rows, strict=True)] if rows else [0] * len(years),
+                           strict=True))
+            for name, rows in columns.items()}
+
+
 def task_progress(task: Task, entries: dict[str, ProgressEntry], as_of: date, due_soon_days: int
                   ) -> TaskProgress:
     """A task's counts across its units and its status: done when every lead unit reports done."""
@@ -722,12 +759,7 @@ def consolidate(
 
     years = plan_years(plan)
     forms = plan_forms(plan)
-    totals = {f.name: dict.fromkeys(years, 0) for f in forms}
-    for report in newest.values():
-        for name, counts in report.stats.items():
-            for year, count in counts.items():
-                if name in totals and year in totals[name]:
-                    totals[name][year] += count
+    totals = _totals(newest.values(), [f.name for f in forms], years)
 
     problems = [p for r in newest.values() for p in r.problems]
     problems += [p for r in superseded for p in r.problems]

@@ -3,14 +3,16 @@
 Nothing is ever deleted. A *version* is one content (SHA-256) of one path; it
 keeps what the file was (size, time, hash, unit, plan and template identity),
 when it was first and last seen, its outcome and the values it contributed
-(the checked report as JSON), so the master can be rebuilt without reading the
-file again. Every write is a transaction: a run killed at any point leaves the
-ledger as it was after its last completed write.
+(the checked report as JSON, its counts in a compact JSON of their own), so the
+master can be rebuilt without reading the file again. Every write is a
+transaction: a run killed at any point leaves the ledger as it was after its
+last completed write.
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -37,8 +39,9 @@ CREATE TABLE IF NOT EXISTS versions (
     unit_code TEXT,
     template_version TEXT,
     report_date TEXT,
-    report TEXT,                    -- UnitReport JSON for accepted versions
+    report TEXT,                    -- UnitReport JSON for accepted versions (without its counts)
     quarantined INTEGER NOT NULL DEFAULT 0,
+    stats TEXT,                     -- the counts: {"y": [years], "f": {form: [count per year]}}
     UNIQUE (path, sha256, plan_id)
 );
 CREATE INDEX IF NOT EXISTS versions_path ON versions (path, last_seen);
@@ -48,6 +51,13 @@ CREATE TABLE IF NOT EXISTS paths (
     current INTEGER REFERENCES versions (id),  -- the version now at this path
     present INTEGER NOT NULL,                   -- 1 while the file is in the inbox
     last_seen REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS plans (
+    sha256 TEXT NOT NULL,            -- of the plan file
+    reader TEXT NOT NULL,            -- the tdkt_xl version that read it
+    plan TEXT NOT NULL,              -- the Plan as JSON
+    stored REAL NOT NULL,
+    PRIMARY KEY (sha256, reader)
 );
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -91,6 +101,28 @@ _VERSION_COLUMNS = ("id, path, sha256, size, mtime_ns, first_seen, last_seen, pl
 _VERSION_FIELDS = [name.strip() for name in _VERSION_COLUMNS.split(",")]
 
 
+def _report_json(report: UnitReport) -> str:
+    return report.model_dump_json(exclude={"stats", "form_totals"})
+
+
+def _stats_json(report: UnitReport) -> str:
+    """A report's counts, compact: years, forms, the counts form by form (a year the report does
+    not give is 0) and each form's sum over the years.
+
+    >>> _stats_json(UnitReport(file="a", unit_code="A", stats={"X": {2023: 2}, "Y": {2024: 1}}))
+    '{"y":[2023,2024],"f":["X","Y"],"c":[2,0,0,1],"s":[2,1]}'
+    """
+    stats = report.stats
+    years = sorted({year for counts in stats.values() for year in counts})
+    if all(list(counts) == years for counts in stats.values()):  # the usual: every year, in order
+        counts = [count for values in stats.values() for count in values.values()]
+    else:
+        counts = [values.get(year, 0) for values in stats.values() for year in years]
+    sums = list(map(sum, map(dict.values, stats.values())))
+    return json.dumps({"y": years, "f": list(stats), "c": counts, "s": sums}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
 def _version(row: tuple[Any, ...]) -> Version:
     values = dict(zip(_VERSION_FIELDS, row, strict=True))
     values["quarantined"] = bool(values["quarantined"])
@@ -103,10 +135,24 @@ class Ledger:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
+        self._in_batch = False
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(versions)")}
+        if "stats" not in columns:
+            self._add_stats_column()
+
+    def _add_stats_column(self) -> None:
+        """A ledger from before counts were kept apart: move them out of the stored reports."""
+        with self.transaction() as db:
+            db.execute("ALTER TABLE versions ADD COLUMN stats TEXT")
+            rows = db.execute("SELECT id, report FROM versions WHERE report IS NOT NULL").fetchall()
+            for version_id, text in rows:
+                report = UnitReport.model_validate_json(text)
+                db.execute("UPDATE versions SET report=?, stats=? WHERE id=?",
+                           (_report_json(report), _stats_json(report), version_id))
 
     def close(self) -> None:
         self.db.close()
@@ -119,6 +165,10 @@ class Ledger:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; inside :meth:`batch`, part of the batch's."""
+        if self._in_batch:
+            yield self.db
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -126,6 +176,17 @@ class Ledger:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many writes in one transaction (one disk sync instead of one per write): all or none
+        of them are kept if the process dies."""
+        with self.transaction():
+            self._in_batch = True
+            try:
+                yield
+            finally:
+                self._in_batch = False
 
     # --- reading ---
 
@@ -159,6 +220,55 @@ class Ledger:
                                "ORDER BY first_seen, id", (unit_code,)).fetchall()
         return [_version(r) for r in rows]
 
+    def stats_totals(self, version_ids: list[int], forms: list[str], years: list[int]
+                     ) -> tuple[dict[str, dict[int, int]], dict[int, dict[str, int]]]:
+        """The counts of these versions summed: per form and year over all of them, and per
+        version the sum over the years of each form (read a thousand versions at a time).
+
+        Counts of forms or years not given are left out; a year a report does not give counts 0.
+        """
+        position = {year: index for index, year in enumerate(years)}
+        row_of = {name: index for index, name in enumerate(forms)}
+        width = len(years)
+        flat = [0] * (len(forms) * width)  # form by form, like the stored counts
+        per_version: dict[int, dict[str, int]] = {}
+        for start in range(0, len(version_ids), 900):  # under SQLite's limit on parameters
+            chunk = version_ids[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT id, stats FROM versions WHERE id IN ({marks})", chunk)
+            for version_id, text in rows:
+                if not text:
+                    continue
+                stored = json.loads(text)
+                names, counts = stored["f"], stored["c"]
+                per_version[version_id] = dict(zip(names, stored["s"], strict=True))
+                if names == forms and stored["y"] == years:  # the usual report: one C-level pass
+                    flat[:] = map(operator.add, flat, counts)
+                    continue
+                their = len(stored["y"])
+                at = [position.get(year) for year in stored["y"]]
+                for form_index, name in enumerate(names):
+                    row = row_of.get(name)
+                    if row is None:
+                        continue
+                    for year_index, column in enumerate(at):
+                        if column is not None:
+                            flat[row * width + column] += counts[form_index * their + year_index]
+        totals = {name: dict(zip(years, flat[row * width:(row + 1) * width], strict=True))
+                  for name, row in row_of.items()}
+        return totals, per_version
+
+    def stored_plan(self, sha256: str, reader: str) -> str | None:
+        """The plan read earlier from a file with this content, as JSON (None when not stored)."""
+        row = self.db.execute("SELECT plan FROM plans WHERE sha256=? AND reader=?",
+                              (sha256, reader)).fetchone()
+        return str(row[0]) if row else None
+
+    def store_plan(self, sha256: str, reader: str, plan_json: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO plans (sha256, reader, plan, stored) VALUES (?, ?, ?, ?)",
+                       (sha256, reader, plan_json, time.time()))
+
     def runs(self) -> list[tuple[int, float, float | None, str, dict[str, Any]]]:
         rows = self.db.execute("SELECT id, started, finished, status, summary FROM runs ORDER BY id")
         return [(r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else {}) for r in rows]
@@ -173,14 +283,14 @@ class Ledger:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO versions (path, sha256, size, mtime_ns, first_seen, last_seen, plan_id, "
-                "outcome, code, reason, unit_code, template_version, report_date, report) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "outcome, code, reason, unit_code, template_version, report_date, report, stats) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (path, sha256, plan_id) DO UPDATE SET last_seen=excluded.last_seen, "
                 "size=excluded.size, mtime_ns=excluded.mtime_ns",
                 (path, sha256, size, mtime_ns, now, now, plan_id, outcome, code, reason,
                  report.unit_code if report else None, template_version,
                  report.report_date.isoformat() if report and report.report_date else None,
-                 report.model_dump_json() if report else None))
+                 _report_json(report) if report else None, _stats_json(report) if report else None))
             version_id = db.execute("SELECT id FROM versions WHERE path=? AND sha256=? AND plan_id=?",
                                     (path, sha256, plan_id)).fetchone()[0]
             db.execute("INSERT INTO paths (path, current, present, last_seen) VALUES (?, ?, 1, ?) "
@@ -193,10 +303,11 @@ class Ledger:
     def seen(self, unchanged: list[tuple[str, int, int]], now: float) -> None:
         """Mark unchanged files as seen this run (path, size, mtime_ns)."""
         with self.transaction() as db:
-            for path, size, mtime_ns in unchanged:
-                db.execute("UPDATE paths SET present=1, last_seen=? WHERE path=?", (now, path))
-                db.execute("UPDATE versions SET last_seen=?, size=?, mtime_ns=? WHERE id="
-                           "(SELECT current FROM paths WHERE path=?)", (now, size, mtime_ns, path))
+            db.executemany("UPDATE paths SET present=1, last_seen=? WHERE path=?",
+                           [(now, path) for path, _size, _mtime in unchanged])
+            db.executemany("UPDATE versions SET last_seen=?, size=?, mtime_ns=? WHERE id="
+                           "(SELECT current FROM paths WHERE path=?)",
+                           [(now, size, mtime_ns, path) for path, size, mtime_ns in unchanged])
 
     def mark_absent(self, present: set[str]) -> list[str]:
         """Paths no longer in the inbox stay in the ledger, marked not present; returns them."""

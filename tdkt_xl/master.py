@@ -1,16 +1,23 @@
 """Write the master tổng hợp workbook: submissions, progress, totals, problems.
 
-Written with openpyxl in write-only (streaming) mode, so time and memory stay
-small for thousands of units. Text from unit files is always written as text:
-never a formula, never an error value.
+Written with openpyxl in write-only (streaming) mode; the rows of the long sheets
+(one per unit, or per task and unit) are written as XML text with the style ids
+openpyxl gave the same styles, then put into the saved workbook: ten thousand
+units make close to a million cells, which openpyxl's cell objects write in
+seconds per hundred thousand. Text from unit files is always written as text
+(an inline string): never a formula, never an error value.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +90,117 @@ class _Styles:
         return cell
 
 
+class Formula(str):
+    """A formula for a raw row (without the leading "=")."""
+
+
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+                              **{chr(c): None for c in range(32) if chr(c) not in "\t\n\r"},
+                              "\ufffe": None, "\uffff": None})
+_EPOCH = date(1899, 12, 30)
+
+
+def _letters(count: int) -> list[str]:
+    return [get_column_letter(n) for n in range(1, count + 1)]
+
+
+class _RawRows:
+    """The data rows of one long sheet, as XML, with the style ids of a sheet's :class:`_Styles`.
+
+    >>> wb = Workbook(write_only=True); ws, styles = _sheet(wb, "T", "Tiêu đề", ["A", "B"], [8, 8], 1)
+    >>> raw = _RawRows(wb, ws, styles); raw.append(["a<b", 3]); raw.text()[:60]
+    '<row r="4"><c r="A4" s="3" t="inlineStr"><is><t>a&lt;b</t></'
+    >>> ws.close()
+    """
+
+    def __init__(self, wb: Workbook, ws: WriteOnlySheet, styles: _Styles, columns: int = 64) -> None:
+        self.title: str = ws.title
+        # the ids openpyxl's own cells get (StyleableObject.style_id): it writes every registered style
+        cell_styles: Any = wb._cell_styles  # type: ignore[attr-defined]
+        self.ids = {name: str(cell_styles.add(array)) for name, array in styles._arrays.items()}
+        self.row = HEADER_ROW
+        self.letters = _letters(columns)
+        self.chunks: list[bytes] = []
+
+    def append(self, values: Sequence[Any], special: dict[int, str] | None = None) -> None:
+        self.row += 1
+        row, letters, ids = str(self.row), self.letters, self.ids
+        if len(values) > len(letters):
+            letters.extend(_letters(len(values))[len(letters):])
+        cells = [f'<row r="{row}">']
+        plain = ids["cell"]
+        for index, value in enumerate(values):
+            ref = letters[index] + row
+            style = ids[special[index]] if special and index in special else plain
+            kind = type(value)
+            if kind is int or kind is float:  # most cells: counts
+                cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{value}</v></c>')
+            elif value is None:
+                cells.append(f'<c r="{ref}" s="{style}"/>')
+            elif isinstance(value, Formula):
+                cells.append(f'<c r="{ref}" s="{style}"><f>{value.translate(_XML_ESCAPES)}</f><v/></c>')
+            elif isinstance(value, str):
+                text = value.translate(_XML_ESCAPES)
+                if not text:
+                    cells.append(f'<c r="{ref}" s="{style}"/>')
+                    continue
+                space = ' xml:space="preserve"' if text != text.strip() else ""
+                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            elif isinstance(value, bool):
+                cells.append(f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, (int, float)):
+                cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{value}</v></c>')
+            elif isinstance(value, date):
+                day = value.date() if isinstance(value, datetime) else value
+                style = ids[special[index]] if special and index in special else ids["date"]
+                cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{(day - _EPOCH).days}</v></c>')
+            else:
+                text = str(value).translate(_XML_ESCAPES)
+                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{text}</t></is></c>')
+        cells.append("</row>")
+        self.chunks.append("".join(cells).encode("utf-8"))
+
+    def text(self) -> str:
+        return b"".join(self.chunks).decode("utf-8")
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> its part in a saved workbook."""
+    relations = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in relations}
+    parts: dict[str, str] = {}
+    for element in ET.fromstring(archive.read("xl/workbook.xml")).iter():
+        if element.tag.endswith("}sheet"):
+            rel = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rel, "")
+            parts[element.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
+
+
+def _splice(saved: Path, target: Path, raw: Sequence[_RawRows]) -> None:
+    """Copy the workbook openpyxl saved into ``target``, with each long sheet's rows put in."""
+    with zipfile.ZipFile(saved) as source, \
+            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        parts = _sheet_parts(source)
+        by_part = {parts[r.title]: r for r in raw}
+        for info in source.infolist():
+            data = source.read(info.filename)
+            rows = by_part.get(info.filename)
+            if rows is None:
+                out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                continue
+            head, marker, tail = data.partition(b"</sheetData>")
+            if not marker:
+                raise ValueError(f"{info.filename}: no </sheetData>")
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with out.open(member, "w") as stream:
+                stream.write(head)
+                for start in range(0, len(rows.chunks), 2000):
+                    stream.write(b"".join(rows.chunks[start:start + 2000]))
+                stream.write(marker + tail)
+
+
 def _vn(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
@@ -115,7 +233,7 @@ def _append(ws: WriteOnlySheet, styles: _Styles, values: Iterable[Any],
     ws.append([styles.cell(value, special.get(index)) for index, value in enumerate(values)])
 
 
-def _submissions(wb: Workbook, result: Consolidation) -> None:
+def _submissions(wb: Workbook, result: Consolidation) -> _RawRows:
     missing = sum(1 for s in result.submissions if s.state == "missing")
     late = sum(1 for s in result.submissions if s.state == "late")
     deadline = f"; hạn nộp {_vn(result.report_deadline)}" if result.report_deadline else ""
@@ -126,14 +244,16 @@ def _submissions(wb: Workbook, result: Consolidation) -> None:
         f"{missing} chưa nộp, {late} nộp muộn",
         ["STT", "Mã đơn vị", "Tên đơn vị", "Email", "Tình trạng", "Ngày lập", "Tệp", "Số lỗi"],
         [6, 14, 42, 28, 16, 12, 40, 8], len(result.submissions))
+    raw = _RawRows(wb, ws, styles)
     for index, item in enumerate(result.submissions, start=1):
         report = item.report
-        _append(ws, styles, [index, item.unit.code, item.unit.name, item.unit.email, item.label,
-                             report.submitted_on if report else None, report.file if report else "",
-                             len(report.problems) if report else None], {4: item.state})
+        raw.append([index, item.unit.code, item.unit.name, item.unit.email, item.label,
+                    report.submitted_on if report else None, report.file if report else "",
+                    len(report.problems) if report else None], {4: item.state})
+    return raw
 
 
-def _progress(wb: Workbook, result: Consolidation) -> None:
+def _progress(wb: Workbook, result: Consolidation) -> _RawRows:
     ws, styles = _sheet(
         wb, PROGRESS_SHEET, f"TIẾN ĐỘ NHIỆM VỤ (đến ngày {_vn(result.as_of)})",
         ["Mã nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Hạn", "Số đơn vị",
@@ -155,20 +275,23 @@ def _progress(wb: Workbook, result: Consolidation) -> None:
         ["Mã nhiệm vụ", "Nội dung", "Mã đơn vị", "Tên đơn vị", "Vai trò", "Tình trạng",
          "Ngày hoàn thành", "Kết quả", "Khó khăn, vướng mắc", "Ghi chú", "Tệp"],
         [12, 50, 12, 30, 10, 16, 12, 40, 40, 24, 30], count)
+    raw = _RawRows(wb, detail, styles)
     for item in result.tasks:
+        leads = {u.code for u in item.task.lead}
         for code in item.units:
             entry = item.entries.get(code)
-            role = "Chủ trì" if any(u.code == code for u in item.task.lead) else "Phối hợp"
-            _append(detail, styles, [
-                item.task.code, item.task.content, code, names.get(code, code), role,
+            raw.append([
+                item.task.code, item.task.content, code, names.get(code, code),
+                "Chủ trì" if code in leads else "Phối hợp",
                 (entry.status or "") if entry else "Chưa báo cáo",
                 entry.completed_on if entry else None, entry.result if entry else "",
                 entry.difficulties if entry else "", entry.note if entry else "",
                 files.get(code, "") if entry else "",
             ])
+    return raw
 
 
-def _totals(wb: Workbook, result: Consolidation) -> None:
+def _totals(wb: Workbook, result: Consolidation) -> _RawRows:
     years = result.years
     first, last = get_column_letter(2), get_column_letter(1 + len(years))
     levels: list[str] = []
@@ -217,15 +340,16 @@ def _totals(wb: Workbook, result: Consolidation) -> None:
         "số từng năm xem trong tệp của đơn vị)",
         ["Mã đơn vị", "Tên đơn vị", *forms, "Tổng"], [12, 30, *[14] * len(forms), 10], len(reports))
     f_first, f_last = get_column_letter(3), get_column_letter(2 + len(forms))
+    raw = _RawRows(wb, detail, styles, columns=len(forms) + 3)
     for offset, report in enumerate(reports, start=1):
         row = HEADER_ROW + offset
-        counts = [sum(report.stats.get(name, {}).values()) for name in forms]
-        detail.append([styles.cell(report.unit_code), styles.cell(report.unit_name),
-                       *[styles.cell(c) for c in counts],
-                       styles.formula(f"=SUM({f_first}{row}:{f_last}{row})")])
+        counts = [report.form_total(name) for name in forms]
+        raw.append([report.unit_code, report.unit_name, *counts,
+                    Formula(f"SUM({f_first}{row}:{f_last}{row})")])
+    return raw
 
 
-def _problems(wb: Workbook, result: Consolidation) -> None:
+def _problems(wb: Workbook, result: Consolidation) -> _RawRows:
     rows: list[list[Any]] = []
     for outcome in result.files:
         if outcome.outcome in ("rejected", "superseded"):
@@ -239,20 +363,32 @@ def _problems(wb: Workbook, result: Consolidation) -> None:
         f"LỖI TRONG CÁC TỆP BÁO CÁO: {len(result.rejected)} tệp bị loại, "
         f"{len(result.problems)} lỗi/cảnh báo trong ô",
         ["STT", "Tệp", "Sheet", "Ô", "Mức độ", "Mã", "Nội dung"], [6, 36, 14, 8, 12, 18, 80], len(rows))
+    raw = _RawRows(wb, ws, styles)
     for index, row in enumerate(rows, start=1):
-        _append(ws, styles, [index, *row])
+        raw.append([index, *row])
+    return raw
 
 
-def build_master(result: Consolidation) -> Workbook:
-    """The master workbook (write-only: save it once)."""
+def build_master(result: Consolidation) -> tuple[Workbook, list[_RawRows]]:
+    """The master workbook (write-only: save it once) and the rows of its long sheets,
+    put in by :func:`save_master`."""
     workbook = Workbook(write_only=True)
-    _submissions(workbook, result)
-    _progress(workbook, result)
-    _totals(workbook, result)
-    _problems(workbook, result)
+    raw = [_submissions(workbook, result), _progress(workbook, result), _totals(workbook, result),
+           _problems(workbook, result)]
     workbook.properties.title = "Tổng hợp báo cáo thi đua, khen thưởng"
     workbook.properties.creator = "tdkt_xl"
-    return workbook
+    return workbook, raw
+
+
+def save_master(workbook: Workbook, raw: Sequence[_RawRows], path: Path) -> None:
+    """Save what :func:`build_master` made to ``path`` (not atomically: see :func:`write_master`)."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.openpyxl.", suffix=".xlsx", dir=path.parent)
+    os.close(handle)
+    try:
+        workbook.save(name)
+        _splice(Path(name), path, raw)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def write_master(result: Consolidation, target: Path,
@@ -261,12 +397,12 @@ def write_master(result: Consolidation, target: Path,
 
     ``before_replace`` runs after the new master is complete in its temporary file.
     """
-    workbook = build_master(result)
+    workbook, raw = build_master(result)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         shutil.copy2(target, backup_path(target))
     with atomic_path(target) as temp:
-        workbook.save(temp)
+        save_master(workbook, raw, temp)
         if before_replace is not None:
             before_replace()
     return target

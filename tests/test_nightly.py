@@ -222,3 +222,61 @@ def test_dask_cluster_gives_the_same_master(setup: NightlySettings, tmp_path: Pa
     assert remote.exit_code == local.exit_code == 1
     assert remote.counts() == local.counts()
     assert master_values(remote_settings.out) == master_values(setup.out)
+
+
+def test_plan_is_read_once_per_content(setup: NightlySettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tdkt_xl import nightly
+
+    reads: list[Path] = []
+    real_load = nightly.load_plan
+
+    def counting_load(path: Path) -> Any:
+        reads.append(path)
+        return real_load(path)
+
+    monkeypatch.setattr(nightly, "load_plan", counting_load)
+    first = run_nightly(setup)
+    before = master_values(setup.out)
+    assert run_nightly(setup).exit_code == 0 and len(reads) == 1  # the second run used the stored plan
+    assert master_values(setup.out) == before
+    with sqlite3.connect(setup.state_path) as db:  # a stored plan another reader cannot use is read again
+        db.execute("UPDATE plans SET plan='{\"year\": \"không phải năm\"}'")
+    assert run_nightly(setup).exit_code == 0 and len(reads) == 2
+    workbook = load_workbook(setup.plan)
+    workbook["Cấu hình"].append(["Ghi chú", "sửa kế hoạch"])  # new content: read and stored again
+    workbook.save(setup.plan)
+    run_nightly(setup)
+    assert len(reads) == 3
+    with Ledger(setup.state_path) as ledger:
+        assert ledger.db.execute("SELECT count(*) FROM plans").fetchone()[0] == 2
+    assert first.exit_code == 1
+
+
+def test_nightly_master_equals_the_consolidate_command(setup: NightlySettings, tmp_path: Path) -> None:
+    """Counts summed in the ledger give the same master as counts kept with each report."""
+    from tdkt_xl.merge import run_consolidation
+    from tdkt_xl.workbook import load_plan
+
+    run_nightly(setup)
+    direct = tmp_path / "truc_tiep.xlsx"
+    run_consolidation(load_plan(setup.plan), setup.inbox, direct, as_of=AS_OF)
+    assert master_values(setup.out) == master_values(direct)
+
+
+def test_ledger_from_before_counts_were_kept_apart(tmp_path: Path) -> None:
+    from tdkt_xl.consolidate import UnitReport
+
+    path = tmp_path / "cu.sqlite"
+    report = UnitReport(file="a.xlsx", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2024: 5}})
+    with Ledger(path) as ledger:
+        version = ledger.record(path="a.xlsx", sha256="1", size=1, mtime_ns=1, plan_id="p",
+                                outcome="accepted", report=report)
+        ledger.db.execute("ALTER TABLE versions DROP COLUMN stats")
+        ledger.db.execute("UPDATE versions SET report=?", (report.model_dump_json(),))
+    with Ledger(path) as ledger:  # opening it moves the counts out of the stored report
+        assert ledger.db.execute("SELECT stats FROM versions").fetchone()[0] is not None
+        stored = ledger.current()["a.xlsx"][0].unit_report()
+        assert stored is not None and stored.stats == {}
+        totals, per_version = ledger.stats_totals([version.id], ["X", "Y", "Z"], [2023, 2024])
+    assert totals == {"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}, "Z": {2023: 0, 2024: 0}}
+    assert per_version == {version.id: {"X": 3, "Y": 5}}
