@@ -9,6 +9,7 @@ listed and only those cells are left out.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from collections.abc import Iterable, Sequence
@@ -117,6 +118,16 @@ class UnitReport(BaseModel):
         if self.form_totals:
             return self.form_totals.get(form, 0)
         return sum(self.stats.get(form, {}).values())
+
+    def form_total_list(self, forms: list[str]) -> list[int]:
+        """:meth:`form_total` of each form, in order.
+
+        >>> UnitReport(file="a", unit_code="A", form_totals={"X": 3}).form_total_list(["X", "Y"])
+        [3, 0]
+        """
+        if self.form_totals:
+            return list(map(self.form_totals.get, forms, itertools.repeat(0)))
+        return [sum(self.stats.get(form, {}).values()) for form in forms]
 
     @property
     def submitted_on(self) -> date | None:
@@ -726,8 +737,10 @@ def consolidate(
             superseded.append(newest[report.unit_code])
         newest[report.unit_code] = report
     files = list(outcomes)
-    files += [FileOutcome(file=r.file, outcome="accepted", unit_code=r.unit_code,
-                          problems=len(r.problems)) for r in newest.values()]
+    # model_construct: thousands of outcomes made of values already checked
+    files += [FileOutcome.model_construct(file=r.file, outcome="accepted", reason="", code="",
+                                          unit_code=r.unit_code, problems=len(r.problems))
+              for r in newest.values()]
     files += [FileOutcome(file=r.file, outcome="superseded", unit_code=r.unit_code,
                           reason=f"Đơn vị {r.unit_code} đã có báo cáo mới hơn: {newest[r.unit_code].file}",
                           problems=len(r.problems)) for r in superseded]
@@ -746,7 +759,7 @@ def consolidate(
             state = "submitted"
         else:
             state = "late" if found.submitted_on > deadline else "on_time"
-        submissions.append(UnitSubmission(unit=unit, state=state, report=found))
+        submissions.append(UnitSubmission.model_construct(unit=unit, state=state, report=found))
     order = {"missing": 0, "late": 1, "submitted": 2, "on_time": 3}
     submissions.sort(key=lambda s: (order[s.state], s.unit.code))
 

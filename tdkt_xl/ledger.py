@@ -11,9 +11,11 @@ last completed write.
 
 from __future__ import annotations
 
+import array
+import hashlib
 import json
-import operator
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,7 +43,9 @@ CREATE TABLE IF NOT EXISTS versions (
     report_date TEXT,
     report TEXT,                    -- UnitReport JSON for accepted versions (without its counts)
     quarantined INTEGER NOT NULL DEFAULT 0,
-    stats TEXT,                     -- the counts: {"y": [years], "f": {form: [count per year]}}
+    stats TEXT,                     -- the counts: {"y": years, "f": forms, "c": counts, "s": sums}
+    stats_layout TEXT,              -- which years of which forms stats_counts holds (a hash)
+    stats_counts BLOB,              -- the same counts then sums as int64 (NULL if one does not fit)
     UNIQUE (path, sha256, plan_id)
 );
 CREATE INDEX IF NOT EXISTS versions_path ON versions (path, last_seen);
@@ -105,22 +109,44 @@ def _report_json(report: UnitReport) -> str:
     return report.model_dump_json(exclude={"stats", "form_totals"})
 
 
-def _stats_json(report: UnitReport) -> str:
-    """A report's counts, compact: years, forms, the counts form by form (a year the report does
-    not give is 0) and each form's sum over the years.
-
-    >>> _stats_json(UnitReport(file="a", unit_code="A", stats={"X": {2023: 2}, "Y": {2024: 1}}))
-    '{"y":[2023,2024],"f":["X","Y"],"c":[2,0,0,1],"s":[2,1]}'
-    """
-    stats = report.stats
+def _stats_parts(stats: dict[str, dict[int, int]]) -> tuple[list[int], list[str], list[int], list[int]]:
     years = sorted({year for counts in stats.values() for year in counts})
     if all(list(counts) == years for counts in stats.values()):  # the usual: every year, in order
         counts = [count for values in stats.values() for count in values.values()]
     else:
         counts = [values.get(year, 0) for values in stats.values() for year in years]
-    sums = list(map(sum, map(dict.values, stats.values())))
-    return json.dumps({"y": years, "f": list(stats), "c": counts, "s": sums}, ensure_ascii=False,
+    return years, list(stats), counts, list(map(sum, map(dict.values, stats.values())))
+
+
+def stats_layout(years: list[int], forms: list[str]) -> str:
+    """What a version's ``stats_counts`` hold (these years of these forms), as a short key.
+
+    >>> stats_layout([2023, 2024], ["Cờ thi đua"])
+    'f06dc824fcfaf4d5fd2a3ef2e16922b6debd8973'
+    """
+    text = json.dumps([years, forms], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _stats_columns(report: UnitReport) -> tuple[str, str, bytes | None]:
+    """The values of the columns stats, stats_layout and stats_counts for a report: years, forms,
+    the counts form by form (a year the report does not give is 0), each form's sum over the years.
+
+    >>> text, layout, packed = _stats_columns(UnitReport(file="a", unit_code="A",
+    ...                                                  stats={"X": {2023: 2}, "Y": {2024: 1}}))
+    >>> text, layout == stats_layout([2023, 2024], ["X", "Y"]), len(packed)
+    ('{"y":[2023,2024],"f":["X","Y"],"c":[2,0,0,1],"s":[2,1]}', True, 48)
+    """
+    years, forms, counts, sums = _stats_parts(report.stats)
+    text = json.dumps({"y": years, "f": forms, "c": counts, "s": sums}, ensure_ascii=False,
                       separators=(",", ":"))
+    try:
+        packed = array.array("q", counts + sums)
+    except OverflowError:  # a count beyond int64: the JSON alone
+        return text, stats_layout(years, forms), None
+    if sys.byteorder == "big":
+        packed.byteswap()  # stored little-endian
+    return text, stats_layout(years, forms), packed.tobytes()
 
 
 def _version(row: tuple[Any, ...]) -> Version:
@@ -141,18 +167,26 @@ class Ledger:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(versions)")}
-        if "stats" not in columns:
-            self._add_stats_column()
+        if "stats_counts" not in columns:
+            self._keep_counts_apart(columns)
 
-    def _add_stats_column(self) -> None:
+    def _keep_counts_apart(self, columns: set[str]) -> None:
         """A ledger from before counts were kept apart: move them out of the stored reports."""
         with self.transaction() as db:
-            db.execute("ALTER TABLE versions ADD COLUMN stats TEXT")
-            rows = db.execute("SELECT id, report FROM versions WHERE report IS NOT NULL").fetchall()
-            for version_id, text in rows:
+            for name, kind in (("stats", "TEXT"), ("stats_layout", "TEXT"), ("stats_counts", "BLOB")):
+                if name not in columns:
+                    db.execute(f"ALTER TABLE versions ADD COLUMN {name} {kind}")
+            rows = db.execute("SELECT id, report, stats FROM versions WHERE report IS NOT NULL").fetchall()
+            for version_id, text, stats_text in rows:
                 report = UnitReport.model_validate_json(text)
-                db.execute("UPDATE versions SET report=?, stats=? WHERE id=?",
-                           (_report_json(report), _stats_json(report), version_id))
+                if not report.stats and stats_text:
+                    stored = json.loads(stats_text)
+                    width = len(stored["y"])
+                    report.stats = {name: dict(zip(stored["y"], stored["c"][i * width:(i + 1) * width],
+                                                   strict=True))
+                                    for i, name in enumerate(stored["f"])}
+                db.execute("UPDATE versions SET report=?, stats=?, stats_layout=?, stats_counts=? WHERE id=?",
+                           (_report_json(report), *_stats_columns(report), version_id))
 
     def close(self) -> None:
         self.db.close()
@@ -232,28 +266,48 @@ class Ledger:
         width = len(years)
         flat = [0] * (len(forms) * width)  # form by form, like the stored counts
         per_version: dict[int, dict[str, int]] = {}
+        usual = stats_layout(years, forms)
+        size = len(flat)
+        others: list[int] = []
+        packed_ids: list[int] = []
+        blobs: list[bytes] = []
         for start in range(0, len(version_ids), 900):  # under SQLite's limit on parameters
             chunk = version_ids[start:start + 900]
             marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(f"SELECT id, stats FROM versions WHERE id IN ({marks})", chunk)
-            for version_id, text in rows:
-                if not text:
+            rows = self.db.execute(
+                f"SELECT id, stats_layout, stats_counts FROM versions WHERE id IN ({marks})", chunk)
+            for version_id, layout, blob in rows:
+                if layout == usual and blob is not None and len(blob) == 8 * (size + len(forms)):
+                    packed_ids.append(version_id)
+                    blobs.append(blob)
+                else:
+                    others.append(version_id)
+        if blobs:  # the usual reports: one array, summed by numpy (pandas brings it)
+            import numpy as np
+
+            table = np.frombuffer(b"".join(blobs), dtype="<i8").reshape(len(blobs), size + len(forms))
+            if int(np.abs(table).max()) <= 1 << 40:  # no int64 overflow even over millions of rows
+                flat = [a + b for a, b in zip(flat, table[:, :size].sum(axis=0).tolist(), strict=True)]
+                for version_id, sums in zip(packed_ids, table[:, size:].tolist(), strict=True):
+                    per_version[version_id] = dict(zip(forms, sums, strict=True))
+            else:
+                others.extend(packed_ids)
+        for version_id in others:  # another layout (other forms or years): by name and year
+            (text,) = self.db.execute("SELECT stats FROM versions WHERE id=?", (version_id,)).fetchone()
+            if not text:
+                continue
+            stored = json.loads(text)
+            names, counts = stored["f"], stored["c"]
+            per_version[version_id] = dict(zip(names, stored["s"], strict=True))
+            their = len(stored["y"])
+            at = [position.get(year) for year in stored["y"]]
+            for form_index, name in enumerate(names):
+                row = row_of.get(name)
+                if row is None:
                     continue
-                stored = json.loads(text)
-                names, counts = stored["f"], stored["c"]
-                per_version[version_id] = dict(zip(names, stored["s"], strict=True))
-                if names == forms and stored["y"] == years:  # the usual report: one C-level pass
-                    flat[:] = map(operator.add, flat, counts)
-                    continue
-                their = len(stored["y"])
-                at = [position.get(year) for year in stored["y"]]
-                for form_index, name in enumerate(names):
-                    row = row_of.get(name)
-                    if row is None:
-                        continue
-                    for year_index, column in enumerate(at):
-                        if column is not None:
-                            flat[row * width + column] += counts[form_index * their + year_index]
+                for year_index, column in enumerate(at):
+                    if column is not None:
+                        flat[row * width + column] += counts[form_index * their + year_index]
         totals = {name: dict(zip(years, flat[row * width:(row + 1) * width], strict=True))
                   for name, row in row_of.items()}
         return totals, per_version
@@ -283,14 +337,15 @@ class Ledger:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO versions (path, sha256, size, mtime_ns, first_seen, last_seen, plan_id, "
-                "outcome, code, reason, unit_code, template_version, report_date, report, stats) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "outcome, code, reason, unit_code, template_version, report_date, report, stats, "
+                "stats_layout, stats_counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (path, sha256, plan_id) DO UPDATE SET last_seen=excluded.last_seen, "
                 "size=excluded.size, mtime_ns=excluded.mtime_ns",
                 (path, sha256, size, mtime_ns, now, now, plan_id, outcome, code, reason,
                  report.unit_code if report else None, template_version,
                  report.report_date.isoformat() if report and report.report_date else None,
-                 _report_json(report) if report else None, _stats_json(report) if report else None))
+                 _report_json(report) if report else None,
+                 *(_stats_columns(report) if report else (None, None, None))))
             version_id = db.execute("SELECT id FROM versions WHERE path=? AND sha256=? AND plan_id=?",
                                     (path, sha256, plan_id)).fetchone()[0]
             db.execute("INSERT INTO paths (path, current, present, last_seen) VALUES (?, ?, 1, ?) "

@@ -121,6 +121,7 @@ class _RawRows:
         self.row = HEADER_ROW
         self.letters = _letters(columns)
         self.chunks: list[bytes] = []
+        self.escaped: dict[str, str] = {}
 
     def append(self, values: Sequence[Any], special: dict[int, str] | None = None) -> None:
         self.row += 1
@@ -128,7 +129,7 @@ class _RawRows:
         if len(values) > len(letters):
             letters.extend(_letters(len(values))[len(letters):])
         cells = [f'<row r="{row}">']
-        plain = ids["cell"]
+        plain, escaped = ids["cell"], self.escaped
         for index, value in enumerate(values):
             ref = letters[index] + row
             style = ids[special[index]] if special and index in special else plain
@@ -140,7 +141,11 @@ class _RawRows:
             elif isinstance(value, Formula):
                 cells.append(f'<c r="{ref}" s="{style}"><f>{value.translate(_XML_ESCAPES)}</f><v/></c>')
             elif isinstance(value, str):
-                text = value.translate(_XML_ESCAPES)
+                text = escaped.get(value)
+                if text is None:
+                    text = value.translate(_XML_ESCAPES)
+                    if len(escaped) < 4096:  # texts repeat (a task's content on each unit's row)
+                        escaped[value] = text
                 if not text:
                     cells.append(f'<c r="{ref}" s="{style}"/>')
                     continue
@@ -194,6 +199,7 @@ def _splice(saved: Path, target: Path, raw: Sequence[_RawRows]) -> None:
                 raise ValueError(f"{info.filename}: no </sheetData>")
             member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
+            member._compresslevel = 1  # type: ignore[attr-defined]  # fast: these parts are big
             with out.open(member, "w") as stream:
                 stream.write(head)
                 for start in range(0, len(rows.chunks), 2000):
@@ -343,7 +349,7 @@ def _totals(wb: Workbook, result: Consolidation) -> _RawRows:
     raw = _RawRows(wb, detail, styles, columns=len(forms) + 3)
     for offset, report in enumerate(reports, start=1):
         row = HEADER_ROW + offset
-        counts = [report.form_total(name) for name in forms]
+        counts = report.form_total_list(forms)
         raw.append([report.unit_code, report.unit_name, *counts,
                     Formula(f"SUM({f_first}{row}:{f_last}{row})")])
     return raw

@@ -271,12 +271,39 @@ def test_ledger_from_before_counts_were_kept_apart(tmp_path: Path) -> None:
     with Ledger(path) as ledger:
         version = ledger.record(path="a.xlsx", sha256="1", size=1, mtime_ns=1, plan_id="p",
                                 outcome="accepted", report=report)
-        ledger.db.execute("ALTER TABLE versions DROP COLUMN stats")
+        for column in ("stats", "stats_layout", "stats_counts"):
+            ledger.db.execute(f"ALTER TABLE versions DROP COLUMN {column}")
         ledger.db.execute("UPDATE versions SET report=?", (report.model_dump_json(),))
     with Ledger(path) as ledger:  # opening it moves the counts out of the stored report
-        assert ledger.db.execute("SELECT stats FROM versions").fetchone()[0] is not None
+        assert ledger.db.execute("SELECT stats_counts FROM versions").fetchone()[0] is not None
         stored = ledger.current()["a.xlsx"][0].unit_report()
         assert stored is not None and stored.stats == {}
         totals, per_version = ledger.stats_totals([version.id], ["X", "Y", "Z"], [2023, 2024])
     assert totals == {"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}, "Z": {2023: 0, 2024: 0}}
     assert per_version == {version.id: {"X": 3, "Y": 5}}
+
+
+def test_counts_summed_in_the_ledger(tmp_path: Path) -> None:
+    """The usual layout (packed counts), another layout and a count beyond int64 add up alike."""
+    from tdkt_xl.consolidate import UnitReport
+
+    years = [2023, 2024]
+    usual = UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}})
+    other = UnitReport(file="b", unit_code="B", stats={"Y": {2024: 7}, "Q": {2023: 9}})
+    huge = UnitReport(file="c", unit_code="C", stats={"X": {2023: 10**20, 2024: 0}, "Y": {2023: 1, 2024: 1}})
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        ids = [ledger.record(path=r.file, sha256=r.file, size=1, mtime_ns=1, plan_id="p", outcome="accepted",
+                             report=r).id for r in (usual, other, huge)]
+        blobs = [row[0] for row in ledger.db.execute("SELECT stats_counts FROM versions ORDER BY id")]
+        totals, per_version = ledger.stats_totals(ids, ["X", "Y"], years)
+        only_usual = ledger.stats_totals(ids[:1], ["X", "Y"], years)
+        big = UnitReport(file="d", unit_code="D",
+                         stats={"X": {2023: 2**62, 2024: 0}, "Y": {2023: 0, 2024: 0}})
+        big_id = ledger.record(path="d", sha256="d", size=1, mtime_ns=1, plan_id="p", outcome="accepted",
+                               report=big).id
+        twice_big = ledger.stats_totals([big_id, big_id, ids[0]], ["X", "Y"], years)[0]
+    assert blobs[0] is not None and blobs[2] is None
+    assert totals == {"X": {2023: 2 + 10**20, 2024: 1}, "Y": {2023: 1, 2024: 13}}
+    assert per_version == {ids[0]: {"X": 3, "Y": 5}, ids[1]: {"Y": 7, "Q": 9}, ids[2]: {"X": 10**20, "Y": 2}}
+    assert only_usual == ({"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}}, {ids[0]: {"X": 3, "Y": 5}})
+    assert twice_big["X"][2023] == 2 + 2**62  # packed, but too big for numpy's int64 sums: summed exactly
