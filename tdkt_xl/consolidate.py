@@ -9,6 +9,7 @@ listed and only those cells are left out.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import re
@@ -454,7 +455,6 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
                              f'Sheet "{PROGRESS_SHEET}" không có dòng tiêu đề đúng mẫu ({expected}).')
     header_row, columns = found
     assigned = _PlanIndex.of(plan).assigned.get(report.unit_code, {})
-    choices = {fold(c): c for c in PROGRESS_CHOICES}
     file = report.file
     for row_number in range(header_row + 1, len(rows) + 1):
         def value(name: str, row: int = row_number) -> object:
@@ -473,7 +473,7 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
             problems.append(_problem("excel-error", file, PROGRESS_SHEET, row_number,
                                      columns["Tình trạng"], value=str(raw_status)))
         elif raw_status not in (None, ""):
-            status = choices.get(fold(raw_status))
+            status = _progress_choice(raw_status) if isinstance(raw_status, str) else None
             if status is None:
                 problems.append(_problem("bad-progress", file, PROGRESS_SHEET, row_number,
                                          columns["Tình trạng"], value=clean(raw_status),
@@ -490,11 +490,17 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
             return clean_text(value(name), problems, file=file, sheet=PROGRESS_SHEET, row=row,
                               column=columns[name])
 
-        report.progress[code] = ProgressEntry(
+        report.progress[code] = ProgressEntry.model_construct(  # every value is already checked
             task_code=code, role=assigned[code], status=status, completed_on=completed,
             result=text("Kết quả"), difficulties=text("Khó khăn, vướng mắc"), note=text("Ghi chú"),
             row=row_number,
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def _progress_choice(text: str) -> str | None:
+    """The "Tình trạng" choice a cell's text means, however it is typed (None: not a choice)."""
+    return {fold(c): c for c in PROGRESS_CHOICES}.get(fold(text))
 
 
 def plan_forms(plan: Plan) -> list[CommendationForm]:
@@ -599,18 +605,16 @@ def _read_stats_fast(rows: list[list[object]], header_row: int, form_column: int
             problems.append(_problem("unknown-form", file, STATS_SHEET, header_row + 1 + offset, form_column,
                                      value=clean(row[label_at])))
     years = [y for y, _c in wanted]
-    width = len(years)
     whole = list(map(int, flat))
-    stats = report.stats
-    for at, (_offset, name) in zip(range(0, len(whole), width), layout.forms, strict=True):
-        stats[name] = dict(zip(years, whole[at:at + width], strict=True))
+    counts = iter(whole)  # zip takes a year first: it stops after the form's last year
+    report.stats.update({name: dict(zip(years, counts, strict=False)) for _offset, name in layout.forms})
     if total_column is not None:
         at = total_column - 1
         cached = [row[at] if len(row) > at else None for row in picked]
         sums = list(map(sum, values))
         if any(c is not None and c != s for c, s in zip(cached, sums, strict=True)):
             for (offset, name), row in zip(layout.forms, picked, strict=True):
-                _check_total(row, len(row), total_column, stats[name], len(wanted), problems, file,
+                _check_total(row, len(row), total_column, report.stats[name], len(wanted), problems, file,
                              header_row + 1 + offset)
     for name in layout.missing:
         problems.append(_problem("missing-form", file, STATS_SHEET, None, None, value=name))

@@ -9,6 +9,7 @@ and only what is left is split.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -33,7 +34,12 @@ class Unit(BaseModel):
     @property
     def is_group(self) -> bool:
         """A collective name ("Các địa phương, đơn vị") rather than one reporting unit."""
-        return fold(self.kind).startswith("nhom")
+        return _is_group_kind(self.kind)
+
+
+@functools.lru_cache(maxsize=256)
+def _is_group_kind(kind: str) -> bool:
+    return fold(kind).startswith("nhom")
 
 
 class UnitRef(BaseModel):

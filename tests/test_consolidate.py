@@ -193,3 +193,18 @@ def test_task_status_from_unit_reports(plan: Plan) -> None:
     assert {t.task.code: t for t in result.tasks}["PC-3"].status is Status.DONE_LATE
     result = consolidate(plan, [], [], as_of=date(2024, 7, 1))
     assert {t.task.code: t for t in result.tasks}["PC-3"].status is Status.OVERDUE
+
+
+def test_total_cell_disagreeing_as_calamine_reads_it(plan: Plan) -> None:
+    """Counts as floats (what calamine gives): the block-wise check finds the same problem."""
+    sheets = report_sheets(plan, "BTDKT")
+    sheets[STATS_SHEET] = [[float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in r]
+                           for r in sheets[STATS_SHEET]]
+    plain = read_unit_report(sheets, plan, file="a.xlsx")
+    assert plain.problems == [] and all(isinstance(n, int) for c in plain.stats.values() for n in c.values())
+    row = next(i for i, r in enumerate(sheets[STATS_SHEET]) if r and r[0] == plan_forms(plan)[0].name)
+    sheets[STATS_SHEET][row][-1] = 99.0
+    report = read_unit_report(sheets, plan, file="a.xlsx")
+    assert [p.code for p in report.problems] == ["total-mismatch"]
+    assert "ghi 99 nhưng cộng các năm được 10" in report.problems[0].message
+    assert report.stats == plain.stats
