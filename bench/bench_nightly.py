@@ -63,7 +63,9 @@ PROFILED = {
     "load_plan": ("tdkt_xl/workbook.py", "load_plan"),
     "plan_id": ("tdkt_xl/report_layout.py", "plan_id"),
     "scan_inbox": ("tdkt_xl/merge.py", "scan_inbox"),
-    "ledger_current": ("tdkt_xl/ledger.py", "current"),
+    "ledger_current_files": ("tdkt_xl/ledger.py", "current_files"),
+    "ledger_iter_current": ("tdkt_xl/ledger.py", "iter_current"),
+    "plan_from_ledger_or_file": ("tdkt_xl/nightly.py", "load_plan_cached"),
     "ledger_version_rows": ("tdkt_xl/ledger.py", "_version"),
     "sha256_of": ("tdkt_xl/nightly.py", "sha256_of"),
     "read_many": ("tdkt_xl/workers.py", "read_many"),
@@ -72,6 +74,7 @@ PROFILED = {
     "ledger_seen": ("tdkt_xl/ledger.py", "seen"),
     "ledger_mark_absent": ("tdkt_xl/ledger.py", "mark_absent"),
     "unit_report_json_decode": ("tdkt_xl/ledger.py", "unit_report"),
+    "ledger_stats_totals": ("tdkt_xl/ledger.py", "stats_totals"),
     "consolidate": ("tdkt_xl/consolidate.py", "consolidate"),
     "consolidation_summary": ("tdkt_xl/consolidate.py", "summary"),
     "write_master": ("tdkt_xl/master.py", "write_master"),
@@ -362,7 +365,7 @@ def measure(files: int, args: argparse.Namespace) -> tuple[dict[str, Any], str]:
         info["named_functions_cumulative_s"] = named
         info["master_totals_match"] = master_totals(work.master, expected) == expected
         info["note"] = ("cProfile of this process only (the parsing workers are not profiled); "
-                        "times inflated by the profiler; ledger_current is called twice (scan, consolidate)")
+                        "times inflated by the profiler")
         result["one_percent_profiled_in_process"] = info
     return result, table
 

@@ -2,8 +2,9 @@
 
 Each run: take the lock; scan the inbox; parse only files that are new or
 changed since the ledger last saw them (a file modified in the last
-``fresh_seconds`` waits for the next run); record each result in the ledger as
-soon as it is known; rebuild the master from the ledger and write it
+``fresh_seconds`` waits for the next run); record the results in the ledger in
+transactions of up to 200 files or 2 seconds; rebuild the master from the ledger
+(the plan itself comes from the ledger when its file has not changed) and write it
 atomically; append a line to the run log. Killing the process at any point
 leaves the previous master intact and the ledger consistent, and the next run
 completes the work.
