@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,8 +27,9 @@ from tdkt_xl.consolidate import (
 from tdkt_xl.master import write_master
 from tdkt_xl.models import Plan
 from tdkt_xl.report_layout import plan_id
+from tdkt_xl.safety import Limits
 from tdkt_xl.status import today_in_vietnam
-from tdkt_xl.workers import ReadResult, read_many
+from tdkt_xl.workers import RawBook, Reader, ReadResult, read_many, read_values
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
 
@@ -74,6 +77,8 @@ def _modified(result: ReadResult) -> datetime | None:
 def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetime | None,
                  expected_plan_id: str) -> UnitReport | FileOutcome:
     """One file's read result checked against the plan: its report, or why it is rejected."""
+    if result.book is not None and isinstance(result.book.checked, (UnitReport, FileOutcome)):
+        return result.book.checked  # checked in the worker that read it
     if result.rejection is not None or result.book is None:
         reason = result.rejection.reason if result.rejection else "Không đọc được tệp."
         code = result.rejection.code if result.rejection else "unreadable"
@@ -83,6 +88,44 @@ def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetim
                                 expected_plan_id=expected_plan_id)
     except ReportRejected as rejected:
         return FileOutcome(file=name, outcome="rejected", reason=rejected.reason, code=rejected.code)
+
+
+# What the reading processes check against: set in the parent just before they are forked.
+_CHECKING: tuple[Plan, str, Path] | None = None  # plan, its id, the inbox folder
+
+
+def read_and_check(path: Path, limits: Limits) -> RawBook:
+    """Read a report and check it in the worker process (less to send back, less for the parent).
+
+    Needs the plan of :func:`checking_in_workers`, which forked workers inherit; without it
+    (processes spawned, as on Windows, or a cluster) the values go back to be checked there.
+    """
+    book = read_values(path, limits)
+    if _CHECKING is None:
+        return book
+    plan, expected, root = _CHECKING
+    try:
+        name = path.relative_to(root).as_posix()
+        modified = datetime.fromtimestamp(path.stat().st_mtime)
+    except (ValueError, OSError):
+        return book
+    checked = check_result(plan, name, ReadResult(path, book, None, 0.0), modified=modified,
+                           expected_plan_id=expected)
+    return RawBook({}, book.hidden_sheets, book.very_hidden_sheets, checked=checked)
+
+
+@contextmanager
+def checking_in_workers(plan: Plan, root: Path) -> Iterator[Reader]:
+    """The reader to give :func:`~tdkt_xl.workers.read_many`: one that checks in forked workers."""
+    global _CHECKING
+    if not sys.platform.startswith("linux"):  # read_many forks its workers on Linux only
+        yield read_values
+        return
+    _CHECKING = (plan, plan_id(plan), root)
+    try:
+        yield read_and_check
+    finally:
+        _CHECKING = None
 
 
 def check_results(plan: Plan, inbox: Inbox, results: Iterable[ReadResult]
@@ -125,8 +168,13 @@ def consolidate_inbox(
                 progress(done, total)
             yield result
 
-    results = read_many(inbox.workbooks, workers=workers, timeout_s=timeout_s, executor=executor)
-    reports, outcomes = check_results(plan, inbox, counted(results))
+    if executor is None:
+        with checking_in_workers(plan, inbox.root) as reader:
+            results = read_many(inbox.workbooks, workers=workers, timeout_s=timeout_s, reader=reader)
+            reports, outcomes = check_results(plan, inbox, counted(results))
+    else:
+        results = read_many(inbox.workbooks, workers=workers, timeout_s=timeout_s, executor=executor)
+        reports, outcomes = check_results(plan, inbox, counted(results))
     read_done = time.perf_counter()
     outcomes += [FileOutcome(file=inbox.name(p), outcome="skipped",
                              reason="Excel đang mở tệp này (tệp khoá ~$)" if p.name.startswith("~$")

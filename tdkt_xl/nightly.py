@@ -32,12 +32,12 @@ from tdkt_xl.consolidate import FileOutcome, UnitReport, consolidate
 from tdkt_xl.ledger import Ledger
 from tdkt_xl.lock import LockBusy, RunLock
 from tdkt_xl.master import write_master
-from tdkt_xl.merge import check_result, scan_inbox
+from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox
 from tdkt_xl.models import Plan
 from tdkt_xl.report_layout import plan_id
 from tdkt_xl.status import today_in_vietnam
 from tdkt_xl.workbook import load_plan
-from tdkt_xl.workers import ReadResult, read_many
+from tdkt_xl.workers import ReadResult, read_many, read_values
 from tdkt_xl.xlsx import WorkbookError
 
 EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3
@@ -307,14 +307,16 @@ def _run(settings: NightlySettings, summary: NightlySummary,
 
         with _phase(summary, "parse"):
             by_path = {item[0]: item for item in to_parse}
-            results = read_many([item[0] for item in to_parse], workers=settings.workers,
-                                timeout_s=settings.timeout, executor=executor)
-            for batch in _batches(results):
-                with ledger.batch():
-                    for result in batch:
-                        _record(settings, summary, ledger, plan, identity, now, by_path[result.path],
-                                result)
-                crash_point("after-first-record")
+            with checking_in_workers(plan, inbox.root) as reader:
+                results = read_many([item[0] for item in to_parse], workers=settings.workers,
+                                    timeout_s=settings.timeout, executor=executor,
+                                    reader=reader if executor is None else read_values)
+                for batch in _batches(results):
+                    with ledger.batch():
+                        for result in batch:
+                            _record(settings, summary, ledger, plan, identity, now, by_path[result.path],
+                                    result)
+                    crash_point("after-first-record")
 
         with _phase(summary, "ledger"):
             crash_point("before-seen")

@@ -78,6 +78,9 @@ class RawBook:
     sheets: dict[str, list[list[object]]]
     hidden_sheets: tuple[str, ...] = ()
     very_hidden_sheets: tuple[str, ...] = ()
+    # What a reader that also checks found (tdkt_xl.merge: a UnitReport or a FileOutcome), in
+    # place of the sheets, which then stay in the worker.
+    checked: object = None
 
 
 @dataclass(frozen=True)

@@ -144,3 +144,31 @@ def test_scan_inbox_walks_subfolders(tmp_path: Path) -> None:
     found = scan_inbox(tmp_path)
     assert [found.name(p) for p in found.workbooks] == ["w.xls", "z.xlsb", "a/y.xlsm", "a/b/x.XLSX"]
     assert sorted(found.name(p) for p in found.skipped) == ["note.pdf", "~$x.xlsx"]
+
+
+def test_checked_in_workers_or_in_the_parent_alike(plan: Plan, tmp_path: Path) -> None:
+    """Forked workers check what they read; with a caller's executor the parent checks: same result."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tdkt_xl.merge import checking_in_workers, consolidate_inbox
+    from tdkt_xl.workers import read_many
+
+    inbox = tmp_path / "inbox"
+    save_report(plan, "BTDKT", inbox / "BTDKT.xlsx")
+    save_report(plan, "P1", inbox / "con" / "P1.xlsx", made_on=date(2024, 6, 28))
+    save_report(plan, "P1", inbox / "P1_cu.xlsx", made_on=date(2024, 6, 1))
+    save_report(plan, "P2", inbox / "P2.xlsx",
+                change=lambda b: b[STATS_SHEET].cell(STATS_HEADER_ROW + 2, 2, -4))
+    save_report(plan, "P3", inbox / "don_vi_la.xlsx", change=lambda b: b[INFO_SHEET].cell(3, 2, "KHONGCO"))
+    (inbox / "rong.xlsx").write_bytes(b"")
+    in_workers = consolidate_inbox(plan, inbox, as_of=date(2024, 7, 1))
+    with ProcessPoolExecutor(2) as executor:
+        in_parent = consolidate_inbox(plan, inbox, as_of=date(2024, 7, 1), executor=executor)
+    assert in_workers.summary("m.xlsx") == in_parent.summary("m.xlsx")
+    assert [r.model_dump() for r in in_workers.reports] == [r.model_dump() for r in in_parent.reports]
+    assert [p.model_dump() for p in in_workers.problems] == [p.model_dump() for p in in_parent.problems]
+    assert [p.file for p in in_workers.problems] == ["P2.xlsx"]
+    with checking_in_workers(plan, inbox) as reader:  # what the workers send back: the checked result
+        results = list(read_many(scan_inbox(inbox).workbooks, workers=2, reader=reader))
+    assert {type(r.book.checked).__name__ for r in results if r.book} == {"UnitReport", "FileOutcome"}
+    assert all(r.book.sheets == {} for r in results if r.book)
