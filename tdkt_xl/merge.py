@@ -22,6 +22,7 @@ from tdkt_xl.consolidate import (
     ReportRejected,
     UnitReport,
     consolidate,
+    plan_years,
     read_unit_report,
 )
 from tdkt_xl.master import write_master
@@ -78,7 +79,10 @@ def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetim
                  expected_plan_id: str) -> UnitReport | FileOutcome:
     """One file's read result checked against the plan: its report, or why it is rejected."""
     if result.book is not None and isinstance(result.book.checked, (UnitReport, FileOutcome)):
-        return result.book.checked  # checked in the worker that read it
+        checked = result.book.checked  # checked in the worker that read it
+        if isinstance(checked, UnitReport):
+            _share_keys(checked, plan)
+        return checked
     if result.rejection is not None or result.book is None:
         reason = result.rejection.reason if result.rejection else "Không đọc được tệp."
         code = result.rejection.code if result.rejection else "unreadable"
@@ -88,6 +92,17 @@ def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetim
                                 expected_plan_id=expected_plan_id)
     except ReportRejected as rejected:
         return FileOutcome(file=name, outcome="rejected", reason=rejected.reason, code=rejected.code)
+
+
+def _share_keys(report: UnitReport, plan: Plan) -> None:
+    """Make a report sent back by a worker use the plan's year and form objects as keys.
+
+    Unpickled, each of thousands of reports would hold its own copy of every year (ints
+    above 256 are not shared) and form name: tens of MB per thousand reports.
+    """
+    years = {year: year for year in plan_years(plan)}
+    report.stats = {sys.intern(name): {years.get(year, year): count for year, count in counts.items()}
+                    for name, counts in report.stats.items()}
 
 
 # What the reading processes check against: set in the parent just before they are forked.
