@@ -725,13 +725,11 @@ def _examine(path: Path, limits: Limits, full: bool, quick: bool = False) -> Pac
             raise _corrupt(f"{type(error).__name__}: {error}") from None
         with archive:
             infos = archive.infolist()
-        if quick and isinstance(source, io.BytesIO):
-            return _quick_members(source, infos, size, limits)
-        return _examine_members(source, infos, size, limits, full)
+        return _examine_members(source, infos, size, limits, full, quick)
 
 
 def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, limits: Limits,
-                     full: bool) -> PackageScan:
+                     full: bool, quick: bool = False) -> PackageScan:
     names = {info.orig_filename for info in infos}
     if "xl/workbook.bin" in names:
         raise _reject(
@@ -748,6 +746,12 @@ def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, 
             "hoặc đề nghị đơn vị gửi lại đúng tệp báo cáo.",
         )
     _check_directory(infos, size, limits)
+    in_memory = handle if quick and isinstance(handle, io.BytesIO) else None
+    small = min(_OUT_CHUNK, limits.head_bytes)
+
+    def quickly(info: zipfile.ZipInfo) -> bool:
+        return in_memory is not None and info.file_size <= small and info.compress_size <= _READ_CHUNK
+
     by_name = {info.orig_filename: info for info in infos}
     relationships: dict[str, str] = {}
     sheets: set[str] = set()
@@ -755,20 +759,30 @@ def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, 
     others: set[str] = set()
     rels = by_name.get("xl/_rels/workbook.xml.rels")
     if rels is not None:
-        scan = _PartScan(rels, "rels", limits)
-        _scan_part(handle, scan, full)
-        relationships, sheets, strings, others = _relationships(b"".join(scan.collected))
+        if in_memory is not None and quickly(rels):
+            raw = _quick_part(in_memory, rels, "rels", limits, 0)[1]
+        else:
+            scan = _PartScan(rels, "rels", limits)
+            _scan_part(handle, scan, full)
+            raw = b"".join(scan.collected)
+        relationships, sheets, strings, others = _relationships(raw)
     sheet_count = len(sheets) or sum(1 for name in names if _SHEET_PART.fullmatch(name))
     error_parts: set[str] = set()
     for info in infos:
         role = _role(info.orig_filename, sheets, strings, others)
-        if role is None or info is rels:
+        unparsed = role == "xml" and info.orig_filename not in _CALAMINE_PARTS
+        if role is None or info is rels or (in_memory is not None and unparsed):
             continue
-        scan = _PartScan(info, role, limits, sheet_count)
-        _scan_part(handle, scan, full)
-        if scan.has_errors:
+        if in_memory is not None and quickly(info):
+            has_errors = _quick_part(in_memory, info, role, limits, sheet_count)[0]
+        else:
+            scan = _PartScan(info, role, limits, sheet_count)
+            _scan_part(handle, scan, full)
+            has_errors = scan.has_errors
+        if has_errors:
             error_parts.add(info.orig_filename)
-    return PackageScan(frozenset(error_parts), relationships)
+    return PackageScan(frozenset(error_parts), relationships,
+                       in_memory.getvalue() if in_memory is not None else None)
 
 
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
@@ -824,41 +838,6 @@ def _quick_part(handle: io.BytesIO, info: zipfile.ZipInfo, role: str, limits: Li
         scan = _PartScan(info, role, limits, sheet_count)
         _scan_part(handle, scan, full=True)
     return b't="e"' in data or (b"'" in data and b"t='e'" in data), data
-
-
-def _quick_members(handle: io.BytesIO, infos: list[zipfile.ZipInfo], size: int, limits: Limits
-                   ) -> PackageScan:
-    names = {info.orig_filename for info in infos}
-    if "xl/workbook.bin" in names or "xl/workbook.xml" not in names:
-        return _examine_members(handle, infos, size, limits, full=True)  # for its rejection
-    _check_directory(infos, size, limits)
-    small = min(_OUT_CHUNK, limits.head_bytes)
-    by_name = {info.orig_filename: info for info in infos}
-    relationships: dict[str, str] = {}
-    sheets: set[str] = set()
-    strings: set[str] = set()
-    others: set[str] = set()
-    rels = by_name.get("xl/_rels/workbook.xml.rels")
-    if rels is not None:
-        if rels.file_size > small or rels.compress_size > _READ_CHUNK:
-            return _examine_members(handle, infos, size, limits, full=True)
-        _errors, raw = _quick_part(handle, rels, "rels", limits, 0)
-        relationships, sheets, strings, others = _relationships(raw)
-    sheet_count = len(sheets) or sum(1 for name in names if _SHEET_PART.fullmatch(name))
-    error_parts: set[str] = set()
-    for info in infos:
-        role = _role(info.orig_filename, sheets, strings, others)
-        if role is None or info is rels or (role == "xml" and info.orig_filename not in _CALAMINE_PARTS):
-            continue
-        if info.file_size > small or info.compress_size > _READ_CHUNK:
-            scan = _PartScan(info, role, limits, sheet_count)
-            _scan_part(handle, scan, full=True)
-            has_errors = scan.has_errors
-        else:
-            has_errors, _data = _quick_part(handle, info, role, limits, sheet_count)
-        if has_errors:
-            error_parts.add(info.orig_filename)
-    return PackageScan(frozenset(error_parts), relationships, handle.getvalue())
 
 
 def check_package(path: Path, limits: Limits = Limits()) -> Rejection | None:
