@@ -131,7 +131,11 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
 
 @contextmanager
 def checking_in_workers(plan: Plan, root: Path) -> Iterator[Reader]:
-    """The reader to give :func:`~tdkt_xl.workers.read_many`: one that checks in forked workers."""
+    """The reader to give :func:`~tdkt_xl.workers.read_many`: one that checks in forked workers.
+
+    The plan is handed over in a module variable that the workers inherit when forked, so
+    two consolidations must not run at the same time in threads of one process.
+    """
     global _CHECKING
     if not sys.platform.startswith("linux"):  # read_many forks its workers on Linux only
         yield read_values
