@@ -13,10 +13,10 @@ import functools
 import itertools
 import operator
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import chain
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -110,19 +110,11 @@ class UnitReport(BaseModel):
     # are put together from the nightly ledger (which sums the years itself).
     form_totals: dict[str, int] = Field(default_factory=dict)
 
-    def form_total(self, form: str) -> int:
-        """The unit's count of one form over all the years.
-
-        >>> UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}}).form_total("X")
-        3
-        """
-        if self.form_totals:
-            return self.form_totals.get(form, 0)
-        return sum(self.stats.get(form, {}).values())
-
     def form_total_list(self, forms: list[str]) -> list[int]:
-        """:meth:`form_total` of each form, in order.
+        """The unit's count of each form over all the years, in order.
 
+        >>> UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}}).form_total_list(["X", "Y"])
+        [3, 0]
         >>> UnitReport(file="a", unit_code="A", form_totals={"X": 3}).form_total_list(["X", "Y"])
         [3, 0]
         """
@@ -246,6 +238,7 @@ class _PlanIndex:
         self.forms = {header_key(f.name): f.name for f in forms}
         self.levels = {header_key(f.level) for f in forms}
         self.years = plan_years(plan)
+        self.shared_years = {year: year for year in self.years}
         self.stats_layouts: dict[tuple[object, ...], _StatsLayout] = {}
 
     def stats_layout(self, labels: tuple[object, ...]) -> _StatsLayout:
@@ -595,7 +588,7 @@ def _read_stats_fast(rows: list[list[object]], header_row: int, form_column: int
     if not picked or min(map(len, picked)) < max(c for _y, c in wanted):
         return False
     values = list(map(operator.itemgetter(*(c - 1 for _y, c in wanted)), picked))
-    flat = list(chain.from_iterable(values))
+    flat = list(itertools.chain.from_iterable(values))
     if set(map(type, flat)) != _FLOAT_ONLY or min(flat) < 0 or not all(map(float.is_integer, flat)):
         return False
     file = report.file
@@ -663,6 +656,18 @@ def _read_count(raw: object, problems: list[Problem], file: str, row: int, colum
     else:
         problems.append(_problem("text-in-number", file, STATS_SHEET, row, column, value=text))
     return None
+
+
+def share_plan_keys(report: UnitReport, plan: Plan) -> None:
+    """Make a report that came from another process use the plan's year objects and interned
+    form names as the keys of its counts.
+
+    Unpickled, each of thousands of reports would hold its own copy of every year (ints
+    above 256 are not shared) and form name: tens of MB per thousand reports.
+    """
+    years = _PlanIndex.of(plan).shared_years
+    report.stats = {sys.intern(name): {years.get(year, year): count for year, count in counts.items()}
+                    for name, counts in report.stats.items()}
 
 
 # --- putting the reports together --------------------------------------------

@@ -22,8 +22,8 @@ from tdkt_xl.consolidate import (
     ReportRejected,
     UnitReport,
     consolidate,
-    plan_years,
     read_unit_report,
+    share_plan_keys,
 )
 from tdkt_xl.master import write_master
 from tdkt_xl.models import Plan
@@ -81,7 +81,7 @@ def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetim
     if result.book is not None and isinstance(result.book.checked, (UnitReport, FileOutcome)):
         checked = result.book.checked  # checked in the worker that read it
         if isinstance(checked, UnitReport):
-            _share_keys(checked, plan)
+            share_plan_keys(checked, plan)
         return checked
     if result.rejection is not None or result.book is None:
         reason = result.rejection.reason if result.rejection else "Không đọc được tệp."
@@ -92,17 +92,6 @@ def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetim
                                 expected_plan_id=expected_plan_id)
     except ReportRejected as rejected:
         return FileOutcome(file=name, outcome="rejected", reason=rejected.reason, code=rejected.code)
-
-
-def _share_keys(report: UnitReport, plan: Plan) -> None:
-    """Make a report sent back by a worker use the plan's year and form objects as keys.
-
-    Unpickled, each of thousands of reports would hold its own copy of every year (ints
-    above 256 are not shared) and form name: tens of MB per thousand reports.
-    """
-    years = {year: year for year in plan_years(plan)}
-    report.stats = {sys.intern(name): {years.get(year, year): count for year, count in counts.items()}
-                    for name, counts in report.stats.items()}
 
 
 # What the reading processes check against: set in the parent just before they are forked.
@@ -130,14 +119,17 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
 
 
 @contextmanager
-def checking_in_workers(plan: Plan, root: Path) -> Iterator[Reader]:
-    """The reader to give :func:`~tdkt_xl.workers.read_many`: one that checks in forked workers.
+def checking_in_workers(plan: Plan, root: Path, executor: concurrent.futures.Executor | None = None
+                        ) -> Iterator[Reader]:
+    """The reader to give :func:`~tdkt_xl.workers.read_many`: one that checks in forked workers,
+    or :func:`~tdkt_xl.workers.read_values` (checked in this process) with a caller's
+    ``executor`` or where workers are not forked.
 
     The plan is handed over in a module variable that the workers inherit when forked, so
     two consolidations must not run at the same time in threads of one process.
     """
     global _CHECKING
-    if not sys.platform.startswith("linux"):  # read_many forks its workers on Linux only
+    if executor is not None or not sys.platform.startswith("linux"):  # read_many forks on Linux only
         yield read_values
         return
     _CHECKING = (plan, plan_id(plan), root)
@@ -187,12 +179,9 @@ def consolidate_inbox(
                 progress(done, total)
             yield result
 
-    if executor is None:
-        with checking_in_workers(plan, inbox.root) as reader:
-            results = read_many(inbox.workbooks, workers=workers, timeout_s=timeout_s, reader=reader)
-            reports, outcomes = check_results(plan, inbox, counted(results))
-    else:
-        results = read_many(inbox.workbooks, workers=workers, timeout_s=timeout_s, executor=executor)
+    with checking_in_workers(plan, inbox.root, executor) as reader:
+        results = read_many(inbox.workbooks, workers=workers, timeout_s=timeout_s, executor=executor,
+                            reader=reader)
         reports, outcomes = check_results(plan, inbox, counted(results))
     read_done = time.perf_counter()
     outcomes += [FileOutcome(file=inbox.name(p), outcome="skipped",

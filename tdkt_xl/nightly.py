@@ -37,7 +37,7 @@ from tdkt_xl.models import Plan
 from tdkt_xl.report_layout import plan_id
 from tdkt_xl.status import today_in_vietnam
 from tdkt_xl.workbook import load_plan
-from tdkt_xl.workers import ReadResult, read_many, read_values
+from tdkt_xl.workers import ReadResult, read_many
 from tdkt_xl.xlsx import WorkbookError
 
 EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3
@@ -307,10 +307,9 @@ def _run(settings: NightlySettings, summary: NightlySummary,
 
         with _phase(summary, "parse"):
             by_path = {item[0]: item for item in to_parse}
-            with checking_in_workers(plan, inbox.root) as reader:
+            with checking_in_workers(plan, inbox.root, executor) as reader:
                 results = read_many([item[0] for item in to_parse], workers=settings.workers,
-                                    timeout_s=settings.timeout, executor=executor,
-                                    reader=reader if executor is None else read_values)
+                                    timeout_s=settings.timeout, executor=executor, reader=reader)
                 for batch in _batches(results):
                     with ledger.batch():
                         for result in batch:
