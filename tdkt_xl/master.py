@@ -14,7 +14,6 @@ import copy
 import os
 import shutil
 import tempfile
-import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
@@ -29,6 +28,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from tdkt_xl.consolidate import Consolidation
+from tdkt_xl.safety import sheet_parts
 from tdkt_xl.status import STATUS_COLORS
 from tdkt_xl.xlsx import atomic_path, backup_path
 
@@ -108,7 +108,7 @@ class _RawRows:
     """The data rows of one long sheet, as XML, with the style ids of a sheet's :class:`_Styles`.
 
     >>> wb = Workbook(write_only=True); ws, styles = _sheet(wb, "T", "Tiêu đề", ["A", "B"], [8, 8], 1)
-    >>> raw = _RawRows(wb, ws, styles); raw.append(["a<b", 3]); raw.text()[:60]
+    >>> raw = _RawRows(wb, ws, styles); raw.append(["a<b", 3]); raw.chunks[0][:60].decode()
     '<row r="4"><c r="A4" s="3" t="inlineStr"><is><t>a&lt;b</t></'
     >>> ws.close()
     """
@@ -165,29 +165,16 @@ class _RawRows:
         cells.append("</row>")
         self.chunks.append("".join(cells).encode("utf-8"))
 
-    def text(self) -> str:
-        return b"".join(self.chunks).decode("utf-8")
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> its part in a saved workbook."""
-    relations = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in relations}
-    parts: dict[str, str] = {}
-    for element in ET.fromstring(archive.read("xl/workbook.xml")).iter():
-        if element.tag.endswith("}sheet"):
-            rel = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rel, "")
-            parts[element.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return parts
-
 
 def _splice(saved: Path, target: Path, raw: Sequence[_RawRows]) -> None:
     """Copy the workbook openpyxl saved into ``target``, with each long sheet's rows put in."""
     with zipfile.ZipFile(saved) as source, \
             zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-        parts = _sheet_parts(source)
-        by_part = {parts[r.title]: r for r in raw}
+        titles = {r.title: r for r in raw}
+        by_part = {part: titles[name] for part, name in sheet_parts(source).items() if name in titles}
+        if len(by_part) != len(titles):
+            found = {rows.title for rows in by_part.values()}
+            raise ValueError(f"sheets not found in the saved workbook: {sorted(set(titles) - found)}")
         for info in source.infolist():
             data = source.read(info.filename)
             rows = by_part.get(info.filename)

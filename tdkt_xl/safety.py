@@ -22,6 +22,7 @@ import io
 import posixpath
 import re
 import struct
+import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -623,6 +624,29 @@ def _relationships(raw: bytes) -> tuple[dict[str, str], set[str], set[str], set[
         elif not part.lower().endswith(_BINARY_SUFFIXES):
             others.add(part)
     return targets, sheets, strings, others
+
+
+def sheet_parts(archive: zipfile.ZipFile, relationships: dict[str, str] | None = None) -> dict[str, str]:
+    """Worksheet part -> sheet name, from xl/workbook.xml and its relationships (read from the
+    archive unless given, as :class:`PackageScan` has them).
+
+    >>> import io
+    >>> from openpyxl import Workbook
+    >>> buffer = io.BytesIO(); wb = Workbook(); wb.active.title = "Số liệu"; wb.save(buffer)
+    >>> sheet_parts(zipfile.ZipFile(buffer))
+    {'xl/worksheets/sheet1.xml': 'Số liệu'}
+    """
+    if relationships is None:
+        relationships = _relationships(archive.read("xl/_rels/workbook.xml.rels"))[0]
+    parts: dict[str, str] = {}
+    for element in ET.fromstring(archive.read("xl/workbook.xml")).iter():
+        if element.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rel_id = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+        name = element.get("name")
+        if rel_id and name and rel_id in relationships:
+            parts[relationships[rel_id]] = name
+    return parts
 
 
 def _role(name: str, sheets: set[str], strings: set[str], others: set[str]) -> str | None:

@@ -54,6 +54,7 @@ from tdkt_xl.safety import (
     column_number,
     quick_scan,
     scan_package,
+    sheet_parts,
 )
 from tdkt_xl.sheets import ExcelError
 
@@ -165,20 +166,6 @@ def _trimmed(rows: Iterable[list[Any]]) -> list[list[object]]:
     return grid
 
 
-def _sheet_parts(archive: zipfile.ZipFile, scan: PackageScan) -> dict[str, str]:
-    """Worksheet part -> sheet name, from xl/workbook.xml and its relationships."""
-    root = ET.fromstring(archive.read("xl/workbook.xml"))
-    parts: dict[str, str] = {}
-    for element in root.iter():
-        if element.tag.rsplit("}", 1)[-1] != "sheet":
-            continue
-        rel_id = next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
-        name = element.get("name")
-        if rel_id and name and rel_id in scan.relationships:
-            parts[scan.relationships[rel_id]] = name
-    return parts
-
-
 def _error_cells(stream: IO[bytes]) -> list[tuple[int, int, str]]:
     """(row, column, text) of every cell of type error in a worksheet part, 1-based."""
     found: list[tuple[int, int, str]] = []
@@ -283,7 +270,7 @@ def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
     if scan.error_parts:
         # calamine gives "" for an error cell: put the error values back from the sheet XML.
         with zipfile.ZipFile(path) as archive:
-            for part, name in _sheet_parts(archive, scan).items():
+            for part, name in sheet_parts(archive, scan.relationships).items():
                 if part in scan.error_parts and name in sheets:
                     with archive.open(part) as stream:
                         _put_errors(sheets[name], _error_cells(stream))
