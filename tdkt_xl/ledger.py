@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS plans (
     stored REAL NOT NULL,
     PRIMARY KEY (sha256, reader)
 );
+CREATE INDEX IF NOT EXISTS paths_current ON paths (current);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,            -- last_scan: when the inbox was last scanned
+    value
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started REAL NOT NULL,
@@ -98,11 +103,26 @@ class Version:
         return UnitReport.model_validate_json(self.report) if self.report else None
 
 
-_VERSION_COLUMNS = ("id, path, sha256, size, mtime_ns, first_seen, last_seen, plan_id, outcome, code, "
-                    "reason, unit_code, template_version, report_date, report, quarantined")
+_VERSION_FIELDS = ["id", "path", "sha256", "size", "mtime_ns", "first_seen", "last_seen", "plan_id",
+                   "outcome", "code", "reason", "unit_code", "template_version", "report_date", "report",
+                   "quarantined"]
+
+# A version now at a path in the inbox was last seen by the last scan, whose time is kept once
+# (meta 'last_scan') instead of written to every unchanged row on every run.
+_LAST_SEEN = ("CASE WHEN {present} THEN max(v.last_seen, coalesce((SELECT value FROM meta "
+              "WHERE key='last_scan'), v.last_seen)) ELSE v.last_seen END")
+_IS_CURRENT_AND_PRESENT = "EXISTS (SELECT 1 FROM paths c WHERE c.current = v.id AND c.present = 1)"
 
 
-_VERSION_FIELDS = [name.strip() for name in _VERSION_COLUMNS.split(",")]
+def _version_columns(present: str = _IS_CURRENT_AND_PRESENT) -> str:
+    """The columns of :class:`Version` from ``versions v`` (``present``: whether v is in the inbox)."""
+    return ", ".join(_LAST_SEEN.format(present=present) if name == "last_seen" else f"v.{name}"
+                     for name in _VERSION_FIELDS)
+
+
+def _last_scan(db: sqlite3.Connection) -> float | None:
+    row = db.execute("SELECT value FROM meta WHERE key='last_scan'").fetchone()
+    return float(row[0]) if row else None
 
 
 def _report_json(report: UnitReport) -> str:
@@ -231,7 +251,7 @@ class Ledger:
     def iter_current(self) -> Iterator[tuple[Version, bool]]:
         """Like :meth:`current`, by path order, one row at a time (the stored reports are big)."""
         cursor = self.db.execute(
-            f"SELECT {', '.join('v.' + c.strip() for c in _VERSION_COLUMNS.split(','))}, p.present "
+            f"SELECT {_version_columns('p.present = 1')}, p.present "
             "FROM paths p JOIN versions v ON v.id = p.current ORDER BY p.path")
         for row in cursor:
             yield _version(row[:-1]), bool(row[-1])
@@ -244,13 +264,13 @@ class Ledger:
         return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
 
     def find(self, path: str, sha256: str, plan_id: str) -> Version | None:
-        row = self.db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions WHERE path=? AND sha256=? "
+        row = self.db.execute(f"SELECT {_version_columns()} FROM versions v WHERE path=? AND sha256=? "
                               "AND plan_id=?", (path, sha256, plan_id)).fetchone()
         return _version(row) if row else None
 
     def history(self, unit_code: str) -> list[Version]:
         """Every version that named this unit, oldest first."""
-        rows = self.db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions WHERE unit_code=? "
+        rows = self.db.execute(f"SELECT {_version_columns()} FROM versions v WHERE unit_code=? "
                                "ORDER BY first_seen, id", (unit_code,)).fetchall()
         return [_version(r) for r in rows]
 
@@ -355,20 +375,34 @@ class Ledger:
         assert found is not None
         return found
 
-    def seen(self, unchanged: list[tuple[str, int, int]], now: float) -> None:
-        """Mark unchanged files as seen this run (path, size, mtime_ns)."""
-        with self.transaction() as db:
-            db.executemany("UPDATE paths SET present=1, last_seen=? WHERE path=?",
-                           [(now, path) for path, _size, _mtime in unchanged])
-            db.executemany("UPDATE versions SET last_seen=?, size=?, mtime_ns=? WHERE id="
-                           "(SELECT current FROM paths WHERE path=?)",
-                           [(now, size, mtime_ns, path) for path, size, mtime_ns in unchanged])
+    def scanned(self, unchanged: list[tuple[str, int, int]], present: set[str], now: float) -> list[str]:
+        """After a scan at ``now``: files found unchanged (path, size, mtime_ns) are seen, the
+        ``present`` paths are in the inbox, the others are marked gone; returns the gone paths.
 
-    def mark_absent(self, present: set[str]) -> list[str]:
-        """Paths no longer in the inbox stay in the ledger, marked not present; returns them."""
-        gone = [p for (p,) in self.db.execute("SELECT path FROM paths WHERE present=1") if p not in present]
+        A file still where it was, with the same size and time, costs no write: the last seen
+        time of a path in the inbox is the last scan's time, kept once (see :data:`_LAST_SEEN`).
+        """
         with self.transaction() as db:
-            db.executemany("UPDATE paths SET present=0 WHERE path=?", [(p,) for p in gone])
+            previous = _last_scan(db)
+            stored = {path: (was_present, size, mtime_ns) for path, was_present, size, mtime_ns
+                      in db.execute("SELECT p.path, p.present, v.size, v.mtime_ns FROM paths p "
+                                    "JOIN versions v ON v.id = p.current")}
+            moved = [(size, mtime_ns, path) for path, size, mtime_ns in unchanged
+                     if stored.get(path, (1, size, mtime_ns))[1:] != (size, mtime_ns)]
+            back = [(path,) for path, _size, _mtime in unchanged if stored.get(path, (1,))[0] == 0]
+            db.executemany("UPDATE versions SET size=?, mtime_ns=? WHERE id="
+                           "(SELECT current FROM paths WHERE path=?)", moved)
+            db.executemany("UPDATE paths SET present=1 WHERE path=?", back)
+            gone = sorted(path for path, (was_present, _size, _mtime) in stored.items()
+                          if was_present and path not in present)
+            if previous is not None:  # gone files were last seen by the previous scan
+                db.executemany("UPDATE paths SET last_seen=max(last_seen, ?) WHERE path=?",
+                               [(previous, path) for path in gone])
+                db.executemany("UPDATE versions SET last_seen=max(last_seen, ?) WHERE id="
+                               "(SELECT current FROM paths WHERE path=?)",
+                               [(previous, path) for path in gone])
+            db.executemany("UPDATE paths SET present=0 WHERE path=?", [(path,) for path in gone])
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_scan', ?)", (now,))
         return gone
 
     def mark_quarantined(self, version_id: int) -> None:

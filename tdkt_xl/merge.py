@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 from tdkt_xl.consolidate import (
@@ -37,11 +38,19 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
 
 @dataclass(frozen=True)
 class Inbox:
-    """The files found under an inbox folder, as paths relative to it."""
+    """The files found under an inbox folder, as paths relative to it with forward slashes."""
 
     root: Path
-    workbooks: list[Path]
-    skipped: list[Path]
+    names: list[str]
+    skipped_names: list[str]
+
+    @cached_property
+    def workbooks(self) -> list[Path]:
+        return [self.root / name for name in self.names]
+
+    @cached_property
+    def skipped(self) -> list[Path]:
+        return [self.root / name for name in self.skipped_names]
 
     def name(self, path: Path) -> str:
         """A file's path as given under the inbox (forward slashes on every system)."""
@@ -49,20 +58,31 @@ class Inbox:
 
 
 def scan_inbox(root: Path) -> Inbox:
-    """Every workbook under ``root`` (subfolders too), and the other files as skipped.
-
-    Excel's owner lock files (``~$name.xlsx``) are skipped, not read as submissions.
+    """Every workbook under ``root`` (subfolders too, after the folder's own files), and the
+    other files as skipped. Excel's owner lock files (``~$name.xlsx``) are skipped, not read
+    as submissions.
     """
-    workbooks: list[Path] = []
-    skipped: list[Path] = []
-    for folder, dirs, names in os.walk(root):
-        dirs.sort()
-        for name in sorted(names):
-            path = Path(folder) / name
+    workbooks: list[str] = []
+    skipped: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+        subfolders = []
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():  # as os.walk: a linked folder is not walked into
+                    subfolders.append(entry)
+                continue
+            name = entry.name
             if name.startswith("~$") or not name.lower().endswith(EXCEL_SUFFIXES):
-                skipped.append(path)
+                skipped.append(prefix + name)
             else:
-                workbooks.append(path)
+                workbooks.append(prefix + name)
+        for entry in subfolders:
+            walk(entry.path, f"{prefix}{entry.name}/")
+
+    walk(os.fspath(root), "")
     return Inbox(root, workbooks, skipped)
 
 

@@ -279,10 +279,13 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             to_parse: list[tuple[Path, str, int, int, str]] = []
             unchanged: list[tuple[str, int, int]] = []
             present: set[str] = set()
-            for path in inbox.workbooks:
-                name = inbox.name(path)
+            folder = os.fspath(inbox.root)
+            for name in inbox.names:
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except FileNotFoundError:  # removed since the folder was listed: gone
+                    continue
                 present.add(name)
-                stat = path.stat()
                 if now - stat.st_mtime < settings.fresh_seconds:
                     summary.files["deferred"].append(name)
                     continue
@@ -290,6 +293,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 if known is not None and known[1:] == (stat.st_size, stat.st_mtime_ns, identity):
                     unchanged.append((name, stat.st_size, stat.st_mtime_ns))
                     continue
+                path = inbox.root / name
                 digest = sha256_of(path)
                 seen_before = ledger.find(name, digest, identity)
                 if seen_before is not None and known is not None and seen_before.id == known[0]:
@@ -303,7 +307,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 kind = "changed" if known is not None else "new"
                 summary.files[kind].append(name)
                 to_parse.append((path, name, stat.st_size, stat.st_mtime_ns, digest))
-            summary.files["skipped"] = [inbox.name(p) for p in inbox.skipped]
+            summary.files["skipped"] = list(inbox.skipped_names)
 
         with _phase(summary, "parse"):
             by_path = {item[0]: item for item in to_parse}
@@ -319,9 +323,8 @@ def _run(settings: NightlySettings, summary: NightlySummary,
 
         with _phase(summary, "ledger"):
             crash_point("before-seen")
-            ledger.seen(unchanged, now)
+            summary.files["gone"] = ledger.scanned(unchanged, present, now)
             summary.files["unchanged"] = [u[0] for u in unchanged]
-            summary.files["gone"] = ledger.mark_absent(present)
 
         with _phase(summary, "consolidate"):
             reports: list[UnitReport] = []

@@ -141,8 +141,10 @@ def test_scan_inbox_walks_subfolders(tmp_path: Path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
     for name in ("a/b/x.XLSX", "a/y.xlsm", "z.xlsb", "w.xls", "note.pdf", "~$x.xlsx"):
         (tmp_path / name).write_bytes(b"")
+    (tmp_path / "link").symlink_to(tmp_path / "a", target_is_directory=True)  # not walked, as os.walk
     found = scan_inbox(tmp_path)
     assert [found.name(p) for p in found.workbooks] == ["w.xls", "z.xlsb", "a/y.xlsm", "a/b/x.XLSX"]
+    assert found.names == ["w.xls", "z.xlsb", "a/y.xlsm", "a/b/x.XLSX"]
     assert sorted(found.name(p) for p in found.skipped) == ["note.pdf", "~$x.xlsx"]
 
 

@@ -307,3 +307,26 @@ def test_counts_summed_in_the_ledger(tmp_path: Path) -> None:
     assert per_version == {ids[0]: {"X": 3, "Y": 5}, ids[1]: {"Y": 7, "Q": 9}, ids[2]: {"X": 10**20, "Y": 2}}
     assert only_usual == ({"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}}, {ids[0]: {"X": 3, "Y": 5}})
     assert twice_big["X"][2023] == 2 + 2**62  # packed, but too big for numpy's int64 sums: summed exactly
+
+
+def test_last_seen_without_a_write_per_unchanged_file(tmp_path: Path) -> None:
+    """Unchanged files cost no write; their last seen time is the last scan's, and a file that
+    goes keeps the time of the last scan that found it."""
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        for name in ("a", "b"):
+            ledger.record(path=name, sha256=name, size=1, mtime_ns=1, plan_id="p", outcome="rejected",
+                          now=100.0)
+        assert ledger.scanned([], {"a", "b"}, 100.0) == []
+        changes = ledger.db.total_changes
+        assert ledger.scanned([("a", 1, 1), ("b", 1, 1)], {"a", "b"}, 200.0) == []
+        assert ledger.db.total_changes - changes == 1  # the scan time only
+        assert [v.last_seen for v, _present in ledger.current().values()] == [200.0, 200.0]
+        assert ledger.scanned([("a", 1, 5)], {"a"}, 300.0) == ["b"]  # a touched, b gone
+        current = ledger.current()
+        assert (current["a"][0].last_seen, current["a"][0].mtime_ns, current["a"][1]) == (300.0, 5, True)
+        assert (current["b"][0].last_seen, current["b"][1]) == (200.0, False)
+        assert ledger.find("b", "b", "p") == current["b"][0]
+        assert ledger.scanned([("a", 1, 5)], {"a"}, 400.0) == []  # still gone: seen at 200
+        assert ledger.current()["b"][0].last_seen == 200.0
+        assert ledger.scanned([("a", 1, 5), ("b", 1, 1)], {"a", "b"}, 500.0) == []  # b is back
+        assert [(v.last_seen, present) for v, present in ledger.current().values()] == [(500.0, True)] * 2
