@@ -267,7 +267,7 @@ def _print_nightly(summary: Any) -> None:
     counts = summary.counts()
     if summary.message:
         click.echo(("Lỗi: " if summary.exit_code == 2 else "") + summary.message)
-    if summary.exit_code >= 2:
+    if summary.exit_code in (2, 3):  # failed, or another run holds the lock: nothing else to say
         return
     if summary.took_over_lock:
         click.echo(f"Đã tiếp quản khoá cũ của {summary.took_over_lock} (tiến trình đó không còn chạy).")
@@ -308,7 +308,8 @@ def nightly(config_file: Path | None, plan_file: Path | None, inbox: Path | None
     """Tổng hợp hằng đêm: chỉ đọc tệp mới hoặc đã đổi, ghi sổ cái, dựng lại sổ tổng hợp.
 
     Mã thoát: 0 xong, 1 xong nhưng có tệp mới bị loại, 2 lỗi (không ghi được sổ
-    tổng hợp), 3 đang có một lần chạy khác.
+    tổng hợp), 3 đang có một lần chạy khác, 4 xong nhưng sổ tổng hợp đang mở nơi khác nên
+    bản mới ghi vào <tên>.moi.xlsx.
     """
     from tdkt_xl.nightly import NightlySettings, run_nightly
 

@@ -40,7 +40,7 @@ from tdkt_xl.workbook import load_plan
 from tdkt_xl.workers import ReadResult, read_many
 from tdkt_xl.xlsx import WorkbookError
 
-EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED, EXIT_MASTER_IN_USE = 0, 1, 2, 3, 4
 KILL_ENV = "TDKT_TEST_KILL_AT"  # tests only: SIGKILL this process at a named point
 
 
@@ -72,6 +72,11 @@ class NightlySettings:
     @property
     def lock_path(self) -> Path:
         return self.state_path.with_name(self.state_path.name + ".lock")
+
+    @property
+    def in_use_path(self) -> Path:
+        """Where the master goes when ``out`` cannot be replaced (open in Excel on Windows)."""
+        return self.out.with_name(f"{self.out.stem}.moi{self.out.suffix}")
 
     @property
     def log_path(self) -> Path:
@@ -354,9 +359,17 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             assert isinstance(units, dict)
             summary.units = units
 
-        with _phase(summary, "write"):
-            crash_point("before-master")
-            write_master(merged, settings.out, before_replace=lambda: crash_point("during-master-write"))
         if summary.files["rejected"]:
             summary.exit_code = EXIT_REJECTED
+        with _phase(summary, "write"):
+            crash_point("before-master")
+            try:
+                write_master(merged, settings.out, before_replace=lambda: crash_point("during-master-write"))
+            except PermissionError as error:  # on Windows: the master is open in Excel somewhere
+                beside = settings.in_use_path
+                write_master(merged, beside)
+                summary.master, summary.exit_code = str(beside), EXIT_MASTER_IN_USE
+                summary.message = (f"Không thay được {settings.out} ({error.strerror or error}): tệp "
+                                   "đang mở (trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào "
+                                   f"{beside}; đóng tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
         ledger.finish_run(summary.run, "done", summary.as_json())

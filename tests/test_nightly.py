@@ -22,7 +22,7 @@ from tdkt_xl.cli import cli
 from tdkt_xl.demo import run_demo
 from tdkt_xl.ledger import Ledger
 from tdkt_xl.lock import RunLock
-from tdkt_xl.nightly import EXIT_LOCKED, KILL_ENV, NightlySettings, run_nightly
+from tdkt_xl.nightly import EXIT_LOCKED, EXIT_MASTER_IN_USE, KILL_ENV, NightlySettings, run_nightly
 
 AS_OF = date(2024, 7, 1)
 OLD = time.time() - 3600
@@ -330,3 +330,38 @@ def test_last_seen_without_a_write_per_unchanged_file(tmp_path: Path) -> None:
         assert ledger.current()["b"][0].last_seen == 200.0
         assert ledger.scanned([("a", 1, 5), ("b", 1, 1)], {"a", "b"}, 500.0) == []  # b is back
         assert [(v.last_seen, present) for v, present in ledger.current().values()] == [(500.0, True)] * 2
+
+
+def test_master_open_elsewhere_goes_beside_it(setup: NightlySettings,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows a master open in Excel cannot be replaced: the new one is written beside it,
+    the run still completes, and the next run writes to the right place again."""
+    import tdkt_xl.xlsx
+
+    setup.fresh_seconds = 0
+    run_nightly(setup)
+    before = setup.out.read_bytes()
+    replace = os.replace
+
+    def refuse(source: Any, target: Any) -> None:
+        if Path(target) == setup.out:
+            raise PermissionError(13, "The process cannot access the file")
+        replace(source, target)
+
+    monkeypatch.setattr(tdkt_xl.xlsx.os, "replace", refuse)
+    (setup.inbox / "VPB.xlsx").unlink()
+    busy = run_nightly(setup)
+    assert busy.exit_code == EXIT_MASTER_IN_USE and busy.master == str(setup.in_use_path)
+    assert "tong_hop.moi.xlsx" in busy.message and "đang mở" in busy.message
+    assert setup.out.read_bytes() == before
+    assert any(row[6] == "VPB.xlsx (không còn trong hộp thư)"
+               for row in master_values(setup.in_use_path)["Tình hình nộp báo cáo"])
+    with Ledger(setup.state_path) as ledger:
+        assert ledger.runs()[-1][3] == "done"
+    monkeypatch.setattr(tdkt_xl.xlsx.os, "replace", replace)
+    again = run_nightly(setup)
+    assert again.exit_code == 0 and again.master == str(setup.out)
+    assert master_values(setup.out) == master_values(setup.in_use_path)
+    printed = CliRunner().invoke(cli, ["nightly", "--plan", str(setup.plan), "--inbox", str(setup.inbox),
+                                       "--out", str(setup.out), "--as-of", "2024-07-01"])
+    assert printed.exit_code == 0 and "Đã ghi: " in printed.output
