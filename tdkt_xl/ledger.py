@@ -183,7 +183,10 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._in_batch = False
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        # A rollback journal, not WAL: the ledger usually sits on the shared folder beside the
+        # master, and WAL needs memory shared by every process using it (one host, no network
+        # filesystem). One writer at a time is ensured by the run lock.
+        self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(versions)")}

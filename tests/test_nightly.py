@@ -365,3 +365,17 @@ def test_master_open_elsewhere_goes_beside_it(setup: NightlySettings,
     printed = CliRunner().invoke(cli, ["nightly", "--plan", str(setup.plan), "--inbox", str(setup.inbox),
                                        "--out", str(setup.out), "--as-of", "2024-07-01"])
     assert printed.exit_code == 0 and "Đã ghi: " in printed.output
+
+
+def test_ledger_uses_a_rollback_journal(tmp_path: Path) -> None:
+    """WAL needs shared memory on one host; the ledger lives on a shared folder. A ledger left
+    in WAL mode by an earlier version is switched back when opened."""
+    path = tmp_path / "l.sqlite"
+    old = sqlite3.connect(path)
+    assert old.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+    old.execute("CREATE TABLE t (x)")
+    old.close()
+    with Ledger(path) as ledger:
+        assert ledger.db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        ledger.start_run(1.0)
+    assert not (tmp_path / "l.sqlite-wal").exists()
