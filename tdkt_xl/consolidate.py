@@ -103,6 +103,7 @@ class UnitReport(BaseModel):
     period: str = ""
     author: str = ""
     phone: str = ""
+    template_version: str = ""  # as the file's hidden identity sheet gives it ("" when it has none)
     progress: dict[str, ProgressEntry] = Field(default_factory=dict)
     stats: dict[str, dict[int, int]] = Field(default_factory=dict)
     problems: list[Problem] = Field(default_factory=list)
@@ -368,6 +369,7 @@ def read_unit_report(
     index = _PlanIndex.of(plan)
     units = index.units
     meta = sheets.get(META_SHEET)
+    values: dict[str, str] = {}
     if meta is None:
         problems.append(_problem("no-identity", file, META_SHEET, None, None))
     else:
@@ -402,7 +404,8 @@ def read_unit_report(
         raise ReportRejected(
             "unknown-unit", f'Mã đơn vị "{code}" (sheet "Thông tin", ô B{code_row}) không có '
                             "trong danh sách đơn vị của kế hoạch.")
-    report = UnitReport(file=file, unit_code=unit.code, unit_name=unit.name, modified=modified)
+    report = UnitReport(file=file, unit_code=unit.code, unit_name=unit.name, modified=modified,
+                        template_version=values.get("template_version", ""))
 
     def text_of(label: str) -> str:
         row, value = labels.get(header_key(label), (0, None))

@@ -357,6 +357,8 @@ class Ledger:
                template_version: str | None = None, now: float | None = None) -> Version:
         """Store a parsed version (or see it again) and make it the path's current one."""
         now = now or time.time()
+        if template_version is None and report is not None:
+            template_version = report.template_version or None
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO versions (path, sha256, size, mtime_ns, first_seen, last_seen, plan_id, "

@@ -22,6 +22,8 @@ from tdkt_xl.cli import cli
 from tdkt_xl.demo import run_demo
 from tdkt_xl.ledger import Ledger
 from tdkt_xl.lock import RunLock
+from tdkt_xl.report_layout import TEMPLATE_VERSION, plan_id
+from tdkt_xl.workbook import load_plan
 from tdkt_xl.nightly import EXIT_LOCKED, EXIT_MASTER_IN_USE, KILL_ENV, NightlySettings, run_nightly
 
 AS_OF = date(2024, 7, 1)
@@ -65,7 +67,11 @@ def test_first_and_unchanged_runs(setup: NightlySettings) -> None:
     assert master_values(setup.out) == before
     with Ledger(setup.state_path) as ledger:
         assert [r[3] for r in ledger.runs()] == ["done", "done"]
-        assert len(ledger.current()) == 16
+        current = ledger.current()
+        assert len(current) == 16
+        accepted = [v for v, _present in current.values() if v.outcome == "accepted"]
+        assert accepted and {v.template_version for v in accepted} == {TEMPLATE_VERSION}
+        assert {v.plan_id for v, _present in current.values()} == {plan_id(load_plan(setup.plan))}
     log = [json.loads(line) for line in setup.log_path.read_text(encoding="utf-8").splitlines()]
     assert [entry["exit_code"] for entry in log] == [1, 0]
 
