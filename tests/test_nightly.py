@@ -22,9 +22,9 @@ from tdkt_xl.cli import cli
 from tdkt_xl.demo import run_demo
 from tdkt_xl.ledger import Ledger
 from tdkt_xl.lock import RunLock
+from tdkt_xl.nightly import EXIT_LOCKED, EXIT_MASTER_IN_USE, KILL_ENV, NightlySettings, run_nightly
 from tdkt_xl.report_layout import TEMPLATE_VERSION, plan_id
 from tdkt_xl.workbook import load_plan
-from tdkt_xl.nightly import EXIT_LOCKED, EXIT_MASTER_IN_USE, KILL_ENV, NightlySettings, run_nightly
 
 AS_OF = date(2024, 7, 1)
 OLD = time.time() - 3600
