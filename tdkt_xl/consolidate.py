@@ -277,6 +277,12 @@ class _PlanIndex:
         return index
 
 
+def index_plan(plan: Plan) -> None:
+    """Work out now what checking reports against ``plan`` needs (done once per plan anyway;
+    processes forked afterwards inherit it)."""
+    _PlanIndex.of(plan)
+
+
 class ReportRejected(Exception):
     """A report that cannot contribute at all (wrong plan, unknown unit, changed layout)."""
 

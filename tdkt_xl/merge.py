@@ -23,6 +23,7 @@ from tdkt_xl.consolidate import (
     ReportRejected,
     UnitReport,
     consolidate,
+    index_plan,
     read_unit_report,
     share_plan_keys,
 )
@@ -96,11 +97,15 @@ def _modified(result: ReadResult) -> datetime | None:
 
 
 def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetime | None,
-                 expected_plan_id: str) -> UnitReport | FileOutcome:
-    """One file's read result checked against the plan: its report, or why it is rejected."""
+                 expected_plan_id: str, kept: bool = True) -> UnitReport | FileOutcome:
+    """One file's read result checked against the plan: its report, or why it is rejected.
+
+    ``kept``: the report will be held with thousands of others (its keys are then shared with
+    the plan's, see :func:`~tdkt_xl.consolidate.share_plan_keys`).
+    """
     if result.book is not None and isinstance(result.book.checked, (UnitReport, FileOutcome)):
         checked = result.book.checked  # checked in the worker that read it
-        if isinstance(checked, UnitReport):
+        if kept and isinstance(checked, UnitReport):
             share_plan_keys(checked, plan)
         return checked
     if result.rejection is not None or result.book is None:
@@ -153,6 +158,7 @@ def checking_in_workers(plan: Plan, root: Path, executor: concurrent.futures.Exe
         yield read_values
         return
     _CHECKING = (plan, plan_id(plan), root)
+    index_plan(plan)  # once here, not once in each worker forked from now on
     try:
         yield read_and_check
     finally:

@@ -254,7 +254,7 @@ def _record(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, 
     """One parsed file checked and kept in the ledger (and copied to quarantine when rejected)."""
     path, name, size, mtime_ns, digest = item
     checked = check_result(plan, name, result, modified=datetime.fromtimestamp(mtime_ns / 1e9),
-                           expected_plan_id=identity)
+                           expected_plan_id=identity, kept=False)  # into the ledger, then dropped
     report = checked if isinstance(checked, UnitReport) else None
     outcome = "accepted" if report is not None else "rejected"
     code = "" if isinstance(checked, UnitReport) else checked.code
