@@ -341,7 +341,9 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 if version.outcome == "accepted":
                     stored = version.unit_report()  # without its counts: summed in the ledger below
                     assert stored is not None
-                    reports.append(stored.model_copy(update={"file": shown}))
+                    if stored.file != shown:
+                        stored = stored.model_copy(update={"file": shown})
+                    reports.append(stored)
                     version_of[shown] = version.id
                 else:
                     outcomes.append(FileOutcome(file=shown, outcome="rejected", reason=version.reason,
