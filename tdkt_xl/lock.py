@@ -11,9 +11,11 @@ import json
 import os
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 
 class LockBusy(Exception):
@@ -31,24 +33,46 @@ class LockInfo:
         return f"tiến trình {self.pid} trên máy {self.host}, từ {when}"
 
 
+_ERROR_ACCESS_DENIED = 5
+_STILL_ACTIVE = 259
+_PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+
+
 def _alive(pid: int) -> bool:
     if pid <= 0:
         return False
     if os.name == "nt":  # pragma: no cover - Windows
         import ctypes
 
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # type: ignore[attr-defined]
-        if not handle:
-            return False
-        ctypes.windll.kernel32.CloseHandle(handle)  # type: ignore[attr-defined]
-        return True
+        return _alive_on_windows(pid, ctypes.WinDLL("kernel32", use_last_error=True),  # type: ignore[attr-defined]
+                                 ctypes.get_last_error)  # type: ignore[attr-defined]
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0: only asks whether it exists (on Windows it would kill it)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
     return True
+
+
+def _alive_on_windows(pid: int, kernel32: Any, last_error: Callable[[], int]) -> bool:
+    """Whether process ``pid`` runs, through kernel32 (tests pass a fake one).
+
+    A process of another user cannot be opened (access denied) but exists; one that has
+    exited can still be opened while something holds a handle to it, so its exit code says.
+    """
+    import ctypes
+
+    handle = kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        return bool(last_error() == _ERROR_ACCESS_DENIED)
+    try:
+        code = ctypes.c_ulong()
+        if kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return code.value == _STILL_ACTIVE
+        return True
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def read_lock(path: Path) -> LockInfo | None:

@@ -385,3 +385,34 @@ def test_ledger_uses_a_rollback_journal(tmp_path: Path) -> None:
         assert ledger.db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
         ledger.start_run(1.0)
     assert not (tmp_path / "l.sqlite-wal").exists()
+
+
+class FakeKernel32:
+    """The three kernel32 calls the lock makes on Windows, for one made-up process table."""
+
+    def __init__(self, handle: int, error: int = 0, exit_code: int = 259) -> None:
+        self.handle, self.error, self.exit_code, self.closed = handle, error, exit_code, 0
+
+    def OpenProcess(self, access: int, inherit: bool, pid: int) -> int:
+        return self.handle
+
+    def GetExitCodeProcess(self, handle: int, code: Any) -> int:
+        code._obj.value = self.exit_code
+        return 1
+
+    def CloseHandle(self, handle: int) -> int:
+        self.closed += 1
+        return 1
+
+
+@pytest.mark.parametrize(("kernel32", "alive"), [
+    (FakeKernel32(handle=7), True),  # running
+    (FakeKernel32(handle=7, exit_code=0), False),  # exited, a handle to it still open somewhere
+    (FakeKernel32(handle=0, error=87), False),  # no such process
+    (FakeKernel32(handle=0, error=5), True),  # another user's: cannot be opened, but it exists
+])
+def test_lock_owner_alive_on_windows(kernel32: FakeKernel32, alive: bool) -> None:
+    from tdkt_xl.lock import _alive_on_windows
+
+    assert _alive_on_windows(1234, kernel32, lambda: kernel32.error) is alive
+    assert kernel32.closed == (1 if kernel32.handle else 0)
