@@ -126,10 +126,13 @@ class NightlySummary:
     def counts(self) -> dict[str, int]:
         return {kind: len(paths) for kind, paths in self.files.items()}
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, *, unchanged_names: bool = True) -> dict[str, Any]:
+        """The summary; without ``unchanged_names`` the unchanged files are only counted (the
+        ledger keeps every run's summary, and those are most files every night)."""
+        files = self.files if unchanged_names else {k: v for k, v in self.files.items() if k != "unchanged"}
         return {"run": self.run, "started": self.started, "exit_code": self.exit_code,
                 "message": self.message, "master": self.master, "counts": self.counts(),
-                "files": self.files, "units": self.units, "phases": self.phases,
+                "files": files, "units": self.units, "phases": self.phases,
                 "took_over_lock": self.took_over_lock}
 
 
@@ -374,4 +377,4 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 summary.message = (f"Không thay được {settings.out} ({error.strerror or error}): tệp "
                                    "đang mở (trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào "
                                    f"{beside}; đóng tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
-        ledger.finish_run(summary.run, "done", summary.as_json())
+        ledger.finish_run(summary.run, "done", summary.as_json(unchanged_names=False))

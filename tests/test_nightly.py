@@ -67,6 +67,8 @@ def test_first_and_unchanged_runs(setup: NightlySettings) -> None:
     assert master_values(setup.out) == before
     with Ledger(setup.state_path) as ledger:
         assert [r[3] for r in ledger.runs()] == ["done", "done"]
+        stored = ledger.runs()[-1][4]
+        assert stored["counts"]["unchanged"] == 16 and "unchanged" not in stored["files"]
         current = ledger.current()
         assert len(current) == 16
         accepted = [v for v, _present in current.values() if v.outcome == "accepted"]
