@@ -14,7 +14,7 @@ import itertools
 import operator
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar, Literal
@@ -74,6 +74,9 @@ REPORT_PROBLEMS: dict[str, tuple[Severity, str]] = {
     "control-characters": ("warning", "Đã bỏ ký tự điều khiển không hợp lệ trong ô."),
     "text-too-long": ("warning", "Nội dung dài quá {limit} ký tự của Excel; đã cắt bớt."),
     "missing-unit-code": ("error", "Ô \"Mã đơn vị\" trống."),
+    "earlier-plan": ("warning", "Mẫu báo cáo làm từ một phiên bản trước của kế hoạch này (mã {value}); "
+                                "vẫn được tổng hợp. Nhiệm vụ giao thêm sau đó không có trong tệp: gửi "
+                                "mẫu mới cho đơn vị nếu cần."),
 }
 
 
@@ -368,9 +371,16 @@ def read_unit_report(
     file: str,
     modified: datetime | None = None,
     expected_plan_id: str | None = None,
+    earlier_plan_ids: Collection[str] = (),
 ) -> UnitReport:
     """Check one report's cell values against the plan; raise :class:`ReportRejected` when it
-    cannot contribute at all. Cell problems are in ``report.problems``."""
+    cannot contribute at all. Cell problems are in ``report.problems``.
+
+    ``earlier_plan_ids``: identities of earlier versions of this plan (the nightly ledger knows
+    them). A report made from one of them, for the same year, is read with a warning instead of
+    being rejected as another plan's: a unit or task added to the plan must not turn away every
+    report already sent.
+    """
     problems: list[Problem] = []
     index = _PlanIndex.of(plan)
     units = index.units
@@ -380,11 +390,15 @@ def read_unit_report(
         problems.append(_problem("no-identity", file, META_SHEET, None, None))
     else:
         values = {clean(r[0]): clean(r[1]) if len(r) > 1 else "" for r in meta if r and r[0]}
-        if values.get("plan_id") and values["plan_id"] != (expected_plan_id or index.plan_id):
-            raise ReportRejected(
-                "other-plan",
-                "Tệp là mẫu báo cáo của một kế hoạch khác (mã kế hoạch "
-                f"{values['plan_id']}); hãy dùng mẫu được gửi kèm kế hoạch này.")
+        declared = values.get("plan_id")
+        if declared and declared != (expected_plan_id or index.plan_id):
+            if declared in earlier_plan_ids and _whole(values.get("plan_year")) == plan.year:
+                problems.append(_problem("earlier-plan", file, META_SHEET, None, None, value=declared))
+            else:
+                raise ReportRejected(
+                    "other-plan",
+                    f"Tệp là mẫu báo cáo của một kế hoạch khác (mã kế hoạch {declared}); hãy dùng "
+                    "mẫu được gửi kèm kế hoạch này.")
         if values.get("template_version") and values["template_version"] != TEMPLATE_VERSION:
             raise ReportRejected(
                 "template-version",
@@ -427,6 +441,15 @@ def read_unit_report(
     _read_stats(sheets, plan, report, problems)
     report.problems = problems
     return report
+
+
+def _whole(text: str | None) -> int | None:
+    """``"2024"`` or ``"2024.0"`` (a number cell as read) -> 2024; anything else -> None."""
+    try:
+        number = float(text or "")
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
 
 
 def _read_date(value: object, problems: list[Problem], file: str, sheet: str, row: int, column: int,

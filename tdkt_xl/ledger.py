@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS versions (
 );
 CREATE INDEX IF NOT EXISTS versions_path ON versions (path, last_seen);
 CREATE INDEX IF NOT EXISTS versions_unit ON versions (unit_code);
+CREATE INDEX IF NOT EXISTS versions_plan ON versions (plan_id);
 CREATE TABLE IF NOT EXISTS paths (
     path TEXT PRIMARY KEY,
     current INTEGER REFERENCES versions (id),  -- the version now at this path
@@ -270,6 +271,10 @@ class Ledger:
         row = self.db.execute(f"SELECT {_version_columns()} FROM versions v WHERE path=? AND sha256=? "
                               "AND plan_id=?", (path, sha256, plan_id)).fetchone()
         return _version(row) if row else None
+
+    def plan_ids(self) -> set[str]:
+        """The identities of every plan files were checked against (earlier versions of the plan)."""
+        return {plan_id for (plan_id,) in self.db.execute("SELECT DISTINCT plan_id FROM versions")}
 
     def history(self, unit_code: str) -> list[Version]:
         """Every version that named this unit, oldest first."""

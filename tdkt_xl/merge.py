@@ -10,7 +10,7 @@ import concurrent.futures
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -97,11 +97,13 @@ def _modified(result: ReadResult) -> datetime | None:
 
 
 def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetime | None,
-                 expected_plan_id: str, kept: bool = True) -> UnitReport | FileOutcome:
+                 expected_plan_id: str, kept: bool = True, earlier_plan_ids: Collection[str] = ()
+                 ) -> UnitReport | FileOutcome:
     """One file's read result checked against the plan: its report, or why it is rejected.
 
     ``kept``: the report will be held with thousands of others (its keys are then shared with
-    the plan's, see :func:`~tdkt_xl.consolidate.share_plan_keys`).
+    the plan's, see :func:`~tdkt_xl.consolidate.share_plan_keys`). ``earlier_plan_ids``: see
+    :func:`~tdkt_xl.consolidate.read_unit_report`.
     """
     if result.book is not None and isinstance(result.book.checked, (UnitReport, FileOutcome)):
         checked = result.book.checked  # checked in the worker that read it
@@ -114,13 +116,13 @@ def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetim
         return FileOutcome(file=name, outcome="rejected", reason=reason, code=code)
     try:
         return read_unit_report(result.book.sheets, plan, file=name, modified=modified,
-                                expected_plan_id=expected_plan_id)
+                                expected_plan_id=expected_plan_id, earlier_plan_ids=earlier_plan_ids)
     except ReportRejected as rejected:
         return FileOutcome(file=name, outcome="rejected", reason=rejected.reason, code=rejected.code)
 
 
 # What the reading processes check against: set in the parent just before they are forked.
-_CHECKING: tuple[Plan, str, Path] | None = None  # plan, its id, the inbox folder
+_CHECKING: tuple[Plan, str, Path, frozenset[str]] | None = None  # plan, its id, the inbox, earlier ids
 
 
 def read_and_check(path: Path, limits: Limits) -> RawBook:
@@ -132,20 +134,20 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
     book = read_values(path, limits)
     if _CHECKING is None:
         return book
-    plan, expected, root = _CHECKING
+    plan, expected, root, earlier = _CHECKING
     try:
         name = path.relative_to(root).as_posix()
         modified = datetime.fromtimestamp(path.stat().st_mtime)
     except (ValueError, OSError):
         return book
     checked = check_result(plan, name, ReadResult(path, book, None, 0.0), modified=modified,
-                           expected_plan_id=expected)
+                           expected_plan_id=expected, earlier_plan_ids=earlier)
     return RawBook({}, book.hidden_sheets, book.very_hidden_sheets, checked=checked)
 
 
 @contextmanager
-def checking_in_workers(plan: Plan, root: Path, executor: concurrent.futures.Executor | None = None
-                        ) -> Iterator[Reader]:
+def checking_in_workers(plan: Plan, root: Path, executor: concurrent.futures.Executor | None = None,
+                        earlier_plan_ids: Collection[str] = ()) -> Iterator[Reader]:
     """The reader to give :func:`~tdkt_xl.workers.read_many`: one that checks in forked workers,
     or :func:`~tdkt_xl.workers.read_values` (checked in this process) with a caller's
     ``executor`` or where workers are not forked.
@@ -157,7 +159,7 @@ def checking_in_workers(plan: Plan, root: Path, executor: concurrent.futures.Exe
     if executor is not None or not sys.platform.startswith("linux"):  # read_many forks on Linux only
         yield read_values
         return
-    _CHECKING = (plan, plan_id(plan), root)
+    _CHECKING = (plan, plan_id(plan), root, frozenset(earlier_plan_ids))
     index_plan(plan)  # once here, not once in each worker forked from now on
     try:
         yield read_and_check

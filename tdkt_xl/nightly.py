@@ -253,11 +253,17 @@ def _batches(results: Iterator[ReadResult], size: int = 200, seconds: float = 2.
 
 
 def _record(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, plan: Plan,
-            identity: str, now: float, item: tuple[Path, str, int, int, str], result: ReadResult) -> None:
-    """One parsed file checked and kept in the ledger (and copied to quarantine when rejected)."""
+            identities: tuple[str, set[str]], now: float, item: tuple[Path, str, int, int, str],
+            result: ReadResult) -> None:
+    """One parsed file checked and kept in the ledger (and copied to quarantine when rejected).
+
+    ``identities``: the plan's, and those of its earlier versions.
+    """
     path, name, size, mtime_ns, digest = item
+    identity, earlier = identities
     checked = check_result(plan, name, result, modified=datetime.fromtimestamp(mtime_ns / 1e9),
-                           expected_plan_id=identity, kept=False)  # into the ledger, then dropped
+                           expected_plan_id=identity, earlier_plan_ids=earlier,
+                           kept=False)  # into the ledger, then dropped
     report = checked if isinstance(checked, UnitReport) else None
     outcome = "accepted" if report is not None else "rejected"
     code = "" if isinstance(checked, UnitReport) else checked.code
@@ -319,14 +325,20 @@ def _run(settings: NightlySettings, summary: NightlySummary,
 
         with _phase(summary, "parse"):
             by_path = {item[0]: item for item in to_parse}
-            with checking_in_workers(plan, inbox.root, executor) as reader:
+            used = ledger.plan_ids()
+            earlier = used - {identity}  # reports made from them are still read
+            if used and identity not in used:
+                summary.message = (f"Kế hoạch đã thay đổi (mã kế hoạch nay là {identity}): mọi tệp được "
+                                   "kiểm tra lại; báo cáo làm từ mẫu của bản trước vẫn được dùng, có cảnh "
+                                   "báo trong sheet \"Lỗi\".")
+            with checking_in_workers(plan, inbox.root, executor, earlier) as reader:
                 results = read_many([item[0] for item in to_parse], workers=settings.workers,
                                     timeout_s=settings.timeout, executor=executor, reader=reader)
                 for batch in _batches(results):
                     with ledger.batch():
                         for result in batch:
-                            _record(settings, summary, ledger, plan, identity, now, by_path[result.path],
-                                    result)
+                            _record(settings, summary, ledger, plan, (identity, earlier), now,
+                                    by_path[result.path], result)
                     crash_point("after-first-record")
 
         with _phase(summary, "ledger"):
@@ -374,7 +386,8 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 beside = settings.in_use_path
                 write_master(merged, beside)
                 summary.master, summary.exit_code = str(beside), EXIT_MASTER_IN_USE
-                summary.message = (f"Không thay được {settings.out} ({error.strerror or error}): tệp "
+                summary.message = summary.message and summary.message + " "
+                summary.message += (f"Không thay được {settings.out} ({error.strerror or error}): tệp "
                                    "đang mở (trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào "
                                    f"{beside}; đóng tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
         ledger.finish_run(summary.run, "done", summary.as_json(unchanged_names=False))

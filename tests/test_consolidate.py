@@ -106,6 +106,31 @@ def test_whole_file_rejections(plan: Plan, change: str, code: str, reason: str) 
     assert reason in rejected.value.reason
 
 
+@pytest.mark.parametrize(("declared_year", "earlier", "accepted"), [
+    (2024.0, {"0123456789ab"}, True),  # an earlier version of this plan (the year as calamine reads it)
+    ("2024", {"0123456789ab"}, True),
+    (2023.0, {"0123456789ab"}, False),  # same identity once, but another year's plan
+    (None, {"0123456789ab"}, False),  # no year to compare
+    (2024.0, set(), False),  # not an earlier version: another plan
+])
+def test_report_from_an_earlier_version_of_the_plan(plan: Plan, declared_year: Any, earlier: set[str],
+                                                    accepted: bool) -> None:
+    sheets = report_sheets(plan, "BTDKT")
+    assert plan.year == 2024 and sheets[META_SHEET][3][0] == "plan_year"
+    sheets[META_SHEET][0][1] = "0123456789ab"
+    sheets[META_SHEET][3][1] = declared_year
+    if not accepted:
+        with pytest.raises(ReportRejected) as rejected:
+            read_unit_report(sheets, plan, file="a.xlsx", earlier_plan_ids=earlier)
+        assert rejected.value.code == "other-plan"
+        return
+    report = read_unit_report(sheets, plan, file="a.xlsx", earlier_plan_ids=earlier)
+    found = [(p.code, p.severity, p.sheet) for p in report.problems]
+    assert found == [("earlier-plan", "warning", META_SHEET)]
+    assert "phiên bản trước của kế hoạch này (mã 0123456789ab)" in report.problems[0].message
+    assert report.progress["PL-I-1"].status == "Đã hoàn thành"
+
+
 @pytest.mark.parametrize(("value", "code"), [
     ("12", "number-as-text"), (-3.0, "negative-number"), ("mười", "text-in-number"),
     (ExcelError("#VALUE!"), "excel-error"), (2.5, "not-whole-number"), (True, "text-in-number"),

@@ -418,3 +418,23 @@ def test_lock_owner_alive_on_windows(kernel32: FakeKernel32, alive: bool) -> Non
 
     assert _alive_on_windows(1234, kernel32, lambda: kernel32.error) is alive
     assert kernel32.closed == (1 if kernel32.handle else 0)
+
+
+def test_unit_added_to_the_plan_keeps_the_reports_already_sent(setup: NightlySettings) -> None:
+    """Adding a unit changes the plan's identity; the reports made from the earlier version are
+    still read (with a warning), not rejected as another plan's."""
+    first = run_nightly(setup)
+    book = load_workbook(setup.plan)
+    book["Đơn vị"].append(["SMOI", "Sở Mới thành lập", None, "Đơn vị", "smoi@mau.gov.vn"])
+    book.save(setup.plan)
+    again = run_nightly(setup)
+    assert again.counts()["changed"] == first.counts()["new"]  # checked again against the new plan
+    assert again.message.startswith("Kế hoạch đã thay đổi (mã kế hoạch nay là ")
+    assert again.files["rejected"] == first.files["rejected"]
+    assert again.units["submitted"] == first.units["submitted"]
+    assert again.units["missing"] == sorted([*first.units["missing"], "SMOI"])
+    problems = master_values(setup.out)["Lỗi"]
+    earlier = sum(1 for row in problems if row[5] == "earlier-plan")
+    assert earlier == first.units["submitted"] + 1  # and P1's older file
+    with Ledger(setup.state_path) as ledger:
+        assert len(ledger.plan_ids()) == 2
