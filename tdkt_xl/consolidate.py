@@ -45,7 +45,7 @@ from tdkt_xl.report_layout import (
 )
 from tdkt_xl.sheets import ExcelError
 from tdkt_xl.status import Status, task_status
-from tdkt_xl.text import clean, clean_lines, fold
+from tdkt_xl.text import clean, clean_lines, fold, fold_words
 from tdkt_xl.units import Unit
 
 Outcome = Literal["accepted", "rejected", "superseded", "skipped"]
@@ -241,6 +241,7 @@ class _PlanIndex:
         forms = plan_forms(plan)
         self.forms = {header_key(f.name): f.name for f in forms}
         self.levels = {header_key(f.level) for f in forms}
+        self.task_contents = {task.code: fold_words(task.content) for task in plan.tasks}
         self.years = plan_years(plan)
         self.shared_years = {year: year for year in self.years}
         self.stats_layouts: dict[tuple[object, ...], _StatsLayout] = {}
@@ -376,9 +377,10 @@ def read_unit_report(
     """Check one report's cell values against the plan; raise :class:`ReportRejected` when it
     cannot contribute at all. Cell problems are in ``report.problems``.
 
-    ``earlier_plan_ids``: identities of earlier versions of this plan (the nightly ledger knows
-    them). A report made from one of them, for the same year, is read with a warning instead of
-    being rejected as another plan's: a unit or task added to the plan must not turn away every
+    A report made from an earlier version of this plan (another identity, the same year, and
+    either an identity in ``earlier_plan_ids``, which the nightly ledger knows, or tasks that
+    all are this plan's tasks, codes and contents) is read with a warning instead of being
+    rejected as another plan's: a unit or task added to the plan must not turn away every
     report already sent.
     """
     problems: list[Problem] = []
@@ -392,13 +394,13 @@ def read_unit_report(
         values = {clean(r[0]): clean(r[1]) if len(r) > 1 else "" for r in meta if r and r[0]}
         declared = values.get("plan_id")
         if declared and declared != (expected_plan_id or index.plan_id):
-            if declared in earlier_plan_ids and _whole(values.get("plan_year")) == plan.year:
-                problems.append(_problem("earlier-plan", file, META_SHEET, None, None, value=declared))
-            else:
+            if _whole(values.get("plan_year")) != plan.year or (
+                    declared not in earlier_plan_ids and not _tasks_are_the_plans(sheets, index)):
                 raise ReportRejected(
                     "other-plan",
                     f"Tệp là mẫu báo cáo của một kế hoạch khác (mã kế hoạch {declared}); hãy dùng "
                     "mẫu được gửi kèm kế hoạch này.")
+            problems.append(_problem("earlier-plan", file, META_SHEET, None, None, value=declared))
         if values.get("template_version") and values["template_version"] != TEMPLATE_VERSION:
             raise ReportRejected(
                 "template-version",
@@ -441,6 +443,20 @@ def read_unit_report(
     _read_stats(sheets, plan, report, problems)
     report.problems = problems
     return report
+
+
+def _tasks_are_the_plans(sheets: dict[str, list[list[object]]], index: _PlanIndex) -> bool:
+    """Whether the report lists tasks, and each is one of the plan's, same code and content."""
+    rows = _find_sheet(sheets, PROGRESS_SHEET)
+    found = _find_header(rows, PROGRESS_HEADERS, first=len(PROGRESS_HEADERS)) if rows else None
+    if rows is None or found is None:
+        return False
+    header_row, columns = found
+    listed = [(clean(_cell(rows, row, columns["Mã nhiệm vụ"])), _cell(rows, row, columns["Nội dung"]))
+              for row in range(header_row + 1, len(rows) + 1)]
+    listed = [(code, content) for code, content in listed if code]
+    contents = index.task_contents
+    return bool(listed) and all(contents.get(code) == fold_words(content) for code, content in listed)
 
 
 def _whole(text: str | None) -> int | None:

@@ -77,6 +77,7 @@ def test_clean_report(plan: Plan) -> None:
 
 @pytest.mark.parametrize(("change", "code", "reason"), [
     ("other-plan", "other-plan", "kế hoạch khác"),
+    ("other-year", "other-plan", "kế hoạch khác"),
     ("unknown-unit", "unknown-unit", 'Mã đơn vị "XYZ"'),
     ("group-unit", "unknown-unit", 'Mã đơn vị "NHOM_DP"'),
     ("no-progress-sheet", "changed-layout", 'Thiếu sheet "Tiến độ"'),
@@ -86,8 +87,12 @@ def test_clean_report(plan: Plan) -> None:
 ])
 def test_whole_file_rejections(plan: Plan, change: str, code: str, reason: str) -> None:
     sheets = report_sheets(plan, "BTDKT")
-    if change == "other-plan":
+    if change == "other-plan":  # another plan of the same year: a task with the same code, not the same task
         sheets[META_SHEET][0][1] = "000000000000"
+        sheets[PROGRESS_SHEET][3][1] = "Một nhiệm vụ của kế hoạch khác"
+    elif change == "other-year":  # the same tasks, but last year's plan
+        sheets[META_SHEET][0][1] = "000000000000"
+        sheets[META_SHEET][3][1] = 2023.0
     elif change == "unknown-unit":
         sheets[INFO_SHEET][2][1] = "XYZ"
     elif change == "group-unit":
@@ -106,19 +111,28 @@ def test_whole_file_rejections(plan: Plan, change: str, code: str, reason: str) 
     assert reason in rejected.value.reason
 
 
-@pytest.mark.parametrize(("declared_year", "earlier", "accepted"), [
-    (2024.0, {"0123456789ab"}, True),  # an earlier version of this plan (the year as calamine reads it)
-    ("2024", {"0123456789ab"}, True),
-    (2023.0, {"0123456789ab"}, False),  # same identity once, but another year's plan
-    (None, {"0123456789ab"}, False),  # no year to compare
-    (2024.0, set(), False),  # not an earlier version: another plan
+@pytest.mark.parametrize(("declared_year", "earlier", "content", "accepted"), [
+    # an earlier version of this plan: its identity is known (the year as calamine reads it) ...
+    (2024.0, {"0123456789ab"}, None, True),
+    ("2024", {"0123456789ab"}, None, True),
+    (2024.0, {"0123456789ab"}, "Đã sửa lời", True),
+    # ... or unknown, but every task listed is one of this plan's, code and content
+    (2024.0, set(), None, True),
+    (2024.0, set(), "  GIỮ NGUYÊN  ", True),  # case, accents and spacing aside (set below)
+    (2024.0, set(), "Một nhiệm vụ của kế hoạch khác", False),  # a task code of this plan, another task
+    (2023.0, {"0123456789ab"}, None, False),  # another year's plan
+    (None, {"0123456789ab"}, None, False),  # no year to compare
 ])
 def test_report_from_an_earlier_version_of_the_plan(plan: Plan, declared_year: Any, earlier: set[str],
-                                                    accepted: bool) -> None:
+                                                    content: str | None, accepted: bool) -> None:
     sheets = report_sheets(plan, "BTDKT")
     assert plan.year == 2024 and sheets[META_SHEET][3][0] == "plan_year"
     sheets[META_SHEET][0][1] = "0123456789ab"
     sheets[META_SHEET][3][1] = declared_year
+    if content == "  GIỮ NGUYÊN  ":
+        content = "  " + str(sheets[PROGRESS_SHEET][3][1]).upper().replace(" ", "   ") + " "
+    if content is not None:
+        sheets[PROGRESS_SHEET][3][1] = content
     if not accepted:
         with pytest.raises(ReportRejected) as rejected:
             read_unit_report(sheets, plan, file="a.xlsx", earlier_plan_ids=earlier)

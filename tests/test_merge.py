@@ -87,8 +87,8 @@ def test_every_bad_kind_is_rejected_with_its_reason(plan: Plan, tmp_path: Path) 
     bomb = tmp_path / "bomb.xlsx"
     with_member(good, bomb, "xl/media/zeros.bin", b"\x00" * (210 << 20))
     bomb.rename(inbox / "bomb.xlsx")
-    save_report(plan, "P3", inbox / "ke_hoach_khac.xlsx",
-                change=lambda b: b[META_SHEET].cell(1, 2, "abcdef123456"))
+    save_report(plan, "P3", inbox / "ke_hoach_khac.xlsx",  # the template of last year's plan
+                change=lambda b: (b[META_SHEET].cell(1, 2, "abcdef123456"), b[META_SHEET].cell(4, 2, 2023)))
     save_report(plan, "P3", inbox / "don_vi_la.xlsx", change=lambda b: b[INFO_SHEET].cell(3, 2, "KHONGCO"))
     save_report(plan, "P3", inbox / "mat_sheet.xlsx", change=lambda b: b.remove(b[PROGRESS_SHEET]))
     (inbox / "ghi_chu.docx").write_bytes(b"PK\x03\x04")
