@@ -278,6 +278,19 @@ def _record(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, 
             summary.files["quarantined"].append(name)
 
 
+LOCKED = "file-locked"  # kept with size -1: never "unchanged", so tried again at every run
+
+
+def _record_locked(summary: NightlySummary, ledger: Ledger, name: str, identity: str, now: float,
+                   error: OSError) -> None:
+    """A file that cannot be opened now: rejected for this run, tried again at the next."""
+    ledger.record(path=name, sha256=LOCKED, size=-1, mtime_ns=-1, plan_id=identity, outcome="rejected",
+                  code=LOCKED, now=now,
+                  reason=f"Không mở được tệp để đọc ({error.strerror or error}): có thể tệp đang được "
+                         "chép vào, đang bị khoá hoặc không có quyền đọc. Sẽ đọc lại ở lần chạy sau.")
+    summary.files["rejected"].append(name)
+
+
 def _run(settings: NightlySettings, summary: NightlySummary,
          executor: concurrent.futures.Executor | None) -> None:
     now = time.time()
@@ -295,20 +308,26 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             present: set[str] = set()
             folder = os.fspath(inbox.root)
             for name in inbox.names:
+                path = inbox.root / name
                 try:
                     stat = os.stat(os.path.join(folder, name))
+                    if now - stat.st_mtime < settings.fresh_seconds:
+                        present.add(name)
+                        summary.files["deferred"].append(name)
+                        continue
+                    known = current.get(name)
+                    if known is not None and known[1:] == (stat.st_size, stat.st_mtime_ns, identity):
+                        present.add(name)
+                        unchanged.append((name, stat.st_size, stat.st_mtime_ns))
+                        continue
+                    digest = sha256_of(path)
                 except FileNotFoundError:  # removed since the folder was listed: gone
                     continue
+                except OSError as error:  # locked (being copied in, on Windows) or not readable
+                    present.add(name)
+                    _record_locked(summary, ledger, name, identity, now, error)
+                    continue
                 present.add(name)
-                if now - stat.st_mtime < settings.fresh_seconds:
-                    summary.files["deferred"].append(name)
-                    continue
-                known = current.get(name)
-                if known is not None and known[1:] == (stat.st_size, stat.st_mtime_ns, identity):
-                    unchanged.append((name, stat.st_size, stat.st_mtime_ns))
-                    continue
-                path = inbox.root / name
-                digest = sha256_of(path)
                 seen_before = ledger.find(name, digest, identity)
                 if seen_before is not None and known is not None and seen_before.id == known[0]:
                     unchanged.append((name, stat.st_size, stat.st_mtime_ns))  # touched, same content

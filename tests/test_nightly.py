@@ -438,3 +438,31 @@ def test_unit_added_to_the_plan_keeps_the_reports_already_sent(setup: NightlySet
     assert earlier == first.units["submitted"] + 1  # and P1's older file
     with Ledger(setup.state_path) as ledger:
         assert len(ledger.plan_ids()) == 2
+
+
+def test_file_that_cannot_be_opened_is_rejected_and_tried_again(setup: NightlySettings,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file being copied in (locked, on Windows) or not readable does not stop the run: it is
+    rejected for this run, with the reason, and read at the next one even if it did not change."""
+    import tdkt_xl.nightly
+
+    hash_file = tdkt_xl.nightly.sha256_of
+
+    def locked(path: Path) -> str:
+        if path.name == "P3.xlsx":
+            raise PermissionError(13, "The process cannot access the file")
+        return hash_file(path)
+
+    monkeypatch.setattr(tdkt_xl.nightly, "sha256_of", locked)
+    first = run_nightly(setup)
+    assert first.exit_code == 1 and "P3.xlsx" in first.files["rejected"]
+    assert "P3" in first.units["missing"] and first.counts()["new"] == 15
+    problems = master_values(setup.out)["Lỗi"]
+    assert any(row[1] == "P3.xlsx" and row[5] == "file-locked" and "lần chạy sau" in row[6]
+               for row in problems)
+    still = run_nightly(setup)  # still locked: rejected again, nothing else read again
+    assert still.files["rejected"] == ["P3.xlsx"] and still.counts()["unchanged"] == 15
+    monkeypatch.setattr(tdkt_xl.nightly, "sha256_of", hash_file)
+    later = run_nightly(setup)  # readable now, same file: read
+    assert later.files["changed"] == ["P3.xlsx"] and later.exit_code == 0
+    assert "P3" not in later.units["missing"]
