@@ -123,6 +123,10 @@ class NightlySummary:
     phases: dict[str, float] = field(default_factory=dict)
     took_over_lock: str = ""
 
+    def say(self, text: str) -> None:
+        """Add a sentence to the run's message."""
+        self.message = f"{self.message} {text}" if self.message else text
+
     def counts(self) -> dict[str, int]:
         return {kind: len(paths) for kind, paths in self.files.items()}
 
@@ -273,7 +277,11 @@ def _record(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, 
     if outcome == "rejected":
         summary.files["rejected"].append(name)
         if settings.quarantine is not None:
-            _quarantine(settings.quarantine, path, name, reason)
+            try:
+                _quarantine(settings.quarantine, path, name, reason)
+            except OSError as error:  # the quarantine folder is full or read-only: say so, go on
+                summary.say(f"Không chép được {name} vào thư mục cách ly: {error.strerror or error}.")
+                return
             ledger.mark_quarantined(version.id)
             summary.files["quarantined"].append(name)
 
@@ -347,9 +355,9 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             used = ledger.plan_ids()
             earlier = used - {identity}  # reports made from them are still read
             if used and identity not in used:
-                summary.message = (f"Kế hoạch đã thay đổi (mã kế hoạch nay là {identity}): mọi tệp được "
-                                   "kiểm tra lại; báo cáo làm từ mẫu của bản trước vẫn được dùng, có cảnh "
-                                   "báo trong sheet \"Lỗi\".")
+                summary.say(f"Kế hoạch đã thay đổi (mã kế hoạch nay là {identity}): mọi tệp được kiểm tra "
+                            "lại; báo cáo làm từ mẫu của bản trước vẫn được dùng, có cảnh báo trong sheet "
+                            "\"Lỗi\".")
             with checking_in_workers(plan, inbox.root, executor, earlier) as reader:
                 results = read_many([item[0] for item in to_parse], workers=settings.workers,
                                     timeout_s=settings.timeout, executor=executor, reader=reader)
@@ -405,8 +413,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 beside = settings.in_use_path
                 write_master(merged, beside)
                 summary.master, summary.exit_code = str(beside), EXIT_MASTER_IN_USE
-                summary.message = summary.message and summary.message + " "
-                summary.message += (f"Không thay được {settings.out} ({error.strerror or error}): tệp "
-                                   "đang mở (trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào "
-                                   f"{beside}; đóng tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
+                summary.say(f"Không thay được {settings.out} ({error.strerror or error}): tệp đang mở "
+                            f"(trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào {beside}; đóng "
+                            "tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
         ledger.finish_run(summary.run, "done", summary.as_json(unchanged_names=False))

@@ -128,6 +128,17 @@ def test_quarantine_copies_rejected_files_with_reason(setup: NightlySettings, tm
     assert len(list(setup.quarantine.iterdir())) == 2
 
 
+def test_quarantine_that_cannot_be_written_does_not_stop_the_run(setup: NightlySettings,
+                                                                 tmp_path: Path) -> None:
+    setup.quarantine = tmp_path / "la_tep"
+    setup.quarantine.write_bytes(b"")  # a file where the folder should be
+    summary = run_nightly(setup)
+    assert summary.exit_code == 1 and summary.files["rejected"] == ["PPCTT.xlsx"]
+    assert summary.files["quarantined"] == []
+    assert summary.message.startswith("Không chép được PPCTT.xlsx vào thư mục cách ly: ")
+    assert summary.counts()["new"] == 16 and setup.out.exists()
+
+
 def test_lock_busy_and_stale_lock(setup: NightlySettings) -> None:
     setup.state_path.parent.mkdir(parents=True, exist_ok=True)
     with RunLock(setup.lock_path):
