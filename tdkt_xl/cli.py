@@ -341,13 +341,18 @@ def nightly(config_file: Path | None, plan_file: Path | None, inbox: Path | None
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
 def history(unit: str, state: Path, as_json: bool) -> None:
     """Các lần đơn vị UNIT (mã đơn vị) gửi báo cáo, cũ trước mới sau."""
+    import sqlite3
     from datetime import datetime as _dt
 
     from tdkt_xl.ledger import Ledger
 
-    with Ledger(state) as ledger:
-        versions = ledger.history(unit)
-        current = {v.id for v, _present in ledger.current().values()}
+    try:
+        with Ledger(state) as ledger:
+            versions = ledger.history(unit)
+            current = {v.id for v, _present in ledger.current().values()}
+    except sqlite3.Error as error:
+        click.echo(f"Lỗi: sổ cái {state} không đọc được ({error}).", err=True)
+        sys.exit(EXIT_UNREADABLE)
     accepted = [v for v in versions if v.outcome == "accepted" and v.id in current]
     in_use = max(accepted, key=lambda v: (v.report_date or "", v.mtime_ns, v.path)).id if accepted else None
 

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import time
 import tomllib
 from collections.abc import Iterator
@@ -201,6 +202,10 @@ def run_nightly(settings: NightlySettings, *, executor: concurrent.futures.Execu
         _run(settings, summary, executor)
     except (WorkbookError, OSError, RuntimeError, ValueError) as error:
         summary.exit_code, summary.message = EXIT_FAILED, str(error)
+    except sqlite3.Error as error:  # a damaged ledger, or one another program keeps locked
+        summary.exit_code = EXIT_FAILED
+        summary.message = (f"Sổ cái {settings.state_path} không dùng được ({error}). Nếu tệp bị hỏng, "
+                           "đổi tên nó rồi chạy lại: mọi tệp trong hộp thư sẽ được đọc lại từ đầu.")
     finally:
         if client is not None:
             client.close()

@@ -477,3 +477,17 @@ def test_file_that_cannot_be_opened_is_rejected_and_tried_again(setup: NightlySe
     later = run_nightly(setup)  # readable now, same file: read
     assert later.files["changed"] == ["P3.xlsx"] and later.exit_code == 0
     assert "P3" not in later.units["missing"]
+
+
+def test_damaged_ledger_fails_the_run_with_a_message(setup: NightlySettings) -> None:
+    setup.state_path.parent.mkdir(parents=True, exist_ok=True)
+    setup.state_path.write_bytes(b"not a database, " * 512)
+    summary = run_nightly(setup)
+    assert summary.exit_code == 2 and not setup.out.exists()
+    assert summary.message.startswith(f"Sổ cái {setup.state_path} không dùng được (")
+    assert not setup.lock_path.exists()  # the lock is released
+    printed = CliRunner().invoke(cli, ["nightly", "--plan", str(setup.plan), "--inbox", str(setup.inbox),
+                                       "--out", str(setup.out), "--state", str(setup.state_path)])
+    assert printed.exit_code == 2 and printed.output.startswith("Lỗi: Sổ cái ")
+    history = CliRunner().invoke(cli, ["history", "P1", "--state", str(setup.state_path)])
+    assert history.exit_code == 2 and "không đọc được" in history.output
