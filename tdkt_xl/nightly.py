@@ -37,6 +37,7 @@ from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox
 from tdkt_xl.models import Plan
 from tdkt_xl.report_layout import plan_id
 from tdkt_xl.status import today_in_vietnam
+from tdkt_xl.text import os_error_reason, os_error_text
 from tdkt_xl.workbook import load_plan
 from tdkt_xl.workers import ReadResult, read_many
 from tdkt_xl.xlsx import WorkbookError
@@ -200,7 +201,9 @@ def run_nightly(settings: NightlySettings, *, executor: concurrent.futures.Execu
         if executor is None:
             executor, client = _executor(settings)
         _run(settings, summary, executor)
-    except (WorkbookError, OSError, RuntimeError, ValueError) as error:
+    except OSError as error:
+        summary.exit_code, summary.message = EXIT_FAILED, os_error_text(error)
+    except (WorkbookError, RuntimeError, ValueError) as error:
         summary.exit_code, summary.message = EXIT_FAILED, str(error)
     except sqlite3.Error as error:  # a damaged ledger, or one another program keeps locked
         summary.exit_code = EXIT_FAILED
@@ -285,7 +288,7 @@ def _record(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, 
             try:
                 _quarantine(settings.quarantine, path, name, reason)
             except OSError as error:  # the quarantine folder is full or read-only: say so, go on
-                summary.say(f"Không chép được {name} vào thư mục cách ly: {error.strerror or error}.")
+                summary.say(f"Không chép được {name} vào thư mục cách ly: {os_error_reason(error)}.")
                 return
             ledger.mark_quarantined(version.id)
             summary.files["quarantined"].append(name)
@@ -299,7 +302,7 @@ def _record_locked(summary: NightlySummary, ledger: Ledger, name: str, identity:
     """A file that cannot be opened now: rejected for this run, tried again at the next."""
     ledger.record(path=name, sha256=LOCKED, size=-1, mtime_ns=-1, plan_id=identity, outcome="rejected",
                   code=LOCKED, now=now,
-                  reason=f"Không mở được tệp để đọc ({error.strerror or error}): có thể tệp đang được "
+                  reason=f"Không mở được tệp để đọc ({os_error_reason(error)}): có thể tệp đang được "
                          "chép vào, đang bị khoá hoặc không có quyền đọc. Sẽ đọc lại ở lần chạy sau.")
     summary.files["rejected"].append(name)
 
@@ -418,7 +421,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 beside = settings.in_use_path
                 write_master(merged, beside)
                 summary.master, summary.exit_code = str(beside), EXIT_MASTER_IN_USE
-                summary.say(f"Không thay được {settings.out} ({error.strerror or error}): tệp đang mở "
+                summary.say(f"Không thay được {settings.out} ({os_error_reason(error)}): tệp đang mở "
                             f"(trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào {beside}; đóng "
                             "tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
         ledger.finish_run(summary.run, "done", summary.as_json(unchanged_names=False))

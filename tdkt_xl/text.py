@@ -8,6 +8,7 @@ spaces, line breaks, en dashes, and look-alike letters left by PDF copies
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 
@@ -99,3 +100,37 @@ def fold_words(value: object) -> str:
     'thoi gian hoan thanh du kien'
     """
     return " ".join(_WORDS.findall(fold(value)))
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.EACCES: "không có quyền, hoặc tệp đang mở ở nơi khác",
+    errno.EPERM: "không có quyền",
+    errno.ENOSPC: "hết chỗ trống trên đĩa",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EEXIST: "đã có tệp này",
+}
+
+
+def os_error_reason(error: OSError) -> str:
+    """Why a file could not be used, in Vietnamese, to put inside a sentence.
+
+    >>> os_error_reason(PermissionError(errno.EACCES, "Permission denied", "a.xlsx"))
+    'không có quyền, hoặc tệp đang mở ở nơi khác'
+    """
+    return _OS_ERRORS.get(error.errno or 0) or error.strerror or str(error)
+
+
+def os_error_text(error: OSError) -> str:
+    """What went wrong with a file, in Vietnamese, with the file when the error names it.
+
+    >>> os_error_text(FileNotFoundError(errno.ENOENT, "No such file or directory", "ke_hoach.xlsx"))
+    'Không có tệp hoặc thư mục này: ke_hoach.xlsx'
+    >>> os_error_text(OSError(errno.EIO, "Input/output error"))
+    'Input/output error'
+    """
+    reason = os_error_reason(error)
+    reason = reason[:1].upper() + reason[1:]
+    return f"{reason}: {error.filename}" if error.filename else reason

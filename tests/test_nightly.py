@@ -491,3 +491,13 @@ def test_damaged_ledger_fails_the_run_with_a_message(setup: NightlySettings) -> 
     assert printed.exit_code == 2 and printed.output.startswith("Lỗi: Sổ cái ")
     history = CliRunner().invoke(cli, ["history", "P1", "--state", str(setup.state_path)])
     assert history.exit_code == 2 and "không đọc được" in history.output
+
+
+def test_missing_plan_or_inbox_says_so_in_vietnamese(setup: NightlySettings, tmp_path: Path) -> None:
+    for plan, inbox, missing in ((tmp_path / "khong_co.xlsx", setup.inbox, "khong_co.xlsx"),
+                                 (setup.plan, tmp_path / "khong_co_hop_thu", "khong_co_hop_thu")):
+        printed = CliRunner().invoke(cli, ["nightly", "--plan", str(plan), "--inbox", str(inbox),
+                                           "--out", str(setup.out)])
+        assert printed.exit_code == 2
+        assert printed.output.startswith("Lỗi: Không có tệp hoặc thư mục này: ")
+        assert printed.output.rstrip().endswith(missing)
