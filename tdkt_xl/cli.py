@@ -14,6 +14,7 @@ from tdkt_xl import __version__
 from tdkt_xl.consolidate import Consolidation
 from tdkt_xl.models import Plan
 from tdkt_xl.status import TaskStatus, count_by_status, plan_status
+from tdkt_xl.text import os_error_reason
 from tdkt_xl.workbook import load_plan, validation_report
 from tdkt_xl.xlsx import WorkbookError, write_status_workbook
 
@@ -163,7 +164,7 @@ def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bo
         click.echo(f"Lỗi: {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
     except OSError as error:
-        click.echo(f"Lỗi: không ghi được {target}: {error}", err=True)
+        click.echo(f"Lỗi: không ghi được {target}: {os_error_reason(error)}.", err=True)
         sys.exit(EXIT_UNREADABLE)
     click.echo(f"Đã ghi: {written}")
 
@@ -236,7 +237,7 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
         result = run_consolidation(plan, inbox, master, as_of=as_of.date() if as_of else None,
                                    workers=workers, timeout_s=timeout)
     except OSError as error:
-        click.echo(f"Lỗi: không ghi được sổ tổng hợp {master}: {error}", err=True)
+        click.echo(f"Lỗi: không ghi được sổ tổng hợp {master}: {os_error_reason(error)}.", err=True)
         sys.exit(EXIT_UNREADABLE)
     if as_json:
         _dump(result.summary(str(master)))

@@ -78,6 +78,7 @@ from tdkt_xl.status import (
     status_row,
     today_in_vietnam,
 )
+from tdkt_xl.text import os_error_reason
 
 log = logging.getLogger("tdkt_xl.excel")
 
@@ -452,7 +453,7 @@ def _templates(session: Session, folder: str | Path | None) -> str:
     try:
         written = write_unit_reports(plan, target)
     except OSError as error:
-        raise UserError(f"Không ghi được vào thư mục {target} ({error.strerror or error}). "
+        raise UserError(f"Không ghi được vào thư mục {target} ({os_error_reason(error)}). "
                         "Chọn thư mục khác hoặc đóng các tệp mẫu đang mở rồi bấm lại.") from error
     errors = sum(1 for p in plan.problems if p.severity == "error")
     text = (f"Đã tạo {len(written)} sổ báo cáo (mỗi đơn vị một tệp <mã đơn vị>.xlsx) trong thư mục:\n"
@@ -497,7 +498,7 @@ def _consolidate(session: Session, folder: str | Path | None, master: str | Path
         result = run_consolidation(plan, inbox, target, as_of=as_of,
                                    progress=_counter(session, "đã đọc"))
     except OSError as error:
-        raise UserError(f"Không ghi được sổ tổng hợp {target} ({error.strerror or error}): tệp đang "
+        raise UserError(f"Không ghi được sổ tổng hợp {target} ({os_error_reason(error)}): tệp đang "
                         "mở hoặc thư mục chỉ cho đọc. Đóng tệp hoặc chọn nơi khác rồi bấm lại.") from error
     if not is_remote(session.book):
         try:
