@@ -110,7 +110,7 @@ _OS_ERRORS = {
     errno.EROFS: "ổ đĩa chỉ cho đọc",
     errno.EISDIR: "đây là một thư mục, không phải tệp",
     errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
-    errno.EEXIST: "đã có tệp này",
+    errno.EEXIST: "đã có một tệp cùng tên ở đó",
 }
 
 

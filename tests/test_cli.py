@@ -202,3 +202,12 @@ def test_sample_command_writes_workbook(tmp_path: Path) -> None:
     assert output == f"Đã ghi sổ mẫu: {out}\n"
     code, _ = run("validate", str(out))
     assert code == 0
+
+
+def test_status_copy_that_cannot_be_written_says_why(small_plan: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "la_tep"
+    blocker.write_bytes(b"")  # a file where the output folder should be
+    code, output = run("status", str(small_plan), "--as-of", "16/06/2024", "--out", str(blocker / "kq.xlsx"))
+    assert code == 2
+    assert output.splitlines()[-1] == (f"Lỗi: không ghi được {blocker / 'kq.xlsx'}: "
+                                       "đã có một tệp cùng tên ở đó.")
