@@ -367,7 +367,7 @@ def history(unit: str, state: Path, as_json: bool) -> None:
     rows = [{"first_seen": _dt.fromtimestamp(v.first_seen).isoformat(timespec="seconds"),
              "last_seen": _dt.fromtimestamp(v.last_seen).isoformat(timespec="seconds"),
              "file": v.path, "sha256": v.sha256[:12], "report_date": v.report_date,
-             "plan_id": v.plan_id, "template_version": v.template_version,
+             "plan_id": v.plan_id, "template_version": v.template_version, "superseded_by": v.superseded_by,
              "outcome": v.outcome, "state": label(v), "reason": v.reason} for v in versions]
     if as_json:
         _dump({"unit": unit, "submissions": rows})

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS versions (
     stats TEXT,                     -- the counts: {"y": years, "f": forms, "c": counts, "s": sums}
     stats_layout TEXT,              -- which years of which forms stats_counts holds (a hash)
     stats_counts BLOB,              -- the same counts then sums as int64 (NULL if one does not fit)
+    superseded_by TEXT,             -- accepted, but the unit's newer report (this file) is used
     UNIQUE (path, sha256, plan_id)
 );
 CREATE INDEX IF NOT EXISTS versions_path ON versions (path, last_seen);
@@ -99,6 +100,7 @@ class Version:
     report_date: str | None
     report: str | None
     quarantined: bool
+    superseded_by: str | None = None
 
     def unit_report(self) -> UnitReport | None:
         return UnitReport.model_validate_json(self.report) if self.report else None
@@ -106,7 +108,7 @@ class Version:
 
 _VERSION_FIELDS = ["id", "path", "sha256", "size", "mtime_ns", "first_seen", "last_seen", "plan_id",
                    "outcome", "code", "reason", "unit_code", "template_version", "report_date", "report",
-                   "quarantined"]
+                   "quarantined", "superseded_by"]
 
 # A version now at a path in the inbox was last seen by the last scan, whose time is kept once
 # (meta 'last_scan') instead of written to every unchanged row on every run.
@@ -193,6 +195,9 @@ class Ledger:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(versions)")}
         if "stats_counts" not in columns:
             self._keep_counts_apart(columns)
+        if "superseded_by" not in columns:
+            with self.transaction() as db:
+                db.execute("ALTER TABLE versions ADD COLUMN superseded_by TEXT")
 
     def _keep_counts_apart(self, columns: set[str]) -> None:
         """A ledger from before counts were kept apart: move them out of the stored reports."""
@@ -414,6 +419,18 @@ class Ledger:
             db.executemany("UPDATE paths SET present=0 WHERE path=?", [(path,) for path in gone])
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_scan', ?)", (now,))
         return gone
+
+    def mark_superseded(self, superseded: dict[int, str]) -> None:
+        """Record which accepted versions are superseded now, and by which file; the others are
+        not (a version can be used again when the newer report goes). Writes only what changed."""
+        with self.transaction() as db:
+            before = dict(db.execute("SELECT id, superseded_by FROM versions "
+                                     "WHERE superseded_by IS NOT NULL"))
+            db.executemany("UPDATE versions SET superseded_by=NULL WHERE id=?",
+                           [(version_id,) for version_id in before if version_id not in superseded])
+            db.executemany("UPDATE versions SET superseded_by=? WHERE id=?",
+                           [(by, version_id) for version_id, by in superseded.items()
+                            if before.get(version_id) != by])
 
     def mark_quarantined(self, version_id: int) -> None:
         with self.transaction() as db:

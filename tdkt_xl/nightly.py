@@ -406,7 +406,10 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 [version_of[r.file] for r in merged.reports], [f.name for f in merged.forms], merged.years)
             for report in merged.reports:
                 report.form_totals = per_version.get(version_of[report.file], {})
-            summary.files["superseded"] = [f.file for f in merged.files if f.outcome == "superseded"]
+            in_use = {r.unit_code: r.file for r in merged.reports}
+            superseded = [f for f in merged.files if f.outcome == "superseded"]
+            ledger.mark_superseded({version_of[f.file]: in_use[f.unit_code or ""] for f in superseded})
+            summary.files["superseded"] = [f.file for f in superseded]
             units = merged.summary(str(settings.out))["units"]
             assert isinstance(units, dict)
             summary.units = units

@@ -72,6 +72,7 @@ def test_first_and_unchanged_runs(setup: NightlySettings) -> None:
         current = ledger.current()
         assert len(current) == 16
         accepted = [v for v, _present in current.values() if v.outcome == "accepted"]
+        assert {v.path: v.superseded_by for v in accepted if v.superseded_by} == {"P1_ban_cu.xlsx": "P1.xlsx"}
         assert accepted and {v.template_version for v in accepted} == {TEMPLATE_VERSION}
         assert {v.plan_id for v, _present in current.values()} == {plan_id(load_plan(setup.plan))}
     log = [json.loads(line) for line in setup.log_path.read_text(encoding="utf-8").splitlines()]
@@ -501,3 +502,16 @@ def test_missing_plan_or_inbox_says_so_in_vietnamese(setup: NightlySettings, tmp
         assert printed.exit_code == 2
         assert printed.output.startswith("Lỗi: Không có tệp hoặc thư mục này: ")
         assert printed.output.rstrip().endswith(missing)
+
+
+def test_superseded_versions_are_kept_and_cleared(tmp_path: Path) -> None:
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        ids = [ledger.record(path=name, sha256=name, size=1, mtime_ns=1, plan_id="p", outcome="rejected").id
+               for name in ("a", "b", "c")]
+        ledger.mark_superseded({ids[0]: "c", ids[1]: "c"})
+        changes = ledger.db.total_changes
+        ledger.mark_superseded({ids[0]: "c", ids[1]: "c"})
+        assert ledger.db.total_changes == changes  # nothing changed, nothing written
+        ledger.mark_superseded({ids[1]: "a"})
+        assert {v.path: v.superseded_by for v, _present in ledger.current().values()} == {
+            "a": None, "b": "a", "c": None}
