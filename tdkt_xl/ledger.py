@@ -198,6 +198,8 @@ class Ledger:
         if "superseded_by" not in columns:
             with self.transaction() as db:
                 db.execute("ALTER TABLE versions ADD COLUMN superseded_by TEXT")
+        self.db.execute("CREATE INDEX IF NOT EXISTS versions_superseded ON versions (superseded_by) "
+                        "WHERE superseded_by IS NOT NULL")  # a few rows: read at every run
 
     def _keep_counts_apart(self, columns: set[str]) -> None:
         """A ledger from before counts were kept apart: move them out of the stored reports."""
