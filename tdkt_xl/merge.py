@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +44,7 @@ class Inbox:
     root: Path
     names: list[str]
     skipped_names: list[str]
+    stats: dict[str, os.stat_result] = field(default_factory=dict)  # by name, when asked for
 
     @cached_property
     def workbooks(self) -> list[Path]:
@@ -58,13 +59,18 @@ class Inbox:
         return path.relative_to(self.root).as_posix()
 
 
-def scan_inbox(root: Path) -> Inbox:
+def scan_inbox(root: Path, *, stat: bool = False) -> Inbox:
     """Every workbook under ``root`` (subfolders too, after the folder's own files), and the
     other files as skipped. Excel's owner lock files (``~$name.xlsx``) are skipped, not read
     as submissions.
+
+    ``stat``: also each workbook's size and time, in ``stats`` (on Windows the folder listing
+    gives them, which saves a round trip per file on a network share). A workbook gone before
+    it could be stat-ed is left out; one that cannot be stat-ed is listed without.
     """
     workbooks: list[str] = []
     skipped: list[str] = []
+    stats: dict[str, os.stat_result] = {}
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as found:
@@ -79,12 +85,19 @@ def scan_inbox(root: Path) -> Inbox:
             if name.startswith("~$") or not name.lower().endswith(EXCEL_SUFFIXES):
                 skipped.append(prefix + name)
             else:
+                if stat:
+                    try:
+                        stats[prefix + name] = entry.stat()
+                    except FileNotFoundError:  # removed since the folder was listed
+                        continue
+                    except OSError:  # the caller finds out why when it opens the file
+                        pass
                 workbooks.append(prefix + name)
         for entry in subfolders:
             walk(entry.path, f"{prefix}{entry.name}/")
 
     walk(os.fspath(root), "")
-    return Inbox(root, workbooks, skipped)
+    return Inbox(root, workbooks, skipped, stats)
 
 
 def _modified(result: ReadResult) -> datetime | None:

@@ -317,7 +317,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             identity = plan_id(plan)
         summary.run = ledger.start_run(now)
         with _phase(summary, "scan"):
-            inbox = scan_inbox(settings.inbox)
+            inbox = scan_inbox(settings.inbox, stat=True)
             current = ledger.current_files()
             to_parse: list[tuple[Path, str, int, int, str]] = []
             unchanged: list[tuple[str, int, int]] = []
@@ -326,7 +326,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             for name in inbox.names:
                 path = inbox.root / name
                 try:
-                    stat = os.stat(os.path.join(folder, name))
+                    stat = inbox.stats.get(name) or os.stat(os.path.join(folder, name))
                     if now - stat.st_mtime < settings.fresh_seconds:
                         present.add(name)
                         summary.files["deferred"].append(name)

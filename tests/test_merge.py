@@ -144,7 +144,11 @@ def test_scan_inbox_walks_subfolders(tmp_path: Path) -> None:
     (tmp_path / "link").symlink_to(tmp_path / "a", target_is_directory=True)  # not walked, as os.walk
     found = scan_inbox(tmp_path)
     assert [found.name(p) for p in found.workbooks] == ["w.xls", "z.xlsb", "a/y.xlsm", "a/b/x.XLSX"]
-    assert found.names == ["w.xls", "z.xlsb", "a/y.xlsm", "a/b/x.XLSX"]
+    assert found.names == ["w.xls", "z.xlsb", "a/y.xlsm", "a/b/x.XLSX"] and found.stats == {}
+    (tmp_path / "a" / "y.xlsm").write_bytes(b"12345")
+    with_stats = scan_inbox(tmp_path, stat=True)
+    assert with_stats.names == found.names and list(with_stats.stats) == found.names
+    assert with_stats.stats["a/y.xlsm"].st_size == 5
     assert sorted(found.name(p) for p in found.skipped) == ["note.pdf", "~$x.xlsx"]
 
 
