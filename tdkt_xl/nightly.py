@@ -22,7 +22,7 @@ import sqlite3
 import time
 import tomllib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -39,7 +39,7 @@ from tdkt_xl.report_layout import plan_id
 from tdkt_xl.status import today_in_vietnam
 from tdkt_xl.text import os_error_reason, os_error_text
 from tdkt_xl.workbook import load_plan
-from tdkt_xl.workers import ReadResult, read_many
+from tdkt_xl.workers import ReadResult, read_many, read_values
 from tdkt_xl.xlsx import WorkbookError
 
 EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED, EXIT_MASTER_IN_USE = 0, 1, 2, 3, 4
@@ -366,7 +366,8 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 summary.say(f"Kế hoạch đã thay đổi (mã kế hoạch nay là {identity}): mọi tệp được kiểm tra "
                             "lại; báo cáo làm từ mẫu của bản trước vẫn được dùng, có cảnh báo trong sheet "
                             "\"Lỗi\".")
-            with checking_in_workers(plan, inbox.root, executor, earlier) as reader:
+            with checking_in_workers(plan, inbox.root, executor, earlier) if to_parse \
+                    else nullcontext(read_values) as reader:  # nothing to read: no workers, no index
                 results = read_many([item[0] for item in to_parse], workers=settings.workers,
                                     timeout_s=settings.timeout, executor=executor, reader=reader)
                 for batch in _batches(results):
