@@ -392,8 +392,9 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 if version.outcome == "accepted":
                     stored = version.unit_report()  # without its counts: summed in the ledger below
                     assert stored is not None
-                    if stored.file != shown:
-                        stored = stored.model_copy(update={"file": shown})
+                    modified = datetime.fromtimestamp(version.mtime_ns / 1e9)  # now: touched files too
+                    if stored.file != shown or stored.modified != modified:
+                        stored = stored.model_copy(update={"file": shown, "modified": modified})
                     reports.append(stored)
                     version_of[shown] = version.id
                 else:

@@ -515,3 +515,40 @@ def test_superseded_versions_are_kept_and_cleared(tmp_path: Path) -> None:
         ledger.mark_superseded({ids[1]: "a"})
         assert {v.path: v.superseded_by for v, _present in ledger.current().values()} == {
             "a": None, "b": "a", "c": None}
+
+
+@pytest.mark.parametrize("seed", [1, 2])  # 20 seeds passed when it was written
+def test_nightly_master_stays_the_fresh_consolidation_through_changes(setup: NightlySettings,
+                                                                      tmp_path: Path, seed: int) -> None:
+    """After each change to the inbox (a report saved over another, a file touched, an old
+    content back, a second copy of a report, a cut-off file), the incremental master equals the
+    master consolidated from scratch from the same inbox."""
+    import random
+
+    from tdkt_xl.merge import run_consolidation
+
+    rng = random.Random(seed)
+    plan = load_plan(setup.plan)
+    reports = sorted(p.name for p in setup.inbox.glob("*.xlsx") if not p.name.startswith("~$"))
+    originals = {name: (setup.inbox / name).read_bytes() for name in reports}
+    steps = [("copy_as_new", "P2.xlsx"), ("touch", "P2.xlsx")]  # two files of one unit, same date
+    steps += [(rng.choice(["save_over", "touch", "revert", "copy_as_new", "cut"]), rng.choice(reports))
+              for _ in range(4)]
+    run_nightly(setup)
+    for number, (change, name) in enumerate(steps, start=1):
+        target = setup.inbox / name
+        stamp = OLD + 60 * number
+        if change == "save_over":
+            target.write_bytes(originals[rng.choice(reports)])
+        elif change == "revert":
+            target.write_bytes(originals[name])
+        elif change == "copy_as_new":
+            target = setup.inbox / f"ban_sao_{number}_{name}"
+            target.write_bytes(originals[name])
+        elif change == "cut":
+            target.write_bytes(originals[name][: len(originals[name]) // 2])
+        os.utime(target, (stamp, stamp))
+        run_nightly(setup)
+        direct = tmp_path / f"truc_tiep_{number}.xlsx"
+        run_consolidation(plan, setup.inbox, direct, as_of=AS_OF)
+        assert master_values(setup.out) == master_values(direct), (number, change, name)
