@@ -521,34 +521,55 @@ def test_superseded_versions_are_kept_and_cleared(tmp_path: Path) -> None:
 def test_nightly_master_stays_the_fresh_consolidation_through_changes(setup: NightlySettings,
                                                                       tmp_path: Path, seed: int) -> None:
     """After each change to the inbox (a report saved over another, a file touched, an old
-    content back, a second copy of a report, a cut-off file), the incremental master equals the
-    master consolidated from scratch from the same inbox."""
+    content back, a second copy of a report, a cut-off file, a file removed), the incremental
+    master equals the master consolidated from scratch from the same files, the removed ones
+    included (the nightly master keeps them, marked as no longer in the inbox)."""
     import random
 
     from tdkt_xl.merge import run_consolidation
+
+    gone_mark = " (không còn trong hộp thư)"
+
+    def unmarked(values: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+        return {sheet: [tuple(v.replace(gone_mark, "") if isinstance(v, str) else v for v in row)
+                        for row in rows] for sheet, rows in values.items()}
 
     rng = random.Random(seed)
     plan = load_plan(setup.plan)
     reports = sorted(p.name for p in setup.inbox.glob("*.xlsx") if not p.name.startswith("~$"))
     originals = {name: (setup.inbox / name).read_bytes() for name in reports}
-    steps = [("copy_as_new", "P2.xlsx"), ("touch", "P2.xlsx")]  # two files of one unit, same date
-    steps += [(rng.choice(["save_over", "touch", "revert", "copy_as_new", "cut"]), rng.choice(reports))
-              for _ in range(4)]
+    steps = [("copy_as_new", "P2.xlsx"), ("touch", "P2.xlsx"),  # two files of one unit, same date
+             ("remove", "P3.xlsx"), ("revert", "P3.xlsx")]  # gone, then back
+    steps += [(rng.choice(["save_over", "touch", "revert", "copy_as_new", "cut", "remove"]),
+               rng.choice(reports)) for _ in range(5)]
+    gone: dict[str, tuple[bytes, float]] = {}  # removed files: their last content and time
     run_nightly(setup)
     for number, (change, name) in enumerate(steps, start=1):
         target = setup.inbox / name
         stamp = OLD + 60 * number
-        if change == "save_over":
-            target.write_bytes(originals[rng.choice(reports)])
-        elif change == "revert":
-            target.write_bytes(originals[name])
-        elif change == "copy_as_new":
-            target = setup.inbox / f"ban_sao_{number}_{name}"
-            target.write_bytes(originals[name])
-        elif change == "cut":
-            target.write_bytes(originals[name][: len(originals[name]) // 2])
-        os.utime(target, (stamp, stamp))
+        if change == "remove" or (change == "touch" and not target.exists()):
+            if not target.exists():
+                continue
+            gone[name] = (target.read_bytes(), target.stat().st_mtime)
+            target.unlink()
+        else:
+            if change == "save_over":
+                target.write_bytes(originals[rng.choice(reports)])
+            elif change == "revert":
+                target.write_bytes(originals[name])
+            elif change == "copy_as_new":
+                target = setup.inbox / f"ban_sao_{number}_{name}"
+                target.write_bytes(originals[name])
+            elif change == "cut":
+                target.write_bytes(originals[name][: len(originals[name]) // 2])
+            gone.pop(target.name, None)
+            os.utime(target, (stamp, stamp))
         run_nightly(setup)
+        mirror = tmp_path / f"hop_thu_{number}"  # the inbox with the removed files put back
+        shutil.copytree(setup.inbox, mirror)
+        for removed, (data, modified) in gone.items():
+            (mirror / removed).write_bytes(data)
+            os.utime(mirror / removed, (modified, modified))
         direct = tmp_path / f"truc_tiep_{number}.xlsx"
-        run_consolidation(plan, setup.inbox, direct, as_of=AS_OF)
-        assert master_values(setup.out) == master_values(direct), (number, change, name)
+        run_consolidation(plan, mirror, direct, as_of=AS_OF)
+        assert unmarked(master_values(setup.out)) == master_values(direct), (number, change, name)
