@@ -446,7 +446,9 @@ def read_unit_report(
 
 
 def _tasks_are_the_plans(sheets: dict[str, list[list[object]]], index: _PlanIndex) -> bool:
-    """Whether the report lists tasks, and each is one of the plan's, same code and content."""
+    """Whether each task the report lists is one of the plan's, same code and content (a unit
+    with no task lists none: its report gives only counts, which are the unit's whatever the
+    plan)."""
     rows = _find_sheet(sheets, PROGRESS_SHEET)
     found = _find_header(rows, PROGRESS_HEADERS, first=len(PROGRESS_HEADERS)) if rows else None
     if rows is None or found is None:
@@ -456,7 +458,7 @@ def _tasks_are_the_plans(sheets: dict[str, list[list[object]]], index: _PlanInde
               for row in range(header_row + 1, len(rows) + 1)]
     listed = [(code, content) for code, content in listed if code]
     contents = index.task_contents
-    return bool(listed) and all(contents.get(code) == fold_words(content) for code, content in listed)
+    return all(contents.get(code) == fold_words(content) for code, content in listed)
 
 
 def _whole(text: str | None) -> int | None:

@@ -120,6 +120,7 @@ def test_whole_file_rejections(plan: Plan, change: str, code: str, reason: str) 
     (2024.0, set(), None, True),
     (2024.0, set(), "  GIỮ NGUYÊN  ", True),  # case, accents and spacing aside (set below)
     (2024.0, set(), "Một nhiệm vụ của kế hoạch khác", False),  # a task code of this plan, another task
+    (2024.0, set(), "no tasks", True),  # a unit with no task: only counts, the unit's whatever the plan
     (2023.0, {"0123456789ab"}, None, False),  # another year's plan
     (None, {"0123456789ab"}, None, False),  # no year to compare
 ])
@@ -131,7 +132,9 @@ def test_report_from_an_earlier_version_of_the_plan(plan: Plan, declared_year: A
     sheets[META_SHEET][3][1] = declared_year
     if content == "  GIỮ NGUYÊN  ":
         content = "  " + str(sheets[PROGRESS_SHEET][3][1]).upper().replace(" ", "   ") + " "
-    if content is not None:
+    if content == "no tasks":
+        del sheets[PROGRESS_SHEET][3:]
+    elif content is not None:
         sheets[PROGRESS_SHEET][3][1] = content
     if not accepted:
         with pytest.raises(ReportRejected) as rejected:
@@ -142,7 +145,7 @@ def test_report_from_an_earlier_version_of_the_plan(plan: Plan, declared_year: A
     found = [(p.code, p.severity, p.sheet) for p in report.problems]
     assert found == [("earlier-plan", "warning", META_SHEET)]
     assert "phiên bản trước của kế hoạch này (mã 0123456789ab)" in report.problems[0].message
-    assert report.progress["PL-I-1"].status == "Đã hoàn thành"
+    assert content == "no tasks" or report.progress["PL-I-1"].status == "Đã hoàn thành"
 
 
 @pytest.mark.parametrize(("value", "code"), [

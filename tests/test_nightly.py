@@ -450,6 +450,11 @@ def test_unit_added_to_the_plan_keeps_the_reports_already_sent(setup: NightlySet
     assert earlier == first.units["submitted"] + 1  # and P1's older file
     with Ledger(setup.state_path) as ledger:
         assert len(ledger.plan_ids()) == 2
+    from tdkt_xl.merge import run_consolidation
+
+    direct = setup.out.with_name("truc_tiep.xlsx")  # no ledger: the reports are known by their tasks
+    run_consolidation(load_plan(setup.plan), setup.inbox, direct, as_of=AS_OF)
+    assert master_values(direct) == master_values(setup.out)
 
 
 def test_file_that_cannot_be_opened_is_rejected_and_tried_again(setup: NightlySettings,
