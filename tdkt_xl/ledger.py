@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tdkt_xl.consolidate import UnitReport
 
@@ -43,9 +43,11 @@ CREATE TABLE IF NOT EXISTS versions (
     report_date TEXT,
     report TEXT,                    -- UnitReport JSON for accepted versions (without its counts)
     quarantined INTEGER NOT NULL DEFAULT 0,
-    stats TEXT,                     -- the counts: {"y": years, "f": forms, "c": counts, "s": sums}
-    stats_layout TEXT,              -- which years of which forms stats_counts holds (a hash)
-    stats_counts BLOB,              -- the same counts then sums as int64 (NULL if one does not fit)
+    stats TEXT,                     -- the counts as {"y": years, "f": forms, "c": counts, "s": sums},
+                                    -- only when stats_counts cannot hold them (and in older ledgers)
+    stats_layout TEXT,              -- which years of which forms the counts are (stats_layouts.key)
+    stats_counts BLOB,              -- the counts then each form's sum, little-endian int32 when every
+                                    -- one fits, else int64 (the length tells), NULL if one does not fit
     superseded_by TEXT,             -- accepted, but the unit's newer report (this file) is used
     UNIQUE (path, sha256, plan_id)
 );
@@ -57,6 +59,11 @@ CREATE TABLE IF NOT EXISTS paths (
     current INTEGER REFERENCES versions (id),  -- the version now at this path
     present INTEGER NOT NULL,                   -- 1 while the file is in the inbox
     last_seen REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stats_layouts (
+    key TEXT PRIMARY KEY,            -- stats_layout(years, forms)
+    years TEXT NOT NULL,             -- JSON
+    forms TEXT NOT NULL              -- JSON
 );
 CREATE TABLE IF NOT EXISTS plans (
     sha256 TEXT NOT NULL,            -- of the plan file
@@ -151,25 +158,53 @@ def stats_layout(years: list[int], forms: list[str]) -> str:
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def _stats_columns(report: UnitReport) -> tuple[str, str, bytes | None]:
-    """The values of the columns stats, stats_layout and stats_counts for a report: years, forms,
-    the counts form by form (a year the report does not give is 0), each form's sum over the years.
+class StatsColumns(NamedTuple):
+    """How a report's counts are stored: packed (the usual), or as JSON when a count is too big."""
 
-    >>> text, layout, packed = _stats_columns(UnitReport(file="a", unit_code="A",
-    ...                                                  stats={"X": {2023: 2}, "Y": {2024: 1}}))
-    >>> text, layout == stats_layout([2023, 2024], ["X", "Y"]), len(packed)
-    ('{"y":[2023,2024],"f":["X","Y"],"c":[2,0,0,1],"s":[2,1]}', True, 48)
+    text: str | None
+    layout: str
+    packed: bytes | None
+    years: list[int]
+    forms: list[str]
+
+
+def _pack(values: list[int]) -> bytes | None:
+    """Little-endian int32 when every value fits, else int64, else None.
+
+    >>> [len(_pack([1, -2]) or b""), len(_pack([2**40]) or b""), _pack([2**70])]
+    [8, 8, None]
+    """
+    for code in ("i", "q"):
+        try:
+            packed = array.array(code, values)
+        except OverflowError:
+            continue
+        if packed.itemsize not in (4, 8):  # pragma: no cover - a platform with other int sizes
+            packed = array.array("q", values)
+        if sys.byteorder == "big":
+            packed.byteswap()
+        return packed.tobytes()
+    return None
+
+
+def _stats_columns(report: UnitReport) -> StatsColumns:
+    """The values of the columns stats, stats_layout and stats_counts for a report: the counts form
+    by form (a year the report does not give is 0), then each form's sum over the years.
+
+    >>> columns = _stats_columns(UnitReport(file="a", unit_code="A", stats={"X": {2023: 2}, "Y": {2024: 1}}))
+    >>> columns.text, columns.layout == stats_layout([2023, 2024], ["X", "Y"]), len(columns.packed)
+    (None, True, 24)
+    >>> _stats_columns(UnitReport(file="a", unit_code="A", stats={"X": {2023: 2**70}})).text
+    '{"y":[2023],"f":["X"],"c":[1180591620717411303424],"s":[1180591620717411303424]}'
     """
     years, forms, counts, sums = _stats_parts(report.stats)
+    layout = stats_layout(years, forms)
+    packed = _pack(counts + sums)
+    if packed is not None:
+        return StatsColumns(None, layout, packed, years, forms)
     text = json.dumps({"y": years, "f": forms, "c": counts, "s": sums}, ensure_ascii=False,
                       separators=(",", ":"))
-    try:
-        packed = array.array("q", counts + sums)
-    except OverflowError:  # a count beyond int64: the JSON alone
-        return text, stats_layout(years, forms), None
-    if sys.byteorder == "big":
-        packed.byteswap()  # stored little-endian
-    return text, stats_layout(years, forms), packed.tobytes()
+    return StatsColumns(text, layout, None, years, forms)
 
 
 def _version(row: tuple[Any, ...]) -> Version:
@@ -216,8 +251,19 @@ class Ledger:
                     report.stats = {name: dict(zip(stored["y"], stored["c"][i * width:(i + 1) * width],
                                                    strict=True))
                                     for i, name in enumerate(stored["f"])}
+                counts = self._stats_columns(report)
                 db.execute("UPDATE versions SET report=?, stats=?, stats_layout=?, stats_counts=? WHERE id=?",
-                           (_report_json(report), *_stats_columns(report), version_id))
+                           (_report_json(report), counts.text, counts.layout, counts.packed, version_id))
+
+    def _stats_columns(self, report: UnitReport) -> StatsColumns:
+        """A report's stats columns, its layout's years and forms kept once in ``stats_layouts``
+        (in the caller's transaction)."""
+        columns = _stats_columns(report)
+        if columns.packed is not None:
+            self.db.execute("INSERT OR IGNORE INTO stats_layouts (key, years, forms) VALUES (?, ?, ?)",
+                            (columns.layout, json.dumps(columns.years),
+                             json.dumps(columns.forms, ensure_ascii=False)))
+        return columns
 
     def close(self) -> None:
         self.db.close()
@@ -292,7 +338,7 @@ class Ledger:
     def stats_totals(self, version_ids: list[int], forms: list[str], years: list[int]
                      ) -> tuple[dict[str, dict[int, int]], dict[int, dict[str, int]]]:
         """The counts of these versions summed: per form and year over all of them, and per
-        version the sum over the years of each form (read a thousand versions at a time).
+        version the sum over the years of each form (read 900 versions at a time).
 
         Counts of forms or years not given are left out; a year a report does not give counts 0.
         """
@@ -303,39 +349,44 @@ class Ledger:
         per_version: dict[int, dict[str, int]] = {}
         usual = stats_layout(years, forms)
         size = len(flat)
+        stored = size + len(forms)  # the counts, then each form's sum
+        dtypes = {4 * stored: "<i4", 8 * stored: "<i8"}
+        packed: dict[str, tuple[list[int], list[bytes]]] = {"<i4": ([], []), "<i8": ([], [])}
         others: list[int] = []
-        packed_ids: list[int] = []
-        blobs: list[bytes] = []
         for start in range(0, len(version_ids), 900):  # under SQLite's limit on parameters
             chunk = version_ids[start:start + 900]
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
                 f"SELECT id, stats_layout, stats_counts FROM versions WHERE id IN ({marks})", chunk)
             for version_id, layout, blob in rows:
-                if layout == usual and blob is not None and len(blob) == 8 * (size + len(forms)):
-                    packed_ids.append(version_id)
-                    blobs.append(blob)
-                else:
+                dtype = dtypes.get(len(blob)) if layout == usual and blob is not None else None
+                if dtype is None:
                     others.append(version_id)
-        if blobs:  # the usual reports: one array, summed by numpy (pandas brings it)
-            import numpy as np
-
-            table = np.frombuffer(b"".join(blobs), dtype="<i8").reshape(len(blobs), size + len(forms))
-            if int(np.abs(table).max()) <= 1 << 40:  # no int64 overflow even over millions of rows
-                flat = [a + b for a, b in zip(flat, table[:, :size].sum(axis=0).tolist(), strict=True)]
-                for version_id, sums in zip(packed_ids, table[:, size:].tolist(), strict=True):
-                    per_version[version_id] = dict(zip(forms, sums, strict=True))
-            else:
-                others.extend(packed_ids)
-        for version_id in others:  # another layout (other forms or years): by name and year
-            (text,) = self.db.execute("SELECT stats FROM versions WHERE id=?", (version_id,)).fetchone()
-            if not text:
+                else:
+                    packed[dtype][0].append(version_id)
+                    packed[dtype][1].append(blob)
+        for dtype, (ids, blobs) in packed.items():
+            if not blobs:
                 continue
-            stored = json.loads(text)
-            names, counts = stored["f"], stored["c"]
-            per_version[version_id] = dict(zip(names, stored["s"], strict=True))
-            their = len(stored["y"])
-            at = [position.get(year) for year in stored["y"]]
+            import numpy as np  # the usual reports: one array, summed by numpy (pandas brings it)
+
+            table = np.frombuffer(b"".join(blobs), dtype=dtype).reshape(len(blobs), stored)
+            if dtype == "<i8" and max(int(table.max()), -int(table.min())) > 1 << 40:
+                others.extend(ids)  # an int64 sum over millions of rows could overflow: exactly
+                continue
+            flat = [a + b for a, b in zip(flat, table[:, :size].sum(axis=0, dtype=np.int64).tolist(),
+                                          strict=True)]
+            for version_id, sums in zip(ids, table[:, size:].tolist(), strict=True):
+                per_version[version_id] = dict(zip(forms, sums, strict=True))
+        layouts: dict[str, tuple[list[int], list[str]]] = {}
+        for version_id in others:  # another layout (other forms or years): by name and year
+            decoded = self._stored_counts(version_id, layouts)
+            if decoded is None:
+                continue
+            their_years, names, counts, sums = decoded
+            per_version[version_id] = dict(zip(names, sums, strict=True))
+            their = len(their_years)
+            at = [position.get(year) for year in their_years]
             for form_index, name in enumerate(names):
                 row = row_of.get(name)
                 if row is None:
@@ -346,6 +397,30 @@ class Ledger:
         totals = {name: dict(zip(years, flat[row * width:(row + 1) * width], strict=True))
                   for name, row in row_of.items()}
         return totals, per_version
+
+    def _stored_counts(self, version_id: int, layouts: dict[str, tuple[list[int], list[str]]]
+                       ) -> tuple[list[int], list[str], list[int], list[int]] | None:
+        """One version's years, forms, counts and sums, exactly (Python integers), from its JSON or
+        its packed counts; None when it has none."""
+        text, layout, blob = self.db.execute("SELECT stats, stats_layout, stats_counts FROM versions "
+                                             "WHERE id=?", (version_id,)).fetchone()
+        if text:
+            stored = json.loads(text)
+            return stored["y"], stored["f"], stored["c"], stored["s"]
+        if blob is None or layout is None:
+            return None
+        if layout not in layouts:
+            row = self.db.execute("SELECT years, forms FROM stats_layouts WHERE key=?", (layout,)).fetchone()
+            if row is None:
+                raise ValueError(f"Sổ cái thiếu bố cục số liệu {layout} của phiên bản {version_id}.")
+            layouts[layout] = (json.loads(row[0]), json.loads(row[1]))
+        years, forms = layouts[layout]
+        count = len(years) * len(forms)
+        values = array.array("i" if len(blob) == 4 * (count + len(forms)) else "q")
+        values.frombytes(blob)
+        if sys.byteorder == "big":
+            values.byteswap()
+        return years, forms, values[:count].tolist(), values[count:].tolist()
 
     def stored_plan(self, sha256: str, reader: str) -> str | None:
         """The plan read earlier from a file with this content, as JSON (None when not stored)."""
@@ -372,6 +447,7 @@ class Ledger:
         if template_version is None and report is not None:
             template_version = report.template_version or None
         with self.transaction() as db:
+            stats = self._stats_columns(report) if report else None
             db.execute(
                 "INSERT INTO versions (path, sha256, size, mtime_ns, first_seen, last_seen, plan_id, "
                 "outcome, code, reason, unit_code, template_version, report_date, report, stats, "
@@ -382,7 +458,7 @@ class Ledger:
                  report.unit_code if report else None, template_version,
                  report.report_date.isoformat() if report and report.report_date else None,
                  _report_json(report) if report else None,
-                 *(_stats_columns(report) if report else (None, None, None))))
+                 *((stats.text, stats.layout, stats.packed) if stats else (None, None, None))))
             version_id = db.execute("SELECT id FROM versions WHERE path=? AND sha256=? AND plan_id=?",
                                     (path, sha256, plan_id)).fetchone()[0]
             db.execute("INSERT INTO paths (path, current, present, last_seen) VALUES (?, ?, 1, ?) "

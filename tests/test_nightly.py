@@ -303,6 +303,29 @@ def test_ledger_from_before_counts_were_kept_apart(tmp_path: Path) -> None:
     assert per_version == {version.id: {"X": 3, "Y": 5}}
 
 
+def test_counts_of_an_older_ledger_still_add_up(tmp_path: Path) -> None:
+    """Rows written before counts were packed as int32 (int64, with the JSON beside) are read too."""
+    import array
+
+    from tdkt_xl.consolidate import UnitReport
+
+    report = UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}})
+    other = UnitReport(file="b", unit_code="B", stats={"Y": {2024: 7}, "Q": {2023: 9}})
+    with Ledger(tmp_path / "l.sqlite") as ledger:
+        ids = [ledger.record(path=r.file, sha256=r.file, size=1, mtime_ns=1, plan_id="p", outcome="accepted",
+                             report=r).id for r in (report, other)]
+        old_usual = array.array("q", [2, 1, 0, 5, 3, 5]).tobytes()
+        ledger.db.execute("UPDATE versions SET stats_counts=?, stats=? WHERE id=?", (old_usual, (
+            '{"y":[2023,2024],"f":["X","Y"],"c":[2,1,0,5],"s":[3,5]}'), ids[0]))
+        ledger.db.execute("UPDATE versions SET stats_counts=?, stats=? WHERE id=?", (
+            array.array("q", [0, 9, 7, 0, 7, 9]).tobytes(),
+            '{"y":[2023,2024],"f":["Y","Q"],"c":[0,7,9,0],"s":[7,9]}', ids[1]))
+        ledger.db.execute("DELETE FROM stats_layouts")  # an older ledger had none
+        totals, per_version = ledger.stats_totals(ids, ["X", "Y"], [2023, 2024])
+    assert totals == {"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 12}}
+    assert per_version == {ids[0]: {"X": 3, "Y": 5}, ids[1]: {"Y": 7, "Q": 9}}
+
+
 def test_counts_summed_in_the_ledger(tmp_path: Path) -> None:
     """The usual layout (packed counts), another layout and a count beyond int64 add up alike."""
     from tdkt_xl.consolidate import UnitReport
@@ -323,6 +346,7 @@ def test_counts_summed_in_the_ledger(tmp_path: Path) -> None:
                                report=big).id
         twice_big = ledger.stats_totals([big_id, big_id, ids[0]], ["X", "Y"], years)[0]
     assert blobs[0] is not None and blobs[2] is None
+    assert len(blobs[0]) == 4 * (4 + 2) and len(blobs[1]) == 4 * (2 * 2 + 2)  # int32: counts, then sums
     assert totals == {"X": {2023: 2 + 10**20, 2024: 1}, "Y": {2023: 1, 2024: 13}}
     assert per_version == {ids[0]: {"X": 3, "Y": 5}, ids[1]: {"Y": 7, "Q": 9}, ids[2]: {"X": 10**20, "Y": 2}}
     assert only_usual == ({"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}}, {ids[0]: {"X": 3, "Y": 5}})
