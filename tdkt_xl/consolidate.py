@@ -9,6 +9,7 @@ listed and only those cells are left out.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import itertools
 import operator
@@ -445,10 +446,23 @@ def read_unit_report(
     return report
 
 
+def _same_task_content(ours: str | None, theirs: str) -> bool:
+    """The same task's content, a few words edited since (folded words, 80 % alike).
+
+    >>> _same_task_content("tong ket 20 nam thi hanh luat", "tong ket 20 nam thi hanh luat thi dua")
+    True
+    >>> _same_task_content("tong ket 20 nam thi hanh luat", "to chuc hoi nghi bieu duong dien hinh")
+    False
+    """
+    if ours is None:
+        return False
+    return ours == theirs or difflib.SequenceMatcher(None, ours, theirs).ratio() >= 0.8
+
+
 def _tasks_are_the_plans(sheets: dict[str, list[list[object]]], index: _PlanIndex) -> bool:
-    """Whether each task the report lists is one of the plan's, same code and content (a unit
-    with no task lists none: its report gives only counts, which are the unit's whatever the
-    plan)."""
+    """Whether each task the report lists is one of the plan's: same code, and the same content
+    or nearly (a typo fixed in the plan since). A unit with no task lists none: its report gives
+    only counts, which are the unit's whatever the plan."""
     rows = _find_sheet(sheets, PROGRESS_SHEET)
     found = _find_header(rows, PROGRESS_HEADERS, first=len(PROGRESS_HEADERS)) if rows else None
     if rows is None or found is None:
@@ -458,7 +472,7 @@ def _tasks_are_the_plans(sheets: dict[str, list[list[object]]], index: _PlanInde
               for row in range(header_row + 1, len(rows) + 1)]
     listed = [(code, content) for code, content in listed if code]
     contents = index.task_contents
-    return all(contents.get(code) == fold_words(content) for code, content in listed)
+    return all(_same_task_content(contents.get(code), fold_words(content)) for code, content in listed)
 
 
 def _whole(text: str | None) -> int | None:

@@ -119,6 +119,7 @@ def test_whole_file_rejections(plan: Plan, change: str, code: str, reason: str) 
     # ... or unknown, but every task listed is one of this plan's, code and content
     (2024.0, set(), None, True),
     (2024.0, set(), "  GIỮ NGUYÊN  ", True),  # case, accents and spacing aside (set below)
+    (2024.0, set(), "SỬA MỘT CHỮ", True),  # a word of the task changed in the plan since (set below)
     (2024.0, set(), "Một nhiệm vụ của kế hoạch khác", False),  # a task code of this plan, another task
     (2024.0, set(), "no tasks", True),  # a unit with no task: only counts, the unit's whatever the plan
     (2023.0, {"0123456789ab"}, None, False),  # another year's plan
@@ -132,6 +133,10 @@ def test_report_from_an_earlier_version_of_the_plan(plan: Plan, declared_year: A
     sheets[META_SHEET][3][1] = declared_year
     if content == "  GIỮ NGUYÊN  ":
         content = "  " + str(sheets[PROGRESS_SHEET][3][1]).upper().replace(" ", "   ") + " "
+    elif content == "SỬA MỘT CHỮ":
+        words = str(sheets[PROGRESS_SHEET][3][1]).split()
+        assert len(words) >= 8
+        content = " ".join([*words[:-1], "mới"])
     if content == "no tasks":
         del sheets[PROGRESS_SHEET][3:]
     elif content is not None:
