@@ -395,12 +395,14 @@ def read_unit_report(
         values = {clean(r[0]): clean(r[1]) if len(r) > 1 else "" for r in meta if r and r[0]}
         declared = values.get("plan_id")
         if declared and declared != (expected_plan_id or index.plan_id):
-            if _whole(values.get("plan_year")) != plan.year or (
+            year = _whole(values.get("plan_year"))
+            if year != plan.year or (
                     declared not in earlier_plan_ids and not _tasks_are_the_plans(sheets, index)):
+                which = f"kế hoạch năm {year}, " if year and year != plan.year else ""
                 raise ReportRejected(
                     "other-plan",
-                    f"Tệp là mẫu báo cáo của một kế hoạch khác (mã kế hoạch {declared}); hãy dùng "
-                    "mẫu được gửi kèm kế hoạch này.")
+                    f"Tệp là mẫu báo cáo của một kế hoạch khác ({which}mã kế hoạch {declared}); hãy "
+                    f"dùng mẫu được gửi kèm kế hoạch này (năm {plan.year}).")
             problems.append(_problem("earlier-plan", file, META_SHEET, None, None, value=declared))
         if values.get("template_version") and values["template_version"] != TEMPLATE_VERSION:
             raise ReportRejected(

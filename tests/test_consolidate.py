@@ -77,7 +77,8 @@ def test_clean_report(plan: Plan) -> None:
 
 @pytest.mark.parametrize(("change", "code", "reason"), [
     ("other-plan", "other-plan", "kế hoạch khác"),
-    ("other-year", "other-plan", "kế hoạch khác"),
+    ("other-year", "other-plan", "kế hoạch khác (kế hoạch năm 2023, mã kế hoạch 000000000000); hãy dùng "
+                                 "mẫu được gửi kèm kế hoạch này (năm 2024)"),
     ("unknown-unit", "unknown-unit", 'Mã đơn vị "XYZ"'),
     ("group-unit", "unknown-unit", 'Mã đơn vị "NHOM_DP"'),
     ("no-progress-sheet", "changed-layout", 'Thiếu sheet "Tiến độ"'),
