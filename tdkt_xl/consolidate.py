@@ -465,11 +465,10 @@ def _tasks_are_the_plans(sheets: dict[str, list[list[object]]], index: _PlanInde
     """Whether each task the report lists is one of the plan's: same code, and the same content
     or nearly (a typo fixed in the plan since). A unit with no task lists none: its report gives
     only counts, which are the unit's whatever the plan."""
-    rows = _find_sheet(sheets, PROGRESS_SHEET)
-    found = _find_header(rows, PROGRESS_HEADERS, first=len(PROGRESS_HEADERS)) if rows else None
-    if rows is None or found is None:
+    try:
+        rows, header_row, columns = _progress_table(sheets)
+    except ReportRejected:
         return False
-    header_row, columns = found
     listed = [(clean(_cell(rows, row, columns["Mã nhiệm vụ"])), _cell(rows, row, columns["Nội dung"]))
               for row in range(header_row + 1, len(rows) + 1)]
     listed = [(code, content) for code, content in listed if code]
@@ -502,8 +501,8 @@ def _read_date(value: object, problems: list[Problem], file: str, sheet: str, ro
     return None
 
 
-def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitReport,
-                   problems: list[Problem]) -> None:
+def _progress_table(sheets: dict[str, list[list[object]]]) -> tuple[list[list[object]], int, dict[str, int]]:
+    """The "Tiến độ" sheet's rows, its header row and the column of each header."""
     rows = _find_sheet(sheets, PROGRESS_SHEET)
     if rows is None:
         raise _missing_sheet(sheets, PROGRESS_SHEET)
@@ -512,7 +511,12 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
         expected = ", ".join(f'"{h}"' for h in PROGRESS_HEADERS)
         raise ReportRejected("changed-layout",
                              f'Sheet "{PROGRESS_SHEET}" không có dòng tiêu đề đúng mẫu ({expected}).')
-    header_row, columns = found
+    return rows, *found
+
+
+def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitReport,
+                   problems: list[Problem]) -> None:
+    rows, header_row, columns = _progress_table(sheets)
     assigned = _PlanIndex.of(plan).assigned.get(report.unit_code, {})
     file = report.file
     for row_number in range(header_row + 1, len(rows) + 1):
