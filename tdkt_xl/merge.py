@@ -100,6 +100,17 @@ def scan_inbox(root: Path, *, stat: bool = False) -> Inbox:
     return Inbox(root, workbooks, skipped, stats)
 
 
+def skipped_outcomes(names: Iterable[str]) -> list[FileOutcome]:
+    """The files of an inbox that are not reports, each with why it was left out.
+
+    >>> [o.reason for o in skipped_outcomes(["ghi_chu.txt", "dot_2/~$P3.xlsx"])]
+    ['Không phải tệp Excel', 'Excel đang mở tệp này (tệp khoá ~$)']
+    """
+    return [FileOutcome(file=name, outcome="skipped", reason=(
+                "Excel đang mở tệp này (tệp khoá ~$)" if name.rpartition("/")[2].startswith("~$")
+                else "Không phải tệp Excel")) for name in names]
+
+
 def _modified(result: ReadResult) -> datetime | None:
     if result.modified is not None:
         return datetime.fromtimestamp(result.modified)
@@ -225,9 +236,7 @@ def consolidate_inbox(
                             reader=reader)
         reports, outcomes = check_results(plan, inbox, counted(results))
     read_done = time.perf_counter()
-    outcomes += [FileOutcome(file=inbox.name(p), outcome="skipped",
-                             reason="Excel đang mở tệp này (tệp khoá ~$)" if p.name.startswith("~$")
-                             else "Không phải tệp Excel") for p in inbox.skipped]
+    outcomes += skipped_outcomes(inbox.skipped_names)
     day = as_of or plan.config.as_of or today_in_vietnam()
     result = consolidate(plan, reports, outcomes, as_of=day, plan_file=plan.file)
     result.timings = {

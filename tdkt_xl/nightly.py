@@ -33,7 +33,7 @@ from tdkt_xl.consolidate import FileOutcome, UnitReport, consolidate
 from tdkt_xl.ledger import Ledger
 from tdkt_xl.lock import LockBusy, RunLock
 from tdkt_xl.master import write_master
-from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox
+from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox, skipped_outcomes
 from tdkt_xl.models import Plan
 from tdkt_xl.report_layout import plan_id
 from tdkt_xl.status import today_in_vietnam
@@ -400,8 +400,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 else:
                     outcomes.append(FileOutcome(file=shown, outcome="rejected", reason=version.reason,
                                                 code=version.code))
-            outcomes += [FileOutcome(file=name, outcome="skipped", reason="Không phải tệp Excel")
-                         for name in summary.files["skipped"]]
+            outcomes += skipped_outcomes(summary.files["skipped"])
             day = settings.as_of or plan.config.as_of or today_in_vietnam()
             merged = consolidate(plan, reports, outcomes, as_of=day, plan_file=str(settings.plan))
             merged.totals, per_version = ledger.stats_totals(
