@@ -324,7 +324,6 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             present: set[str] = set()
             folder = os.fspath(inbox.root)
             for name in inbox.names:
-                path = inbox.root / name
                 try:
                     stat = inbox.stats.get(name) or os.stat(os.path.join(folder, name))
                     if now - stat.st_mtime < settings.fresh_seconds:
@@ -336,6 +335,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                         present.add(name)
                         unchanged.append((name, stat.st_size, stat.st_mtime_ns))
                         continue
+                    path = inbox.root / name  # a Path only for the files read (not 10,000 each night)
                     digest = sha256_of(path)
                 except FileNotFoundError:  # removed since the folder was listed: gone
                     continue
