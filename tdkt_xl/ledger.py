@@ -187,6 +187,19 @@ def _pack(values: list[int]) -> bytes | None:
     return None
 
 
+def _unpack(blob: bytes, count: int) -> list[int]:
+    """The ``count`` values :func:`_pack` packed (int32 or int64: the blob's length tells).
+
+    >>> _unpack(_pack([1, -2, 3]) or b"", 3), _unpack(_pack([2**40, 0]) or b"", 2)
+    ([1, -2, 3], [1099511627776, 0])
+    """
+    values = array.array("i" if len(blob) == 4 * count else "q")
+    values.frombytes(blob)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values.tolist()
+
+
 def _stats_columns(report: UnitReport) -> StatsColumns:
     """The values of the columns stats, stats_layout and stats_counts for a report: the counts form
     by form (a year the report does not give is 0), then each form's sum over the years.
@@ -416,11 +429,8 @@ class Ledger:
             layouts[layout] = (json.loads(row[0]), json.loads(row[1]))
         years, forms = layouts[layout]
         count = len(years) * len(forms)
-        values = array.array("i" if len(blob) == 4 * (count + len(forms)) else "q")
-        values.frombytes(blob)
-        if sys.byteorder == "big":
-            values.byteswap()
-        return years, forms, values[:count].tolist(), values[count:].tolist()
+        values = _unpack(blob, count + len(forms))
+        return years, forms, values[:count], values[count:]
 
     def stored_plan(self, sha256: str, reader: str) -> str | None:
         """The plan read earlier from a file with this content, as JSON (None when not stored)."""
