@@ -443,6 +443,7 @@ class CommandRun:
     stderr: str
     ru_maxrss_kb: int
     sampler: TreeSampler
+    cpu_seconds: float = 0.0  # user + system time of the command and of the workers it reaped
 
 
 def run_sampled(command: list[str]) -> CommandRun:
@@ -462,7 +463,8 @@ def run_sampled(command: list[str]) -> CommandRun:
         summary = json.loads(text)
     except ValueError:
         summary = {}
-    return CommandRun(seconds, returncode, summary, said[-2000:], usage.ru_maxrss, sampler)
+    return CommandRun(seconds, returncode, summary, said[-2000:], usage.ru_maxrss, sampler,
+                      usage.ru_utime + usage.ru_stime)
 
 
 def run_command(inbox: Path, plan: Path, master: Path, workers: int) -> CommandRun:

@@ -18,7 +18,7 @@ from tdkt_xl.deadline import Deadline, parse_deadline, quarter_bounds
 from tdkt_xl.forms import read_forms
 from tdkt_xl.legacy import detect_legacy
 from tdkt_xl.models import CommendationForm, Plan, PlanConfig, Section, SheetKind, Task, TaskSheet
-from tdkt_xl.problems import ProblemLog
+from tdkt_xl.problems import ProblemLog, column_letter
 from tdkt_xl.sheets import (
     FIELD_LABELS,
     REQUIRED_FIELDS,
@@ -252,10 +252,7 @@ class _SheetReader:
         self._last_sub = {}
 
     def col_letter(self, name: str) -> str:
-        from openpyxl.utils.cell import get_column_letter
-
-        column = self.col(name) or 1
-        return get_column_letter(column)
+        return column_letter(self.col(name) or 1)
 
     def new_task(self, row: int, number: _Number, content: str) -> None:
         section = self.sections[-1] if self.sections else None

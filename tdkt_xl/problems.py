@@ -8,10 +8,24 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from openpyxl.utils.cell import get_column_letter
 from pydantic import BaseModel, ConfigDict
 
 Severity = Literal["error", "warning"]
+
+
+def column_letter(column: int) -> str:
+    """The A1 letters of a 1-based column number (the core does not import openpyxl for this).
+
+    >>> column_letter(1), column_letter(26), column_letter(27), column_letter(16384)
+    ('A', 'Z', 'AA', 'XFD')
+    """
+    if column < 1:
+        raise ValueError(f"column numbers start at 1: {column}")
+    letters = ""
+    while column:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
 
 # code -> (severity, message template). Templates use str.format fields.
 CATALOG: dict[str, tuple[Severity, str]] = {
@@ -120,7 +134,7 @@ class Problem(BaseModel):
             return None
         if self.column is None:
             return f"{self.row}:{self.row}"
-        return f"{get_column_letter(self.column)}{self.row}"
+        return f"{column_letter(self.column)}{self.row}"
 
     @classmethod
     def make(

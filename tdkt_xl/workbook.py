@@ -8,7 +8,6 @@ from typing import Any
 
 from tdkt_xl.models import Plan
 from tdkt_xl.plan import read_plan
-from tdkt_xl.xlsx import read_grids
 
 
 def load_plan(
@@ -24,6 +23,8 @@ def load_plan(
     >>> plan.valid, len(plan.tasks)  # doctest: +SKIP
     (True, 37)
     """
+    from tdkt_xl.xlsx import read_grids  # the openpyxl adapter: importing tdkt_xl alone does not load it
+
     source = Path(path)
     return read_plan(read_grids(source), file=str(path), year=year, today=today,
                      fail_fast=fail_fast)
