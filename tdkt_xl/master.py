@@ -100,46 +100,51 @@ _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
 _EPOCH = date(1899, 12, 30)
 
 
-def _letters(count: int) -> list[str]:
-    return [get_column_letter(n) for n in range(1, count + 1)]
-
-
 class _RawRows:
     """The data rows of one long sheet, as XML, with the style ids of a sheet's :class:`_Styles`.
 
     >>> wb = Workbook(write_only=True); ws, styles = _sheet(wb, "T", "Tiêu đề", ["A", "B"], [8, 8], 1)
-    >>> raw = _RawRows(wb, ws, styles); raw.append(["a<b", 3]); raw.chunks[0][:60].decode()
-    '<row r="4"><c r="A4" s="3" t="inlineStr"><is><t>a&lt;b</t></'
+    >>> raw = _RawRows(wb, ws, styles); raw.append(["a<b", 3, 4]); print(raw.chunks[0].decode()[11:])
+    <c s="3" t="inlineStr"><is><t>a&lt;b</t></is></c><c s="3"><v>3</v></c><c s="3"><v>4</v></c></row>
     >>> ws.close()
     """
 
-    def __init__(self, wb: Workbook, ws: WriteOnlySheet, styles: _Styles, columns: int = 64) -> None:
+    def __init__(self, wb: Workbook, ws: WriteOnlySheet, styles: _Styles) -> None:
         self.title: str = ws.title
         # the ids openpyxl's own cells get (StyleableObject.style_id): it writes every registered style
         cell_styles: Any = wb._cell_styles  # type: ignore[attr-defined]
         self.ids = {name: str(cell_styles.add(array)) for name, array in styles._arrays.items()}
         self.row = HEADER_ROW
-        self.letters = _letters(columns)
         self.chunks: list[bytes] = []
         self.escaped: dict[str, str] = {}
 
     def append(self, values: Sequence[Any], special: dict[int, str] | None = None) -> None:
+        # Cells carry no "r": a cell without one is the next column (ECMA-376 18.3.1.4; Excel,
+        # LibreOffice, openpyxl and calamine read it so), which makes the XML about 40% smaller.
+        # Numbers carry no t="n", the default type.
         self.row += 1
-        row, letters, ids = str(self.row), self.letters, self.ids
-        if len(values) > len(letters):
-            letters.extend(_letters(len(values))[len(letters):])
-        cells = [f'<row r="{row}">']
+        ids = self.ids
         plain, escaped = ids["cell"], self.escaped
-        for index, value in enumerate(values):
-            ref = letters[index] + row
-            style = ids[special[index]] if special and index in special else plain
+        number = f'<c s="{plain}"><v>'
+        cells = [f'<row r="{self.row}">']
+        index, count = 0, len(values)
+        while index < count:
+            value = values[index]
             kind = type(value)
-            if kind is int or kind is float:  # most cells: counts
-                cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{value}</v></c>')
-            elif value is None:
-                cells.append(f'<c r="{ref}" s="{style}"/>')
+            if (kind is int or kind is float) and not (special and index in special):
+                end = index + 1  # a run of plain numbers (a unit's counts): one join
+                while end < count and type(values[end]) in (int, float) and not (special and end in special):
+                    end += 1
+                cells.append(number + f"</v></c>{number}".join(map(str, values[index:end])) + "</v></c>")
+                index = end
+                continue
+            style = ids[special[index]] if special and index in special else plain
+            if value is None:
+                cells.append(f'<c s="{style}"/>')
+            elif kind is int or kind is float:
+                cells.append(f'<c s="{style}"><v>{value}</v></c>')
             elif isinstance(value, Formula):
-                cells.append(f'<c r="{ref}" s="{style}"><f>{value.translate(_XML_ESCAPES)}</f><v/></c>')
+                cells.append(f'<c s="{style}"><f>{value.translate(_XML_ESCAPES)}</f><v/></c>')
             elif isinstance(value, str):
                 text = escaped.get(value)
                 if text is None:
@@ -147,21 +152,22 @@ class _RawRows:
                     if len(escaped) < 4096:  # texts repeat (a task's content on each unit's row)
                         escaped[value] = text
                 if not text:
-                    cells.append(f'<c r="{ref}" s="{style}"/>')
-                    continue
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+                    cells.append(f'<c s="{style}"/>')
+                else:
+                    space = ' xml:space="preserve"' if text != text.strip() else ""
+                    cells.append(f'<c s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
             elif isinstance(value, bool):
-                cells.append(f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>')
+                cells.append(f'<c s="{style}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, (int, float)):
-                cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{value}</v></c>')
+                cells.append(f'<c s="{style}"><v>{value}</v></c>')
             elif isinstance(value, date):
                 day = value.date() if isinstance(value, datetime) else value
                 style = ids[special[index]] if special and index in special else ids["date"]
-                cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{(day - _EPOCH).days}</v></c>')
+                cells.append(f'<c s="{style}"><v>{(day - _EPOCH).days}</v></c>')
             else:
                 text = str(value).translate(_XML_ESCAPES)
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{text}</t></is></c>')
+                cells.append(f'<c s="{style}" t="inlineStr"><is><t>{text}</t></is></c>')
+            index += 1
         cells.append("</row>")
         self.chunks.append("".join(cells).encode("utf-8"))
 
@@ -333,7 +339,7 @@ def _totals(wb: Workbook, result: Consolidation) -> _RawRows:
         "số từng năm xem trong tệp của đơn vị)",
         ["Mã đơn vị", "Tên đơn vị", *forms, "Tổng"], [12, 30, *[14] * len(forms), 10], len(reports))
     f_first, f_last = get_column_letter(3), get_column_letter(2 + len(forms))
-    raw = _RawRows(wb, detail, styles, columns=len(forms) + 3)
+    raw = _RawRows(wb, detail, styles)
     for offset, report in enumerate(reports, start=1):
         row = HEADER_ROW + offset
         counts = report.form_total_list(forms)

@@ -15,7 +15,13 @@ from openpyxl import load_workbook
 from tdkt_xl.cli import cli
 from tdkt_xl.consolidate import Consolidation
 from tdkt_xl.demo import BROKEN_UNIT, DUPLICATE_UNIT, FORMULA_TEXT_UNIT, LATE, MISSING, run_demo
-from tdkt_xl.master import PROBLEMS_SHEET, PROGRESS_DETAIL_SHEET, SUBMISSIONS_SHEET, TOTALS_SHEET
+from tdkt_xl.master import (
+    PROBLEMS_SHEET,
+    PROGRESS_DETAIL_SHEET,
+    SUBMISSIONS_SHEET,
+    TOTALS_DETAIL_SHEET,
+    TOTALS_SHEET,
+)
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +110,16 @@ def test_libreoffice_computes_the_same_totals(demo: tuple[Path, Consolidation], 
     grand = by_form["Cộng"]
     assert grand == sum(sum(y.values()) for y in result.totals.values())
     assert grand > 0
+
+    # the long sheets' cells carry no reference: LibreOffice puts each in the next column
+    forms = [f.name for f in result.forms]
+    detail = load_workbook(tmp_path / "lo" / master.name, data_only=True)[TOTALS_DETAIL_SHEET]
+    rows = {row[0]: row for row in detail.iter_rows(min_row=4, values_only=True)}
+    assert len(rows) == len(result.reports)
+    for report in result.reports:
+        counts = report.form_total_list(forms)
+        assert rows[report.unit_code] == (report.unit_code, report.unit_name, *counts, sum(counts))
+    submissions = load_workbook(tmp_path / "lo" / master.name, data_only=True)[SUBMISSIONS_SHEET]
+    listed = [row[:5] for row in submissions.iter_rows(min_row=4, values_only=True)]
+    assert listed == [(index, s.unit.code, s.unit.name, s.unit.email or None, s.label)
+                      for index, s in enumerate(result.submissions, start=1)]

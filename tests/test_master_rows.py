@@ -59,11 +59,16 @@ def test_control_characters_are_dropped(tmp_path: Path) -> None:
 def test_round_trip(tmp_path_factory: pytest.TempPathFactory, rows: list[list[object]]) -> None:
     path = write(tmp_path_factory.mktemp("rt") / "rt.xlsx", rows)
     sheet = load_workbook(path)["Dài"]
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Dài").to_python(skip_empty_area=False)
     for offset, row in enumerate(rows):
         for column, value in enumerate(row, start=1):
             found = sheet.cell(4 + offset, column).value
+            line = grid[3 + offset] if 3 + offset < len(grid) else []
+            by_calamine = line[column - 1] if column - 1 < len(line) else ""
             if isinstance(value, str):
                 expected = "".join(ch for ch in value if ch in "\t\n" or ord(ch) >= 32)
                 assert found == (expected or None)
+                assert by_calamine == expected
             else:
                 assert found == value
+                assert by_calamine == ("" if value is None else value)
