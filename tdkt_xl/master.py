@@ -11,6 +11,7 @@ seconds per hundred thousand. Text from unit files is always written as text
 from __future__ import annotations
 
 import copy
+import math
 import os
 import shutil
 import tempfile
@@ -39,6 +40,7 @@ TOTALS_SHEET = "Số liệu tổng hợp"
 TOTALS_DETAIL_SHEET = "Số liệu chi tiết"
 PROBLEMS_SHEET = "Lỗi"
 HEADER_ROW = 3
+PAGE_WIDTH = 300
 
 WriteOnlySheet = Any  # openpyxl's write-only worksheet (its type stubs lack most attributes)
 _THIN = Side(style="thin", color="808080")
@@ -215,10 +217,15 @@ def _sheet(wb: Workbook, title: str, heading: str, headers: Sequence[object], wi
         ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{HEADER_ROW + rows}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
+    # a landscape A4 page holds about PAGE_WIDTH character widths still readable; a wider sheet
+    # (one column per form) is printed across pages, its first two columns repeated on each
+    pages = max(1, math.ceil(sum(widths) / PAGE_WIDTH))
+    ws.page_setup.fitToWidth = pages
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    if pages > 1:
+        ws.print_title_cols = "A:B"
     styles = _Styles(ws)
     ws.append([styles.cell(heading, "title")])
     ws.append([])

@@ -123,3 +123,16 @@ def test_libreoffice_computes_the_same_totals(demo: tuple[Path, Consolidation], 
     listed = [row[:5] for row in submissions.iter_rows(min_row=4, values_only=True)]
     assert listed == [(index, s.unit.code, s.unit.name, s.unit.email or None, s.label)
                       for index, s in enumerate(result.submissions, start=1)]
+
+
+def test_print_setup_keeps_wide_sheets_readable(demo: tuple[Path, Consolidation]) -> None:
+    master, result = demo
+    book = load_workbook(master)
+    for name in (SUBMISSIONS_SHEET, PROGRESS_DETAIL_SHEET, PROBLEMS_SHEET):
+        sheet = book[name]
+        assert (sheet.page_setup.fitToWidth, sheet.print_title_rows) == (1, "$3:$3"), name
+    wide = book[TOTALS_DETAIL_SHEET]  # one column per form: printed across pages
+    assert wide.max_column == len(result.forms) + 3
+    assert int(wide.page_setup.fitToWidth) == 4 and int(wide.page_setup.fitToHeight) == 0
+    assert wide.print_title_cols == "$A:$B" and wide.print_title_rows == "$3:$3"
+    assert wide.page_setup.orientation == "landscape"
