@@ -17,7 +17,7 @@ import re
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tdkt_xl.deadline import parse_deadline
 from tdkt_xl.forms import DEFAULT_FORMS
 from tdkt_xl.models import CommendationForm, Plan, Task
-from tdkt_xl.problems import Problem, Severity
+from tdkt_xl.problems import Problem, Severity, column_letter
 from tdkt_xl.report_layout import (
     INFO_SHEET,
     META_SHEET,
@@ -75,6 +75,19 @@ REPORT_PROBLEMS: dict[str, tuple[Severity, str]] = {
     "control-characters": ("warning", "Đã bỏ ký tự điều khiển không hợp lệ trong ô."),
     "text-too-long": ("warning", "Nội dung dài quá {limit} ký tự của Excel; đã cắt bớt."),
     "missing-unit-code": ("error", "Ô \"Mã đơn vị\" trống."),
+    "duplicate-task": ("error", "Mã nhiệm vụ \"{value}\" đã có ở dòng {first}; dòng này bị bỏ qua."),
+    "row-without-task": ("warning", "Dòng có nội dung nhưng không có mã nhiệm vụ; bị bỏ qua."),
+    "missing-task": ("warning", "Nhiệm vụ {value} được giao cho đơn vị nhưng không có dòng trong sheet "
+                                "\"{sheet}\"; coi như chưa báo cáo."),
+    "date-not-done": ("warning", "Có ngày hoàn thành {value} nhưng tình trạng là \"{status}\"; ngày này "
+                                 "không được tính."),
+    "duplicate-form": ("error", "Dòng \"{value}\" đã có ở dòng {first}; số liệu dòng này không được cộng "
+                                "(nếu là số bổ sung, cộng vào dòng {first})."),
+    "duplicate-year": ("warning", "Cột năm {value} đã có ở cột {first}; số liệu cột này không được cộng."),
+    "unknown-year": ("warning", "Cột năm {value} không thuộc các năm của mẫu ({first}–{last}); số liệu cột "
+                                "này không được cộng."),
+    "report-date-after-saved": ("warning", "Ngày lập {value} sau ngày tệp được lưu ({saved}): có thể nhập "
+                                           "nhầm; dùng ngày lưu tệp."),
     "earlier-plan": ("warning", "Mẫu báo cáo làm từ một phiên bản trước của kế hoạch này (mã {value}); "
                                 "vẫn được tổng hợp. Nhiệm vụ giao thêm sau đó không có trong tệp: gửi "
                                 "mẫu mới cho đơn vị nếu cần."),
@@ -210,6 +223,8 @@ class Consolidation(BaseModel):
                 "superseded": files("superseded"),
                 "skipped": files("skipped"),
             },
+            # the cell problems of the reports used (and superseded): file, sheet, cell, message
+            "problems": [{"file": p.file, **p.as_json()} for p in self.problems],
             "totals": {form: {str(y): n for y, n in years.items()} for form, years in self.totals.items()},
             "master": master,
         }
@@ -220,6 +235,7 @@ class _StatsLayout:
     forms: list[tuple[int, str]]  # (offset below the header, form name)
     unknown: list[int]  # offsets of rows whose label is not a form of the plan
     missing: list[str]  # forms of the plan with no row
+    repeated: list[tuple[int, str, int]]  # (offset, form name, offset of its first row)
 
 
 class _PlanIndex:
@@ -230,6 +246,10 @@ class _PlanIndex:
     def __init__(self, plan: Plan) -> None:
         self.units = {u.code: u for u in plan.units or []}
         self.folded_units = {fold(code): unit for code, unit in self.units.items()}
+        names: dict[str, list[Unit]] = {}
+        for unit in self.units.values():
+            names.setdefault(fold(unit.name), []).append(unit)
+        self.units_by_name = {name: found[0] for name, found in names.items() if len(found) == 1 and name}
         self.plan_id = plan_id(plan)
         self.assigned: dict[str, dict[str, str]] = {}
         for task in plan.tasks:
@@ -254,6 +274,8 @@ class _PlanIndex:
         if layout is None:
             forms: list[tuple[int, str]] = []
             unknown: list[int] = []
+            repeated: list[tuple[int, str, int]] = []
+            first: dict[str, int] = {}
             for offset, label in enumerate(labels):
                 key = header_key(label)
                 if not key or key in self.levels:
@@ -261,10 +283,13 @@ class _PlanIndex:
                 name = self.forms.get(key)
                 if name is None:
                     unknown.append(offset)
+                elif name in first:
+                    repeated.append((offset, name, first[name]))
                 else:
+                    first[name] = offset
                     forms.append((offset, name))
-            seen = {name for _offset, name in forms}
-            layout = _StatsLayout(forms, unknown, [n for n in self.forms.values() if n not in seen])
+            layout = _StatsLayout(forms, unknown, [n for n in self.forms.values() if n not in first],
+                                  repeated)
             if len(self.stats_layouts) >= 64:
                 self.stats_layouts.clear()
             self.stats_layouts[labels] = layout
@@ -429,6 +454,7 @@ def read_unit_report(
         raise ReportRejected(
             "unknown-unit", f'Mã đơn vị "{code}" (sheet "Thông tin", ô B{code_row}) không có '
                             "trong danh sách đơn vị của kế hoạch.")
+    _check_template_unit(unit, values.get("unit_code", ""), labels, index, code_row)
     report = UnitReport(file=file, unit_code=unit.code, unit_name=unit.name, modified=modified,
                         template_version=values.get("template_version", ""))
 
@@ -441,11 +467,44 @@ def read_unit_report(
     date_row, date_value = labels.get(header_key("Ngày lập"), (0, None))
     if date_row and date_value not in (None, ""):
         report.report_date = _read_date(date_value, problems, file, INFO_SHEET, date_row, 2, plan.year)
+        saved = modified.date() if modified else None
+        if report.report_date and saved and report.report_date > saved + timedelta(days=1):
+            problems.append(_problem("report-date-after-saved", file, INFO_SHEET, date_row, 2,
+                                     value=_vn(report.report_date), saved=_vn(saved)))
+            report.report_date = None
 
-    _read_progress(sheets, plan, report, problems)
-    _read_stats(sheets, plan, report, problems)
+    filled = _read_progress(sheets, plan, report, problems,
+                            earlier_plan=any(p.code == "earlier-plan" for p in problems))
+    filled = _read_stats(sheets, plan, report, problems) or filled
+    if not filled and not (report.author or report.phone or date_value not in (None, "")):
+        raise ReportRejected(
+            "empty-report", "Tệp là mẫu báo cáo chưa điền (không có người lập, ngày lập, tình trạng "
+                            "nhiệm vụ hay số liệu nào): đơn vị vẫn được coi là chưa nộp.")
     report.problems = problems
     return report
+
+
+def _vn(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _check_template_unit(unit: Unit, template_unit: str, labels: dict[str, tuple[int, object]],
+                         index: _PlanIndex, code_row: int) -> None:
+    """Reject a report whose "Mã đơn vị" was typed over: the template was made for another unit
+    (its hidden identity sheet, or the "Tên đơn vị" beside the code, names that one), so its
+    tasks are that unit's and it would push out the named unit's own report."""
+    other = index.units.get(template_unit) or index.folded_units.get(fold(template_unit))
+    if other is None:
+        name_row, name = labels.get(header_key("Tên đơn vị"), (0, None))
+        other = index.units_by_name.get(fold(clean(name))) if name_row else None
+    if other is None or other.code == unit.code:
+        return
+    raise ReportRejected(
+        "unit-mismatch",
+        f'Mã đơn vị "{unit.code}" (sheet "Thông tin", ô B{code_row}) nhưng tệp là mẫu báo cáo của '
+        f"{other.code} ({other.name}): ô mã đã bị sửa, hoặc đơn vị dùng mẫu của đơn vị khác. Mỗi "
+        "đơn vị dùng mẫu của mình (có các nhiệm vụ giao cho đơn vị đó); tệp không được tổng hợp "
+        f"để không thay báo cáo của {unit.code}.")
 
 
 def _same_task_content(ours: str | None, theirs: str) -> bool:
@@ -515,20 +574,33 @@ def _progress_table(sheets: dict[str, list[list[object]]]) -> tuple[list[list[ob
 
 
 def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitReport,
-                   problems: list[Problem]) -> None:
+                   problems: list[Problem], *, earlier_plan: bool = False) -> bool:
+    """Read the "Tiến độ" rows into ``report.progress``; True when the unit filled in anything."""
     rows, header_row, columns = _progress_table(sheets)
     assigned = _PlanIndex.of(plan).assigned.get(report.unit_code, {})
     file = report.file
+    inputs = [columns[name] for name in ("Tình trạng", "Ngày hoàn thành", "Kết quả", "Khó khăn, vướng mắc",
+                                         "Ghi chú")]
+    filled = False
     for row_number in range(header_row + 1, len(rows) + 1):
         def value(name: str, row: int = row_number) -> object:
             return _cell(rows, row, columns[name])
 
+        given = any(_cell(rows, row_number, column) not in (None, "") for column in inputs)
+        filled = filled or given
         code = clean(value("Mã nhiệm vụ"))
         if not code:
+            if given:
+                problems.append(_problem("row-without-task", file, PROGRESS_SHEET, row_number,
+                                         columns["Mã nhiệm vụ"]))
             continue
         if code not in assigned:
             problems.append(_problem("unknown-task", file, PROGRESS_SHEET, row_number,
                                      columns["Mã nhiệm vụ"], value=code))
+            continue
+        if code in report.progress:
+            problems.append(_problem("duplicate-task", file, PROGRESS_SHEET, row_number,
+                                     columns["Mã nhiệm vụ"], value=code, first=report.progress[code].row))
             continue
         raw_status = value("Tình trạng")
         status: str | None = None
@@ -546,8 +618,12 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
         if raw_date not in (None, ""):
             completed = _read_date(raw_date, problems, file, PROGRESS_SHEET, row_number,
                                    columns["Ngày hoàn thành"], plan.year)
-        if completed is not None and status is None:
-            status = PROGRESS_DONE
+        if completed is not None and status is None and raw_status in (None, ""):
+            status = PROGRESS_DONE  # a completion date alone says it is done
+        elif completed is not None and status in (PROGRESS_ONGOING, PROGRESS_NOT_STARTED):
+            problems.append(_problem("date-not-done", file, PROGRESS_SHEET, row_number,
+                                     columns["Ngày hoàn thành"], value=_vn(completed), status=status))
+            completed = None
 
         def text(name: str, row: int = row_number) -> str:
             return clean_text(value(name), problems, file=file, sheet=PROGRESS_SHEET, row=row,
@@ -558,6 +634,11 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
             result=text("Kết quả"), difficulties=text("Khó khăn, vướng mắc"), note=text("Ghi chú"),
             row=row_number,
         )
+    if not earlier_plan:  # an earlier plan's template lacks the tasks added since: said once already
+        for code in assigned:
+            if code not in report.progress:
+                problems.append(_problem("missing-task", file, PROGRESS_SHEET, None, None, value=code))
+    return filled
 
 
 @functools.lru_cache(maxsize=1024)
@@ -577,7 +658,8 @@ def plan_years(plan: Plan) -> list[int]:
 
 
 def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitReport,
-                problems: list[Problem]) -> None:
+                problems: list[Problem]) -> bool:
+    """Read the "Số liệu" counts into ``report.stats``; True when any count cell is filled in."""
     rows = _find_sheet(sheets, STATS_SHEET)
     if rows is None:
         raise _missing_sheet(sheets, STATS_SHEET)
@@ -589,24 +671,39 @@ def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitR
     header_row, columns = found
     form_column = columns[STATS_FORM_HEADER]
     year_columns: dict[int, int] = {}
+    unused: list[tuple[int, int, str, dict[str, object]]] = []  # year columns not read, with why
     total_column = None
     for column, value in enumerate(rows[header_row - 1], start=1):
+        year: int | None = None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
-            year_columns[int(value)] = column
+            year = int(value)
         elif isinstance(value, str) and value.strip().isdigit():
-            year_columns[int(value.strip())] = column
+            year = int(value.strip())
         elif header_key(value) == header_key(STATS_TOTAL_HEADER):
             total_column = column
+        if year is None:
+            continue
+        if year in year_columns:
+            unused.append((year, column, "duplicate-year", {"first": column_letter(year_columns[year])}))
+        else:
+            year_columns[year] = column
+            if year not in years:
+                unused.append((year, column, "unknown-year", {"first": years[0], "last": years[-1]}))
     missing = [y for y in years if y not in year_columns]
     if missing:
         listed = ", ".join(map(str, missing))
         raise ReportRejected("changed-layout", f'Sheet "{STATS_SHEET}" thiếu cột năm {listed}.')
+    for year, column, code, fields in unused:
+        if any(_cell(rows, row, column) not in (None, "") for row in range(header_row + 1, len(rows) + 1)):
+            problems.append(_problem(code, report.file, STATS_SHEET, header_row, column, value=year,
+                                     **fields))
     wanted = [(y, c) for y, c in year_columns.items() if y in years]
     if _read_stats_fast(rows, header_row, form_column, wanted, total_column, index, report, problems):
-        return
+        return bool(report.stats)
     forms, levels = index.forms, index.levels
     file = report.file
-    seen: set[str] = set()
+    first_row: dict[str, int] = {}
+    filled = False
     for row_number, row in enumerate(rows[header_row:], start=header_row + 1):
         width = len(row)
         label = row[form_column - 1] if form_column <= width else None
@@ -615,12 +712,19 @@ def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitR
             continue
         name = forms.get(key)
         raws = [(y, c, row[c - 1] if c <= width else None) for y, c in wanted]
+        given = any(raw not in (None, "") for _y, _c, raw in raws)
+        filled = filled or given
         if name is None:
-            if any(raw not in (None, "") for _y, _c, raw in raws):
+            if given:
                 problems.append(_problem("unknown-form", file, STATS_SHEET, row_number, form_column,
                                          value=clean(label)))
             continue
-        seen.add(name)
+        if name in first_row:
+            if given:
+                problems.append(_problem("duplicate-form", file, STATS_SHEET, row_number, form_column,
+                                         value=name, first=first_row[name]))
+            continue
+        first_row[name] = row_number
         counts: dict[int, int] = {}
         for year, column, raw in raws:
             if isinstance(raw, float) and raw >= 0 and raw.is_integer():
@@ -633,8 +737,9 @@ def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitR
         if total_column is not None:
             _check_total(row, width, total_column, counts, len(raws), problems, file, row_number)
     for name in forms.values():
-        if name not in seen:
+        if name not in first_row:
             problems.append(_problem("missing-form", file, STATS_SHEET, None, None, value=name))
+    return filled
 
 
 _FLOAT_ONLY = {float}
@@ -667,6 +772,11 @@ def _read_stats_fast(rows: list[list[object]], header_row: int, form_column: int
         if any(row[c - 1] not in (None, "") for _y, c in wanted if c <= len(row)):
             problems.append(_problem("unknown-form", file, STATS_SHEET, header_row + 1 + offset, form_column,
                                      value=clean(row[label_at])))
+    for offset, name, first in layout.repeated:
+        row = body[offset]
+        if any(row[c - 1] not in (None, "") for _y, c in wanted if c <= len(row)):
+            problems.append(_problem("duplicate-form", file, STATS_SHEET, header_row + 1 + offset,
+                                     form_column, value=name, first=header_row + 1 + first))
     years = [y for y, _c in wanted]
     whole = list(map(int, flat))
     counts = iter(whole)  # zip takes a year first: it stops after the form's last year
@@ -721,7 +831,7 @@ def _read_count(raw: object, problems: list[Problem], file: str, row: int, colum
             return None
         return int(raw)
     text = clean(raw)
-    if re.fullmatch(r"-?\d+([.,]0+)?", text.replace(" ", "")):
+    if re.fullmatch(r"-?(\d+([.,]0+)?|\d{1,3}([.,]\d{3})+)", text.replace(" ", "")):  # "12", "1.234"
         problems.append(_problem("number-as-text", file, STATS_SHEET, row, column, value=text))
     else:
         problems.append(_problem("text-in-number", file, STATS_SHEET, row, column, value=text))
@@ -810,7 +920,8 @@ def consolidate(
     """
     newest: dict[str, UnitReport] = {}
     superseded: list[UnitReport] = []
-    for report in sorted(reports, key=lambda r: (r.report_date or date.min, r.modified or datetime.min,
+    # the newer "Ngày lập" wins; a report without a readable one counts from its file's date
+    for report in sorted(reports, key=lambda r: (r.submitted_on or date.min, r.modified or datetime.min,
                                                  r.file)):
         if report.unit_code in newest:
             superseded.append(newest[report.unit_code])

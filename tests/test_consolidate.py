@@ -256,3 +256,157 @@ def test_total_cell_disagreeing_as_calamine_reads_it(plan: Plan) -> None:
     assert [p.code for p in report.problems] == ["total-mismatch"]
     assert "ghi 99 nhưng cộng các năm được 10" in report.problems[0].message
     assert report.stats == plain.stats
+
+
+def _stats_row(sheets: dict[str, list[list[Any]]], name: str) -> int:
+    return next(i for i, r in enumerate(sheets[STATS_SHEET]) if r and r[0] == name)
+
+
+@pytest.mark.parametrize("meta", [True, False])
+def test_unit_code_typed_over_another_units_template_is_rejected(plan: Plan, meta: bool) -> None:
+    sheets = report_sheets(plan, "P1", meta=meta)
+    sheets[INFO_SHEET][3][1] = next(u.name for u in plan.units or [] if u.code == "P1")
+    sheets[INFO_SHEET][2][1] = "P2"
+    with pytest.raises(ReportRejected) as rejected:
+        read_unit_report(sheets, plan, file="p1.xlsx")
+    assert rejected.value.code == "unit-mismatch"
+    assert rejected.value.reason.startswith('Mã đơn vị "P2" (sheet "Thông tin", ô B3) nhưng tệp là mẫu báo '
+                                            "cáo của P1 (")
+
+
+def test_a_name_that_is_no_units_does_not_reject(plan: Plan) -> None:
+    sheets = report_sheets(plan, "P1", meta=False)  # "Tên đơn vị" is "x": nothing to compare with
+    sheets[INFO_SHEET][2][1] = "P2"
+    assert read_unit_report(sheets, plan, file="p.xlsx").unit_code == "P2"
+
+
+@pytest.mark.parametrize(("status", "completed", "expected_status", "expected_date", "codes"), [
+    (None, datetime(2024, 6, 1), "Đã hoàn thành", date(2024, 6, 1), []),  # a date alone: done
+    ("Chưa hoàn thành", datetime(2024, 6, 1), None, date(2024, 6, 1), ["bad-progress"]),
+    ("x", datetime(2024, 6, 1), None, date(2024, 6, 1), ["bad-progress"]),
+    ("Đang thực hiện", datetime(2024, 6, 1), "Đang thực hiện", None, ["date-not-done"]),
+    ("chua thuc hien", datetime(2024, 6, 1), "Chưa thực hiện", None, ["date-not-done"]),
+    ("Đã hoàn thành", None, "Đã hoàn thành", None, []),
+])
+def test_status_and_completion_date_together(plan: Plan, status: Any, completed: Any,
+                                             expected_status: str | None, expected_date: date | None,
+                                             codes: list[str]) -> None:
+    report = read_unit_report(report_sheets(plan, "P1", status=status, completed=completed), plan,
+                              file="p1.xlsx")
+    entry = report.progress["PC-3"]
+    assert (entry.status, entry.completed_on) == (expected_status, expected_date)
+    assert sorted({p.code for p in report.problems}) == codes
+    if codes == ["date-not-done"]:
+        assert "Có ngày hoàn thành 01/06/2024 nhưng tình trạng là" in report.problems[0].message
+        assert report.problems[0].cell == "F4"
+
+
+def test_task_rows_twice_without_code_and_missing(plan: Plan) -> None:
+    sheets = report_sheets(plan, "BTDKT")
+    rows = sheets[PROGRESS_SHEET]
+    first = list(rows[3])
+    rows.insert(4, [first[0], first[1], first[2], None, "Chưa thực hiện", None, "khác", None, None])
+    rows.append([None, None, None, None, "Đã hoàn thành", None, "bổ sung", None, None])
+    rows.append([None, "chỉ có nội dung", None, None, None, None, None, None, None])  # nothing typed in
+    gone = rows.pop(6)[0]
+    report = read_unit_report(sheets, plan, file="a.xlsx")
+    found = [(p.code, p.cell) for p in report.problems]
+    last = len(rows)
+    assert found == [("duplicate-task", "A5"), ("row-without-task", f"A{last - 1}"), ("missing-task", None)]
+    assert report.problems[0].message == f'Mã nhiệm vụ "{first[0]}" đã có ở dòng 4; dòng này bị bỏ qua.'
+    assert report.problems[2].message == (f'Nhiệm vụ {gone} được giao cho đơn vị nhưng không có dòng trong '
+                                          'sheet "Tiến độ"; coi như chưa báo cáo.')
+    assert report.progress[first[0]].status == "Đã hoàn thành" and report.progress[first[0]].row == 4
+
+
+@pytest.mark.parametrize("as_calamine", [False, True])
+def test_form_row_twice_counts_the_first_and_says_so(plan: Plan, as_calamine: bool) -> None:
+    sheets = report_sheets(plan, "BTDKT", count=1.0 if as_calamine else 1)
+    name = plan_forms(plan)[0].name
+    row = _stats_row(sheets, name)
+    years = plan_years(plan)
+    sheets[STATS_SHEET].insert(row + 1, [name, *[7.0 if as_calamine else 7] * len(years), None])
+    report = read_unit_report(sheets, plan, file="a.xlsx")
+    assert [(p.code, p.cell) for p in report.problems] == [("duplicate-form", f"A{row + 2}")]
+    assert report.problems[0].message.startswith(f'Dòng "{name}" đã có ở dòng {row + 1}; số liệu dòng này')
+    assert report.stats[name] == dict.fromkeys(years, 1)
+
+
+@pytest.mark.parametrize(("extra", "filled", "codes"), [
+    (2014.0, True, ["duplicate-year"]),
+    (2024.0, True, ["unknown-year"]),
+    (2024.0, False, []),
+    ("2030", True, ["unknown-year"]),
+])
+def test_year_columns_that_are_not_read_are_said(plan: Plan, extra: Any, filled: bool,
+                                                 codes: list[str]) -> None:
+    sheets = report_sheets(plan, "BTDKT")
+    for row in sheets[STATS_SHEET][2:]:
+        if row and row[0] in {f.name for f in plan_forms(plan)}:
+            row.append(4 if filled else None)
+    sheets[STATS_SHEET][2].append(extra)
+    report = read_unit_report(sheets, plan, file="a.xlsx")
+    assert [p.code for p in report.problems] == codes
+    if codes:
+        column = len(sheets[STATS_SHEET][2])
+        assert report.problems[0].row == 3 and report.problems[0].column == column
+    if codes == ["duplicate-year"]:
+        assert "đã có ở cột B" in report.problems[0].message
+    if codes == ["unknown-year"]:
+        assert "(2014–2023)" in report.problems[0].message
+    assert all(counts == dict.fromkeys(plan_years(plan), 1) for counts in report.stats.values())
+
+
+def test_an_empty_template_is_not_a_submission(plan: Plan) -> None:
+    sheets = report_sheets(plan, "BTDKT", made_on=None, status=None, completed=None, count=None)
+    sheets[INFO_SHEET][5][1] = sheets[INFO_SHEET][6][1] = None  # Người lập, Điện thoại
+    for row in sheets[PROGRESS_SHEET][3:]:
+        row[6] = None  # Kết quả
+    with pytest.raises(ReportRejected) as rejected:
+        read_unit_report(sheets, plan, file="a.xlsx")
+    assert rejected.value.code == "empty-report"
+    sheets[INFO_SHEET][5][1] = "An"  # someone signed it: a report with nothing to say
+    assert read_unit_report(sheets, plan, file="a.xlsx").author == "An"
+
+
+def test_report_date_after_the_file_was_saved_is_not_used(plan: Plan) -> None:
+    sheets = report_sheets(plan, "P1", made_on=datetime(2042, 6, 10))
+    report = read_unit_report(sheets, plan, file="p1.xlsx", modified=datetime(2024, 6, 11, 9, 0))
+    assert [(p.code, p.cell) for p in report.problems] == [("report-date-after-saved", "B8")]
+    assert report.problems[0].message == ("Ngày lập 10/06/2042 sau ngày tệp được lưu (11/06/2024): có thể "
+                                          "nhập nhầm; dùng ngày lưu tệp.")
+    assert report.report_date is None and report.submitted_on == date(2024, 6, 11)
+    next_day = read_unit_report(report_sheets(plan, "P1", made_on=datetime(2024, 6, 12)), plan,
+                                file="p1.xlsx", modified=datetime(2024, 6, 11, 23, 0))
+    assert next_day.problems == [] and next_day.report_date == date(2024, 6, 12)
+
+
+def test_newer_file_with_unreadable_report_date_wins(plan: Plan) -> None:
+    older = read_unit_report(report_sheets(plan, "P1", made_on=datetime(2024, 6, 10)), plan,
+                             file="p1_v1.xlsx", modified=datetime(2024, 6, 10, 8))
+    newer = read_unit_report(report_sheets(plan, "P1", made_on="20/06/2024", count=2), plan,
+                             file="p1_v2.xlsx", modified=datetime(2024, 6, 20, 8))
+    assert newer.report_date is None
+    result = consolidate(plan, [older, newer], [], as_of=date(2024, 7, 1))
+    assert [r.file for r in result.reports] == ["p1_v2.xlsx"]
+    superseded = [f for f in result.files if f.outcome == "superseded"]
+    assert [f.file for f in superseded] == ["p1_v1.xlsx"]
+    assert "p1_v2.xlsx" in superseded[0].reason
+
+
+@pytest.mark.parametrize("typed", ["1.234", "1,234", " 12 ", "12,0"])
+def test_numbers_typed_as_text_with_separators(plan: Plan, typed: str) -> None:
+    sheets = report_sheets(plan, "BTDKT")
+    sheets[STATS_SHEET][_stats_row(sheets, plan_forms(plan)[0].name)][1] = typed
+    report = read_unit_report(sheets, plan, file="a.xlsx")
+    assert [p.code for p in report.problems] == ["number-as-text"]
+
+
+def test_summary_lists_cell_problems(plan: Plan) -> None:
+    sheets = report_sheets(plan, "P1", status="Xong")
+    report = read_unit_report(sheets, plan, file="p1.xlsx")
+    summary = consolidate(plan, [report], [], as_of=date(2024, 7, 1)).summary("m.xlsx")
+    listed = summary["problems"]
+    assert isinstance(listed, list) and len(listed) == len(report.problems) == len(report.progress)
+    assert listed[0] == {"file": "p1.xlsx", "severity": "error", "code": "bad-progress", "sheet": "Tiến độ",
+                         "cell": "E4", "message": report.problems[0].message}
