@@ -88,25 +88,71 @@ class NightlySettings:
     def from_toml(cls, path: Path, **overrides: Any) -> NightlySettings:
         """Settings from a TOML file; relative paths are relative to the file's folder.
 
-        Keys: plan, inbox, out, state, quarantine, fresh_seconds, workers, timeout, scheduler.
+        Keys: plan, inbox, out, state, quarantine, fresh_seconds, workers, timeout, scheduler, as_of.
+        A value of the wrong type is a ValueError with a Vietnamese message (exit code 2 from the
+        command), not a failure in the middle of the night. The file may start with a UTF-8 BOM
+        (Notepad writes one).
         """
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+        except UnicodeDecodeError as error:
+            raise ValueError(f"{path}: tệp cấu hình không phải văn bản UTF-8 ({error.reason}, byte "
+                             f"{error.start}); lưu lại tệp với mã UTF-8.") from error
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"{path}: tệp cấu hình sai cú pháp TOML ({error}). Mỗi dòng dạng "
+                             'khoa = "giá trị", ví dụ plan = "ke_hoach.xlsx".') from error
         data = data.get("nightly", data)
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: mục [nightly] phải là một bảng khoá = giá trị.")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"{path}: không hiểu khoá {', '.join(unknown)}; "
                              f"các khoá dùng được: {', '.join(sorted(known))}.")
-        values: dict[str, Any] = {}
-        for key, value in data.items():
-            if key in ("plan", "inbox", "out", "state", "quarantine"):
-                value = (path.parent / value).resolve() if not Path(value).is_absolute() else Path(value)
-            values[key] = value
+        values: dict[str, Any] = {key: _setting(path, key, value) for key, value in data.items()}
         values.update({k: v for k, v in overrides.items() if v is not None})
         missing = [k for k in ("plan", "inbox", "out") if k not in values]
         if missing:
             raise ValueError(f"{path}: thiếu khoá {', '.join(missing)}.")
         return cls(**values)
+
+
+_PATH_KEYS = ("plan", "inbox", "out", "state", "quarantine")
+
+
+def _setting(path: Path, key: str, value: object) -> object:
+    """One value of a TOML settings file, checked and converted (paths relative to the file)."""
+    def wrong(expected: str) -> ValueError:
+        return ValueError(f"{path}: khoá {key} cần {expected}, không phải {value!r}.")
+
+    if key in _PATH_KEYS:
+        if not isinstance(value, str) or not value.strip():
+            raise wrong('một đường dẫn trong ngoặc kép, ví dụ "D:/TDKT/hop_thu"')
+        return (path.parent / value).resolve() if not Path(value).is_absolute() else Path(value)
+    if key in ("fresh_seconds", "timeout"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise wrong("một số giây không âm, không có ngoặc kép (ví dụ 60)")
+        return float(value)
+    if key == "workers":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise wrong("một số nguyên từ 1 trở lên, không có ngoặc kép (ví dụ 2)")
+        return value
+    if key == "scheduler":
+        if not isinstance(value, str):
+            raise wrong('một địa chỉ trong ngoặc kép, ví dụ "tcp://10.0.0.5:8786"')
+        return value or None
+    if key == "as_of":
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise wrong("một ngày dạng 2024-07-01")
+    return value
 
 
 @dataclass
@@ -193,6 +239,11 @@ def run_nightly(settings: NightlySettings, *, executor: concurrent.futures.Execu
         lock.acquire()
     except LockBusy as busy:
         summary.exit_code, summary.message = EXIT_LOCKED, str(busy)
+        return summary
+    except OSError as error:  # the ledger's folder cannot be made or written
+        summary.exit_code = EXIT_FAILED
+        summary.message = f"Không tạo được khoá chạy {settings.lock_path}: {os_error_reason(error)}."
+        _append_log(settings, summary)
         return summary
     client = None
     try:

@@ -602,3 +602,49 @@ def test_nightly_master_stays_the_fresh_consolidation_through_changes(setup: Nig
         direct = tmp_path / f"truc_tiep_{number}.xlsx"
         run_consolidation(plan, mirror, direct, as_of=AS_OF)
         assert unmarked(master_values(setup.out)) == master_values(direct), (number, change, name)
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ('workers = "2"', "khoá workers cần một số nguyên từ 1 trở lên"),
+    ("workers = 0", "khoá workers cần một số nguyên từ 1 trở lên"),
+    ('fresh_seconds = "60"', "khoá fresh_seconds cần một số giây không âm"),
+    ('timeout = "60"', "khoá timeout cần một số giây không âm"),
+    ("timeout = true", "khoá timeout cần một số giây không âm"),
+    ('quarantine = ["a"]', "khoá quarantine cần một đường dẫn trong ngoặc kép"),
+    ('as_of = "1/7/2024"', "khoá as_of cần một ngày dạng 2024-07-01"),
+    ("scheduler = 5", "khoá scheduler cần một địa chỉ trong ngoặc kép"),
+    ("plan = ", "tệp cấu hình sai cú pháp TOML"),
+])
+def test_config_values_of_the_wrong_kind_are_said_before_the_run(tmp_path: Path, line: str,
+                                                                 said: str) -> None:
+    config = tmp_path / "tdkt.toml"
+    body = {"plan": 'plan = "k.xlsx"', "inbox": 'inbox = "h"', "out": 'out = "t.xlsx"'}
+    key = line.split("=")[0].strip()
+    body[key] = line
+    config.write_text("\n".join(body.values()) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["nightly", "--config", str(config)])
+    assert result.exit_code == 2, result.output
+    assert said in result.output
+    assert "Traceback" not in result.output
+
+
+def test_config_with_bom_and_typed_values(tmp_path: Path) -> None:
+    config = tmp_path / "tdkt.toml"
+    config.write_bytes("\ufeff[nightly]\nplan = 'k.xlsx'\ninbox = 'h'\nout = 't.xlsx'\nfresh_seconds = 30\n"
+                       "timeout = 90\nworkers = 1\nas_of = 2024-07-01\n".encode())
+    settings = NightlySettings.from_toml(config)
+    assert settings.plan == (tmp_path / "k.xlsx").resolve()
+    assert (settings.fresh_seconds, settings.timeout, settings.workers, settings.as_of) == (
+        30.0, 90.0, 1, date(2024, 7, 1))
+    config.write_text("plan = 'k.xlsx'\ninbox = 'h'\nout = 't.xlsx'\nas_of = '2024-07-01'\n",
+                      encoding="utf-8")
+    assert NightlySettings.from_toml(config).as_of == date(2024, 7, 1)
+
+
+def test_state_folder_that_cannot_be_made_is_said(setup: NightlySettings, tmp_path: Path) -> None:
+    blocker = tmp_path / "la_tep"
+    blocker.write_text("x", encoding="utf-8")
+    setup.state = blocker / "so_cai.sqlite"  # its folder would be a file
+    summary = run_nightly(setup)
+    assert summary.exit_code == 2
+    assert summary.message.startswith(f"Không tạo được khoá chạy {setup.lock_path}: ")
