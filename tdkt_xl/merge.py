@@ -32,6 +32,7 @@ from tdkt_xl.models import Plan
 from tdkt_xl.report_layout import plan_id
 from tdkt_xl.safety import Limits
 from tdkt_xl.status import today_in_vietnam
+from tdkt_xl.text import shown_name
 from tdkt_xl.workers import RawBook, Reader, ReadResult, read_many, read_values
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb")
@@ -55,8 +56,9 @@ class Inbox:
         return [self.root / name for name in self.skipped_names]
 
     def name(self, path: Path) -> str:
-        """A file's path as given under the inbox (forward slashes on every system)."""
-        return path.relative_to(self.root).as_posix()
+        """A file's path as given under the inbox (forward slashes on every system), as text
+        any writer takes (:func:`~tdkt_xl.text.shown_name`)."""
+        return shown_name(path.relative_to(self.root).as_posix())
 
 
 def scan_inbox(root: Path, *, stat: bool = False) -> Inbox:
@@ -106,7 +108,7 @@ def skipped_outcomes(names: Iterable[str]) -> list[FileOutcome]:
     >>> [o.reason for o in skipped_outcomes(["ghi_chu.txt", "dot_2/~$P3.xlsx"])]
     ['Không phải tệp Excel', 'Excel đang mở tệp này (tệp khoá ~$)']
     """
-    return [FileOutcome(file=name, outcome="skipped", reason=(
+    return [FileOutcome(file=shown_name(name), outcome="skipped", reason=(
                 "Excel đang mở tệp này (tệp khoá ~$)" if name.rpartition("/")[2].startswith("~$")
                 else "Không phải tệp Excel")) for name in names]
 
@@ -160,7 +162,7 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
         return book
     plan, expected, root, earlier = _CHECKING
     try:
-        name = path.relative_to(root).as_posix()
+        name = shown_name(path.relative_to(root).as_posix())
         modified = datetime.fromtimestamp(path.stat().st_mtime)
     except (ValueError, OSError):
         return book

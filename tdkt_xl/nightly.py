@@ -37,7 +37,7 @@ from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox, skipped
 from tdkt_xl.models import Plan
 from tdkt_xl.report_layout import plan_id
 from tdkt_xl.status import today_in_vietnam
-from tdkt_xl.text import os_error_reason, os_error_text
+from tdkt_xl.text import os_error_reason, os_error_text, shown_name
 from tdkt_xl.workbook import load_plan
 from tdkt_xl.workers import ReadResult, read_many, read_values
 from tdkt_xl.xlsx import WorkbookError
@@ -374,9 +374,10 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             unchanged: list[tuple[str, int, int]] = []
             present: set[str] = set()
             folder = os.fspath(inbox.root)
-            for name in inbox.names:
+            for found in inbox.names:
+                name = shown_name(found)  # the name as data (ledger, master); ``found`` opens the file
                 try:
-                    stat = inbox.stats.get(name) or os.stat(os.path.join(folder, name))
+                    stat = inbox.stats.get(found) or os.stat(os.path.join(folder, found))
                     if now - stat.st_mtime < settings.fresh_seconds:
                         present.add(name)
                         summary.files["deferred"].append(name)
@@ -386,7 +387,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                         present.add(name)
                         unchanged.append((name, stat.st_size, stat.st_mtime_ns))
                         continue
-                    path = inbox.root / name  # a Path only for the files read (not 10,000 each night)
+                    path = inbox.root / found  # a Path only for the files read (not 10,000 each night)
                     digest = sha256_of(path)
                 except FileNotFoundError:  # removed since the folder was listed: gone
                     continue
@@ -407,7 +408,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 kind = "changed" if known is not None else "new"
                 summary.files[kind].append(name)
                 to_parse.append((path, name, stat.st_size, stat.st_mtime_ns, digest))
-            summary.files["skipped"] = list(inbox.skipped_names)
+            summary.files["skipped"] = [shown_name(n) for n in inbox.skipped_names]
 
         with _phase(summary, "parse"):
             by_path = {item[0]: item for item in to_parse}

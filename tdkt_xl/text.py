@@ -134,3 +134,21 @@ def os_error_text(error: OSError) -> str:
     reason = os_error_reason(error)
     reason = reason[:1].upper() + reason[1:]
     return f"{reason}: {error.filename}" if error.filename else reason
+
+
+def shown_name(name: str) -> str:
+    r"""A file name as text that UTF-8, XML and SQLite all take: the bytes of a name that are not
+    UTF-8 (a Windows archive unzipped on Linux), which Python keeps as lone surrogates, are
+    written as ``\xNN``. Other names are returned as they are.
+
+    >>> shown_name("Báo cáo.xlsx"), shown_name("B\udce1o_c\udce1o.xlsx")
+    ('Báo cáo.xlsx', 'B\\xe1o_c\\xe1o.xlsx')
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        try:
+            return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # surrogates outside the escaped range (from UTF-16)
+            return name.encode("utf-8", "backslashreplace").decode("utf-8")

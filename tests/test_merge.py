@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -178,3 +179,20 @@ def test_checked_in_workers_or_in_the_parent_alike(plan: Plan, tmp_path: Path) -
         results = list(read_many(scan_inbox(inbox).workbooks, workers=2, reader=reader))
     assert {type(r.book.checked).__name__ for r in results if r.book} == {"UnitReport", "FileOutcome"}
     assert all(r.book.sheets == {} for r in results if r.book)
+
+
+def test_names_that_are_not_utf8_reach_the_master(plan: Plan, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    saved = save_report(plan, "P2", inbox / "P2.xlsx")
+    (inbox / "ghi_chu.txt").write_text("x", encoding="utf-8")
+    try:
+        os.rename(os.fsencode(saved), os.fsencode(inbox) + b"/B\xe1o_c\xe1o_P2.xlsx")
+        os.rename(os.fsencode(inbox / "ghi_chu.txt"), os.fsencode(inbox) + b"/ghi_ch\xfa.txt")
+    except OSError:
+        pytest.skip("this file system takes UTF-8 names only")
+    result = run_consolidation(plan, inbox, tmp_path / "m.xlsx", as_of=date(2024, 7, 1))
+    summary = result.summary("m.xlsx")
+    assert summary["files"] == {"accepted": ["B\\xe1o_c\\xe1o_P2.xlsx"], "rejected": [], "superseded": [],
+                                "skipped": ["ghi_ch\\xfa.txt"]}
+    rows = list(load_workbook(tmp_path / "m.xlsx")["Tình hình nộp báo cáo"].iter_rows(values_only=True))
+    assert any(row[6] == "B\\xe1o_c\\xe1o_P2.xlsx" for row in rows)

@@ -648,3 +648,19 @@ def test_state_folder_that_cannot_be_made_is_said(setup: NightlySettings, tmp_pa
     summary = run_nightly(setup)
     assert summary.exit_code == 2
     assert summary.message.startswith(f"Không tạo được khoá chạy {setup.lock_path}: ")
+
+
+def test_a_name_that_is_not_utf8_is_read_under_a_shown_name(setup: NightlySettings) -> None:
+    folder = os.fsencode(setup.inbox)
+    try:
+        os.rename(folder + b"/P2.xlsx", folder + b"/B\xe1o_c\xe1o_P2.xlsx")  # cp1258 bytes, as unzipped
+    except OSError:
+        pytest.skip("this file system takes UTF-8 names only")
+    first = run_nightly(setup)
+    assert first.exit_code == 1  # the demo's cut-off file, as always
+    assert "B\\xe1o_c\\xe1o_P2.xlsx" in first.files["new"]
+    assert "P2" not in first.units["missing"]
+    submissions = master_values(setup.out)["Tình hình nộp báo cáo"]
+    assert any(row[6] == "B\\xe1o_c\\xe1o_P2.xlsx" for row in submissions)
+    again = run_nightly(setup)
+    assert "B\\xe1o_c\\xe1o_P2.xlsx" in again.files["unchanged"] and again.exit_code == 0
