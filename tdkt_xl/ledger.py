@@ -25,6 +25,21 @@ from typing import Any, NamedTuple
 
 from tdkt_xl.consolidate import UnitReport
 
+# Rejections whose cause may pass (the file was being copied, the share blinked, the machine was
+# busy): a version rejected so is read again at the next run instead of being known by its hash.
+RETRIED = frozenset({"file-locked", "missing", "unreadable", "timeout", "out-of-memory", "crashed-reader"})
+
+class CurrentFile(NamedTuple):
+    """A path's current version as a scan compares it with the file."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    plan_id: str
+    outcome: str
+    code: str
+
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
     id INTEGER PRIMARY KEY,
@@ -326,12 +341,12 @@ class Ledger:
         for row in cursor:
             yield _version(row[:-1]), bool(row[-1])
 
-    def current_files(self) -> dict[str, tuple[int, int, int, str]]:
-        """Every path's current version as (version id, size, mtime_ns, plan id): what a scan needs,
-        without reading the stored reports."""
-        rows = self.db.execute("SELECT p.path, v.id, v.size, v.mtime_ns, v.plan_id FROM paths p "
-                               "JOIN versions v ON v.id = p.current")
-        return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+    def current_files(self) -> dict[str, CurrentFile]:
+        """Every path's current version: what a scan needs, without reading the stored reports."""
+        rows = self.db.execute("SELECT p.path, v.id, v.size, v.mtime_ns, v.plan_id, v.outcome, v.code "
+                               "FROM paths p JOIN versions v ON v.id = p.current")
+        make = CurrentFile._make
+        return {row[0]: make(row[1:]) for row in rows}
 
     def find(self, path: str, sha256: str, plan_id: str) -> Version | None:
         row = self.db.execute(f"SELECT {_version_columns()} FROM versions v WHERE path=? AND sha256=? "
@@ -451,13 +466,27 @@ class Ledger:
 
     def record(self, *, path: str, sha256: str, size: int, mtime_ns: int, plan_id: str, outcome: str,
                code: str = "", reason: str = "", report: UnitReport | None = None,
-               template_version: str | None = None, now: float | None = None) -> Version:
-        """Store a parsed version (or see it again) and make it the path's current one."""
+               template_version: str | None = None, now: float | None = None,
+               make_current: bool = True) -> Version:
+        """Store a parsed version (or see it again) and, unless told not to, make it the path's
+        current one. A version that failed for a passing cause (:data:`RETRIED`) takes the
+        outcome of its new reading."""
         now = now or time.time()
         if template_version is None and report is not None:
             template_version = report.template_version or None
         with self.transaction() as db:
             stats = self._stats_columns(report) if report else None
+            previous = db.execute("SELECT id, code FROM versions WHERE path=? AND sha256=? AND plan_id=?",
+                                  (path, sha256, plan_id)).fetchone()
+            if previous is not None and previous[1] in RETRIED:
+                db.execute(
+                    "UPDATE versions SET outcome=?, code=?, reason=?, unit_code=?, template_version=?, "
+                    "report_date=?, report=?, stats=?, stats_layout=?, stats_counts=? WHERE id=?",
+                    (outcome, code, reason, report.unit_code if report else None, template_version,
+                     report.report_date.isoformat() if report and report.report_date else None,
+                     _report_json(report) if report else None,
+                     *((stats.text, stats.layout, stats.packed) if stats else (None, None, None)),
+                     previous[0]))
             db.execute(
                 "INSERT INTO versions (path, sha256, size, mtime_ns, first_seen, last_seen, plan_id, "
                 "outcome, code, reason, unit_code, template_version, report_date, report, stats, "
@@ -471,9 +500,10 @@ class Ledger:
                  *((stats.text, stats.layout, stats.packed) if stats else (None, None, None))))
             version_id = db.execute("SELECT id FROM versions WHERE path=? AND sha256=? AND plan_id=?",
                                     (path, sha256, plan_id)).fetchone()[0]
-            db.execute("INSERT INTO paths (path, current, present, last_seen) VALUES (?, ?, 1, ?) "
-                       "ON CONFLICT (path) DO UPDATE SET current=excluded.current, present=1, "
-                       "last_seen=excluded.last_seen", (path, version_id, now))
+            if make_current:
+                db.execute("INSERT INTO paths (path, current, present, last_seen) VALUES (?, ?, 1, ?) "
+                           "ON CONFLICT (path) DO UPDATE SET current=excluded.current, present=1, "
+                           "last_seen=excluded.last_seen", (path, version_id, now))
         found = self.find(path, sha256, plan_id)
         assert found is not None
         return found

@@ -31,7 +31,7 @@ from tdkt_xl.master import write_master
 from tdkt_xl.models import Plan
 from tdkt_xl.report_layout import plan_id
 from tdkt_xl.safety import Limits
-from tdkt_xl.status import today_in_vietnam
+from tdkt_xl.status import today_in_vietnam, vietnam_time
 from tdkt_xl.text import shown_name
 from tdkt_xl.workers import RawBook, Reader, ReadResult, read_many, read_values
 
@@ -115,9 +115,9 @@ def skipped_outcomes(names: Iterable[str]) -> list[FileOutcome]:
 
 def _modified(result: ReadResult) -> datetime | None:
     if result.modified is not None:
-        return datetime.fromtimestamp(result.modified)
+        return vietnam_time(result.modified)
     try:
-        return datetime.fromtimestamp(result.path.stat().st_mtime)
+        return vietnam_time(result.path.stat().st_mtime)
     except OSError:
         return None
 
@@ -163,7 +163,7 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
     plan, expected, root, earlier = _CHECKING
     try:
         name = shown_name(path.relative_to(root).as_posix())
-        modified = datetime.fromtimestamp(path.stat().st_mtime)
+        modified = vietnam_time(path.stat().st_mtime)
     except (ValueError, OSError):
         return book
     checked = check_result(plan, name, ReadResult(path, book, None, 0.0), modified=modified,

@@ -30,13 +30,13 @@ from typing import Any
 
 from tdkt_xl import __version__
 from tdkt_xl.consolidate import FileOutcome, UnitReport, consolidate
-from tdkt_xl.ledger import Ledger
+from tdkt_xl.ledger import RETRIED, CurrentFile, Ledger
 from tdkt_xl.lock import LockBusy, RunLock
 from tdkt_xl.master import write_master
 from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox, skipped_outcomes
 from tdkt_xl.models import Plan
 from tdkt_xl.report_layout import plan_id
-from tdkt_xl.status import today_in_vietnam
+from tdkt_xl.status import today_in_vietnam, vietnam_time
 from tdkt_xl.text import os_error_reason, os_error_text, shown_name
 from tdkt_xl.workbook import load_plan
 from tdkt_xl.workers import ReadResult, read_many, read_values
@@ -317,20 +317,27 @@ def _batches(results: Iterator[ReadResult], size: int = 200, seconds: float = 2.
 
 def _record(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, plan: Plan,
             identities: tuple[str, set[str]], now: float, item: tuple[Path, str, int, int, str],
-            result: ReadResult) -> None:
+            result: ReadResult, previous: CurrentFile | None) -> None:
     """One parsed file checked and kept in the ledger (and copied to quarantine when rejected).
 
-    ``identities``: the plan's, and those of its earlier versions.
+    ``identities``: the plan's, and those of its earlier versions. ``previous``: the version the
+    path had; when it was accepted and the new one fails for a passing cause (:data:`RETRIED`),
+    the previous one stays in use until the new one can be read.
     """
     path, name, size, mtime_ns, digest = item
     identity, earlier = identities
-    checked = check_result(plan, name, result, modified=datetime.fromtimestamp(mtime_ns / 1e9),
+    checked = check_result(plan, name, result, modified=vietnam_time(mtime_ns / 1e9),
                            expected_plan_id=identity, earlier_plan_ids=earlier,
                            kept=False)  # into the ledger, then dropped
     report = checked if isinstance(checked, UnitReport) else None
     outcome = "accepted" if report is not None else "rejected"
     code = "" if isinstance(checked, UnitReport) else checked.code
     reason = "" if isinstance(checked, UnitReport) else checked.reason
+    if code in RETRIED and previous is not None and previous.outcome == "accepted":
+        ledger.record(path=name, sha256=digest, size=size, mtime_ns=mtime_ns, plan_id=identity,
+                      outcome=outcome, code=code, reason=reason, now=now, make_current=False)
+        _keep_previous(summary, name, reason)
+        return
     version = ledger.record(path=name, sha256=digest, size=size, mtime_ns=mtime_ns, plan_id=identity,
                             outcome=outcome, code=code, reason=reason, report=report, now=now)
     if outcome == "rejected":
@@ -345,16 +352,26 @@ def _record(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, 
             summary.files["quarantined"].append(name)
 
 
+def _keep_previous(summary: NightlySummary, name: str, reason: str) -> None:
+    summary.files["deferred"].append(name)
+    summary.say(f"Chưa đọc được bản mới của {name} ({reason.rstrip('.')}); vẫn dùng bản trước, sẽ đọc lại "
+                "ở lần chạy sau.")
+
+
 LOCKED = "file-locked"  # kept with size -1: never "unchanged", so tried again at every run
 
 
 def _record_locked(summary: NightlySummary, ledger: Ledger, name: str, identity: str, now: float,
-                   error: OSError) -> None:
-    """A file that cannot be opened now: rejected for this run, tried again at the next."""
+                   error: OSError, previous: CurrentFile | None) -> None:
+    """A file that cannot be opened now: rejected for this run, tried again at the next; a unit's
+    report accepted before stays in use meanwhile."""
+    reason = (f"Không mở được tệp để đọc ({os_error_reason(error)}): có thể tệp đang được chép vào, "
+              "đang bị khoá hoặc không có quyền đọc. Sẽ đọc lại ở lần chạy sau.")
+    if previous is not None and previous.outcome == "accepted":
+        _keep_previous(summary, name, f"không mở được tệp: {os_error_reason(error)}")
+        return
     ledger.record(path=name, sha256=LOCKED, size=-1, mtime_ns=-1, plan_id=identity, outcome="rejected",
-                  code=LOCKED, now=now,
-                  reason=f"Không mở được tệp để đọc ({os_error_reason(error)}): có thể tệp đang được "
-                         "chép vào, đang bị khoá hoặc không có quyền đọc. Sẽ đọc lại ở lần chạy sau.")
+                  code=LOCKED, now=now, reason=reason)
     summary.files["rejected"].append(name)
 
 
@@ -373,17 +390,23 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             to_parse: list[tuple[Path, str, int, int, str]] = []
             unchanged: list[tuple[str, int, int]] = []
             present: set[str] = set()
+            ahead: list[str] = []  # modified "in the future"
             folder = os.fspath(inbox.root)
             for found in inbox.names:
                 name = shown_name(found)  # the name as data (ledger, master); ``found`` opens the file
                 try:
                     stat = inbox.stats.get(found) or os.stat(os.path.join(folder, found))
-                    if now - stat.st_mtime < settings.fresh_seconds:
+                    age = now - stat.st_mtime
+                    if abs(age) < settings.fresh_seconds:  # (or just ahead: the share's clock)
                         present.add(name)
                         summary.files["deferred"].append(name)
                         continue
+                    if age < 0:
+                        ahead.append(name)
                     known = current.get(name)
-                    if known is not None and known[1:] == (stat.st_size, stat.st_mtime_ns, identity):
+                    retried = known is not None and known.code in RETRIED
+                    if known is not None and not retried and (known.size, known.mtime_ns, known.plan_id) == (
+                            stat.st_size, stat.st_mtime_ns, identity):
                         present.add(name)
                         unchanged.append((name, stat.st_size, stat.st_mtime_ns))
                         continue
@@ -393,11 +416,13 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                     continue
                 except OSError as error:  # locked (being copied in, on Windows) or not readable
                     present.add(name)
-                    _record_locked(summary, ledger, name, identity, now, error)
+                    _record_locked(summary, ledger, name, identity, now, error, current.get(name))
                     continue
                 present.add(name)
                 seen_before = ledger.find(name, digest, identity)
-                if seen_before is not None and known is not None and seen_before.id == known[0]:
+                if seen_before is not None and seen_before.code in RETRIED:
+                    seen_before = None  # failed for a passing cause: read it again
+                if seen_before is not None and known is not None and seen_before.id == known.id:
                     unchanged.append((name, stat.st_size, stat.st_mtime_ns))  # touched, same content
                     continue
                 if seen_before is not None:
@@ -405,9 +430,11 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                                   plan_id=identity, outcome=seen_before.outcome, now=now)
                     summary.files["changed"].append(name)
                     continue
-                kind = "changed" if known is not None else "new"
-                summary.files[kind].append(name)
+                summary.files["new" if known is None else "changed"].append(name)
                 to_parse.append((path, name, stat.st_size, stat.st_mtime_ns, digest))
+            if ahead:
+                summary.say(f"{len(ahead)} tệp có thời gian sửa sau lúc chạy (đồng hồ máy gửi sai?), vẫn "
+                            f"được đọc: {', '.join(ahead[:5])}{' …' if len(ahead) > 5 else ''}.")
             summary.files["skipped"] = [shown_name(n) for n in inbox.skipped_names]
 
         with _phase(summary, "parse"):
@@ -425,8 +452,9 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 for batch in _batches(results):
                     with ledger.batch():
                         for result in batch:
-                            _record(settings, summary, ledger, plan, (identity, earlier), now,
-                                    by_path[result.path], result)
+                            item = by_path[result.path]
+                            _record(settings, summary, ledger, plan, (identity, earlier), now, item, result,
+                                    current.get(item[1]))
                     crash_point("after-first-record")
 
         with _phase(summary, "ledger"):
@@ -444,7 +472,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 if version.outcome == "accepted":
                     stored = version.unit_report()  # without its counts: summed in the ledger below
                     assert stored is not None
-                    modified = datetime.fromtimestamp(version.mtime_ns / 1e9)  # now: touched files too
+                    modified = vietnam_time(version.mtime_ns / 1e9)  # now: touched files too
                     if stored.file != shown or stored.modified != modified:
                         stored = stored.model_copy(update={"file": shown, "modified": modified})
                     reports.append(stored)

@@ -62,6 +62,16 @@ def today_in_vietnam() -> date:
     return datetime.now(VIETNAM).date()
 
 
+def vietnam_time(timestamp: float) -> datetime:
+    """A file time (seconds since the epoch) as Vietnam's wall clock, whatever the machine's time
+    zone: whether a report came before the deadline must not depend on the server.
+
+    >>> vietnam_time(0)
+    datetime.datetime(1970, 1, 1, 7, 0)
+    """
+    return datetime.fromtimestamp(timestamp, VIETNAM).replace(tzinfo=None)
+
+
 def task_status(task: Task, as_of: date, due_soon_days: int = 7) -> TaskStatus:
     """The status of one task.
 

@@ -664,3 +664,95 @@ def test_a_name_that_is_not_utf8_is_read_under_a_shown_name(setup: NightlySettin
     assert any(row[6] == "B\\xe1o_c\\xe1o_P2.xlsx" for row in submissions)
     again = run_nightly(setup)
     assert "B\\xe1o_c\\xe1o_P2.xlsx" in again.files["unchanged"] and again.exit_code == 0
+
+
+def _failing_reads(monkeypatch: pytest.MonkeyPatch, names: set[str], code: str = "timeout") -> None:
+    """Reads of these files fail as a machine under load makes them fail (the others are real)."""
+    import tdkt_xl.nightly
+    from tdkt_xl.workers import ReadResult, Rejection, read_many
+
+    def failing(paths: list[Path], **options: Any) -> Any:
+        for result in read_many(paths, **options):
+            if result.path.name in names:
+                yield ReadResult(result.path, None, Rejection(code, "Đọc tệp quá 60 giây nên đã dừng."), 60.0)
+            else:
+                yield result
+
+    monkeypatch.setattr(tdkt_xl.nightly, "read_many", failing)
+
+
+def test_a_read_that_failed_for_a_passing_cause_is_tried_again(setup: NightlySettings,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import tdkt_xl.nightly
+
+    real = tdkt_xl.nightly.read_many
+    _failing_reads(monkeypatch, {"P1.xlsx", "P2.xlsx"})
+    first = run_nightly(setup)
+    assert first.exit_code == 1 and {"P1.xlsx", "P2.xlsx"} <= set(first.files["rejected"])
+    with Ledger(setup.state_path) as ledger:
+        codes = {v.path: v.code for v, _present in ledger.current().values()}
+        assert codes["P1.xlsx"] == codes["P2.xlsx"] == "timeout"
+    monkeypatch.setattr(tdkt_xl.nightly, "read_many", real)
+    second = run_nightly(setup)  # the same bytes: read again, not known by their hash
+    assert sorted(second.files["changed"]) == ["P1.xlsx", "P2.xlsx"] and second.counts()["unchanged"] == 14
+    assert second.exit_code == 0 and "P2" not in second.units["missing"]
+    with Ledger(setup.state_path) as ledger:
+        versions = {v.path: v for v, _present in ledger.current().values()}
+        assert versions["P2.xlsx"].outcome == "accepted" and versions["P2.xlsx"].code == ""
+    assert master_values(setup.out)["Tình hình nộp báo cáo"] == master_values(
+        _fresh_master(setup))["Tình hình nộp báo cáo"]
+
+
+def _fresh_master(setup: NightlySettings) -> Path:
+    clean = NightlySettings(plan=setup.plan, inbox=setup.inbox, out=setup.out.with_name("sach.xlsx"),
+                            state=setup.out.with_name("sach.sqlite"), as_of=AS_OF)
+    run_nightly(clean)
+    return clean.out
+
+
+def test_a_new_copy_that_cannot_be_read_leaves_the_previous_one_in_use(
+        setup: NightlySettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tdkt_xl.nightly
+
+    run_nightly(setup)
+    p2 = setup.inbox / "P2.xlsx"
+    book = load_workbook(p2)
+    book["Thông tin"]["B6"] = "Người khác"  # a new copy arrives …
+    book.save(p2)
+    os.utime(p2, (OLD + 60, OLD + 60))
+    hash_file = tdkt_xl.nightly.sha256_of
+
+    def locked(path: Path) -> str:
+        if path.name == "P2.xlsx":
+            raise PermissionError(13, "The process cannot access the file")
+        return hash_file(path)
+
+    monkeypatch.setattr(tdkt_xl.nightly, "sha256_of", locked)  # … still locked while it is copied
+    summary = run_nightly(setup)
+    assert summary.exit_code == 0 and summary.files["deferred"] == ["P2.xlsx"]
+    assert "P2" not in summary.units["missing"]
+    assert "Chưa đọc được bản mới của P2.xlsx (không mở được tệp:" in summary.message
+    monkeypatch.setattr(tdkt_xl.nightly, "sha256_of", hash_file)
+    real = tdkt_xl.nightly.read_many
+    _failing_reads(monkeypatch, {"P2.xlsx"})  # now it opens, but its reading fails for a passing cause
+    timed_out = run_nightly(setup)
+    assert timed_out.files["deferred"] == ["P2.xlsx"] and "P2" not in timed_out.units["missing"]
+    assert timed_out.exit_code == 0
+    monkeypatch.setattr(tdkt_xl.nightly, "read_many", real)
+    later = run_nightly(setup)
+    assert later.files["changed"] == ["P2.xlsx"] and later.exit_code == 0
+    rows = master_values(setup.out)["Tình hình nộp báo cáo"]
+    assert any(row[1] == "P2" and row[6] == "P2.xlsx" for row in rows)
+
+
+@pytest.mark.parametrize(("ahead_s", "deferred"), [(30, True), (30 * 86400, False)])
+def test_a_file_time_in_the_future(setup: NightlySettings, ahead_s: float, deferred: bool) -> None:
+    p2 = setup.inbox / "P2.xlsx"
+    future = time.time() + ahead_s
+    os.utime(p2, (future, future))
+    summary = run_nightly(setup)
+    assert ("P2.xlsx" in summary.files["deferred"]) is deferred
+    assert ("P2" in summary.units["missing"]) is deferred
+    if not deferred:
+        assert "1 tệp có thời gian sửa sau lúc chạy (đồng hồ máy gửi sai?), vẫn được đọc: P2.xlsx." \
+            in summary.message
