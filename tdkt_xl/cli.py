@@ -350,19 +350,19 @@ def history(unit: str, state: Path, as_json: bool) -> None:
     try:
         with Ledger(state) as ledger:
             versions = ledger.history(unit)
-            current = {v.id for v, _present in ledger.current().values()}
+            now_at = {v.path: v for v, _present in ledger.current().values()}
     except sqlite3.Error as error:
         click.echo(f"Lỗi: sổ cái {state} không đọc được ({error}).", err=True)
         sys.exit(EXIT_UNREADABLE)
-    accepted = [v for v in versions if v.outcome == "accepted" and v.id in current]
-    in_use = max(accepted, key=lambda v: (v.report_date or "", v.mtime_ns, v.path)).id if accepted else None
-
     def label(version: Any) -> str:
         if version.outcome == "rejected":
             return "bị loại"
-        if version.id == in_use:
-            return "đang được dùng"
-        return "bị thay thế" if version.id in current else "bản cũ (tệp đã đổi)"
+        current = now_at.get(version.path)
+        if current is not None and current.id == version.id:  # as the last run's master has it
+            return "bị thay thế" if version.superseded_by else "đang được dùng"
+        if current is not None and current.sha256 == version.sha256:
+            return "bản đọc theo kế hoạch trước"  # the same file, checked again against a changed plan
+        return "bản cũ (tệp đã đổi)"
 
     rows = [{"first_seen": _dt.fromtimestamp(v.first_seen).isoformat(timespec="seconds"),
              "last_seen": _dt.fromtimestamp(v.last_seen).isoformat(timespec="seconds"),

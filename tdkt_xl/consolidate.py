@@ -127,6 +127,7 @@ class UnitReport(BaseModel):
     # Per form, the sum over the years: given instead of ``stats`` when thousands of reports
     # are put together from the nightly ledger (which sums the years itself).
     form_totals: dict[str, int] = Field(default_factory=dict)
+    present: bool = True  # False: the nightly ledger's copy of a file gone from the inbox
 
     def form_total_list(self, forms: list[str]) -> list[int]:
         """The unit's count of each form over all the years, in order.
@@ -921,8 +922,9 @@ def consolidate(
     newest: dict[str, UnitReport] = {}
     superseded: list[UnitReport] = []
     # the newer "Ngày lập" wins; a report without a readable one counts from its file's date
+    # (and of two alike, the file still in the inbox: a file moved into a subfolder)
     for report in sorted(reports, key=lambda r: (r.submitted_on or date.min, r.modified or datetime.min,
-                                                 r.file)):
+                                                 r.present, r.file)):
         if report.unit_code in newest:
             superseded.append(newest[report.unit_code])
         newest[report.unit_code] = report

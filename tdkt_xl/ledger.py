@@ -453,6 +453,21 @@ class Ledger:
                               (sha256, reader)).fetchone()
         return str(row[0]) if row else None
 
+    def plan_years(self) -> dict[str, int]:
+        """The year of each plan stored (by the plan's identity): what a version checked against an
+        earlier plan is judged by once its file is gone."""
+        from tdkt_xl.models import Plan
+        from tdkt_xl.report_layout import plan_id
+
+        years: dict[str, int] = {}
+        for (text,) in self.db.execute("SELECT plan FROM plans"):
+            try:
+                plan = Plan.model_validate_json(text)
+            except ValueError:  # stored by another model of the plan
+                continue
+            years[plan_id(plan)] = plan.year
+        return years
+
     def store_plan(self, sha256: str, reader: str, plan_json: str) -> None:
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO plans (sha256, reader, plan, stored) VALUES (?, ?, ?, ?)",

@@ -352,6 +352,19 @@ def _record(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, 
             summary.files["quarantined"].append(name)
 
 
+def _no_longer_counted(file: str, unit_code: str, year: int | None, plan_year: int) -> FileOutcome:
+    """A stored report the plan of now does not take: its unit left the plan, or it was checked
+    against another year's plan (a file gone from the inbox, which cannot be read again)."""
+    if year == plan_year:
+        return FileOutcome(file=file, outcome="rejected", code="unknown-unit", unit_code=unit_code,
+                           reason=f"Đơn vị {unit_code} không còn trong danh sách đơn vị của kế hoạch (hoặc "
+                                  "nay là một nhóm); báo cáo không được tổng hợp.")
+    which = f"kế hoạch năm {year}" if year else "một kế hoạch khác"
+    return FileOutcome(file=file, outcome="rejected", code="other-plan", unit_code=unit_code,
+                       reason=f"Báo cáo đã được kiểm tra theo {which} và tệp không còn trong hộp thư để "
+                              f"kiểm tra lại; không tổng hợp vào kế hoạch năm {plan_year}.")
+
+
 def _keep_previous(summary: NightlySummary, name: str, reason: str) -> None:
     summary.files["deferred"].append(name)
     summary.say(f"Chưa đọc được bản mới của {name} ({reason.rstrip('.')}); vẫn dùng bản trước, sẽ đọc lại "
@@ -466,15 +479,28 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             reports: list[UnitReport] = []
             outcomes: list[FileOutcome] = []
             version_of: dict[str, int] = {}
+            units = {unit.code: unit for unit in plan.units or []}
+            plan_years: dict[str, int] | None = None  # of the plans versions were checked against
             for version, is_present in ledger.iter_current():
                 name = version.path
                 shown = name if is_present else f"{name} (không còn trong hộp thư)"
                 if version.outcome == "accepted":
+                    # checked when read, against the plan of then: what the plan says now still counts
+                    # (a file gone from the inbox cannot be read again)
+                    unit = units.get(version.unit_code or "")
+                    if version.plan_id != identity and plan_years is None:
+                        plan_years = ledger.plan_years()
+                    year = plan_years.get(version.plan_id) if plan_years is not None else plan.year
+                    if unit is None or unit.is_group or year != plan.year:
+                        outcomes.append(_no_longer_counted(shown, version.unit_code or "", year, plan.year))
+                        continue
                     stored = version.unit_report()  # without its counts: summed in the ledger below
                     assert stored is not None
                     modified = vietnam_time(version.mtime_ns / 1e9)  # now: touched files too
-                    if stored.file != shown or stored.modified != modified:
-                        stored = stored.model_copy(update={"file": shown, "modified": modified})
+                    if (stored.file, stored.modified, stored.unit_name, stored.present) != (
+                            shown, modified, unit.name, is_present):
+                        stored = stored.model_copy(update={"file": shown, "modified": modified,
+                                                           "unit_name": unit.name, "present": is_present})
                     reports.append(stored)
                     version_of[shown] = version.id
                 else:
@@ -491,9 +517,9 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             superseded = [f for f in merged.files if f.outcome == "superseded"]
             ledger.mark_superseded({version_of[f.file]: in_use[f.unit_code or ""] for f in superseded})
             summary.files["superseded"] = [f.file for f in superseded]
-            units = merged.summary(str(settings.out))["units"]
-            assert isinstance(units, dict)
-            summary.units = units
+            said = merged.summary(str(settings.out))["units"]
+            assert isinstance(said, dict)
+            summary.units = said
 
         if summary.files["rejected"]:
             summary.exit_code = EXIT_REJECTED

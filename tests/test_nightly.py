@@ -756,3 +756,63 @@ def test_a_file_time_in_the_future(setup: NightlySettings, ahead_s: float, defer
     if not deferred:
         assert "1 tệp có thời gian sửa sau lúc chạy (đồng hồ máy gửi sai?), vẫn được đọc: P2.xlsx." \
             in summary.message
+
+
+def _edit_plan(setup: NightlySettings, change: Any) -> None:
+    book = load_workbook(setup.plan)
+    change(book)
+    book.save(setup.plan)
+
+
+def _unit_row(book: Any, code: str) -> int:
+    return next(r for r in range(1, book["Đơn vị"].max_row + 1) if book["Đơn vị"].cell(r, 1).value == code)
+
+
+def test_archived_reports_do_not_count_for_the_next_years_plan(setup: NightlySettings,
+                                                              tmp_path: Path) -> None:
+    first = run_nightly(setup)
+    assert first.units["submitted"] == 14
+    shutil.move(setup.inbox, tmp_path / "luu_tru_2024")  # last year's reports archived
+    setup.inbox.mkdir()
+    _edit_plan(setup, lambda book: book["Cấu hình"].cell(2, 2, 2025))
+    summary = run_nightly(setup)
+    assert summary.units["submitted"] == 0 and len(summary.units["missing"]) == 17
+    problems = master_values(setup.out)["Lỗi"]
+    other = [row for row in problems if row[5] == "other-plan"]
+    assert len(other) == 15 and all(str(row[1]).endswith("(không còn trong hộp thư)") for row in other)
+    assert other[0][6].startswith("Báo cáo đã được kiểm tra theo kế hoạch năm 2024 và tệp không còn")
+    totals = master_values(setup.out)["Số liệu tổng hợp"]
+    assert totals[0][0] == "SỐ LIỆU KHEN THƯỞNG TỔNG HỢP 2014–2023 (0 đơn vị đã nộp)"
+
+
+def test_a_unit_removed_or_renamed_in_the_plan(setup: NightlySettings, tmp_path: Path) -> None:
+    run_nightly(setup)
+    shutil.move(setup.inbox / "VPB.xlsx", tmp_path / "VPB.xlsx")  # gone from the inbox …
+    run_nightly(setup)
+
+    def change(book: Any) -> None:
+        book["Đơn vị"].delete_rows(_unit_row(book, "VPB"))  # … then from the plan
+        book["Đơn vị"].cell(_unit_row(book, "P2"), 2, "Phòng Hai (đổi tên)")
+
+    _edit_plan(setup, change)
+    summary = run_nightly(setup)
+    assert "VPB" not in summary.units["missing"]
+    got = master_values(setup.out)
+    assert any(row[1] == "VPB.xlsx (không còn trong hộp thư)" and row[5] == "unknown-unit"
+               for row in got["Lỗi"])
+    fresh = master_values(_fresh_master(setup))
+    for sheet in ("Số liệu tổng hợp", "Số liệu chi tiết", "Tiến độ nhiệm vụ"):
+        assert got[sheet] == fresh[sheet], sheet
+    assert any(row[:2] == ("P2", "Phòng Hai (đổi tên)") for row in got["Số liệu chi tiết"])
+
+
+def test_a_file_moved_into_a_subfolder_is_used_where_it_is(setup: NightlySettings) -> None:
+    run_nightly(setup)
+    (setup.inbox / "Bao cao").mkdir()
+    os.replace(setup.inbox / "P2.xlsx", setup.inbox / "Bao cao" / "P2.xlsx")  # same bytes, same time
+    summary = run_nightly(setup)
+    assert summary.files["gone"] == ["P2.xlsx"] and summary.files["changed"] == []
+    assert summary.files["new"] == ["Bao cao/P2.xlsx"]
+    assert sorted(summary.files["superseded"]) == ["P1_ban_cu.xlsx", "P2.xlsx (không còn trong hộp thư)"]
+    rows = master_values(setup.out)["Tình hình nộp báo cáo"]
+    assert any(row[1] == "P2" and row[6] == "Bao cao/P2.xlsx" for row in rows)
