@@ -565,6 +565,14 @@ class Ledger:
                            [(by, version_id) for version_id, by in superseded.items()
                             if before.get(version_id) != by])
 
+    def to_quarantine(self) -> list[tuple[int, str, str]]:
+        """(version id, path, reason) of each path's current version that was rejected and has no
+        copy in quarantine yet (a file that could not even be opened has nothing to copy)."""
+        return self.db.execute(
+            "SELECT v.id, p.path, v.reason FROM paths p JOIN versions v ON v.id = p.current "
+            "WHERE v.outcome = 'rejected' AND v.quarantined = 0 AND v.code != 'file-locked' "
+            "ORDER BY p.path").fetchall()
+
     def mark_quarantined(self, version_id: int) -> None:
         with self.transaction() as db:
             db.execute("UPDATE versions SET quarantined=1 WHERE id=?", (version_id,))

@@ -40,7 +40,7 @@ from tdkt_xl.status import today_in_vietnam, vietnam_time
 from tdkt_xl.text import os_error_reason, os_error_text, shown_name
 from tdkt_xl.workbook import load_plan
 from tdkt_xl.workers import ReadResult, read_many, read_values
-from tdkt_xl.xlsx import WorkbookError
+from tdkt_xl.xlsx import WorkbookError, backup_path
 
 EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED, EXIT_MASTER_IN_USE = 0, 1, 2, 3, 4
 KILL_ENV = "TDKT_TEST_KILL_AT"  # tests only: SIGKILL this process at a named point
@@ -211,6 +211,25 @@ def _clean_leftovers(master: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def _quarantine_rejected(folder: Path, summary: NightlySummary, ledger: Ledger, root: Path,
+                         present: set[str], real_names: dict[str, str]) -> None:
+    """Copy every rejected file still in the inbox that has no copy in quarantine yet: those
+    rejected in this run, and those a full or read-only quarantine folder turned away before."""
+    for version_id, name, reason in ledger.to_quarantine():
+        if name not in present:
+            continue
+        try:
+            _quarantine(folder, root / real_names.get(name, name), name, reason)
+        except FileNotFoundError:
+            continue  # gone since the scan
+        except OSError as error:  # the quarantine folder is full or read-only: say so, go on
+            summary.say(f"Không chép được {name} vào thư mục cách ly: {os_error_reason(error)}; sẽ thử "
+                        "lại ở lần chạy sau.")
+            return
+        ledger.mark_quarantined(version_id)
+        summary.files["quarantined"].append(name)
+
+
 def _quarantine(folder: Path, source: Path, name: str, reason: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     flat = name.replace("/", "__")
@@ -315,16 +334,16 @@ def _batches(results: Iterator[ReadResult], size: int = 200, seconds: float = 2.
         yield batch
 
 
-def _record(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, plan: Plan,
+def _record(summary: NightlySummary, ledger: Ledger, plan: Plan,
             identities: tuple[str, set[str]], now: float, item: tuple[Path, str, int, int, str],
             result: ReadResult, previous: CurrentFile | None) -> None:
-    """One parsed file checked and kept in the ledger (and copied to quarantine when rejected).
+    """One parsed file checked and kept in the ledger.
 
     ``identities``: the plan's, and those of its earlier versions. ``previous``: the version the
     path had; when it was accepted and the new one fails for a passing cause (:data:`RETRIED`),
     the previous one stays in use until the new one can be read.
     """
-    path, name, size, mtime_ns, digest = item
+    _path, name, size, mtime_ns, digest = item
     identity, earlier = identities
     checked = check_result(plan, name, result, modified=vietnam_time(mtime_ns / 1e9),
                            expected_plan_id=identity, earlier_plan_ids=earlier,
@@ -338,18 +357,32 @@ def _record(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, 
                       outcome=outcome, code=code, reason=reason, now=now, make_current=False)
         _keep_previous(summary, name, reason)
         return
-    version = ledger.record(path=name, sha256=digest, size=size, mtime_ns=mtime_ns, plan_id=identity,
-                            outcome=outcome, code=code, reason=reason, report=report, now=now)
+    ledger.record(path=name, sha256=digest, size=size, mtime_ns=mtime_ns, plan_id=identity,
+                  outcome=outcome, code=code, reason=reason, report=report, now=now)
     if outcome == "rejected":
         summary.files["rejected"].append(name)
-        if settings.quarantine is not None:
-            try:
-                _quarantine(settings.quarantine, path, name, reason)
-            except OSError as error:  # the quarantine folder is full or read-only: say so, go on
-                summary.say(f"Không chép được {name} vào thư mục cách ly: {os_error_reason(error)}.")
-                return
-            ledger.mark_quarantined(version.id)
-            summary.files["quarantined"].append(name)
+
+
+def _own_files(settings: NightlySettings, root: Path) -> tuple[set[str], list[str]]:
+    """What this job writes, when it sits inside the inbox: file names and folder prefixes (under
+    the inbox, with "/"), so that its master, ledger and quarantine copies are never read as
+    reports (a quarantine folder inside the inbox would copy its own copies every night)."""
+    def under(path: Path) -> str | None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            return None
+
+    out = settings.out
+    files = {under(p) for p in (out, backup_path(out), settings.in_use_path, settings.state_path,
+                                settings.lock_path, settings.log_path)}
+    inside = under(settings.quarantine) if settings.quarantine is not None else None
+    return {f for f in files if f}, [f"{inside}/"] if inside else []
+
+
+def _is_own(name: str, ours: tuple[set[str], list[str]]) -> bool:
+    files, folders = ours
+    return name in files or any(name.startswith(folder) for folder in folders)
 
 
 def _no_longer_counted(file: str, unit_code: str, year: int | None, plan_year: int) -> FileOutcome:
@@ -404,9 +437,15 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             unchanged: list[tuple[str, int, int]] = []
             present: set[str] = set()
             ahead: list[str] = []  # modified "in the future"
+            real_names: dict[str, str] = {}  # shown name -> the name on disk, where they differ
             folder = os.fspath(inbox.root)
+            ours = _own_files(settings, inbox.root)
             for found in inbox.names:
+                if _is_own(found, ours):
+                    continue
                 name = shown_name(found)  # the name as data (ledger, master); ``found`` opens the file
+                if name != found:
+                    real_names[name] = found
                 try:
                     stat = inbox.stats.get(found) or os.stat(os.path.join(folder, found))
                     age = now - stat.st_mtime
@@ -448,7 +487,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             if ahead:
                 summary.say(f"{len(ahead)} tệp có thời gian sửa sau lúc chạy (đồng hồ máy gửi sai?), vẫn "
                             f"được đọc: {', '.join(ahead[:5])}{' …' if len(ahead) > 5 else ''}.")
-            summary.files["skipped"] = [shown_name(n) for n in inbox.skipped_names]
+            summary.files["skipped"] = [shown_name(n) for n in inbox.skipped_names if not _is_own(n, ours)]
 
         with _phase(summary, "parse"):
             by_path = {item[0]: item for item in to_parse}
@@ -466,7 +505,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                     with ledger.batch():
                         for result in batch:
                             item = by_path[result.path]
-                            _record(settings, summary, ledger, plan, (identity, earlier), now, item, result,
+                            _record(summary, ledger, plan, (identity, earlier), now, item, result,
                                     current.get(item[1]))
                     crash_point("after-first-record")
 
@@ -474,6 +513,8 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             crash_point("before-seen")
             summary.files["gone"] = ledger.scanned(unchanged, present, now)
             summary.files["unchanged"] = [u[0] for u in unchanged]
+            if settings.quarantine is not None:
+                _quarantine_rejected(settings.quarantine, summary, ledger, inbox.root, present, real_names)
 
         with _phase(summary, "consolidate"):
             reports: list[UnitReport] = []

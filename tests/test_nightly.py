@@ -816,3 +816,27 @@ def test_a_file_moved_into_a_subfolder_is_used_where_it_is(setup: NightlySetting
     assert sorted(summary.files["superseded"]) == ["P1_ban_cu.xlsx", "P2.xlsx (không còn trong hộp thư)"]
     rows = master_values(setup.out)["Tình hình nộp báo cáo"]
     assert any(row[1] == "P2" and row[6] == "Bao cao/P2.xlsx" for row in rows)
+
+
+def test_quarantine_and_master_inside_the_inbox_are_not_read(setup: NightlySettings) -> None:
+    setup.quarantine = setup.inbox / "cach_ly"
+    setup.out = setup.inbox / "tong_hop.xlsx"
+    first = run_nightly(setup)
+    assert first.files["quarantined"] == ["PPCTT.xlsx"] and first.exit_code == 1
+    for _night in range(2):
+        again = run_nightly(setup)
+        assert again.exit_code == 0 and again.counts()["new"] == 0 and again.files["rejected"] == []
+        assert not any("cach_ly" in name or "tong_hop" in name for name in again.files["skipped"])
+    assert sorted(p.name for p in setup.quarantine.iterdir()) == ["PPCTT.xlsx", "PPCTT.xlsx.ly_do.txt"]
+
+
+def test_a_quarantine_copy_that_failed_is_made_at_a_later_run(setup: NightlySettings, tmp_path: Path) -> None:
+    setup.quarantine = tmp_path / "cach_ly"
+    setup.quarantine.write_bytes(b"")  # a file where the folder should be
+    first = run_nightly(setup)
+    assert first.files["quarantined"] == [] and "sẽ thử lại ở lần chạy sau" in first.message
+    setup.quarantine.unlink()  # someone fixes the folder
+    later = run_nightly(setup)
+    assert later.files["rejected"] == [] and later.files["quarantined"] == ["PPCTT.xlsx"]
+    assert (setup.quarantine / "PPCTT.xlsx.ly_do.txt").exists()
+    assert run_nightly(setup).files["quarantined"] == []  # copied once
