@@ -50,6 +50,9 @@ from tdkt_xl.text import clean, clean_lines, fold, fold_words
 from tdkt_xl.units import Unit
 
 Outcome = Literal["accepted", "rejected", "superseded", "skipped"]
+# Raised whenever the reading of a report changes what it gives (a rule added or fixed): the
+# nightly ledger then reads again each file an earlier reader read (1: before it was counted).
+READER_VERSION = 2
 EXCEL_TEXT_LIMIT = 32_767
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tdkt_xl.consolidate import UnitReport
+from tdkt_xl.consolidate import READER_VERSION, UnitReport
 
 # Rejections whose cause may pass (the file was being copied, the share blinked, the machine was
 # busy): a version rejected so is read again at the next run instead of being known by its hash.
@@ -38,6 +38,7 @@ class CurrentFile(NamedTuple):
     plan_id: str
     outcome: str
     code: str
+    reader: int
 
 
 SCHEMA = """
@@ -64,6 +65,7 @@ CREATE TABLE IF NOT EXISTS versions (
     stats_counts BLOB,              -- the counts then each form's sum, little-endian int32 when every
                                     -- one fits, else int64 (the length tells), NULL if one does not fit
     superseded_by TEXT,             -- accepted, but the unit's newer report (this file) is used
+    reader INTEGER NOT NULL DEFAULT 1,  -- consolidate.READER_VERSION of the reading kept here
     UNIQUE (path, sha256, plan_id)
 );
 CREATE INDEX IF NOT EXISTS versions_path ON versions (path, last_seen);
@@ -123,6 +125,7 @@ class Version:
     report: str | None
     quarantined: bool
     superseded_by: str | None = None
+    reader: int = 1
 
     def unit_report(self) -> UnitReport | None:
         return UnitReport.model_validate_json(self.report) if self.report else None
@@ -130,7 +133,7 @@ class Version:
 
 _VERSION_FIELDS = ["id", "path", "sha256", "size", "mtime_ns", "first_seen", "last_seen", "plan_id",
                    "outcome", "code", "reason", "unit_code", "template_version", "report_date", "report",
-                   "quarantined", "superseded_by"]
+                   "quarantined", "superseded_by", "reader"]
 
 # A version now at a path in the inbox was last seen by the last scan, whose time is kept once
 # (meta 'last_scan') instead of written to every unchanged row on every run.
@@ -261,6 +264,9 @@ class Ledger:
         if "superseded_by" not in columns:
             with self.transaction() as db:
                 db.execute("ALTER TABLE versions ADD COLUMN superseded_by TEXT")
+        if "reader" not in columns:  # readings from before the reader was versioned: version 1
+            with self.transaction() as db:
+                db.execute("ALTER TABLE versions ADD COLUMN reader INTEGER NOT NULL DEFAULT 1")
         self.db.execute("CREATE INDEX IF NOT EXISTS versions_superseded ON versions (superseded_by) "
                         "WHERE superseded_by IS NOT NULL")  # a few rows: read at every run
 
@@ -343,8 +349,8 @@ class Ledger:
 
     def current_files(self) -> dict[str, CurrentFile]:
         """Every path's current version: what a scan needs, without reading the stored reports."""
-        rows = self.db.execute("SELECT p.path, v.id, v.size, v.mtime_ns, v.plan_id, v.outcome, v.code "
-                               "FROM paths p JOIN versions v ON v.id = p.current")
+        rows = self.db.execute("SELECT p.path, v.id, v.size, v.mtime_ns, v.plan_id, v.outcome, v.code, "
+                               "v.reader FROM paths p JOIN versions v ON v.id = p.current")
         make = CurrentFile._make
         return {row[0]: make(row[1:]) for row in rows}
 
@@ -482,37 +488,38 @@ class Ledger:
     def record(self, *, path: str, sha256: str, size: int, mtime_ns: int, plan_id: str, outcome: str,
                code: str = "", reason: str = "", report: UnitReport | None = None,
                template_version: str | None = None, now: float | None = None,
-               make_current: bool = True) -> Version:
+               make_current: bool = True, reader: int = READER_VERSION) -> Version:
         """Store a parsed version (or see it again) and, unless told not to, make it the path's
-        current one. A version that failed for a passing cause (:data:`RETRIED`) takes the
-        outcome of its new reading."""
+        current one. A version that failed for a passing cause (:data:`RETRIED`), or that an
+        earlier reader read (reading rules fixed since), takes the outcome of its new reading."""
         now = now or time.time()
         if template_version is None and report is not None:
             template_version = report.template_version or None
         with self.transaction() as db:
             stats = self._stats_columns(report) if report else None
-            previous = db.execute("SELECT id, code FROM versions WHERE path=? AND sha256=? AND plan_id=?",
-                                  (path, sha256, plan_id)).fetchone()
-            if previous is not None and previous[1] in RETRIED:
+            previous = db.execute("SELECT id, code, reader FROM versions WHERE path=? AND sha256=? AND "
+                                  "plan_id=?", (path, sha256, plan_id)).fetchone()
+            if previous is not None and (previous[1] in RETRIED or previous[2] != reader):
                 db.execute(
                     "UPDATE versions SET outcome=?, code=?, reason=?, unit_code=?, template_version=?, "
-                    "report_date=?, report=?, stats=?, stats_layout=?, stats_counts=? WHERE id=?",
+                    "report_date=?, report=?, stats=?, stats_layout=?, stats_counts=?, reader=? WHERE id=?",
                     (outcome, code, reason, report.unit_code if report else None, template_version,
                      report.report_date.isoformat() if report and report.report_date else None,
                      _report_json(report) if report else None,
                      *((stats.text, stats.layout, stats.packed) if stats else (None, None, None)),
-                     previous[0]))
+                     reader, previous[0]))
             db.execute(
                 "INSERT INTO versions (path, sha256, size, mtime_ns, first_seen, last_seen, plan_id, "
                 "outcome, code, reason, unit_code, template_version, report_date, report, stats, "
-                "stats_layout, stats_counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "stats_layout, stats_counts, reader) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (path, sha256, plan_id) DO UPDATE SET last_seen=excluded.last_seen, "
                 "size=excluded.size, mtime_ns=excluded.mtime_ns",
                 (path, sha256, size, mtime_ns, now, now, plan_id, outcome, code, reason,
                  report.unit_code if report else None, template_version,
                  report.report_date.isoformat() if report and report.report_date else None,
                  _report_json(report) if report else None,
-                 *((stats.text, stats.layout, stats.packed) if stats else (None, None, None))))
+                 *((stats.text, stats.layout, stats.packed) if stats else (None, None, None)), reader))
             version_id = db.execute("SELECT id FROM versions WHERE path=? AND sha256=? AND plan_id=?",
                                     (path, sha256, plan_id)).fetchone()[0]
             if make_current:

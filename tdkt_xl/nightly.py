@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tdkt_xl import __version__
-from tdkt_xl.consolidate import FileOutcome, UnitReport, consolidate
+from tdkt_xl.consolidate import READER_VERSION, FileOutcome, UnitReport, consolidate
 from tdkt_xl.ledger import RETRIED, CurrentFile, Ledger
 from tdkt_xl.lock import LockBusy, RunLock
 from tdkt_xl.master import write_master
@@ -438,6 +438,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             present: set[str] = set()
             ahead: list[str] = []  # modified "in the future"
             real_names: dict[str, str] = {}  # shown name -> the name on disk, where they differ
+            reread: list[str] = []  # read by an earlier version of the reading rules
             folder = os.fspath(inbox.root)
             ours = _own_files(settings, inbox.root)
             for found in inbox.names:
@@ -456,7 +457,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                     if age < 0:
                         ahead.append(name)
                     known = current.get(name)
-                    retried = known is not None and known.code in RETRIED
+                    retried = known is not None and (known.code in RETRIED or known.reader != READER_VERSION)
                     if known is not None and not retried and (known.size, known.mtime_ns, known.plan_id) == (
                             stat.st_size, stat.st_mtime_ns, identity):
                         present.add(name)
@@ -472,8 +473,11 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                     continue
                 present.add(name)
                 seen_before = ledger.find(name, digest, identity)
-                if seen_before is not None and seen_before.code in RETRIED:
-                    seen_before = None  # failed for a passing cause: read it again
+                if seen_before is not None and (seen_before.code in RETRIED
+                                                or seen_before.reader != READER_VERSION):
+                    seen_before = None  # failed for a passing cause, or read by older rules: read again
+                if known is not None and known.reader != READER_VERSION:
+                    reread.append(name)
                 if seen_before is not None and known is not None and seen_before.id == known.id:
                     unchanged.append((name, stat.st_size, stat.st_mtime_ns))  # touched, same content
                     continue
@@ -484,6 +488,9 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                     continue
                 summary.files["new" if known is None else "changed"].append(name)
                 to_parse.append((path, name, stat.st_size, stat.st_mtime_ns, digest))
+            if reread:
+                summary.say(f"Cách đọc báo cáo đã được sửa (bản tdkt_xl mới): {len(reread)} tệp đã đọc "
+                            "trước đây được đọc lại.")
             if ahead:
                 summary.say(f"{len(ahead)} tệp có thời gian sửa sau lúc chạy (đồng hồ máy gửi sai?), vẫn "
                             f"được đọc: {', '.join(ahead[:5])}{' …' if len(ahead) > 5 else ''}.")

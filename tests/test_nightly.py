@@ -840,3 +840,23 @@ def test_a_quarantine_copy_that_failed_is_made_at_a_later_run(setup: NightlySett
     assert later.files["rejected"] == [] and later.files["quarantined"] == ["PPCTT.xlsx"]
     assert (setup.quarantine / "PPCTT.xlsx.ly_do.txt").exists()
     assert run_nightly(setup).files["quarantined"] == []  # copied once
+
+
+def test_files_read_by_earlier_reading_rules_are_read_again(setup: NightlySettings) -> None:
+    from tdkt_xl.consolidate import READER_VERSION
+
+    first = run_nightly(setup)
+    before = master_values(setup.out)
+    with Ledger(setup.state_path) as ledger:
+        ledger.db.execute("ALTER TABLE versions DROP COLUMN reader")  # as a ledger of before
+    with Ledger(setup.state_path) as ledger:  # opened: the column is back, every reading is version 1
+        assert {v.reader for v, _present in ledger.current().values()} == {1}
+    again = run_nightly(setup)
+    assert again.counts()["changed"] == first.counts()["new"] and again.counts()["unchanged"] == 0
+    assert "Cách đọc báo cáo đã được sửa (bản tdkt_xl mới): 16 tệp đã đọc trước đây được đọc lại." \
+        in again.message
+    with Ledger(setup.state_path) as ledger:
+        assert {v.reader for v, _present in ledger.current().values()} == {READER_VERSION}
+        assert len(ledger.history("P1")) == 2  # read again in place: no second row per file
+    assert master_values(setup.out) == before
+    assert run_nightly(setup).counts()["unchanged"] == 16
