@@ -511,13 +511,15 @@ def _parse_phrase(text: str, year: int) -> Deadline:
             it.start, it.due = _bounds(it, it.year)
             previous = items[items.index(it) - 1] if items.index(it) else None
             if (previous is not None and not it.explicit_year and previous.start is not None
-                    and it.start < previous.start):
-                # "tháng 11 - tháng 2": a later item without a year wraps into the next year
+                    and it.start < previous.start and not _frames(it, previous)):
+                # "tháng 11 - tháng 2": a later item without a year wraps into the next year,
+                # but not a period around the item before it ("Trước 20/12 (quý IV)")
                 it.year += 1
                 it.start, it.due = _bounds(it, it.year)
         for it, following in zip(reversed(items[:-1]), reversed(items[1:]), strict=True):
             assert it.year is not None and it.start is not None and following.start is not None
-            if not it.explicit_year and it.start > following.start and it.year > MIN_YEAR:
+            if (not it.explicit_year and it.start > following.start and it.year > MIN_YEAR
+                    and not _frames(following, it)):
                 # "từ tháng 11 đến tháng 1/2025": an earlier item that borrowed a later
                 # year lies in the year before
                 it.year -= 1
@@ -529,6 +531,14 @@ def _parse_phrase(text: str, year: int) -> Deadline:
     return Deadline(text=text, start=start, due=due,
                     quarter=quarter_of(due) if due else None, recurring=recurring,
                     tentative=tentative)
+
+
+def _frames(outer: _Item, inner: _Item) -> bool:
+    """Whether ``outer`` is a wider period holding all of ``inner`` (both already have dates)."""
+    assert outer.start is not None and outer.due is not None
+    assert inner.start is not None and inner.due is not None
+    return (outer.precision != "day" and outer.start <= inner.start and inner.due <= outer.due
+            and outer.due - outer.start > inner.due - inner.start)
 
 
 def _combine(items: list[_Item]) -> tuple[date | None, date | None]:

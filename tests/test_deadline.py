@@ -339,6 +339,28 @@ def test_empty_cell_is_empty() -> None:
     assert not parse_deadline("Khi có yêu cầu", 2024).is_empty
 
 
+# --- a period around an earlier day does not wrap into the next year -------------------------
+
+FRAMED: list[Case] = [
+    ("Trước ngày 20/12 (quý IV)", 2024, D(2024, 10, 1), D(2024, 12, 20), 4, False),
+    ("Trước 15/6 (Quý II)", 2024, D(2024, 4, 1), D(2024, 6, 15), 2, False),
+    ("Trước 15/6/2024 (Quý II)", 2024, D(2024, 4, 1), D(2024, 6, 15), 2, False),
+    ("15/6 (tháng 6)", 2024, D(2024, 6, 1), D(2024, 6, 15), 2, False),
+    ("Tháng 6 (Quý II)", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Trước 31/12 (cuối năm)", 2024, D(2024, 12, 1), D(2024, 12, 31), 4, False),
+    ("Trước Tết Nguyên đán (tháng 1)", 2025, D(2025, 1, 1), D(2025, 1, 29), 1, False),
+    ("Tháng 6 (Quý II/2025)", 2024, D(2025, 6, 1), D(2025, 6, 30), 2, False),
+    ("Tháng 12 - tháng 1", 2024, D(2024, 12, 1), D(2025, 1, 31), 1, False),  # still wraps
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), FRAMED,
+                         ids=_ids(FRAMED))
+def test_period_around_an_earlier_day(value: str, year: int, start: date, due: date, quarter: int,
+                                      recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"
