@@ -223,6 +223,25 @@ _TENTATIVE = re.compile(r"\b(du kien|tam dinh|du tinh)\b")
 _CONNECTOR = re.compile(r"^[\s,;]*(?:-|den|toi|va|,|;|hoac|\(|tu)?[\s,;]*(?:ngay|thang|cac ngay)?\s*$")
 
 
+# Text that holds numbers but no date; dropped before items are searched.
+_NOISE: list[re.Pattern[str]] = [
+    # a time of day: 16 giờ 30 (phút), 16h30, 16h, 16g30, 16:30, 8 giờ
+    re.compile(r"(?<![\d/.:])\b\d{1,2}\s*(?:gio|h|g(?=\d))(?:\s*\d{1,2}(?:\s*(?:phut|p)\b)?)?\b"
+               r"|(?<![\d/.:])\b\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\b"),
+]
+
+
+def _drop_noise(text: str) -> str:
+    """Blank out times of day and other numbers that are not dates.
+
+    >>> _drop_noise("truoc 16 gio 30 ngay 15/6")
+    'truoc   ngay 15/6'
+    """
+    for pattern in _NOISE:
+        text = pattern.sub(" ", text)
+    return text
+
+
 def _year_value(raw: str | None) -> tuple[int | None, bool]:
     """(explicit year, "năm sau") from a captured year group."""
     if raw is None:
@@ -490,7 +509,7 @@ def _parse(value: object, year: int) -> Deadline:
 def _parse_phrase(text: str, year: int) -> Deadline:
     """Read a deadline phrase (cached: plans repeat phrases on many rows)."""
     folded = fold(text)
-    folded = _replace_number_words(folded)
+    folded = _drop_noise(_replace_number_words(folded))
     recurring = bool(_RECURRING.search(folded))
     tentative = bool(_TENTATIVE.search(folded))
     items = _attach_years(folded, _resolve_bare(folded, _find_items(folded)))

@@ -361,6 +361,28 @@ def test_period_around_an_earlier_day(value: str, year: int, start: date, due: d
     _check(value, year, start, due, quarter, recurring)
 
 
+# --- a time of day is not a date ------------------------------------------------------------------
+
+TIMES: list[Case] = [
+    ("Trước 16 giờ 30 ngày 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("9 giờ 30 ngày 15/6/2024", 2024, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+    ("Trước 16 giờ 30 phút ngày 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("Trước 16h30 ngày 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("Trước 16h ngày 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("16:30 ngày 15/6", 2024, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+    ("8 giờ, ngày 15/6", 2024, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+    ("15/6 lúc 14h", 2024, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+    ("Tháng 6 (trước 17 giờ ngày 20/6)", 2024, D(2024, 6, 1), D(2024, 6, 20), 2, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), TIMES,
+                         ids=_ids(TIMES))
+def test_time_of_day_is_ignored(value: str, year: int, start: date | None, due: date,
+                                quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"
