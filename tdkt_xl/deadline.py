@@ -169,6 +169,10 @@ _MOD = r"(?:(tuan dau|tuan cuoi|tuan thu nhat|dau|giua|cuoi|trong)\s+)?"
 _ROMAN_RE = r"(?:iv|v?i{1,3}|ix|x{1}i{0,2}|v)"
 _MONTH = rf"(\d{{1,2}}|{_ROMAN_RE})"
 
+_COUNTING = (r"(?:dot|lan|nam(?!\s+(?:nay|sau|toi|tiep))|ngay|tuan|thang|quy|nguoi|cuoc|buoc|ky|"
+             r"khoa|gio|phut|buoi|dem|ban|muc|trang|tap the|ca nhan|don vi|hoi nghi|nhiem vu|"
+             r"van ban|bao cao|phong trao|chi tieu|cum|khoi|nhom|doan)")
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 6 tháng đầu năm, 9 tháng đầu năm 2024, 6 tháng cuối năm
     ("part", re.compile(rf"\b(6|9|3)\s+thang\s+(dau|cuoi)\s+nam(?:\s*(?:/|-)?\s*{_YEAR})?\b")),
@@ -203,8 +207,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # năm 2024, 2024
     ("year", re.compile(r"(?:\bnam\s+)?(?<!\d)(19\d\d|2[01]\d\d)(?!\d)")),
     ("nextyear", re.compile(r"\bnam\s+sau\b|\bnam\s+tiep\s+theo\b|\bnam\s+toi\b")),
-    # bare numbers / roman numerals, resolved by their neighbours
-    ("bare", re.compile(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d.]|/(?!\s{{4}}))")),
+    # bare numbers / roman numerals, resolved by their neighbours; a number followed by
+    # a counting word ("2 đợt", "10 năm", "30 ngày") is a quantity, not a date
+    ("bare", re.compile(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d.]|/(?!\s{{4}})|\s*{_COUNTING}\b)")),
 ]
 
 _DEADLINE_ONLY = re.compile(

@@ -383,6 +383,29 @@ def test_time_of_day_is_ignored(value: str, year: int, start: date | None, due: 
     _check(value, year, start, due, quarter, recurring)
 
 
+# --- a number before a counting word is a quantity ------------------------------------------------
+
+QUANTITIES: list[Case] = [
+    ("Tháng 6 (2 đợt)", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Tháng 7 (10 năm Chỉ thị 34)", 2024, D(2024, 7, 1), D(2024, 7, 31), 3, False),
+    ("Quý IV (1 lần)", 2024, D(2024, 10, 1), D(2024, 12, 31), 4, False),
+    ("Tháng 12 (01 lần)", 2024, D(2024, 12, 1), D(2024, 12, 31), 4, False),
+    ("Tháng 6 (30 ngày)", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Quý III/2019 (05 năm)", 2024, D(2019, 7, 1), D(2019, 9, 30), 3, False),
+    ("Tháng 6 (2 tuần)", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Quý II (3 cuộc)", 2024, D(2024, 4, 1), D(2024, 6, 30), 2, False),
+    ("Tháng 6 - 7 (2 đợt)", 2024, D(2024, 6, 1), D(2024, 7, 31), 3, False),  # the list stays
+    ("Tháng 6 và 7 năm nay", 2024, D(2024, 6, 1), D(2024, 7, 31), 3, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), QUANTITIES,
+                         ids=_ids(QUANTITIES))
+def test_quantity_is_not_a_date(value: str, year: int, start: date, due: date, quarter: int,
+                                recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"
