@@ -165,7 +165,8 @@ class _Impossible(Exception):
 
 
 _YEAR = r"(\d{4}|sau)"
-_MOD = r"(?:(tuan dau|tuan cuoi|tuan thu nhat|dau|giua|cuoi|trong)\s+)?"
+_MOD = (r"(?:(tuan dau|tuan cuoi|tuan thu nhat|thuong tuan|trung tuan|ha tuan|dau|giua|cuoi|trong)"
+        r"\s+(?:cua\s+)?)?")
 _ROMAN_RE = r"(?:iv|v?i{1,3}|ix|x{1}i{0,2}|v)"
 _MONTH = rf"(\d{{1,2}}|{_ROMAN_RE})"
 
@@ -178,6 +179,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(rf"\b(6|9|3)\s+thang\s+(dau|cuoi)\s+nam(?:\s*(?:/|-)?\s*{_YEAR})?\b")),
     ("half", re.compile(rf"\b(?:nua|ban\s+nien)\s+(dau|cuoi)\s+nam(?:\s+{_YEAR})?\b")),
     ("tet", re.compile(rf"\btet(?:\s+nguyen\s+dan)?(?:\s+[a-z]+\s+[a-z]+)?(?:\s+(?:nam\s+)?{_YEAR})?\b")),
+    # tuần 2 tháng 7 (the second week), đợt 2 / lần 1 / kỳ 2 tháng 6 (in that month)
+    ("ordinal", re.compile(
+        rf"\b(tuan|dot|lan|ky)\s+(?:thu\s+)?(\d{{1,2}}|{_ROMAN_RE})\s+(?:cua\s+|trong\s+)?thang\s+{_MONTH}\b"
+        rf"(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?"
+    )),
     # ngày 30 tháng 11 năm 2019, 20 tháng 7 năm 2019, ngày 5 tháng 7
     ("dtm", re.compile(
         rf"{_MOD}(?:\bngay\s+)?\b(\d{{1,2}})\s+thang\s+{_MONTH}\b"
@@ -298,6 +304,11 @@ def _make_item(kind: str, m: re.Match[str]) -> _Item | None:
     if kind == "tet":
         year, nxt = _year_value(m.group(1))
         return _Item(pos, end, "day", year=year, next_year=nxt, modifier="tet")
+    if kind == "ordinal":
+        year, nxt = _year_value(m.group(4))
+        week = f"tuan {_month_number(m.group(2))}" if m.group(1) == "tuan" else ""
+        return _Item(pos, end, "month", month=_month_number(m.group(3)), year=year,
+                     next_year=nxt, modifier=week)
     if kind == "dtm":
         year, nxt = _year_value(m.group(4))
         return _Item(pos, end, "day", day=int(m.group(2)), month=_month_number(m.group(3)),
@@ -392,8 +403,15 @@ def _bounds(item: _Item, year: int) -> tuple[date, date]:
         last = _month_end(year, item.month).day
         first_day, last_day = {
             "dau": (1, 10), "giua": (11, 20), "cuoi": (21, last),
+            "thuong tuan": (1, 10), "trung tuan": (11, 20), "ha tuan": (21, last),
             "tuan dau": (1, 7), "tuan thu nhat": (1, 7), "tuan cuoi": (last - 6, last),
         }.get(item.modifier, (1, last))
+        week = re.fullmatch(r"tuan (\d+)", item.modifier)
+        if week:  # week 1 is days 1–7, week 5 the days from the 29th
+            number = int(week.group(1))
+            first_day, last_day = 7 * number - 6, last if number == 5 else 7 * number
+            if not 1 <= number <= 5 or first_day > last:
+                raise _Impossible(f"tuần {number} tháng {item.month}")
         return date(year, item.month, first_day), date(year, item.month, last_day)
     if item.precision == "quarter":
         assert item.quarter is not None

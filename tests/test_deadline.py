@@ -406,6 +406,45 @@ def test_quantity_is_not_a_date(value: str, year: int, start: date, due: date, q
     _check(value, year, start, due, quarter, recurring)
 
 
+# --- weeks, rounds and ten-day parts of a month ------------------------------------------------------
+
+MONTH_PARTS: list[Case] = [
+    ("Tuần 2 tháng 7", 2024, D(2024, 7, 8), D(2024, 7, 14), 3, False),
+    ("Tuần 1 tháng 7", 2024, D(2024, 7, 1), D(2024, 7, 7), 3, False),
+    ("Tuần 5 tháng 7", 2024, D(2024, 7, 29), D(2024, 7, 31), 3, False),
+    ("Tuần 5 tháng 2", 2024, D(2024, 2, 29), D(2024, 2, 29), 1, False),
+    ("Tuần thứ 3 của tháng 7", 2024, D(2024, 7, 15), D(2024, 7, 21), 3, False),
+    ("Tuần 2 tháng 7/2025", 2024, D(2025, 7, 8), D(2025, 7, 14), 3, False),
+    ("Đợt 2 tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Lần 1 tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Kỳ 2 tháng 6 năm sau", 2024, D(2025, 6, 1), D(2025, 6, 30), 2, False),
+    ("Đợt II tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Thượng tuần tháng 7", 2024, D(2024, 7, 1), D(2024, 7, 10), 3, False),
+    ("Trung tuần tháng 7", 2024, D(2024, 7, 11), D(2024, 7, 20), 3, False),
+    ("Hạ tuần tháng 7", 2024, D(2024, 7, 21), D(2024, 7, 31), 3, False),
+    ("Hạ tuần tháng 2", 2023, D(2023, 2, 21), D(2023, 2, 28), 1, False),
+    ("Tuần đầu của tháng 7", 2024, D(2024, 7, 1), D(2024, 7, 7), 3, False),
+    ("Tuần cuối của tháng 7", 2024, D(2024, 7, 25), D(2024, 7, 31), 3, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), MONTH_PARTS,
+                         ids=_ids(MONTH_PARTS))
+def test_weeks_rounds_and_parts_of_a_month(value: str, year: int, start: date, due: date,
+                                           quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+@pytest.mark.parametrize(("value", "year", "detail"), [
+    ("Tuần 6 tháng 7", 2024, "tuần 6 tháng 7"),
+    ("Tuần 0 tháng 7", 2024, "tuần 0 tháng 7"),
+    ("Tuần 5 tháng 2", 2023, "tuần 5 tháng 2"),  # 28 days: no fifth week
+])
+def test_week_the_month_does_not_have(value: str, year: int, detail: str) -> None:
+    result = parse_deadline(value, year)
+    assert (result.due, result.problem, result.problem_detail) == (None, "impossible-date", detail)
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"
