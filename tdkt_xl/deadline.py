@@ -175,8 +175,10 @@ _COUNTING = (r"(?:dot|lan|nam(?!\s+(?:nay|sau|toi|tiep))|ngay|tuan|thang|quy|ngu
              r"van ban|bao cao|phong trao|chi tieu|cum|khoi|nhom|doan)")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    # 6 tháng đầu năm, 9 tháng đầu năm 2024, 6 tháng cuối năm
-    ("part", re.compile(rf"\b(6|9|3)\s+thang\s+(dau|cuoi)\s+nam(?:\s*(?:/|-)?\s*{_YEAR})?\b")),
+    # 6 tháng đầu năm, 06 tháng đầu năm, sáu tháng đầu năm, 9 tháng đầu năm 2024, 6 tháng cuối năm
+    ("part", re.compile(
+        rf"\b(0?[369]|ba|sau|chin)\s+thang\s+(dau|cuoi)\s+nam(?:\s*(?:/|-)?\s*{_YEAR})?\b"
+    )),
     ("half", re.compile(rf"\b(?:nua|ban\s+nien)\s+(dau|cuoi)\s+nam(?:\s+{_YEAR})?\b")),
     ("tet", re.compile(rf"\btet(?:\s+nguyen\s+dan)?(?:\s+[a-z]+\s+[a-z]+)?(?:\s+(?:nam\s+)?{_YEAR})?\b")),
     # tuần 2 tháng 7 (the second week), đợt 2 / lần 1 / kỳ 2 tháng 6 (in that month)
@@ -293,7 +295,8 @@ def _find_items(text: str) -> list[_Item]:
 def _make_item(kind: str, m: re.Match[str]) -> _Item | None:
     pos, end = m.start(), m.end()
     if kind == "part":
-        length, side = int(m.group(1)), m.group(2)
+        raw, side = m.group(1), m.group(2)
+        length = int(raw) if raw.isdigit() else _UNITS[raw]
         year, nxt = _year_value(m.group(3))
         months = (1, length) if side == "dau" else (13 - length, 12)
         return _Item(pos, end, "part", months=months, year=year, next_year=nxt)

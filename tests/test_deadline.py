@@ -445,6 +445,29 @@ def test_week_the_month_does_not_have(value: str, year: int, detail: str) -> Non
     assert (result.due, result.problem, result.problem_detail) == (None, "impossible-date", detail)
 
 
+# --- "06 tháng đầu năm", "sáu tháng đầu năm" ----------------------------------------------------------
+
+YEAR_PARTS: list[Case] = [
+    ("06 tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 6, 30), 2, False),
+    ("sáu tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 6, 30), 2, False),
+    ("Sáu tháng đầu năm 2025", 2024, D(2025, 1, 1), D(2025, 6, 30), 2, False),
+    ("06 tháng cuối năm", 2024, D(2024, 7, 1), D(2024, 12, 31), 4, False),
+    ("sáu tháng cuối năm", 2024, D(2024, 7, 1), D(2024, 12, 31), 4, False),
+    ("09 tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 9, 30), 3, False),
+    ("chín tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 9, 30), 3, False),
+    ("03 tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 3, 31), 1, False),
+    ("ba tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 3, 31), 1, False),
+    ("03 tháng cuối năm", 2024, D(2024, 10, 1), D(2024, 12, 31), 4, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), YEAR_PARTS,
+                         ids=_ids(YEAR_PARTS))
+def test_months_of_the_year_in_any_spelling(value: str, year: int, start: date, due: date,
+                                            quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"
