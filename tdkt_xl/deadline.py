@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from tdkt_xl.lunar import tet_date
+from tdkt_xl.lunar import lunar_to_solar
 from tdkt_xl.text import fold
 
 DeadlineProblem = Literal["unreadable", "impossible-date"]
@@ -151,7 +151,11 @@ class _Item:
     next_year: bool = False  # "năm sau"
     modifier: str = ""  # dau / giua / cuoi / tuan dau / tuan cuoi
     months: tuple[int, int] | None = None  # year parts: (first, last) month
-    fixed: date | None = None  # Tết or an already known date
+    lunar: bool = False  # day/month of the lunar calendar ("10/3 âm lịch", Tết)
+    festival: str = ""  # the festival it names ("tet nguyen dan", "trung thu")
+    canchi: int | None = None  # year named by its can-chi ("Ất Tỵ"): 0–59, 0 = Giáp Tý
+    offset: int = 0  # days after (or before) the date: "trước Tết 10 ngày"
+    impossible: str = ""  # why the item names no real day
     deadline_only: bool = False  # "trước ngày …"
     explicit_year: bool = False
     start: date | None = field(default=None)
@@ -174,13 +178,37 @@ _COUNTING = (r"(?:dot|lan|nam(?!\s+(?:nay|sau|toi|tiep))|ngay|tuan|thang|quy|ngu
              r"khoa|gio|phut|buoi|dem|ban|muc|trang|tap the|ca nhan|don vi|hoi nghi|nhiem vu|"
              r"van ban|bao cao|phong trao|chi tieu|cum|khoi|nhom|doan)")
 
+# Festivals: (day, month, lunar calendar). "Tết" alone is Tết Nguyên đán.
+_FESTIVALS: dict[str, tuple[int, int, bool]] = {
+    "nguyen dan": (1, 1, True), "co truyen": (1, 1, True), "am lich": (1, 1, True),
+    "ta": (1, 1, True), "nguyen tieu": (15, 1, True), "han thuc": (3, 3, True),
+    "doan ngo": (5, 5, True), "trung nguyen": (15, 7, True), "trung thu": (15, 8, True),
+    "duong lich": (1, 1, False), "tay": (1, 1, False), "thieu nhi": (1, 6, False),
+    "gio to": (10, 3, True),
+}
+_FESTIVAL_NAMES = "|".join(sorted((n.replace(" ", r"\s+") for n in _FESTIVALS), key=len, reverse=True))
+_CAN = ("giap", "at", "binh", "dinh", "mau", "ky", "canh", "tan", "nham", "quy")
+_CHI = ("ty", "suu", "dan", "mao", "thin", "ti", "ngo", "mui", "than", "dau", "tuat", "hoi")
+_CAN_NAMES = ("Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ", "Canh", "Tân", "Nhâm", "Quý")
+_CHI_NAMES = ("Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi")
+_CANCHI = rf"(?:\s+(?:xuan\s+|nam\s+)?({'|'.join(_CAN)})\s+({'|'.join(_CHI)}|meo)\b)?"
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # Tết trồng cây, Tết Thanh minh: no fixed day, and not Tết Nguyên đán
+    ("not-a-date", re.compile(r"\btet\s+(?:trong\s+cay|thanh\s+minh)\b")),
+    # Tết, Tết Nguyên đán Ất Tỵ, Tết Dương lịch 2025, Tết Trung thu, Trung thu, Giỗ Tổ Hùng Vương,
+    # Tết Nguyên đán 10 ngày (with "trước" / "sau" before it)
+    ("festival", re.compile(
+        rf"(?:\btet(?:\s+({_FESTIVAL_NAMES}))?|\b(trung\s+thu|nguyen\s+dan|gio\s+to)(?:\s+hung\s+vuong)?)\b"
+        rf"{_CANCHI}(?:\s+(?:nam\s+)?{_YEAR}\b)?(?:\s+(\d{{1,3}})\s+ngay\b)?"
+    )),
+    # rằm tháng 8, rằm tháng Giêng: the 15th of a lunar month
+    ("full-moon", re.compile(rf"\bram\s+thang\s+{_MONTH}\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?")),
     # 6 tháng đầu năm, 06 tháng đầu năm, sáu tháng đầu năm, 9 tháng đầu năm 2024, 6 tháng cuối năm
     ("part", re.compile(
         rf"\b(0?[369]|ba|sau|chin)\s+thang\s+(dau|cuoi)\s+nam(?:\s*(?:/|-)?\s*{_YEAR})?\b"
     )),
     ("half", re.compile(rf"\b(?:nua|ban\s+nien)\s+(dau|cuoi)\s+nam(?:\s+{_YEAR})?\b")),
-    ("tet", re.compile(rf"\btet(?:\s+nguyen\s+dan)?(?:\s+[a-z]+\s+[a-z]+)?(?:\s+(?:nam\s+)?{_YEAR})?\b")),
     # tuần 2 tháng 7 (the second week), đợt 2 / lần 1 / kỳ 2 tháng 6 (in that month)
     ("ordinal", re.compile(
         rf"\b(tuan|dot|lan|ky)\s+(?:thu\s+)?(\d{{1,2}}|{_ROMAN_RE})\s+(?:cua\s+|trong\s+)?thang\s+{_MONTH}\b"
@@ -220,6 +248,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("bare", re.compile(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d.]|/(?!\s{{4}})|\s*{_COUNTING}\b)")),
 ]
 
+_LUNAR_MARK = re.compile(r"\s*[(,]?\s*(?:am\s+lich|al)\b")
+_AFTER = re.compile(r"(?<![a-z])(?<!nam )sau\s*(?:ngay\s*)?$")
 _DEADLINE_ONLY = re.compile(
     r"(truoc|cham nhat|han chot|han cuoi|khong qua|khong muon hon|muon nhat|den het|"
     r"truoc hoac trong|hoan thanh truoc)\s*(la\s*)?(ngay\s*)?$"
@@ -289,6 +319,10 @@ def _find_items(text: str) -> list[_Item]:
         # "trước ngày 15/6": the marker sits right before this item
         if _DEADLINE_ONLY.search(before.rstrip()[-40:]) and item.precision in ("day", "bare"):
             item.deadline_only = True
+        if item.offset:
+            # "trước Tết 10 ngày" is 10 days before; "sau Tết 10 ngày" after; else a duration
+            after = bool(_AFTER.search(before.rstrip()[-20:]))
+            item.offset = -item.offset if item.deadline_only else item.offset if after else 0
     return items
 
 
@@ -304,9 +338,22 @@ def _make_item(kind: str, m: re.Match[str]) -> _Item | None:
         year, nxt = _year_value(m.group(2))
         months = (1, 6) if m.group(1) == "dau" else (7, 12)
         return _Item(pos, end, "part", months=months, year=year, next_year=nxt)
-    if kind == "tet":
-        year, nxt = _year_value(m.group(1))
-        return _Item(pos, end, "day", year=year, next_year=nxt, modifier="tet")
+    if kind == "festival":
+        name = re.sub(r"\s+", " ", m.group(1) or m.group(2) or "nguyen dan")
+        day, month, lunar = _FESTIVALS[name]
+        year, nxt = _year_value(m.group(5))
+        item = _Item(pos, end, "day", day=day, month=month, year=year, next_year=nxt, lunar=lunar,
+                     festival=name, offset=int(m.group(6) or 0))
+        if m.group(3) and year is None and not nxt:
+            item.canchi = _canchi_index(m.group(3), m.group(4))
+            if item.canchi is None:
+                chi = _CHI.index("mao" if m.group(4) == "meo" else m.group(4))
+                item.impossible = f"năm {_CAN_NAMES[_CAN.index(m.group(3))]} {_CHI_NAMES[chi]}"
+        return item
+    if kind == "full-moon":
+        year, nxt = _year_value(m.group(2))
+        return _Item(pos, end, "day", day=15, month=_month_number(m.group(1)), year=year,
+                     next_year=nxt, lunar=True)
     if kind == "ordinal":
         year, nxt = _year_value(m.group(4))
         week = f"tuan {_month_number(m.group(2))}" if m.group(1) == "tuan" else ""
@@ -351,6 +398,55 @@ def _make_item(kind: str, m: re.Match[str]) -> _Item | None:
     return None
 
 
+def _canchi_index(can: str, chi: str) -> int | None:
+    """Place (0–59, 0 = Giáp Tý) of a can-chi year name, folded; None if no year has it.
+
+    Folding makes Tý and Tỵ both "ty": the stem decides, as a stem and a branch always
+    share their parity.
+
+    >>> _canchi_index("at", "ty"), _canchi_index("canh", "ty"), _canchi_index("giap", "suu")
+    (41, 36, None)
+    """
+    stem = _CAN.index(can)
+    branch = 3 if chi == "meo" else _CHI.index(chi)
+    if branch in (0, 5):
+        branch = 0 if stem % 2 == 0 else 5
+    return next((n for n in range(60) if n % 10 == stem and n % 12 == branch), None)
+
+
+def _canchi_year(index: int, plan_year: int) -> int:
+    """The Gregorian year nearest ``plan_year`` whose Tết starts the can-chi year ``index``.
+
+    >>> _canchi_year(41, 2024), _canchi_year(40, 2023)  # Ất Tỵ, Giáp Thìn
+    (2025, 2024)
+    """
+    later = plan_year + (index - (plan_year - 4)) % 60  # 1984 was Giáp Tý
+    return later if later - plan_year <= 30 else later - 60
+
+
+def _mark_calendar(text: str, items: list[_Item]) -> list[_Item]:
+    """Lunar days ("10/3 âm lịch") and festivals followed by their written day.
+
+    "Tết Thiếu nhi 1/6", "Trung thu (15/8 âm lịch)": the written day stays, the
+    festival only lends it its calendar when both name the same day and month.
+    """
+    for item in items:
+        if item.precision == "day" and not item.festival and _LUNAR_MARK.match(text, item.end):
+            item.lunar = True
+    result: list[_Item] = []
+    for item in items:
+        prev = result[-1] if result else None
+        if (prev is not None and prev.festival and item.precision == "day" and not item.festival
+                and re.fullmatch(r"[\s,:(-]*(?:ngay\s*)?", text[prev.end : item.pos])):
+            if (item.day, item.month) == (prev.day, prev.month):
+                item.lunar = item.lunar or prev.lunar
+            item.deadline_only = item.deadline_only or prev.deadline_only
+            result[-1] = item
+            continue
+        result.append(item)
+    return result
+
+
 def _connected(text: str, left: _Item, right: _Item) -> bool:
     return bool(_CONNECTOR.match(text[left.end : right.pos]))
 
@@ -377,9 +473,9 @@ def _resolve_bare(text: str, items: list[_Item]) -> list[_Item]:
     for index in range(len(resolved) - 2, -1, -1):
         item, nxt = resolved[index], resolved[index + 1]
         if (item.precision == "bare" and item.modifier != "roman" and nxt.precision == "day"
-                and nxt.modifier != "tet" and _connected(text, item, nxt)):
+                and not nxt.festival and _connected(text, item, nxt)):
             resolved[index] = _Item(item.pos, item.end, "day", day=item.day, month=nxt.month,
-                                    year=nxt.year, next_year=nxt.next_year,
+                                    year=nxt.year, next_year=nxt.next_year, lunar=nxt.lunar,
                                     deadline_only=item.deadline_only)
             resolved[index].modifier = "borrowed"
     return [it for it in resolved if it.precision != "bare"]
@@ -388,16 +484,16 @@ def _resolve_bare(text: str, items: list[_Item]) -> list[_Item]:
 def _bounds(item: _Item, year: int) -> tuple[date, date]:
     """Start and due of one item in a resolved year; raises _Impossible."""
     if item.precision == "day":
-        if item.modifier == "tet":
-            if not MIN_YEAR <= year <= MAX_YEAR:
-                raise _Impossible(f"Tết năm {year}")
-            tet = tet_date(year)
-            return tet, tet
         assert item.day is not None and item.month is not None
         try:
-            day = date(year, item.month, item.day)
+            if item.lunar:
+                day = lunar_to_solar(year, item.month, item.day)
+            else:
+                day = date(year, item.month, item.day)
         except ValueError:
-            raise _Impossible(f"{item.day}/{item.month}/{year}") from None
+            calendar_name = " âm lịch" if item.lunar else ""
+            raise _Impossible(f"{item.day}/{item.month}/{year}{calendar_name}") from None
+        day += timedelta(days=item.offset)
         return day, day
     if item.precision == "month":
         assert item.month is not None
@@ -456,6 +552,9 @@ def _attach_years(text: str, items: list[_Item]) -> list[_Item]:
 
 def _resolve_years(items: list[_Item], plan_year: int) -> None:
     """Items without a year borrow the next explicit one, else the previous, else the plan's."""
+    for item in items:
+        if item.canchi is not None:
+            item.year = _canchi_year(item.canchi, plan_year)
     default_shift = any(it.precision == "year" and it.year is None and it.next_year for it in items)
     for index, item in enumerate(items):
         item.explicit_year = item.year is not None or item.next_year
@@ -538,7 +637,7 @@ def _parse_phrase(text: str, year: int) -> Deadline:
     folded = _drop_noise(_replace_number_words(folded))
     recurring = bool(_RECURRING.search(folded))
     tentative = bool(_TENTATIVE.search(folded))
-    items = _attach_years(folded, _resolve_bare(folded, _find_items(folded)))
+    items = _attach_years(folded, _resolve_bare(folded, _mark_calendar(folded, _find_items(folded))))
     if not items:
         if recurring:
             return Deadline(text=text, recurring=True, tentative=tentative)
@@ -551,6 +650,8 @@ def _parse_phrase(text: str, year: int) -> Deadline:
     try:
         for it in items:
             assert it.year is not None
+            if it.impossible:
+                raise _Impossible(it.impossible)
             if not MIN_YEAR <= it.year <= MAX_YEAR:
                 raise _Impossible(str(it.year))
             it.start, it.due = _bounds(it, it.year)

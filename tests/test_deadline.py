@@ -468,6 +468,58 @@ def test_months_of_the_year_in_any_spelling(value: str, year: int, start: date, 
     _check(value, year, start, due, quarter, recurring)
 
 
+# --- lunar days, festivals and can-chi years ---------------------------------------------------------
+
+FESTIVALS: list[Case] = [
+    ("Giỗ Tổ Hùng Vương (10/3 âm lịch)", 2024, D(2024, 4, 18), D(2024, 4, 18), 2, False),
+    ("Giỗ Tổ Hùng Vương", 2025, D(2025, 4, 7), D(2025, 4, 7), 2, False),
+    ("Trung thu (15/8 âm lịch)", 2024, D(2024, 9, 17), D(2024, 9, 17), 3, False),
+    ("ngày 10 tháng 3 âm lịch", 2025, D(2025, 4, 7), D(2025, 4, 7), 2, False),
+    ("10/3 ÂL", 2024, D(2024, 4, 18), D(2024, 4, 18), 2, False),
+    ("Trước ngày 15/8 (âm lịch)", 2023, None, D(2023, 9, 29), 3, False),
+    ("các ngày 14, 15/8 âm lịch", 2024, D(2024, 9, 16), D(2024, 9, 17), 3, False),
+    ("Rằm tháng Giêng", 2024, D(2024, 2, 24), D(2024, 2, 24), 1, False),
+    ("23/12 âm lịch", 2024, D(2025, 1, 22), D(2025, 1, 22), 1, False),  # month 12 ends in January
+    ("Tết Dương lịch", 2024, D(2024, 1, 1), D(2024, 1, 1), 1, False),
+    ("Trước Tết Dương lịch 2025", 2024, None, D(2025, 1, 1), 1, False),
+    ("Tết Trung thu năm 2024", 2024, D(2024, 9, 17), D(2024, 9, 17), 3, False),
+    ("Tết Trung thu (15/8)", 2024, D(2024, 9, 17), D(2024, 9, 17), 3, False),  # same day: lunar
+    ("Tết Thiếu nhi 1/6", 2024, D(2024, 6, 1), D(2024, 6, 1), 2, False),
+    ("Tết Thiếu nhi", 2024, D(2024, 6, 1), D(2024, 6, 1), 2, False),
+    ("Tết Nguyên đán (10/2/2024)", 2023, D(2024, 2, 10), D(2024, 2, 10), 1, False),
+    ("Tết", 2024, D(2024, 2, 10), D(2024, 2, 10), 1, False),
+    ("Tết cổ truyền", 2024, D(2024, 2, 10), D(2024, 2, 10), 1, False),
+    ("Tết năm sau", 2024, D(2025, 1, 29), D(2025, 1, 29), 1, False),
+    ("Tết Nguyên đán Ất Tỵ", 2024, D(2025, 1, 29), D(2025, 1, 29), 1, False),
+    ("TẾT NGUYÊN ĐÁN ẤT TỴ", 2024, D(2025, 1, 29), D(2025, 1, 29), 1, False),
+    ("Tết Giáp Thìn", 2023, D(2024, 2, 10), D(2024, 2, 10), 1, False),
+    ("Tết Canh Tý", 2019, D(2020, 1, 25), D(2020, 1, 25), 1, False),
+    ("Tết Canh Tí", 2019, D(2020, 1, 25), D(2020, 1, 25), 1, False),
+    ("Tết Quý Mão", 2024, D(2023, 1, 22), D(2023, 1, 22), 1, False),  # the nearest, a year back
+    ("Trước Tết Nguyên đán 10 ngày", 2024, None, D(2024, 1, 31), 1, False),
+    ("Trước Tết 10 ngày", 2025, None, D(2025, 1, 19), 1, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), FESTIVALS,
+                         ids=_ids(FESTIVALS))
+def test_lunar_days_and_festivals(value: str, year: int, start: date | None, due: date,
+                                  quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+@pytest.mark.parametrize(("value", "problem", "detail"), [
+    # a campaign in spring, on no fixed day: the cell needs a real date
+    ("Tết trồng cây", "unreadable", "Tết trồng cây"),
+    ("Tết trồng cây Xuân Giáp Thìn", "unreadable", "Tết trồng cây Xuân Giáp Thìn"),
+    ("Tết Giáp Sửu", "impossible-date", "năm Giáp Sửu"),  # no year has that name
+    ("30/12 âm lịch", "impossible-date", "30/12/2024 âm lịch"),  # month 12 of 2024 has 29 days
+])
+def test_festivals_without_a_day(value: str, problem: str, detail: str) -> None:
+    result = parse_deadline(value, 2024)
+    assert (result.due, result.problem, result.problem_detail) == (None, problem, detail)
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"
