@@ -157,6 +157,7 @@ class _Item:
     offset: int = 0  # days after (or before) the date: "trước Tết 10 ngày"
     impossible: str = ""  # why the item names no real day
     deadline_only: bool = False  # "trước ngày …"
+    before: bool = False  # "trước tháng 6": due the day before the period
     explicit_year: bool = False
     start: date | None = field(default=None)
     due: date | None = field(default=None)
@@ -249,6 +250,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _LUNAR_MARK = re.compile(r"\s*[(,]?\s*(?:am\s+lich|al)\b")
+_BEFORE = re.compile(r"(?<![a-z])truoc$")
 _AFTER = re.compile(r"(?<![a-z])(?<!nam )sau\s*(?:ngay\s*)?$")
 _DEADLINE_ONLY = re.compile(
     r"(truoc|cham nhat|han chot|han cuoi|khong qua|khong muon hon|muon nhat|den het|"
@@ -319,6 +321,8 @@ def _find_items(text: str) -> list[_Item]:
         # "trước ngày 15/6": the marker sits right before this item
         if _DEADLINE_ONLY.search(before.rstrip()[-40:]) and item.precision in ("day", "bare"):
             item.deadline_only = True
+        if item.precision not in ("day", "bare") and _BEFORE.search(before.rstrip()[-20:]):
+            item.before = True
         if item.offset:
             # "trước Tết 10 ngày" is 10 days before; "sau Tết 10 ngày" after; else a duration
             after = bool(_AFTER.search(before.rstrip()[-20:]))
@@ -381,7 +385,8 @@ def _make_item(kind: str, m: re.Match[str]) -> _Item | None:
         side = m.group(1)
         year, nxt = _year_value(m.group(2))
         months = {"dau": (1, 1), "cuoi": (12, 12), "giua": (6, 7)}.get(side, (1, 12))
-        return _Item(pos, end, "part", months=months, year=year, next_year=nxt)
+        return _Item(pos, end, "part", months=months, year=year, next_year=nxt,
+                     modifier="cuoi" if side == "cuoi" else "")
     if kind == "my":
         month = int(m.group(1))
         return _Item(pos, end, "month", month=month, year=int(m.group(2)))
@@ -670,6 +675,9 @@ def _parse_phrase(text: str, year: int) -> Deadline:
                 # year lies in the year before
                 it.year -= 1
                 it.start, it.due = _bounds(it, it.year)
+        for it in items:
+            if it.before:
+                _before_period(it)
     except _Impossible as impossible:
         return Deadline(text=text, recurring=recurring, tentative=tentative,
                         problem="impossible-date", problem_detail=impossible.detail)
@@ -677,6 +685,14 @@ def _parse_phrase(text: str, year: int) -> Deadline:
     return Deadline(text=text, start=start, due=due,
                     quarter=quarter_of(due) if due else None, recurring=recurring,
                     tentative=tentative)
+
+
+def _before_period(item: _Item) -> None:
+    """"Trước tháng 6" is due 31/5, the day before the period; "trước cuối tháng 6" 30/6."""
+    assert item.start is not None and item.due is not None
+    day = item.due if item.modifier in ("cuoi", "tuan cuoi", "ha tuan") else item.start - timedelta(days=1)
+    item.start = item.due = day
+    item.precision, item.deadline_only = "day", True
 
 
 def _frames(outer: _Item, inner: _Item) -> bool:

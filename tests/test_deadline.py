@@ -520,6 +520,33 @@ def test_festivals_without_a_day(value: str, problem: str, detail: str) -> None:
     assert (result.due, result.problem, result.problem_detail) == (None, problem, detail)
 
 
+# --- "trước" a month, quarter or year: due the day before it ------------------------------------------
+
+BEFORE_PERIOD: list[Case] = [
+    ("Trước tháng 6", 2024, None, D(2024, 5, 31), 2, False),
+    ("Trước quý III", 2024, None, D(2024, 6, 30), 2, False),
+    ("Trước năm 2025", 2024, None, D(2024, 12, 31), 4, False),
+    ("Trước năm sau", 2024, None, D(2024, 12, 31), 4, False),
+    ("Hoàn thành trước tháng 7/2025", 2024, None, D(2025, 6, 30), 2, False),
+    ("trước Quý I/2025", 2024, None, D(2024, 12, 31), 4, False),
+    ("Trước tháng 3", 2024, None, D(2024, 2, 29), 1, False),
+    ("Trước đầu tháng 7", 2024, None, D(2024, 6, 30), 2, False),
+    ("Trước cuối tháng 6", 2024, None, D(2024, 6, 30), 2, False),  # before the end: by 30/6
+    ("Trước cuối năm", 2024, None, D(2024, 12, 31), 4, False),
+    ("Quý II (trước tháng 6)", 2024, D(2024, 4, 1), D(2024, 5, 31), 2, False),
+    ("trước ngày 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("trước hoặc trong tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("chậm nhất tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),  # "by", not "before"
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), BEFORE_PERIOD,
+                         ids=_ids(BEFORE_PERIOD))
+def test_before_a_period(value: str, year: int, start: date | None, due: date, quarter: int,
+                         recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"

@@ -331,6 +331,19 @@ def test_deadline_problems(make_book: BookMaker, deadline: str, code: str,
     assert cell_text in found.message
 
 
+@pytest.mark.parametrize(("deadline", "due"), [
+    ("Trước năm 2025", date(2024, 12, 31)),
+    ("Trước năm sau", date(2024, 12, 31)),
+    ("Trước tháng 1 năm sau", date(2024, 12, 31)),
+])
+def test_before_next_year_is_within_the_plan_year(make_book: BookMaker, deadline: str,
+                                                   due: date) -> None:
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", deadline]]
+    plan = load_plan(make_book({"Phân công": rows}))
+    assert plan.tasks[0].deadline.due == due
+    assert plan.problems == []
+
+
 def test_conditional_deadline_is_not_a_problem(make_book: BookMaker) -> None:
     rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "Khi có yêu cầu"]]
     plan = load_plan(make_book({"Phân công": rows}))
