@@ -158,6 +158,7 @@ class _Item:
     impossible: str = ""  # why the item names no real day
     deadline_only: bool = False  # "trước ngày …"
     before: bool = False  # "trước tháng 6": due the day before the period
+    open_from: str = ""  # "sau" (from the next day) / "tu" (from its first day), no due of its own
     explicit_year: bool = False
     start: date | None = field(default=None)
     due: date | None = field(default=None)
@@ -252,6 +253,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _LUNAR_MARK = re.compile(r"\s*[(,]?\s*(?:am\s+lich|al)\b")
 _BEFORE = re.compile(r"(?<![a-z])truoc$")
 _AFTER = re.compile(r"(?<![a-z])(?<!nam )sau\s*(?:ngay\s*)?$")
+_FROM = re.compile(r"(?<![a-z])tu\s*(?:ngay\s*)?$")
 _DEADLINE_ONLY = re.compile(
     r"(truoc|cham nhat|han chot|han cuoi|khong qua|khong muon hon|muon nhat|den het|"
     r"truoc hoac trong|hoan thanh truoc)\s*(la\s*)?(ngay\s*)?$"
@@ -323,10 +325,14 @@ def _find_items(text: str) -> list[_Item]:
             item.deadline_only = True
         if item.precision not in ("day", "bare") and _BEFORE.search(before.rstrip()[-20:]):
             item.before = True
+        after = bool(_AFTER.search(before.rstrip()[-20:]))
         if item.offset:
             # "trước Tết 10 ngày" is 10 days before; "sau Tết 10 ngày" after; else a duration
-            after = bool(_AFTER.search(before.rstrip()[-20:]))
             item.offset = -item.offset if item.deadline_only else item.offset if after else 0
+        elif after:
+            item.open_from = "sau"  # "sau ngày 15/6": from 16/6, with no due date
+        elif _FROM.search(before.rstrip()[-20:]):
+            item.open_from = "tu"  # "kể từ ngày 15/6", "từ 15/6 đến 30/6"
     return items
 
 
@@ -481,7 +487,7 @@ def _resolve_bare(text: str, items: list[_Item]) -> list[_Item]:
                 and not nxt.festival and _connected(text, item, nxt)):
             resolved[index] = _Item(item.pos, item.end, "day", day=item.day, month=nxt.month,
                                     year=nxt.year, next_year=nxt.next_year, lunar=nxt.lunar,
-                                    deadline_only=item.deadline_only)
+                                    deadline_only=item.deadline_only, open_from=item.open_from)
             resolved[index].modifier = "borrowed"
     return [it for it in resolved if it.precision != "bare"]
 
@@ -678,6 +684,8 @@ def _parse_phrase(text: str, year: int) -> Deadline:
         for it in items:
             if it.before:
                 _before_period(it)
+            elif it.open_from:
+                _open_period(it)
     except _Impossible as impossible:
         return Deadline(text=text, recurring=recurring, tentative=tentative,
                         problem="impossible-date", problem_detail=impossible.detail)
@@ -693,6 +701,14 @@ def _before_period(item: _Item) -> None:
     day = item.due if item.modifier in ("cuoi", "tuan cuoi", "ha tuan") else item.start - timedelta(days=1)
     item.start = item.due = day
     item.precision, item.deadline_only = "day", True
+
+
+def _open_period(item: _Item) -> None:
+    """"Sau ngày 15/6" starts on 16/6, "kể từ tháng 6" on 1/6; neither gives a due date."""
+    assert item.start is not None and item.due is not None
+    day = item.due + timedelta(days=1) if item.open_from == "sau" else item.start
+    item.start = item.due = day
+    item.precision = "day"
 
 
 def _frames(outer: _Item, inner: _Item) -> bool:
@@ -717,9 +733,14 @@ def _combine(items: list[_Item]) -> tuple[date | None, date | None]:
     frames = [it for it in items if it.precision != "day"
               and any(other is not it and inside(other, it) for other in items)]
     remaining = [it for it in items if it not in frames] or items
-    due = max(it.due for it in remaining if it.due is not None)
+    # "sau ngày 15/6" only starts a period: the due date comes from the other items, else none
+    closing = [it for it in remaining if not it.open_from] or [it for it in frames if not it.open_from]
+    due = max((it.due for it in closing if it.due is not None), default=None)
     starts = [it.start for it in remaining if it.start is not None and not it.deadline_only]
-    single_day = len(remaining) == 1 and remaining[0].precision == "day"
+    single_day = len(remaining) == 1 and remaining[0].precision == "day" and not remaining[0].open_from
     if frames and (single_day or not starts):
         starts = [it.start for it in frames if it.start is not None]
-    return (min(starts) if starts else None), due
+    start = min(starts) if starts else None
+    if start is not None and due is not None and start > due:
+        start = None  # "trước 15/6, sau 20/6": keep the due date, drop the impossible start
+    return start, due

@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tdkt_xl.deadline import Deadline, parse_deadline
+from tdkt_xl.models import Task
+from tdkt_xl.status import Status, task_status
 
 D = date
 Case = tuple[object, int, date | None, date | None, int | None, bool]
@@ -547,6 +549,40 @@ def test_before_a_period(value: str, year: int, start: date | None, due: date, q
     _check(value, year, start, due, quarter, recurring)
 
 
+# --- "sau", "kể từ": a start with no due date -----------------------------------------------------
+
+OPEN_ENDED: list[Case] = [
+    ("Sau ngày 15/6", 2024, D(2024, 6, 16), None, None, False),
+    ("Sau 15/6", 2024, D(2024, 6, 16), None, None, False),
+    ("Sau 31/12", 2024, D(2025, 1, 1), None, None, False),
+    ("Kể từ ngày 15/6", 2024, D(2024, 6, 15), None, None, False),
+    ("Từ ngày 15/6", 2024, D(2024, 6, 15), None, None, False),
+    ("Sau Tết", 2024, D(2024, 2, 11), None, None, False),
+    ("Sau quý II", 2024, D(2024, 7, 1), None, None, False),
+    ("Bắt đầu từ tháng 6", 2024, D(2024, 6, 1), None, None, False),
+    ("Sau Tết Nguyên đán 10 ngày", 2024, D(2024, 2, 20), D(2024, 2, 20), 1, False),  # a day
+    ("Sau 15/6 và trước 30/6", 2024, D(2024, 6, 16), D(2024, 6, 30), 2, False),
+    ("Quý II (từ 15/4)", 2024, D(2024, 4, 15), D(2024, 6, 30), 2, False),
+    ("Kể từ ngày 1/4 đến ngày 30/6", 2024, D(2024, 4, 1), D(2024, 6, 30), 2, False),
+    ("Từ ngày 1/4 đến ngày 30/6", 2024, D(2024, 4, 1), D(2024, 6, 30), 2, False),
+    ("Trước 15/6, sau 20/6", 2024, None, D(2024, 6, 15), 2, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), OPEN_ENDED,
+                         ids=_ids(OPEN_ENDED))
+def test_open_ended_start(value: str, year: int, start: date | None, due: date | None,
+                          quarter: int | None, recurring: bool) -> None:
+    result = _check(value, year, start, due, quarter, recurring)
+    assert not result.conditional
+
+
+def test_open_ended_start_has_no_status_date() -> None:
+    task = Task(sheet="PC", kind="phan_cong", code="PC-1", number="1", row=7, rows=[7],
+                deadline=parse_deadline("Sau ngày 15/6", 2024))
+    assert task_status(task, date(2024, 7, 1)).status is Status.UNKNOWN
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"
@@ -633,7 +669,8 @@ KEYWORDS = [
     "hằng năm", "thường xuyên", "định kỳ", "khi có yêu cầu", "dự kiến", "Tết Nguyên đán",
     "6 tháng đầu năm", "cả năm", "mười", "hai", "lăm", "bảy", "tư", "Giêng", "I", "II", "III",
     "IV", "V", "XII", "2023", "2024", "2025", "1900", "2199", "2200", "31", "29", "15", "12",
-    "0", "00", "\u00a0", "\n", "\u2013",
+    "0", "00", "\u00a0", "\n", "\u2013", "sau", "kể từ", "Tết Trung thu", "âm lịch", "Ất Tỵ",
+    "tuần", "đợt", "giờ", "16h30", "số 21/KH-UBND",
 ]
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợ" \
              "úùủũụứừửữựýỳỷỹỵAĂÂĐÊÔƠƯƣ"
@@ -647,7 +684,8 @@ PLAN_YEAR = st.integers(1990, 2100)
 def _assert_consistent(result: Deadline) -> None:
     if result.due is None:
         assert result.quarter is None
-        assert result.start is None
+        # only an open-ended phrase ("sau ngày 15/6") has a start and no due date
+        assert result.start is None or result.problem is None
     else:
         assert result.quarter == (result.due.month - 1) // 3 + 1
         assert result.problem is None
