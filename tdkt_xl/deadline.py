@@ -176,9 +176,9 @@ _MOD = (r"(?:(tuan dau|tuan cuoi|tuan thu nhat|thuong tuan|trung tuan|ha tuan|da
 _ROMAN_RE = r"(?:iv|v?i{1,3}|ix|x{1}i{0,2}|v)"
 _MONTH = rf"(\d{{1,2}}|{_ROMAN_RE})"
 
-_COUNTING = (r"(?:dot|lan|nam(?!\s+(?:nay|sau|toi|tiep))|ngay|tuan|thang|quy|nguoi|cuoc|buoc|ky|"
-             r"khoa|gio|phut|buoi|dem|ban|muc|trang|tap the|ca nhan|don vi|hoi nghi|nhiem vu|"
-             r"van ban|bao cao|phong trao|chi tieu|cum|khoi|nhom|doan)")
+_COUNTING = (r"(?:dot|lan|nam(?!\s+(?:\d|nay|sau|toi|tiep))|ngay|tuan|thang|quy|nguoi|cuoc|buoc|ky|"
+             r"khoa|gio|phut|buoi|dem|ban|bai|muc|trang|tap the|ca nhan|don vi|hoi nghi|nhiem vu|"
+             r"van ban|bao cao|tham luan|phong trao|chi tieu|cum|khoi|nhom|doan)")
 
 # Festivals: (day, month, lunar calendar). "Tết" alone is Tết Nguyên đán.
 _FESTIVALS: dict[str, tuple[int, int, bool]] = {
@@ -238,9 +238,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("yearpart", re.compile(rf"\b(dau|giua|cuoi|ca|trong|suot)\s+nam(?:\s+{_YEAR})?\b")),
     # 6/2024, 06-2024 (month/year)
     ("my", re.compile(r"(?<![\d/.])(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d])")),
-    # 15/6, 05/9, 15-6
+    # 15/6, 05/9, 15-6; not "3 - 4 tham luận" (a quantity)
     ("dm", re.compile(
-        r"(?<![\d/.])(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d]|\s*[/.]\s*\d|\s*-\s*\d{4}(?!\d))"
+        rf"(?<![\d/.])(\d{{1,2}})\s*[/.-]\s*(\d{{1,2}})(?![\d]|\s*[/.]\s*\d|\s*-\s*\d{{4}}(?!\d)|\s*{_COUNTING}\b)"
     )),
     # năm 2024, 2024
     ("year", re.compile(r"(?:\bnam\s+)?(?<!\d)(19\d\d|2[01]\d\d)(?!\d)")),

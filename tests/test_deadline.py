@@ -408,6 +408,12 @@ def test_quantity_is_not_a_date(value: str, year: int, start: date, due: date, q
     _check(value, year, start, due, quarter, recurring)
 
 
+@pytest.mark.parametrize("value", ["(từ 3 - 4 tham luận)", "từ 3-4 ngày", "2 - 3 đợt"])  # seed 001
+def test_counted_range_is_not_a_date(value: str) -> None:
+    result = parse_deadline(value, 2019)
+    assert (result.start, result.due, result.problem) == (None, None, "unreadable")
+
+
 # --- weeks, rounds and ten-day parts of a month ------------------------------------------------------
 
 MONTH_PARTS: list[Case] = [
