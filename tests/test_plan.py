@@ -11,10 +11,11 @@ import pytest
 from conftest import PHAN_CONG_HEADER, PHU_LUC_HEADER, BookMaker, SheetSpec
 
 from tdkt_xl import load_plan
+from tdkt_xl.deadline import parse_deadline
 from tdkt_xl.legacy import unicode_to_tcvn3
-from tdkt_xl.models import Plan
+from tdkt_xl.models import Plan, Task
 from tdkt_xl.plan import read_number
-from tdkt_xl.status import Status, plan_status
+from tdkt_xl.status import Status, plan_status, task_status
 
 BTDKT = "Ban Thi đua - Khen thưởng, Sở Nội vụ"
 
@@ -397,6 +398,38 @@ def test_completion_dates(make_book: BookMaker) -> None:
     assert problem(plan, "completion-date-unreadable").cell == "E4"
     statuses = plan_status(plan, date(2024, 6, 1))
     assert [s.status for s in statuses] == [Status.DONE, Status.DONE_LATE, Status.OVERDUE]
+
+
+@pytest.mark.parametrize(("completed", "progress", "as_of", "expected"), [
+    (date(2024, 3, 3), "", date(2024, 2, 1), Status.NOT_DUE),  # done later: not yet on 1/2
+    (date(2024, 3, 3), "", date(2024, 2, 26), Status.DUE_SOON),
+    (date(2024, 3, 3), "", date(2024, 3, 2), Status.OVERDUE),
+    (date(2024, 3, 3), "", date(2024, 3, 3), Status.DONE_LATE),  # done on the day itself
+    (date(2024, 2, 26), "", date(2024, 2, 25), Status.DUE_SOON),
+    (date(2024, 2, 26), "", date(2024, 2, 26), Status.DONE),
+    (date(2024, 3, 3), "Đã hoàn thành", date(2024, 2, 1), Status.NOT_DUE),
+    (None, "Đã hoàn thành", date(2024, 2, 1), Status.DONE),  # no date: done whenever asked
+])
+def test_completion_after_as_of_is_not_done_yet(completed: date | None, progress: str, as_of: date,
+                                                 expected: Status) -> None:
+    task = Task(sheet="PC", kind="phan_cong", code="PC-1", number="1", row=2, rows=[2],
+                deadline=parse_deadline("Tháng 2", 2024), completed_on=completed, progress=progress)
+    assert task_status(task, as_of).status is expected
+
+
+@pytest.mark.parametrize(("as_of", "expected"), [
+    (date(2024, 2, 1), [Status.NOT_DUE, Status.NOT_DUE, Status.DONE]),
+    (date(2024, 3, 10), [Status.DONE_LATE, Status.DONE_LATE, Status.DONE]),
+])
+def test_plan_status_ignores_completion_after_as_of(make_book: BookMaker, as_of: date,
+                                                     expected: list[Status]) -> None:
+    header = [*PHAN_CONG_HEADER, "Ngày hoàn thành", "Tình trạng"]
+    rows = [header,
+            [1, "Việc", "Phòng I", "Tháng 2", datetime(2024, 3, 3), None],
+            [2, "Việc", "Phòng I", "Tháng 2", datetime(2024, 3, 3), "Đã hoàn thành"],
+            [3, "Việc", "Phòng I", "Tháng 2", None, "Đã hoàn thành"]]
+    plan = load_plan(make_book({"Phân công": rows}))
+    assert [s.status for s in plan_status(plan, as_of)] == expected
 
 
 # --- plan year ---------------------------------------------------------------
