@@ -264,7 +264,8 @@ _RECURRING = re.compile(
 )
 _CONDITIONAL = re.compile(
     r"\b(khi co|theo yeu cau|khi duoc|theo chi dao|theo ke hoach|sau khi|tuy theo|khi can|"
-    r"theo tien do|theo thong bao|theo huong dan|theo quy dinh|khi phat sinh)\b"
+    r"theo tien do|theo thong bao|theo huong dan|theo quy dinh|khi phat sinh|theo chi thi|"
+    r"theo van ban|theo cong van|theo quyet dinh|theo nghi dinh|theo nghi quyet)\b"
 )
 _TENTATIVE = re.compile(r"\b(du kien|tam dinh|du tinh)\b")
 _CONNECTOR = re.compile(r"^[\s,;]*(?:-|den|toi|va|,|;|hoac|\(|tu)?[\s,;]*(?:ngay|thang|cac ngay)?\s*$")
@@ -275,6 +276,14 @@ _NOISE: list[re.Pattern[str]] = [
     # a time of day: 16 giờ 30 (phút), 16h30, 16h, 16g30, 16:30, 8 giờ
     re.compile(r"(?<![\d/.:])\b\d{1,2}\s*(?:gio|h|g(?=\d))(?:\s*\d{1,2}(?:\s*(?:phut|p)\b)?)?\b"
                r"|(?<![\d/.:])\b\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\b"),
+    # a document reference and its date: số 21/KH-BTĐKT ngày 10/6/2024, 98/2023/NĐ-CP, 34-CT/TW
+    re.compile(
+        r"(?:\bso\s*\d{0,5}\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9]*(?:\s*[-/]\s*[a-z][a-z0-9]*)*"
+        r"|\b\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9]*(?:\s*-\s*[a-z][a-z0-9]*)+"
+        r"|\b\d{1,5}\s*/\s*\d{4}\s*/\s*[a-z][a-z0-9]*"
+        r"|\b\d{1,5}\s*-\s*[a-z]+\s*/\s*[a-z]+\b)"
+        r"(?:\s*,?\s*ngay\s+\d{1,2}\s*(?:[/.-]|thang)\s*\d{1,2}(?:\s*(?:[/.-]|,?\s*nam)\s*\d{2,4})?)?"
+    ),
 ]
 
 

@@ -306,6 +306,11 @@ NO_DUE: list[tuple[object, str | None, bool]] = [
     ("Theo kế hoạch", None, True),
     ("Sau khi có ý kiến chỉ đạo", None, True),
     ("Khi phát sinh", None, True),
+    ("Theo quy định tại Nghị định 98/2023/NĐ-CP", None, True),  # not "tháng 98"
+    ("Theo Kế hoạch số 21/KH-BTĐKT ngày 10/6/2024", None, True),  # the document's own date
+    ("Theo Kế hoạch số 21 /KH-BTĐKT ngày 10 /6/2024", None, True),  # seed 000, as typed
+    ("Theo Thông báo số 59/TB-VPCP ngày 20 tháng 02 năm 2024", None, True),  # seed 000
+    ("Theo Chỉ thị 34-CT/TW ngày 07/4/2014", None, True),
     ("abc xyz", "unreadable", False),
     ("Sớm", "unreadable", False),
     ("???", "unreadable", False),
@@ -587,6 +592,24 @@ def test_open_ended_start_has_no_status_date() -> None:
     task = Task(sheet="PC", kind="phan_cong", code="PC-1", number="1", row=7, rows=[7],
                 deadline=parse_deadline("Sau ngày 15/6", 2024))
     assert task_status(task, date(2024, 7, 1)).status is Status.UNKNOWN
+
+
+# --- document references are not dates ---------------------------------------------------------------
+
+DOCUMENTS: list[Case] = [
+    ("Hoàn thành trước 15/6/2024 (theo Kế hoạch số 21/KH-BTĐKT ngày 10/6/2024)", 2024,
+     None, D(2024, 6, 15), 2, False),
+    ("Tháng 7 (theo Chỉ thị 34-CT/TW ngày 07/4/2014)", 2024, D(2024, 7, 1), D(2024, 7, 31), 3, False),
+    ("Trước 30/6 (Công văn 123/SNV-TĐKT)", 2024, None, D(2024, 6, 30), 2, False),
+    ("Quý III (Nghị định 98/2023/NĐ-CP)", 2024, D(2024, 7, 1), D(2024, 9, 30), 3, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), DOCUMENTS,
+                         ids=_ids(DOCUMENTS))
+def test_document_reference_is_not_a_date(value: str, year: int, start: date | None, due: date,
+                                          quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
 
 
 # --- the same phrase typed in many ways -------------------------------------------------------
