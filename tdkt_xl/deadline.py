@@ -253,6 +253,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _LUNAR_MARK = re.compile(r"\s*[(,]?\s*(?:am\s+lich|al)\b")
 _BEFORE = re.compile(r"(?<![a-z])truoc$")
 _AFTER = re.compile(r"(?<![a-z])(?<!nam )sau\s*(?:ngay\s*)?$")
+_LIST_JOIN = re.compile(r"[\s,;]*(?:va|hoac)?[\s,;]*(?:ngay\s*)?")
 _FROM = re.compile(r"(?<![a-z])tu\s*(?:ngay\s*)?$")
 _DEADLINE_ONLY = re.compile(
     r"(truoc|cham nhat|han chot|han cuoi|khong qua|khong muon hon|muon nhat|den het|"
@@ -327,10 +328,14 @@ def _find_items(text: str) -> list[_Item]:
             items.append(item)
         masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
     items.sort(key=lambda it: it.pos)
-    for item in items:
+    for index, item in enumerate(items):
         before = text[: item.pos]
-        # "trước ngày 15/6": the marker sits right before this item
-        if _DEADLINE_ONLY.search(before.rstrip()[-40:]) and item.precision in ("day", "bare"):
+        # "trước ngày 15/6": the marker sits right before this item; "trước 30/6 và 31/12":
+        # or before the list it ends
+        previous = items[index - 1] if index else None
+        listed = (previous is not None and previous.deadline_only
+                  and bool(_LIST_JOIN.fullmatch(text[previous.end : item.pos])))
+        if (_DEADLINE_ONLY.search(before.rstrip()[-40:]) or listed) and item.precision in ("day", "bare"):
             item.deadline_only = True
         if item.precision not in ("day", "bare") and _BEFORE.search(before.rstrip()[-20:]):
             item.before = True

@@ -612,6 +612,25 @@ def test_document_reference_is_not_a_date(value: str, year: int, start: date | N
     _check(value, year, start, due, quarter, recurring)
 
 
+# --- "trước" before a list of days: all deadline-only --------------------------------------------------
+
+DEADLINE_LISTS: list[Case] = [
+    ("Trước 30/6 và 31/12", 2024, None, D(2024, 12, 31), 4, False),
+    ("Trước ngày 15/6 và 15/12", 2024, None, D(2024, 12, 15), 4, False),
+    ("Trước ngày 15/6, 15/12", 2024, None, D(2024, 12, 15), 4, False),
+    ("Chậm nhất ngày 15/6 hoặc ngày 15/12", 2024, None, D(2024, 12, 15), 4, False),
+    ("Trước ngày 10, 20/6", 2024, None, D(2024, 6, 20), 2, False),
+    ("từ 15/6 và trước 30/6", 2024, D(2024, 6, 15), D(2024, 6, 30), 2, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), DEADLINE_LISTS,
+                         ids=_ids(DEADLINE_LISTS))
+def test_deadline_only_list(value: str, year: int, start: date | None, due: date, quarter: int,
+                            recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"

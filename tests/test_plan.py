@@ -466,6 +466,15 @@ def test_bad_config_value_is_reported(make_book: BookMaker) -> None:
     assert plan.config.due_soon_days == 7
 
 
+@pytest.mark.parametrize("value", ["Trước 30/6 và 31/12", "Trước ngày 15/6 và 15/12", "Tháng 6"])
+def test_config_date_must_be_one_day(make_book: BookMaker, value: str) -> None:
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "Tháng 2"]]
+    config = [["Thiết lập", "Giá trị"], ["Năm kế hoạch", 2024], ["Ngày tính trạng thái", value]]
+    plan = load_plan(make_book({"Phân công": rows}, config=config))
+    assert problem(plan, "config-unreadable").cell == "B3"
+    assert plan.config.as_of is None
+
+
 def test_fail_fast_stops_at_first_error(make_book: BookMaker) -> None:
     from tdkt_xl.problems import FailFast
 
