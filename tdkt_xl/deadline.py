@@ -277,6 +277,11 @@ _NOISE: list[re.Pattern[str]] = [
     # a time of day: 16 giờ 30 (phút), 16h30, 16h, 16g30, 16:30, 8 giờ
     re.compile(r"(?<![\d/.:])\b\d{1,2}\s*(?:gio|h|g(?=\d))(?:\s*\d{1,2}(?:\s*(?:phut|p)\b)?)?\b"
                r"|(?<![\d/.:])\b\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\b"),
+    # numbering at the start of the cell: "3.2.", "3.", "1)", "a)", "IV."
+    re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\s*[.)]|[a-z]\)|[ivx]+\.)(?=\s)"),
+    # a weekday before its date: "Thứ 6, ngày 14/6", "thứ Sáu 14/6", "Chủ nhật, 16/6"
+    re.compile(r"\b(?:thu\s+(?:[2-7]|hai|ba|tu|nam|sau|bay)|chu\s+nhat)\b"
+               r"(?=\s*[,(-]?\s*(?:ngay\b|\d{1,2}\s*[/.-]\s*\d))"),
     # a document reference and its date: số 21/KH-BTĐKT ngày 10/6/2024, 98/2023/NĐ-CP, 34-CT/TW
     re.compile(
         r"(?:\bso\s*\d{0,5}\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9]*(?:\s*[-/]\s*[a-z][a-z0-9]*)*"

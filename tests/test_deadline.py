@@ -631,6 +631,30 @@ def test_deadline_only_list(value: str, year: int, start: date | None, due: date
     _check(value, year, start, due, quarter, recurring)
 
 
+# --- numbering and weekdays are not days ---------------------------------------------------------------
+
+NUMBERING: list[Case] = [
+    ("3.2. Thời gian: dự kiến tháng 11 năm 2019.", 2019,
+     D(2019, 11, 1), D(2019, 11, 30), 4, False),  # seed 001
+    ("1) Tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("a) Trước 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("IV. Quý IV", 2024, D(2024, 10, 1), D(2024, 12, 31), 4, False),
+    ("Thứ 6, ngày 14/6", 2024, D(2024, 6, 14), D(2024, 6, 14), 2, False),
+    ("Thứ Sáu ngày 14/6", 2024, D(2024, 6, 14), D(2024, 6, 14), 2, False),  # not "sau ngày"
+    ("thứ Hai (17/6)", 2024, D(2024, 6, 17), D(2024, 6, 17), 2, False),
+    ("Chủ nhật, 16/6", 2024, D(2024, 6, 16), D(2024, 6, 16), 2, False),
+    ("15.6", 2024, D(2024, 6, 15), D(2024, 6, 15), 2, False),  # a date, not numbering
+    ("15.6.2024", 2020, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), NUMBERING,
+                         ids=_ids(NUMBERING))
+def test_numbering_and_weekday_are_not_days(value: str, year: int, start: date | None, due: date,
+                                            quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"
