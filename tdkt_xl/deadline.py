@@ -134,7 +134,7 @@ def _replace_number_words(text: str) -> str:
 
 # --- items -------------------------------------------------------------------
 
-Precision = Literal["day", "bare", "month", "quarter", "part", "year"]
+Precision = Literal["day", "bare", "month", "quarter", "part", "year", "school"]
 
 
 @dataclass
@@ -204,6 +204,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:\btet(?:\s+({_FESTIVAL_NAMES}))?|\b(trung\s+thu|nguyen\s+dan|gio\s+to)(?:\s+hung\s+vuong)?)\b"
         rf"{_CANCHI}(?:\s+(?:nam\s+)?{_YEAR}\b)?(?:\s+(\d{{1,3}})\s+ngay\b)?"
     )),
+    # năm học 2023 - 2024, năm học 2023-24: 1 September to 31 May
+    ("school", re.compile(r"\bnam\s+hoc\s+(\d{4})\s*[-/]\s*(\d{4}|\d{2})(?!\d)")),
     # rằm tháng 8, rằm tháng Giêng: the 15th of a lunar month
     ("full-moon", re.compile(rf"\bram\s+thang\s+{_MONTH}\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?")),
     # 6 tháng đầu năm, 06 tháng đầu năm, sáu tháng đầu năm, 9 tháng đầu năm 2024, 6 tháng cuối năm
@@ -378,6 +380,12 @@ def _make_item(kind: str, m: re.Match[str]) -> _Item | None:
             if item.canchi is None:
                 chi = _CHI.index("mao" if m.group(4) == "meo" else m.group(4))
                 item.impossible = f"năm {_CAN_NAMES[_CAN.index(m.group(3))]} {_CHI_NAMES[chi]}"
+        return item
+    if kind == "school":
+        first, last = int(m.group(1)), _year_value(m.group(2))[0]
+        item = _Item(pos, end, "school", year=first)
+        if last != first + 1:
+            item.impossible = f"năm học {m.group(1)}-{m.group(2)}"
         return item
     if kind == "full-moon":
         year, nxt = _year_value(m.group(2))
@@ -554,6 +562,8 @@ def _bounds(item: _Item, year: int) -> tuple[date, date]:
         if item.modifier == "cuoi":
             return date(year, due.month, 1), due
         return start, due
+    if item.precision == "school":
+        return date(year, 9, 1), date(year + 1, 5, 31)
     if item.precision == "part":
         assert item.months is not None
         first, last = item.months

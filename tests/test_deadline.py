@@ -655,6 +655,31 @@ def test_numbering_and_weekday_are_not_days(value: str, year: int, start: date |
     _check(value, year, start, due, quarter, recurring)
 
 
+# --- a school year runs from September to May ------------------------------------------------------------
+
+SCHOOL_YEARS: list[Case] = [
+    ("Năm học 2023 - 2024", 2024, D(2023, 9, 1), D(2024, 5, 31), 2, False),  # seed 003
+    ("Tổng kết công tác và phong trào thi đua ngành giáo dục năm học 2023 - 2024.", 2024,
+     D(2023, 9, 1), D(2024, 5, 31), 2, False),  # seed 003
+    ("năm học 2014-2015", 2024, D(2014, 9, 1), D(2015, 5, 31), 2, False),
+    ("Năm học 2023-24", 2024, D(2023, 9, 1), D(2024, 5, 31), 2, False),
+    ("Trước năm học 2024-2025", 2024, None, D(2024, 8, 31), 3, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), SCHOOL_YEARS,
+                         ids=_ids(SCHOOL_YEARS))
+def test_school_year(value: str, year: int, start: date | None, due: date, quarter: int,
+                     recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+def test_school_year_of_two_years_is_impossible() -> None:
+    result = parse_deadline("năm học 2023-2025", 2024)
+    assert (result.due, result.problem, result.problem_detail) == \
+        (None, "impossible-date", "năm học 2023-2025")
+
+
 # --- the same phrase typed in many ways -------------------------------------------------------
 
 NBSP = "\u00a0"
