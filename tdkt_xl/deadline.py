@@ -627,6 +627,8 @@ def parse_deadline(value: object, year: int) -> Deadline:
     datetime.date(2024, 10, 1)
     >>> parse_deadline("Thường xuyên", 2024).recurring
     True
+    >>> parse_deadline(2025, 2024).due  # 1900–2199 are years, other numbers Excel serials
+    datetime.date(2025, 12, 31)
     """
     try:
         return _parse(value, year)
@@ -662,6 +664,8 @@ def _parse(value: object, year: int) -> Deadline:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value != value or value < 1 or value > 2958465:  # NaN or outside Excel's range
             return Deadline(text=text, problem="unreadable", problem_detail=text)
+        if float(value).is_integer() and MIN_YEAR <= value <= MAX_YEAR:
+            return _parse_phrase(text, year)  # a year typed as a number: 2024 is "Năm 2024"
         day = EXCEL_EPOCH + timedelta(days=int(value))
         if not MIN_YEAR + 50 <= day.year <= MAX_YEAR:
             return Deadline(text=text, problem="unreadable", problem_detail=text)

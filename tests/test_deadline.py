@@ -735,6 +735,10 @@ CELLS: list[Case] = [
     (datetime(2024, 6, 15, 8, 30), 2020, D(2024, 6, 15), D(2024, 6, 15), 2, False),
     (datetime(2024, 12, 31), 2020, D(2024, 12, 31), D(2024, 12, 31), 4, False),
     (date(2024, 6, 15), 2020, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+    (2024, 2020, D(2024, 1, 1), D(2024, 12, 31), 4, False),  # a year typed as a number
+    (2024.0, 2020, D(2024, 1, 1), D(2024, 12, 31), 4, False),
+    (1900, 2020, D(1900, 1, 1), D(1900, 12, 31), 4, False),
+    (2199, 2020, D(2199, 1, 1), D(2199, 12, 31), 4, False),
 ]
 
 
@@ -746,7 +750,8 @@ def test_excel_cells(value: object, year: int, start: date, due: date, quarter: 
 
 
 @pytest.mark.parametrize("value", [0, -1, 0.5, 10**12, float("nan"), float("inf"),
-                                   float("-inf"), True, False])
+                                   float("-inf"), True, False,
+                                   1899, 2200, 2024.5])  # not years, and serials before 1950
 def test_bad_numbers_are_unreadable(value: object) -> None:
     result = parse_deadline(value, 2024)
     assert result.due is None and result.problem == "unreadable"
@@ -810,7 +815,9 @@ def test_never_raises_on_vietnamese_phrases(value: str, year: int) -> None:
 def test_never_raises_on_numbers(value: float, year: int) -> None:
     result = parse_deadline(value, year)
     _assert_consistent(result)
-    if isinstance(value, int) and 1 <= value <= 2958465 and result.due is not None:
+    if isinstance(value, int) and 1900 <= value <= 2199:
+        assert (result.start, result.due) == (date(value, 1, 1), date(value, 12, 31))
+    elif isinstance(value, int) and 1 <= value <= 2958465 and result.due is not None:
         assert result.due == date(1899, 12, 30) + timedelta(days=value)
     if isinstance(value, float) and not math.isfinite(value):
         assert result.problem == "unreadable"
