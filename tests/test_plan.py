@@ -466,6 +466,21 @@ def test_bad_config_value_is_reported(make_book: BookMaker) -> None:
     assert plan.config.due_soon_days == 7
 
 
+@pytest.mark.parametrize(("config", "as_of", "report_deadline"), [
+    ([["Năm kế hoạch", 2023], ["Ngày tính trạng thái", "15/6"], ["Hạn nộp báo cáo", "ngày 20/11"]],
+     date(2023, 6, 15), date(2023, 11, 20)),
+    ([["Ngày tính trạng thái", "15/6"], ["Hạn nộp báo cáo", "20/11"], ["Năm kế hoạch", "2021"]],
+     date(2021, 6, 15), date(2021, 11, 20)),  # the year may come after the dates
+    ([["Năm kế hoạch", 2023], ["Ngày tính trạng thái", "15/6/2022"]], date(2022, 6, 15), None),
+])
+def test_config_dates_in_the_plan_year(make_book: BookMaker, config: list[list[Any]], as_of: date,
+                                       report_deadline: date | None) -> None:
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "Tháng 2"]]
+    plan = load_plan(make_book({"Phân công": rows}, config=[["Thiết lập", "Giá trị"], *config]))
+    assert (plan.config.as_of, plan.config.report_deadline) == (as_of, report_deadline)
+    assert plan.problems == []
+
+
 @pytest.mark.parametrize("value", ["Trước 30/6 và 31/12", "Trước ngày 15/6 và 15/12", "Tháng 6"])
 def test_config_date_must_be_one_day(make_book: BookMaker, value: str) -> None:
     rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "Tháng 2"]]
