@@ -1,4 +1,4 @@
-"""Vietnamese lunar new year (Tết Nguyên đán).
+"""Vietnamese lunar calendar: Tết Nguyên đán and lunar <-> solar dates.
 
 The Vietnamese lunar calendar follows the same rules as the Chinese one but is
 computed for the UTC+7 meridian, so a new moon close to midnight can fall on a
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Final
+from typing import Final, NamedTuple
 
-__all__ = ["tet_date"]
+__all__ = ["LunarDate", "lunar_to_solar", "solar_to_lunar", "tet_date"]
 
 VIETNAM_TIME_ZONE: Final = 7.0
 """Hours east of Greenwich used by the Vietnamese calendar."""
@@ -131,3 +131,83 @@ def tet_date(year: int) -> dt.date:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}")
     return _lunar_new_year(year, VIETNAM_TIME_ZONE)
+
+
+class LunarDate(NamedTuple):
+    """A day of the Vietnamese lunar calendar; ``leap`` marks a day of the leap month."""
+
+    year: int
+    month: int
+    day: int
+    leap: bool = False
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}")
+
+
+def _months_from(month_11: int) -> int:
+    """Index k of the new moon that starts the lunar month 11 beginning on ``month_11``."""
+    return math.floor(0.5 + (month_11 - _NEW_MOON_EPOCH) / _SYNODIC_MONTH)
+
+
+def lunar_to_solar(year: int, month: int, day: int, leap: bool = False) -> dt.date:
+    """The Gregorian date of lunar ``day``/``month`` of lunar ``year`` (Vietnam, UTC+7).
+
+    Lunar year ``year`` is the one whose Tết falls in Gregorian ``year``; its months 11
+    and 12 fall at the end of that Gregorian year or early in the next. ``leap`` asks
+    for the leap month of that number; a day the calendar does not have raises ValueError.
+
+    >>> lunar_to_solar(2024, 3, 10)  # Giỗ Tổ Hùng Vương
+    datetime.date(2024, 4, 18)
+    >>> lunar_to_solar(2023, 2, 1, leap=True)  # 2023 had a leap second month
+    datetime.date(2023, 3, 22)
+    """
+    _check_year(year)
+    if not 1 <= month <= 12 or not 1 <= day <= 30:
+        raise ValueError(f"no lunar day {day}/{month}")
+    tz = VIETNAM_TIME_ZONE
+    first, last = (year - 1, year) if month < 11 else (year, year + 1)
+    month_11, next_month_11 = _lunar_month_11(first, tz), _lunar_month_11(last, tz)
+    offset = (month - 11) % 12
+    leap_offset = _leap_month_offset(month_11, tz) if next_month_11 - month_11 > 365 else None
+    if leap and (leap_offset is None or (leap_offset - 2) % 12 != month % 12):
+        raise ValueError(f"lunar year {year} has no leap month {month}")
+    if leap_offset is not None and (leap or offset >= leap_offset):
+        offset += 1
+    k = _months_from(month_11)
+    start = _new_moon_day(k + offset, tz)
+    if day > _new_moon_day(k + offset + 1, tz) - start:
+        raise ValueError(f"lunar month {month}/{year} has no day {day}")
+    return _date_from_jdn(start + day - 1)
+
+
+def solar_to_lunar(day: dt.date) -> LunarDate:
+    """The Vietnamese lunar date of a Gregorian day.
+
+    >>> solar_to_lunar(dt.date(2024, 9, 17))  # Tết Trung thu
+    LunarDate(year=2024, month=8, day=15, leap=False)
+    """
+    _check_year(day.year)
+    tz = VIETNAM_TIME_ZONE
+    number = _jdn(day)
+    k = math.floor((number - _NEW_MOON_EPOCH) / _SYNODIC_MONTH) + 1
+    while (month_start := _new_moon_day(k, tz)) > number:  # the mean month can be a day off
+        k -= 1
+    month_11 = _lunar_month_11(day.year, tz)
+    if month_11 >= month_start:
+        year, month_11, next_month_11 = day.year, _lunar_month_11(day.year - 1, tz), month_11
+    else:
+        year, next_month_11 = day.year + 1, _lunar_month_11(day.year + 1, tz)
+    diff = math.floor((month_start - month_11) / 29)
+    month, leap = diff + 11, False
+    if next_month_11 - month_11 > 365:
+        leap_offset = _leap_month_offset(month_11, tz)
+        if diff >= leap_offset:
+            month, leap = diff + 10, diff == leap_offset
+    if month > 12:
+        month -= 12
+    if month >= 11 and diff < 4:
+        year -= 1
+    return LunarDate(year, month, number - month_start + 1, leap)

@@ -528,35 +528,47 @@ _CONFIG_LABELS = {"year": "Năm kế hoạch", "due_soon_days": "Số ngày sắ
 
 def read_config(grid: Grid, log: ProblemLog, file: str = "") -> PlanConfig:
     """The "Cấu hình" sheet: label in one column, value in the next."""
-    values: dict[str, Any] = {}
+    cells: list[tuple[str, int, int, object]] = []  # (key, row, value column, value)
     for row in range(1, grid.max_row + 1):
         for column in range(1, min(grid.max_column, 4) + 1):
             label = fold_words(grid.text(row, column))
             key = next((k for k, p in _CONFIG_KEYS.items() if p.search(label)), None)
-            if key is None or key in values:
+            if key is None:
                 continue
             raw = grid.value(row, column + 1)
-            if raw in (None, ""):
-                break
-            parsed = _config_value(key, raw)
-            if parsed is None:
-                default = PlanConfig().model_dump()[key]
-                log.add("config-unreadable", sheet=grid.name, row=row, column=column + 1,
-                        file=file, value=_value_text(raw), label=_CONFIG_LABELS[key],
-                        default=default if default is not None else "(không có)")
-            else:
-                values[key] = parsed
+            if raw not in (None, ""):
+                cells.append((key, row, column + 1, raw))
             break
+    # a date without its year ("15/6") is in the plan year written on the same sheet
+    years = (_config_value("year", raw) for key, _, _, raw in cells if key == "year")
+    year = next((y for y in years if isinstance(y, int)), None)
+    values: dict[str, Any] = {}
+    for key, row, column, raw in cells:
+        if key in values:
+            continue  # the first readable value wins
+        parsed = _config_value(key, raw, year)
+        if parsed is None:
+            default = PlanConfig().model_dump()[key]
+            log.add("config-unreadable", sheet=grid.name, row=row, column=column,
+                    file=file, value=_value_text(raw), label=_CONFIG_LABELS[key],
+                    default=default if default is not None else "(không có)")
+        else:
+            values[key] = parsed
     return PlanConfig(**values)
 
 
-def _config_value(key: str, raw: object) -> int | date | None:
+def _config_value(key: str, raw: object, year: int | None = None) -> int | date | None:
+    """One Cấu hình value; ``year`` is the plan year for dates written without one.
+
+    >>> _config_value("as_of", "15/6", 2023), _config_value("as_of", "Trước 30/6 và 31/12", 2023)
+    (datetime.date(2023, 6, 15), None)
+    """
     if key in ("as_of", "report_deadline"):
         if isinstance(raw, datetime):
             return raw.date()
         if isinstance(raw, date):
             return raw
-        reading = parse_deadline(raw, date.today().year)
+        reading = parse_deadline(raw, year or date.today().year)
         return reading.due if reading.due and reading.start == reading.due else None
     if isinstance(raw, bool):
         return None

@@ -83,11 +83,13 @@ def task_status(task: Task, as_of: date, due_soon_days: int = 7) -> TaskStatus:
     """
     due = task.deadline.due
     days_left = (due - as_of).days if due is not None else None
-    if task.completed_on is not None:
-        late = due is not None and task.completed_on > due
+    completed = task.completed_on
+    if completed is not None and completed <= as_of:
+        late = due is not None and completed > due
         status = Status.DONE_LATE if late else Status.DONE
         return TaskStatus(task=task, as_of=as_of, status=status, days_left=None)
-    if task.progress == Status.DONE.value:
+    # done after as_of: not yet done on that day, whatever the progress cell says now
+    if completed is None and task.progress == Status.DONE.value:
         return TaskStatus(task=task, as_of=as_of, status=Status.DONE, days_left=None)
     if due is None or days_left is None:
         status = Status.RECURRING if task.deadline.recurring else Status.UNKNOWN

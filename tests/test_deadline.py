@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tdkt_xl.deadline import Deadline, parse_deadline
+from tdkt_xl.models import Task
+from tdkt_xl.status import Status, task_status
 
 D = date
 Case = tuple[object, int, date | None, date | None, int | None, bool]
@@ -304,6 +306,11 @@ NO_DUE: list[tuple[object, str | None, bool]] = [
     ("Theo kế hoạch", None, True),
     ("Sau khi có ý kiến chỉ đạo", None, True),
     ("Khi phát sinh", None, True),
+    ("Theo quy định tại Nghị định 98/2023/NĐ-CP", None, True),  # not "tháng 98"
+    ("Theo Kế hoạch số 21/KH-BTĐKT ngày 10/6/2024", None, True),  # the document's own date
+    ("Theo Kế hoạch số 21 /KH-BTĐKT ngày 10 /6/2024", None, True),  # seed 000, as typed
+    ("Theo Thông báo số 59/TB-VPCP ngày 20 tháng 02 năm 2024", None, True),  # seed 000
+    ("Theo Chỉ thị 34-CT/TW ngày 07/4/2014", None, True),
     ("abc xyz", "unreadable", False),
     ("Sớm", "unreadable", False),
     ("???", "unreadable", False),
@@ -337,6 +344,340 @@ def test_empty_cell_is_empty() -> None:
     assert parse_deadline(None, 2024).is_empty
     assert parse_deadline("  ", 2024).is_empty
     assert not parse_deadline("Khi có yêu cầu", 2024).is_empty
+
+
+# --- a period around an earlier day does not wrap into the next year -------------------------
+
+FRAMED: list[Case] = [
+    ("Trước ngày 20/12 (quý IV)", 2024, D(2024, 10, 1), D(2024, 12, 20), 4, False),
+    ("Trước 15/6 (Quý II)", 2024, D(2024, 4, 1), D(2024, 6, 15), 2, False),
+    ("Trước 15/6/2024 (Quý II)", 2024, D(2024, 4, 1), D(2024, 6, 15), 2, False),
+    ("15/6 (tháng 6)", 2024, D(2024, 6, 1), D(2024, 6, 15), 2, False),
+    ("Tháng 6 (Quý II)", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Trước 31/12 (cuối năm)", 2024, D(2024, 12, 1), D(2024, 12, 31), 4, False),
+    ("Trước Tết Nguyên đán (tháng 1)", 2025, D(2025, 1, 1), D(2025, 1, 29), 1, False),
+    ("Tháng 6 (Quý II/2025)", 2024, D(2025, 6, 1), D(2025, 6, 30), 2, False),
+    ("Tháng 12 - tháng 1", 2024, D(2024, 12, 1), D(2025, 1, 31), 1, False),  # still wraps
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), FRAMED,
+                         ids=_ids(FRAMED))
+def test_period_around_an_earlier_day(value: str, year: int, start: date, due: date, quarter: int,
+                                      recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+# --- a time of day is not a date ------------------------------------------------------------------
+
+TIMES: list[Case] = [
+    ("Trước 16 giờ 30 ngày 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("9 giờ 30 ngày 15/6/2024", 2024, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+    ("Trước 16 giờ 30 phút ngày 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("Trước 16h30 ngày 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("Trước 16h ngày 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("16:30 ngày 15/6", 2024, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+    ("8 giờ, ngày 15/6", 2024, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+    ("15/6 lúc 14h", 2024, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+    ("Tháng 6 (trước 17 giờ ngày 20/6)", 2024, D(2024, 6, 1), D(2024, 6, 20), 2, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), TIMES,
+                         ids=_ids(TIMES))
+def test_time_of_day_is_ignored(value: str, year: int, start: date | None, due: date,
+                                quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+# --- a number before a counting word is a quantity ------------------------------------------------
+
+QUANTITIES: list[Case] = [
+    ("Tháng 6 (2 đợt)", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Tháng 7 (10 năm Chỉ thị 34)", 2024, D(2024, 7, 1), D(2024, 7, 31), 3, False),
+    ("Quý IV (1 lần)", 2024, D(2024, 10, 1), D(2024, 12, 31), 4, False),
+    ("Tháng 12 (01 lần)", 2024, D(2024, 12, 1), D(2024, 12, 31), 4, False),
+    ("Tháng 6 (30 ngày)", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Quý III/2019 (05 năm)", 2024, D(2019, 7, 1), D(2019, 9, 30), 3, False),
+    ("Tháng 6 (2 tuần)", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Quý II (3 cuộc)", 2024, D(2024, 4, 1), D(2024, 6, 30), 2, False),
+    ("Tháng 6 - 7 (2 đợt)", 2024, D(2024, 6, 1), D(2024, 7, 31), 3, False),  # the list stays
+    ("Tháng 6 và 7 năm nay", 2024, D(2024, 6, 1), D(2024, 7, 31), 3, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), QUANTITIES,
+                         ids=_ids(QUANTITIES))
+def test_quantity_is_not_a_date(value: str, year: int, start: date, due: date, quarter: int,
+                                recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+@pytest.mark.parametrize("value", ["(từ 3 - 4 tham luận)", "từ 3-4 ngày", "2 - 3 đợt"])  # seed 001
+def test_counted_range_is_not_a_date(value: str) -> None:
+    result = parse_deadline(value, 2019)
+    assert (result.start, result.due, result.problem) == (None, None, "unreadable")
+
+
+# --- weeks, rounds and ten-day parts of a month ------------------------------------------------------
+
+MONTH_PARTS: list[Case] = [
+    ("Tuần 2 tháng 7", 2024, D(2024, 7, 8), D(2024, 7, 14), 3, False),
+    ("Tuần 1 tháng 7", 2024, D(2024, 7, 1), D(2024, 7, 7), 3, False),
+    ("Tuần 5 tháng 7", 2024, D(2024, 7, 29), D(2024, 7, 31), 3, False),
+    ("Tuần 5 tháng 2", 2024, D(2024, 2, 29), D(2024, 2, 29), 1, False),
+    ("Tuần thứ 3 của tháng 7", 2024, D(2024, 7, 15), D(2024, 7, 21), 3, False),
+    ("Tuần 2 tháng 7/2025", 2024, D(2025, 7, 8), D(2025, 7, 14), 3, False),
+    ("Đợt 2 tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Lần 1 tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Kỳ 2 tháng 6 năm sau", 2024, D(2025, 6, 1), D(2025, 6, 30), 2, False),
+    ("Đợt II tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("Thượng tuần tháng 7", 2024, D(2024, 7, 1), D(2024, 7, 10), 3, False),
+    ("Trung tuần tháng 7", 2024, D(2024, 7, 11), D(2024, 7, 20), 3, False),
+    ("Hạ tuần tháng 7", 2024, D(2024, 7, 21), D(2024, 7, 31), 3, False),
+    ("Hạ tuần tháng 2", 2023, D(2023, 2, 21), D(2023, 2, 28), 1, False),
+    ("Tuần đầu của tháng 7", 2024, D(2024, 7, 1), D(2024, 7, 7), 3, False),
+    ("Tuần cuối của tháng 7", 2024, D(2024, 7, 25), D(2024, 7, 31), 3, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), MONTH_PARTS,
+                         ids=_ids(MONTH_PARTS))
+def test_weeks_rounds_and_parts_of_a_month(value: str, year: int, start: date, due: date,
+                                           quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+@pytest.mark.parametrize(("value", "year", "detail"), [
+    ("Tuần 6 tháng 7", 2024, "tuần 6 tháng 7"),
+    ("Tuần 0 tháng 7", 2024, "tuần 0 tháng 7"),
+    ("Tuần 5 tháng 2", 2023, "tuần 5 tháng 2"),  # 28 days: no fifth week
+])
+def test_week_the_month_does_not_have(value: str, year: int, detail: str) -> None:
+    result = parse_deadline(value, year)
+    assert (result.due, result.problem, result.problem_detail) == (None, "impossible-date", detail)
+
+
+# --- "06 tháng đầu năm", "sáu tháng đầu năm" ----------------------------------------------------------
+
+YEAR_PARTS: list[Case] = [
+    ("06 tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 6, 30), 2, False),
+    ("sáu tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 6, 30), 2, False),
+    ("Sáu tháng đầu năm 2025", 2024, D(2025, 1, 1), D(2025, 6, 30), 2, False),
+    ("06 tháng cuối năm", 2024, D(2024, 7, 1), D(2024, 12, 31), 4, False),
+    ("sáu tháng cuối năm", 2024, D(2024, 7, 1), D(2024, 12, 31), 4, False),
+    ("09 tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 9, 30), 3, False),
+    ("chín tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 9, 30), 3, False),
+    ("03 tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 3, 31), 1, False),
+    ("ba tháng đầu năm", 2024, D(2024, 1, 1), D(2024, 3, 31), 1, False),
+    ("03 tháng cuối năm", 2024, D(2024, 10, 1), D(2024, 12, 31), 4, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), YEAR_PARTS,
+                         ids=_ids(YEAR_PARTS))
+def test_months_of_the_year_in_any_spelling(value: str, year: int, start: date, due: date,
+                                            quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+# --- lunar days, festivals and can-chi years ---------------------------------------------------------
+
+FESTIVALS: list[Case] = [
+    ("Giỗ Tổ Hùng Vương (10/3 âm lịch)", 2024, D(2024, 4, 18), D(2024, 4, 18), 2, False),
+    ("Giỗ Tổ Hùng Vương", 2025, D(2025, 4, 7), D(2025, 4, 7), 2, False),
+    ("Trung thu (15/8 âm lịch)", 2024, D(2024, 9, 17), D(2024, 9, 17), 3, False),
+    ("ngày 10 tháng 3 âm lịch", 2025, D(2025, 4, 7), D(2025, 4, 7), 2, False),
+    ("10/3 ÂL", 2024, D(2024, 4, 18), D(2024, 4, 18), 2, False),
+    ("Trước ngày 15/8 (âm lịch)", 2023, None, D(2023, 9, 29), 3, False),
+    ("các ngày 14, 15/8 âm lịch", 2024, D(2024, 9, 16), D(2024, 9, 17), 3, False),
+    ("Rằm tháng Giêng", 2024, D(2024, 2, 24), D(2024, 2, 24), 1, False),
+    ("23/12 âm lịch", 2024, D(2025, 1, 22), D(2025, 1, 22), 1, False),  # month 12 ends in January
+    ("Tết Dương lịch", 2024, D(2024, 1, 1), D(2024, 1, 1), 1, False),
+    ("Trước Tết Dương lịch 2025", 2024, None, D(2025, 1, 1), 1, False),
+    ("Tết Trung thu năm 2024", 2024, D(2024, 9, 17), D(2024, 9, 17), 3, False),
+    ("Tết Trung thu (15/8)", 2024, D(2024, 9, 17), D(2024, 9, 17), 3, False),  # same day: lunar
+    ("Tết Thiếu nhi 1/6", 2024, D(2024, 6, 1), D(2024, 6, 1), 2, False),
+    ("Tết Thiếu nhi", 2024, D(2024, 6, 1), D(2024, 6, 1), 2, False),
+    ("Tết Nguyên đán (10/2/2024)", 2023, D(2024, 2, 10), D(2024, 2, 10), 1, False),
+    ("Tết", 2024, D(2024, 2, 10), D(2024, 2, 10), 1, False),
+    ("Tết cổ truyền", 2024, D(2024, 2, 10), D(2024, 2, 10), 1, False),
+    ("Tết năm sau", 2024, D(2025, 1, 29), D(2025, 1, 29), 1, False),
+    ("Tết Nguyên đán Ất Tỵ", 2024, D(2025, 1, 29), D(2025, 1, 29), 1, False),
+    ("TẾT NGUYÊN ĐÁN ẤT TỴ", 2024, D(2025, 1, 29), D(2025, 1, 29), 1, False),
+    ("Tết Giáp Thìn", 2023, D(2024, 2, 10), D(2024, 2, 10), 1, False),
+    ("Tết Canh Tý", 2019, D(2020, 1, 25), D(2020, 1, 25), 1, False),
+    ("Tết Canh Tí", 2019, D(2020, 1, 25), D(2020, 1, 25), 1, False),
+    ("Tết Quý Mão", 2024, D(2023, 1, 22), D(2023, 1, 22), 1, False),  # the nearest, a year back
+    ("Trước Tết Nguyên đán 10 ngày", 2024, None, D(2024, 1, 31), 1, False),
+    ("Trước Tết 10 ngày", 2025, None, D(2025, 1, 19), 1, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), FESTIVALS,
+                         ids=_ids(FESTIVALS))
+def test_lunar_days_and_festivals(value: str, year: int, start: date | None, due: date,
+                                  quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+@pytest.mark.parametrize(("value", "problem", "detail"), [
+    # a campaign in spring, on no fixed day: the cell needs a real date
+    ("Tết trồng cây", "unreadable", "Tết trồng cây"),
+    ("Tết trồng cây Xuân Giáp Thìn", "unreadable", "Tết trồng cây Xuân Giáp Thìn"),
+    ("Tết Giáp Sửu", "impossible-date", "năm Giáp Sửu"),  # no year has that name
+    ("30/12 âm lịch", "impossible-date", "30/12/2024 âm lịch"),  # month 12 of 2024 has 29 days
+])
+def test_festivals_without_a_day(value: str, problem: str, detail: str) -> None:
+    result = parse_deadline(value, 2024)
+    assert (result.due, result.problem, result.problem_detail) == (None, problem, detail)
+
+
+# --- "trước" a month, quarter or year: due the day before it ------------------------------------------
+
+BEFORE_PERIOD: list[Case] = [
+    ("Trước tháng 6", 2024, None, D(2024, 5, 31), 2, False),
+    ("Trước quý III", 2024, None, D(2024, 6, 30), 2, False),
+    ("Trước năm 2025", 2024, None, D(2024, 12, 31), 4, False),
+    ("Trước năm sau", 2024, None, D(2024, 12, 31), 4, False),
+    ("Hoàn thành trước tháng 7/2025", 2024, None, D(2025, 6, 30), 2, False),
+    ("trước Quý I/2025", 2024, None, D(2024, 12, 31), 4, False),
+    ("Trước tháng 3", 2024, None, D(2024, 2, 29), 1, False),
+    ("Trước đầu tháng 7", 2024, None, D(2024, 6, 30), 2, False),
+    ("Trước cuối tháng 6", 2024, None, D(2024, 6, 30), 2, False),  # before the end: by 30/6
+    ("Trước cuối năm", 2024, None, D(2024, 12, 31), 4, False),
+    ("Quý II (trước tháng 6)", 2024, D(2024, 4, 1), D(2024, 5, 31), 2, False),
+    ("trước ngày 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("trước hoặc trong tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("chậm nhất tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),  # "by", not "before"
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), BEFORE_PERIOD,
+                         ids=_ids(BEFORE_PERIOD))
+def test_before_a_period(value: str, year: int, start: date | None, due: date, quarter: int,
+                         recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+# --- "sau", "kể từ": a start with no due date -----------------------------------------------------
+
+OPEN_ENDED: list[Case] = [
+    ("Sau ngày 15/6", 2024, D(2024, 6, 16), None, None, False),
+    ("Sau 15/6", 2024, D(2024, 6, 16), None, None, False),
+    ("Sau 31/12", 2024, D(2025, 1, 1), None, None, False),
+    ("Kể từ ngày 15/6", 2024, D(2024, 6, 15), None, None, False),
+    ("Từ ngày 15/6", 2024, D(2024, 6, 15), None, None, False),
+    ("Sau Tết", 2024, D(2024, 2, 11), None, None, False),
+    ("Sau quý II", 2024, D(2024, 7, 1), None, None, False),
+    ("Bắt đầu từ tháng 6", 2024, D(2024, 6, 1), None, None, False),
+    ("Sau Tết Nguyên đán 10 ngày", 2024, D(2024, 2, 20), D(2024, 2, 20), 1, False),  # a day
+    ("Sau 15/6 và trước 30/6", 2024, D(2024, 6, 16), D(2024, 6, 30), 2, False),
+    ("Quý II (từ 15/4)", 2024, D(2024, 4, 15), D(2024, 6, 30), 2, False),
+    ("Kể từ ngày 1/4 đến ngày 30/6", 2024, D(2024, 4, 1), D(2024, 6, 30), 2, False),
+    ("Từ ngày 1/4 đến ngày 30/6", 2024, D(2024, 4, 1), D(2024, 6, 30), 2, False),
+    ("Trước 15/6, sau 20/6", 2024, None, D(2024, 6, 15), 2, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), OPEN_ENDED,
+                         ids=_ids(OPEN_ENDED))
+def test_open_ended_start(value: str, year: int, start: date | None, due: date | None,
+                          quarter: int | None, recurring: bool) -> None:
+    result = _check(value, year, start, due, quarter, recurring)
+    assert not result.conditional
+
+
+def test_open_ended_start_has_no_status_date() -> None:
+    task = Task(sheet="PC", kind="phan_cong", code="PC-1", number="1", row=7, rows=[7],
+                deadline=parse_deadline("Sau ngày 15/6", 2024))
+    assert task_status(task, date(2024, 7, 1)).status is Status.UNKNOWN
+
+
+# --- document references are not dates ---------------------------------------------------------------
+
+DOCUMENTS: list[Case] = [
+    ("Hoàn thành trước 15/6/2024 (theo Kế hoạch số 21/KH-BTĐKT ngày 10/6/2024)", 2024,
+     None, D(2024, 6, 15), 2, False),
+    ("Tháng 7 (theo Chỉ thị 34-CT/TW ngày 07/4/2014)", 2024, D(2024, 7, 1), D(2024, 7, 31), 3, False),
+    ("Trước 30/6 (Công văn 123/SNV-TĐKT)", 2024, None, D(2024, 6, 30), 2, False),
+    ("Quý III (Nghị định 98/2023/NĐ-CP)", 2024, D(2024, 7, 1), D(2024, 9, 30), 3, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), DOCUMENTS,
+                         ids=_ids(DOCUMENTS))
+def test_document_reference_is_not_a_date(value: str, year: int, start: date | None, due: date,
+                                          quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+# --- "trước" before a list of days: all deadline-only --------------------------------------------------
+
+DEADLINE_LISTS: list[Case] = [
+    ("Trước 30/6 và 31/12", 2024, None, D(2024, 12, 31), 4, False),
+    ("Trước ngày 15/6 và 15/12", 2024, None, D(2024, 12, 15), 4, False),
+    ("Trước ngày 15/6, 15/12", 2024, None, D(2024, 12, 15), 4, False),
+    ("Chậm nhất ngày 15/6 hoặc ngày 15/12", 2024, None, D(2024, 12, 15), 4, False),
+    ("Trước ngày 10, 20/6", 2024, None, D(2024, 6, 20), 2, False),
+    ("từ 15/6 và trước 30/6", 2024, D(2024, 6, 15), D(2024, 6, 30), 2, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), DEADLINE_LISTS,
+                         ids=_ids(DEADLINE_LISTS))
+def test_deadline_only_list(value: str, year: int, start: date | None, due: date, quarter: int,
+                            recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+# --- numbering and weekdays are not days ---------------------------------------------------------------
+
+NUMBERING: list[Case] = [
+    ("3.2. Thời gian: dự kiến tháng 11 năm 2019.", 2019,
+     D(2019, 11, 1), D(2019, 11, 30), 4, False),  # seed 001
+    ("1) Tháng 6", 2024, D(2024, 6, 1), D(2024, 6, 30), 2, False),
+    ("a) Trước 15/6", 2024, None, D(2024, 6, 15), 2, False),
+    ("IV. Quý IV", 2024, D(2024, 10, 1), D(2024, 12, 31), 4, False),
+    ("Thứ 6, ngày 14/6", 2024, D(2024, 6, 14), D(2024, 6, 14), 2, False),
+    ("Thứ Sáu ngày 14/6", 2024, D(2024, 6, 14), D(2024, 6, 14), 2, False),  # not "sau ngày"
+    ("thứ Hai (17/6)", 2024, D(2024, 6, 17), D(2024, 6, 17), 2, False),
+    ("Chủ nhật, 16/6", 2024, D(2024, 6, 16), D(2024, 6, 16), 2, False),
+    ("15.6", 2024, D(2024, 6, 15), D(2024, 6, 15), 2, False),  # a date, not numbering
+    ("15.6.2024", 2020, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), NUMBERING,
+                         ids=_ids(NUMBERING))
+def test_numbering_and_weekday_are_not_days(value: str, year: int, start: date | None, due: date,
+                                            quarter: int, recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+# --- a school year runs from September to May ------------------------------------------------------------
+
+SCHOOL_YEARS: list[Case] = [
+    ("Năm học 2023 - 2024", 2024, D(2023, 9, 1), D(2024, 5, 31), 2, False),  # seed 003
+    ("Tổng kết công tác và phong trào thi đua ngành giáo dục năm học 2023 - 2024.", 2024,
+     D(2023, 9, 1), D(2024, 5, 31), 2, False),  # seed 003
+    ("năm học 2014-2015", 2024, D(2014, 9, 1), D(2015, 5, 31), 2, False),
+    ("Năm học 2023-24", 2024, D(2023, 9, 1), D(2024, 5, 31), 2, False),
+    ("Trước năm học 2024-2025", 2024, None, D(2024, 8, 31), 3, False),
+]
+
+
+@pytest.mark.parametrize(("value", "year", "start", "due", "quarter", "recurring"), SCHOOL_YEARS,
+                         ids=_ids(SCHOOL_YEARS))
+def test_school_year(value: str, year: int, start: date | None, due: date, quarter: int,
+                     recurring: bool) -> None:
+    _check(value, year, start, due, quarter, recurring)
+
+
+def test_school_year_of_two_years_is_impossible() -> None:
+    result = parse_deadline("năm học 2023-2025", 2024)
+    assert (result.due, result.problem, result.problem_detail) == \
+        (None, "impossible-date", "năm học 2023-2025")
 
 
 # --- the same phrase typed in many ways -------------------------------------------------------
@@ -394,6 +735,10 @@ CELLS: list[Case] = [
     (datetime(2024, 6, 15, 8, 30), 2020, D(2024, 6, 15), D(2024, 6, 15), 2, False),
     (datetime(2024, 12, 31), 2020, D(2024, 12, 31), D(2024, 12, 31), 4, False),
     (date(2024, 6, 15), 2020, D(2024, 6, 15), D(2024, 6, 15), 2, False),
+    (2024, 2020, D(2024, 1, 1), D(2024, 12, 31), 4, False),  # a year typed as a number
+    (2024.0, 2020, D(2024, 1, 1), D(2024, 12, 31), 4, False),
+    (1900, 2020, D(1900, 1, 1), D(1900, 12, 31), 4, False),
+    (2199, 2020, D(2199, 1, 1), D(2199, 12, 31), 4, False),
 ]
 
 
@@ -405,7 +750,8 @@ def test_excel_cells(value: object, year: int, start: date, due: date, quarter: 
 
 
 @pytest.mark.parametrize("value", [0, -1, 0.5, 10**12, float("nan"), float("inf"),
-                                   float("-inf"), True, False])
+                                   float("-inf"), True, False,
+                                   1899, 2200, 2024.5])  # not years, and serials before 1950
 def test_bad_numbers_are_unreadable(value: object) -> None:
     result = parse_deadline(value, 2024)
     assert result.due is None and result.problem == "unreadable"
@@ -425,7 +771,8 @@ KEYWORDS = [
     "hằng năm", "thường xuyên", "định kỳ", "khi có yêu cầu", "dự kiến", "Tết Nguyên đán",
     "6 tháng đầu năm", "cả năm", "mười", "hai", "lăm", "bảy", "tư", "Giêng", "I", "II", "III",
     "IV", "V", "XII", "2023", "2024", "2025", "1900", "2199", "2200", "31", "29", "15", "12",
-    "0", "00", "\u00a0", "\n", "\u2013",
+    "0", "00", "\u00a0", "\n", "\u2013", "sau", "kể từ", "Tết Trung thu", "âm lịch", "Ất Tỵ",
+    "tuần", "đợt", "giờ", "16h30", "số 21/KH-UBND",
 ]
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợ" \
              "úùủũụứừửữựýỳỷỹỵAĂÂĐÊÔƠƯƣ"
@@ -439,7 +786,8 @@ PLAN_YEAR = st.integers(1990, 2100)
 def _assert_consistent(result: Deadline) -> None:
     if result.due is None:
         assert result.quarter is None
-        assert result.start is None
+        # only an open-ended phrase ("sau ngày 15/6") has a start and no due date
+        assert result.start is None or result.problem is None
     else:
         assert result.quarter == (result.due.month - 1) // 3 + 1
         assert result.problem is None
@@ -467,7 +815,9 @@ def test_never_raises_on_vietnamese_phrases(value: str, year: int) -> None:
 def test_never_raises_on_numbers(value: float, year: int) -> None:
     result = parse_deadline(value, year)
     _assert_consistent(result)
-    if isinstance(value, int) and 1 <= value <= 2958465 and result.due is not None:
+    if isinstance(value, int) and 1900 <= value <= 2199:
+        assert (result.start, result.due) == (date(value, 1, 1), date(value, 12, 31))
+    elif isinstance(value, int) and 1 <= value <= 2958465 and result.due is not None:
         assert result.due == date(1899, 12, 30) + timedelta(days=value)
     if isinstance(value, float) and not math.isfinite(value):
         assert result.problem == "unreadable"

@@ -305,8 +305,9 @@ def _json_cell(value: Any) -> Any:
 def test_cap_nhat_trang_thai_matches_the_status_command(sample_plan: Path, tmp_path: Path) -> None:
     book = open_book(sample_plan)
     message = handlers.cap_nhat_trang_thai()
-    assert message == ("Đã cập nhật trạng thái 37 nhiệm vụ, tính đến ngày 01/07/2024. Đã hoàn thành 13, "
-                       "Hoàn thành trễ hạn 2, Quá hạn 5, Chưa đến hạn 17. Có 5 nhiệm vụ quá hạn (tô đỏ).")
+    # PC-5 is completed on 05/07/2024, after the status date: not yet done on 01/07/2024
+    assert message == ("Đã cập nhật trạng thái 37 nhiệm vụ, tính đến ngày 01/07/2024. Đã hoàn thành 12, "
+                       "Hoàn thành trễ hạn 2, Quá hạn 5, Chưa đến hạn 18. Có 5 nhiệm vụ quá hạn (tô đỏ).")
     plan = load_plan(sample_plan)
     statuses = plan_status(plan)
     copy = write_status_workbook(sample_plan, tmp_path / "copy.xlsx", plan, statuses)

@@ -11,10 +11,11 @@ import pytest
 from conftest import PHAN_CONG_HEADER, PHU_LUC_HEADER, BookMaker, SheetSpec
 
 from tdkt_xl import load_plan
+from tdkt_xl.deadline import parse_deadline
 from tdkt_xl.legacy import unicode_to_tcvn3
-from tdkt_xl.models import Plan
+from tdkt_xl.models import Plan, Task
 from tdkt_xl.plan import read_number
-from tdkt_xl.status import Status, plan_status
+from tdkt_xl.status import Status, plan_status, task_status
 
 BTDKT = "Ban Thi đua - Khen thưởng, Sở Nội vụ"
 
@@ -331,6 +332,19 @@ def test_deadline_problems(make_book: BookMaker, deadline: str, code: str,
     assert cell_text in found.message
 
 
+@pytest.mark.parametrize(("deadline", "due"), [
+    ("Trước năm 2025", date(2024, 12, 31)),
+    ("Trước năm sau", date(2024, 12, 31)),
+    ("Trước tháng 1 năm sau", date(2024, 12, 31)),
+])
+def test_before_next_year_is_within_the_plan_year(make_book: BookMaker, deadline: str,
+                                                   due: date) -> None:
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", deadline]]
+    plan = load_plan(make_book({"Phân công": rows}))
+    assert plan.tasks[0].deadline.due == due
+    assert plan.problems == []
+
+
 def test_conditional_deadline_is_not_a_problem(make_book: BookMaker) -> None:
     rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "Khi có yêu cầu"]]
     plan = load_plan(make_book({"Phân công": rows}))
@@ -386,6 +400,38 @@ def test_completion_dates(make_book: BookMaker) -> None:
     assert [s.status for s in statuses] == [Status.DONE, Status.DONE_LATE, Status.OVERDUE]
 
 
+@pytest.mark.parametrize(("completed", "progress", "as_of", "expected"), [
+    (date(2024, 3, 3), "", date(2024, 2, 1), Status.NOT_DUE),  # done later: not yet on 1/2
+    (date(2024, 3, 3), "", date(2024, 2, 26), Status.DUE_SOON),
+    (date(2024, 3, 3), "", date(2024, 3, 2), Status.OVERDUE),
+    (date(2024, 3, 3), "", date(2024, 3, 3), Status.DONE_LATE),  # done on the day itself
+    (date(2024, 2, 26), "", date(2024, 2, 25), Status.DUE_SOON),
+    (date(2024, 2, 26), "", date(2024, 2, 26), Status.DONE),
+    (date(2024, 3, 3), "Đã hoàn thành", date(2024, 2, 1), Status.NOT_DUE),
+    (None, "Đã hoàn thành", date(2024, 2, 1), Status.DONE),  # no date: done whenever asked
+])
+def test_completion_after_as_of_is_not_done_yet(completed: date | None, progress: str, as_of: date,
+                                                 expected: Status) -> None:
+    task = Task(sheet="PC", kind="phan_cong", code="PC-1", number="1", row=2, rows=[2],
+                deadline=parse_deadline("Tháng 2", 2024), completed_on=completed, progress=progress)
+    assert task_status(task, as_of).status is expected
+
+
+@pytest.mark.parametrize(("as_of", "expected"), [
+    (date(2024, 2, 1), [Status.NOT_DUE, Status.NOT_DUE, Status.DONE]),
+    (date(2024, 3, 10), [Status.DONE_LATE, Status.DONE_LATE, Status.DONE]),
+])
+def test_plan_status_ignores_completion_after_as_of(make_book: BookMaker, as_of: date,
+                                                     expected: list[Status]) -> None:
+    header = [*PHAN_CONG_HEADER, "Ngày hoàn thành", "Tình trạng"]
+    rows = [header,
+            [1, "Việc", "Phòng I", "Tháng 2", datetime(2024, 3, 3), None],
+            [2, "Việc", "Phòng I", "Tháng 2", datetime(2024, 3, 3), "Đã hoàn thành"],
+            [3, "Việc", "Phòng I", "Tháng 2", None, "Đã hoàn thành"]]
+    plan = load_plan(make_book({"Phân công": rows}))
+    assert [s.status for s in plan_status(plan, as_of)] == expected
+
+
 # --- plan year ---------------------------------------------------------------
 
 
@@ -418,6 +464,30 @@ def test_bad_config_value_is_reported(make_book: BookMaker) -> None:
     found = problem(plan, "config-unreadable")
     assert (found.sheet, found.cell) == ("Cấu hình", "B3")
     assert plan.config.due_soon_days == 7
+
+
+@pytest.mark.parametrize(("config", "as_of", "report_deadline"), [
+    ([["Năm kế hoạch", 2023], ["Ngày tính trạng thái", "15/6"], ["Hạn nộp báo cáo", "ngày 20/11"]],
+     date(2023, 6, 15), date(2023, 11, 20)),
+    ([["Ngày tính trạng thái", "15/6"], ["Hạn nộp báo cáo", "20/11"], ["Năm kế hoạch", "2021"]],
+     date(2021, 6, 15), date(2021, 11, 20)),  # the year may come after the dates
+    ([["Năm kế hoạch", 2023], ["Ngày tính trạng thái", "15/6/2022"]], date(2022, 6, 15), None),
+])
+def test_config_dates_in_the_plan_year(make_book: BookMaker, config: list[list[Any]], as_of: date,
+                                       report_deadline: date | None) -> None:
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "Tháng 2"]]
+    plan = load_plan(make_book({"Phân công": rows}, config=[["Thiết lập", "Giá trị"], *config]))
+    assert (plan.config.as_of, plan.config.report_deadline) == (as_of, report_deadline)
+    assert plan.problems == []
+
+
+@pytest.mark.parametrize("value", ["Trước 30/6 và 31/12", "Trước ngày 15/6 và 15/12", "Tháng 6"])
+def test_config_date_must_be_one_day(make_book: BookMaker, value: str) -> None:
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "Tháng 2"]]
+    config = [["Thiết lập", "Giá trị"], ["Năm kế hoạch", 2024], ["Ngày tính trạng thái", value]]
+    plan = load_plan(make_book({"Phân công": rows}, config=config))
+    assert problem(plan, "config-unreadable").cell == "B3"
+    assert plan.config.as_of is None
 
 
 def test_fail_fast_stops_at_first_error(make_book: BookMaker) -> None:
