@@ -44,7 +44,7 @@ from tdkt_xl.report_layout import (
     header_key,
     plan_id,
 )
-from tdkt_xl.sheets import ExcelError
+from tdkt_xl.sheets import ExcelError, FormulaWithoutValue
 from tdkt_xl.status import Status, task_status
 from tdkt_xl.text import clean, clean_lines, fold, fold_words
 from tdkt_xl.units import Unit
@@ -91,6 +91,9 @@ REPORT_PROBLEMS: dict[str, tuple[Severity, str]] = {
                                 "này không được cộng."),
     "report-date-after-saved": ("warning", "Ngày lập {value} sau ngày tệp được lưu ({saved}): có thể nhập "
                                            "nhầm; dùng ngày lưu tệp."),
+    "formula-no-value": ("error", "Ô có công thức {value} nhưng tệp không lưu kết quả của nó (tệp không "
+                                  "được lưu bằng Excel): mở tệp bằng Excel, lưu lại rồi gửi. Ô này không "
+                                  "được tính."),
     "earlier-plan": ("warning", "Mẫu báo cáo làm từ một phiên bản trước của kế hoạch này (mã {value}); "
                                 "vẫn được tổng hợp. Nhiệm vụ giao thêm sau đó không có trong tệp: gửi "
                                 "mẫu mới cho đơn vị nếu cần."),
@@ -331,6 +334,9 @@ def clean_text(value: object, problems: list[Problem], *, file: str, sheet: str,
     """Text from a unit's cell, safe for the master: XML-forbidden characters removed, length cut."""
     if value is None:
         return ""
+    if isinstance(value, FormulaWithoutValue):
+        problems.append(_problem("formula-no-value", file, sheet, row, column, value=value.formula))
+        return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, (date, datetime)):
@@ -385,6 +391,15 @@ def _find_header(rows: list[list[object]], headers: Sequence[str], first: int = 
         if len(found) >= first:
             return row, found
     return None
+
+
+def _given(value: object) -> bool:
+    """Whether a unit typed something in the cell (a formula without a stored value counts).
+
+    >>> _given(None), _given(""), _given(0.0), _given(FormulaWithoutValue.of("1+1"))
+    (False, False, True, True)
+    """
+    return value not in (None, "") or isinstance(value, FormulaWithoutValue)
 
 
 def _as_date(value: object) -> date | None:
@@ -469,7 +484,7 @@ def read_unit_report(
     report.period, report.author, report.phone = text_of("Kỳ báo cáo"), text_of("Người lập"), \
         text_of("Điện thoại")
     date_row, date_value = labels.get(header_key("Ngày lập"), (0, None))
-    if date_row and date_value not in (None, ""):
+    if date_row and _given(date_value):
         report.report_date = _read_date(date_value, problems, file, INFO_SHEET, date_row, 2, plan.year)
         saved = modified.date() if modified else None
         if report.report_date and saved and report.report_date > saved + timedelta(days=1):
@@ -480,7 +495,7 @@ def read_unit_report(
     filled = _read_progress(sheets, plan, report, problems,
                             earlier_plan=any(p.code == "earlier-plan" for p in problems))
     filled = _read_stats(sheets, plan, report, problems) or filled
-    if not filled and not (report.author or report.phone or date_value not in (None, "")):
+    if not filled and not (report.author or report.phone or _given(date_value)):
         raise ReportRejected(
             "empty-report", "Tệp là mẫu báo cáo chưa điền (không có người lập, ngày lập, tình trạng "
                             "nhiệm vụ hay số liệu nào): đơn vị vẫn được coi là chưa nộp.")
@@ -553,7 +568,9 @@ def _read_date(value: object, problems: list[Problem], file: str, sheet: str, ro
     found = _as_date(value)
     if found is not None:
         return found
-    if isinstance(value, ExcelError):
+    if isinstance(value, FormulaWithoutValue):
+        problems.append(_problem("formula-no-value", file, sheet, row, column, value=value.formula))
+    elif isinstance(value, ExcelError):
         problems.append(_problem("excel-error", file, sheet, row, column, value=str(value)))
     elif isinstance(value, str):
         reading = parse_deadline(value, year)
@@ -590,7 +607,7 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
         def value(name: str, row: int = row_number) -> object:
             return _cell(rows, row, columns[name])
 
-        given = any(_cell(rows, row_number, column) not in (None, "") for column in inputs)
+        given = any(_given(_cell(rows, row_number, column)) for column in inputs)
         filled = filled or given
         code = clean(value("Mã nhiệm vụ"))
         if not code:
@@ -608,7 +625,10 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
             continue
         raw_status = value("Tình trạng")
         status: str | None = None
-        if isinstance(raw_status, ExcelError):
+        if isinstance(raw_status, FormulaWithoutValue):
+            problems.append(_problem("formula-no-value", file, PROGRESS_SHEET, row_number,
+                                     columns["Tình trạng"], value=raw_status.formula))
+        elif isinstance(raw_status, ExcelError):
             problems.append(_problem("excel-error", file, PROGRESS_SHEET, row_number,
                                      columns["Tình trạng"], value=str(raw_status)))
         elif raw_status not in (None, ""):
@@ -619,10 +639,10 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
                                          choices=", ".join(PROGRESS_CHOICES)))
         raw_date = value("Ngày hoàn thành")
         completed = None
-        if raw_date not in (None, ""):
+        if _given(raw_date):
             completed = _read_date(raw_date, problems, file, PROGRESS_SHEET, row_number,
                                    columns["Ngày hoàn thành"], plan.year)
-        if completed is not None and status is None and raw_status in (None, ""):
+        if completed is not None and status is None and not _given(raw_status):
             status = PROGRESS_DONE  # a completion date alone says it is done
         elif completed is not None and status in (PROGRESS_ONGOING, PROGRESS_NOT_STARTED):
             problems.append(_problem("date-not-done", file, PROGRESS_SHEET, row_number,
@@ -716,7 +736,7 @@ def _read_stats(sheets: dict[str, list[list[object]]], plan: Plan, report: UnitR
             continue
         name = forms.get(key)
         raws = [(y, c, row[c - 1] if c <= width else None) for y, c in wanted]
-        given = any(raw not in (None, "") for _y, _c, raw in raws)
+        given = any(_given(raw) for _y, _c, raw in raws)
         filled = filled or given
         if name is None:
             if given:
@@ -789,7 +809,7 @@ def _read_stats_fast(rows: list[list[object]], header_row: int, form_column: int
         at = total_column - 1
         cached = [row[at] if len(row) > at else None for row in picked]
         sums = list(map(sum, values))
-        if any(c is not None and c != s for c, s in zip(cached, sums, strict=True)):
+        if any(type(c) in (int, float) and c != s for c, s in zip(cached, sums, strict=True)):
             for (offset, name), row in zip(layout.forms, picked, strict=True):
                 _check_total(row, len(row), total_column, report.stats[name], len(wanted), problems, file,
                              header_row + 1 + offset)
@@ -814,6 +834,9 @@ def _number_text(value: float | int) -> str:
 
 
 def _read_count(raw: object, problems: list[Problem], file: str, row: int, column: int) -> int | None:
+    if isinstance(raw, FormulaWithoutValue):
+        problems.append(_problem("formula-no-value", file, STATS_SHEET, row, column, value=raw.formula))
+        return None
     if raw is None or raw == "":
         return 0
     if isinstance(raw, ExcelError):

@@ -298,7 +298,8 @@ def _append_log(settings: NightlySettings, summary: NightlySummary) -> None:
         pass
 
 
-PLAN_READER = f"tdkt_xl {__version__} plan-json-2"  # a stored plan is used only by the same reader (raised when reading a plan changes)
+# a stored plan is used only by the same reader (the suffix is raised when reading a plan changes)
+PLAN_READER = f"tdkt_xl {__version__} plan-json-2"
 
 
 def load_plan_cached(path: Path, ledger: Ledger) -> Plan:

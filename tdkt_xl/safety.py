@@ -89,12 +89,15 @@ class PackageScan:
 
     ``error_parts``: worksheet parts that hold cells of type error (``t="e"``);
     ``relationships``: the workbook's relationship ids and the parts they point to;
-    ``content``: the file's bytes when :func:`quick_scan` read it whole (readers reuse them).
+    ``content``: the file's bytes when :func:`quick_scan` read it whole (readers reuse them);
+    ``formula_cells``: see :func:`formula_cells_without_value` (parts read whole only).
     """
 
     error_parts: frozenset[str] = frozenset()
     relationships: dict[str, str] = field(default_factory=dict)
     content: bytes | None = field(default=None, repr=False, compare=False)
+    # per worksheet part, the cells (row, column, formula) whose formula has no computed value
+    formula_cells: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, compare=False)
 
 
 # Short Vietnamese titles of every code this module and tdkt_xl.workers give, for summaries.
@@ -792,13 +795,18 @@ def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, 
         relationships, sheets, strings, others = _relationships(raw)
     sheet_count = len(sheets) or sum(1 for name in names if _SHEET_PART.fullmatch(name))
     error_parts: set[str] = set()
+    formulas: dict[str, list[tuple[int, int, str]]] = {}
     for info in infos:
         role = _role(info.orig_filename, sheets, strings, others)
         unparsed = role == "xml" and info.orig_filename not in _CALAMINE_PARTS
         if role is None or info is rels or (in_memory is not None and unparsed):
             continue
         if in_memory is not None and quickly(info):
-            has_errors = _quick_part(in_memory, info, role, limits, sheet_count)[0]
+            has_errors, data = _quick_part(in_memory, info, role, limits, sheet_count)
+            if role == "sheet":
+                cells = formula_cells_without_value(data)
+                if cells:
+                    formulas[info.orig_filename] = cells
         else:
             scan = _PartScan(info, role, limits, sheet_count)
             _scan_part(handle, scan, full)
@@ -806,7 +814,37 @@ def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, 
         if has_errors:
             error_parts.add(info.orig_filename)
     return PackageScan(frozenset(error_parts), relationships,
-                       in_memory.getvalue() if in_memory is not None else None)
+                       in_memory.getvalue() if in_memory is not None else None, formulas)
+
+
+# A formula cell without a computed value, as Excel-like writers lay it out (openpyxl writes
+# "<v />"; Excel and LibreOffice always store the value), sums left out (see below).
+_NO_VALUE = re.compile(rb"<f(?:\s[^>]*)?>(?!SUM\()([^<]*)</f>(?:<v ?/>|<v></v>)?</c>"
+                       rb"|<f\s[^>]*/>(?:<v ?/>|<v></v>)?</c>")
+_CELL_REF = re.compile(rb"""\br\s*=\s*["']([A-Z]{1,3})([0-9]{1,7})["']""")
+
+
+def formula_cells_without_value(data: bytes) -> list[tuple[int, int, str]]:
+    """(row, column, formula) of each cell of a worksheet part whose formula has no stored value:
+    a reader then sees an empty cell where the unit typed a formula. One regular-expression pass;
+    cells without an ``r`` reference are not found. Sums (``SUM(…)``) are left out: the report
+    template's "Tổng" column, never an input, has one on every row, and a template filled by a
+    program keeps no value for any of them.
+
+    >>> formula_cells_without_value(b'<c r="B5"><f>2+3</f><v /></c><c r="C5"><f>1</f><v>1</v></c>'
+    ...                             b'<c r="L5" s="2"><f>SUM(B5:K5)</f><v /></c>')
+    [(5, 2, '2+3')]
+    """
+    found: list[tuple[int, int, str]] = []
+    for match in _NO_VALUE.finditer(data):
+        at = match.start()
+        ref = _CELL_REF.search(data, data.rfind(b"<c", 0, at), at)
+        if ref is None:
+            continue
+        text = (match.group(1) or b"").decode("utf-8", "replace")  # a shared formula's child: ""
+        found.append((int(ref.group(2)), column_number(ref.group(1).decode()),
+                      unescape(text) if "&" in text else text))
+    return sorted(found)
 
 
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")

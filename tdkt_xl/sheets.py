@@ -25,6 +25,27 @@ class ExcelError(str):
     __slots__ = ()
 
 
+class FormulaWithoutValue(str):
+    """A formula cell the file keeps no computed value for (saved by a program that does not
+    calculate, not by Excel): equal to "", so code unaware of it sees an empty cell; ``formula``
+    is its text.
+
+    >>> cell = FormulaWithoutValue.of("SUM(B5:K5)"); (cell == "", cell.formula)
+    (True, '=SUM(B5:K5)')
+    """
+
+    formula: str
+
+    @classmethod
+    def of(cls, formula: str) -> FormulaWithoutValue:
+        cell = cls("")
+        cell.formula = formula if formula.startswith("=") else f"={formula}"
+        return cell
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled to and from reading processes
+        return (FormulaWithoutValue.of, (self.formula,))
+
+
 @dataclass
 class Grid:
     """One sheet's cell values. Rows and columns are 1-based in every method.

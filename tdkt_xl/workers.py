@@ -52,11 +52,12 @@ from tdkt_xl.safety import (
     RejectedFile,
     Rejection,
     column_number,
+    formula_cells_without_value,
     quick_scan,
     scan_package,
     sheet_parts,
 )
-from tdkt_xl.sheets import ExcelError
+from tdkt_xl.sheets import ExcelError, FormulaWithoutValue
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -267,14 +268,31 @@ def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
                 hidden.append(meta.name)
                 if meta.visible == python_calamine.SheetVisibleEnum.VeryHidden:
                     very_hidden.append(meta.name)
-    if scan.error_parts:
-        # calamine gives "" for an error cell: put the error values back from the sheet XML.
-        with zipfile.ZipFile(path) as archive:
+    if scan.error_parts or scan.formula_cells:
+        # calamine gives "" for an error cell and for a formula without a stored value: put the
+        # error values back from the sheet XML, and mark the formulas (a unit typed something)
+        source = io.BytesIO(scan.content) if scan.content is not None else path
+        with zipfile.ZipFile(source) as archive:
             for part, name in sheet_parts(archive, scan.relationships).items():
-                if part in scan.error_parts and name in sheets:
+                if name not in sheets:
+                    continue
+                if part in scan.error_parts:
                     with archive.open(part) as stream:
                         _put_errors(sheets[name], _error_cells(stream))
+                if part in scan.formula_cells:
+                    _put_formulas(sheets[name], scan.formula_cells[part])
     return RawBook(sheets, tuple(hidden), tuple(very_hidden))
+
+
+def _put_formulas(grid: list[list[object]], cells: list[tuple[int, int, str]]) -> None:
+    for row, column, formula in cells:
+        while len(grid) < row:
+            grid.append([])
+        values = grid[row - 1]
+        while len(values) < column:
+            values.append(None)
+        if values[column - 1] is None:
+            values[column - 1] = FormulaWithoutValue.of(formula)
 
 
 def _openpyxl_value(value: object, data_type: str) -> object:
@@ -326,8 +344,15 @@ def read_values_openpyxl(path: Path, limits: Limits = Limits()) -> RawBook:  # n
     >>> wb.save(p); read_values_openpyxl(p) == read_values(p)
     True
     """
-    scan_package(path, limits)
-    return _read_openpyxl(path)
+    scan = scan_package(path, limits)
+    book = _read_openpyxl(path)
+    with zipfile.ZipFile(path) as archive:  # formulas without a stored value, as read_values marks them
+        for part, name in sheet_parts(archive, scan.relationships).items():
+            if name in book.sheets:
+                cells = formula_cells_without_value(archive.read(part))
+                if cells:
+                    _put_formulas(book.sheets[name], cells)
+    return book
 
 
 # --- inside a worker process ---------------------------------------------------

@@ -196,3 +196,25 @@ def test_names_that_are_not_utf8_reach_the_master(plan: Plan, tmp_path: Path) ->
                                 "skipped": ["ghi_ch\\xfa.txt"]}
     rows = list(load_workbook(tmp_path / "m.xlsx")["Tình hình nộp báo cáo"].iter_rows(values_only=True))
     assert any(row[6] == "B\\xe1o_c\\xe1o_P2.xlsx" for row in rows)
+
+
+def test_formulas_without_a_stored_value_are_said(plan: Plan, tmp_path: Path) -> None:
+    """A report filled by a program that does not calculate: its formulas have no value to read."""
+    def formulas(book: Any) -> None:
+        book[STATS_SHEET].cell(STATS_HEADER_ROW + 2, 2, "=2+3")
+        book[PROGRESS_SHEET]["E4"] = None
+        book[PROGRESS_SHEET]["F4"] = "=DATE(2024,6,1)"
+
+    inbox = tmp_path / "inbox"
+    save_report(plan, "BTDKT", inbox / "BTDKT.xlsx", change=formulas)
+    result = run_consolidation(plan, inbox, tmp_path / "m.xlsx", as_of=date(2024, 7, 1))
+    found = {(p.code, p.sheet, p.cell) for p in result.problems}
+    assert ("formula-no-value", STATS_SHEET, f"B{STATS_HEADER_ROW + 2}") in found
+    assert ("formula-no-value", PROGRESS_SHEET, "F4") in found
+    message = next(p.message for p in result.problems if p.cell == "F4")
+    assert message.startswith("Ô có công thức =DATE(2024,6,1) nhưng tệp không lưu kết quả của nó")
+    label = load_workbook(inbox / "BTDKT.xlsx")[STATS_SHEET].cell(STATS_HEADER_ROW + 2, 1).value
+    counts = result.reports[0].stats[label]
+    assert 2014 not in counts and counts[2015] == 1  # the cell is left out, not counted as 0
+    entry = next(e for e in result.reports[0].progress.values() if e.row == 4)
+    assert (entry.status, entry.completed_on) == (None, None)  # not "done" from a date it does not have

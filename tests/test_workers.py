@@ -23,7 +23,7 @@ from conftest import WORKBOOK, raw_xlsx, sheet_xml
 from openpyxl import Workbook
 
 from tdkt_xl.safety import Limits, RejectedFile, Rejection
-from tdkt_xl.sheets import ExcelError
+from tdkt_xl.sheets import ExcelError, FormulaWithoutValue
 from tdkt_xl.workers import RawBook, ReadResult, read_many, read_values, read_values_openpyxl
 
 LINUX = sys.platform.startswith("linux")
@@ -175,7 +175,8 @@ FORMULA_CELLS = (
 
 def typed(book: RawBook) -> object:
     """A RawBook with the type of every value, so that 1 == 1.0 == True does not hide a difference."""
-    sheets = {name: [[(type(value).__name__, value) for value in row] for row in rows]
+    sheets = {name: [[(type(value).__name__, value, getattr(value, "formula", None)) for value in row]
+                     for row in rows]
               for name, rows in book.sheets.items()}
     return sheets, book.hidden_sheets, book.very_hidden_sheets
 
@@ -222,8 +223,10 @@ def test_read_values_formulas_and_errors(tmp_path: Path) -> None:
     assert isinstance(rows[0][3], ExcelError) and not isinstance(rows[0][1], ExcelError)
     assert rows[1] == []
     assert rows[2] == [None, ExcelError("#DIV/0!")] and isinstance(rows[2][1], ExcelError)
-    assert rows[3] == [None, None, "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
+    assert rows[3] == ["", None, "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"]
     assert all(isinstance(value, ExcelError) for value in rows[3][2:])
+    # a formula the file keeps no value of (written by a program that does not calculate)
+    assert isinstance(rows[3][0], FormulaWithoutValue) and rows[3][0].formula == "=A1*2"
     assert rows[4] == ["  cách lề ", " "]  # kept when the file says xml:space="preserve", as Excel does
 
 
