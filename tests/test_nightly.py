@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from tdkt_xl.cli import cli
 from tdkt_xl.demo import run_demo
 from tdkt_xl.ledger import Ledger
-from tdkt_xl.lock import RunLock
+from tdkt_xl.lock import SETTLE_SECONDS, RunLock
 from tdkt_xl.nightly import EXIT_LOCKED, EXIT_MASTER_IN_USE, KILL_ENV, NightlySettings, run_nightly
 from tdkt_xl.report_layout import TEMPLATE_VERSION, plan_id
 from tdkt_xl.workbook import load_plan
@@ -153,6 +153,21 @@ def test_lock_busy_and_stale_lock(setup: NightlySettings) -> None:
     taken = run_nightly(setup)
     assert taken.exit_code == 1
     assert f"tiến trình {int(dead.stdout)}" in taken.took_over_lock
+    assert not setup.lock_path.exists()
+
+
+def test_lock_being_created_is_busy_and_taken_over_after_a_minute(setup: NightlySettings) -> None:
+    setup.state_path.parent.mkdir(parents=True, exist_ok=True)
+    setup.lock_path.touch()  # created by a run that has not written it yet (or died before it could)
+    result = CliRunner().invoke(cli, ["nightly", "--plan", str(setup.plan), "--inbox", str(setup.inbox),
+                                      "--out", str(setup.out)])
+    assert result.exit_code == EXIT_LOCKED, result.output
+    assert result.output.startswith("Đang có một lần chạy khác (khoá đang được tạo); khoá: ")
+    old = time.time() - SETTLE_SECONDS - 5
+    os.utime(setup.lock_path, (old, old))
+    taken = run_nightly(setup)
+    assert taken.exit_code == 1
+    assert taken.took_over_lock.startswith("một lần chạy chưa ghi xong khoá, tạo lúc ")
     assert not setup.lock_path.exists()
 
 
