@@ -11,6 +11,7 @@ seconds per hundred thousand. Text from unit files is always written as text
 from __future__ import annotations
 
 import copy
+import errno
 import math
 import os
 import shutil
@@ -403,10 +404,12 @@ def write_master(result: Consolidation, target: Path,
 
     ``before_replace`` runs after the new master is complete in its temporary file.
     """
-    workbook, raw = build_master(result)
     target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():  # said before anything is built (a half-built workbook would warn at exit)
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     if target.exists():
         shutil.copy2(target, backup_path(target))
+    workbook, raw = build_master(result)
     with atomic_path(target) as temp:
         save_master(workbook, raw, temp)
         if before_replace is not None:

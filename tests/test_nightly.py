@@ -875,3 +875,14 @@ def test_files_read_by_earlier_reading_rules_are_read_again(setup: NightlySettin
         assert len(ledger.history("P1")) == 2  # read again in place: no second row per file
     assert master_values(setup.out) == before
     assert run_nightly(setup).counts()["unchanged"] == 16
+
+
+def test_master_path_that_is_a_folder_is_said_cleanly(setup: NightlySettings, tmp_path: Path) -> None:
+    folder = tmp_path / "tong_hop.xlsx"
+    folder.mkdir()
+    done = subprocess.run([sys.executable, "-m", "tdkt_xl", "nightly", "--plan", str(setup.plan), "--inbox",
+                           str(setup.inbox), "--out", str(folder), "--state", str(tmp_path / "s.sqlite")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout.strip() == f"Lỗi: Đây là một thư mục, không phải tệp: {folder}"
+    assert done.stderr == ""  # no half-built workbook complaining at exit
