@@ -198,14 +198,27 @@ def _error_cells(stream: IO[bytes]) -> list[tuple[int, int, str]]:
     return found
 
 
-def _put_errors(grid: list[list[object]], cells: list[tuple[int, int, str]]) -> None:
-    for row, column, text in cells:
+def _put_cells(grid: list[list[object]], cells: Iterable[tuple[int, int, object]], *,
+               over_values: bool) -> None:
+    """Put values at 1-based (row, column) places of a grid, growing it; ``over_values``: also
+    where the reader found a value (else only where it found none)."""
+    for row, column, value in cells:
         while len(grid) < row:
             grid.append([])
         values = grid[row - 1]
         while len(values) < column:
             values.append(None)
-        values[column - 1] = ExcelError(text)
+        if over_values or values[column - 1] is None:
+            values[column - 1] = value
+
+
+def _put_errors(grid: list[list[object]], cells: list[tuple[int, int, str]]) -> None:
+    _put_cells(grid, ((row, column, ExcelError(text)) for row, column, text in cells), over_values=True)
+
+
+def _put_formulas(grid: list[list[object]], cells: list[tuple[int, int, str]]) -> None:
+    _put_cells(grid, ((row, column, FormulaWithoutValue.of(formula)) for row, column, formula in cells),
+               over_values=False)
 
 
 def read_values(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
@@ -283,16 +296,6 @@ def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
                     _put_formulas(sheets[name], scan.formula_cells[part])
     return RawBook(sheets, tuple(hidden), tuple(very_hidden))
 
-
-def _put_formulas(grid: list[list[object]], cells: list[tuple[int, int, str]]) -> None:
-    for row, column, formula in cells:
-        while len(grid) < row:
-            grid.append([])
-        values = grid[row - 1]
-        while len(values) < column:
-            values.append(None)
-        if values[column - 1] is None:
-            values[column - 1] = FormulaWithoutValue.of(formula)
 
 
 def _openpyxl_value(value: object, data_type: str) -> object:
