@@ -202,7 +202,7 @@ def _print_consolidation(result: Consolidation, master: Path) -> None:
 @click.option("--year", type=int, help="Năm kế hoạch (mặc định: sheet Cấu hình, rồi tiêu đề).")
 def unit_reports(plan_file: Path, out_dir: Path, year: int | None) -> None:
     """Tạo sổ báo cáo cho từng đơn vị trong danh sách Đơn vị của kế hoạch PLAN."""
-    from tdkt_xl.report_template import write_unit_reports
+    from tdkt_xl.report_template import template_paths, write_unit_reports
 
     plan = _load(plan_file, year, as_json=False)
     if not plan.units:
@@ -210,6 +210,10 @@ def unit_reports(plan_file: Path, out_dir: Path, year: int | None) -> None:
         sys.exit(EXIT_INVALID)
     written = write_unit_reports(plan, out_dir)
     click.echo(f"Đã ghi {len(written)} sổ báo cáo vào {out_dir}")
+    kept = [path.name for _unit, path in template_paths(plan, out_dir) if path not in written]
+    if kept:
+        click.echo(f"Không ghi đè {len(kept)} tệp đã có nội dung (báo cáo đơn vị đã điền?): "
+                   f"{', '.join(kept)}")
 
 
 @cli.command()

@@ -428,26 +428,58 @@ def reporting_units(plan: Plan, codes: Sequence[str] | None = None) -> list[Unit
     return chosen
 
 
-def write_unit_reports(plan: Plan, out_dir: Path, *, units: Sequence[str] | None = None) -> list[Path]:
-    """Write ``<safe_file_stem(code)>.xlsx`` in ``out_dir`` for each reporting unit; return the paths.
-
-    ``units`` limits the output to those unit codes. Each file is written atomically;
-    two codes that would give the same file name (ignoring case) get "_2", "_3" ….
-
-    >>> write_unit_reports(plan, Path("bao_cao"))  # doctest: +SKIP
-    [PosixPath('bao_cao/BTDKT.xlsx'), PosixPath('bao_cao/P1.xlsx'), ...]
-    """
-    chosen = reporting_units(plan, units)
-    out_dir.mkdir(parents=True, exist_ok=True)
+def template_paths(plan: Plan, out_dir: Path, units: Sequence[str] | None = None) -> list[tuple[Unit, Path]]:
+    """Each reporting unit and its file ``<safe_file_stem(code)>.xlsx`` in ``out_dir``; two codes
+    that would give the same file name (ignoring case) get "_2", "_3" …."""
     used: set[str] = set()
-    paths: list[Path] = []
-    for unit in chosen:
+    paths: list[tuple[Unit, Path]] = []
+    for unit in reporting_units(plan, units):
         base = stem = safe_file_stem(unit.code)
         suffix = 2
         while stem.casefold() in used:
             stem, suffix = f"{base}_{suffix}", suffix + 1
         used.add(stem.casefold())
-        target = out_dir / f"{stem}.xlsx"
+        paths.append((unit, out_dir / f"{stem}.xlsx"))
+    return paths
+
+
+def holds_work(path: Path, plan: Plan) -> bool:
+    """Whether the file at ``path`` must not be replaced by a fresh template: a report a unit has
+    filled in (sent back, perhaps), a file that cannot be read, or another workbook. Only a
+    template nobody has filled in yet (or no file) may be replaced."""
+    from tdkt_xl.consolidate import ReportRejected, read_unit_report
+    from tdkt_xl.workers import read_values
+
+    if not path.exists():
+        return False
+    try:
+        book = read_values(path)
+        read_unit_report(book.sheets, plan, file=path.name)
+    except ReportRejected as rejected:
+        return rejected.code != "empty-report"
+    except Exception:  # unreadable, or not a workbook at all: not ours to replace
+        return True
+    return True
+
+
+def write_unit_reports(plan: Plan, out_dir: Path, *, units: Sequence[str] | None = None,
+                       keep_work: bool = True) -> list[Path]:
+    """Write a report template for each reporting unit in ``out_dir`` (see :func:`template_paths`);
+    return the paths written.
+
+    ``units`` limits the output to those unit codes. Each file is written atomically. With
+    ``keep_work`` (the default) a file that already holds a unit's work (:func:`holds_work`) is
+    left as it is and not in the list: making the templates again over the folder where reports
+    came back must not wipe them.
+
+    >>> write_unit_reports(plan, Path("bao_cao"))  # doctest: +SKIP
+    [PosixPath('bao_cao/BTDKT.xlsx'), PosixPath('bao_cao/P1.xlsx'), ...]
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for unit, target in template_paths(plan, out_dir, units):
+        if keep_work and holds_work(target, plan):
+            continue
         workbook = build_unit_report(plan, unit)
         with atomic_path(target) as temp:
             workbook.save(temp)

@@ -11,6 +11,7 @@ itself runs on open-source xlwings with desktop Excel.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -272,6 +273,7 @@ def test_kiem_tra_again_clears_the_marks_of_fixed_cells(bad_plan: Path, tmp_path
     sheet = workbook["Phân công"]
     sheet["A4"] = "2."  # the duplicate number fixed
     results = workbook.create_sheet(RESULT_SHEET)
+    results["A1"] = "Kết quả kiểm tra: 1 lỗi, 0 cảnh báo; 12 nhiệm vụ; trạng thái tính đến ngày 01/07/2024."
     results["A3"] = "STT"
     results.append([1, "Lỗi", "duplicate-number", "Phân công", "A4", "Số thứ tự 1 bị trùng"])
     fixed = tmp_path / "da_sua.xlsx"
@@ -578,3 +580,112 @@ def test_desktop_path_reads_layout_and_fills_by_address(monkeypatch: pytest.Monk
     xw_io.fill_cells(sheet, {(7, 2): "FFC7CE", (8, 2): "FFC7CE", (9, 3): "FFEB9C",  # type: ignore[arg-type]
                              (4, 1): None})
     assert sheet.calls == [("color", "B7:B8", "#ffc7ce"), ("color", "C9", "#ffeb9c"), ("color", "A4", None)]
+
+
+def test_a_sheet_of_the_users_with_our_name_is_never_cleared(sample_plan: Path, tmp_path: Path) -> None:
+    workbook = load_workbook(sample_plan)
+    own = workbook.create_sheet(content.HELP_SHEET)
+    own["A1"] = "HƯỚNG DẪN LẬP KẾ HOẠCH (của phòng)"  # the plan's own help sheet
+    path = tmp_path / "co_huong_dan.xlsx"
+    workbook.save(path)
+    book = open_book(path)
+    handlers.huong_dan(book)
+    added = [a["args"] for a in actions(book) if a["func"] == "addSheet"]
+    assert added and added[0][1] == f"{content.HELP_SHEET} (TĐKT)"
+    assert written(book, f"{content.HELP_SHEET} (TĐKT)")[(1, 1)] == "HƯỚNG DẪN SỬ DỤNG THẺ TĐKT (tdkt_xl)"
+    user_sheet = sheet_index(book, content.HELP_SHEET)
+    assert [a["func"] for a in actions(book) if a.get("sheet_position") == user_sheet] == []
+    # a second click: the sheet written by the first one is reused
+    again = load_workbook(path)
+    ours = again.create_sheet(f"{content.HELP_SHEET} (TĐKT)")
+    ours["A1"] = "HƯỚNG DẪN SỬ DỤNG THẺ TĐKT (tdkt_xl)"
+    again.save(path)
+    book = open_book(path)
+    handlers.huong_dan(book)
+    assert "addSheet" not in funcs(book)
+
+
+def test_notes_the_user_wrote_are_kept() -> None:
+    from tdkt_xl.excel.xw_io import NOTE_SEPARATOR, set_notes
+
+    class Note:
+        def __init__(self, cells: dict[str, str], address: str) -> None:
+            self.cells, self.address = cells, address
+
+        @property
+        def text(self) -> str:
+            return self.cells[self.address]
+
+        def delete(self) -> None:
+            del self.cells[self.address]
+
+    class Range:
+        def __init__(self, cells: dict[str, str], address: str) -> None:
+            self.cells, self.address = cells, address
+
+        @property
+        def note(self) -> Note | None:
+            return Note(self.cells, self.address) if self.address in self.cells else None
+
+        def add_note(self, text: str) -> None:
+            self.cells[self.address] = text
+
+    class Sheet:
+        def __init__(self) -> None:
+            self.cells = {"A1": "Hỏi lại anh Bình", "B2": "[empty-unit] cũ", "C3": "Ghi chú riêng"}
+
+        def range(self, address: str) -> Range:
+            return Range(self.cells, address)
+
+    sheet = Sheet()
+    set_notes(sheet, {"A1": "[duplicate-number] Số trùng"}, replace=["B2", "C3"])  # type: ignore[arg-type]
+    assert sheet.cells == {"A1": f"Hỏi lại anh Bình\n{NOTE_SEPARATOR}\n[duplicate-number] Số trùng",
+                           "C3": "Ghi chú riêng"}
+    set_notes(sheet, {}, replace=["A1"])  # fixed: the user's note is back as it was
+    assert sheet.cells == {"A1": "Hỏi lại anh Bình", "C3": "Ghi chú riêng"}
+
+
+def test_buttons_on_the_master_refuse_to_touch_it(demo: Path, tmp_path: Path) -> None:
+    """After Tổng hợp the master is the active workbook: Kiểm tra or Cập nhật trạng thái there
+    must not write statuses over its columns."""
+    master = tmp_path / "tong_hop.xlsx"
+    handlers.tong_hop(open_book(demo / "ke_hoach_mau.xlsx"), folder=demo / "hop_thu", master=master)
+    for button in (handlers.kiem_tra, handlers.cap_nhat_trang_thai):
+        book = open_book(master)
+        message = button(book)
+        assert message.startswith('Sổ "tong_hop.xlsx" là sổ tổng hợp (có sheet "Tình hình nộp báo cáo"), '
+                                  "không phải sổ kế hoạch")
+        assert [f for f in funcs(book) if f not in ("setScreenUpdating", "setStatusBar", "alert")] == []
+
+
+def test_templates_again_over_returned_reports_keep_them(demo: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "hop_thu"
+    shutil.copytree(demo / "hop_thu", inbox)
+    before = {p.name: p.read_bytes() for p in inbox.glob("*.xlsx")}
+    book = open_book(demo / "ke_hoach_mau.xlsx")
+    message = handlers.tao_mau_bao_cao(book, folder=inbox)  # the wrong folder picked
+    filled = [name for name in before if name in {f"{u.code}.xlsx" for u in
+                                                  reporting_units(load_plan(demo / "ke_hoach_mau.xlsx"))}]
+    assert filled and all((inbox / name).read_bytes() == before[name] for name in filled)
+    assert f"Không ghi đè {len(filled)} tệp đã có nội dung" in message
+    fresh = tmp_path / "mau"
+    handlers.tao_mau_bao_cao(open_book(demo / "ke_hoach_mau.xlsx"), folder=fresh)
+    again = handlers.tao_mau_bao_cao(open_book(demo / "ke_hoach_mau.xlsx"), folder=fresh)
+    assert again.startswith("Đã tạo 17 sổ báo cáo") and "Không ghi đè" not in again  # blank ones: remade
+
+
+def test_a_row_that_is_no_longer_a_task_loses_its_old_status(sample_plan: Path, tmp_path: Path) -> None:
+    plan = load_plan(sample_plan)
+    copy = write_status_workbook(sample_plan, tmp_path / "copy.xlsx", plan, plan_status(plan))
+    appendix = load_plan(copy).sheets[0]
+    gone = appendix.tasks[2]
+    workbook = load_workbook(copy)
+    sheet = workbook[appendix.name]
+    for column in range(1, min(appendix.generated_columns.values())):  # the task's own cells cleared
+        sheet.cell(gone.row, column).value = None
+    workbook.save(copy)
+    assert sheet.cell(gone.row, appendix.generated_columns["status"]).value  # the old status is there
+    book = open_book(copy)
+    handlers.cap_nhat_trang_thai(book)
+    cells = written(book, appendix.name)
+    assert [cells[(gone.row, c)] for c in sorted(appendix.generated_columns.values())] == ["", "", "", ""]

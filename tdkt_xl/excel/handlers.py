@@ -32,9 +32,11 @@ from openpyxl.utils.cell import column_index_from_string
 from tdkt_xl.consolidate import Consolidation
 from tdkt_xl.excel import content
 from tdkt_xl.excel.xw_io import (
+    OWN_MARK,
     Cancelled,
     Cell,
     Ui,
+    UserSheetsInTheWay,
     block,
     book_folder,
     center,
@@ -50,10 +52,11 @@ from tdkt_xl.excel.xw_io import (
     style_header,
     write,
 )
+from tdkt_xl.master import SUBMISSIONS_SHEET, TOTALS_DETAIL_SHEET
 from tdkt_xl.merge import consolidate_inbox, run_consolidation
 from tdkt_xl.models import Plan
 from tdkt_xl.plan import read_plan
-from tdkt_xl.report_template import reporting_units, write_unit_reports
+from tdkt_xl.report_template import reporting_units, template_paths, write_unit_reports
 from tdkt_xl.sheets import Grid
 from tdkt_xl.status import (
     BORDER_COLOR,
@@ -78,7 +81,7 @@ from tdkt_xl.status import (
     status_row,
     today_in_vietnam,
 )
-from tdkt_xl.text import os_error_reason
+from tdkt_xl.text import fold, os_error_reason
 
 log = logging.getLogger("tdkt_xl.excel")
 
@@ -199,6 +202,10 @@ def _run(title: str, book: xw.Book | None, work: Callable[[Session], str]) -> st
             message = work(Session(caller, ui))
     except Cancelled:
         message = "Đã huỷ: chưa chọn thư mục nào."
+    except UserSheetsInTheWay as taken:
+        message = (f'Sổ đã có sheet "{taken.name}" và "{taken.name} ({OWN_MARK})" do bạn tạo; thẻ '
+                   f"{APP_TITLE} không ghi đè lên chúng. Đổi tên một trong hai sheet rồi bấm lại.")
+        critical = True
     except UserError as error:
         path = write_log(title, _name(caller), f"UserError: {error}")
         message, critical = f"{error}\n\n(Nhật ký: {path})", True
@@ -226,6 +233,12 @@ def _name(book: xw.Book) -> str:
 def _read_plan(session: Session) -> tuple[list[Grid], Plan]:
     session.ui.progress("TĐKT: đang đọc sổ kế hoạch…")
     grids = read_grids(session.book)
+    names = {fold(grid.name) for grid in grids}
+    if {fold(SUBMISSIONS_SHEET), fold(TOTALS_DETAIL_SHEET)} <= names:
+        raise UserError(
+            f'Sổ "{_name(session.book)}" là sổ tổng hợp (có sheet "{SUBMISSIONS_SHEET}"), không phải '
+            "sổ kế hoạch: các nút Kiểm tra và Cập nhật trạng thái chỉ làm việc trên sổ kế hoạch. Hãy "
+            "chuyển sang cửa sổ của sổ kế hoạch (thẻ View > Switch Windows) rồi bấm lại.")
     plan = read_plan(grids, file=_fullname(session.book))
     missing = [p for p in plan.problems if p.code == "sheet-not-found"]
     if missing:
@@ -257,10 +270,11 @@ def _check(session: Session) -> str:
     statuses = plan_status(plan)
     session.ui.progress("TĐKT: đang đánh dấu các ô có lỗi…")
     _mark_problems(session.book, grids, plan)
-    _write_results(session.book, plan, statuses)
-    return content.check_message(plan, statuses, RESULT_SHEET)
+    written = _write_results(session.book, plan, statuses)
+    return content.check_message(plan, statuses, written)
 
 
+RESULT_PREFIX = "Kết quả kiểm tra:"  # how result_title begins: the sheet is ours
 _CELL = re.compile(r"^\s*([A-Z]{1,3})(\d+)\s*$|^\s*(\d+):\d+\s*$")
 
 
@@ -268,14 +282,15 @@ def previous_marks(grids: Iterable[Grid]) -> dict[str, set[tuple[Cell, bool]]]:
     """The cells an earlier Kiểm tra marked, from its "Kết quả kiểm tra" sheet: sheet ->
     {((row, column), filled)}.
 
-    >>> g = Grid("Kết quả kiểm tra", [["x"], [], ["STT"], [1, "Lỗi", "c", "PL", "B7", "m"],
-    ...                                [2, "Cảnh báo", "c", "PL", "9:9", "m"]])
+    >>> g = Grid("Kết quả kiểm tra", [["Kết quả kiểm tra: 2 lỗi"], [], ["STT"],
+    ...     [1, "Lỗi", "c", "PL", "B7", "m"], [2, "Cảnh báo", "c", "PL", "9:9", "m"]])
     >>> sorted(previous_marks([g])["PL"])
     [((7, 2), True), ((9, 1), False)]
     """
     marks: dict[str, set[tuple[Cell, bool]]] = {}
+    ours = {RESULT_SHEET.casefold(), f"{RESULT_SHEET} ({OWN_MARK})".casefold()}
     for grid in grids:
-        if grid.name.casefold() != RESULT_SHEET.casefold():
+        if grid.name.casefold() not in ours or not fold(grid.text(1, 1)).startswith(fold(RESULT_PREFIX)):
             continue
         for row in range(RESULT_FIRST_ROW, grid.max_row + 1):
             sheet, cell = grid.text(row, 4), grid.text(row, 5)
@@ -323,8 +338,9 @@ def _mark_problems(book: xw.Book, grids: list[Grid], plan: Plan) -> None:
         set_notes(sheet, notes.get(name, {}), replace=stale[:MAX_NOTES])
 
 
-def _write_results(book: xw.Book, plan: Plan, statuses: list[TaskStatus]) -> None:
-    sheet = fresh_sheet(book, RESULT_SHEET)
+def _write_results(book: xw.Book, plan: Plan, statuses: list[TaskStatus]) -> str:
+    """Write the "Kết quả kiểm tra" sheet; returns its name."""
+    sheet = fresh_sheet(book, RESULT_SHEET, RESULT_PREFIX)
     names = [s.name for s in book.sheets]
     rows: list[list[object]] = [[result_title(plan, statuses)], [], list(RESULT_HEADERS)]
     for values, problem in zip(result_rows(plan), plan.problems, strict=True):
@@ -356,6 +372,7 @@ def _write_results(book: xw.Book, plan: Plan, statuses: list[TaskStatus]) -> Non
         log.info("freeze panes not available", exc_info=True)
     if plan.problems:
         sheet.activate()
+    return str(sheet.name)
 
 
 # --- Cập nhật trạng thái ----------------------------------------------------------------
@@ -398,17 +415,20 @@ def _update_status(session: Session, as_of: dt.date | None) -> str:
                          HEADER_FILL, BORDER_COLOR)
             column_widths(sheet, [layout.width(c) for c in range(first, last + 1)], first)
         items = by_sheet.get(task_sheet.name, [])
-        if not items:
+        # rows an earlier click wrote that are no longer tasks (a task deleted, a row cleared)
+        earlier = [row for row in range(task_sheet.header_row + 1, grid.max_row + 1)
+                   if any(grid.value(row, c) not in (None, "") for c in layout.columns)]
+        if not items and not earlier:
             continue
-        top = min(i.task.row for i in items)
-        bottom = max(i.task.row for i in items)
+        top = min([i.task.row for i in items] + earlier)
+        bottom = max([i.task.row for i in items] + earlier)
         new_values = {i.task.row: status_row(i) for i in items}
         for first, last in _runs(layout.columns):
             rows: list[list[object]] = []
             for row in range(top, bottom + 1):
                 values = new_values.get(row)
-                rows.append([values[layout.columns.index(c)] if values is not None
-                             else grid.value(row, c) for c in range(first, last + 1)])
+                rows.append([values[layout.columns.index(c)] if values is not None else None
+                             for c in range(first, last + 1)])
             write(sheet, top, first, rows)
             cells = block(sheet, top, first, bottom, last)
             center(cells)
@@ -459,6 +479,11 @@ def _templates(session: Session, folder: str | Path | None) -> str:
     text = (f"Đã tạo {len(written)} sổ báo cáo (mỗi đơn vị một tệp <mã đơn vị>.xlsx) trong thư mục:\n"
             f"{target}\nGửi mỗi đơn vị tệp của mình; khi nhận về, để các tệp vào một thư mục "
             f"(ví dụ {INBOX_FOLDER} cạnh sổ kế hoạch) rồi bấm Tổng hợp.")
+    kept = [path.name for _unit, path in template_paths(plan, target) if path not in written]
+    if kept:
+        listed = ", ".join(kept[:8]) + (" …" if len(kept) > 8 else "")
+        text += (f"\n\nKhông ghi đè {len(kept)} tệp đã có nội dung (có thể là báo cáo đơn vị đã gửi "
+                 f"về): {listed}. Muốn tạo lại mẫu cho các đơn vị đó, chọn một thư mục khác.")
     if errors:
         text = (f"Lưu ý: sổ kế hoạch còn {errors} lỗi (bấm Kiểm tra); mẫu lập theo các nhiệm vụ "
                 f"đọc được.\n{text}")
@@ -499,7 +524,9 @@ def _consolidate(session: Session, folder: str | Path | None, master: str | Path
                                    progress=_counter(session, "đã đọc"))
     except OSError as error:
         raise UserError(f"Không ghi được sổ tổng hợp {target} ({os_error_reason(error)}): tệp đang "
-                        "mở hoặc thư mục chỉ cho đọc. Đóng tệp hoặc chọn nơi khác rồi bấm lại.") from error
+                        "mở ở máy khác hoặc thư mục chỉ cho đọc. Sổ tổng hợp luôn ghi cạnh sổ kế hoạch: "
+                        "đóng tệp đó, hoặc lưu sổ kế hoạch vào một thư mục ghi được (Tệp > Lưu thành), "
+                        "rồi bấm lại.") from error
     if not is_remote(session.book):
         try:
             session.book.app.books.open(str(target))
@@ -522,7 +549,7 @@ def _remind(session: Session, folder: str | Path | None, as_of: dt.date | None) 
     inbox = _inbox(session, folder)
     result = read_inbox(plan, inbox, as_of, _counter(session, "đã đọc"))
     rows = content.reminder_rows(result, plan.year)
-    sheet = fresh_sheet(session.book, content.REMINDER_SHEET)
+    sheet = fresh_sheet(session.book, content.REMINDER_SHEET, str(rows[0][0]))
     write(sheet, 1, 1, rows)
     title = sheet.range("A1")
     title.font.bold = True
@@ -544,7 +571,7 @@ def _remind(session: Session, folder: str | Path | None, as_of: dt.date | None) 
 
 def _help(session: Session) -> str:
     rows = content.help_rows(str(log_path()))
-    sheet = fresh_sheet(session.book, content.HELP_SHEET)
+    sheet = fresh_sheet(session.book, content.HELP_SHEET, str(rows[0][0]))
     write(sheet, 1, 1, rows)
     title = sheet.range("A1")
     title.font.bold = True

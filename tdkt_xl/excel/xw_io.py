@@ -30,6 +30,7 @@ import xlwings as xw
 from openpyxl.utils.cell import get_column_letter
 
 from tdkt_xl.sheets import EXCEL_ERRORS, ExcelError, Grid
+from tdkt_xl.text import fold
 
 log = logging.getLogger("tdkt_xl.excel")
 
@@ -299,6 +300,19 @@ def _fill_by_matrix(sheet: xw.Sheet, colors: Mapping[Cell, Color | None]) -> Non
         block(sheet, start, left, end, right).set_colors(matrix)
 
 
+OWN_MARK = "TĐKT"
+NOTE_SEPARATOR = "— TĐKT —"
+_OUR_NOTE = re.compile(r"\[[a-z0-9-]+\] ")
+
+
+class UserSheetsInTheWay(Exception):
+    """Both ``name`` and ``"name (TĐKT)"`` are sheets the user made."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 def address_chunks(cells: Iterable[Cell], limit: int = MAX_ADDRESS) -> list[str]:
     """Comma-separated addresses, runs down a column joined ("B7:B9"), each at most ``limit`` long.
 
@@ -331,8 +345,21 @@ def address_chunks(cells: Iterable[Cell], limit: int = MAX_ADDRESS) -> list[str]
     return chunks
 
 
+def _ours(note: object) -> bool:
+    """Whether a note was written by Kiểm tra: its text starts with a problem code in brackets."""
+    try:
+        text = note.text  # type: ignore[attr-defined]
+    except NotImplementedError:  # xlwings Server cannot read a note's text: taken as ours, as before
+        return True
+    except Exception:
+        return False
+    return isinstance(text, str) and bool(_OUR_NOTE.match(text))
+
+
 def set_notes(sheet: xw.Sheet, notes: Mapping[Cell, str], *, replace: Iterable[Cell] = ()) -> int:
-    """Put notes (Excel's comments) on cells, replacing ours; delete the notes at ``replace``.
+    """Put notes (Excel's comments) on cells, replacing ours; delete our notes at ``replace``.
+    A note the user wrote is kept: where a problem needs the cell, the problem's text is put
+    after the user's (separated by a line).
 
     One call per note: callers cap the number. Returns how many were written; 0 where the
     engine cannot write notes (remote engine without an Office.js client).
@@ -342,14 +369,24 @@ def set_notes(sheet: xw.Sheet, notes: Mapping[Cell, str], *, replace: Iterable[C
         if cell in notes:
             continue
         with contextlib.suppress(Exception):
-            existing = sheet.range(cell).note
-            if existing is not None:
+            rng = sheet.range(cell)
+            existing = rng.note
+            if existing is None:
+                continue
+            if _ours(existing):
                 existing.delete()
+            elif f"\n{NOTE_SEPARATOR}\n" in str(existing.text):  # the user's note, ours after it
+                mine = str(existing.text).split(f"\n{NOTE_SEPARATOR}\n")[0]
+                existing.delete()
+                rng.add_note(mine)
     for cell, text in notes.items():
         rng = sheet.range(cell)
         try:
             existing = rng.note
             if existing is not None:
+                if not _ours(existing):
+                    mine = str(existing.text).split(f"\n{NOTE_SEPARATOR}\n")[0]
+                    text = f"{mine}\n{NOTE_SEPARATOR}\n{text}"
                 existing.delete()
             rng.add_note(text)
         except NotImplementedError:
@@ -367,13 +404,21 @@ def sheet_named(book: xw.Book, name: str) -> xw.Sheet | None:
     return None
 
 
-def fresh_sheet(book: xw.Book, name: str) -> xw.Sheet:
-    """An empty sheet called ``name``: the existing one cleared, else a new one after the last."""
-    sheet = sheet_named(book, name)
-    if sheet is not None:
-        sheet.clear()
-        return sheet
-    return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+def fresh_sheet(book: xw.Book, name: str, title: str) -> xw.Sheet:
+    """An empty sheet for this add-in's output: the sheet ``name`` cleared when an earlier click
+    wrote it (its A1 starts with ``title``), else a new one after the last. A sheet of the same
+    name the user made (a plan's own "Hướng dẫn") is never cleared: the new one is called
+    ``"<name> (TĐKT)"``.
+    """
+    for candidate in (name, f"{name} ({OWN_MARK})"):
+        sheet = sheet_named(book, candidate)
+        if sheet is None:
+            return book.sheets.add(candidate, after=book.sheets[len(book.sheets) - 1])
+        first = sheet.range("A1").value
+        if isinstance(first, str) and fold(first).startswith(fold(title)):
+            sheet.clear()
+            return sheet
+    raise UserSheetsInTheWay(name)
 
 
 def column_widths(sheet: xw.Sheet, widths: Sequence[float], first_column: int = 1) -> None:
