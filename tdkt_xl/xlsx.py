@@ -23,7 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tdkt_xl.formats import sniff
 from tdkt_xl.models import Plan, TaskSheet
 from tdkt_xl.problems import Problem
-from tdkt_xl.sheets import ExcelError, Grid
+from tdkt_xl.safety import formula_cells_without_value, sheet_parts
+from tdkt_xl.sheets import ExcelError, FormulaWithoutValue, Grid
 from tdkt_xl.status import (
     BORDER_COLOR,
     DATE_FORMAT,
@@ -118,16 +119,46 @@ def sheet_grid(sheet: Worksheet) -> Grid:
         index for index, dim in sheet.row_dimensions.items() if dim.hidden and index is not None
     )
     merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
-    return Grid(sheet.title, rows, hidden, merged, fonts)
+    hidden_columns = frozenset(
+        column for dim in sheet.column_dimensions.values() if dim.hidden and dim.min and dim.max
+        for column in range(dim.min, dim.max + 1)
+    )
+    return Grid(sheet.title, rows, hidden, merged, fonts, hidden_columns, str(sheet.sheet_state))
 
 
 def read_grids(path: Path) -> list[Grid]:
-    """Every worksheet of the workbook at ``path`` as grids (cached values of formulas)."""
+    """Every worksheet of the workbook at ``path`` as grids (cached values of formulas; a formula
+    the file keeps no value of is a :class:`~tdkt_xl.sheets.FormulaWithoutValue`)."""
     workbook = open_workbook(path)
     try:
-        return [sheet_grid(ws) for ws in workbook.worksheets]
+        grids = [sheet_grid(ws) for ws in workbook.worksheets]
     finally:
         workbook.close()
+    _mark_formulas_without_value(path, grids)
+    return grids
+
+
+def _mark_formulas_without_value(path: Path, grids: list[Grid]) -> None:
+    """Put a :class:`FormulaWithoutValue` where openpyxl read a formula cell as empty (a file
+    written by a program that does not calculate: ``=ROW()-1``, ``='Đơn vị'!B5``)."""
+    by_name = {grid.name: grid for grid in grids}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = set(archive.namelist())
+            for part, name in sheet_parts(archive).items():
+                grid = by_name.get(name)
+                if grid is None or part not in members:
+                    continue
+                for row, column, formula in formula_cells_without_value(archive.read(part)):
+                    if grid.value(row, column) is None:
+                        while len(grid.rows) < row:
+                            grid.rows.append([])
+                        cells = grid.rows[row - 1]
+                        while len(cells) < column:
+                            cells.append(None)
+                        cells[column - 1] = FormulaWithoutValue.of(formula)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return  # openpyxl read the file: at worst such a cell stays empty
 
 
 @contextmanager

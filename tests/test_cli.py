@@ -211,3 +211,39 @@ def test_status_copy_that_cannot_be_written_says_why(small_plan: Path, tmp_path:
     assert code == 2
     assert output.splitlines()[-1] == (f"Lỗi: không ghi được {blocker / 'kq.xlsx'}: "
                                        "đã có một tệp cùng tên ở đó.")
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    (["validate"], "[no-deadline]"),
+    (["validate", "--json"], '"code": "no-deadline"'),
+    (["status", "--as-of", "2024-07-01", "--json"], '"status": "Chưa xác định hạn"'),
+    (["status", "--as-of", "2024-07-01"], "Chưa xác định hạn"),
+])
+def test_topic_section_named_quy_che_is_not_a_crash(make_book: BookMaker, command: list[str],
+                                                    expected: str) -> None:
+    rows: list[list[object]] = [["STT", "Nội dung thực hiện", "Đơn vị chỉ đạo", "Đơn vị thực hiện"]]
+    for roman, topic in [("III", "Quy chế, quy định về thi đua"), ("VI", "Quyết định khen thưởng đột xuất")]:
+        rows += [[roman, topic], [1, f"Việc mục {roman}", "UBND tỉnh", "Phòng I"]]
+    path = make_book({"Phụ lục": rows})
+    code, output = run(command[0], str(path), *command[1:])
+    assert code == 0
+    assert expected in output
+
+
+@pytest.mark.parametrize(("header", "value"), [("Quý", "II"), ("Hạn", "Tháng 5")])
+def test_status_copy_keeps_the_staff_quarter_and_deadline_cells(make_book: BookMaker, tmp_path: Path,
+                                                                header: str, value: str) -> None:
+    rows = [["STT", "Nội dung", "Đơn vị thực hiện", header, "Ghi chú"],
+            [1, "Việc", "Phòng I", value, "giữ nguyên"], [2, "Việc khác", "Phòng II", value, None]]
+    path = make_book({"Phụ lục": rows})
+    first, second = tmp_path / "lan1.xlsx", tmp_path / "lan2.xlsx"
+    assert run("status", str(path), "--as-of", "2024-07-01", "--out", str(first))[0] == 0
+    assert run("status", str(first), "--as-of", "2024-09-01", "--out", str(second))[0] == 0
+    for out, days in ((first, -1 if header == "Quý" else -31), (second, -63 if header == "Quý" else -93)):
+        ws = load_workbook(out)["Phụ lục"]
+        assert [ws.cell(1, c).value for c in range(1, 10)] == [
+            "STT", "Nội dung", "Đơn vị thực hiện", header, "Ghi chú",
+            "Quý", "Hạn", "Còn (ngày)", "Trạng thái"]
+        assert [ws.cell(2, c).value for c in (4, 5)] == [value, "giữ nguyên"]
+        assert [ws.cell(2, c).value for c in (6, 8, 9)] == ["II", days, "Quá hạn"]
+
