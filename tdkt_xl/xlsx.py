@@ -61,8 +61,10 @@ class WorkbookError(Exception):
     """A workbook that cannot be opened at all; the message is Vietnamese and names the file."""
 
 
-def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
-    """Open with openpyxl, turning every failure into a :class:`WorkbookError` that says why."""
+def open_workbook(path: Path, *, data_only: bool = True, keep_vba: bool | None = None) -> Workbook:
+    """Open with openpyxl, turning every failure into a :class:`WorkbookError` that says why.
+
+    ``keep_vba``: keep the macros to save them again (default: when the file is an .xlsm)."""
     found = sniff(path)
     if found.kind == "missing":
         raise WorkbookError(f"{path}: không tìm thấy tệp.")
@@ -72,8 +74,8 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
             "(mở bằng Excel rồi Lưu thành .xlsx)."
         )
     try:
-        return load_workbook(path, data_only=data_only, keep_vba=found.kind == "xlsm",
-                             rich_text=False)
+        keep = found.kind == "xlsm" if keep_vba is None else keep_vba and found.kind == "xlsm"
+        return load_workbook(path, data_only=data_only, keep_vba=keep, rich_text=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as error:
         raise WorkbookError(f"{path}: tệp Excel bị hỏng hoặc không đầy đủ ({error}).") from error
 
@@ -184,6 +186,22 @@ def atomic_path(target: Path) -> Iterator[Path]:
             temp.unlink()
 
 
+def is_macro_name(path: Path) -> bool:
+    """Whether a file name is the one of a macro-enabled workbook (.xlsm)."""
+    return path.suffix.lower() == ".xlsm"
+
+
+def status_copy_path(source: Path) -> Path:
+    """Where the status copy goes by default: ``<name>_trang_thai.xlsx`` beside the plan, .xlsm for
+    an .xlsm plan (its macros are kept, and Excel opens a macro workbook only under that name).
+
+    >>> status_copy_path(Path("ke_hoach.xlsm")).name, status_copy_path(Path("ke_hoach.xlsx")).name
+    ('ke_hoach_trang_thai.xlsm', 'ke_hoach_trang_thai.xlsx')
+    """
+    suffix = ".xlsm" if is_macro_name(source) else ".xlsx"
+    return source.with_name(f"{source.stem}_trang_thai{suffix}")
+
+
 def backup_path(path: Path) -> Path:
     """``ke_hoach.xlsx`` -> ``ke_hoach.bak.xlsx`` (still opens in Excel)."""
     return path.with_name(f"{path.stem}.bak{path.suffix}")
@@ -280,8 +298,9 @@ def write_status_workbook(
 
     The source's formatting and formulas are kept; the file is written atomically.
     When ``target`` is ``source`` the original is first copied to a ``.bak`` file.
+    The macros of an .xlsm are kept only in an .xlsm target: Excel refuses an .xlsx that has them.
     """
-    workbook = open_workbook(source, data_only=False)
+    workbook = open_workbook(source, data_only=False, keep_vba=is_macro_name(target))
     by_sheet: dict[str, list[TaskStatus]] = {}
     for item in statuses:
         by_sheet.setdefault(item.task.sheet, []).append(item)
