@@ -16,7 +16,7 @@ from tdkt_xl.models import Plan
 from tdkt_xl.status import TaskStatus, count_by_status, plan_status
 from tdkt_xl.text import os_error_reason
 from tdkt_xl.workbook import load_plan, validation_report
-from tdkt_xl.xlsx import WorkbookError, write_status_workbook
+from tdkt_xl.xlsx import WorkbookError, is_macro_name, status_copy_path, write_status_workbook
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -129,7 +129,7 @@ def _print_status_table(plan: Plan, statuses: list[TaskStatus], as_of: date) -> 
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
               help="Ngày tính trạng thái (mặc định: Cấu hình, rồi hôm nay).")
 @click.option("--out", type=click.Path(path_type=Path),
-              help="Tệp kết quả (mặc định: <tên>_trang_thai.xlsx cạnh tệp gốc).")
+              help="Tệp kết quả (mặc định: <tên>_trang_thai.xlsx cạnh tệp gốc; .xlsm nếu tệp gốc là .xlsm).")
 @click.option("--in-place", is_flag=True, help="Ghi đè tệp gốc (giữ bản sao .bak).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON, không ghi tệp.")
 @click.option("--year", type=int, help="Năm kế hoạch (mặc định: sheet Cấu hình, rồi tiêu đề).")
@@ -150,9 +150,12 @@ def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bo
         return
     if in_place and out is not None:
         raise click.UsageError("Chỉ dùng một trong hai: --out hoặc --in-place.")
-    target = file if in_place else (out or file.with_name(f"{file.stem}_trang_thai.xlsx"))
+    target = file if in_place else (out or status_copy_path(file))
     if target.resolve() == file.resolve() and not in_place:
         raise click.UsageError("Tệp kết quả trùng tệp gốc; dùng --in-place nếu muốn ghi đè.")
+    if is_macro_name(target) and not is_macro_name(file):
+        raise click.UsageError("Tệp gốc không có macro: tệp kết quả phải có đuôi .xlsx "
+                               "(Excel không mở tệp .xlsm không có macro).")
     _print_status_table(plan, statuses, effective)
     errors = sum(1 for p in plan.problems if p.severity == "error")
     if plan.problems:
@@ -167,6 +170,9 @@ def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bo
         click.echo(f"Lỗi: không ghi được {target}: {os_error_reason(error)}.", err=True)
         sys.exit(EXIT_UNREADABLE)
     click.echo(f"Đã ghi: {written}")
+    if is_macro_name(file) and not is_macro_name(written):
+        click.echo("Lưu ý: tệp .xlsx không giữ được macro của tệp gốc .xlsm; "
+                   "dùng --out <tên>.xlsm để giữ macro.")
 
 
 def _print_consolidation(result: Consolidation, master: Path) -> None:

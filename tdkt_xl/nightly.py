@@ -299,7 +299,7 @@ def _append_log(settings: NightlySettings, summary: NightlySummary) -> None:
 
 
 # a stored plan is used only by the same reader (the suffix is raised when reading a plan changes)
-PLAN_READER = f"tdkt_xl {__version__} plan-json-2"
+PLAN_READER = f"tdkt_xl {__version__} plan-json-3"
 
 
 def load_plan_cached(path: Path, ledger: Ledger) -> Plan:

@@ -16,22 +16,27 @@ from typing import Any
 
 from tdkt_xl.deadline import Deadline, parse_deadline, quarter_bounds
 from tdkt_xl.forms import read_forms
-from tdkt_xl.legacy import detect_legacy
+from tdkt_xl.legacy import LegacyReading, detect_legacy
 from tdkt_xl.models import CommendationForm, Plan, PlanConfig, Section, SheetKind, Task, TaskSheet
 from tdkt_xl.problems import ProblemLog, column_letter
 from tdkt_xl.sheets import (
     FIELD_LABELS,
+    HEADER_SCAN_ROWS,
     REQUIRED_FIELDS,
     ExcelError,
+    FormulaWithoutValue,
     Grid,
     HeaderMatch,
     available,
     find_header,
+    header_like,
+    header_text,
+    is_column_number_row,
     role_by_name,
     seen_labels,
 )
 from tdkt_xl.text import clean, clean_lines, fold, fold_words
-from tdkt_xl.units import Unit, UnitDirectory, UnitRef
+from tdkt_xl.units import Unit, UnitDirectory, UnitRef, split_aliases
 
 # Plans repeat the same unit names and phrases on many rows: read each text once.
 _detect_legacy = functools.lru_cache(maxsize=16384)(detect_legacy)
@@ -39,11 +44,46 @@ _detect_legacy = functools.lru_cache(maxsize=16384)(detect_legacy)
 ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
                 "ix": 9, "x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
 QUARTER_NAMES = {1: "Quý I", 2: "Quý II", 3: "Quý III", 4: "Quý IV"}
-_SECTION_TEXT = re.compile(r"^(?:([ivx]+)\s*[.)/-]?\s+)?quy\s+(iv|i{1,3}|[1-4])\b")
+_QUARTER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4}
+# A quarter section's own text: "Quý I", "I. QUÝ I", "NHIỆM VỤ QUÝ I", "Quý III/2024",
+# "Các nhiệm vụ thực hiện trong Quý II" (never "Quy chế …": a quarter needs its number).
+_SECTION_TEXT = re.compile(
+    r"^(?:([ivx]+)\s*[.)/-]?\s+)?"
+    r"(?:(?:cac\s+)?(?:nhiem vu|cong viec|hoat dong)(?:\s+[^\s,;:]+){0,4}?\s+)?"
+    r"quy\s+(iv|i{1,3}|[1-4]|mot|hai|ba|bon|tu)(?![0-9a-z])"
+)
+_HEADING_LETTER = re.compile(r"[A-ZĐ]\.?")  # "A", "B." over "NHIỆM VỤ TRỌNG TÂM"
 _SUB_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})+)\.?\s+")
 _TITLE_YEAR = re.compile(r"\bnam\s+((?:19|20|21)\d\d)\b")
-_DONE = re.compile(r"\b(da hoan thanh|hoan thanh)\b")
-_NOT_DONE = re.compile(r"\b(chua|dang)\b")
+# Only an explicit done status: not "Không hoàn thành", "Chưa hoàn thành", "Hoàn thành 50%".
+_DONE = re.compile(r"^(?:da )?(?:hoan thanh|xong)(?: (?:dung han|tre han|100))?$")
+_UNIT_FIELDS = ("lead", "partners", "directing")
+
+
+def section_quarter(text: str) -> int | None:
+    """The quarter a section row's text names, or None.
+
+    >>> [section_quarter(t) for t in ("Quý I", "I. QUÝ II", "NHIỆM VỤ QUÝ III", "Quy chế thi đua")]
+    [1, 2, 3, None]
+    """
+    match = _SECTION_TEXT.match(fold(text))
+    return _quarter_of(match) if match else None
+
+
+def _quarter_of(match: re.Match[str]) -> int:
+    raw = match.group(2)
+    if raw.isdigit():
+        return int(raw)
+    return _QUARTER_WORDS.get(raw) or ROMAN_VALUES[raw]
+
+
+def is_done(progress: str) -> bool:
+    """Whether a "Tình trạng" text says the task is done.
+
+    >>> [is_done(t) for t in ("Đã hoàn thành", "Hoàn thành 100%", "Không hoàn thành", "Hoàn thành 50%")]
+    [True, True, False, False]
+    """
+    return bool(_DONE.match(fold_words(progress)))
 
 
 @dataclass
@@ -56,15 +96,17 @@ class _Number:
 
 
 def read_number(value: object) -> _Number:
-    """Read an STT/TT cell: 1, "1.", "01", 6.1, "6.1.", "I", "a)".
+    """Read an STT/TT cell: 1, "1.", "01", 6.1, "6.1.", "6,1", "I", "a)", "i)".
 
-    >>> read_number("6.1.").parts, read_number(3.0).text, read_number("IV").kind
-    ((6, 1), '3', 'roman')
+    >>> read_number("6.1.").parts, read_number(3.0).text, read_number("IV").kind, read_number("i)").kind
+    ((6, 1), '3', 'roman', 'letter')
     """
     if value is None or isinstance(value, ExcelError):
         return _Number("none")
     if isinstance(value, bool):
         return _Number("bad", str(value))
+    if isinstance(value, datetime):  # "7.1" typed in a cell Excel turned into a date
+        return _Number("bad", _vn_date(value.date()))
     if isinstance(value, int):
         return _Number("top", str(value), (value,))
     if isinstance(value, float):
@@ -72,14 +114,17 @@ def read_number(value: object) -> _Number:
             return _Number("top", str(int(value)), (int(value),))
         text = f"{value:g}"
         return _Number("sub", text, tuple(int(p) for p in text.split(".")))
-    text = clean(value).rstrip(".):").strip()
+    raw = clean(value)
+    text = raw.rstrip(".):").strip()
     if not text:
         return _Number("none")
     if re.fullmatch(r"\d{1,4}", text):
         return _Number("top", str(int(text)), (int(text),))
-    if re.fullmatch(r"\d{1,3}(\.\d{1,3})+", text):
-        parts = tuple(int(p) for p in text.split("."))
+    if re.fullmatch(r"\d{1,3}([.,]\d{1,3})+", text):  # "6,1": a decimal comma
+        parts = tuple(int(p) for p in re.split(r"[.,]", text))
         return _Number("sub", ".".join(map(str, parts)), parts)
+    if raw.endswith(")") and re.fullmatch(r"[a-zđ]", fold(text)):
+        return _Number("letter", text.lower())  # "i)" is the item after "h)", not Roman one
     if fold(text) in ROMAN_VALUES:
         return _Number("roman", text.upper(), (ROMAN_VALUES[fold(text)],))
     if re.fullmatch(r"[a-zđ]", fold(text)):
@@ -106,10 +151,17 @@ class _SheetReader:
     tasks: list[Task] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     merged_cells: set[tuple[int, int]] = field(default_factory=set)
+    merge_tops: set[tuple[int, int]] = field(default_factory=set)
     _seen_numbers: dict[str, str] = field(default_factory=dict)
     _last_top: int = 0
     _last_sub: dict[int, int] = field(default_factory=dict)
+    _last_kind: str = ""
     _codes: set[str] = field(default_factory=set)
+    _header_rows: set[int] = field(default_factory=set)
+    _after_header: bool = False
+    _number_unknown: bool = False  # the previous number was a formula without a value
+    _heading_rows: set[int] = field(default_factory=set)
+    _extra_cells: dict[str, dict[str, tuple[int, object]]] = field(default_factory=dict)
 
     def col(self, name: str) -> int | None:
         return self.header.columns.get(name)
@@ -136,63 +188,130 @@ class _SheetReader:
             # before any cleaning: TCVN3 uses the soft hyphen (U+00AD) for "ư"
             reading = _detect_legacy(value.strip(), self.grid.fonts.get((row, column)))
             if reading is not None:
-                self.problem("legacy-encoding", row, column, encoding=reading.encoding,
-                             value=_short(clean(value)), reading=_short(clean(reading.unicode_text)))
+                if _reads_differently(value, reading):
+                    self.problem("legacy-encoding", row, column, encoding=reading.encoding,
+                                 value=_short(clean(value)), reading=_short(clean(reading.unicode_text)))
                 return tidy(reading.unicode_text)
         return tidy(value)
 
-    def report_excel_errors(self, row: int) -> None:
+    def own_text(self, row: int, name: str) -> str:
+        """A cell's text unless it was copied down from a merged range above, or heads a range
+        merged down over the rows below (a unit written once for a whole block)."""
+        column = self.col(name)
+        if column is None or (row, column) in self.merged_cells or (row, column) in self.merge_tops:
+            return ""
+        return self.text(row, name)
+
+    def own_units(self, row: int) -> bool:
+        return any(self.own_text(row, n) for n in _UNIT_FIELDS)
+
+    def report_cell_problems(self, row: int) -> None:
         for column in range(1, self.header.last_column + 1):
             value = self.grid.value(row, column)
             if isinstance(value, ExcelError):
                 self.problem("excel-error", row, column, value=str(value))
+            elif isinstance(value, FormulaWithoutValue):
+                self.problem("formula-no-value", row, column, value=value.formula)
+
+    def is_formula(self, row: int, name: str) -> bool:
+        return isinstance(self.raw(row, name), FormulaWithoutValue)
 
     # --- rows ---
 
     def table_columns(self) -> list[int]:
         return sorted(self.header.columns.values())
 
-    def last_structured_row(self) -> int:
-        """The last row with a number or a section: unnumbered rows below it are notes."""
+    def number_at(self, row: int) -> _Number:
         number_col = self.col("number")
-        last = self.header.data_start - 1
+        return read_number(self.grid.value(row, number_col)) if number_col else _Number("none")
+
+    def table_end(self) -> int:
+        """The table's last row: a header row naming other columns starts another table (its rows
+        are not tasks); the same header again (a table continued, or a second one alike) is
+        skipped."""
+        columns = self.header.columns
+        used = [*columns.values(), *self.header.generated.values()]
         for row in range(self.header.data_start, self.grid.max_row + 1):
-            number = read_number(self.grid.value(row, number_col)) if number_col else _Number("none")
-            content = self.text(row, "content") if number.kind in ("none", "text") else ""
-            task_like = bool(content) and bool(self.units_text(row) or self.text(row, "deadline"))
-            if (number.kind not in ("none", "text") or _SECTION_TEXT.match(fold(content))
-                    or task_like) or (number_col is None and content and self.units_text(row)):
+            if self.number_at(row).kind in ("top", "sub", "roman", "letter"):
+                continue
+            named = header_like(self.grid, row, self.header.last_column)
+            if named is None:
+                continue
+            if "content" in named and all(named.get(f) == columns.get(f) for f in REQUIRED_FIELDS):
+                self._header_rows.add(row)
+                if is_column_number_row(self.grid, row + 1, used):
+                    self._header_rows.add(row + 1)
+                continue
+            self.problem("second-table", row, None)
+            return row - 1
+        return self.grid.max_row
+
+    def last_structured_row(self, end: int) -> int:
+        """The last row with a number or a section: unnumbered rows below it are notes."""
+        last = self.header.data_start - 1
+        for row in range(self.header.data_start, end + 1):
+            if row in self._header_rows:
+                continue
+            number = self.number_at(row)
+            if number.kind not in ("none", "text"):
+                last = row
+                continue
+            content = self.text(row, "content")
+            label = content or (number.text if number.kind == "text" else "")
+            section = bool(label) and bool(_SECTION_TEXT.match(fold(label)))
+            if section or (content and (self.units_text(row) or self.text(row, "deadline"))):
                 last = row
         return last
 
     def units_text(self, row: int) -> str:
-        return " ".join(filter(None, (self.text(row, n) for n in ("lead", "partners", "directing"))))
+        return " ".join(filter(None, (self.text(row, n) for n in _UNIT_FIELDS)))
 
     def read(self) -> None:
-        self.merged_cells = self.grid.fill_merged_down(self.header.data_start)
-        end = self.last_structured_row()
+        start = self.header.data_start
+        self.merged_cells = self.grid.fill_merged_down(start)
+        self.merge_tops = {(r1, c1) for r1, c1, r2, _ in self.grid.merged if r2 > r1 and r1 >= start}
+        end = self.last_structured_row(self.table_end())
         columns = self.table_columns()
-        for row in range(self.header.data_start, end + 1):
-            if self.grid.row_is_blank(row, columns):
+        for row in range(start, end + 1):
+            if row in self._header_rows:
+                self._after_header = True
                 continue
-            self.report_excel_errors(row)
+            if self.grid.row_is_blank(row, columns):
+                if any(isinstance(self.grid.value(row, c), FormulaWithoutValue) for c in columns):
+                    self.report_cell_problems(row)
+                continue
+            self.report_cell_problems(row)
             self.read_row(row)
         for task in self.tasks:
             self.finish(task)
 
     def read_row(self, row: int) -> None:
         number_col = self.col("number")
-        number = read_number(self.grid.value(row, number_col)) if number_col else _Number("none")
-        if number.kind == "text":
-            number = _Number("none")
+        raw_number = self.grid.value(row, number_col) if number_col else None
+        number = read_number(raw_number)
         content = self.text(row, "content", lines=True)
-        folded = fold(content)
-        section_match = _SECTION_TEXT.match(folded)
+        label = content
+        if number.kind == "text":
+            label = content or number.text  # "I. QUÝ I" typed in column A, merged across
+            number = _Number("none")
+        if (number.kind == "roman" and self._last_kind == "letter" and isinstance(raw_number, str)
+                and raw_number.strip().islower()):
+            number = _Number("letter", number.text.lower())  # "i" after "h"
+        own_units = self.own_units(row)
+        own_deadline = bool(self.own_text(row, "deadline"))
+        section_match = _SECTION_TEXT.match(fold(label)) if label else None
+        if section_match and number.kind in ("roman", "none") and (number.kind == "roman" or not own_units):
+            self.start_section(row, number, label, section_match)
+            return
+        if number.kind == "roman" and not own_units and not own_deadline:
+            self.start_section(row, number, label, None)
+            return
+        if (isinstance(raw_number, str) and _HEADING_LETTER.fullmatch(clean(raw_number)) and label
+                and not own_units and not own_deadline):
+            self.start_heading(row, clean(raw_number).rstrip("."), label)
+            return
         has_units = bool(self.units_text(row))
         has_deadline = bool(self.text(row, "deadline"))
-        if (number.kind == "roman" or (number.kind == "none" and section_match)) and not has_units:
-            self.start_section(row, number, content, section_match)
-            return
         from_merge = number_col is not None and (row, number_col) in self.merged_cells
         sub = _SUB_NUMBER.match(content)
         previous = self.tasks[-1] if self.tasks else None
@@ -204,7 +323,7 @@ class _SheetReader:
                           content[sub.end():].strip())
             return
         if from_merge and previous is not None:
-            self.continue_task(previous, row, content)
+            self.continue_merged(previous, row, content)
             return
         if number.kind == "bad":
             self.problem("number-unreadable", row, number_col, value=number.text)
@@ -219,42 +338,59 @@ class _SheetReader:
         if previous is not None and not content:
             self.continue_task(previous, row, content)
             return
-        expected = str(self._last_top + 1)
-        self.problem("missing-number", row, number_col, expected=expected)
+        if self.is_formula(row, "number"):  # a formula without a value is said for its cell
+            self.new_task(row, _Number("none", ""), content)
+            self._number_unknown = True
+            return
+        self.problem("missing-number", row, number_col, expected=str(self._last_top + 1))
         self.new_task(row, _Number("none", ""), content)
 
-    def start_section(self, row: int, number: _Number, content: str,
+    def start_section(self, row: int, number: _Number, label: str,
                       match: re.Match[str] | None) -> None:
-        quarter = None
-        if match is not None:
-            raw = match.group(2)
-            quarter = int(raw) if raw.isdigit() else ROMAN_VALUES[raw]
-        elif number.kind == "roman" and fold(content).startswith("quy"):
-            quarter = number.parts[0]
-        label = content or number.text
+        quarter = _quarter_of(match) if match is not None else None
+        label = label or number.text
         roman = number.text if number.kind == "roman" else (match.group(1) or "").upper() if match else ""
         section = Section(label=label, row=row, roman=roman or _roman(quarter), quarter=quarter)
         if quarter is not None:
-            for earlier in self.sections:
+            quarters = [s for s in self.sections if s.row not in self._heading_rows]
+            for earlier in quarters:
                 if earlier.quarter == quarter:
                     self.problem("duplicate-section", row, self.col("content"),
                                  section=label, first_cell=f"{self.col_letter('content')}{earlier.row}")
                     break
             else:
-                last_q = max((s.quarter or 0 for s in self.sections), default=0)
+                last_q = max((s.quarter or 0 for s in quarters), default=0)
                 if quarter < last_q:
-                    previous = next(s for s in self.sections if s.quarter == last_q)
+                    previous = next(s for s in quarters if s.quarter == last_q)
                     self.problem("section-out-of-order", row, self.col("content"),
                                  section=label, previous=previous.label)
         self.sections.append(section)
+        self.restart_numbering()
+
+    def start_heading(self, row: int, letter: str, label: str) -> None:
+        """A lettered heading ("A | NHIỆM VỤ TRỌNG TÂM"): numbering restarts under it; it keeps
+        the quarter of the section it stands in."""
+        outer = next((s for s in reversed(self.sections) if s.row not in self._heading_rows), None)
+        quarter = outer.quarter if outer is not None else None
+        roman = f"{outer.roman}-{letter}" if outer is not None and outer.roman else letter
+        self.sections.append(Section(label=label, row=row, roman=roman, quarter=quarter))
+        self._heading_rows.add(row)
+        self.restart_numbering()
+
+    def restart_numbering(self) -> None:
         self._seen_numbers = {}
         self._last_top = 0
         self._last_sub = {}
+        self._after_header = False
 
     def col_letter(self, name: str) -> str:
         return column_letter(self.col(name) or 1)
 
     def new_task(self, row: int, number: _Number, content: str) -> None:
+        if self._after_header:  # a second table under the same header numbers from 1 again
+            self._after_header = False
+            if number.kind == "top" and number.parts == (1,):
+                self.restart_numbering()
         section = self.sections[-1] if self.sections else None
         parent: str | None = None
         if number.kind == "letter":
@@ -265,6 +401,7 @@ class _SheetReader:
         if number.kind == "sub":
             parent = ".".join(map(str, number.parts[:-1]))
         self.check_number(row, number, text)
+        self._last_kind = number.kind
         code = self.make_code(section, text or f"r{row}", row)
         task = Task(
             sheet=self.grid.name, kind=self.kind, code=code, number=text, row=row, rows=[row],
@@ -295,7 +432,8 @@ class _SheetReader:
         self._seen_numbers[text] = f"{self.col_letter('number')}{row}"
         if number.kind == "top":
             value = number.parts[0]
-            if value > self._last_top + 1:
+            unknown, self._number_unknown = self._number_unknown, False
+            if value > self._last_top + 1 and not unknown:
                 missing = _span(self._last_top + 1, value - 1)
                 self.problem("number-gap", row, column, missing=missing,
                              previous=self._last_top or "đầu bảng", number=text)
@@ -323,7 +461,7 @@ class _SheetReader:
 
     def add_row_cells(self, task: Task, row: int) -> None:
         """Fill a task's units, deadline and dates from one of its rows (first value wins)."""
-        for name in ("directing", "lead", "partners"):
+        for name in _UNIT_FIELDS:
             refs = self.read_units(row, name)
             current: list[UnitRef] = getattr(task, name)
             known = {r.code or fold(r.text) for r in current}
@@ -335,6 +473,11 @@ class _SheetReader:
                                       if isinstance(value, str) else _value_text(value))
                 task.deadline = parse_deadline(
                     self.text(row, "deadline") if isinstance(value, str) else value, self.year)
+        extra = self._extra_cells.setdefault(task.code, {})
+        for name in ("start", "quarter"):
+            value = self.raw(row, name)
+            if name not in extra and value not in (None, "") and not isinstance(value, ExcelError):
+                extra[name] = (row, self.text(row, name) if isinstance(value, str) else value)
         if task.completed_on is None:
             self.read_completed(task, row)
         if not task.progress:
@@ -381,6 +524,16 @@ class _SheetReader:
             task.content = f"{task.content}\n{content}".strip()
         self.add_row_cells(task, row)
 
+    def continue_merged(self, task: Task, row: int, content: str) -> None:
+        """A row under a number cell merged over several rows: the same task, unless the row has
+        its own deadline, another than the task's (then it is said: only one is used)."""
+        own = self.own_text(row, "deadline")
+        if own and task.deadline_text and fold(own) != fold(task.deadline_text):
+            self.problem("conflicting-deadlines", row, self.col("deadline"), number=task.number or "?",
+                         first=task.deadline_text, value=own,
+                         first_cell=f"{self.col_letter('deadline')}{task.row}")
+        self.continue_task(task, row, content)
+
     def finish(self, task: Task) -> None:
         """Checks that need the whole task, and the deadline from the section."""
         row = task.row
@@ -389,25 +542,53 @@ class _SheetReader:
             self.problem("hidden-row", hidden[0], None, number=task.number or "?")
         if not task.content:
             self.problem("empty-content", row, self.col("content"), number=task.number or "?")
-        if not task.lead:
+        if not task.lead and not self.is_formula(row, "lead"):
             self.problem("empty-unit", row, self.col("lead"), number=task.number or "?")
         self.check_deadline(task)
-        if task.progress and task.completed_on is None and _DONE.search(fold(task.progress)) \
-                and not _NOT_DONE.search(fold(task.progress)):
+        if task.progress and task.completed_on is None and is_done(task.progress):
             task.progress = "Đã hoàn thành"
+
+    def quarter_cell(self, task: Task) -> Deadline | None:
+        """The task's quarter from a "Quý" column the staff filled ("II", 2, "Quý II")."""
+        found = self._extra_cells.get(task.code, {}).get("quarter")
+        if found is None:
+            return None
+        row, value = found
+        text = _value_text(value)
+        if re.fullmatch(r"(?i)[ivx]+|\d", text):
+            text = f"Quý {text}"
+        reading = parse_deadline(text, self.year)
+        if reading.problem is not None or reading.due is None or reading.start is None:
+            self.problem("quarter-unreadable", row, self.col("quarter"), value=_value_text(value))
+            return None
+        return reading
+
+    def period(self, task: Task) -> tuple[str, date, date, int | None] | None:
+        """The period a task must fall in: its "Quý" cell, else its quarter section."""
+        cell = self.quarter_cell(task)
+        if cell is not None and cell.start is not None and cell.due is not None:
+            return cell.text, cell.start, cell.due, cell.quarter
+        quarter = task.section.quarter if task.section else None
+        if quarter is not None and 1 <= quarter <= 4:
+            start, end = quarter_bounds(self.year, quarter)
+            return QUARTER_NAMES[quarter], start, end, quarter
+        return None
 
     def check_deadline(self, task: Task) -> None:
         column = self.col("deadline")
-        quarter = task.section.quarter if task.section else None
+        period = self.period(task)
         deadline = task.deadline
         if not task.deadline_text:
-            if quarter is not None:
-                start, due = quarter_bounds(self.year, quarter)
-                task.deadline = Deadline(text=QUARTER_NAMES[quarter], start=start, due=due,
-                                         quarter=quarter)
+            if period is not None:
+                label, start, due, quarter = period
+                task.deadline = Deadline(text=label, start=start, due=due, quarter=quarter)
                 task.deadline_from_section = True
             elif column is not None:
-                self.problem("deadline-empty", task.row, column, number=task.number or "?")
+                if not self.is_formula(task.row, "deadline"):  # said for its cell already
+                    self.problem("deadline-empty", task.row, column, number=task.number or "?")
+            else:
+                self.problem("no-deadline", task.row, self.col("content"), number=task.number or "?")
+            self.add_start(task)
             return
         if deadline.problem == "unreadable":
             self.problem("deadline-unreadable", task.row, column, value=task.deadline_text)
@@ -416,18 +597,42 @@ class _SheetReader:
             self.problem("deadline-impossible", task.row, column, value=task.deadline_text,
                          detail=deadline.problem_detail)
             return
+        self.add_start(task)
         if deadline.due is None:
             return
-        if quarter is not None and task.section is not None:
-            start, end = quarter_bounds(self.year, quarter)
+        if period is not None:
+            label, start, end, _ = period
             if not start <= deadline.due <= end:
                 self.problem("deadline-outside-quarter", task.row, column,
                              value=task.deadline_text, due=_vn_date(deadline.due),
-                             section=task.section.label, start=_vn_date(start), end=_vn_date(end))
+                             section=label, start=_vn_date(start), end=_vn_date(end))
                 return
         if deadline.due.year != self.year:
             self.problem("deadline-outside-year", task.row, column, value=task.deadline_text,
                          due=_vn_date(deadline.due), year=self.year)
+
+    def add_start(self, task: Task) -> None:
+        """The start of the task from a "Bắt đầu" column ("Thời gian thực hiện" over "Bắt đầu |
+        Hoàn thành"): the deadline itself comes from the end column."""
+        found = self._extra_cells.get(task.code, {}).get("start")
+        if found is None:
+            return
+        row, value = found
+        reading = parse_deadline(value, self.year)
+        start = reading.start or reading.due
+        if start is None or reading.problem is not None:
+            self.problem("deadline-unreadable", row, self.col("start"), value=_value_text(value))
+            return
+        task.deadline = task.deadline.model_copy(update={"start": start})
+
+
+_HIDDEN_SKIPPED = " nên không được đọc (thường là bản cũ); hãy bỏ ẩn sheet nếu đây là bảng nhiệm vụ đang dùng"
+_HIDDEN_READ = " nhưng vẫn được đọc vì không có bảng nhiệm vụ nào khác đang hiện"
+
+
+def _reads_differently(value: str, reading: LegacyReading) -> bool:
+    """Whether a legacy reading changes the text ("Quý I" in a .VnTime cell reads the same)."""
+    return clean(reading.unicode_text) != clean(value)
 
 
 def _roman(quarter: int | None) -> str:
@@ -459,21 +664,41 @@ def _vn_date(day: date) -> str:
 # --- units and configuration sheets -----------------------------------------
 
 _UNIT_HEADERS = {
+    "number": re.compile(r"^(s?tt|so tt|so thu tu)$"),
     "code": re.compile(r"^(ma|ma don vi|ma dv|ky hieu)$"),
     "name": re.compile(r"^(ten|ten don vi|don vi|ten dv|ten co quan|co quan don vi)$"),
     "aliases": re.compile(r"(ten goi khac|viet tat|ten khac|bi danh)"),
     "kind": re.compile(r"^(loai|loai don vi|phan loai)$"),
     "email": re.compile(r"(email|e mail|thu dien tu)"),
 }
+_UNIT_SCAN_ROWS = 15
+
+
+def _unit_cell(grid: Grid, row: int, column: int, log: ProblemLog, file: str, *,
+               lines: bool = False) -> str:
+    """A cell of the "Đơn vị" sheet, TCVN3/VNI text read as Unicode (and reported)."""
+    value = grid.value(row, column)
+    if isinstance(value, ExcelError) or value is None:
+        return ""
+    if isinstance(value, str) and not value.isascii():
+        reading = _detect_legacy(value.strip(), grid.fonts.get((row, column)))
+        if reading is not None:
+            if _reads_differently(value, reading):
+                log.add("legacy-encoding", sheet=grid.name, row=row, column=column, file=file,
+                        encoding=reading.encoding, value=_short(clean(value)),
+                        reading=_short(clean(reading.unicode_text)))
+            value = reading.unicode_text
+    return clean_lines(value) if lines else clean(value)
 
 
 def read_units(grid: Grid, log: ProblemLog, file: str = "") -> list[Unit]:
-    """Units from a "Đơn vị" sheet: code, name, aliases (";"-separated), kind, email."""
+    """Units from a "Đơn vị" sheet: code, name, aliases (";"-separated, or "," between names),
+    kind, email. Group heading rows ("I | CÁC SỞ, BAN, NGÀNH") are not units."""
     header_row, columns = 0, {}
-    for row in range(1, min(grid.max_row, 15) + 1):
+    for row in range(1, min(grid.max_row, _UNIT_SCAN_ROWS) + 1):
         found: dict[str, int] = {}
         for column in range(1, grid.max_column + 1):
-            words = fold_words(grid.text(row, column))
+            words = fold_words(header_text(grid, row, column))
             for name, pattern in _UNIT_HEADERS.items():
                 if name not in found and pattern.search(words):
                     found[name] = column
@@ -482,30 +707,49 @@ def read_units(grid: Grid, log: ProblemLog, file: str = "") -> list[Unit]:
             header_row, columns = row, found
             break
     if not header_row:
-        log.add("header-not-found", sheet=grid.name, file=file,
+        log.add("header-not-found", sheet=grid.name, file=file, rows=_UNIT_SCAN_ROWS,
                 expected='"Mã đơn vị", "Tên đơn vị"', seen=available(seen_labels(grid)))
         return []
+
+    def cell(row: int, name: str, *, lines: bool = False) -> str:
+        return _unit_cell(grid, row, columns[name], log, file, lines=lines) if name in columns else ""
+
+    rows = range(header_row + 1, grid.max_row + 1)
+    with_code = "code" in columns and any(grid.text(r, columns["code"]) for r in rows)
     units: list[Unit] = []
     used_codes: set[str] = set()
-    for row in range(header_row + 1, grid.max_row + 1):
-        name = grid.text(row, columns["name"])
+    for row in rows:
+        name = cell(row, "name")
         if not name:
             continue
-        code = grid.text(row, columns["code"]) if "code" in columns else ""
+        code = cell(row, "code")
+        if not code and _is_group_heading(grid.value(row, columns["number"]) if "number" in columns
+                                          else None, name, with_code):
+            continue
         code = code or _code_from_name(name)
         base, suffix = code, 2
         while code in used_codes:
             code, suffix = f"{base}_{suffix}", suffix + 1
         used_codes.add(code)
-        aliases_text = clean_lines(grid.value(row, columns["aliases"])) if "aliases" in columns else ""
-        aliases = tuple(a.strip() for a in re.split(r"[;\n]", aliases_text) if a.strip())
         units.append(Unit(
-            code=code, name=name, aliases=aliases,
-            kind=grid.text(row, columns["kind"]) if "kind" in columns else "Đơn vị",
-            email=grid.text(row, columns["email"]) if "email" in columns else "",
-            row=row,
+            code=code, name=name, aliases=split_aliases(cell(row, "aliases", lines=True)),
+            kind=cell(row, "kind") if "kind" in columns else "Đơn vị",
+            email=cell(row, "email"), row=row,
         ))
     return units
+
+
+def _is_group_heading(number: object, name: str, with_code: bool) -> bool:
+    """A row that heads a group of units: numbered "I", "A", or in capitals without a code
+    where the other units have one.
+
+    >>> _is_group_heading("I", "Các sở, ban, ngành", True), _is_group_heading(3, "Sở Y tế", False)
+    (True, False)
+    """
+    mark = read_number(number)
+    if mark.kind == "roman" or (isinstance(number, str) and _HEADING_LETTER.fullmatch(clean(number))):
+        return True
+    return with_code and name.isupper()
 
 
 def _code_from_name(name: str) -> str:
@@ -638,16 +882,16 @@ def read_plan(
     directory = UnitDirectory(units) if units is not None else None
 
     candidates: list[tuple[Grid, HeaderMatch, SheetKind]] = []
+    hidden: list[tuple[Grid, HeaderMatch, SheetKind]] = []
+    without_header: list[Grid] = []
     for grid in grids:
         role = roles[grid.name]
         if role in ("units", "config", "forms", "output"):
             continue
         header = find_header(grid)
         if header is None:
-            if role in ("phu_luc", "phan_cong"):
-                expected = ", ".join(f'"{FIELD_LABELS[f]}"' for f in ("number", *REQUIRED_FIELDS))
-                log.add("header-not-found", sheet=grid.name, file=file, expected=expected,
-                        seen=available(seen_labels(grid)))
+            if role in ("phu_luc", "phan_cong") and grid.state == "visible":
+                without_header.append(grid)
             continue
         kind: SheetKind
         if role in ("phu_luc", "phan_cong"):
@@ -655,10 +899,26 @@ def read_plan(
         else:
             kind = "phu_luc" if "directing" in header.columns or "deadline" not in header.columns \
                 else "phan_cong"
-        candidates.append((grid, header, kind))
-    if not candidates and not any(p.code == "header-not-found" and p.sheet for p in log.problems):
-        expected = ", ".join(f'"{FIELD_LABELS[f]}"' for f in ("number", *REQUIRED_FIELDS))
+        (candidates if grid.state == "visible" else hidden).append((grid, header, kind))
+    # a hidden sheet is an old copy kept aside: read only when no visible sheet has a task table
+    for grid, _, _ in hidden:
+        log.add("hidden-sheet", sheet=grid.name, file=file,
+                action=_HIDDEN_READ if not candidates else _HIDDEN_SKIPPED)
+    if not candidates:
+        candidates = hidden
+    expected = ", ".join(f'"{FIELD_LABELS[f]}"' for f in ("number", *REQUIRED_FIELDS))
+    for grid in without_header:
+        # "Phụ lục 2 - Số liệu" beside the task sheets: a table of another kind, not an error
+        log.add("no-task-table" if candidates else "header-not-found", sheet=grid.name, file=file,
+                expected=expected, seen=available(seen_labels(grid)), rows=HEADER_SCAN_ROWS)
+    if not candidates and not without_header:
         log.add("sheet-not-found", file=file, expected=expected, sheets=available(names))
+    for grid, header, _ in candidates:
+        for _, used, ignored in header.duplicates:
+            why = f" (cột {column_letter(ignored)} đang ẩn)" if ignored in grid.hidden_columns else ""
+            log.add("duplicate-header", sheet=grid.name, row=header.row, column=ignored, file=file,
+                    label=header.labels.get(ignored, ""), used=column_letter(used),
+                    used_label=header.labels.get(used, ""), why=why)
 
     titles = [title_year(g, h.row) for g, h, _ in candidates]
     plan_year = (year or config.year or max((t for t in titles if t), default=None)

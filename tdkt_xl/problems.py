@@ -38,7 +38,22 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     "header-not-found": (
         "error",
         "Sheet \"{sheet}\" không có dòng tiêu đề bảng. Cần các cột: {expected}; "
-        "trong 30 dòng đầu chỉ thấy: {seen}.",
+        "trong {rows} dòng đầu chỉ thấy: {seen}.",
+    ),
+    "no-task-table": (
+        "warning",
+        "Sheet \"{sheet}\" có tên như bảng nhiệm vụ nhưng không có dòng tiêu đề bảng nhiệm vụ "
+        "(cần các cột {expected}; trong {rows} dòng đầu chỉ thấy: {seen}): sheet này không được đọc.",
+    ),
+    "hidden-sheet": ("warning", "Sheet \"{sheet}\" có bảng nhiệm vụ nhưng đang bị ẩn{action}."),
+    "duplicate-header": (
+        "warning",
+        "Cột \"{label}\" trùng vai trò với cột {used} (\"{used_label}\"){why}: dùng cột {used}, "
+        "cột này không được đọc.",
+    ),
+    "second-table": (
+        "warning",
+        "Dòng tiêu đề của một bảng khác: các dòng từ đây trở xuống không được đọc là nhiệm vụ.",
     ),
     "no-tasks": ("warning", "Sheet \"{sheet}\" có dòng tiêu đề nhưng không có nhiệm vụ nào."),
     "missing-number": (
@@ -82,6 +97,21 @@ CATALOG: dict[str, tuple[Severity, str]] = {
     ),
     "deadline-impossible": ("error", "Thời hạn \"{value}\" có ngày không tồn tại ({detail})."),
     "deadline-empty": ("warning", "Nhiệm vụ {number} chưa ghi thời hạn."),
+    "no-deadline": (
+        "warning",
+        "Nhiệm vụ {number} không có thời hạn: bảng không có cột thời hạn và nhiệm vụ không nằm dưới "
+        "dòng quý nào (\"I | Quý I\" …), nên không tính được trạng thái.",
+    ),
+    "quarter-unreadable": (
+        "error",
+        "Không đọc được quý \"{value}\"; ghi I, II, III, IV (hoặc 1–4, \"Quý II\").",
+    ),
+    "conflicting-deadlines": (
+        "warning",
+        "Ô số thứ tự của nhiệm vụ {number} gộp nhiều dòng có thời hạn khác nhau: \"{first}\" "
+        "(ô {first_cell}) và \"{value}\"; chỉ dùng \"{first}\". Hãy tách thành các nhiệm vụ "
+        "con ({number}.1, {number}.2) nếu mỗi dòng có hạn riêng.",
+    ),
     "deadline-outside-quarter": (
         "warning",
         "Thời hạn \"{value}\" ({due}) nằm ngoài {section} ({start} – {end}).",
@@ -100,6 +130,11 @@ CATALOG: dict[str, tuple[Severity, str]] = {
         "đọc theo Unicode là \"{reading}\". Hãy chuyển sang Unicode.",
     ),
     "excel-error": ("error", "Ô có lỗi Excel {value}; hãy sửa công thức hoặc nhập lại giá trị."),
+    "formula-no-value": (
+        "error",
+        "Ô có công thức {value} nhưng tệp không lưu kết quả của nó (tệp do một chương trình không "
+        "tính công thức tạo ra): mở tệp bằng Excel rồi lưu lại, hoặc nhập giá trị thay cho công thức.",
+    ),
     "hidden-row": (
         "warning",
         "Dòng {row} đang bị ẩn nhưng vẫn được tính là nhiệm vụ {number}.",

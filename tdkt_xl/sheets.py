@@ -60,6 +60,8 @@ class Grid:
     hidden_rows: frozenset[int] = frozenset()
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     fonts: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_columns: frozenset[int] = frozenset()
+    state: str = "visible"  # or "hidden", "veryHidden": the sheet tab is not shown
 
     @property
     def max_row(self) -> int:
@@ -123,49 +125,61 @@ HEADER_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "directing": re.compile(r"\bchi dao\b"),
     "lead": re.compile(
-        r"^(don vi|co quan|bo phan)( chu tri)? (thuc hien|chu tri)\b|^chu tri\b|^thuc hien$"
-        r"|^don vi chu tri\b"
+        r"^(?:(?:don vi|co quan|bo phan|ca nhan|to chuc) )+(?:chu tri )?(?:thuc hien|chu tri)\b"
+        r"|^chu tri\b|^thuc hien$"
     ),
     "partners": re.compile(r"\bphoi hop\b"),
-    "deadline": re.compile(r"^(thoi gian|thoi han|han hoan thanh|han chot|tien do hoan thanh)\b"),
+    "start": re.compile(r"^(ngay bat dau|thoi gian bat dau|bat dau|tu ngay)\b"),
+    "deadline": re.compile(r"^(thoi gian|thoi han|han|han hoan thanh|han chot|tien do hoan thanh)\b"),
+    "quarter": re.compile(r"^(quy|quy thuc hien|quy hoan thanh)$"),
     "completed": re.compile(r"^(ngay hoan thanh|hoan thanh ngay|ngay hoan thanh thuc te)\b"),
-    "progress": re.compile(r"^(tinh trang|tien do thuc hien|ket qua thuc hien|ket qua)$"),
+    "progress": re.compile(r"^(tinh trang|trang thai|tien do thuc hien|tinh hinh thuc hien)$"),
     "note": re.compile(r"^ghi chu\b"),
 }
-# Columns that tdkt_xl itself writes next to a table (status output).
+# The columns tdkt_xl itself writes after a table (the status copy), in this order, side by side.
 GENERATED_HEADERS = {"quy": "quarter", "han": "due", "con ngay": "days_left",
                      "trang thai": "status"}
+_GENERATED_RUN = tuple(GENERATED_HEADERS)
+# Sub-labels under a merged "Thời gian …" that name the end of the period: the deadline.
+_END_LABELS = frozenset({"hoan thanh", "ket thuc", "den", "den ngay", "han"})
 REQUIRED_FIELDS = ("content", "lead")
 FIELD_LABELS = {
     "number": "STT/TT", "content": "Nội dung", "directing": "Đơn vị chỉ đạo",
-    "lead": "Đơn vị thực hiện", "partners": "Đơn vị phối hợp",
-    "deadline": "Thời gian hoàn thành", "completed": "Ngày hoàn thành",
+    "lead": "Đơn vị thực hiện", "partners": "Đơn vị phối hợp", "start": "Bắt đầu",
+    "deadline": "Thời gian hoàn thành", "quarter": "Quý", "completed": "Ngày hoàn thành",
     "progress": "Tình trạng", "note": "Ghi chú",
 }
-HEADER_SCAN_ROWS = 30
+HEADER_SCAN_ROWS = 200  # plan text may stand above the table: a header on row 44 is found
+_HEADER_WINDOW = 10  # a better header row is looked for this many rows below the first one
 
 
 @dataclass
 class HeaderMatch:
-    """Where a task table's header is and which column holds which field."""
+    """Where a task table's header is and which column holds which field.
+
+    ``duplicates`` are (field, column used, column left out) when two columns name one field;
+    ``labels`` the header text of each column (Unicode, legacy encodings read).
+    """
 
     row: int
     columns: dict[str, int]
     generated: dict[str, int]
     data_start: int
     last_column: int
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)
+    labels: dict[int, str] = field(default_factory=dict)
 
 
 def header_field(label: str) -> str | None:
     """The field a header cell names, or None.
 
-    >>> header_field("Nội dung\\nthực hiện"), header_field("THỜI GIAN HOÀN THÀNH")
-    ('content', 'deadline')
+    >>> header_field("Nội dung\\nthực hiện"), header_field("THỜI GIAN HOÀN THÀNH"), header_field("Quý")
+    ('content', 'deadline', 'quarter')
+    >>> header_field("Cơ quan, đơn vị chủ trì"), header_field("Kết quả/sản phẩm")
+    ('lead', None)
     """
     words = fold_words(label)
     if not words:
-        return None
-    if words in GENERATED_HEADERS:
         return None
     # "Đơn vị chủ trì, phối hợp" style cells name the lead first
     for name, pattern in HEADER_PATTERNS.items():
@@ -176,31 +190,56 @@ def header_field(label: str) -> str | None:
     return None
 
 
+def _two_row_field(top: str, below: str) -> str | None:
+    """The field of a column under a label merged across columns: "Đơn vị thực hiện" over
+    "Chủ trì | Phối hợp", "Thời gian thực hiện" over "Bắt đầu | Hoàn thành".
+
+    >>> _two_row_field("Đơn vị thực hiện", "Phối hợp"), _two_row_field("Thời gian", "Hoàn thành")
+    ('partners', 'deadline')
+    """
+    own = header_field(below)
+    if own is not None:
+        return own
+    if header_field(top) == "deadline" and fold_words(below) in _END_LABELS:
+        return "deadline"
+    return header_field(f"{top} {below}")
+
+
+def header_text(grid: Grid, row: int, column: int) -> str:
+    """A header cell's text, TCVN3/VNI text read as Unicode ("Néi dung" is "Nội dung")."""
+    text = grid.text(row, column)
+    if text and not text.isascii():
+        from tdkt_xl.legacy import detect_legacy
+
+        value = grid.value(row, column)
+        reading = detect_legacy(str(value).strip(), grid.fonts.get((row, column)))
+        if reading is not None:
+            return clean(reading.unicode_text)
+    return text
+
+
 def _row_labels(
     grid: Grid, row: int, merges: dict[tuple[int, int], tuple[int, int, int, int]]
-) -> dict[int, tuple[str, bool]]:
-    """Each column's header label, and whether it was made with the row below.
-
-    A cell under a label merged across columns takes that label, joined with
-    the sub-label below it: "Đơn vị" over "Chủ trì | Phối hợp".
-    """
-    labels: dict[int, tuple[str, bool]] = {}
+) -> dict[int, tuple[str, str]]:
+    """Each column's header label, and the sub-label below it when the label is merged across
+    columns ("Đơn vị" over "Chủ trì | Phối hợp"); "" when there is none."""
+    labels: dict[int, tuple[str, str]] = {}
     for column in range(1, grid.max_column + 1):
-        text = grid.text(row, column)
+        text = header_text(grid, row, column)
         merged = merges.get((row, column))
         if merged is not None and merged[0] == row and merged[3] > merged[1]:
-            top = grid.text(merged[0], merged[1])
-            below = grid.text(row + 1, column)
+            top = header_text(grid, merged[0], merged[1])
+            below = header_text(grid, row + 1, column)
             if below:
-                labels[column] = (f"{top} {below}", True)
+                labels[column] = (top, below)
                 continue
             text = text or top
         if text:
-            labels[column] = (text, False)
+            labels[column] = (text, "")
     return labels
 
 
-def _is_column_number_row(grid: Grid, row: int, columns: Iterable[int]) -> bool:
+def is_column_number_row(grid: Grid, row: int, columns: Iterable[int]) -> bool:
     """The "(1) (2) (3)" row staff put under a header."""
     texts = [grid.text(row, c) for c in columns]
     filled = [t for t in texts if t]
@@ -209,8 +248,57 @@ def _is_column_number_row(grid: Grid, row: int, columns: Iterable[int]) -> bool:
     return all(re.fullmatch(r"\(?\d{1,2}\)?|\(?[a-zA-Z]\)?", t) for t in filled)
 
 
+def generated_run(labels: dict[int, str]) -> dict[str, int]:
+    """The columns the status copy wrote: "Quý", "Hạn", "Còn (ngày)", "Trạng thái" side by side
+    and in this order. A lone "Quý" or "Hạn" is the staff's own column.
+
+    >>> generated_run({5: "Quý", 7: "Quý", 8: "Hạn", 9: "Còn (ngày)", 10: "Trạng thái"})
+    {'quarter': 7, 'due': 8, 'days_left': 9, 'status': 10}
+    >>> generated_run({5: "Quý", 6: "Hạn"})
+    {}
+    """
+    words = {column: fold_words(label) for column, label in labels.items()}
+    for column in sorted(words):
+        if all(words.get(column + i) == name for i, name in enumerate(_GENERATED_RUN)):
+            return {GENERATED_HEADERS[name]: column + i for i, name in enumerate(_GENERATED_RUN)}
+    return {}
+
+
+def _match_row(grid: Grid, row: int,
+               merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> HeaderMatch | None:
+    """The header a row would be, if it names the required columns."""
+    labels = _row_labels(grid, row, merges)
+    generated = generated_run({c: top for c, (top, below) in labels.items() if not below})
+    found: dict[str, list[int]] = {}
+    two_row: set[int] = set()
+    for column, (top, below) in labels.items():
+        if column in generated.values():
+            continue
+        name = _two_row_field(top, below) if below else header_field(top)
+        if name:
+            found.setdefault(name, []).append(column)
+            if below:
+                two_row.add(column)
+    if not all(f in found for f in REQUIRED_FIELDS):
+        return None
+    columns: dict[str, int] = {}
+    duplicates: list[tuple[str, int, int]] = []
+    for name, candidates in found.items():
+        visible = [c for c in candidates if c not in grid.hidden_columns]
+        chosen = (visible or candidates)[0]
+        columns[name] = chosen
+        duplicates.extend((name, chosen, c) for c in candidates if c != chosen)
+    data_start = row + (2 if two_row & set(columns.values()) else 1)
+    used = [*columns.values(), *generated.values()]
+    if is_column_number_row(grid, data_start, used):
+        data_start += 1
+    texts = {c: f"{top} {below}".strip() for c, (top, below) in labels.items()}
+    return HeaderMatch(row, columns, generated, data_start, max(used), sorted(duplicates), texts)
+
+
 def find_header(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> HeaderMatch | None:
-    """Find the task table's header row by its column names.
+    """Find the task table's header row by its column names (the first one, or a fuller one
+    a few rows below it).
 
     >>> g = Grid("PL", [["KẾ HOẠCH 2024"], ["TT", "Nội dung", "Đơn vị thực hiện"], [1, "Việc", "Sở"]])
     >>> m = find_header(g); (m.row, m.columns["lead"], m.data_start)
@@ -218,28 +306,35 @@ def find_header(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> HeaderMatch | 
     """
     best: HeaderMatch | None = None
     merges = grid.merged_ranges_by_cell(scan_rows + 1)
-    for row in range(1, min(grid.max_row, scan_rows) + 1):
-        columns: dict[str, int] = {}
-        generated: dict[str, int] = {}
-        uses_next_row = False
-        for column, (label, two_rows) in _row_labels(grid, row, merges).items():
-            words = fold_words(label)
-            if words in GENERATED_HEADERS:
-                generated.setdefault(GENERATED_HEADERS[words], column)
-                continue
-            name = header_field(label)
-            if name and name not in columns:
-                columns[name] = column
-                uses_next_row = uses_next_row or two_rows
-        if not all(f in columns for f in REQUIRED_FIELDS):
-            continue
-        if best is None or len(columns) > len(best.columns):
-            data_start = row + (2 if uses_next_row else 1)
-            used = [*columns.values(), *generated.values()]
-            if _is_column_number_row(grid, data_start, used):
-                data_start += 1
-            best = HeaderMatch(row, columns, generated, data_start, max(used))
+    last = min(grid.max_row, scan_rows)
+    row = 1
+    while row <= last:
+        match = _match_row(grid, row, merges)
+        if match is not None:
+            if best is None:
+                last = min(last, row + _HEADER_WINDOW)
+            if best is None or len(match.columns) > len(best.columns):
+                best = match
+        row += 1
     return best
+
+
+def header_like(grid: Grid, row: int, last_column: int) -> dict[str, int] | None:
+    """The fields a row below a table's header names when it is another header row (a second
+    table, or the header repeated): its number cell reads "STT"/"TT" and another cell names a
+    field, or it names both the content and the implementing unit. None for other rows.
+
+    >>> header_like(Grid("PL", [["STT", "Tên cụm", "Đơn vị thực hiện"]]), 1, 3)
+    {'number': 1, 'lead': 3}
+    """
+    named: dict[str, int] = {}
+    for column in range(1, last_column + 1):
+        name = header_field(header_text(grid, row, column))
+        if name and name not in named:
+            named[name] = column
+    if ("number" in named and len(named) >= 2) or all(f in named for f in REQUIRED_FIELDS):
+        return named
+    return None
 
 
 def seen_labels(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> list[str]:
@@ -247,10 +342,12 @@ def seen_labels(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> list[str]:
     seen: list[str] = []
     for row in range(1, min(grid.max_row, scan_rows) + 1):
         for column in range(1, grid.max_column + 1):
-            text = grid.text(row, column)
+            text = header_text(grid, row, column)
             if text and len(text) <= 40 and text not in seen:
                 seen.append(text)
-    return seen[:12]
+                if len(seen) == 12:
+                    return seen
+    return seen
 
 
 # --- sheets by name ----------------------------------------------------------
@@ -258,11 +355,13 @@ def seen_labels(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> list[str]:
 SheetRole = str  # "phu_luc" | "phan_cong" | "units" | "config" | "forms" | "output" | "other"
 
 _NAME_ROLES: list[tuple[re.Pattern[str], SheetRole]] = [
-    (re.compile(r"\bket qua kiem tra\b|\bhuong dan\b"), "output"),
+    # the sheets tdkt_xl itself adds (status copy, Excel add-in): exactly these names
+    (re.compile(r"^(ket qua kiem tra|huong dan|don doc)( \d+)?$"), "output"),
     (re.compile(r"\bhinh thuc khen thuong\b"), "forms"),
     (re.compile(r"\bphu luc\b|^pl ?\d*$"), "phu_luc"),
     (re.compile(r"\bphan cong\b|\bnhiem vu\b"), "phan_cong"),
-    (re.compile(r"^(danh sach )?(don vi|dv)\b|\bdanh muc don vi\b"), "units"),
+    (re.compile(r"^((danh sach|ds|bang) )?(cac )?(don vi|dv|co quan don vi)\b|\bdanh muc don vi\b"),
+     "units"),
     (re.compile(r"\bcau hinh\b|\bthiet lap\b|^config"), "config"),
 ]
 
@@ -272,6 +371,8 @@ def role_by_name(name: str) -> SheetRole:
 
     >>> role_by_name("PHU LUC"), role_by_name("phụ lục 1"), role_by_name("Đơn vị")
     ('phu_luc', 'phu_luc', 'units')
+    >>> role_by_name("Phân công - Hướng dẫn tổng kết"), role_by_name("DS đơn vị"), role_by_name("Hướng dẫn")
+    ('phan_cong', 'units', 'output')
     """
     words = fold_words(name)
     for pattern, role in _NAME_ROLES:

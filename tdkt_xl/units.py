@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -67,7 +68,11 @@ _UNIT_HEADS = (
 # Sub-units named with their parent after a comma: "Ban TĐKT, Sở Nội vụ" is one unit.
 _SUB_UNIT_HEADS = ("ban", "phong", "chi cuc", "trung tam", "van phong", "cuc", "vu", "doi")
 _PARENT_HEADS = ("so", "bo", "ubnd", "uy ban", "tong cuc", "cong an", "bo chi huy")
-_NOISE = {"", "va", "cac", "voi", "cung", "va cac", "chu tri", "phoi hop"}
+_NOISE = {"", "va", "cac", "voi", "cung", "va cac", "chu tri", "phoi hop", "lien quan", "co lien quan",
+          "lien quan khac", "khac", "neu co"}
+# Words written before a known name that only say whose committee it is: "UBND các huyện, thị xã,
+# thành phố" is the group "Các huyện, thị xã, thành phố", not a unit "UBND" and a group.
+_PREFIXES = {"ubnd", "uy ban nhan dan", "hdnd", "hoi dong nhan dan"}
 
 
 def _starts_with(folded: str, heads: Iterable[str]) -> bool:
@@ -92,22 +97,25 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
 
 
 def _key(name: str) -> str:
-    """A name's lookup key: folded, dashes, commas and ampersands without spaces."""
-    key = re.sub(r"\s*-\s*", "-", fold(name).rstrip(" .;,"))
-    key = re.sub(r"\s*,\s*", ",", key)
+    """A name's lookup key: folded; dashes and commas, which staff write for one another ("Sở Lao
+    động - Thương binh và Xã hội"), one separator; ampersands without spaces.
+
+    >>> _key("Sở Lao động - Thương binh và Xã hội") == _key("Sở Lao động, Thương binh và Xã hội")
+    True
+    """
+    key = re.sub(r"\s*[-,]\s*", ",", fold(name).rstrip(" .;,"))
     return re.sub(r"\s*&\s*", "&", key)
 
 
 def _name_pattern(key: str) -> str:
     escaped = re.escape(key)
-    escaped = escaped.replace(r"\-", r"\s*-\s*").replace(r"\&", r"\s*&\s*")
-    escaped = escaped.replace(",", r"\s*,\s*")
+    escaped = escaped.replace(r"\&", r"\s*&\s*").replace(",", r"\s*[,-]\s*")
     return re.sub(r"(\\ )+", r"\\s+", escaped)
 
 
 def _tidy(piece: str) -> str:
-    piece = re.sub(r"^[\s\-•*+·;,.:]+", "", piece)
-    piece = piece.strip().rstrip(" ;,.:").strip()
+    piece = re.sub(r"^[\s\-•*+·;,.:/]+", "", piece)
+    piece = piece.strip().rstrip(" ;,.:/").strip()
     first, _, rest = piece.partition(" ")
     if rest and fold(first) in ("va", "cung", "voi"):
         return _tidy(rest)  # "… và các Phòng": the joining word is not part of the name
@@ -179,7 +187,16 @@ class UnitDirectory:
                 assert group is not None
                 unit = self._group_units[group - 1]
                 start, end = index[match.start()], index[match.end() - 1] + 1
-                leftovers.append((cursor, text[cursor:start]))
+                gap = text[cursor:start]
+                closing = re.match(r"\s*\)", text[end:])
+                if refs and closing and re.fullmatch(r"\s*\(\s*", gap):
+                    cursor = end + closing.end()  # "Ban TĐKT (Sở Nội vụ)": the parent, said once
+                    continue
+                before = re.split(r"[;,\n/]", gap)[-1]
+                if fold(before).strip() in _PREFIXES:
+                    start -= len(before.lstrip())
+                    gap = text[cursor:start]
+                leftovers.append((cursor, gap))
                 refs.append((start, UnitRef(text=text[start:end], code=unit.code, name=unit.name)))
                 cursor = end
         leftovers.append((cursor, text[cursor:]))
@@ -218,7 +235,7 @@ class UnitDirectory:
             part, base = match.group(0), match.start()
             part_pieces: list[tuple[int, str]] = []
             # without a unit list a comma may always be part of a name: keep it
-            commas = r"[^,]+" if self.units else r".+"
+            commas = r"[^,/]+" if self.units else r".+"
             for sub in re.finditer(commas, part):
                 piece = _tidy(sub.group(0))
                 if not piece:
@@ -247,6 +264,30 @@ class UnitDirectory:
             if name not in names:
                 names.append(name)
         return names[:limit]
+
+
+def split_aliases(text: str) -> tuple[str, ...]:
+    """A unit's other names: separated by ";" or line breaks, or by "," between whole names
+    ("Sở GD&ĐT, Sở GDĐT"); a comma inside a name stays ("Ban TĐKT, Sở Nội vụ", "Các sở, ban, ngành").
+
+    >>> split_aliases("Sở GD&ĐT, Sở GDĐT; Sở Giáo dục")
+    ('Sở GD&ĐT', 'Sở GDĐT', 'Sở Giáo dục')
+    >>> split_aliases("Ban TĐKT, Sở Nội vụ"), split_aliases("Các sở, ban, ngành")
+    (('Ban TĐKT, Sở Nội vụ',), ('Các sở, ban, ngành',))
+    """
+    aliases: list[str] = []
+    for piece in re.split(r"[;\n]", text):
+        piece = piece.strip()
+        parts = [p.strip() for p in piece.split(",")]
+        folded = [fold(p) for p in parts]
+        separate = (
+            len(parts) > 1
+            and all(len(f.split()) >= 2 and _starts_with(f, _UNIT_HEADS) for f in folded)
+            and not any(_starts_with(a, _SUB_UNIT_HEADS) and _starts_with(b, _PARENT_HEADS)
+                        for a, b in itertools.pairwise(folded))
+        )
+        aliases.extend(parts if separate else [piece])
+    return tuple(dict.fromkeys(a for a in aliases if a))
 
 
 def split_without_list(value: object) -> list[UnitRef]:

@@ -23,7 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tdkt_xl.formats import sniff
 from tdkt_xl.models import Plan, TaskSheet
 from tdkt_xl.problems import Problem
-from tdkt_xl.sheets import ExcelError, Grid
+from tdkt_xl.safety import formula_cells_without_value, sheet_parts
+from tdkt_xl.sheets import ExcelError, FormulaWithoutValue, Grid
 from tdkt_xl.status import (
     BORDER_COLOR,
     DATE_FORMAT,
@@ -60,8 +61,10 @@ class WorkbookError(Exception):
     """A workbook that cannot be opened at all; the message is Vietnamese and names the file."""
 
 
-def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
-    """Open with openpyxl, turning every failure into a :class:`WorkbookError` that says why."""
+def open_workbook(path: Path, *, data_only: bool = True, keep_vba: bool | None = None) -> Workbook:
+    """Open with openpyxl, turning every failure into a :class:`WorkbookError` that says why.
+
+    ``keep_vba``: keep the macros to save them again (default: when the file is an .xlsm)."""
     found = sniff(path)
     if found.kind == "missing":
         raise WorkbookError(f"{path}: không tìm thấy tệp.")
@@ -71,8 +74,8 @@ def open_workbook(path: Path, *, data_only: bool = True) -> Workbook:
             "(mở bằng Excel rồi Lưu thành .xlsx)."
         )
     try:
-        return load_workbook(path, data_only=data_only, keep_vba=found.kind == "xlsm",
-                             rich_text=False)
+        keep = found.kind == "xlsm" if keep_vba is None else keep_vba and found.kind == "xlsm"
+        return load_workbook(path, data_only=data_only, keep_vba=keep, rich_text=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as error:
         raise WorkbookError(f"{path}: tệp Excel bị hỏng hoặc không đầy đủ ({error}).") from error
 
@@ -118,16 +121,46 @@ def sheet_grid(sheet: Worksheet) -> Grid:
         index for index, dim in sheet.row_dimensions.items() if dim.hidden and index is not None
     )
     merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
-    return Grid(sheet.title, rows, hidden, merged, fonts)
+    hidden_columns = frozenset(
+        column for dim in sheet.column_dimensions.values() if dim.hidden and dim.min and dim.max
+        for column in range(dim.min, dim.max + 1)
+    )
+    return Grid(sheet.title, rows, hidden, merged, fonts, hidden_columns, str(sheet.sheet_state))
 
 
 def read_grids(path: Path) -> list[Grid]:
-    """Every worksheet of the workbook at ``path`` as grids (cached values of formulas)."""
+    """Every worksheet of the workbook at ``path`` as grids (cached values of formulas; a formula
+    the file keeps no value of is a :class:`~tdkt_xl.sheets.FormulaWithoutValue`)."""
     workbook = open_workbook(path)
     try:
-        return [sheet_grid(ws) for ws in workbook.worksheets]
+        grids = [sheet_grid(ws) for ws in workbook.worksheets]
     finally:
         workbook.close()
+    _mark_formulas_without_value(path, grids)
+    return grids
+
+
+def _mark_formulas_without_value(path: Path, grids: list[Grid]) -> None:
+    """Put a :class:`FormulaWithoutValue` where openpyxl read a formula cell as empty (a file
+    written by a program that does not calculate: ``=ROW()-1``, ``='Đơn vị'!B5``)."""
+    by_name = {grid.name: grid for grid in grids}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = set(archive.namelist())
+            for part, name in sheet_parts(archive).items():
+                grid = by_name.get(name)
+                if grid is None or part not in members:
+                    continue
+                for row, column, formula in formula_cells_without_value(archive.read(part)):
+                    if grid.value(row, column) is None:
+                        while len(grid.rows) < row:
+                            grid.rows.append([])
+                        cells = grid.rows[row - 1]
+                        while len(cells) < column:
+                            cells.append(None)
+                        cells[column - 1] = FormulaWithoutValue.of(formula)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return  # openpyxl read the file: at worst such a cell stays empty
 
 
 @contextmanager
@@ -151,6 +184,22 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         if temp.exists():
             temp.unlink()
+
+
+def is_macro_name(path: Path) -> bool:
+    """Whether a file name is the one of a macro-enabled workbook (.xlsm)."""
+    return path.suffix.lower() == ".xlsm"
+
+
+def status_copy_path(source: Path) -> Path:
+    """Where the status copy goes by default: ``<name>_trang_thai.xlsx`` beside the plan, .xlsm for
+    an .xlsm plan (its macros are kept, and Excel opens a macro workbook only under that name).
+
+    >>> status_copy_path(Path("ke_hoach.xlsm")).name, status_copy_path(Path("ke_hoach.xlsx")).name
+    ('ke_hoach_trang_thai.xlsm', 'ke_hoach_trang_thai.xlsx')
+    """
+    suffix = ".xlsm" if is_macro_name(source) else ".xlsx"
+    return source.with_name(f"{source.stem}_trang_thai{suffix}")
 
 
 def backup_path(path: Path) -> Path:
@@ -249,8 +298,9 @@ def write_status_workbook(
 
     The source's formatting and formulas are kept; the file is written atomically.
     When ``target`` is ``source`` the original is first copied to a ``.bak`` file.
+    The macros of an .xlsm are kept only in an .xlsm target: Excel refuses an .xlsx that has them.
     """
-    workbook = open_workbook(source, data_only=False)
+    workbook = open_workbook(source, data_only=False, keep_vba=is_macro_name(target))
     by_sheet: dict[str, list[TaskStatus]] = {}
     for item in statuses:
         by_sheet.setdefault(item.task.sheet, []).append(item)

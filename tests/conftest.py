@@ -41,12 +41,15 @@ PHAN_CONG_HEADER = ["TT", "NỘI DUNG", "ĐƠN VỊ THỰC HIỆN", "THỜI GIAN
 
 @dataclass
 class SheetSpec:
-    """One sheet of a fixture workbook: rows from A1, merges, hidden rows, fonts."""
+    """One sheet of a fixture workbook: rows from A1, merges, hidden rows and columns, fonts, and
+    the sheet's state ("visible", "hidden", "veryHidden")."""
 
     rows: Rows
     merged: list[str] = field(default_factory=list)
     hidden: list[int] = field(default_factory=list)
     fonts: dict[str, str] = field(default_factory=dict)
+    hidden_columns: list[str] = field(default_factory=list)
+    state: str = "visible"
 
 
 def write_book(path: Path, sheets: dict[str, SheetSpec | Rows]) -> Path:
@@ -65,6 +68,9 @@ def write_book(path: Path, sheets: dict[str, SheetSpec | Rows]) -> Path:
             ws.row_dimensions[row_number].hidden = True
         for ref, font in spec.fonts.items():
             ws[ref].font = Font(name=font)
+        for letter in spec.hidden_columns:
+            ws.column_dimensions[letter].hidden = True
+        ws.sheet_state = spec.state
     workbook.save(path)
     return path
 

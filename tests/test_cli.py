@@ -211,3 +211,86 @@ def test_status_copy_that_cannot_be_written_says_why(small_plan: Path, tmp_path:
     assert code == 2
     assert output.splitlines()[-1] == (f"Lỗi: không ghi được {blocker / 'kq.xlsx'}: "
                                        "đã có một tệp cùng tên ở đó.")
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    (["validate"], "[no-deadline]"),
+    (["validate", "--json"], '"code": "no-deadline"'),
+    (["status", "--as-of", "2024-07-01", "--json"], '"status": "Chưa xác định hạn"'),
+    (["status", "--as-of", "2024-07-01"], "Chưa xác định hạn"),
+])
+def test_topic_section_named_quy_che_is_not_a_crash(make_book: BookMaker, command: list[str],
+                                                    expected: str) -> None:
+    rows: list[list[object]] = [["STT", "Nội dung thực hiện", "Đơn vị chỉ đạo", "Đơn vị thực hiện"]]
+    for roman, topic in [("III", "Quy chế, quy định về thi đua"), ("VI", "Quyết định khen thưởng đột xuất")]:
+        rows += [[roman, topic], [1, f"Việc mục {roman}", "UBND tỉnh", "Phòng I"]]
+    path = make_book({"Phụ lục": rows})
+    code, output = run(command[0], str(path), *command[1:])
+    assert code == 0
+    assert expected in output
+
+
+@pytest.mark.parametrize(("header", "value"), [("Quý", "II"), ("Hạn", "Tháng 5")])
+def test_status_copy_keeps_the_staff_quarter_and_deadline_cells(make_book: BookMaker, tmp_path: Path,
+                                                                header: str, value: str) -> None:
+    rows = [["STT", "Nội dung", "Đơn vị thực hiện", header, "Ghi chú"],
+            [1, "Việc", "Phòng I", value, "giữ nguyên"], [2, "Việc khác", "Phòng II", value, None]]
+    path = make_book({"Phụ lục": rows})
+    first, second = tmp_path / "lan1.xlsx", tmp_path / "lan2.xlsx"
+    assert run("status", str(path), "--as-of", "2024-07-01", "--out", str(first))[0] == 0
+    assert run("status", str(first), "--as-of", "2024-09-01", "--out", str(second))[0] == 0
+    for out, days in ((first, -1 if header == "Quý" else -31), (second, -63 if header == "Quý" else -93)):
+        ws = load_workbook(out)["Phụ lục"]
+        assert [ws.cell(1, c).value for c in range(1, 10)] == [
+            "STT", "Nội dung", "Đơn vị thực hiện", header, "Ghi chú",
+            "Quý", "Hạn", "Còn (ngày)", "Trạng thái"]
+        assert [ws.cell(2, c).value for c in (4, 5)] == [value, "giữ nguyên"]
+        assert [ws.cell(2, c).value for c in (6, 8, 9)] == ["II", days, "Quá hạn"]
+
+
+def _as_xlsm(source: Path, target: Path) -> Path:
+    """``source`` as a macro-enabled workbook (a VBA part and the macro content type)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                vba = b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                data = data.replace(b"spreadsheetml.sheet.main+xml", b"sheet.macroEnabled.main+xml")
+                data = data.replace(b"</Types>", vba + b"</Types>")
+                data = data.replace(b"application/vnd.openxmlformats-officedocument.sheet.macroEnabled",
+                                    b"application/vnd.ms-excel.sheet.macroEnabled")
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.'
+                                    b'microsoft.com/office/2006/relationships/vbaProject" '
+                                    b'Target="vbaProject.bin"/></Relationships>')
+            zout.writestr(item, data)
+        zout.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"\0" * 508)
+    return target
+
+
+@pytest.mark.parametrize(("out_name", "macros"), [(None, True), ("ra.xlsm", True), ("ra.xlsx", False)])
+def test_status_copy_of_a_macro_workbook(small_plan: Path, tmp_path: Path, out_name: str | None,
+                                         macros: bool) -> None:
+    import zipfile
+
+    plan = _as_xlsm(small_plan, tmp_path / "ke_hoach.xlsm")
+    options = ["--out", str(tmp_path / out_name)] if out_name else []
+    code, output = run("status", str(plan), "--as-of", "2024-06-16", *options)
+    assert code == 0
+    written = tmp_path / (out_name or "ke_hoach_trang_thai.xlsm")
+    assert f"Đã ghi: {written}" in output
+    with zipfile.ZipFile(written) as archive:
+        types = archive.read("[Content_Types].xml")
+        assert ("xl/vbaProject.bin" in archive.namelist()) == macros
+        assert (b"macroEnabled.main+xml" in types) == macros
+    assert ("không giữ được macro" in output) == (not macros)
+    assert load_workbook(written, keep_vba=macros)["Phân công"].cell(4, 9).value == "Quá hạn"
+
+
+def test_status_copy_of_a_plain_workbook_cannot_be_xlsm(small_plan: Path, tmp_path: Path) -> None:
+    code, output = run("status", str(small_plan), "--out", str(tmp_path / "ra.xlsm"))
+    assert code == 2
+    assert "phải có đuôi .xlsx" in output
+    assert not (tmp_path / "ra.xlsm").exists()

@@ -11,7 +11,7 @@ import pytest
 from conftest import PHAN_CONG_HEADER, PHU_LUC_HEADER, BookMaker, SheetSpec
 
 from tdkt_xl import load_plan
-from tdkt_xl.deadline import parse_deadline
+from tdkt_xl.deadline import parse_deadline, quarter_bounds
 from tdkt_xl.legacy import unicode_to_tcvn3
 from tdkt_xl.models import Plan, Task
 from tdkt_xl.plan import read_number
@@ -497,3 +497,389 @@ def test_fail_fast_stops_at_first_error(make_book: BookMaker) -> None:
     with pytest.raises(FailFast) as raised:
         load_plan(make_book({"Phân công": rows}), fail_fast=True)
     assert (raised.value.problem.code, raised.value.problem.cell) == ("deadline-impossible", "D2")
+
+
+# --- section rows (quarters, topics, headings) --------------------------------
+
+SECTION_TOPICS = ["Công tác tuyên truyền", "Phát động phong trào thi đua", "Quy chế, quy định về thi đua",
+                  "Công tác khen thưởng", "Sơ kết, tổng kết", "Quyết định khen thưởng đột xuất"]
+
+
+@pytest.mark.parametrize("count", [3, 6])
+def test_topic_sections_starting_with_quy_set_no_quarter(make_book: BookMaker, count: int) -> None:
+    rows: list[list[Any]] = [PHU_LUC_HEADER]
+    for roman, topic in zip(["I", "II", "III", "IV", "V", "VI"][:count], SECTION_TOPICS, strict=False):
+        rows += [[roman, topic], [1, f"Việc thuộc mục {roman}", "UBND tỉnh", "Phòng I"]]
+    plan = load_plan(make_book({"Phụ lục": rows}))
+    assert [s.quarter for s in plan.sheets[0].sections] == [None] * count
+    assert [t.code for t in plan.tasks][2] == "PL-III-1"
+    assert [t.deadline.due for t in plan.tasks] == [None] * count
+    assert codes(plan) == ["no-deadline"] * count
+    assert [p.cell for p in plan.problems] == [f"B{3 + 2 * i}" for i in range(count)]
+    assert plan.valid
+    assert {s.status for s in plan_status(plan, date(2024, 7, 1))} == {Status.UNKNOWN}
+
+
+@pytest.mark.parametrize(("section", "merged", "quarter"), [
+    (["I", "NHIỆM VỤ QUÝ I"], [], 1),
+    (["II", "Các nhiệm vụ thực hiện trong Quý II"], [], 2),
+    (["III", "Quý III/2024"], [], 3),
+    (["IV", "QUÝ IV NĂM 2024"], [], 4),
+    (["I. QUÝ I"], ["A2:F2"], 1),  # the section typed in the number column, merged across
+    (["Quý III"], [], 3),
+    ([None, "Quý hai"], [], 2),
+])
+def test_quarter_section_rows(make_book: BookMaker, section: list[Any], merged: list[str],
+                              quarter: int) -> None:
+    rows = [PHU_LUC_HEADER, section, [1, "Việc A", "UBND tỉnh", "Phòng I"],
+            [None, "- Báo cáo kết quả quý IV"], [2, "Việc B", "UBND tỉnh", "Phòng II"]]
+    plan = load_plan(make_book({"Phụ lục": SheetSpec(rows, merged=merged)}))
+    assert plan.problems == []
+    assert [s.quarter for s in plan.sheets[0].sections] == [quarter]
+    assert [(t.number, t.rows) for t in plan.tasks] == [("1", [3, 4]), ("2", [5])]
+    assert [(t.deadline.start, t.deadline.due) for t in plan.tasks] == [quarter_bounds(2024, quarter)] * 2
+
+
+@pytest.mark.parametrize("first_unit_row", [2, 3])
+def test_unit_cells_merged_across_section_rows(make_book: BookMaker, first_unit_row: int) -> None:
+    rows: list[list[Any]] = [PHU_LUC_HEADER, ["I", "Quý I"], [1, "Việc A"], [2, "Việc B"], ["II", "Quý II"],
+                             [1, "Việc C"], ["III", "Quý III"], [1, "Việc D"]]
+    rows[first_unit_row - 1] = [*rows[first_unit_row - 1], "UBND tỉnh", "Phòng I"]
+    merged = [f"C{first_unit_row}:C8", f"D{first_unit_row}:D8"]
+    plan = load_plan(make_book({"Phụ lục": SheetSpec(rows, merged=merged)}))
+    assert plan.problems == []
+    assert [s.quarter for s in plan.sheets[0].sections] == [1, 2, 3]
+    assert [t.code for t in plan.tasks] == ["PL-I-1", "PL-I-2", "PL-II-1", "PL-III-1"]
+    assert [[u.code for u in t.lead] for t in plan.tasks] == [["P1"]] * 4
+    assert [t.deadline.quarter for t in plan.tasks] == [1, 1, 2, 3]
+
+
+@pytest.mark.parametrize(("header", "extra"), [
+    (["TT", "Nội dung", "Đơn vị thực hiện"], []),
+    (["TT", "Nội dung", "Đơn vị thực hiện", "Ghi chú"], ["Việc thường niên"]),
+])
+def test_task_without_any_deadline_is_warned(make_book: BookMaker, header: list[str],
+                                            extra: list[str]) -> None:
+    rows = [header, [1, "Việc", "Phòng I", *extra], [2, "Việc khác", "Phòng II", *extra]]
+    plan = load_plan(make_book({"Phân công": rows}))
+    assert codes(plan) == ["no-deadline", "no-deadline"]
+    assert [(p.cell, p.severity) for p in plan.problems] == [("B2", "warning"), ("B3", "warning")]
+    assert 'Nhiệm vụ 1 không có thời hạn' in plan.problems[0].message
+
+
+def test_lettered_headings_restart_numbering(make_book: BookMaker) -> None:
+    letters = ["a)", "b)", "c)", "d)", "đ)", "e)", "g)", "h)", "i)", "k)"]
+    rows: list[list[Any]] = [PHAN_CONG_HEADER, ["A", "NHIỆM VỤ TRỌNG TÂM"],
+                             ["1)", "Tổ chức các đợt thi đua:", "Phòng I", "Năm 2024"]]
+    rows += [[mark, f"Đợt {i + 1}", "Phòng I", f"Tháng {i + 2}"] for i, mark in enumerate(letters)]
+    rows += [["2)", "Tổng kết năm", "Phòng I", "Tháng 12"], ["B", "NHIỆM VỤ THƯỜNG XUYÊN"],
+             ["01", "Theo dõi phong trào", "Phòng II", "Thường xuyên"],
+             ["02", "Báo cáo định kỳ", "Phòng II", "Hằng quý"]]
+    plan = load_plan(make_book({"Phân công": rows}))
+    assert plan.problems == []
+    assert [s.label for s in plan.sheets[0].sections] == ["NHIỆM VỤ TRỌNG TÂM", "NHIỆM VỤ THƯỜNG XUYÊN"]
+    numbers = [t.number for t in plan.tasks]
+    assert numbers == ["1", *[f"1{m.rstrip(')')}" for m in letters], "2", "1", "2"]
+    assert plan.tasks[9].code == "PC-A-1i" and plan.tasks[9].parent == "1"
+    assert [t.code for t in plan.tasks[-2:]] == ["PC-B-1", "PC-B-2"]
+
+
+def test_lettered_heading_keeps_the_quarter_of_its_section(make_book: BookMaker) -> None:
+    rows = [PHU_LUC_HEADER, ["II", "Quý II"], ["A", "Nhiệm vụ trọng tâm"],
+            [1, "Việc", "UBND tỉnh", "Phòng I"], ["B", "Nhiệm vụ khác"],
+            [1, "Việc khác", "UBND tỉnh", "Phòng I"]]
+    plan = load_plan(make_book({"Phụ lục": rows}))
+    assert plan.problems == []
+    assert [(t.code, t.deadline.quarter) for t in plan.tasks] == [("PL-II-A-1", 2), ("PL-II-B-1", 2)]
+
+
+# --- columns the staff fill and columns tdkt_xl writes -------------------------
+
+
+@pytest.mark.parametrize(("header", "values", "dues"), [
+    ("Quý", ["I", 2, "Quý III", "iv"],
+     [date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31)]),
+    ("Hạn", ["Tháng 2", "Trước ngày 15/6", datetime(2024, 9, 5), "Quý IV"],
+     [date(2024, 2, 29), date(2024, 6, 15), date(2024, 9, 5), date(2024, 12, 31)]),
+    ("Thời hạn", ["Tháng 3", "Tháng 6", "Tháng 9", "Tháng 12"],
+     [date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31)]),
+])
+def test_staff_quarter_and_deadline_columns_are_read(make_book: BookMaker, header: str,
+                                                     values: list[Any], dues: list[date]) -> None:
+    rows = [["STT", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", header, "Ghi chú"]]
+    rows += [[i + 1, f"Việc {i + 1}", "Phòng I", "Phòng II", value] for i, value in enumerate(values)]
+    plan = load_plan(make_book({"Phụ lục": rows}))
+    assert plan.problems == []
+    assert [t.deadline.due for t in plan.tasks] == dues
+    assert plan.sheets[0].generated_columns == {}
+
+
+@pytest.mark.parametrize(("quarter", "deadline", "code"), [
+    ("II", "Tháng 8", "deadline-outside-quarter"),
+    ("Quý 5", "Tháng 8", "quarter-unreadable"),
+    ("sớm", None, "quarter-unreadable"),
+])
+def test_staff_quarter_column_problems(make_book: BookMaker, quarter: str, deadline: str | None,
+                                       code: str) -> None:
+    rows = [[*PHAN_CONG_HEADER, "Quý"], [1, "Việc", "Phòng I", deadline, quarter]]
+    plan = load_plan(make_book({"Phân công": rows}))
+    found = problem(plan, code)
+    assert found.cell == ("D2" if code == "deadline-outside-quarter" else "E2")
+
+
+@pytest.mark.parametrize(("progress", "done"), [
+    ("Đã hoàn thành", True), ("Hoàn thành", True), ("Hoàn thành 100%", True), ("Xong", True),
+    ("Không hoàn thành", False), ("Chưa hoàn thành", False), ("Hoàn thành 50%", False),
+    ("Đang thực hiện", False), ("Chưa hoàn thành xong", False),
+])
+def test_only_an_explicit_done_status_counts(make_book: BookMaker, progress: str, done: bool) -> None:
+    rows = [[*PHAN_CONG_HEADER, "Tình trạng"], [1, "Việc", "Phòng I", "Tháng 2", progress]]
+    plan = load_plan(make_book({"Phân công": rows}))
+    assert plan_status(plan, date(2024, 7, 1))[0].status is (Status.DONE if done else Status.OVERDUE)
+
+
+@pytest.mark.parametrize("header", ["Kết quả", "Kết quả/sản phẩm", "Sản phẩm", "Kết quả thực hiện"])
+def test_expected_result_column_is_not_a_status(make_book: BookMaker, header: str) -> None:
+    rows = [[*PHAN_CONG_HEADER, header],
+            [1, "Xây dựng Quy chế", "Phòng I", "Tháng 2", "Hoàn thành dự thảo Quy chế trình UBND tỉnh"]]
+    plan = load_plan(make_book({"Phân công": rows}))
+    assert "progress" not in plan.sheets[0].columns
+    assert plan_status(plan, date(2024, 7, 1))[0].status is Status.OVERDUE
+
+
+# --- header rows ---------------------------------------------------------------
+
+
+def test_period_header_over_start_and_end_columns(make_book: BookMaker) -> None:
+    rows = [["TT", "Nội dung", "Đơn vị thực hiện", "Thời gian thực hiện", None, "Ghi chú"],
+            [None, None, None, "Bắt đầu", "Hoàn thành", None],
+            [1, "Xây dựng dự thảo", "Phòng I", "Tháng 2", "Tháng 5", None],
+            [2, "Tổng kết", "Phòng I", "01/10/2024", "15/12/2024", None]]
+    spec = SheetSpec(rows, merged=["A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:F2"])
+    plan = load_plan(make_book({"Phân công": spec}))
+    assert plan.problems == []
+    assert (plan.sheets[0].columns["start"], plan.sheets[0].columns["deadline"]) == (4, 5)
+    assert [(t.deadline.start, t.deadline.due) for t in plan.tasks] == [
+        (date(2024, 2, 1), date(2024, 5, 31)), (date(2024, 10, 1), date(2024, 12, 15))]
+
+
+@pytest.mark.parametrize("top", ["Đơn vị thực hiện", "Cơ quan, đơn vị thực hiện", "Đơn vị"])
+def test_unit_header_over_lead_and_partners(make_book: BookMaker, top: str) -> None:
+    rows = [["STT", "Nội dung thực hiện", top, None, "Thời gian"], [None, None, "Chủ trì", "Phối hợp", None],
+            [1, "Việc", "Phòng I", "Phòng II; Phòng III", "Tháng 2"]]
+    spec = SheetSpec(rows, merged=["A1:A2", "B1:B2", "C1:D1", "E1:E2"])
+    plan = load_plan(make_book({"Phụ lục": spec}))
+    assert plan.problems == []
+    task = plan.tasks[0]
+    assert ([u.code for u in task.lead], [u.code for u in task.partners]) == (["P1"], ["P2", "P3"])
+
+
+@pytest.mark.parametrize(("hidden", "lead_column", "why"), [
+    (True, 4, "(cột C đang ẩn)"),
+    (False, 3, ""),
+])
+def test_duplicate_unit_columns_prefer_the_visible_one(make_book: BookMaker, hidden: bool,
+                                                       lead_column: int, why: str) -> None:
+    rows = [["STT", "Nội dung", "Đơn vị thực hiện (cũ)", "Đơn vị thực hiện", "Thời gian hoàn thành"],
+            [1, "Việc", "Phòng I", "Phòng II", "Tháng 2"]]
+    if not hidden:
+        rows[0][2], rows[0][3] = rows[0][3], rows[0][2]
+    plan = load_plan(make_book({"Phụ lục": SheetSpec(rows, hidden_columns=["C"] if hidden else [])}))
+    assert plan.sheets[0].columns["lead"] == lead_column
+    assert [u.code for u in plan.tasks[0].lead] == (["P2"] if hidden else ["P1"])
+    found = problem(plan, "duplicate-header")
+    assert found.cell == ("C1" if hidden else "D1")
+    assert found.severity == "warning"
+    assert (why in found.message) and ("đang ẩn" in found.message) == hidden
+
+
+def test_legacy_encoded_header_row(make_book: BookMaker) -> None:
+    header = ["STT", "Nội dung thực hiện", "Đơn vị chỉ đạo", "Đơn vị thực hiện", "Thời gian hoàn thành"]
+    rows = [[unicode_to_tcvn3(h) for h in header], ["I", "Quý I"],
+            [1, unicode_to_tcvn3("Xây dựng kế hoạch"), "UBND tỉnh", "Phòng I", unicode_to_tcvn3("Tháng 2")]]
+    fonts = {**{f"{letter}1": ".VnTime" for letter in "ABCDE"}, "A2": ".VnTime", "B2": ".VnTime",
+             "B3": ".VnTime", "E3": ".VnTime"}
+    plan = load_plan(make_book({"Phụ lục": SheetSpec(rows, fonts=fonts)}))
+    assert [t.content for t in plan.tasks] == ["Xây dựng kế hoạch"]
+    assert plan.tasks[0].deadline.due == date(2024, 2, 29)
+    assert [p.cell for p in plan.problems if p.code == "legacy-encoding"] == ["B3", "E3"]
+    assert plan.valid
+
+
+@pytest.mark.parametrize("text_rows", [0, 28, 42, 150])
+def test_header_below_the_plan_text(make_book: BookMaker, text_rows: int) -> None:
+    rows: list[list[Any]] = [[f"Đoạn {i + 1}: các sở, ban, ngành tổ chức thực hiện …"]
+                             for i in range(text_rows)]
+    rows += [PHU_LUC_HEADER, ["I", "Quý I"], [1, "Việc", "UBND tỉnh", "Phòng I"]]
+    plan = load_plan(make_book({"Kế hoạch": rows}))
+    assert plan.problems == []
+    assert plan.sheets[0].header_row == text_rows + 1
+    assert plan.tasks[0].row == text_rows + 3
+
+
+def test_header_not_found_says_how_far_it_looked(make_book: BookMaker) -> None:
+    plan = load_plan(make_book({"Phụ lục": [["Danh sách"], ["Cột 1", "Cột 2"]]}))
+    assert "trong 200 dòng đầu" in problem(plan, "header-not-found").message
+
+
+# --- sheets ----------------------------------------------------------------------
+
+
+def test_hidden_task_sheets_are_skipped_and_named(make_book: BookMaker) -> None:
+    live = [PHAN_CONG_HEADER, [1, "Việc năm nay", "Phòng I", "Tháng 2"]]
+    old = [PHAN_CONG_HEADER, [1, "Việc năm trước", "Phòng I", "Tháng 2/2023"]]
+    path = make_book({"Phân công": live, "Phụ lục (bản cũ)": SheetSpec(old, state="hidden"),
+                      "Phân công 2023": SheetSpec(old, state="veryHidden")})
+    plan = load_plan(path)
+    assert [t.content for t in plan.tasks] == ["Việc năm nay"]
+    assert [(p.code, p.sheet) for p in plan.problems] == [
+        ("hidden-sheet", "Phụ lục (bản cũ)"), ("hidden-sheet", "Phân công 2023")]
+    assert "không được đọc" in plan.problems[0].message
+    assert plan.valid
+
+
+def test_only_hidden_task_sheet_is_read_with_a_warning(make_book: BookMaker) -> None:
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "Tháng 2"]]
+    plan = load_plan(make_book({"Phân công": SheetSpec(rows, state="hidden")}))
+    assert [t.content for t in plan.tasks] == ["Việc"]
+    assert codes(plan) == ["hidden-sheet"]
+    assert "vẫn được đọc" in plan.problems[0].message
+
+
+@pytest.mark.parametrize(("task_sheet", "unit_sheet"), [
+    ("Phân công - Hướng dẫn tổng kết", "DS đơn vị"),
+    ("Phân công", "Danh sách đơn vị"),
+    ("Bảng nhiệm vụ", "Danh sách các đơn vị"),
+])
+def test_sheet_names(make_book: BookMaker, task_sheet: str, unit_sheet: str) -> None:
+    from conftest import UNIT_ROWS
+
+    rows = [PHAN_CONG_HEADER, [1, "Hướng dẫn tổng kết", "Phòng I", "Tháng 2"]]
+    plan = load_plan(make_book({task_sheet: rows, unit_sheet: UNIT_ROWS}, units=False))
+    assert plan.problems == []
+    assert [s.name for s in plan.sheets] == [task_sheet]
+    assert [u.code for u in plan.tasks[0].lead] == ["P1"]
+
+
+def test_statistics_sheet_named_like_an_appendix_is_a_warning(make_book: BookMaker) -> None:
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "Tháng 2"]]
+    stats = [["SỐ LIỆU KHEN THƯỞNG 2014-2023"], ["Hình thức", "2014", "2015"], ["Huân chương", 3, 4]]
+    plan = load_plan(make_book({"Phân công": rows, "Phụ lục 2 - Số liệu": stats}))
+    assert codes(plan) == ["no-task-table"]
+    found = plan.problems[0]
+    assert (found.severity, found.sheet) == ("warning", "Phụ lục 2 - Số liệu")
+    assert '"Hình thức"' in found.message
+    assert plan.valid and len(plan.tasks) == 1
+
+
+# --- second tables, repeated headers, merged number cells ----------------------------
+
+
+def test_second_table_below_is_not_read_as_tasks(make_book: BookMaker) -> None:
+    header = [*PHU_LUC_HEADER[:5], "Thời gian", "Ghi chú"]
+    rows = [header, ["I", "Quý I"], [1, "Việc", "UBND tỉnh", "Phòng I", None, "Tháng 2"], [],
+            [None, "DANH SÁCH CÁC CỤM, KHỐI THI ĐUA NĂM 2024"],
+            ["STT", "Tên cụm, khối", "Đơn vị chỉ đạo", "Đơn vị thực hiện", "Đơn vị phối hợp", "Thời gian"],
+            [1, "Cụm thi đua số 1", "UBND tỉnh", "Phòng II"],
+            [2, "Cụm thi đua số 2", "UBND tỉnh", "Phòng III"]]
+    plan = load_plan(make_book({"Phụ lục": rows}))
+    assert [t.content for t in plan.tasks] == ["Việc"]
+    assert codes(plan) == ["second-table"]
+    assert (plan.problems[0].cell, plan.problems[0].severity) == ("6:6", "warning")
+
+
+@pytest.mark.parametrize(("second_numbers", "expected"), [
+    ([3, 4], ["1", "2", "3", "4"]),  # the header repeated on each printed page
+    ([1, 2], ["1", "2", "1", "2"]),  # a second table under the same header
+])
+def test_repeated_header_row_is_skipped(make_book: BookMaker, second_numbers: list[int],
+                                        expected: list[str]) -> None:
+    rows: list[list[Any]] = [PHAN_CONG_HEADER, [1, "Việc 1", "Phòng I", "Tháng 2"],
+                             [2, "Việc 2", "Phòng I", "Tháng 3"], PHAN_CONG_HEADER,
+                             ["(1)", "(2)", "(3)", "(4)"]]
+    rows += [[n, f"Việc {n}b", "Phòng II", "Tháng 5"] for n in second_numbers]
+    plan = load_plan(make_book({"Phân công": rows}))
+    assert plan.problems == []
+    assert [t.number for t in plan.tasks] == expected
+    assert len({t.code for t in plan.tasks}) == 4
+
+
+@pytest.mark.parametrize(("second", "conflict"), [("Tháng 9", True), ("Tháng 7", False), (None, False)])
+def test_number_merged_over_rows_with_two_deadlines(make_book: BookMaker, second: str | None,
+                                                    conflict: bool) -> None:
+    rows = [PHAN_CONG_HEADER, [6, "Hoàn thiện dự thảo Báo cáo", "Phòng I", "Tháng 7"],
+            [None, "Hoàn thiện dự thảo Chỉ thị mới", "Phòng II", second]]
+    rows[1][0] = 1
+    plan = load_plan(make_book({"Phân công": SheetSpec(rows, merged=["A2:A3"])}))
+    assert [t.rows for t in plan.tasks] == [[2, 3]]
+    assert plan.tasks[0].deadline.due == date(2024, 7, 31)
+    if conflict:
+        found = problem(plan, "conflicting-deadlines")
+        assert (found.cell, found.severity) == ("D3", "warning")
+        assert '"Tháng 7" (ô D2) và "Tháng 9"' in found.message
+    assert ("conflicting-deadlines" in codes(plan)) == conflict
+
+
+def test_formulas_without_a_value_are_said_for_their_cells(make_book: BookMaker) -> None:
+    rows = [PHAN_CONG_HEADER, ["=ROW()-1", "Xây dựng kế hoạch", "='Đơn vị'!B5", "Tháng 2"],
+            [2, "Tổng kết", "Phòng I", '="Trước ngày "&"15/6"']]
+    plan = load_plan(make_book({"Phân công": rows}))
+    found = [(p.code, p.cell) for p in plan.problems]
+    assert found == [("formula-no-value", "A2"), ("formula-no-value", "C2"), ("formula-no-value", "D3")]
+    assert "=ROW()-1" in plan.problems[0].message
+    assert not plan.valid
+
+
+# --- the "Đơn vị" sheet ------------------------------------------------------------------
+
+
+def test_unit_sheet_group_headings_and_aliases(make_book: BookMaker) -> None:
+    units = [["STT", "Mã đơn vị", "Tên đơn vị", "Tên viết tắt"],
+             ["I", None, "CÁC SỞ, BAN, NGÀNH", None],
+             [1, "SGDDT", "Sở Giáo dục và Đào tạo", "Sở GD&ĐT, Sở GDĐT"],
+             [2, "BTDKT", "Ban Thi đua - Khen thưởng, Sở Nội vụ", "Ban TĐKT, Sở Nội vụ"],
+             ["II", None, "UBND CÁC HUYỆN", None],
+             [3, "HTD", "UBND huyện Tiên Du", None]]
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Sở GDĐT", "Tháng 2"],
+            [2, "Việc", "Ban TĐKT, Sở Nội vụ", "Tháng 2"]]
+    plan = load_plan(make_book({"Phân công": rows, "Đơn vị": units}, units=False))
+    assert plan.problems == []
+    assert [u.code for u in plan.units or []] == ["SGDDT", "BTDKT", "HTD"]
+    assert (plan.units or [])[0].aliases == ("Sở GD&ĐT", "Sở GDĐT")
+    assert (plan.units or [])[1].aliases == ("Ban TĐKT, Sở Nội vụ",)
+    assert [[u.code for u in t.lead] for t in plan.tasks] == [["SGDDT"], ["BTDKT"]]
+
+
+def test_legacy_encoded_unit_sheet(make_book: BookMaker) -> None:
+    from conftest import UNIT_ROWS
+
+    units = [UNIT_ROWS[0], *[[unicode_to_tcvn3(v) if isinstance(v, str) else v for v in r]
+                             for r in UNIT_ROWS[1:4]]]
+    fonts = {f"{letter}{row}": ".VnTime" for letter in "ABCD" for row in (2, 3, 4)}
+    rows = [PHAN_CONG_HEADER, [1, "Việc", "Ban Thi đua - Khen thưởng, Sở Nội vụ", "Tháng 2"]]
+    plan = load_plan(make_book({"Phân công": rows, "Đơn vị": SheetSpec(units, fonts=fonts)}, units=False))
+    assert [u.name for u in plan.units or []] == ["Ban Thi đua - Khen thưởng, Sở Nội vụ", "UBND tỉnh",
+                                                  "Sở Giao thông vận tải"]
+    assert [u.code for u in plan.tasks[0].lead] == ["BTDKT"]
+    assert {p.code for p in plan.problems} == {"legacy-encoding"}
+    assert all(p.sheet == "Đơn vị" for p in plan.problems)
+
+
+# --- small things ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "warned"), [("Quý I", False), ("Tháng 2", True)])
+def test_legacy_warning_only_when_the_reading_differs(make_book: BookMaker, text: str, warned: bool) -> None:
+    rows = [[*PHAN_CONG_HEADER[:3], "Thời gian"], [1, "Việc", "Phòng I", unicode_to_tcvn3(text)]]
+    plan = load_plan(make_book({"Phân công": SheetSpec(rows, fonts={"D2": ".VnTime"})}))
+    assert ("legacy-encoding" in codes(plan)) == warned
+    assert plan.tasks[0].deadline_text == text
+
+
+@pytest.mark.parametrize(("value", "kind", "text"), [
+    ("6,1", "sub", "6.1"), ("6,1.", "sub", "6.1"), ("i)", "letter", "i"), ("i", "roman", "I"),
+    (datetime(2024, 1, 7), "bad", "07/01/2024"),
+])
+def test_read_number_more(value: object, kind: str, text: str) -> None:
+    number = read_number(value)
+    assert (number.kind, number.text) == (kind, text)

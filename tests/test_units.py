@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tdkt_xl.units import Unit, UnitDirectory, UnitRef, split_without_list
+from tdkt_xl.units import Unit, UnitDirectory, UnitRef, split_aliases, split_without_list
 
 GROUP = "Nhóm đơn vị"
 UNITS = [
@@ -114,6 +114,20 @@ SPLITS: list[tuple[str, list[str | None]]] = [
     ("Sở Văn hóa, Thể thao và Du lịch", [None]),  # one unknown unit: comma inside a name
     ("Phòng IV", [None]),
     ("Văn phòng Ban và các Phòng, đơn vị", ["VPB", None]),  # seed 000 text
+    # "UBND" before a group names the group's committees, not a unit of its own
+    ("UBND các huyện, thị xã, thành phố", ["NHOM_HUYEN"]),
+    ("Sở Nội vụ; UBND các huyện, thị xã, thành phố", ["SNV", "NHOM_HUYEN"]),
+    ("Ủy ban nhân dân các huyện, thị xã, thành phố", ["NHOM_HUYEN"]),
+    # qualifiers after a known name
+    ("Các địa phương, đơn vị liên quan", ["NHOM_DP"]),
+    ("Các Cụm, Khối thi đua có liên quan", ["NHOM_CUMKHOI"]),
+    # "/" between names, a parent in brackets, a dash for a comma
+    ("Sở Nội vụ/Sở Giao thông vận tải", ["SNV", "SGTVT"]),
+    ("Sở Nội vụ / Sở Tài chính", ["SNV", None]),
+    ("Ban TĐKT (Sở Nội vụ)", ["BTDKT"]),
+    ("Phòng I (Sở Nội vụ), Phòng II", ["P1", "P2"]),
+    ("Sở Lao động - Thương binh và Xã hội", ["SLDTBXH"]),
+    ("Sở Lao động – Thương binh và Xã hội; Phòng I", ["SLDTBXH", "P1"]),
 ]
 
 
@@ -233,7 +247,6 @@ def test_ref_text_is_the_cell_text(units: UnitDirectory) -> None:
         ("Phòng Tổ chức", "Phòng Tổ chức cán bộ"),
         ("Phòng Tổ chứ cán bộ", "Phòng Tổ chức cán bộ"),
         ("Ban Thi đua Khen thưởng Sở Nội vụ", "Ban Thi đua - Khen thưởng, Sở Nội vụ"),
-        ("Sở Lao động - Thương binh và Xã hội", "Sở Lao động, Thương binh và Xã hội"),
         ("Sở Lao động Thương binh và Xã hội", "Sở Lao động, Thương binh và Xã hội"),
         ("Hội đồng TĐKT", "Hội đồng TĐKT tỉnh"),
         ("Trung tâm Thông tin Truyền thông", "Trung tâm Thông tin - Truyền thông"),
@@ -341,3 +354,16 @@ def test_known_names_joined_by_separators_come_back(chosen: list[Unit], separato
         if unit.code not in expected:
             expected.append(unit.code)
     assert codes(directory.split(cell)) == expected
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("Sở GD&ĐT, Sở GDĐT", ("Sở GD&ĐT", "Sở GDĐT")),
+    ("Sở GD&ĐT; Sở GDĐT", ("Sở GD&ĐT", "Sở GDĐT")),
+    ("Sở GD&ĐT\nSở GDĐT, Sở Giáo dục", ("Sở GD&ĐT", "Sở GDĐT", "Sở Giáo dục")),
+    ("Ban TĐKT, Sở Nội vụ", ("Ban TĐKT, Sở Nội vụ",)),  # a sub-unit with its parent: one name
+    ("Các sở, ban, ngành", ("Các sở, ban, ngành",)),  # commas inside a group's name
+    ("Sở Văn hóa, Thể thao và Du lịch", ("Sở Văn hóa, Thể thao và Du lịch",)),
+    ("", ()),
+])
+def test_split_aliases(cell: str, expected: tuple[str, ...]) -> None:
+    assert split_aliases(cell) == expected

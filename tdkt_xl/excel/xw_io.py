@@ -110,6 +110,10 @@ def sheet_grid(sheet: xw.Sheet, *, layout: bool = True) -> Grid:
     values = used.options(ndim=2, err_to_str=True).value
     first_row, first_column = used.row, used.column
     grid = Grid(sheet.name, values_to_rows(values, first_row, first_column))
+    try:
+        grid.state = "visible" if sheet.visible else "hidden"  # a hidden task sheet is not read
+    except Exception:  # a client that does not say: read the sheet as before
+        log.debug("Không biết sheet %s có ẩn không", sheet.name, exc_info=True)
     if layout and not is_remote(sheet.book) and sys.platform.startswith("win"):
         try:
             xml = _spreadsheet_xml(used)
