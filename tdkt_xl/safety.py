@@ -836,6 +836,8 @@ def formula_cells_without_value(data: bytes) -> list[tuple[int, int, str]]:
     [(5, 2, '2+3')]
     """
     found: list[tuple[int, int, str]] = []
+    if b"<f" not in data:  # most sheets: no formula at all
+        return found
     for match in _NO_VALUE.finditer(data):
         at = match.start()
         ref = _CELL_REF.search(data, data.rfind(b"<c", 0, at), at)
