@@ -689,3 +689,24 @@ def test_a_row_that_is_no_longer_a_task_loses_its_old_status(sample_plan: Path, 
     handlers.cap_nhat_trang_thai(book)
     cells = written(book, appendix.name)
     assert [cells[(gone.row, c)] for c in sorted(appendix.generated_columns.values())] == ["", "", "", ""]
+
+
+def test_the_templates_folder_is_made_before_the_dialog_opens(tmp_path: Path) -> None:
+    """On Windows the folder dialog starts in mau_bao_cao; made first, so that OK puts the
+    templates there and not loose beside the plan."""
+    class Book:
+        fullname = str(tmp_path / "ke_hoach.xlsx")
+
+    class Dialog:
+        started: Path | None = None
+
+        def pick_folder(self, title: str, start: Path | None) -> Path | None:
+            self.started = start
+            return start
+
+    dialog = Dialog()
+    session = handlers.Session(Book(), dialog)  # type: ignore[arg-type]
+    picked = handlers._folder(session, None, "mau_bao_cao", "Chọn thư mục", create=True)
+    assert picked == dialog.started == tmp_path / "mau_bao_cao" and picked.is_dir()
+    inbox = handlers._folder(session, None, "hop_thu", "Chọn thư mục")  # the inbox is not made
+    assert inbox == tmp_path and not (tmp_path / "hop_thu").exists()

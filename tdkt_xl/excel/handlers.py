@@ -442,13 +442,20 @@ def _update_status(session: Session, as_of: dt.date | None) -> str:
 # --- Tạo mẫu báo cáo, Tổng hợp, Đôn đốc ---------------------------------------------------
 
 
-def _folder(session: Session, given: str | Path | None, default_name: str, title: str) -> Path:
+def _folder(session: Session, given: str | Path | None, default_name: str, title: str, *,
+            create: bool = False) -> Path:
     """``given``; else the folder the user picks in Excel's folder dialog (starting at
-    ``default_name`` beside the plan when it exists); else, where there is no dialog, that default."""
+    ``default_name`` beside the plan, made first when ``create``); else, where there is no dialog,
+    that default."""
     if given is not None:
         return Path(given)
     base = book_folder(session.book)
     default = base / default_name if base is not None else None
+    if create and default is not None:
+        try:  # so that OK in the dialog puts the files there, not loose beside the plan
+            default.mkdir(exist_ok=True)
+        except OSError:
+            log.info("Cannot make %s", default, exc_info=True)
     start = default if default is not None and default.is_dir() else base
     picked = session.ui.pick_folder(title, start)
     if picked is not None:
@@ -468,7 +475,7 @@ def _templates(session: Session, folder: str | Path | None) -> str:
         units = reporting_units(plan)
     except ValueError as error:
         raise UserError(str(error)) from error
-    target = _folder(session, folder, TEMPLATES_FOLDER, "Chọn thư mục lưu các mẫu báo cáo")
+    target = _folder(session, folder, TEMPLATES_FOLDER, "Chọn thư mục lưu các mẫu báo cáo", create=True)
     session.ui.progress(f"TĐKT: đang tạo {len(units)} mẫu báo cáo…")
     try:
         written = write_unit_reports(plan, target)
