@@ -16,7 +16,7 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 @dataclass(frozen=True)
 class FileFormat:
-    """``kind`` is one of xlsx, xlsm, xlsb, xls, encrypted, html, csv, empty, zip, unknown,
+    """``kind`` is one of xlsx, xlsm, xlsb, xls, ods, encrypted, html, csv, empty, zip, unknown,
     missing; ``label`` says it in Vietnamese."""
 
     kind: str
@@ -32,6 +32,7 @@ _LABELS = {
     "xlsm": "sổ Excel có macro .xlsm",
     "xlsb": "sổ Excel nhị phân .xlsb",
     "xls": "sổ Excel 97-2003 .xls",
+    "ods": "bảng tính LibreOffice/OpenOffice .ods",
     "encrypted": "sổ Excel có đặt mật khẩu (đã mã hoá)",
     "html": "trang HTML (không phải tệp Excel)",
     "csv": "tệp văn bản/CSV (không phải tệp Excel)",
@@ -40,6 +41,19 @@ _LABELS = {
     "unknown": "tệp không phải định dạng Excel",
     "missing": "không tìm thấy tệp",
 }
+
+
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def is_ods(head: bytes) -> bool:
+    """Whether a zip file's first bytes are those of an OpenDocument spreadsheet: its first member
+    is ``mimetype``, stored, holding the spreadsheet type.
+
+    >>> is_ods(b"PK\x03\x04" + bytes(26) + b"mimetype" + ODS_MIMETYPE), is_ods(b"PK\x03\x04")
+    (True, False)
+    """
+    return head[30:38] == b"mimetype" and ODS_MIMETYPE in head[38:38 + 64]
 
 
 def _format(kind: str) -> FileFormat:
@@ -75,6 +89,8 @@ def sniff(path: Path) -> FileFormat:
             return _format("xlsb")
         if "xl/workbook.xml" in names:
             return _format("xlsm" if "xl/vbaProject.bin" in names else "xlsx")
+        if is_ods(head):
+            return _format("ods")
         return _format("zip")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in text[:512]:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import unescape
 
-from tdkt_xl.formats import sniff
+from tdkt_xl.formats import is_ods, sniff
 
 MB = 1 << 20
 EXCEL_MAX_ROWS = 1_048_576
@@ -109,6 +109,7 @@ REJECTION_TITLES: dict[str, str] = {
     "not-excel": "Không phải tệp Excel",
     "encrypted": "Sổ Excel có mật khẩu",
     "legacy-xls": "Sổ Excel 97-2003 (.xls)",
+    "ods": "Bảng tính LibreOffice (.ods)",
     "xlsb": "Sổ Excel nhị phân (.xlsb)",
     "too-large": "Tệp quá lớn",
     "corrupt-zip": "Tệp hỏng hoặc bị cắt cụt",
@@ -765,6 +766,15 @@ def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, 
             "được kiểm tra an toàn theo cùng một cách. Mở tệp bằng Excel, chọn Lưu thành > "
             "Excel Workbook (.xlsx) rồi gửi lại tệp .xlsx.",
         )
+    if "xl/workbook.xml" not in names and "mimetype" in names and "content.xml" in names:
+        handle.seek(0)
+        if is_ods(handle.read(128)):
+            raise _reject(
+                "ods",
+                "Tệp là bảng tính LibreOffice/OpenOffice (.ods), không phải sổ Excel. Mở tệp bằng "
+                "LibreOffice Calc, chọn Tệp > Lưu thành, kiểu tệp \"Excel 2007-365 (.xlsx)\", rồi gửi "
+                "lại tệp .xlsx (hoặc điền vào mẫu .xlsx đã được gửi).",
+            )
     if "xl/workbook.xml" not in names:
         raise _reject(
             "not-a-workbook",

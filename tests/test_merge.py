@@ -218,3 +218,27 @@ def test_formulas_without_a_stored_value_are_said(plan: Plan, tmp_path: Path) ->
     assert 2014 not in counts and counts[2015] == 1  # the cell is left out, not counted as 0
     entry = next(e for e in result.reports[0].progress.values() if e.row == 4)
     assert (entry.status, entry.completed_on) == (None, None)  # not "done" from a date it does not have
+
+
+def ods_bytes() -> bytes:
+    """A minimal OpenDocument spreadsheet, as LibreOffice lays it out: "mimetype" first, stored."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", '<?xml version="1.0"?><office:document-content/>',
+                         zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", "<manifest/>", zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def test_a_libreoffice_report_is_rejected_with_how_to_save_it(plan: Plan, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "P2.ods").write_bytes(ods_bytes())
+    (inbox / "P3.xlsx").write_bytes(ods_bytes())  # renamed, as staff do
+    result = run_consolidation(plan, inbox, tmp_path / "m.xlsx", as_of=date(2024, 7, 1))
+    rejected = {f.file: (f.code, f.reason) for f in result.rejected}
+    assert set(rejected) == {"P2.ods", "P3.xlsx"} and {c for c, _ in rejected.values()} == {"ods"}
+    assert all(r.startswith("Tệp là bảng tính LibreOffice/OpenOffice (.ods), không phải sổ Excel.")
+               for _c, r in rejected.values())
+    assert result.summary("m.xlsx")["files"]["skipped"] == []  # type: ignore[index]
