@@ -29,6 +29,16 @@ from tdkt_xl.consolidate import READER_VERSION, UnitReport
 # busy): a version rejected so is read again at the next run instead of being known by its hash.
 RETRIED = frozenset({"file-locked", "missing", "unreadable", "timeout", "out-of-memory", "crashed-reader"})
 
+
+def read_again(code: str, reader: int) -> bool:
+    """Whether a stored reading gives way to a new one of the same file: it failed for a cause
+    that may pass (:data:`RETRIED`), or it was made by earlier reading rules.
+
+    >>> read_again("", READER_VERSION), read_again("timeout", READER_VERSION), read_again("", 1)
+    (False, True, True)
+    """
+    return code in RETRIED or reader != READER_VERSION
+
 class CurrentFile(NamedTuple):
     """A path's current version as a scan compares it with the file."""
 
@@ -488,10 +498,10 @@ class Ledger:
     def record(self, *, path: str, sha256: str, size: int, mtime_ns: int, plan_id: str, outcome: str,
                code: str = "", reason: str = "", report: UnitReport | None = None,
                template_version: str | None = None, now: float | None = None,
-               make_current: bool = True, reader: int = READER_VERSION) -> Version:
+               make_current: bool = True) -> Version:
         """Store a parsed version (or see it again) and, unless told not to, make it the path's
-        current one. A version that failed for a passing cause (:data:`RETRIED`), or that an
-        earlier reader read (reading rules fixed since), takes the outcome of its new reading."""
+        current one. A version whose stored reading gives way (:func:`read_again`) takes the
+        outcome of its new reading."""
         now = now or time.time()
         if template_version is None and report is not None:
             template_version = report.template_version or None
@@ -499,7 +509,7 @@ class Ledger:
             stats = self._stats_columns(report) if report else None
             previous = db.execute("SELECT id, code, reader FROM versions WHERE path=? AND sha256=? AND "
                                   "plan_id=?", (path, sha256, plan_id)).fetchone()
-            if previous is not None and (previous[1] in RETRIED or previous[2] != reader):
+            if previous is not None and read_again(previous[1], previous[2]):
                 db.execute(
                     "UPDATE versions SET outcome=?, code=?, reason=?, unit_code=?, template_version=?, "
                     "report_date=?, report=?, stats=?, stats_layout=?, stats_counts=?, reader=? WHERE id=?",
@@ -507,7 +517,7 @@ class Ledger:
                      report.report_date.isoformat() if report and report.report_date else None,
                      _report_json(report) if report else None,
                      *((stats.text, stats.layout, stats.packed) if stats else (None, None, None)),
-                     reader, previous[0]))
+                     READER_VERSION, previous[0]))
             db.execute(
                 "INSERT INTO versions (path, sha256, size, mtime_ns, first_seen, last_seen, plan_id, "
                 "outcome, code, reason, unit_code, template_version, report_date, report, stats, "
@@ -519,7 +529,8 @@ class Ledger:
                  report.unit_code if report else None, template_version,
                  report.report_date.isoformat() if report and report.report_date else None,
                  _report_json(report) if report else None,
-                 *((stats.text, stats.layout, stats.packed) if stats else (None, None, None)), reader))
+                 *((stats.text, stats.layout, stats.packed) if stats else (None, None, None)),
+                 READER_VERSION))
             version_id = db.execute("SELECT id FROM versions WHERE path=? AND sha256=? AND plan_id=?",
                                     (path, sha256, plan_id)).fetchone()[0]
             if make_current:

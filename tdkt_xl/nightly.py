@@ -30,7 +30,7 @@ from typing import Any
 
 from tdkt_xl import __version__
 from tdkt_xl.consolidate import READER_VERSION, FileOutcome, UnitReport, consolidate
-from tdkt_xl.ledger import RETRIED, CurrentFile, Ledger
+from tdkt_xl.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.lock import LockBusy, RunLock
 from tdkt_xl.master import write_master
 from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox, skipped_outcomes
@@ -412,13 +412,13 @@ def _record_locked(summary: NightlySummary, ledger: Ledger, name: str, identity:
                    error: OSError, previous: CurrentFile | None) -> None:
     """A file that cannot be opened now: rejected for this run, tried again at the next; a unit's
     report accepted before stays in use meanwhile."""
-    reason = (f"Không mở được tệp để đọc ({os_error_reason(error)}): có thể tệp đang được chép vào, "
-              "đang bị khoá hoặc không có quyền đọc. Sẽ đọc lại ở lần chạy sau.")
     if previous is not None and previous.outcome == "accepted":
         _keep_previous(summary, name, f"không mở được tệp: {os_error_reason(error)}")
         return
     ledger.record(path=name, sha256=LOCKED, size=-1, mtime_ns=-1, plan_id=identity, outcome="rejected",
-                  code=LOCKED, now=now, reason=reason)
+                  code=LOCKED, now=now,
+                  reason=f"Không mở được tệp để đọc ({os_error_reason(error)}): có thể tệp đang được chép "
+                         "vào, đang bị khoá hoặc không có quyền đọc. Sẽ đọc lại ở lần chạy sau.")
     summary.files["rejected"].append(name)
 
 
@@ -458,7 +458,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                     if age < 0:
                         ahead.append(name)
                     known = current.get(name)
-                    retried = known is not None and (known.code in RETRIED or known.reader != READER_VERSION)
+                    retried = known is not None and read_again(known.code, known.reader)
                     if known is not None and not retried and (known.size, known.mtime_ns, known.plan_id) == (
                             stat.st_size, stat.st_mtime_ns, identity):
                         present.add(name)
@@ -474,8 +474,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                     continue
                 present.add(name)
                 seen_before = ledger.find(name, digest, identity)
-                if seen_before is not None and (seen_before.code in RETRIED
-                                                or seen_before.reader != READER_VERSION):
+                if seen_before is not None and read_again(seen_before.code, seen_before.reader):
                     seen_before = None  # failed for a passing cause, or read by older rules: read again
                 if known is not None and known.reader != READER_VERSION:
                     reread.append(name)
@@ -537,9 +536,10 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                     # checked when read, against the plan of then: what the plan says now still counts
                     # (a file gone from the inbox cannot be read again)
                     unit = units.get(version.unit_code or "")
-                    if version.plan_id != identity and plan_years is None:
-                        plan_years = ledger.plan_years()
-                    year = plan_years.get(version.plan_id) if plan_years is not None else plan.year
+                    year: int | None = plan.year
+                    if version.plan_id != identity:
+                        plan_years = plan_years if plan_years is not None else ledger.plan_years()
+                        year = plan_years.get(version.plan_id)
                     if unit is None or unit.is_group or year != plan.year:
                         outcomes.append(_no_longer_counted(shown, version.unit_code or "", year, plan.year))
                         continue
