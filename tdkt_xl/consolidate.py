@@ -393,6 +393,18 @@ def _find_header(rows: list[list[object]], headers: Sequence[str], first: int = 
     return None
 
 
+def _unusable(value: object, problems: list[Problem], file: str, sheet: str, row: int, column: int) -> bool:
+    """An Excel error value, or a formula the file keeps no value of, in a cell read as a date, a
+    status or a count: said for the cell; True then."""
+    if isinstance(value, FormulaWithoutValue):
+        problems.append(_problem("formula-no-value", file, sheet, row, column, value=value.formula))
+    elif isinstance(value, ExcelError):
+        problems.append(_problem("excel-error", file, sheet, row, column, value=str(value)))
+    else:
+        return False
+    return True
+
+
 def _given(value: object) -> bool:
     """Whether a unit typed something in the cell (a formula without a stored value counts).
 
@@ -566,13 +578,9 @@ def _whole(text: str | None) -> int | None:
 def _read_date(value: object, problems: list[Problem], file: str, sheet: str, row: int, column: int,
                year: int) -> date | None:
     found = _as_date(value)
-    if found is not None:
+    if found is not None or _unusable(value, problems, file, sheet, row, column):
         return found
-    if isinstance(value, FormulaWithoutValue):
-        problems.append(_problem("formula-no-value", file, sheet, row, column, value=value.formula))
-    elif isinstance(value, ExcelError):
-        problems.append(_problem("excel-error", file, sheet, row, column, value=str(value)))
-    elif isinstance(value, str):
+    if isinstance(value, str):
         reading = parse_deadline(value, year)
         code = "date-as-text" if reading.due and reading.start == reading.due else "not-a-date"
         problems.append(_problem(code, file, sheet, row, column, value=clean(value)))
@@ -625,13 +633,8 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
             continue
         raw_status = value("Tình trạng")
         status: str | None = None
-        if isinstance(raw_status, FormulaWithoutValue):
-            problems.append(_problem("formula-no-value", file, PROGRESS_SHEET, row_number,
-                                     columns["Tình trạng"], value=raw_status.formula))
-        elif isinstance(raw_status, ExcelError):
-            problems.append(_problem("excel-error", file, PROGRESS_SHEET, row_number,
-                                     columns["Tình trạng"], value=str(raw_status)))
-        elif raw_status not in (None, ""):
+        unusable = _unusable(raw_status, problems, file, PROGRESS_SHEET, row_number, columns["Tình trạng"])
+        if not unusable and raw_status not in (None, ""):
             status = _progress_choice(raw_status) if isinstance(raw_status, str) else None
             if status is None:
                 problems.append(_problem("bad-progress", file, PROGRESS_SHEET, row_number,
@@ -791,14 +794,17 @@ def _read_stats_fast(rows: list[list[object]], header_row: int, form_column: int
     if set(map(type, flat)) != _FLOAT_ONLY or min(flat) < 0 or not all(map(float.is_integer, flat)):
         return False
     file = report.file
+    def counts_given(row: list[object]) -> bool:
+        return any(row[c - 1] not in (None, "") for _y, c in wanted if c <= len(row))
+
     for offset in layout.unknown:
         row = body[offset]
-        if any(row[c - 1] not in (None, "") for _y, c in wanted if c <= len(row)):
+        if counts_given(row):
             problems.append(_problem("unknown-form", file, STATS_SHEET, header_row + 1 + offset, form_column,
                                      value=clean(row[label_at])))
     for offset, name, first in layout.repeated:
         row = body[offset]
-        if any(row[c - 1] not in (None, "") for _y, c in wanted if c <= len(row)):
+        if counts_given(row):
             problems.append(_problem("duplicate-form", file, STATS_SHEET, header_row + 1 + offset,
                                      form_column, value=name, first=header_row + 1 + first))
     years = [y for y, _c in wanted]
@@ -834,14 +840,10 @@ def _number_text(value: float | int) -> str:
 
 
 def _read_count(raw: object, problems: list[Problem], file: str, row: int, column: int) -> int | None:
-    if isinstance(raw, FormulaWithoutValue):
-        problems.append(_problem("formula-no-value", file, STATS_SHEET, row, column, value=raw.formula))
+    if _unusable(raw, problems, file, STATS_SHEET, row, column):
         return None
     if raw is None or raw == "":
         return 0
-    if isinstance(raw, ExcelError):
-        problems.append(_problem("excel-error", file, STATS_SHEET, row, column, value=str(raw)))
-        return None
     if isinstance(raw, (bool, date, datetime)):
         problems.append(_problem("text-in-number", file, STATS_SHEET, row, column, value=str(raw)))
         return None
