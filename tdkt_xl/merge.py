@@ -58,9 +58,17 @@ class Inbox:
         return [self.root / name for name in self.skipped_names]
 
     def name(self, path: Path) -> str:
-        """A file's path as given under the inbox (forward slashes on every system), as text
-        any writer takes (:func:`~tdkt_xl.text.shown_name`)."""
-        return shown_name(path.relative_to(self.root).as_posix())
+        return inbox_name(path, self.root)
+
+
+def inbox_name(path: Path, root: Path) -> str:
+    """A file's path as given under the inbox ``root`` (forward slashes on every system), as text
+    any writer takes (:func:`~tdkt_xl.text.shown_name`).
+
+    >>> inbox_name(Path("hop_thu/dot_2/P1.xlsx"), Path("hop_thu"))
+    'dot_2/P1.xlsx'
+    """
+    return shown_name(path.relative_to(root).as_posix())
 
 
 def scan_inbox(root: Path, *, stat: bool = False) -> Inbox:
@@ -164,7 +172,7 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
         return book
     plan, expected, root, earlier = _CHECKING
     try:
-        name = shown_name(path.relative_to(root).as_posix())
+        name = inbox_name(path, root)
         modified = vietnam_time(path.stat().st_mtime)
     except (ValueError, OSError):
         return book

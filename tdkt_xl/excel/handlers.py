@@ -45,6 +45,7 @@ from tdkt_xl.excel.xw_io import (
     fill_cells,
     fresh_sheet,
     is_remote,
+    own_sheet_names,
     read_grids,
     set_borders,
     set_notes,
@@ -288,7 +289,7 @@ def previous_marks(grids: Iterable[Grid]) -> dict[str, set[tuple[Cell, bool]]]:
     [((7, 2), True), ((9, 1), False)]
     """
     marks: dict[str, set[tuple[Cell, bool]]] = {}
-    ours = {RESULT_SHEET.casefold(), f"{RESULT_SHEET} ({OWN_MARK})".casefold()}
+    ours = {name.casefold() for name in own_sheet_names(RESULT_SHEET)}
     for grid in grids:
         if grid.name.casefold() not in ours or not fold(grid.text(1, 1)).startswith(fold(RESULT_PREFIX)):
             continue

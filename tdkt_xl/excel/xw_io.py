@@ -360,6 +360,16 @@ def _ours(note: object) -> bool:
     return isinstance(text, str) and bool(_OUR_NOTE.match(text))
 
 
+def _users_part(note: object) -> str:
+    """What the user wrote in a note, without the problems Kiểm tra put after it."""
+    return str(note.text).split(f"\n{NOTE_SEPARATOR}\n")[0]  # type: ignore[attr-defined]
+
+
+def own_sheet_names(name: str) -> tuple[str, str]:
+    """The names this add-in gives its sheet ``name``: itself, or beside a user's sheet of that name."""
+    return name, f"{name} ({OWN_MARK})"
+
+
 def set_notes(sheet: xw.Sheet, notes: Mapping[Cell, str], *, replace: Iterable[Cell] = ()) -> int:
     """Put notes (Excel's comments) on cells, replacing ours; delete our notes at ``replace``.
     A note the user wrote is kept: where a problem needs the cell, the problem's text is put
@@ -380,7 +390,7 @@ def set_notes(sheet: xw.Sheet, notes: Mapping[Cell, str], *, replace: Iterable[C
             if _ours(existing):
                 existing.delete()
             elif f"\n{NOTE_SEPARATOR}\n" in str(existing.text):  # the user's note, ours after it
-                mine = str(existing.text).split(f"\n{NOTE_SEPARATOR}\n")[0]
+                mine = _users_part(existing)
                 existing.delete()
                 rng.add_note(mine)
     for cell, text in notes.items():
@@ -389,8 +399,7 @@ def set_notes(sheet: xw.Sheet, notes: Mapping[Cell, str], *, replace: Iterable[C
             existing = rng.note
             if existing is not None:
                 if not _ours(existing):
-                    mine = str(existing.text).split(f"\n{NOTE_SEPARATOR}\n")[0]
-                    text = f"{mine}\n{NOTE_SEPARATOR}\n{text}"
+                    text = f"{_users_part(existing)}\n{NOTE_SEPARATOR}\n{text}"
                 existing.delete()
             rng.add_note(text)
         except NotImplementedError:
@@ -414,7 +423,7 @@ def fresh_sheet(book: xw.Book, name: str, title: str) -> xw.Sheet:
     name the user made (a plan's own "Hướng dẫn") is never cleared: the new one is called
     ``"<name> (TĐKT)"``.
     """
-    for candidate in (name, f"{name} ({OWN_MARK})"):
+    for candidate in own_sheet_names(name):
         sheet = sheet_named(book, candidate)
         if sheet is None:
             return book.sheets.add(candidate, after=book.sheets[len(book.sheets) - 1])
