@@ -630,6 +630,19 @@ def _relationships(raw: bytes) -> tuple[dict[str, str], set[str], set[str], set[
     return targets, sheets, strings, others
 
 
+def formulas_without_value_by_sheet(archive: zipfile.ZipFile, relationships: dict[str, str] | None = None
+                                    ) -> dict[str, list[tuple[int, int, str]]]:
+    """Sheet name -> :func:`formula_cells_without_value` of its part, for the sheets that have any
+    (readers that read whole parts themselves: openpyxl)."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    members = set(archive.namelist())
+    for part, name in sheet_parts(archive, relationships).items():
+        cells = formula_cells_without_value(archive.read(part)) if part in members else []
+        if cells:
+            found[name] = cells
+    return found
+
+
 def sheet_parts(archive: zipfile.ZipFile, relationships: dict[str, str] | None = None) -> dict[str, str]:
     """Worksheet part -> sheet name, from xl/workbook.xml and its relationships (read from the
     archive unless given, as :class:`PackageScan` has them).

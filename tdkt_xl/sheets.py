@@ -8,7 +8,7 @@ ranges, hidden rows, legacy font names).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from tdkt_xl.text import clean, fold_words
@@ -44,6 +44,30 @@ class FormulaWithoutValue(str):
 
     def __reduce__(self) -> tuple[object, ...]:  # pickled to and from reading processes
         return (FormulaWithoutValue.of, (self.formula,))
+
+
+def put_values(rows: list[list[object]], cells: Iterable[tuple[int, int, object]], *,
+               over_values: bool) -> None:
+    """Put values at 1-based (row, column) places of a sheet's rows, growing them as needed;
+    ``over_values``: also where the reader found a value (else only where it found none).
+
+    >>> rows: list[list[object]] = [[1]]; put_values(rows, [(1, 1, 9), (2, 3, "x")], over_values=False)
+    >>> rows
+    [[1], [None, None, 'x']]
+    """
+    for row, column, value in cells:
+        while len(rows) < row:
+            rows.append([])
+        values = rows[row - 1]
+        while len(values) < column:
+            values.append(None)
+        if over_values or values[column - 1] is None:
+            values[column - 1] = value
+
+
+def formulas_as_cells(cells: Iterable[tuple[int, int, str]]) -> Iterator[tuple[int, int, object]]:
+    """(row, column, formula) found without a stored value, as the cells :func:`put_values` puts."""
+    return ((row, column, FormulaWithoutValue.of(formula)) for row, column, formula in cells)
 
 
 @dataclass

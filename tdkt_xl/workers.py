@@ -52,12 +52,12 @@ from tdkt_xl.safety import (
     RejectedFile,
     Rejection,
     column_number,
-    formula_cells_without_value,
+    formulas_without_value_by_sheet,
     quick_scan,
     scan_package,
     sheet_parts,
 )
-from tdkt_xl.sheets import ExcelError, FormulaWithoutValue
+from tdkt_xl.sheets import ExcelError, formulas_as_cells, put_values
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -198,29 +198,6 @@ def _error_cells(stream: IO[bytes]) -> list[tuple[int, int, str]]:
     return found
 
 
-def _put_cells(grid: list[list[object]], cells: Iterable[tuple[int, int, object]], *,
-               over_values: bool) -> None:
-    """Put values at 1-based (row, column) places of a grid, growing it; ``over_values``: also
-    where the reader found a value (else only where it found none)."""
-    for row, column, value in cells:
-        while len(grid) < row:
-            grid.append([])
-        values = grid[row - 1]
-        while len(values) < column:
-            values.append(None)
-        if over_values or values[column - 1] is None:
-            values[column - 1] = value
-
-
-def _put_errors(grid: list[list[object]], cells: list[tuple[int, int, str]]) -> None:
-    _put_cells(grid, ((row, column, ExcelError(text)) for row, column, text in cells), over_values=True)
-
-
-def _put_formulas(grid: list[list[object]], cells: list[tuple[int, int, str]]) -> None:
-    _put_cells(grid, ((row, column, FormulaWithoutValue.of(formula)) for row, column, formula in cells),
-               over_values=False)
-
-
 def read_values(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
     """Read every worksheet's values with python-calamine, after :func:`~tdkt_xl.safety.quick_scan`.
 
@@ -291,9 +268,10 @@ def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
                     continue
                 if part in scan.error_parts:
                     with archive.open(part) as stream:
-                        _put_errors(sheets[name], _error_cells(stream))
+                        errors = ((r, c, ExcelError(text)) for r, c, text in _error_cells(stream))
+                        put_values(sheets[name], errors, over_values=True)
                 if part in scan.formula_cells:
-                    _put_formulas(sheets[name], scan.formula_cells[part])
+                    put_values(sheets[name], formulas_as_cells(scan.formula_cells[part]), over_values=False)
     return RawBook(sheets, tuple(hidden), tuple(very_hidden))
 
 
@@ -350,11 +328,9 @@ def read_values_openpyxl(path: Path, limits: Limits = Limits()) -> RawBook:  # n
     scan = scan_package(path, limits)
     book = _read_openpyxl(path)
     with zipfile.ZipFile(path) as archive:  # formulas without a stored value, as read_values marks them
-        for part, name in sheet_parts(archive, scan.relationships).items():
+        for name, cells in formulas_without_value_by_sheet(archive, scan.relationships).items():
             if name in book.sheets:
-                cells = formula_cells_without_value(archive.read(part))
-                if cells:
-                    _put_formulas(book.sheets[name], cells)
+                put_values(book.sheets[name], formulas_as_cells(cells), over_values=False)
     return book
 
 

@@ -23,8 +23,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tdkt_xl.formats import sniff
 from tdkt_xl.models import Plan, TaskSheet
 from tdkt_xl.problems import Problem
-from tdkt_xl.safety import formula_cells_without_value, sheet_parts
-from tdkt_xl.sheets import ExcelError, FormulaWithoutValue, Grid
+from tdkt_xl.safety import formulas_without_value_by_sheet
+from tdkt_xl.sheets import ExcelError, Grid, formulas_as_cells, put_values
 from tdkt_xl.status import (
     BORDER_COLOR,
     DATE_FORMAT,
@@ -141,24 +141,14 @@ def read_grids(path: Path) -> list[Grid]:
 
 
 def _mark_formulas_without_value(path: Path, grids: list[Grid]) -> None:
-    """Put a :class:`FormulaWithoutValue` where openpyxl read a formula cell as empty (a file
+    """Put a :class:`~tdkt_xl.sheets.FormulaWithoutValue` where openpyxl read a formula cell as empty (a file
     written by a program that does not calculate: ``=ROW()-1``, ``='Đơn vị'!B5``)."""
     by_name = {grid.name: grid for grid in grids}
     try:
         with zipfile.ZipFile(path) as archive:
-            members = set(archive.namelist())
-            for part, name in sheet_parts(archive).items():
-                grid = by_name.get(name)
-                if grid is None or part not in members:
-                    continue
-                for row, column, formula in formula_cells_without_value(archive.read(part)):
-                    if grid.value(row, column) is None:
-                        while len(grid.rows) < row:
-                            grid.rows.append([])
-                        cells = grid.rows[row - 1]
-                        while len(cells) < column:
-                            cells.append(None)
-                        cells[column - 1] = FormulaWithoutValue.of(formula)
+            for name, cells in formulas_without_value_by_sheet(archive).items():
+                if name in by_name:
+                    put_values(by_name[name].rows, formulas_as_cells(cells), over_values=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return  # openpyxl read the file: at worst such a cell stays empty
 
