@@ -258,7 +258,7 @@ class _SheetReader:
                 continue
             content = self.text(row, "content")
             label = content or (number.text if number.kind == "text" else "")
-            section = bool(label) and bool(_SECTION_TEXT.match(fold(label)))
+            section = bool(label) and section_quarter(label) is not None
             if section or (content and (self.units_text(row) or self.text(row, "deadline"))):
                 last = row
         return last
