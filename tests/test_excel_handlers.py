@@ -11,7 +11,9 @@ itself runs on open-source xlwings with desktop Excel.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ import pytest
 import xlwings as xw
 from conftest import PHAN_CONG_HEADER, BookMaker
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import get_column_letter
 
 from tdkt_xl.demo import run_demo
@@ -260,7 +263,8 @@ def test_kiem_tra_marks_problems_with_fills_notes_and_links(bad_plan: Path) -> N
     listed = [cells[(4 + i, 3)] for i in range(len(plan.problems))]
     assert listed == [p.code for p in plan.problems]
     links = [cells[(4 + i, 5)] for i in range(len(plan.problems))]
-    assert "=HYPERLINK(\"#'Phân công'!A4\",\"A4\")" in links
+    assert content.link_formula("Phân công", "A4") in links
+    assert "ADDRESS(ROW('Phân công'!A4),COLUMN('Phân công'!A4),4)" in content.link_formula("Phân công", "A4")
     rules = on_sheet(book, RESULT_SHEET, "addConditionalFormat")
     assert {r["args"][0]["formula1"]: r["args"][0]["fill_color"] for r in rules} == {
         '="Lỗi"': "#ffc7ce", '="Cảnh báo"': "#ffeb9c"}
@@ -284,6 +288,66 @@ def test_kiem_tra_again_clears_the_marks_of_fixed_cells(bad_plan: Path, tmp_path
     row, column = 4 - 1 - fill["start_row"], 1 - 1 - fill["start_column"]
     assert fill["args"][0][row][column] is None  # fill removed
     assert [a["args"] for a in on_sheet(book, "Phân công", "deleteNote")] == [["$A$4"]]
+
+
+def test_kiem_tra_again_after_rows_were_inserted_clears_where_the_mark_moved(
+        bad_plan: Path, tmp_path: Path) -> None:
+    """Rows inserted above a marked cell: its link formula now shows the moved address (as
+    Excel recalculates it), and the next Kiểm tra clears the mark there, not at the old address."""
+    workbook = load_workbook(bad_plan)
+    sheet = workbook["Phân công"]
+    sheet.insert_rows(1, 2)  # the table, and the mark of its duplicate number, two rows lower
+    sheet["A6"] = "2."  # the duplicate number fixed
+    sheet["A4"].fill = PatternFill("solid", fgColor="00B050")  # the user's own colour where it was
+    results = workbook.create_sheet(RESULT_SHEET)
+    results["A1"] = "Kết quả kiểm tra: 1 lỗi, 0 cảnh báo; 12 nhiệm vụ; trạng thái tính đến ngày 01/07/2024."
+    results["A3"] = "STT"
+    results.append([1, "Lỗi", "duplicate-number", "Phân công", "A6", "Số thứ tự 1 bị trùng"])
+    moved = tmp_path / "chen_dong.xlsx"
+    workbook.save(moved)
+    book = open_book(moved, notes={"Phân công": ["$A$6"]})
+    handlers.kiem_tra(book)
+    fill = on_sheet(book, "Phân công", "setRangeColors")[0]
+    colors = {(fill["start_row"] + r + 1, fill["start_column"] + c + 1): v
+              for r, row in enumerate(fill["args"][0]) for c, v in enumerate(row) if v != "keep"}
+    assert colors[(6, 1)] is None  # the moved mark removed
+    assert (4, 1) not in colors  # the user's colour at the old address kept
+    assert [a["args"] for a in on_sheet(book, "Phân công", "deleteNote")] == [["$A$6"]]
+
+
+def _soffice() -> str | None:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None and os.environ.get("TDKT_REQUIRE_SOFFICE"):
+        pytest.fail("LibreOffice (soffice) is required in CI but not installed")
+    return found
+
+
+def test_the_links_of_the_result_sheet_follow_a_moved_cell_in_a_spreadsheet(tmp_path: Path) -> None:
+    """The link formulas computed by LibreOffice: the address shown is the cell's, and once the
+    reference has moved (as Excel moves it when rows or columns are inserted) the moved one."""
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice Calc is not installed")
+    workbook = Workbook()
+    workbook.active.title = "Phân công"
+    results = workbook.create_sheet(RESULT_SHEET)
+    moved = {"B7": "D9", "A12": "A15"}  # two rows and two columns inserted; three rows
+    formulas = [content.link_formula("Phân công", "B7"), content.link_formula("Phân công", "A12", whole_row=True)]
+    for row, formula in enumerate(formulas, start=1):
+        results.cell(row, 1, formula)
+        shifted = formula
+        for old, new in moved.items():
+            shifted = shifted.replace(f"!{old})", f"!{new})")
+        results.cell(row, 2, shifted)
+    path = tmp_path / "links.xlsx"
+    workbook.save(path)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--calc",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    computed = load_workbook(tmp_path / "lo" / path.name, data_only=True)[RESULT_SHEET]
+    assert [[c.value for c in row] for row in computed.iter_rows(max_col=2)] == [["B7", "D9"], ["12:12", "15:15"]]
+    with_formulas = load_workbook(tmp_path / "lo" / path.name)[RESULT_SHEET]
+    assert with_formulas["A1"].value.startswith("=HYPERLINK(")  # still a link after the round trip
 
 
 def test_kiem_tra_on_a_workbook_that_is_not_a_plan(make_book: BookMaker) -> None:

@@ -55,14 +55,27 @@ def excel_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def link_formula(sheet: str, cell: str, label: str | None = None) -> str:
-    """A HYPERLINK formula that jumps to ``cell`` of ``sheet`` and shows ``label`` (the address).
+def link_formula(sheet: str, cell: str, *, whole_row: bool = False) -> str:
+    """A HYPERLINK formula that jumps to ``cell`` of ``sheet`` and shows its address ("B7", or
+    "7:7" for a ``whole_row``).
 
-    >>> print(link_formula("Phụ lục", "A7", "7:7"))
-    =HYPERLINK("#'Phụ lục'!A7","7:7")
+    The address is worked out from a real reference to the cell, so when the user inserts or
+    deletes rows or columns, Excel moves the reference and the link and its text follow the
+    cell (the next Kiểm tra reads its marks from that text); a deleted cell shows #REF!.
+
+    >>> print(link_formula("Phụ lục", "B7"))
+    =HYPERLINK("#'Phụ lục'!"&ADDRESS(ROW('Phụ lục'!B7),COLUMN('Phụ lục'!B7),4),ADDRESS(ROW('Phụ lục'!B7),COLUMN('Phụ lục'!B7),4))
+    >>> print(link_formula("PL", "A7", whole_row=True))
+    =HYPERLINK("#'PL'!"&ADDRESS(ROW('PL'!A7),1,4),ROW('PL'!A7)&":"&ROW('PL'!A7))
     """
     quoted = "'" + sheet.replace("'", "''") + "'"
-    return f"=HYPERLINK({excel_string(f'#{quoted}!{cell}')},{excel_string(label or cell)})"
+    reference = f"{quoted}!{cell}"
+    if whole_row:
+        target = f"ADDRESS(ROW({reference}),1,4)"
+        label = f'ROW({reference})&":"&ROW({reference})'
+    else:
+        target = label = f"ADDRESS(ROW({reference}),COLUMN({reference}),4)"
+    return f"=HYPERLINK({excel_string(f'#{quoted}!')}&{target},{label})"
 
 
 def listed(items: Sequence[str], limit: int = MAX_LISTED) -> str:

@@ -16,6 +16,7 @@ From VBA::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -233,6 +234,13 @@ def _name(book: xw.Book) -> str:
 
 def _read_plan(session: Session) -> tuple[list[Grid], Plan]:
     session.ui.progress("TĐKT: đang đọc sổ kế hoạch…")
+    for name in own_sheet_names(RESULT_SHEET):
+        # the addresses of its links follow the cells when rows are inserted: recalculated here in
+        # case calculation is manual (Windows Excel; elsewhere the values Excel keeps are read)
+        found = sheet_named(session.book, name)
+        if found is not None:
+            with contextlib.suppress(Exception):
+                found.api.Calculate()
     grids = read_grids(session.book)
     names = {fold(grid.name) for grid in grids}
     if {fold(SUBMISSIONS_SHEET), fold(TOTALS_DETAIL_SHEET)} <= names:
@@ -347,7 +355,8 @@ def _write_results(book: xw.Book, plan: Plan, statuses: list[TaskStatus]) -> str
     for values, problem in zip(result_rows(plan), plan.problems, strict=True):
         index, severity, code, sheet_name, cell, message = values
         target = link_target(problem, names)
-        shown: object = content.link_formula(sheet_name, target, cell) if target else cell
+        shown: object = content.link_formula(sheet_name, target, whole_row=problem.column is None) \
+            if target else cell
         rows.append([index, severity, code, content.as_text(sheet_name), shown,
                      content.as_text(message)])
     if not plan.problems:
