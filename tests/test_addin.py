@@ -64,7 +64,8 @@ BUTTONS = {
     "Đôn đốc": "don_doc",
     "Hướng dẫn": "huong_dan",
 }
-RUNPYTHON = re.compile(r'^\s*RunPython\s+"([^"]*)"\s*$', re.M)
+GUARD = "If HasWorkbook() Then "  # each button first checks that a workbook is open
+RUNPYTHON = re.compile(r'^\s*(?:If HasWorkbook\(\) Then )?RunPython\s+"([^"]*)"\s*$', re.M)
 TARGET = re.compile(r"import (tdkt_xl\.excel\.handlers) as h; h\.(\w+)\(\)")
 
 
@@ -194,7 +195,34 @@ def test_each_ribbon_macro_is_one_runpython_line(built: Path, modules: dict[str,
         module, _, macro = callback.partition(".")
         body = _sub_body(modules[module][1], macro)
         assert len(body) == 1, (callback, body)
-        assert TARGET.fullmatch(body[0].strip().removeprefix("RunPython ").strip('"')), body
+        line = body[0].strip()
+        assert line.startswith(GUARD), line
+        assert TARGET.fullmatch(line.removeprefix(GUARD).removeprefix("RunPython ").strip('"')), body
+
+
+def _unescape(text: str) -> str:
+    """What the add-in's VBA function Unescape makes of a string literal."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def test_no_workbook_open_gets_a_vietnamese_message(modules: dict[str, tuple[str, str]]) -> None:
+    """Without a workbook in front RunPython stops with a VBA error in English; HasWorkbook says
+    what to do instead, in a Unicode message box (VBA's MsgBox shows "?" for Vietnamese letters)."""
+    code = modules["TDKT"][1]
+    match = re.search(r"^Private Function HasWorkbook\(\) As Boolean\n(.*?)^End Function$", code, re.M | re.S)
+    assert match, "no HasWorkbook function"
+    body = match.group(1)
+    assert "HasWorkbook = Not (ActiveWorkbook Is Nothing)" in body
+    text = re.search(r"text = Unescape\((.*?)\)\n", body, re.S)
+    assert text
+    message = _unescape("".join(re.findall(r'"([^"]*)"', text.group(1))))
+    assert message == ("Chưa có sổ Excel nào đang mở, hoặc sổ đang ở chế độ Protected View (chỉ xem: bấm "
+                       "Enable Editing trên thanh màu vàng). Hãy mở sổ kế hoạch (hoặc sổ cần làm việc), để "
+                       "cửa sổ của nó ở phía trước rồi bấm lại nút trên thẻ TĐKT.")
+    title = re.search(r'title = Unescape\("([^"]*)"\)', body)
+    assert title and _unescape(title.group(1)) == "TĐKT"
+    assert "MessageBoxW Application.Hwnd, StrPtr(text), StrPtr(title)" in body
+    assert re.search(r'Declare PtrSafe Function MessageBoxW Lib "user32"', code)
 
 
 def test_buttons_match_the_issue(built: Path, modules: dict[str, tuple[str, str]]) -> None:

@@ -63,8 +63,8 @@ def link_formula(sheet: str, cell: str, *, whole_row: bool = False) -> str:
     deletes rows or columns, Excel moves the reference and the link and its text follow the
     cell (the next Kiểm tra reads its marks from that text); a deleted cell shows #REF!.
 
-    >>> print(link_formula("Phụ lục", "B7"))
-    =HYPERLINK("#'Phụ lục'!"&ADDRESS(ROW('Phụ lục'!B7),COLUMN('Phụ lục'!B7),4),ADDRESS(ROW('Phụ lục'!B7),COLUMN('Phụ lục'!B7),4))
+    >>> print(link_formula("PL", "B7"))
+    =HYPERLINK("#'PL'!"&ADDRESS(ROW('PL'!B7),COLUMN('PL'!B7),4),ADDRESS(ROW('PL'!B7),COLUMN('PL'!B7),4))
     >>> print(link_formula("PL", "A7", whole_row=True))
     =HYPERLINK("#'PL'!"&ADDRESS(ROW('PL'!A7),1,4),ROW('PL'!A7)&":"&ROW('PL'!A7))
     """
