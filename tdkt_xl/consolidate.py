@@ -15,10 +15,10 @@ import itertools
 import operator
 import re
 import sys
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -166,6 +166,9 @@ class FileOutcome(BaseModel):
     problems: int = 0
 
 
+STATE_LABELS = {"missing": "Chưa nộp", "late": "Nộp muộn", "on_time": "Nộp đúng hạn", "submitted": "Đã nộp"}
+
+
 class UnitSubmission(BaseModel):
     """A unit of the plan and where its report stands."""
 
@@ -175,8 +178,7 @@ class UnitSubmission(BaseModel):
 
     @property
     def label(self) -> str:
-        return {"missing": "Chưa nộp", "late": "Nộp muộn", "on_time": "Nộp đúng hạn",
-                "submitted": "Đã nộp"}[self.state]
+        return STATE_LABELS[self.state]
 
 
 class TaskProgress(BaseModel):
@@ -906,31 +908,97 @@ def _totals(reports: Iterable[UnitReport], forms: list[str], years: list[int]) -
             for name, rows in columns.items()}
 
 
-def task_progress(task: Task, entries: dict[str, ProgressEntry], as_of: date, due_soon_days: int
-                  ) -> TaskProgress:
-    """A task's counts across its units and its status: done when every lead unit reports done."""
+def progress_counts(task: Task, entries: Mapping[str, Any], as_of: date, due_soon_days: int
+                    ) -> tuple[list[str], int, int, int, int, Status]:
+    """A task's units, how many of them report it done, ongoing, not started or nothing, and its
+    status: done when every lead unit reports done. ``entries`` (unit -> its entry, anything with
+    ``status`` and ``completed_on``) may hold other tasks' units too."""
     codes = [u.code for u in task.units if u.code]
-    progress = TaskProgress(task=task, units=codes, status=Status.UNKNOWN, entries=entries)
+    done = ongoing = not_started = nothing = 0
     for code in codes:
         entry = entries.get(code)
         if entry is None or entry.status is None:
-            progress.nothing += 1
+            nothing += 1
         elif entry.status == PROGRESS_DONE:
-            progress.done += 1
+            done += 1
         elif entry.status == PROGRESS_ONGOING:
-            progress.ongoing += 1
+            ongoing += 1
         elif entry.status == PROGRESS_NOT_STARTED:
-            progress.not_started += 1
+            not_started += 1
     leads = [u.code for u in task.lead if u.code]
     lead_entries = [entries.get(code) for code in leads]
-    done = bool(leads) and all(e is not None and e.status == PROGRESS_DONE for e in lead_entries)
+    lead_done = bool(leads) and all(e is not None and e.status == PROGRESS_DONE for e in lead_entries)
     completed = [e.completed_on for e in lead_entries if e is not None and e.completed_on]
     view = task.model_copy(update={
-        "completed_on": max(completed) if done and completed else None,
-        "progress": PROGRESS_DONE if done else "",
+        "completed_on": max(completed) if lead_done and completed else None,
+        "progress": PROGRESS_DONE if lead_done else "",
     })
-    progress.status = task_status(view, as_of, due_soon_days).status
-    return progress
+    return codes, done, ongoing, not_started, nothing, task_status(view, as_of, due_soon_days).status
+
+
+def task_progress(task: Task, entries: dict[str, ProgressEntry], as_of: date, due_soon_days: int
+                  ) -> TaskProgress:
+    """A task's counts across its units and its status: done when every lead unit reports done."""
+    codes, done, ongoing, not_started, nothing, status = progress_counts(task, entries, as_of, due_soon_days)
+    return TaskProgress(task=task, units=codes, status=status, entries=entries, done=done, ongoing=ongoing,
+                        not_started=not_started, nothing=nothing)
+
+
+class _Sent(Protocol):
+    @property
+    def unit_code(self) -> str: ...
+
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def present(self) -> bool: ...
+
+    @property
+    def submitted_on(self) -> date | None: ...
+
+    @property
+    def modified(self) -> datetime | None: ...
+
+
+_R = TypeVar("_R", bound=_Sent)
+
+
+def choose_newest(reports: Iterable[_R]) -> tuple[dict[str, _R], list[_R]]:
+    """Each unit's newest report, and the others (superseded, in the order they were passed by).
+
+    The newer "Ngày lập" wins; a report without a readable one counts from its file's date (and
+    of two alike, the file still in the inbox: a file moved into a subfolder, then the file name).
+    """
+    newest: dict[str, _R] = {}
+    superseded: list[_R] = []
+    for report in sorted(reports, key=lambda r: (r.submitted_on or date.min, r.modified or datetime.min,
+                                                 r.present, r.file)):
+        if report.unit_code in newest:
+            superseded.append(newest[report.unit_code])
+        newest[report.unit_code] = report
+    return newest, superseded
+
+
+def superseded_reason(unit_code: str, newer_file: str) -> str:
+    return f"Đơn vị {unit_code} đã có báo cáo mới hơn: {newer_file}"
+
+
+SubmissionState = Literal["missing", "late", "on_time", "submitted"]
+SUBMISSION_ORDER = {"missing": 0, "late": 1, "submitted": 2, "on_time": 3}  # of the submissions sheet
+
+
+def submission_state(submitted_on: date | None, deadline: date | None, found: bool) -> SubmissionState:
+    """Where a unit's report stands: missing, late, on time, or submitted (no deadline or no date).
+
+    >>> submission_state(date(2024, 6, 26), date(2024, 6, 25), True)
+    'late'
+    """
+    if not found:
+        return "missing"
+    if deadline is None or submitted_on is None:
+        return "submitted"
+    return "late" if submitted_on > deadline else "on_time"
 
 
 def consolidate(
@@ -947,22 +1015,14 @@ def consolidate(
     "Ngày lập", then file time, wins and the others are superseded); ``outcomes``
     are the rejected and skipped files.
     """
-    newest: dict[str, UnitReport] = {}
-    superseded: list[UnitReport] = []
-    # the newer "Ngày lập" wins; a report without a readable one counts from its file's date
-    # (and of two alike, the file still in the inbox: a file moved into a subfolder)
-    for report in sorted(reports, key=lambda r: (r.submitted_on or date.min, r.modified or datetime.min,
-                                                 r.present, r.file)):
-        if report.unit_code in newest:
-            superseded.append(newest[report.unit_code])
-        newest[report.unit_code] = report
+    newest, superseded = choose_newest(reports)
     files = list(outcomes)
     # model_construct: thousands of outcomes made of values already checked
     files += [FileOutcome.model_construct(file=r.file, outcome="accepted", reason="", code="",
                                           unit_code=r.unit_code, problems=len(r.problems))
               for r in newest.values()]
     files += [FileOutcome(file=r.file, outcome="superseded", unit_code=r.unit_code,
-                          reason=f"Đơn vị {r.unit_code} đã có báo cáo mới hơn: {newest[r.unit_code].file}",
+                          reason=superseded_reason(r.unit_code, newest[r.unit_code].file),
                           problems=len(r.problems)) for r in superseded]
     files.sort(key=lambda f: f.file)
 
@@ -972,16 +1032,9 @@ def consolidate(
         if unit.is_group:
             continue
         found = newest.get(unit.code)
-        state: Literal["missing", "late", "on_time", "submitted"]
-        if found is None:
-            state = "missing"
-        elif deadline is None or found.submitted_on is None:
-            state = "submitted"
-        else:
-            state = "late" if found.submitted_on > deadline else "on_time"
+        state = submission_state(found.submitted_on if found else None, deadline, found is not None)
         submissions.append(UnitSubmission.model_construct(unit=unit, state=state, report=found))
-    order = {"missing": 0, "late": 1, "submitted": 2, "on_time": 3}
-    submissions.sort(key=lambda s: (order[s.state], s.unit.code))
+    submissions.sort(key=lambda s: (SUBMISSION_ORDER[s.state], s.unit.code))
 
     by_task: dict[str, dict[str, ProgressEntry]] = {}
     for code, report in newest.items():

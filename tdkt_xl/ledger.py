@@ -17,6 +17,7 @@ import json
 import sqlite3
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ from tdkt_xl.consolidate import READER_VERSION, UnitReport
 RETRIED = frozenset({"file-locked", "missing", "unreadable", "timeout", "out-of-memory", "crashed-reader"})
 
 
+_SUMMED_IN_PYTHON = 400  # versions whose counts are summed without numpy (importing it takes longer)
+
+
 def read_again(code: str, reader: int) -> bool:
     """Whether a stored reading gives way to a new one of the same file: it failed for a cause
     that may pass (:data:`RETRIED`), or it was made by earlier reading rules.
@@ -38,6 +42,22 @@ def read_again(code: str, reader: int) -> bool:
     (False, True, True)
     """
     return code in RETRIED or reader != READER_VERSION
+
+class CurrentVersion(NamedTuple):
+    """A path's current version as the master is rebuilt from it (its stored report apart)."""
+
+    id: int
+    path: str
+    present: bool
+    sha256: str
+    mtime_ns: int
+    plan_id: str
+    outcome: str
+    code: str
+    reason: str
+    unit_code: str | None
+    reader: int
+
 
 class CurrentFile(NamedTuple):
     """A path's current version as a scan compares it with the file."""
@@ -101,7 +121,8 @@ CREATE TABLE IF NOT EXISTS plans (
 );
 CREATE INDEX IF NOT EXISTS paths_current ON paths (current);
 CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,            -- last_scan: when the inbox was last scanned
+    key TEXT PRIMARY KEY,            -- last_scan: when the inbox was last scanned; identity: the
+                                     -- ledger's name (Ledger.identity)
     value
 );
 CREATE TABLE IF NOT EXISTS runs (
@@ -364,6 +385,45 @@ class Ledger:
         make = CurrentFile._make
         return {row[0]: make(row[1:]) for row in rows}
 
+    def current_versions(self) -> list[CurrentVersion]:
+        """Every path's current version, by path, without its stored report."""
+        rows = self.db.execute("SELECT v.id, p.path, p.present = 1, v.sha256, v.mtime_ns, v.plan_id, "
+                               "v.outcome, v.code, v.reason, v.unit_code, v.reader FROM paths p "
+                               "JOIN versions v ON v.id = p.current ORDER BY p.path")
+        make = CurrentVersion._make
+        return [make(row) for row in rows]
+
+    def stored_reports(self, version_ids: list[int]) -> dict[int, str]:
+        """The stored report (JSON) of each of these versions that has one."""
+        found: dict[int, str] = {}
+        for start in range(0, len(version_ids), 900):  # under SQLite's limit on parameters
+            chunk = version_ids[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT id, report FROM versions WHERE id IN ({marks}) "
+                                         "AND report IS NOT NULL", chunk))
+        return found
+
+    def contents(self, version_ids: list[int]) -> dict[int, tuple[str, int, str]]:
+        """(sha256, reader, plan id) of each of these versions: what its stored values depend on."""
+        found: dict[int, tuple[str, int, str]] = {}
+        for start in range(0, len(version_ids), 900):
+            chunk = version_ids[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            for version_id, sha256, reader, plan_id in self.db.execute(
+                    f"SELECT id, sha256, reader, plan_id FROM versions WHERE id IN ({marks})", chunk):
+                found[version_id] = (sha256, reader, plan_id)
+        return found
+
+    def identity(self) -> str:
+        """This ledger's name, made at its first use: what is kept beside it for the next run
+        (the nightly's caches) must have been made from it, not from an earlier one."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='identity'").fetchone()
+        if row is not None:
+            return str(row[0])
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('identity', ?)", (uuid.uuid4().hex,))
+            return str(db.execute("SELECT value FROM meta WHERE key='identity'").fetchone()[0])
+
     def find(self, path: str, sha256: str, plan_id: str) -> Version | None:
         row = self.db.execute(f"SELECT {_version_columns()} FROM versions v WHERE path=? AND sha256=? "
                               "AND plan_id=?", (path, sha256, plan_id)).fetchone()
@@ -411,6 +471,12 @@ class Ledger:
                     packed[dtype][1].append(blob)
         for dtype, (ids, blobs) in packed.items():
             if not blobs:
+                continue
+            if len(blobs) <= _SUMMED_IN_PYTHON:  # a few (the nightly's changes): numpy not imported
+                for version_id, blob in zip(ids, blobs, strict=True):
+                    values = _unpack(blob, stored)
+                    flat = [a + b for a, b in zip(flat, values[:size], strict=True)]
+                    per_version[version_id] = dict(zip(forms, values[size:], strict=True))
                 continue
             import numpy as np  # the usual reports: one array, summed by numpy (pandas brings it)
 

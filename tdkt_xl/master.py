@@ -1,38 +1,41 @@
 """Write the master tổng hợp workbook: submissions, progress, totals, problems.
 
-Written with openpyxl in write-only (streaming) mode; the rows of the long sheets
-(one per unit, or per task and unit) are written as XML text with the style ids
-openpyxl gave the same styles, then put into the saved workbook: ten thousand
-units make close to a million cells, which openpyxl's cell objects write in
-seconds per hundred thousand. Text from unit files is always written as text
-(an inline string): never a formula, never an error value.
+Every row is written as XML text with the style ids of the workbook's styles. openpyxl
+makes the rest (the *skeleton*: styles, sheets with their column widths, frozen panes,
+filters, print setup, the chart, and no rows), which the rows are then put into: ten
+thousand units make close to a million cells, which openpyxl's cell objects write in
+seconds per hundred thousand. The skeleton depends only on the sheets' layout
+(:class:`SheetLayout`: titles, widths, row counts), so the nightly merge keeps it
+between runs (:class:`SkeletonStore`) and then writes the master without openpyxl.
+Text from unit files is always written as text (an inline string): never a formula,
+never an error value.
 """
 
 from __future__ import annotations
 
-import copy
+import array
 import errno
+import hashlib
+import io
+import json
 import math
 import os
+import pickle
+import re
 import shutil
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils.cell import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-
-from tdkt_xl.consolidate import Consolidation
+from tdkt_xl.atomic import atomic_path, backup_path
+from tdkt_xl.consolidate import STATE_LABELS, Consolidation
+from tdkt_xl.models import CommendationForm, Task
+from tdkt_xl.problems import column_letter
 from tdkt_xl.safety import sheet_parts
-from tdkt_xl.status import STATUS_COLORS
-from tdkt_xl.xlsx import atomic_path, backup_path
+from tdkt_xl.status import STATUS_COLORS, Status
 
 SUBMISSIONS_SHEET = "Tình hình nộp báo cáo"
 PROGRESS_SHEET = "Tiến độ nhiệm vụ"
@@ -42,55 +45,23 @@ TOTALS_DETAIL_SHEET = "Số liệu chi tiết"
 PROBLEMS_SHEET = "Lỗi"
 HEADER_ROW = 3
 PAGE_WIDTH = 300
+SKELETON_FORMAT = 1  # raise when what build_skeleton makes of the same layouts changes
 
-WriteOnlySheet = Any  # openpyxl's write-only worksheet (its type stubs lack most attributes)
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _STATE_COLORS = {"missing": "FFC7CE", "late": "FFEB9C", "on_time": "C6EFCE", "submitted": "DDEBF7"}
-
-
-class _Styles:
-    """Cell styles made once per sheet and copied onto cells (fast: no style hashing per cell)."""
-
-    def __init__(self, ws: WriteOnlySheet) -> None:
-        self.ws = ws
-        self._arrays: dict[str, Any] = {}
-        self.define("title", font=Font(bold=True, size=12))
-        self.define("header", font=Font(bold=True), fill=PatternFill("solid", fgColor="D9E1F2"),
-                    border=_BORDER,
-                    alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
-        self.define("cell", border=_BORDER, alignment=Alignment(vertical="top", wrap_text=True))
-        self.define("date", border=_BORDER, alignment=Alignment(vertical="top"),
-                    number_format="dd/mm/yyyy")
-        self.define("bold", font=Font(bold=True), border=_BORDER)
-        self.define("level", font=Font(bold=True), fill=PatternFill("solid", fgColor="F2F2F2"),
-                    border=_BORDER)
-        for state, color in _STATE_COLORS.items():
-            self.define(state, fill=PatternFill("solid", fgColor=color), border=_BORDER)
-        for status, (fill, font) in STATUS_COLORS.items():
-            self.define(status.value, fill=PatternFill("solid", fgColor=fill), font=Font(color=font),
-                        border=_BORDER)
-
-    def define(self, name: str, **attributes: Any) -> None:
-        cell: Any = WriteOnlyCell(self.ws)
-        for key, value in attributes.items():
-            setattr(cell, key, value)
-        self._arrays[name] = cell._style
-
-    def cell(self, value: Any, style: str | None = None) -> Any:
-        """A cell; str values stay text, dates get the date format."""
-        cell: Any = WriteOnlyCell(self.ws, value)
-        if isinstance(value, str):
-            cell.data_type = "s"
-        if style is None:
-            style = "date" if isinstance(value, date) else "cell"
-        cell._style = copy.copy(self._arrays[style])
-        return cell
-
-    def formula(self, formula: str, style: str = "cell") -> Any:
-        cell: Any = WriteOnlyCell(self.ws, formula)
-        cell._style = copy.copy(self._arrays[style])
-        return cell
+_BORDER = "808080"
+# What each named cell style is, as plain data (openpyxl objects are made from it for the skeleton)
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {"font": {"bold": True, "size": 12}},
+    "header": {"font": {"bold": True}, "fill": "D9E1F2", "border": True,
+               "alignment": {"horizontal": "center", "vertical": "center", "wrap_text": True}},
+    "cell": {"border": True, "alignment": {"vertical": "top", "wrap_text": True}},
+    "date": {"border": True, "alignment": {"vertical": "top"}, "number_format": "dd/mm/yyyy"},
+    "bold": {"font": {"bold": True}, "border": True},
+    "level": {"font": {"bold": True}, "fill": "F2F2F2", "border": True},
+    **{state: {"fill": color, "border": True} for state, color in _STATE_COLORS.items()},
+    **{status.value: {"fill": fill, "font": {"color": font}, "border": True}
+       for status, (fill, font) in STATUS_COLORS.items()},
+}
 
 
 class Formula(str):
@@ -103,33 +74,34 @@ _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
 _EPOCH = date(1899, 12, 30)
 
 
-class _RawRows:
-    """The data rows of one long sheet, as XML, with the style ids of a sheet's :class:`_Styles`.
+def xml_text(value: str) -> str:
+    """Text as XML character data: &, <, > escaped, characters XML cannot hold dropped.
 
-    >>> wb = Workbook(write_only=True); ws, styles = _sheet(wb, "T", "Tiêu đề", ["A", "B"], [8, 8], 1)
-    >>> raw = _RawRows(wb, ws, styles); raw.append(["a<b", 3, 4]); print(raw.chunks[0].decode()[11:])
-    <c s="3" t="inlineStr"><is><t>a&lt;b</t></is></c><c s="3"><v>3</v></c><c s="3"><v>4</v></c></row>
-    >>> ws.close()
+    >>> xml_text("a<b\\x01 & c")
+    'a&lt;b &amp; c'
+    """
+    return value.translate(_XML_ESCAPES)
+
+
+class CellWriter:
+    """Cells of a row as XML (the inside of a ``<row>``), with the style ids of a workbook.
+
+    >>> CellWriter({"cell": "3", "late": "5", "date": "4"}).cells(["a<b", 3, None], {2: "late"})
+    b'<c s="3" t="inlineStr"><is><t>a&lt;b</t></is></c><c s="3"><v>3</v></c><c s="5"/>'
     """
 
-    def __init__(self, wb: Workbook, ws: WriteOnlySheet, styles: _Styles) -> None:
-        self.title: str = ws.title
-        # the ids openpyxl's own cells get (StyleableObject.style_id): it writes every registered style
-        cell_styles: Any = wb._cell_styles  # type: ignore[attr-defined]
-        self.ids = {name: str(cell_styles.add(array)) for name, array in styles._arrays.items()}
-        self.row = HEADER_ROW
-        self.chunks: list[bytes] = []
+    def __init__(self, style_ids: dict[str, str]) -> None:
+        self.ids = style_ids
         self.escaped: dict[str, str] = {}
 
-    def append(self, values: Sequence[Any], special: dict[int, str] | None = None) -> None:
+    def cells(self, values: Sequence[Any], special: dict[int, str] | None = None) -> bytes:
         # Cells carry no "r": a cell without one is the next column (ECMA-376 18.3.1.4; Excel,
         # LibreOffice, openpyxl and calamine read it so), which makes the XML about 40% smaller.
         # Numbers carry no t="n", the default type.
-        self.row += 1
         ids = self.ids
         plain, escaped = ids["cell"], self.escaped
         number = f'<c s="{plain}"><v>'
-        cells = [f'<row r="{self.row}">']
+        cells: list[str] = []
         index, count = 0, len(values)
         while index < count:
             value = values[index]
@@ -147,11 +119,11 @@ class _RawRows:
             elif kind is int or kind is float:
                 cells.append(f'<c s="{style}"><v>{value}</v></c>')
             elif isinstance(value, Formula):
-                cells.append(f'<c s="{style}"><f>{value.translate(_XML_ESCAPES)}</f><v/></c>')
+                cells.append(f'<c s="{style}"><f>{xml_text(value)}</f><v/></c>')
             elif isinstance(value, str):
                 text = escaped.get(value)
                 if text is None:
-                    text = value.translate(_XML_ESCAPES)
+                    text = xml_text(value)
                     if len(escaped) < 4096:  # texts repeat (a task's content on each unit's row)
                         escaped[value] = text
                 if not text:
@@ -168,250 +140,463 @@ class _RawRows:
                 style = ids[special[index]] if special and index in special else ids["date"]
                 cells.append(f'<c s="{style}"><v>{(day - _EPOCH).days}</v></c>')
             else:
-                text = str(value).translate(_XML_ESCAPES)
-                cells.append(f'<c s="{style}" t="inlineStr"><is><t>{text}</t></is></c>')
+                cells.append(f'<c s="{style}" t="inlineStr"><is><t>{xml_text(str(value))}</t></is></c>')
             index += 1
-        cells.append("</row>")
-        self.chunks.append("".join(cells).encode("utf-8"))
+        return "".join(cells).encode("utf-8")
 
 
-def _splice(saved: Path, target: Path, raw: Sequence[_RawRows]) -> None:
-    """Copy the workbook openpyxl saved into ``target``, with each long sheet's rows put in."""
-    with zipfile.ZipFile(saved) as source, \
-            zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-        titles = {r.title: r for r in raw}
-        by_part = {part: titles[name] for part, name in sheet_parts(source).items() if name in titles}
-        if len(by_part) != len(titles):
-            found = {rows.title for rows in by_part.values()}
-            raise ValueError(f"sheets not found in the saved workbook: {sorted(set(titles) - found)}")
-        for info in source.infolist():
-            data = source.read(info.filename)
-            rows = by_part.get(info.filename)
-            if rows is None:
-                out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-                continue
-            head, marker, tail = data.partition(b"</sheetData>")
-            if not marker:
-                raise ValueError(f"{info.filename}: no </sheetData>")
-            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+class SheetRows:
+    """The rows of one sheet, as XML: its title line, its header row, then its data rows.
+
+    >>> rows = SheetRows("T", CellWriter({"title": "1", "header": "2", "cell": "3", "date": "4"}))
+    >>> rows.heading("Tiêu đề", ["A"]); rows.append(["x"]); print(rows.chunks[-1].decode())
+    <row r="4"><c s="3" t="inlineStr"><is><t>x</t></is></c></row>
+    """
+
+    def __init__(self, title: str, writer: CellWriter) -> None:
+        self.title = title
+        self.writer = writer
+        self.row = 0
+        self.chunks: list[bytes] = []
+
+    def heading(self, text: str, headers: Sequence[object]) -> None:
+        """Row 1 the sheet's title, row 2 empty, row 3 (:data:`HEADER_ROW`) the headers."""
+        self.append([text], {0: "title"})
+        self.row += 1
+        self.append(headers, dict.fromkeys(range(len(headers)), "header"))
+
+    def append(self, values: Sequence[Any], special: dict[int, str] | None = None) -> None:
+        self.append_cells(self.writer.cells(values, special))
+
+    def append_cells(self, cells: bytes) -> None:
+        """A row made of cells already written by :meth:`CellWriter.cells`."""
+        self.row += 1
+        self.chunks.append(b'<row r="%d">%s</row>' % (self.row, cells))
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """What the skeleton of one sheet depends on."""
+
+    title: str
+    widths: tuple[float, ...]
+    data_rows: int  # rows under the header (the filter covers them)
+    chart_row: int = 0  # the row whose year columns the chart plots (0: no chart)
+    chart_columns: int = 0
+
+
+@dataclass
+class Skeleton:
+    """The master without its rows: the parts openpyxl saved, which part is each sheet, and the
+    ids of :data:`STYLES` in its styles part."""
+
+    key: str
+    parts: list[tuple[str, tuple[int, int, int, int, int, int], bytes]]
+    sheet_parts: dict[str, str]
+    style_ids: dict[str, str]
+
+
+def skeleton_key(layouts: Sequence[SheetLayout]) -> str:
+    """What identifies a skeleton: the layouts, the styles and the code that makes it."""
+    from importlib.metadata import version  # the openpyxl that made it (not imported here)
+
+    text = json.dumps([SKELETON_FORMAT, version("openpyxl"), STYLES, [asdict(layout) for layout in layouts]],
+                      ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_skeleton(layouts: Sequence[SheetLayout], key: str | None = None) -> Skeleton:
+    """The skeleton of a master with these sheets, made by openpyxl (write-only: fast)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils.cell import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    workbook = Workbook(write_only=True)
+    side = Side(style="thin", color=_BORDER)
+    border = Border(left=side, right=side, top=side, bottom=side)
+    style_ids: dict[str, str] = {}
+    sheets: list[Any] = []
+    for layout in layouts:
+        ws: Any = workbook.create_sheet(layout.title)
+        sheets.append(ws)
+        for column, width in enumerate(layout.widths, start=1):
+            ws.column_dimensions[get_column_letter(column)].width = width
+        ws.freeze_panes = f"A{HEADER_ROW + 1}"
+        if layout.data_rows:
+            ws.auto_filter.ref = (f"A{HEADER_ROW}:{get_column_letter(len(layout.widths))}"
+                                  f"{HEADER_ROW + layout.data_rows}")
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = 9  # A4
+        # a landscape A4 page holds about PAGE_WIDTH character widths still readable; a wider sheet
+        # (one column per form) is printed across pages, its first two columns repeated on each
+        pages = max(1, math.ceil(sum(layout.widths) / PAGE_WIDTH))
+        ws.page_setup.fitToWidth = pages
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        if pages > 1:
+            ws.print_title_cols = "A:B"
+        if not style_ids:
+            cell_styles: Any = workbook._cell_styles  # type: ignore[attr-defined]
+            for name, spec in STYLES.items():
+                cell: Any = WriteOnlyCell(ws)
+                if "font" in spec:
+                    cell.font = Font(**spec["font"])
+                if "fill" in spec:
+                    cell.fill = PatternFill("solid", fgColor=spec["fill"])
+                if spec.get("border"):
+                    cell.border = border
+                if "alignment" in spec:
+                    cell.alignment = Alignment(**spec["alignment"])
+                if "number_format" in spec:
+                    cell.number_format = spec["number_format"]
+                # the id openpyxl's own cells would get (StyleableObject.style_id)
+                style_ids[name] = str(cell_styles.add(cell._style))
+        if layout.chart_row:
+            chart = BarChart()
+            chart.title = "Tổng số khen thưởng theo năm"
+            chart.y_axis.title = "Số lượt"
+            chart.x_axis.title = "Năm"
+            last = 1 + layout.chart_columns
+            chart.add_data(Reference(ws, min_col=2, max_col=last, min_row=layout.chart_row,
+                                     max_row=layout.chart_row), from_rows=True, titles_from_data=False)
+            chart.set_categories(Reference(ws, min_col=2, max_col=last, min_row=HEADER_ROW,
+                                           max_row=HEADER_ROW))
+            chart.legend = None
+            chart.y_axis.scaling.min = 0
+            chart.x_axis.delete = False  # otherwise recent Excel hides the axes' labels
+            chart.y_axis.delete = False
+            chart.width, chart.height = 22, 9
+            ws.add_chart(chart, f"A{layout.chart_row + 3}")
+    workbook.properties.title = "Tổng hợp báo cáo thi đua, khen thưởng"
+    workbook.properties.creator = "tdkt_xl"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        parts = [(info.filename, info.date_time, archive.read(info.filename)) for info in archive.infolist()]
+        by_title = {name: part for part, name in sheet_parts(archive).items()}
+    return Skeleton(key or skeleton_key(layouts), parts, by_title, style_ids)
+
+
+class SkeletonStore:
+    """The last skeleton made, kept in a file (the nightly merge's state folder) for the next run.
+
+    A file that cannot be read, or a skeleton of other layouts, is made again.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def get(self, layouts: Sequence[SheetLayout]) -> Skeleton:
+        key = skeleton_key(layouts)
+        try:
+            with open(self.path, "rb") as handle:
+                kept = pickle.load(handle)
+            if isinstance(kept, Skeleton) and kept.key == key:
+                return kept
+        except Exception:  # missing, damaged, written by other code: made again
+            pass
+        skeleton = build_skeleton(layouts, key)
+        try:
+            with atomic_path(self.path) as temp:
+                temp.write_bytes(pickle.dumps(skeleton, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # made again next time
+        return skeleton
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_CREATED = re.compile(rb"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)")
+
+
+def save_master(skeleton: Skeleton, sheets: Sequence[SheetRows], path: Path) -> None:
+    """The skeleton with each sheet's rows put in, written to ``path`` (not atomically: see
+    :func:`write_master`)."""
+    rows = {sheet.title: sheet for sheet in sheets}
+    missing = set(rows) - set(skeleton.sheet_parts)
+    if missing:
+        raise ValueError(f"sheets not in the skeleton: {sorted(missing)}")
+    by_part = {skeleton.sheet_parts[title]: sheet for title, sheet in rows.items()}
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for name, date_time, data in skeleton.parts:
+            member = zipfile.ZipInfo(name, date_time=date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
-            member._compresslevel = 1  # type: ignore[attr-defined]  # fast: these parts are big
+            member._compresslevel = 1  # type: ignore[attr-defined]  # fast: the sheets are big
+            sheet = by_part.get(name)
+            if sheet is None:
+                if name == "docProps/core.xml":  # when this master was made, not its skeleton
+                    for stamp in (_CREATED, _MODIFIED):
+                        data = stamp.sub(rb"\g<1>" + now + rb"\g<2>", data)
+                out.writestr(member, data)
+                continue
+            head, marker, tail = data.partition(b"<sheetData></sheetData>")
+            if not marker:
+                raise ValueError(f"{name}: no empty <sheetData>")
             with out.open(member, "w") as stream:
-                stream.write(head)
-                for start in range(0, len(rows.chunks), 2000):
-                    stream.write(b"".join(rows.chunks[start:start + 2000]))
-                stream.write(marker + tail)
+                stream.write(head + b"<sheetData>")
+                for start in range(0, len(sheet.chunks), 2000):
+                    stream.write(b"".join(sheet.chunks[start:start + 2000]))
+                stream.write(b"</sheetData>" + tail)
 
 
 def _vn(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def _sheet(wb: Workbook, title: str, heading: str, headers: Sequence[object], widths: Sequence[float],
-           rows: int) -> tuple[WriteOnlySheet, _Styles]:
-    """A sheet with a title line and a header row; data rows are appended by the caller."""
-    ws: WriteOnlySheet = wb.create_sheet(title)
-    for column, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    if rows:
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{HEADER_ROW + rows}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    # a landscape A4 page holds about PAGE_WIDTH character widths still readable; a wider sheet
-    # (one column per form) is printed across pages, its first two columns repeated on each
-    pages = max(1, math.ceil(sum(widths) / PAGE_WIDTH))
-    ws.page_setup.fitToWidth = pages
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    if pages > 1:
-        ws.print_title_cols = "A:B"
-    styles = _Styles(ws)
-    ws.append([styles.cell(heading, "title")])
-    ws.append([])
-    ws.append([styles.cell(h, "header") for h in headers])
-    return ws, styles
+# --- what each sheet shows ---------------------------------------------------------------
+
+SUBMISSIONS_HEADERS = ["STT", "Mã đơn vị", "Tên đơn vị", "Email", "Tình trạng", "Ngày lập", "Tệp", "Số lỗi"]
+SUBMISSIONS_WIDTHS = (6, 14, 42, 28, 16, 12, 40, 8)
+PROGRESS_HEADERS = ["Mã nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Hạn", "Số đơn vị",
+                    "Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Chưa báo cáo", "Trạng thái"]
+PROGRESS_WIDTHS = (12, 60, 28, 28, 12, 9, 11, 11, 11, 11, 18)
+DETAIL_HEADERS = ["Mã nhiệm vụ", "Nội dung", "Mã đơn vị", "Tên đơn vị", "Vai trò", "Tình trạng",
+                  "Ngày hoàn thành", "Kết quả", "Khó khăn, vướng mắc", "Ghi chú", "Tệp"]
+DETAIL_WIDTHS = (12, 50, 12, 30, 10, 16, 12, 40, 40, 24, 30)
+PROBLEMS_HEADERS = ["STT", "Tệp", "Sheet", "Ô", "Mức độ", "Mã", "Nội dung"]
+PROBLEMS_WIDTHS = (6, 36, 14, 8, 12, 18, 80)
 
 
-def _append(ws: WriteOnlySheet, styles: _Styles, values: Iterable[Any],
-            special: dict[int, str] | None = None) -> None:
-    special = special or {}
-    ws.append([styles.cell(value, special.get(index)) for index, value in enumerate(values)])
+class SubmissionRow(NamedTuple):
+    """A unit of the plan on the submissions sheet (``file`` "" and ``problems`` None: missing)."""
+
+    code: str
+    name: str
+    email: str
+    state: str
+    submitted_on: date | None
+    file: str
+    problems: int | None
 
 
-def _submissions(wb: Workbook, result: Consolidation) -> _RawRows:
-    missing = sum(1 for s in result.submissions if s.state == "missing")
-    late = sum(1 for s in result.submissions if s.state == "late")
-    deadline = f"; hạn nộp {_vn(result.report_deadline)}" if result.report_deadline else ""
-    ws, styles = _sheet(
-        wb, SUBMISSIONS_SHEET,
-        f"TÌNH HÌNH NỘP BÁO CÁO (đến ngày {_vn(result.as_of)}{deadline}): "
-        f"{len(result.submissions) - missing}/{len(result.submissions)} đơn vị đã nộp, "
-        f"{missing} chưa nộp, {late} nộp muộn",
-        ["STT", "Mã đơn vị", "Tên đơn vị", "Email", "Tình trạng", "Ngày lập", "Tệp", "Số lỗi"],
-        [6, 14, 42, 28, 16, 12, 40, 8], len(result.submissions))
-    raw = _RawRows(wb, ws, styles)
-    for index, item in enumerate(result.submissions, start=1):
-        report = item.report
-        raw.append([index, item.unit.code, item.unit.name, item.unit.email, item.label,
-                    report.submitted_on if report else None, report.file if report else "",
-                    len(report.problems) if report else None], {4: item.state})
-    return raw
+class TaskRow(NamedTuple):
+    """A task across its units (``entries``: unit -> anything with status, completed_on, result,
+    difficulties and note; units without an entry have not reported it)."""
+
+    task: Task
+    units: list[str]
+    done: int
+    ongoing: int
+    not_started: int
+    nothing: int
+    status: Status
+    entries: Mapping[str, Any]
 
 
-def _progress(wb: Workbook, result: Consolidation) -> _RawRows:
-    ws, styles = _sheet(
-        wb, PROGRESS_SHEET, f"TIẾN ĐỘ NHIỆM VỤ (đến ngày {_vn(result.as_of)})",
-        ["Mã nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Hạn", "Số đơn vị",
-         "Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Chưa báo cáo", "Trạng thái"],
-        [12, 60, 28, 28, 12, 9, 11, 11, 11, 11, 18], len(result.tasks))
-    for item in result.tasks:
+@dataclass
+class MasterData:
+    """What the master shows, in the order it shows it."""
+
+    as_of: date
+    deadline: date | None
+    submissions: list[SubmissionRow]
+    tasks: list[TaskRow]
+    files: dict[str, str]  # unit -> the file its report came from
+    forms: list[CommendationForm]
+    years: list[int]
+    totals: dict[str, dict[int, int]]
+    # (unit, name, count of each form (or those packed in an array "q")), by unit code
+    by_unit: Sequence[tuple[str, str, list[int] | bytes]]
+    outcomes: list[tuple[str, str, str, str]]  # (file, outcome, code, reason): rejected, superseded
+    problems: list[tuple[str, str, str, str, str, str]]  # (file, sheet, cell, severity, code, message)
+    rejected: int
+
+    def layouts(self) -> list[SheetLayout]:
+        """The sheets of this master, as its skeleton depends on them."""
+        sum_row = HEADER_ROW + len(self.forms) + len(totals_levels(self.forms)) + 1
+        return [
+            SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, len(self.submissions)),
+            SheetLayout(PROGRESS_SHEET, PROGRESS_WIDTHS, len(self.tasks)),
+            SheetLayout(PROGRESS_DETAIL_SHEET, DETAIL_WIDTHS, sum(len(item.units) for item in self.tasks)),
+            SheetLayout(TOTALS_SHEET, (52, *[8] * len(self.years), 10), sum_row - HEADER_ROW - 1, sum_row,
+                        len(self.years)),
+            SheetLayout(TOTALS_DETAIL_SHEET, (12, 30, *[14] * len(self.forms), 10), len(self.by_unit)),
+            SheetLayout(PROBLEMS_SHEET, PROBLEMS_WIDTHS, len(self.outcomes) + len(self.problems)),
+        ]
+
+
+def master_data(result: Consolidation) -> MasterData:
+    """What ``result``'s master shows."""
+    forms = [f.name for f in result.forms]
+    return MasterData(
+        as_of=result.as_of, deadline=result.report_deadline,
+        submissions=[SubmissionRow(s.unit.code, s.unit.name, s.unit.email, s.state,
+                                   s.report.submitted_on if s.report else None,
+                                   s.report.file if s.report else "",
+                                   len(s.report.problems) if s.report else None) for s in result.submissions],
+        tasks=[TaskRow(t.task, t.units, t.done, t.ongoing, t.not_started, t.nothing, t.status, t.entries)
+               for t in result.tasks],
+        files={r.unit_code: r.file for r in result.reports},
+        forms=list(result.forms), years=list(result.years), totals=result.totals,
+        by_unit=[(r.unit_code, r.unit_name, r.form_total_list(forms))
+                 for r in sorted(result.reports, key=lambda r: r.unit_code)],
+        outcomes=[(f.file, f.outcome, f.code, f.reason) for f in result.files
+                  if f.outcome in ("rejected", "superseded")],
+        problems=[(p.file or "", p.sheet or "", p.cell or "", p.severity, p.code, p.message)
+                  for p in result.problems],
+        rejected=len(result.rejected),
+    )
+
+
+def totals_levels(forms: Iterable[CommendationForm]) -> list[str]:
+    """The levels of the forms, each once, in order (a heading row each in the totals sheet)."""
+    levels: list[str] = []
+    for form in forms:
+        if not levels or levels[-1] != form.level:
+            levels.append(form.level)
+    return levels
+
+
+class RowMemo:
+    """The cells of rows already written, by what the row holds (the same values make the same
+    XML): kept from one nightly run to the next, the rows of units whose report did not change
+    are not written again. ``used`` is what this master took (what to keep for the next).
+
+    A key holds the row's values and the style of each special cell; counts are whole numbers
+    (1 and 1.0 would share a key).
+    """
+
+    def __init__(self, writer: CellWriter, kept: dict[tuple[Any, ...], bytes] | None = None) -> None:
+        self.writer = writer
+        self.kept = kept or {}
+        self.used: dict[tuple[Any, ...], bytes] = {}
+        self.made = 0
+
+    def cells(self, key: tuple[Any, ...], values: Sequence[Any], special: dict[int, str] | None = None
+              ) -> bytes:
+        found = self.kept.get(key)
+        if found is None:
+            found = self.writer.cells(values, special)
+            self.made += 1
+        self.used[key] = found
+        return found
+
+
+def master_rows(data: MasterData, memo: RowMemo) -> list[SheetRows]:
+    """Every sheet of the master, as rows."""
+    writer = memo.writer
+    number = f'<c s="{writer.ids["cell"]}"><v>%d</v></c>'.encode("ascii")  # an STT cell
+
+    submissions = SheetRows(SUBMISSIONS_SHEET, writer)
+    missing = sum(1 for s in data.submissions if s.state == "missing")
+    late = sum(1 for s in data.submissions if s.state == "late")
+    said = f"; hạn nộp {_vn(data.deadline)}" if data.deadline else ""
+    expected = len(data.submissions)
+    submissions.heading(f"TÌNH HÌNH NỘP BÁO CÁO (đến ngày {_vn(data.as_of)}{said}): {expected - missing}/"
+                        f"{expected} đơn vị đã nộp, {missing} chưa nộp, {late} nộp muộn", SUBMISSIONS_HEADERS)
+    for index, row in enumerate(data.submissions, start=1):
+        cells = memo.cells(("S", *row), [row.code, row.name, row.email, STATE_LABELS[row.state],
+                                         row.submitted_on, row.file, row.problems], {3: row.state})
+        submissions.append_cells(number % index + cells)
+
+    progress = SheetRows(PROGRESS_SHEET, writer)
+    progress.heading(f"TIẾN ĐỘ NHIỆM VỤ (đến ngày {_vn(data.as_of)})", PROGRESS_HEADERS)
+    for item in data.tasks:
         task = item.task
-        _append(ws, styles, [task.code, task.content, "; ".join(u.label for u in task.lead),
-                             "; ".join(u.label for u in task.partners),
-                             task.deadline.due or task.deadline_text, len(item.units), item.done,
-                             item.ongoing, item.not_started, item.nothing, item.status.value],
-                {10: item.status.value})
+        progress.append([task.code, task.content, "; ".join(u.label for u in task.lead),
+                         "; ".join(u.label for u in task.partners), task.deadline.due or task.deadline_text,
+                         len(item.units), item.done, item.ongoing, item.not_started, item.nothing,
+                         item.status.value], {10: item.status.value})
 
-    names = {s.unit.code: s.unit.name for s in result.submissions}
-    files = {r.unit_code: r.file for r in result.reports}
-    count = sum(len(item.units) for item in result.tasks)
-    detail, styles = _sheet(
-        wb, PROGRESS_DETAIL_SHEET, "CHI TIẾT TIẾN ĐỘ THEO ĐƠN VỊ",
-        ["Mã nhiệm vụ", "Nội dung", "Mã đơn vị", "Tên đơn vị", "Vai trò", "Tình trạng",
-         "Ngày hoàn thành", "Kết quả", "Khó khăn, vướng mắc", "Ghi chú", "Tệp"],
-        [12, 50, 12, 30, 10, 16, 12, 40, 40, 24, 30], count)
-    raw = _RawRows(wb, detail, styles)
-    for item in result.tasks:
+    detail = SheetRows(PROGRESS_DETAIL_SHEET, writer)
+    detail.heading("CHI TIẾT TIẾN ĐỘ THEO ĐƠN VỊ", DETAIL_HEADERS)
+    names = {s.code: s.name for s in data.submissions}
+    for item in data.tasks:
+        code_of_task, content = item.task.code, item.task.content
         leads = {u.code for u in item.task.lead}
         for code in item.units:
             entry = item.entries.get(code)
-            raw.append([
-                item.task.code, item.task.content, code, names.get(code, code),
-                "Chủ trì" if code in leads else "Phối hợp",
-                (entry.status or "") if entry else "Chưa báo cáo",
-                entry.completed_on if entry else None, entry.result if entry else "",
-                entry.difficulties if entry else "", entry.note if entry else "",
-                files.get(code, "") if entry else "",
-            ])
-    return raw
+            if entry is None:
+                values = [code_of_task, content, code, names.get(code, code),
+                          "Chủ trì" if code in leads else "Phối hợp", "Chưa báo cáo", None, "", "", "", ""]
+            else:
+                values = [code_of_task, content, code, names.get(code, code),
+                          "Chủ trì" if code in leads else "Phối hợp", entry.status or "", entry.completed_on,
+                          entry.result, entry.difficulties, entry.note, data.files.get(code, "")]
+            detail.append_cells(memo.cells(("D", *values), values))
 
-
-def _totals(wb: Workbook, result: Consolidation) -> _RawRows:
-    years = result.years
-    first, last = get_column_letter(2), get_column_letter(1 + len(years))
-    levels: list[str] = []
-    for form in result.forms:
-        if not levels or levels[-1] != form.level:
-            levels.append(form.level)
-    rows = len(result.forms) + len(levels)
-    ws, styles = _sheet(
-        wb, TOTALS_SHEET,
-        f"SỐ LIỆU KHEN THƯỞNG TỔNG HỢP {years[0]}–{years[-1]} ({len(result.reports)} đơn vị đã nộp)",
-        ["Hình thức khen thưởng", *years, "Tổng"], [52, *[8] * len(years), 10], rows)
-    row, level = HEADER_ROW, None
-    for form in result.forms:
+    totals = SheetRows(TOTALS_SHEET, writer)
+    years = data.years
+    totals.heading(f"SỐ LIỆU KHEN THƯỞNG TỔNG HỢP {years[0]}–{years[-1]} ({len(data.by_unit)} đơn vị đã nộp)",
+                   ["Hình thức khen thưởng", *years, "Tổng"])
+    first, last = column_letter(2), column_letter(1 + len(years))
+    level = None
+    for form in data.forms:
         if form.level != level:
             level = form.level
-            row += 1
-            ws.append([styles.cell(level, "level"), *[styles.cell(None, "level")] * (len(years) + 1)])
-        row += 1
-        ws.append([styles.cell(form.name), *[styles.cell(result.totals[form.name][y]) for y in years],
-                   styles.formula(f"=SUM({first}{row}:{last}{row})")])
-    sum_row = row + 1
-    ws.append([styles.cell("Cộng", "bold"),
-               *[styles.formula(f"=SUM({get_column_letter(c)}{HEADER_ROW + 1}:{get_column_letter(c)}{row})",
-                                "bold") for c in range(2, len(years) + 3)]])
-    chart = BarChart()
-    chart.title = "Tổng số khen thưởng theo năm"
-    chart.y_axis.title = "Số lượt"
-    chart.x_axis.title = "Năm"
-    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(years), min_row=sum_row, max_row=sum_row),
-                   from_rows=True, titles_from_data=False)
-    chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(years), min_row=HEADER_ROW,
-                                   max_row=HEADER_ROW))
-    chart.legend = None
-    chart.y_axis.scaling.min = 0
-    chart.x_axis.delete = False  # otherwise recent Excel hides the axes' labels
-    chart.y_axis.delete = False
-    chart.width, chart.height = 22, 9
-    ws.add_chart(chart, f"A{sum_row + 3}")
+            totals.append([level, *[None] * (len(years) + 1)], dict.fromkeys(range(len(years) + 2), "level"))
+        row_number = totals.row + 1
+        totals.append([form.name, *[data.totals[form.name][y] for y in years],
+                       Formula(f"SUM({first}{row_number}:{last}{row_number})")])
+    bottom = totals.row
+    totals.append(["Cộng", *[Formula(f"SUM({column_letter(c)}{HEADER_ROW + 1}:{column_letter(c)}{bottom})")
+                             for c in range(2, len(years) + 3)]],
+                  dict.fromkeys(range(len(years) + 2), "bold"))
 
-    # one row per unit, one column per form: that unit's count over all the years
-    forms = [f.name for f in result.forms]
-    reports = sorted(result.reports, key=lambda r: r.unit_code)
-    detail, styles = _sheet(
-        wb, TOTALS_DETAIL_SHEET,
-        f"SỐ LIỆU KHEN THƯỞNG THEO ĐƠN VỊ (cộng {years[0]}–{years[-1]}; "
-        "số từng năm xem trong tệp của đơn vị)",
-        ["Mã đơn vị", "Tên đơn vị", *forms, "Tổng"], [12, 30, *[14] * len(forms), 10], len(reports))
-    f_first, f_last = get_column_letter(3), get_column_letter(2 + len(forms))
-    raw = _RawRows(wb, detail, styles)
-    for offset, report in enumerate(reports, start=1):
-        row = HEADER_ROW + offset
-        counts = report.form_total_list(forms)
-        raw.append([report.unit_code, report.unit_name, *counts,
-                    Formula(f"SUM({f_first}{row}:{f_last}{row})")])
-    return raw
+    forms = [f.name for f in data.forms]
+    by_unit = SheetRows(TOTALS_DETAIL_SHEET, writer)
+    by_unit.heading(f"SỐ LIỆU KHEN THƯỞNG THEO ĐƠN VỊ (cộng {years[0]}–{years[-1]}; "
+                    "số từng năm xem trong tệp của đơn vị)", ["Mã đơn vị", "Tên đơn vị", *forms, "Tổng"])
+    f_first, f_last = column_letter(3), column_letter(2 + len(forms))
+    for code, name, counts in data.by_unit:
+        row_number = by_unit.row + 1
+        if isinstance(counts, bytes):  # packed: the key as it is, the numbers only for a new row
+            found = memo.kept.get(("U", code, name, counts))
+            unpacked: list[Any] = [] if found is not None else [code, name,
+                                                                 *array.array("q", counts).tolist()]
+            cells = memo.cells(("U", code, name, counts), unpacked)
+        else:
+            cells = memo.cells(("U", code, name, *counts), [code, name, *counts])
+        total = Formula(f"SUM({f_first}{row_number}:{f_last}{row_number})")
+        by_unit.append_cells(cells + writer.cells([total]))
 
-
-def _problems(wb: Workbook, result: Consolidation) -> _RawRows:
-    rows: list[list[Any]] = []
-    for outcome in result.files:
-        if outcome.outcome in ("rejected", "superseded"):
-            label = "Bị loại" if outcome.outcome == "rejected" else "Bị thay thế"
-            rows.append([outcome.file, "", "", label, outcome.code or outcome.outcome, outcome.reason])
-    for problem in result.problems:
-        rows.append([problem.file or "", problem.sheet or "", problem.cell or "",
-                     "Lỗi" if problem.severity == "error" else "Cảnh báo", problem.code, problem.message])
-    ws, styles = _sheet(
-        wb, PROBLEMS_SHEET,
-        f"LỖI TRONG CÁC TỆP BÁO CÁO: {len(result.rejected)} tệp bị loại, "
-        f"{len(result.problems)} lỗi/cảnh báo trong ô",
-        ["STT", "Tệp", "Sheet", "Ô", "Mức độ", "Mã", "Nội dung"], [6, 36, 14, 8, 12, 18, 80], len(rows))
-    raw = _RawRows(wb, ws, styles)
-    for index, row in enumerate(rows, start=1):
-        raw.append([index, *row])
-    return raw
+    problems = SheetRows(PROBLEMS_SHEET, writer)
+    problems.heading(f"LỖI TRONG CÁC TỆP BÁO CÁO: {data.rejected} tệp bị loại, {len(data.problems)} "
+                     "lỗi/cảnh báo trong ô", PROBLEMS_HEADERS)
+    index = 0
+    for file, outcome, code, reason in data.outcomes:
+        index += 1
+        label = "Bị loại" if outcome == "rejected" else "Bị thay thế"
+        values = [file, "", "", label, code or outcome, reason]
+        problems.append_cells(number % index + memo.cells(("P", *values), values))
+    for file, sheet, cell, severity, code, message in data.problems:
+        index += 1
+        values = [file, sheet, cell, "Lỗi" if severity == "error" else "Cảnh báo", code, message]
+        problems.append_cells(number % index + memo.cells(("P", *values), values))
+    return [submissions, progress, detail, totals, by_unit, problems]
 
 
-def build_master(result: Consolidation) -> tuple[Workbook, list[_RawRows]]:
-    """The master workbook (write-only: save it once) and the rows of its long sheets,
-    put in by :func:`save_master`."""
-    workbook = Workbook(write_only=True)
-    raw = [_submissions(workbook, result), _progress(workbook, result), _totals(workbook, result),
-           _problems(workbook, result)]
-    workbook.properties.title = "Tổng hợp báo cáo thi đua, khen thưởng"
-    workbook.properties.creator = "tdkt_xl"
-    return workbook, raw
-
-
-def save_master(workbook: Workbook, raw: Sequence[_RawRows], path: Path) -> None:
-    """Save what :func:`build_master` made to ``path`` (not atomically: see :func:`write_master`)."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.openpyxl.", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(name)
-        _splice(Path(name), path, raw)
-    finally:
-        Path(name).unlink(missing_ok=True)
-
-
-def write_master(result: Consolidation, target: Path,
-                 before_replace: Callable[[], None] | None = None) -> Path:
+def write_master(result: Consolidation | MasterData, target: Path,
+                 before_replace: Callable[[], None] | None = None,
+                 skeletons: SkeletonStore | None = None, memo: RowMemo | None = None) -> Path:
     """Write the master atomically; an existing master is first kept as ``<name>.bak.xlsx``.
 
-    ``before_replace`` runs after the new master is complete in its temporary file.
+    ``before_replace`` runs after the new master is complete in its temporary file;
+    ``skeletons`` keeps the skeleton for the next master of the same layout; ``memo`` (made for
+    the skeleton's style ids) has rows written before.
     """
+    data = result if isinstance(result, MasterData) else master_data(result)
+    sheet_layouts = data.layouts()
+    skeleton = skeletons.get(sheet_layouts) if skeletons else build_skeleton(sheet_layouts)
+    if memo is None or memo.writer.ids != skeleton.style_ids:
+        memo = RowMemo(CellWriter(skeleton.style_ids))
+    return write_rows(master_rows(data, memo), skeleton, target, before_replace)
+
+
+def write_rows(sheets: Sequence[SheetRows], skeleton: Skeleton, target: Path,
+               before_replace: Callable[[], None] | None = None) -> Path:
+    """Write a master made of ``sheets`` into ``skeleton``, atomically (see :func:`write_master`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_dir():  # said before anything is built (a half-built workbook would warn at exit)
+    if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     if target.exists():
         shutil.copy2(target, backup_path(target))
-    workbook, raw = build_master(result)
     with atomic_path(target) as temp:
-        save_master(workbook, raw, temp)
+        save_master(skeleton, sheets, temp)
         if before_replace is not None:
             before_replace()
     return target

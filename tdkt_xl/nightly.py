@@ -29,18 +29,20 @@ from pathlib import Path
 from typing import Any
 
 from tdkt_xl import __version__
-from tdkt_xl.consolidate import READER_VERSION, FileOutcome, UnitReport, consolidate
+from tdkt_xl.atomic import backup_path
+from tdkt_xl.consolidate import READER_VERSION, UnitReport
 from tdkt_xl.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.lock import LockBusy, RunLock
-from tdkt_xl.master import write_master
-from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox, skipped_outcomes
+from tdkt_xl.master import SkeletonStore, master_rows, write_rows
+from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox
 from tdkt_xl.models import Plan
+from tdkt_xl.rebuild import rebuild
 from tdkt_xl.report_layout import plan_id
 from tdkt_xl.status import today_in_vietnam, vietnam_time
 from tdkt_xl.text import os_error_reason, os_error_text, shown_name
 from tdkt_xl.workbook import load_plan
 from tdkt_xl.workers import ReadResult, read_many, read_values
-from tdkt_xl.xlsx import WorkbookError, backup_path
+from tdkt_xl.xlsx import WorkbookError
 
 EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED, EXIT_MASTER_IN_USE = 0, 1, 2, 3, 4
 KILL_ENV = "TDKT_TEST_KILL_AT"  # tests only: SIGKILL this process at a named point
@@ -79,6 +81,16 @@ class NightlySettings:
     def in_use_path(self) -> Path:
         """Where the master goes when ``out`` cannot be replaced (open in Excel on Windows)."""
         return self.out.with_name(f"{self.out.stem}.moi{self.out.suffix}")
+
+    @property
+    def skeleton_path(self) -> Path:
+        """The master's skeleton kept for the next run (a cache: made again when missing)."""
+        return self.state_path.with_name(self.state_path.name + ".skeleton")
+
+    @property
+    def cache_path(self) -> Path:
+        """What the consolidation keeps for the next run (:mod:`tdkt_xl.rebuild`; a cache too)."""
+        return self.state_path.with_name(self.state_path.name + ".cache")
 
     @property
     def log_path(self) -> Path:
@@ -376,7 +388,8 @@ def _own_files(settings: NightlySettings, root: Path) -> tuple[set[str], list[st
 
     out = settings.out
     files = {under(p) for p in (out, backup_path(out), settings.in_use_path, settings.state_path,
-                                settings.lock_path, settings.log_path)}
+                                settings.lock_path, settings.log_path, settings.skeleton_path,
+                                settings.cache_path)}
     inside = under(settings.quarantine) if settings.quarantine is not None else None
     return {f for f in files if f}, [f"{inside}/"] if inside else []
 
@@ -384,19 +397,6 @@ def _own_files(settings: NightlySettings, root: Path) -> tuple[set[str], list[st
 def _is_own(name: str, ours: tuple[set[str], list[str]]) -> bool:
     files, folders = ours
     return name in files or any(name.startswith(folder) for folder in folders)
-
-
-def _no_longer_counted(file: str, unit_code: str, year: int | None, plan_year: int) -> FileOutcome:
-    """A stored report the plan of now does not take: its unit left the plan, or it was checked
-    against another year's plan (a file gone from the inbox, which cannot be read again)."""
-    if year == plan_year:
-        return FileOutcome(file=file, outcome="rejected", code="unknown-unit", unit_code=unit_code,
-                           reason=f"Đơn vị {unit_code} không còn trong danh sách đơn vị của kế hoạch (hoặc "
-                                  "nay là một nhóm); báo cáo không được tổng hợp.")
-    which = f"kế hoạch năm {year}" if year else "một kế hoạch khác"
-    return FileOutcome(file=file, outcome="rejected", code="other-plan", unit_code=unit_code,
-                       reason=f"Báo cáo đã được kiểm tra theo {which} và tệp không còn trong hộp thư để "
-                              f"kiểm tra lại; không tổng hợp vào kế hoạch năm {plan_year}.")
 
 
 def _keep_previous(summary: NightlySummary, name: str, reason: str) -> None:
@@ -524,63 +524,28 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 _quarantine_rejected(settings.quarantine, summary, ledger, inbox.root, present, real_names)
 
         with _phase(summary, "consolidate"):
-            reports: list[UnitReport] = []
-            outcomes: list[FileOutcome] = []
-            version_of: dict[str, int] = {}
-            units = {unit.code: unit for unit in plan.units or []}
-            plan_years: dict[str, int] | None = None  # of the plans versions were checked against
-            for version, is_present in ledger.iter_current():
-                name = version.path
-                shown = name if is_present else f"{name} (không còn trong hộp thư)"
-                if version.outcome == "accepted":
-                    # checked when read, against the plan of then: what the plan says now still counts
-                    # (a file gone from the inbox cannot be read again)
-                    unit = units.get(version.unit_code or "")
-                    year: int | None = plan.year
-                    if version.plan_id != identity:
-                        plan_years = plan_years if plan_years is not None else ledger.plan_years()
-                        year = plan_years.get(version.plan_id)
-                    if unit is None or unit.is_group or year != plan.year:
-                        outcomes.append(_no_longer_counted(shown, version.unit_code or "", year, plan.year))
-                        continue
-                    stored = version.unit_report()  # without its counts: summed in the ledger below
-                    assert stored is not None
-                    modified = vietnam_time(version.mtime_ns / 1e9)  # now: touched files too
-                    if (stored.file, stored.modified, stored.unit_name, stored.present) != (
-                            shown, modified, unit.name, is_present):
-                        stored = stored.model_copy(update={"file": shown, "modified": modified,
-                                                           "unit_name": unit.name, "present": is_present})
-                    reports.append(stored)
-                    version_of[shown] = version.id
-                else:
-                    outcomes.append(FileOutcome(file=shown, outcome="rejected", reason=version.reason,
-                                                code=version.code))
-            outcomes += skipped_outcomes(summary.files["skipped"])
             day = settings.as_of or plan.config.as_of or today_in_vietnam()
-            merged = consolidate(plan, reports, outcomes, as_of=day, plan_file=str(settings.plan))
-            merged.totals, per_version = ledger.stats_totals(
-                [version_of[r.file] for r in merged.reports], [f.name for f in merged.forms], merged.years)
-            for report in merged.reports:
-                report.form_totals = per_version.get(version_of[report.file], {})
-            in_use = {r.unit_code: r.file for r in merged.reports}
-            superseded = [f for f in merged.files if f.outcome == "superseded"]
-            ledger.mark_superseded({version_of[f.file]: in_use[f.unit_code or ""] for f in superseded})
-            summary.files["superseded"] = [f.file for f in superseded]
-            said = merged.summary(str(settings.out))["units"]
-            assert isinstance(said, dict)
-            summary.units = said
+            rebuilt = rebuild(plan, identity, ledger, settings.cache_path, as_of=day)
+            ledger.mark_superseded(rebuilt.superseded)
+            summary.files["superseded"] = rebuilt.superseded_files
+            summary.units = rebuilt.units
 
         if summary.files["rejected"]:
             summary.exit_code = EXIT_REJECTED
         with _phase(summary, "write"):
             crash_point("before-master")
+            skeleton = SkeletonStore(settings.skeleton_path).get(rebuilt.data.layouts())
+            memo = rebuilt.memo(skeleton.style_ids)
+            sheets = master_rows(rebuilt.data, memo)
             try:
-                write_master(merged, settings.out, before_replace=lambda: crash_point("during-master-write"))
+                write_rows(sheets, skeleton, settings.out,
+                           before_replace=lambda: crash_point("during-master-write"))
             except PermissionError as error:  # on Windows: the master is open in Excel somewhere
                 beside = settings.in_use_path
-                write_master(merged, beside)
+                write_rows(sheets, skeleton, beside)
                 summary.master, summary.exit_code = str(beside), EXIT_MASTER_IN_USE
                 summary.say(f"Không thay được {settings.out} ({os_error_reason(error)}): tệp đang mở "
                             f"(trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào {beside}; đóng "
                             "tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
+            rebuilt.keep(memo)
         ledger.finish_run(summary.run, "done", summary.as_json(unchanged_names=False))

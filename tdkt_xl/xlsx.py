@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +16,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tdkt_xl.atomic import atomic_path, backup_path
 from tdkt_xl.formats import sniff
 from tdkt_xl.models import Plan, TaskSheet
 from tdkt_xl.problems import Problem
@@ -48,7 +45,7 @@ from tdkt_xl.status import (
     status_row,
 )
 
-__all__ = ["RESULT_SHEET", "STATUS_HEADERS"]  # kept importable from here
+__all__ = ["RESULT_SHEET", "STATUS_HEADERS", "atomic_path", "backup_path"]  # kept importable from here
 
 _ERROR_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["error"])
 _WARNING_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["warning"])
@@ -153,29 +150,6 @@ def _mark_formulas_without_value(path: Path, grids: list[Grid]) -> None:
         return  # openpyxl read the file: at worst such a cell stays empty
 
 
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target`` that replaces it only if the block succeeds."""
-    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix,
-                                    dir=target.parent)
-    os.close(handle)
-    temp = Path(name)
-    try:
-        yield temp
-        # mkstemp makes the file private (0600); give it the mode a normal new file would get
-        try:
-            mode = target.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    finally:
-        if temp.exists():
-            temp.unlink()
-
-
 def is_macro_name(path: Path) -> bool:
     """Whether a file name is the one of a macro-enabled workbook (.xlsm)."""
     return path.suffix.lower() == ".xlsm"
@@ -190,11 +164,6 @@ def status_copy_path(source: Path) -> Path:
     """
     suffix = ".xlsm" if is_macro_name(source) else ".xlsx"
     return source.with_name(f"{source.stem}_trang_thai{suffix}")
-
-
-def backup_path(path: Path) -> Path:
-    """``ke_hoach.xlsx`` -> ``ke_hoach.bak.xlsx`` (still opens in Excel)."""
-    return path.with_name(f"{path.stem}.bak{path.suffix}")
 
 
 # --- writing the status copy -------------------------------------------------

@@ -8,19 +8,19 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from tdkt_xl.master import Formula, _RawRows, _sheet, save_master
+from tdkt_xl.master import CellWriter, Formula, SheetLayout, SheetRows, build_skeleton, save_master
 
 
 def write(path: Path, rows: list[list[object]], special: dict[int, str] | None = None) -> Path:
-    workbook = Workbook(write_only=True)
-    ws, styles = _sheet(workbook, "Dài", "Tiêu đề", ["A", "B", "C", "D", "E"], [8] * 5, len(rows))
-    raw = _RawRows(workbook, ws, styles)
+    skeleton = build_skeleton([SheetLayout("Dài", (8,) * 5, len(rows))])
+    sheet = SheetRows("Dài", CellWriter(skeleton.style_ids))
+    sheet.heading("Tiêu đề", ["A", "B", "C", "D", "E"])
     for row in rows:
-        raw.append(row, special)
-    save_master(workbook, [raw], path)
+        sheet.append(row, special)
+    save_master(skeleton, [sheet], path)
     return path
 
 

@@ -395,7 +395,7 @@ def test_master_open_elsewhere_goes_beside_it(setup: NightlySettings,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """On Windows a master open in Excel cannot be replaced: the new one is written beside it,
     the run still completes, and the next run writes to the right place again."""
-    import tdkt_xl.xlsx
+    import tdkt_xl.atomic
 
     setup.fresh_seconds = 0
     run_nightly(setup)
@@ -407,7 +407,7 @@ def test_master_open_elsewhere_goes_beside_it(setup: NightlySettings,
             raise PermissionError(13, "The process cannot access the file")
         replace(source, target)
 
-    monkeypatch.setattr(tdkt_xl.xlsx.os, "replace", refuse)
+    monkeypatch.setattr(tdkt_xl.atomic.os, "replace", refuse)
     (setup.inbox / "VPB.xlsx").unlink()
     busy = run_nightly(setup)
     assert busy.exit_code == EXIT_MASTER_IN_USE and busy.master == str(setup.in_use_path)
@@ -417,7 +417,7 @@ def test_master_open_elsewhere_goes_beside_it(setup: NightlySettings,
                for row in master_values(setup.in_use_path)["Tình hình nộp báo cáo"])
     with Ledger(setup.state_path) as ledger:
         assert ledger.runs()[-1][3] == "done"
-    monkeypatch.setattr(tdkt_xl.xlsx.os, "replace", replace)
+    monkeypatch.setattr(tdkt_xl.atomic.os, "replace", replace)
     again = run_nightly(setup)
     assert again.exit_code == 0 and again.master == str(setup.out)
     assert master_values(setup.out) == master_values(setup.in_use_path)
