@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, types, tests. Installs what it needs into .venv, and
-# LibreOffice Calc (for the test that opens the master in a real spreadsheet) when
+# LibreOffice Calc (for the three tests that need a real spreadsheet program) when
 # it is missing and this is a Debian/Ubuntu machine where we may install packages.
 . "$(dirname "$0")/_venv.sh" test
 if ! command -v soffice >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

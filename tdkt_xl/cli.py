@@ -238,7 +238,8 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
                 workers: int, timeout: float) -> None:
     """Tổng hợp mọi sổ báo cáo trong INBOX (cả thư mục con) vào sổ tổng hợp.
 
-    Mã thoát: 0 mọi tệp được dùng, 1 có tệp bị loại, 2 không ghi được sổ tổng hợp.
+    Mã thoát: 0 mọi tệp được dùng, 1 có tệp bị loại, 2 không đọc được sổ kế hoạch hoặc
+    không ghi được sổ tổng hợp.
     """
     from tdkt_xl.merge import run_consolidation
 
@@ -318,9 +319,10 @@ def nightly(config_file: Path | None, plan_file: Path | None, inbox: Path | None
             timeout: float | None, scheduler: str | None, as_of: Any, as_json: bool) -> None:
     """Tổng hợp hằng đêm: chỉ đọc tệp mới hoặc đã đổi, ghi sổ cái, dựng lại sổ tổng hợp.
 
-    Mã thoát: 0 xong, 1 xong nhưng có tệp mới bị loại, 2 lỗi (không ghi được sổ
-    tổng hợp), 3 đang có một lần chạy khác, 4 xong nhưng sổ tổng hợp đang mở nơi khác nên
-    bản mới ghi vào <tên>.moi.xlsx.
+    Mã thoát: 0 xong, 1 xong nhưng có tệp mới bị loại, 2 lỗi cần người xử lý (thiếu sổ
+    kế hoạch hoặc hộp thư, sổ cái hỏng, thiết lập sai, không ghi được sổ tổng hợp), 3 đang
+    có một lần chạy khác, 4 xong nhưng sổ tổng hợp đang mở nơi khác nên bản mới ghi vào
+    <tên>.moi.xlsx.
     """
     from tdkt_xl.nightly import NightlySettings, run_nightly
 
@@ -394,10 +396,14 @@ def history(unit: str, state: Path, as_json: bool) -> None:
 @cli.command()
 @click.argument("out", type=click.Path(path_type=Path), required=False)
 def sample(out: Path | None) -> None:
-    """Tạo sổ kế hoạch mẫu (từ hai kế hoạch thật) tại OUT."""
-    from tdkt_xl.sample import DEFAULT_OUTPUT, build_sample_plan
+    """Tạo sổ kế hoạch mẫu (từ hai kế hoạch thật) tại OUT.
 
-    written = build_sample_plan(out or DEFAULT_OUTPUT)
+    OUT mặc định: workbooks/ke_hoach_mau.xlsx của thư mục mã nguồn; khi cài bằng pip,
+    ke_hoach_mau.xlsx ở thư mục hiện tại.
+    """
+    from tdkt_xl.sample import build_sample_plan, default_output
+
+    written = build_sample_plan(out or default_output())
     click.echo(f"Đã ghi sổ mẫu: {written}")
 
 

@@ -434,9 +434,11 @@ class Ledger:
         return {plan_id for (plan_id,) in self.db.execute("SELECT DISTINCT plan_id FROM versions")}
 
     def history(self, unit_code: str) -> list[Version]:
-        """Every version that named this unit, oldest first."""
+        """Every version that named this unit, oldest first: by when the merge first saw it, then
+        (versions first seen in one run) by "Ngày lập" and file time, as consolidation tells the
+        newer report (the order the readers finished in says nothing)."""
         rows = self.db.execute(f"SELECT {_version_columns()} FROM versions v WHERE unit_code=? "
-                               "ORDER BY first_seen, id", (unit_code,)).fetchall()
+                               "ORDER BY first_seen, report_date, mtime_ns, id", (unit_code,)).fetchall()
         return [_version(r) for r in rows]
 
     def stats_totals(self, version_ids: list[int], forms: list[str], years: list[int]

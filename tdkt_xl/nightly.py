@@ -112,7 +112,7 @@ class NightlySettings:
                              f"{error.start}); lưu lại tệp với mã UTF-8.") from error
         except tomllib.TOMLDecodeError as error:
             raise ValueError(f"{path}: tệp cấu hình sai cú pháp TOML ({error}). Mỗi dòng dạng "
-                             'khoa = "giá trị", ví dụ plan = "ke_hoach.xlsx".') from error
+                             'khoá = "giá trị", ví dụ plan = "ke_hoach.xlsx".') from error
         data = data.get("nightly", data)
         if not isinstance(data, dict):
             raise ValueError(f"{path}: mục [nightly] phải là một bảng khoá = giá trị.")

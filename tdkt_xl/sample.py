@@ -35,15 +35,37 @@ __all__ = [
     "ASSIGNMENT_ROWS",
     "CONFIG_ROWS",
     "DEFAULT_OUTPUT",
+    "SAMPLE_NAME",
     "UNITS",
     "AppendixTask",
     "AssignmentRow",
     "Unit",
     "build_sample_plan",
+    "default_output",
     "main",
 ]
 
-DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "workbooks" / "ke_hoach_mau.xlsx"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+SAMPLE_NAME = "ke_hoach_mau.xlsx"
+DEFAULT_HELP = (f"mặc định: workbooks/{SAMPLE_NAME} của thư mục mã nguồn; khi cài bằng pip, "
+                f"{SAMPLE_NAME} ở thư mục hiện tại")
+
+
+def default_output() -> Path:
+    """Where the sample plan goes when no path is given: ``workbooks/ke_hoach_mau.xlsx`` of the
+    source checkout tdkt_xl runs from; when it was installed (``pip install``: no checkout around
+    the package, which sits in site-packages) ``ke_hoach_mau.xlsx`` in the current folder.
+
+    >>> default_output().name
+    'ke_hoach_mau.xlsx'
+    """
+    root = _PACKAGE_DIR.parent
+    if (root / "pyproject.toml").is_file() and (root / "workbooks").is_dir():
+        return root / "workbooks" / SAMPLE_NAME
+    return Path(SAMPLE_NAME)
+
+
+DEFAULT_OUTPUT = default_output()
 
 CellValue = str | int | dt.date | None
 
@@ -748,11 +770,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "out",
         nargs="?",
         type=Path,
-        default=DEFAULT_OUTPUT,
-        help="Đường dẫn tệp .xlsx cần ghi (mặc định: workbooks/ke_hoach_mau.xlsx).",
+        default=None,
+        help=f"Đường dẫn tệp .xlsx cần ghi ({DEFAULT_HELP}).",
     )
     args = parser.parse_args(argv)
-    written = build_sample_plan(args.out)
+    written = build_sample_plan(args.out or default_output())
     print(f"Đã ghi sổ mẫu: {written}")
     return 0
 

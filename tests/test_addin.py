@@ -163,6 +163,21 @@ def test_build_is_deterministic_and_atomic(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlam", "b.xlam"]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_built_addin_has_the_mode_of_a_new_file(tmp_path: Path) -> None:
+    """Built through a private temporary file (0600), the add-in stayed readable by its builder
+    only: others could not copy one built on a shared folder."""
+    umask = os.umask(0o022)
+    try:
+        assert build_addin(tmp_path / "a.xlam").stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "b.xlam"
+        kept.write_bytes(b"old add-in")
+        kept.chmod(0o664)
+        assert build_addin(kept).stat().st_mode & 0o777 == 0o664  # the mode of the file replaced
+    finally:
+        os.umask(umask)
+
+
 # ---------------------------------------------------------------------------------------------
 # The VBA project, read back with olevba
 # ---------------------------------------------------------------------------------------------

@@ -234,10 +234,9 @@ def test_config_file_and_history(setup: NightlySettings, tmp_path: Path) -> None
     lines = history.output.splitlines()
     assert lines[0] == "Các lần gửi báo cáo của đơn vị P1:"
     assert len(lines) == 3
-    old = next(line for line in lines if " P1_ban_cu.xlsx (" in line)
-    new = next(line for line in lines if " P1.xlsx (" in line)
-    assert old.endswith(": bị thay thế")
-    assert new.endswith(": đang được dùng")
+    old, new = lines[1:]  # oldest first: both were first seen in this run, the older "Ngày lập" first
+    assert " P1_ban_cu.xlsx (" in old and old.endswith(": bị thay thế")
+    assert " P1.xlsx (" in new and new.endswith(": đang được dùng")
     bad = tmp_path / "sai.toml"
     bad.write_text('plan = "x"\ninbox = "y"\nout = "z"\nthu_muc = 1\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["nightly", "--config", str(bad)])
@@ -629,6 +628,7 @@ def test_nightly_master_stays_the_fresh_consolidation_through_changes(setup: Nig
     ('as_of = "1/7/2024"', "khoá as_of cần một ngày dạng 2024-07-01"),
     ("scheduler = 5", "khoá scheduler cần một địa chỉ trong ngoặc kép"),
     ("plan = ", "tệp cấu hình sai cú pháp TOML"),
+    ("plan = ", 'Mỗi dòng dạng khoá = "giá trị"'),
 ])
 def test_config_values_of_the_wrong_kind_are_said_before_the_run(tmp_path: Path, line: str,
                                                                  said: str) -> None:

@@ -357,3 +357,29 @@ def test_build_is_byte_stable(tmp_path: Path) -> None:
 def test_committed_workbook_is_current(tmp_path: Path) -> None:
     fresh = build_sample_plan(tmp_path / "ke_hoach_mau.xlsx")
     assert _values(COMMITTED) == _values(fresh)
+
+
+def test_default_output_of_an_installed_package_is_the_current_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Installed with pip, the package sits in site-packages: ``tdkt-xl sample`` without OUT wrote
+    the plan there (site-packages/workbooks/ke_hoach_mau.xlsx) instead of where the user is."""
+    from click.testing import CliRunner
+
+    from tdkt_xl import sample
+    from tdkt_xl.cli import cli
+
+    assert sample.default_output() == COMMITTED  # the checkout the tests run from
+    site_packages = tmp_path / "venv" / "lib" / "site-packages"
+    (site_packages / "tdkt_xl").mkdir(parents=True)
+    monkeypatch.setattr(sample, "_PACKAGE_DIR", site_packages / "tdkt_xl")
+    work = tmp_path / "lam_viec"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert sample.default_output() == Path("ke_hoach_mau.xlsx")
+    result = CliRunner().invoke(cli, ["sample"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Đã ghi sổ mẫu: ke_hoach_mau.xlsx\n"
+    assert main([]) == 0
+    assert capsys.readouterr().out == "Đã ghi sổ mẫu: ke_hoach_mau.xlsx\n"
+    assert load_workbook(work / "ke_hoach_mau.xlsx").sheetnames[:2] == ["Phụ lục", "Phân công"]
+    assert not list(site_packages.rglob("*.xlsx"))
