@@ -12,11 +12,11 @@ import click
 
 from tdkt_xl import __version__
 from tdkt_xl.consolidate import Consolidation
+from tdkt_xl.formats import WorkbookError, is_macro_name, status_copy_path
 from tdkt_xl.models import Plan
 from tdkt_xl.status import TaskStatus, count_by_status, plan_status
 from tdkt_xl.text import os_error_reason
 from tdkt_xl.workbook import load_plan, validation_report
-from tdkt_xl.xlsx import WorkbookError, is_macro_name, status_copy_path, write_status_workbook
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -161,6 +161,8 @@ def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bo
     if plan.problems:
         click.echo(f"Có {errors} lỗi, {len(plan.problems) - errors} cảnh báo "
                    f'(xem sheet "Kết quả kiểm tra").')
+    from tdkt_xl.xlsx import write_status_workbook  # openpyxl: imported by the commands that write with it
+
     try:
         written = write_status_workbook(file, target, plan, statuses)
     except WorkbookError as error:

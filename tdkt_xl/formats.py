@@ -102,3 +102,23 @@ def sniff(path: Path) -> FileFormat:
     if any(sep in decoded for sep in (",", ";", "\t")) and "\x00" not in decoded:
         return _format("csv")
     return _format("unknown")
+
+
+class WorkbookError(Exception):
+    """A workbook that cannot be opened at all; the message is Vietnamese and names the file."""
+
+
+def is_macro_name(path: Path) -> bool:
+    """Whether a file name is the one of a macro-enabled workbook (.xlsm)."""
+    return path.suffix.lower() == ".xlsm"
+
+
+def status_copy_path(source: Path) -> Path:
+    """Where the status copy goes by default: ``<name>_trang_thai.xlsx`` beside the plan, .xlsm for
+    an .xlsm plan (its macros are kept, and Excel opens a macro workbook only under that name).
+
+    >>> status_copy_path(Path("ke_hoach.xlsm")).name, status_copy_path(Path("ke_hoach.xlsx")).name
+    ('ke_hoach_trang_thai.xlsm', 'ke_hoach_trang_thai.xlsx')
+    """
+    suffix = ".xlsm" if is_macro_name(source) else ".xlsx"
+    return source.with_name(f"{source.stem}_trang_thai{suffix}")

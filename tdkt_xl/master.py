@@ -13,7 +13,6 @@ never an error value.
 
 from __future__ import annotations
 
-import array
 import errno
 import hashlib
 import io
@@ -197,11 +196,10 @@ class Skeleton:
 
 
 def skeleton_key(layouts: Sequence[SheetLayout]) -> str:
-    """What identifies a skeleton: the layouts, the styles and the code that makes it."""
-    from importlib.metadata import version  # the openpyxl that made it (not imported here)
-
-    text = json.dumps([SKELETON_FORMAT, version("openpyxl"), STYLES, [asdict(layout) for layout in layouts]],
-                      ensure_ascii=False, sort_keys=True)
+    """What identifies a skeleton: the layouts, the styles and the code that makes it. (A skeleton
+    kept from an older openpyxl is still a good workbook, with its own style ids.)"""
+    text = json.dumps([SKELETON_FORMAT, STYLES, [asdict(layout) for layout in layouts]], ensure_ascii=False,
+                      sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -387,6 +385,62 @@ class TaskRow(NamedTuple):
     entries: Mapping[str, Any]
 
 
+# The values of each kind of row of the long sheets (after the STT), and the styles of their
+# special cells: both the consolidation's master and the nightly's (which keeps the cells of its
+# units' rows between runs) write them with these.
+
+def submission_values(row: SubmissionRow) -> tuple[list[Any], dict[int, str]]:
+    label = STATE_LABELS[row.state]
+    return [row.code, row.name, row.email, label, row.submitted_on, row.file, row.problems], {3: row.state}
+
+
+def detail_values(task: Task, code: str, name: str, lead: bool, entry: Any, file: str) -> list[Any]:
+    """One unit's row on one task in "Chi tiết tiến độ" (``entry`` None: it has not reported)."""
+    role = "Chủ trì" if lead else "Phối hợp"
+    if entry is None:
+        return [task.code, task.content, code, name, role, "Chưa báo cáo", None, "", "", "", ""]
+    return [task.code, task.content, code, name, role, entry.status or "", entry.completed_on, entry.result,
+            entry.difficulties, entry.note, file]
+
+
+def outcome_values(file: str, outcome: str, code: str, reason: str) -> list[Any]:
+    """A rejected or superseded file in "Lỗi"."""
+    return [file, "", "", "Bị loại" if outcome == "rejected" else "Bị thay thế", code or outcome, reason]
+
+
+def problem_values(file: str, sheet: str, cell: str, severity: str, code: str, message: str) -> list[Any]:
+    """A cell problem in "Lỗi"."""
+    return [file, sheet, cell, "Lỗi" if severity == "error" else "Cảnh báo", code, message]
+
+
+def totals_levels(forms: Iterable[CommendationForm]) -> list[str]:
+    """The levels of the forms, each once, in order (a heading row each in the totals sheet)."""
+    levels: list[str] = []
+    for form in forms:
+        if not levels or levels[-1] != form.level:
+            levels.append(form.level)
+    return levels
+
+
+def sheet_layouts(units: int, tasks: Sequence[TaskRow], forms: Sequence[CommendationForm], years: int,
+                  reports: int, problem_rows: int) -> list[SheetLayout]:
+    """The layouts of a master's six sheets, from how many rows each has."""
+    sum_row = HEADER_ROW + len(forms) + len(totals_levels(forms)) + 1
+    return [
+        SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, units),
+        SheetLayout(PROGRESS_SHEET, PROGRESS_WIDTHS, len(tasks)),
+        SheetLayout(PROGRESS_DETAIL_SHEET, DETAIL_WIDTHS, sum(len(item.units) for item in tasks)),
+        SheetLayout(TOTALS_SHEET, (52, *[8] * years, 10), sum_row - HEADER_ROW - 1, sum_row, years),
+        SheetLayout(TOTALS_DETAIL_SHEET, (12, 30, *[14] * len(forms), 10), reports),
+        SheetLayout(PROBLEMS_SHEET, PROBLEMS_WIDTHS, problem_rows),
+    ]
+
+
+def style_ids() -> dict[str, str]:
+    """The id of each of :data:`STYLES` in every master's styles part (made by openpyxl)."""
+    return build_skeleton([SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, 0)]).style_ids
+
+
 @dataclass
 class MasterData:
     """What the master shows, in the order it shows it."""
@@ -399,24 +453,15 @@ class MasterData:
     forms: list[CommendationForm]
     years: list[int]
     totals: dict[str, dict[int, int]]
-    # (unit, name, count of each form (or those packed in an array "q")), by unit code
-    by_unit: Sequence[tuple[str, str, list[int] | bytes]]
+    by_unit: list[tuple[str, str, list[int]]]  # (unit, name, count of each form), by unit code
     outcomes: list[tuple[str, str, str, str]]  # (file, outcome, code, reason): rejected, superseded
     problems: list[tuple[str, str, str, str, str, str]]  # (file, sheet, cell, severity, code, message)
     rejected: int
 
     def layouts(self) -> list[SheetLayout]:
         """The sheets of this master, as its skeleton depends on them."""
-        sum_row = HEADER_ROW + len(self.forms) + len(totals_levels(self.forms)) + 1
-        return [
-            SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, len(self.submissions)),
-            SheetLayout(PROGRESS_SHEET, PROGRESS_WIDTHS, len(self.tasks)),
-            SheetLayout(PROGRESS_DETAIL_SHEET, DETAIL_WIDTHS, sum(len(item.units) for item in self.tasks)),
-            SheetLayout(TOTALS_SHEET, (52, *[8] * len(self.years), 10), sum_row - HEADER_ROW - 1, sum_row,
-                        len(self.years)),
-            SheetLayout(TOTALS_DETAIL_SHEET, (12, 30, *[14] * len(self.forms), 10), len(self.by_unit)),
-            SheetLayout(PROBLEMS_SHEET, PROBLEMS_WIDTHS, len(self.outcomes) + len(self.problems)),
-        ]
+        return sheet_layouts(len(self.submissions), self.tasks, self.forms, len(self.years),
+                             len(self.by_unit), len(self.outcomes) + len(self.problems))
 
 
 def master_data(result: Consolidation) -> MasterData:
@@ -442,149 +487,108 @@ def master_data(result: Consolidation) -> MasterData:
     )
 
 
-def totals_levels(forms: Iterable[CommendationForm]) -> list[str]:
-    """The levels of the forms, each once, in order (a heading row each in the totals sheet)."""
-    levels: list[str] = []
-    for form in forms:
-        if not levels or levels[-1] != form.level:
-            levels.append(form.level)
-    return levels
-
-
-class RowMemo:
-    """The cells of rows already written, by what the row holds (the same values make the same
-    XML): kept from one nightly run to the next, the rows of units whose report did not change
-    are not written again. ``used`` is what this master took (what to keep for the next).
-
-    A key holds the row's values and the style of each special cell; counts are whole numbers
-    (1 and 1.0 would share a key).
-    """
-
-    def __init__(self, writer: CellWriter, kept: dict[tuple[Any, ...], bytes] | None = None) -> None:
-        self.writer = writer
-        self.kept = kept or {}
-        self.used: dict[tuple[Any, ...], bytes] = {}
-        self.made = 0
-
-    def cells(self, key: tuple[Any, ...], values: Sequence[Any], special: dict[int, str] | None = None
-              ) -> bytes:
-        found = self.kept.get(key)
-        if found is None:
-            found = self.writer.cells(values, special)
-            self.made += 1
-        self.used[key] = found
-        return found
-
-
-def master_rows(data: MasterData, memo: RowMemo) -> list[SheetRows]:
+def master_rows(data: MasterData, writer: CellWriter) -> list[SheetRows]:
     """Every sheet of the master, as rows."""
-    writer = memo.writer
-    number = f'<c s="{writer.ids["cell"]}"><v>%d</v></c>'.encode("ascii")  # an STT cell
-
-    submissions = SheetRows(SUBMISSIONS_SHEET, writer)
-    missing = sum(1 for s in data.submissions if s.state == "missing")
-    late = sum(1 for s in data.submissions if s.state == "late")
-    said = f"; hạn nộp {_vn(data.deadline)}" if data.deadline else ""
-    expected = len(data.submissions)
-    submissions.heading(f"TÌNH HÌNH NỘP BÁO CÁO (đến ngày {_vn(data.as_of)}{said}): {expected - missing}/"
-                        f"{expected} đơn vị đã nộp, {missing} chưa nộp, {late} nộp muộn", SUBMISSIONS_HEADERS)
-    for index, row in enumerate(data.submissions, start=1):
-        cells = memo.cells(("S", *row), [row.code, row.name, row.email, STATE_LABELS[row.state],
-                                         row.submitted_on, row.file, row.problems], {3: row.state})
-        submissions.append_cells(number % index + cells)
-
-    progress = SheetRows(PROGRESS_SHEET, writer)
-    progress.heading(f"TIẾN ĐỘ NHIỆM VỤ (đến ngày {_vn(data.as_of)})", PROGRESS_HEADERS)
-    for item in data.tasks:
-        task = item.task
-        progress.append([task.code, task.content, "; ".join(u.label for u in task.lead),
-                         "; ".join(u.label for u in task.partners), task.deadline.due or task.deadline_text,
-                         len(item.units), item.done, item.ongoing, item.not_started, item.nothing,
-                         item.status.value], {10: item.status.value})
-
-    detail = SheetRows(PROGRESS_DETAIL_SHEET, writer)
-    detail.heading("CHI TIẾT TIẾN ĐỘ THEO ĐƠN VỊ", DETAIL_HEADERS)
     names = {s.code: s.name for s in data.submissions}
+    detail: list[bytes] = []
     for item in data.tasks:
-        code_of_task, content = item.task.code, item.task.content
         leads = {u.code for u in item.task.lead}
         for code in item.units:
-            entry = item.entries.get(code)
-            if entry is None:
-                values = [code_of_task, content, code, names.get(code, code),
-                          "Chủ trì" if code in leads else "Phối hợp", "Chưa báo cáo", None, "", "", "", ""]
-            else:
-                values = [code_of_task, content, code, names.get(code, code),
-                          "Chủ trì" if code in leads else "Phối hợp", entry.status or "", entry.completed_on,
-                          entry.result, entry.difficulties, entry.note, data.files.get(code, "")]
-            detail.append_cells(memo.cells(("D", *values), values))
+            detail.append(writer.cells(detail_values(item.task, code, names.get(code, code), code in leads,
+                                                     item.entries.get(code), data.files.get(code, ""))))
+    return assemble(
+        writer, as_of=data.as_of, deadline=data.deadline,
+        states=[row.state for row in data.submissions],
+        submissions=[writer.cells(*submission_values(row)) for row in data.submissions],
+        tasks=data.tasks, detail=detail, forms=data.forms, years=data.years, totals=data.totals,
+        by_unit=[writer.cells([code, name, *counts]) for code, name, counts in data.by_unit],
+        problems=[writer.cells(outcome_values(*outcome)) for outcome in data.outcomes]
+        + [writer.cells(problem_values(*problem)) for problem in data.problems],
+        rejected=data.rejected, cell_problems=len(data.problems))
 
-    totals = SheetRows(TOTALS_SHEET, writer)
-    years = data.years
-    totals.heading(f"SỐ LIỆU KHEN THƯỞNG TỔNG HỢP {years[0]}–{years[-1]} ({len(data.by_unit)} đơn vị đã nộp)",
-                   ["Hình thức khen thưởng", *years, "Tổng"])
+
+def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: Sequence[str],
+             submissions: Iterable[bytes], tasks: Sequence[TaskRow], detail: Iterable[bytes],
+             forms: Sequence[CommendationForm], years: Sequence[int], totals: dict[str, dict[int, int]],
+             by_unit: Sequence[bytes], problems: Iterable[bytes], rejected: int, cell_problems: int
+             ) -> list[SheetRows]:
+    """The master's sheets, from the cells of the rows of its long sheets (in the order they are
+    shown; the submissions, the units' rows on each task, the units' counts and the "Lỗi" rows)."""
+    number = f'<c s="{writer.ids["cell"]}"><v>%d</v></c>'.encode("ascii")  # an STT cell
+
+    sheet = SheetRows(SUBMISSIONS_SHEET, writer)
+    missing, late, expected = states.count("missing"), states.count("late"), len(states)
+    said = f"; hạn nộp {_vn(deadline)}" if deadline else ""
+    sheet.heading(f"TÌNH HÌNH NỘP BÁO CÁO (đến ngày {_vn(as_of)}{said}): {expected - missing}/{expected} "
+                  f"đơn vị đã nộp, {missing} chưa nộp, {late} nộp muộn", SUBMISSIONS_HEADERS)
+    for index, cells in enumerate(submissions, start=1):
+        sheet.append_cells(number % index + cells)
+    sheets = [sheet]
+
+    sheet = SheetRows(PROGRESS_SHEET, writer)
+    sheet.heading(f"TIẾN ĐỘ NHIỆM VỤ (đến ngày {_vn(as_of)})", PROGRESS_HEADERS)
+    for item in tasks:
+        task = item.task
+        sheet.append([task.code, task.content, "; ".join(u.label for u in task.lead),
+                      "; ".join(u.label for u in task.partners), task.deadline.due or task.deadline_text,
+                      len(item.units), item.done, item.ongoing, item.not_started, item.nothing,
+                      item.status.value], {10: item.status.value})
+    sheets.append(sheet)
+
+    sheet = SheetRows(PROGRESS_DETAIL_SHEET, writer)
+    sheet.heading("CHI TIẾT TIẾN ĐỘ THEO ĐƠN VỊ", DETAIL_HEADERS)
+    for cells in detail:
+        sheet.append_cells(cells)
+    sheets.append(sheet)
+
+    sheet = SheetRows(TOTALS_SHEET, writer)
+    sheet.heading(f"SỐ LIỆU KHEN THƯỞNG TỔNG HỢP {years[0]}–{years[-1]} ({len(by_unit)} đơn vị đã nộp)",
+                  ["Hình thức khen thưởng", *years, "Tổng"])
     first, last = column_letter(2), column_letter(1 + len(years))
     level = None
-    for form in data.forms:
+    for form in forms:
         if form.level != level:
             level = form.level
-            totals.append([level, *[None] * (len(years) + 1)], dict.fromkeys(range(len(years) + 2), "level"))
-        row_number = totals.row + 1
-        totals.append([form.name, *[data.totals[form.name][y] for y in years],
-                       Formula(f"SUM({first}{row_number}:{last}{row_number})")])
-    bottom = totals.row
-    totals.append(["Cộng", *[Formula(f"SUM({column_letter(c)}{HEADER_ROW + 1}:{column_letter(c)}{bottom})")
-                             for c in range(2, len(years) + 3)]],
-                  dict.fromkeys(range(len(years) + 2), "bold"))
+            sheet.append([level, *[None] * (len(years) + 1)], dict.fromkeys(range(len(years) + 2), "level"))
+        row = sheet.row + 1
+        sheet.append([form.name, *[totals[form.name][y] for y in years],
+                      Formula(f"SUM({first}{row}:{last}{row})")])
+    bottom = sheet.row
+    sheet.append(["Cộng", *[Formula(f"SUM({column_letter(c)}{HEADER_ROW + 1}:{column_letter(c)}{bottom})")
+                            for c in range(2, len(years) + 3)]],
+                 dict.fromkeys(range(len(years) + 2), "bold"))
+    sheets.append(sheet)
 
-    forms = [f.name for f in data.forms]
-    by_unit = SheetRows(TOTALS_DETAIL_SHEET, writer)
-    by_unit.heading(f"SỐ LIỆU KHEN THƯỞNG THEO ĐƠN VỊ (cộng {years[0]}–{years[-1]}; "
-                    "số từng năm xem trong tệp của đơn vị)", ["Mã đơn vị", "Tên đơn vị", *forms, "Tổng"])
-    f_first, f_last = column_letter(3), column_letter(2 + len(forms))
-    for code, name, counts in data.by_unit:
-        row_number = by_unit.row + 1
-        if isinstance(counts, bytes):  # packed: the key as it is, the numbers only for a new row
-            found = memo.kept.get(("U", code, name, counts))
-            unpacked: list[Any] = [] if found is not None else [code, name,
-                                                                 *array.array("q", counts).tolist()]
-            cells = memo.cells(("U", code, name, counts), unpacked)
-        else:
-            cells = memo.cells(("U", code, name, *counts), [code, name, *counts])
-        total = Formula(f"SUM({f_first}{row_number}:{f_last}{row_number})")
-        by_unit.append_cells(cells + writer.cells([total]))
+    names = [f.name for f in forms]
+    sheet = SheetRows(TOTALS_DETAIL_SHEET, writer)
+    sheet.heading(f"SỐ LIỆU KHEN THƯỞNG THEO ĐƠN VỊ (cộng {years[0]}–{years[-1]}; "
+                  "số từng năm xem trong tệp của đơn vị)", ["Mã đơn vị", "Tên đơn vị", *names, "Tổng"])
+    plain = writer.ids["cell"]
+    total = f'<c s="{plain}"><f>SUM({column_letter(3)}%d:{column_letter(2 + len(names))}%d)</f><v/></c>'
+    total_cell = total.encode("ascii")  # the unit's "Tổng": the sum of its form columns
+    for cells in by_unit:
+        row = sheet.row + 1
+        sheet.append_cells(cells + total_cell % (row, row))
+    sheets.append(sheet)
 
-    problems = SheetRows(PROBLEMS_SHEET, writer)
-    problems.heading(f"LỖI TRONG CÁC TỆP BÁO CÁO: {data.rejected} tệp bị loại, {len(data.problems)} "
-                     "lỗi/cảnh báo trong ô", PROBLEMS_HEADERS)
-    index = 0
-    for file, outcome, code, reason in data.outcomes:
-        index += 1
-        label = "Bị loại" if outcome == "rejected" else "Bị thay thế"
-        values = [file, "", "", label, code or outcome, reason]
-        problems.append_cells(number % index + memo.cells(("P", *values), values))
-    for file, sheet, cell, severity, code, message in data.problems:
-        index += 1
-        values = [file, sheet, cell, "Lỗi" if severity == "error" else "Cảnh báo", code, message]
-        problems.append_cells(number % index + memo.cells(("P", *values), values))
-    return [submissions, progress, detail, totals, by_unit, problems]
+    sheet = SheetRows(PROBLEMS_SHEET, writer)
+    sheet.heading(f"LỖI TRONG CÁC TỆP BÁO CÁO: {rejected} tệp bị loại, {cell_problems} lỗi/cảnh báo trong ô",
+                  PROBLEMS_HEADERS)
+    for index, cells in enumerate(problems, start=1):
+        sheet.append_cells(number % index + cells)
+    sheets.append(sheet)
+    return sheets
 
 
 def write_master(result: Consolidation | MasterData, target: Path,
-                 before_replace: Callable[[], None] | None = None,
-                 skeletons: SkeletonStore | None = None, memo: RowMemo | None = None) -> Path:
+                 before_replace: Callable[[], None] | None = None) -> Path:
     """Write the master atomically; an existing master is first kept as ``<name>.bak.xlsx``.
 
-    ``before_replace`` runs after the new master is complete in its temporary file;
-    ``skeletons`` keeps the skeleton for the next master of the same layout; ``memo`` (made for
-    the skeleton's style ids) has rows written before.
+    ``before_replace`` runs after the new master is complete in its temporary file.
     """
     data = result if isinstance(result, MasterData) else master_data(result)
-    sheet_layouts = data.layouts()
-    skeleton = skeletons.get(sheet_layouts) if skeletons else build_skeleton(sheet_layouts)
-    if memo is None or memo.writer.ids != skeleton.style_ids:
-        memo = RowMemo(CellWriter(skeleton.style_ids))
-    return write_rows(master_rows(data, memo), skeleton, target, before_replace)
+    skeleton = build_skeleton(data.layouts())
+    return write_rows(master_rows(data, CellWriter(skeleton.style_ids)), skeleton, target, before_replace)
 
 
 def write_rows(sheets: Sequence[SheetRows], skeleton: Skeleton, target: Path,

@@ -31,9 +31,10 @@ from typing import Any
 from tdkt_xl import __version__
 from tdkt_xl.atomic import backup_path
 from tdkt_xl.consolidate import READER_VERSION, UnitReport
+from tdkt_xl.formats import WorkbookError
 from tdkt_xl.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.lock import LockBusy, RunLock
-from tdkt_xl.master import SkeletonStore, master_rows, write_rows
+from tdkt_xl.master import SkeletonStore, write_rows
 from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox
 from tdkt_xl.models import Plan
 from tdkt_xl.rebuild import rebuild
@@ -42,7 +43,6 @@ from tdkt_xl.status import today_in_vietnam, vietnam_time
 from tdkt_xl.text import os_error_reason, os_error_text, shown_name
 from tdkt_xl.workbook import load_plan
 from tdkt_xl.workers import ReadResult, read_many, read_values
-from tdkt_xl.xlsx import WorkbookError
 
 EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED, EXIT_MASTER_IN_USE = 0, 1, 2, 3, 4
 KILL_ENV = "TDKT_TEST_KILL_AT"  # tests only: SIGKILL this process at a named point
@@ -314,21 +314,23 @@ def _append_log(settings: NightlySettings, summary: NightlySummary) -> None:
 PLAN_READER = f"tdkt_xl {__version__} plan-json-3"
 
 
-def load_plan_cached(path: Path, ledger: Ledger) -> Plan:
-    """The plan read from ``path``, or the same content read by an earlier run (JSON in the ledger).
+def load_plan_cached(path: Path, ledger: Ledger) -> tuple[Plan, str]:
+    """The plan read from ``path``, or the same content read by an earlier run (JSON in the ledger),
+    and what identifies the plan so read (its file's content and the reading rules).
 
     Reading a plan of ten thousand units takes over a second; a stored one, a tenth of that.
     """
     digest = sha256_of(path)
+    identity = f"{digest} {PLAN_READER}"
     stored = ledger.stored_plan(digest, PLAN_READER)
     if stored is not None:
         try:
-            return Plan.model_validate_json(stored).model_copy(update={"file": str(path)})
+            return Plan.model_validate_json(stored).model_copy(update={"file": str(path)}), identity
         except ValueError:  # stored by a different model of the plan: read the file again
             pass
     plan = load_plan(path)
     ledger.store_plan(digest, PLAN_READER, plan.model_dump_json())
-    return plan
+    return plan, identity
 
 
 def _batches(results: Iterator[ReadResult], size: int = 200, seconds: float = 2.0
@@ -428,7 +430,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
     _clean_leftovers(settings.out)
     with Ledger(settings.state_path) as ledger:
         with _phase(summary, "plan"):
-            plan = load_plan_cached(settings.plan, ledger)
+            plan, plan_digest = load_plan_cached(settings.plan, ledger)
             identity = plan_id(plan)
         summary.run = ledger.start_run(now)
         with _phase(summary, "scan"):
@@ -525,7 +527,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
 
         with _phase(summary, "consolidate"):
             day = settings.as_of or plan.config.as_of or today_in_vietnam()
-            rebuilt = rebuild(plan, identity, ledger, settings.cache_path, as_of=day)
+            rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day)
             ledger.mark_superseded(rebuilt.superseded)
             summary.files["superseded"] = rebuilt.superseded_files
             summary.units = rebuilt.units
@@ -534,9 +536,11 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             summary.exit_code = EXIT_REJECTED
         with _phase(summary, "write"):
             crash_point("before-master")
-            skeleton = SkeletonStore(settings.skeleton_path).get(rebuilt.data.layouts())
-            memo = rebuilt.memo(skeleton.style_ids)
-            sheets = master_rows(rebuilt.data, memo)
+            skeleton = SkeletonStore(settings.skeleton_path).get(rebuilt.layouts())
+            if skeleton.style_ids != rebuilt.style_ids:  # (another openpyxl made the skeleton)
+                rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day,
+                                  ids=skeleton.style_ids)
+            sheets = rebuilt.sheets()
             try:
                 write_rows(sheets, skeleton, settings.out,
                            before_replace=lambda: crash_point("during-master-write"))
@@ -547,5 +551,5 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 summary.say(f"Không thay được {settings.out} ({os_error_reason(error)}): tệp đang mở "
                             f"(trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào {beside}; đóng "
                             "tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
-            rebuilt.keep(memo)
+            rebuilt.keep()
         ledger.finish_run(summary.run, "done", summary.as_json(unchanged_names=False))

@@ -1,32 +1,29 @@
 """The nightly merge's consolidation, rebuilt from the ledger at every run without redoing the
 work of the previous run.
 
-It gives what :func:`~tdkt_xl.consolidate.consolidate` and the master of
-:mod:`tdkt_xl.master` give over the ledger's stored reports (the nightly tests compare the
-two through every kind of change), in fewer steps per unit:
-
-* each stored report is decoded once into a small :class:`Record`, kept for the next run by
-  its version and what the scan saw of its file (path, time, still in the inbox or not);
-* the rows of the master's long sheets are kept by their content (:class:`~tdkt_xl.master.RowMemo`):
-  the rows of units whose report did not change are not written again;
-* the counts per form and year are carried over, with the counts of the reports that came and
-  went added and taken off.
+It gives the master that :func:`~tdkt_xl.consolidate.consolidate` and :mod:`tdkt_xl.master`
+give over the ledger's stored reports (the nightly tests compare the two through every kind of
+change), in a few steps per unit: what a unit of the plan gives the master (its rows, already
+written as XML, its state, its progress on its tasks: a :class:`UnitPart`) is kept for the next
+run, and made again only when one of the unit's reports changed (a new version, a file touched,
+moved or gone). The counts per form and year are carried over too, with the counts of the
+reports that came and went added and taken off.
 
 All of it is kept in one cache file beside the ledger. The cache only saves work: one that is
-missing, damaged, or made from another ledger, plan or version of tdkt_xl is not used, and
-everything is made from the ledger again (as on a first run).
+missing, damaged, or made from another ledger, plan file or version of tdkt_xl is not used, and
+everything is made from the ledger again, as on a first run.
 """
 
 from __future__ import annotations
 
-import array
 import contextlib
 import functools
 import gc
 import hashlib
 import pickle
 import sys
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -49,18 +46,35 @@ from tdkt_xl.consolidate import (
     superseded_reason,
 )
 from tdkt_xl.ledger import CurrentVersion, Ledger
-from tdkt_xl.master import MasterData, RowMemo, SubmissionRow, TaskRow
-from tdkt_xl.models import Plan
+from tdkt_xl.master import (
+    SUBMISSIONS_SHEET,
+    SUBMISSIONS_WIDTHS,
+    CellWriter,
+    SheetLayout,
+    SheetRows,
+    SubmissionRow,
+    TaskRow,
+    assemble,
+    detail_values,
+    outcome_values,
+    problem_values,
+    sheet_layouts,
+    skeleton_key,
+    style_ids,
+    submission_values,
+)
+from tdkt_xl.models import CommendationForm, Plan, Task
 from tdkt_xl.status import vietnam_time
 
-CACHE_FORMAT = 1  # raise when what is kept changes
+CACHE_FORMAT = 2  # raise when what is kept changes (the code's own digest is in the key too)
 GONE_MARK = " (không còn trong hộp thư)"
 
 ProblemRow = tuple[str, str, str, str, str, str]  # (file, sheet, cell, severity, code, message)
+Content = tuple[str, int, str]  # (sha256, reader, plan id): what a version's stored values depend on
 
 
 class Entry(NamedTuple):
-    """A unit's report on one task, as the master shows it."""
+    """A unit's report on one task."""
 
     status: str | None
     completed_on: date | None
@@ -69,10 +83,18 @@ class Entry(NamedTuple):
     note: str
 
 
+class Progress(NamedTuple):
+    """What counting a task's progress needs of a unit's entry."""
+
+    status: str | None
+    completed_on: date | None
+
+
 class Record(NamedTuple):
-    """What one accepted stored report gives the master."""
+    """One accepted stored report, as a unit's part is made from it."""
 
     id: int
+    content: Content
     unit_code: str
     file: str  # as the master shows it (marked when no longer in the inbox)
     present: bool
@@ -80,28 +102,44 @@ class Record(NamedTuple):
     submitted_on: date | None
     entries: dict[str, Entry]  # task -> entry
     problems: tuple[ProblemRow, ...]
-    sums: bytes  # the count of each form of the plan over the years (array "q"): cheap to keep
+    sums: list[int]  # each form's count over the years
+
+    @property
+    def order(self) -> tuple[Any, ...]:
+        """Where it comes among all reports (:func:`~tdkt_xl.consolidate.choose_newest`'s order)."""
+        return (self.submitted_on or date.min, self.modified or datetime.min, self.present, self.file)
 
 
-def _seen(version: CurrentVersion) -> tuple[Any, ...]:
-    """What a record depends on besides its version: when any of it changes it is made again."""
-    return (version.sha256, version.reader, version.plan_id, version.path, version.present, version.mtime_ns)
+class UnitPart(NamedTuple):
+    """What one unit of the plan gives the master; kept while its reports and the plan stay."""
 
-
-def _record(version: CurrentVersion, report: UnitReport, sums: list[int]) -> Record:
-    modified = vietnam_time(version.mtime_ns / 1e9)  # the file's time now: touched files too
-    entries = {code: Entry(e.status, e.completed_on, e.result, e.difficulties, e.note)
-               for code, e in report.progress.items()}
-    problems = tuple((p.file or "", p.sheet or "", p.cell or "", p.severity, p.code, p.message)
-                     for p in report.problems)
-    return Record(version.id, version.unit_code or report.unit_code, shown(version), version.present,
-                  modified, report.report_date or modified.date(), entries, problems,
-                  array.array("q", sums).tobytes())
+    digest: bytes  # of the unit's reports it was made from
+    state: str
+    newest: tuple[int, Content, str] | None  # the report used: (version, content, file)
+    first: tuple[Any, ...] | None  # the order of the unit's first report (its problems come then)
+    superseded: tuple[tuple[tuple[Any, ...], int, str, tuple[ProblemRow, ...]], ...]  # (order of the
+    # report that replaced it, version, file, problems) of each report not used
+    progress: tuple[tuple[str, Progress], ...]  # (task, progress) of the report used
+    problems: tuple[ProblemRow, ...]  # of the report used
+    submission: bytes  # the cells of its row in "Tình hình nộp báo cáo", after the STT
+    detail: tuple[bytes, ...]  # of its rows in "Chi tiết tiến độ", in the order they come
+    by_unit: bytes  # of its row in "Số liệu chi tiết" before its "Tổng" (b"": no report)
 
 
 def shown(version: CurrentVersion) -> str:
     """A file's name as the master shows it."""
     return version.path if version.present else version.path + GONE_MARK
+
+
+def _seen(version: CurrentVersion) -> tuple[Any, ...]:
+    """What a unit's part depends on of one of its versions."""
+    return (version.id, version.sha256, version.reader, version.plan_id, version.path, version.present,
+            version.mtime_ns)
+
+
+def _digest(versions: Sequence[CurrentVersion]) -> bytes:
+    text = repr([_seen(version) for version in versions]).encode("utf-8", "surrogateescape")
+    return hashlib.sha1(text, usedforsecurity=False).digest()
 
 
 @contextlib.contextmanager
@@ -119,83 +157,142 @@ def _collector_paused() -> Iterator[None]:
 
 @dataclass
 class Cache:
-    """What one run keeps for the next."""
+    """What one run keeps for the next: a file of the whole (written again now and then) and a
+    journal beside it of what each later run changed (a run where 1% of the reports changed
+    writes 1% of the parts, not the whole)."""
 
     key: tuple[Any, ...]
-    records: dict[int, tuple[tuple[Any, ...], Record]] = field(default_factory=dict)
-    # the versions whose counts make ``totals``, with the content each had then
-    counted: dict[int, tuple[str, int, str]] = field(default_factory=dict)
-    totals: dict[str, dict[int, int]] = field(default_factory=dict)
     style_ids: dict[str, str] = field(default_factory=dict)
-    rows: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    parts: dict[str, UnitPart] = field(default_factory=dict)
+    counted: dict[int, Content] = field(default_factory=dict)  # the versions summed in ``totals``
+    totals: dict[str, dict[int, int]] = field(default_factory=dict)
+    generation: str = ""  # of the whole file: journal entries made for another one are not used
+    journal_size: int = 0  # bytes of journal read with it (-1: one was cut short); not kept
+    whole_size: int = 0  # bytes of the whole file; not kept
 
     @classmethod
-    def load(cls, path: Path, key: tuple[Any, ...]) -> Cache:
+    def read(cls, path: Path) -> Cache | None:
+        """The cache kept at ``path`` (the whole, then its journal), or None."""
         try:
             with open(path, "rb") as handle, _collector_paused():
                 kept = pickle.load(handle)
-            if isinstance(kept, Cache) and kept.key == key:
-                return kept
+            if not (isinstance(kept, Cache) and kept.generation):
+                return None
+            kept.whole_size, kept.journal_size = path.stat().st_size, 0
         except Exception:  # missing, damaged, or written by other code: everything is made again
-            pass
-        return cls(key)
-
-    def store(self, path: Path) -> None:
+            return None
         try:
+            with open(_journal(path), "rb") as handle, _collector_paused():
+                while True:
+                    try:
+                        generation, parts, removed, counted, totals = pickle.load(handle)
+                    except EOFError:
+                        break
+                    if generation == kept.generation:
+                        kept.parts.update(parts)
+                        for code in removed:
+                            kept.parts.pop(code, None)
+                        kept.counted, kept.totals = counted, totals
+                kept.journal_size = handle.tell()
+        except FileNotFoundError:
+            pass
+        except Exception:  # an entry cut short (a run killed while writing it): write the whole next
+            kept.journal_size = -1
+        return kept
+
+    def store(self, path: Path, made: dict[str, UnitPart], removed: list[str]) -> None:
+        """Keep what this run changed: ``made`` and ``removed`` parts, the counts summed."""
+        try:
+            small = len(made) + len(removed) <= len(self.parts) // 10
+            if small and self.generation and 0 <= self.journal_size < self.whole_size // 2:
+                with open(_journal(path), "ab") as handle, _collector_paused():
+                    pickle.dump((self.generation, made, removed, self.counted, self.totals), handle,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+                return
+            self.generation = uuid.uuid4().hex
             with atomic_path(path) as temp, open(temp, "wb") as handle, _collector_paused():
                 pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            _journal(path).unlink(missing_ok=True)  # (left behind by a crash: of another generation)
         except OSError:
             pass  # made again next time
 
 
+def _journal(path: Path) -> Path:
+    return path.with_name(path.name + ".journal")
+
+
 @dataclass
 class Rebuilt:
-    """A rebuild: what the master shows, the units' summary, the superseded versions."""
+    """A rebuild: what the master needs, the units' summary, the superseded versions."""
 
-    data: MasterData
-    units: dict[str, Any]
+    plan: Plan
+    as_of: date
+    forms: list[CommendationForm]
+    years: list[int]
+    totals: dict[str, dict[int, int]]
+    parts: list[tuple[str, UnitPart]]  # the plan's units, in the submissions sheet's order
+    tasks: list[TaskRow]
+    detail: list[bytes]
+    by_unit: list[bytes]
+    problems: list[bytes]  # the cells of the "Lỗi" rows
+    rejected: int
+    cell_problems: int
+    units: dict[str, Any]  # the summary's "units"
     superseded: dict[int, str]  # version -> the file used instead
     superseded_files: list[str]
+    style_ids: dict[str, str]
     cache: Cache
     path: Path
     changed: bool  # whether the cache differs from the one read
+    made: dict[str, UnitPart] = field(default_factory=dict)  # the parts made by this run
+    removed: list[str] = field(default_factory=list)  # the units whose parts it dropped
 
-    def memo(self, style_ids: dict[str, str]) -> RowMemo:
-        """The rows kept by the last run, for a master of these style ids."""
-        from tdkt_xl.master import CellWriter
+    def layouts(self) -> list[SheetLayout]:
+        return sheet_layouts(len(self.parts), self.tasks, self.forms, len(self.years), len(self.by_unit),
+                             len(self.problems))
 
-        kept = self.cache.rows if self.cache.style_ids == style_ids else {}
-        return RowMemo(CellWriter(style_ids), kept)
+    def sheets(self) -> list[SheetRows]:
+        """The master's sheets."""
+        return assemble(
+            CellWriter(self.style_ids), as_of=self.as_of, deadline=self.plan.config.report_deadline,
+            states=[part.state for _, part in self.parts],
+            submissions=[part.submission for _, part in self.parts], tasks=self.tasks, detail=self.detail,
+            forms=self.forms, years=self.years, totals=self.totals, by_unit=self.by_unit,
+            problems=self.problems, rejected=self.rejected, cell_problems=self.cell_problems)
 
-    def keep(self, memo: RowMemo) -> None:
-        """Keep the cache for the next run, with the rows this master used."""
-        if not self.changed and memo.made == 0 and len(memo.used) == len(self.cache.rows) \
-                and self.cache.style_ids == memo.writer.ids:
-            return  # nothing new: the file as it is serves the next run
-        self.cache.style_ids, self.cache.rows = memo.writer.ids, memo.used
-        self.cache.store(self.path)
+    def keep(self) -> None:
+        """Keep the cache for the next run (when it changed)."""
+        if self.changed:
+            self.cache.store(self.path, self.made, self.removed)
 
 
-def rebuild(plan: Plan, identity: str, ledger: Ledger, cache_path: Path, *, as_of: date) -> Rebuilt:
+def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_path: Path, *, as_of: date,
+            ids: dict[str, str] | None = None) -> Rebuilt:
     """The consolidation of every current version in ``ledger`` against ``plan`` (``identity``: its
-    id), on ``as_of``."""
+    id; ``plan_digest``: of its file and of how it was read), on ``as_of``. ``ids``: the style ids
+    of the master's skeleton, when they differ from those the cache was made with."""
     forms = plan_forms(plan)
     form_names = [f.name for f in forms]
     years = plan_years(plan)
-    key = (CACHE_FORMAT, _code_digest(), READER_VERSION, ledger.identity(), identity, tuple(form_names),
-           tuple(years))
-    cache = Cache.load(cache_path, key)
-    changed = False
     units = {unit.code: unit for unit in plan.units or []}
-    plan_years_by_id: dict[str, int] | None = None
+    ids_key = skeleton_key([SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, 0)])
+    key = (CACHE_FORMAT, _code_digest(), READER_VERSION, ledger.identity(), plan_digest, identity, ids_key)
+    read = Cache.read(cache_path)
+    cache = read if read is not None and read.key == key else Cache(key)
+    changed = False
+    if ids is not None and ids != cache.style_ids:
+        cache = Cache(key, ids)
+    if not cache.style_ids:
+        cache.style_ids, changed = style_ids(), True
+    writer = CellWriter(cache.style_ids)
 
-    # which stored reports count, and what each gives
-    counted: list[tuple[CurrentVersion, tuple[Any, ...]]] = []
-    outcomes: list[tuple[str, str, str, str]] = []  # (file, outcome, code, reason): rejected
+    # which stored reports count, by unit
+    by_unit_versions: dict[str, list[CurrentVersion]] = {}
+    rejected: list[tuple[str, str, str, str]] = []  # (file, "rejected", code, reason)
+    plan_years_by_id: dict[str, int] | None = None
     for version in ledger.current_versions():
-        name = shown(version)
         if version.outcome != "accepted":
-            outcomes.append((name, "rejected", version.code, version.reason))
+            rejected.append((shown(version), "rejected", version.code, version.reason))
             continue
         # checked when read, against the plan of then: what the plan says now still counts (a file
         # gone from the inbox cannot be read again)
@@ -205,99 +302,172 @@ def rebuild(plan: Plan, identity: str, ledger: Ledger, cache_path: Path, *, as_o
             plan_years_by_id = plan_years_by_id if plan_years_by_id is not None else ledger.plan_years()
             year = plan_years_by_id.get(version.plan_id)
         if unit is None or unit.is_group or year != plan.year:
-            gone = _no_longer_counted(name, version.unit_code or "", year, plan.year)
-            outcomes.append((gone.file, gone.outcome, gone.code, gone.reason))
+            gone = _no_longer_counted(shown(version), version.unit_code or "", year, plan.year)
+            rejected.append((gone.file, gone.outcome, gone.code, gone.reason))
             continue
-        counted.append((version, _seen(version)))
+        by_unit_versions.setdefault(unit.code, []).append(version)
 
-    kept = cache.records
-    records: dict[int, tuple[tuple[Any, ...], Record]] = {}
-    to_read = [version for version, seen in counted if kept.get(version.id, ((),))[0] != seen]
-    if to_read:
-        changed = True
-        ids = [version.id for version in to_read]
-        texts = ledger.stored_reports(ids)
-        _, sums = ledger.stats_totals(ids, form_names, years)
-        for version in to_read:
-            report = UnitReport.model_validate_json(texts[version.id])
-            given = sums.get(version.id, {})
-            counts = [given.get(name, 0) for name in form_names]
-            kept[version.id] = (_seen(version), _record(version, report, counts))
-    for version, _ in counted:
-        records[version.id] = kept[version.id]
-    changed = changed or len(records) != len(kept)
-    cache.records = records
-
-    newest, superseded = choose_newest(record for _, record in records.values())
-
-    # the counts: carried over from the last run, the versions that came and went added and taken off
-    now_counted = {r.id: records[r.id][0][:3] for r in newest.values()}
-    gone_ids = [i for i in cache.counted if i not in now_counted]
-    new_ids = [i for i in now_counted if i not in cache.counted]
-    if cache.totals and all(cache.counted[i] == now_counted[i] for i in cache.counted if i in now_counted) \
-            and ledger.contents(gone_ids) == {i: cache.counted[i] for i in gone_ids} \
-            and len(gone_ids) + len(new_ids) < len(now_counted):
-        totals = {name: dict(counts) for name, counts in cache.totals.items()}
-        for sign, ids in ((-1, gone_ids), (1, new_ids)):
-            if ids:
-                part, _ = ledger.stats_totals(ids, form_names, years)
-                for name, by_year in part.items():
-                    row = totals[name]
-                    for year_, count in by_year.items():
-                        row[year_] += sign * count
-    else:
-        totals, _ = ledger.stats_totals(list(now_counted), form_names, years)
-    if now_counted != cache.counted:
-        changed = True
-    cache.counted, cache.totals = now_counted, totals
-
-    deadline = plan.config.report_deadline
-    submissions: list[SubmissionRow] = []
-    for unit in plan.units or []:
+    # each unit's part: kept, or made from its stored reports
+    kept = cache.parts
+    parts: dict[str, UnitPart] = {}
+    to_make: list[tuple[str, bytes]] = []
+    for code, unit in units.items():
         if unit.is_group:
             continue
-        found = newest.get(unit.code)
-        state = submission_state(found.submitted_on if found else None, deadline, found is not None)
-        submissions.append(SubmissionRow(unit.code, unit.name, unit.email, state,
-                                         found.submitted_on if found else None, found.file if found else "",
-                                         len(found.problems) if found else None))
-    submissions.sort(key=lambda s: (SUBMISSION_ORDER[s.state], s.code))
+        digest = _digest(by_unit_versions.get(code, ()))
+        part = kept.get(code)
+        if part is not None and part.digest == digest:
+            parts[code] = part
+        else:
+            to_make.append((code, digest))
+    made = _make_parts(plan, ledger, writer, to_make, by_unit_versions, form_names, years) if to_make else {}
+    parts.update(made)
+    removed = [code for code in kept if code not in parts]
+    changed = changed or bool(made) or bool(removed)
+    cache.parts = parts
 
-    by_task: dict[str, dict[str, Entry]] = {}
-    for code, record in newest.items():
-        for task_code, entry in record.entries.items():
-            by_task.setdefault(task_code, {})[code] = entry
-    tasks = []
+    # the units in the submissions sheet's order; the other long sheets
+    ordered = sorted(parts.items(), key=lambda item: (SUBMISSION_ORDER[item[1].state], item[0]))
+    used = {code: part.newest for code, part in parts.items() if part.newest is not None}
+    by_task: dict[str, dict[str, Progress]] = {}
+    for code, part in parts.items():
+        for task_code, progress in part.progress:
+            by_task.setdefault(task_code, {})[code] = progress
+    tasks: list[TaskRow] = []
+    detail: list[bytes] = []
+    position = dict.fromkeys(parts, 0)
     for task in plan.tasks:
         entries = by_task.get(task.code, {})
         codes, done, ongoing, not_started, nothing, status = progress_counts(
             task, entries, as_of, plan.config.due_soon_days)
         tasks.append(TaskRow(task, codes, done, ongoing, not_started, nothing, status, entries))
+        for code in codes:
+            at = position.get(code)
+            if at is None:  # not a unit that reports (a group, or a unit not in the list): never reported
+                lead = any(u.code == code for u in task.lead)
+                detail.append(writer.cells(detail_values(task, code, code, lead, None, "")))
+                continue
+            detail.append(parts[code].detail[at])
+            position[code] = at + 1
+    by_unit = [parts[code].by_unit for code in sorted(used)]
 
-    in_use = {code: record.file for code, record in newest.items()}
-    replaced = [(r.file, "superseded", "", superseded_reason(r.unit_code, in_use[r.unit_code]))
-                for r in superseded]
-    rejected = len(outcomes)
-    shown_outcomes = sorted(outcomes + replaced, key=lambda o: o[0])
-    problems = [p for r in newest.values() for p in r.problems] + [p for r in superseded for p in r.problems]
-    data = MasterData(
-        as_of=as_of, deadline=deadline, submissions=submissions, tasks=tasks, files=in_use, forms=forms,
-        years=years, totals=totals,
-        by_unit=[(code, units[code].name, newest[code].sums) for code in sorted(newest)],
-        outcomes=shown_outcomes, problems=problems, rejected=rejected)
+    # "Lỗi": rejected and superseded files by name, then the problems of the reports used (in the
+    # order their units' first reports come) and of those superseded (in the order they were)
+    in_use = {code: newest[2] for code, newest in used.items()}
+    replaced = [(order, version_id, file, problems, code) for code, part in parts.items()
+                for order, version_id, file, problems in part.superseded]
+    replaced.sort(key=lambda item: item[0])
+    outcomes = sorted(rejected + [(file, "superseded", "", superseded_reason(code, in_use[code]))
+                                  for _, _, file, _, code in replaced], key=lambda outcome: outcome[0])
+    with_problems = sorted((part for part in parts.values() if part.problems), key=lambda p: p.first or ())
+    cell_problems = [problem for part in with_problems for problem in part.problems]
+    cell_problems += [problem for _, _, _, problems, _ in replaced for problem in problems]
+    problem_rows = [writer.cells(outcome_values(*outcome)) for outcome in outcomes]
+    problem_rows += [writer.cells(problem_values(*problem)) for problem in cell_problems]
+
+    totals, counted_changed = _totals(cache, ledger, {newest[0]: newest[1] for newest in used.values()},
+                                      form_names, years)
+    changed = changed or counted_changed
     said = {
-        "expected": len(submissions),
-        "submitted": sum(1 for s in submissions if s.state != "missing"),
-        "late": [s.code for s in submissions if s.state == "late"],
-        "missing": [s.code for s in submissions if s.state == "missing"],
+        "expected": len(ordered),
+        "submitted": sum(1 for _, part in ordered if part.state != "missing"),
+        "late": [code for code, part in ordered if part.state == "late"],
+        "missing": [code for code, part in ordered if part.state == "missing"],
     }
-    return Rebuilt(data, said, {r.id: in_use[r.unit_code] for r in superseded},
-                   sorted(r.file for r in superseded), cache, cache_path, changed)
+    return Rebuilt(plan, as_of, forms, years, totals, ordered, tasks, detail, by_unit, problem_rows,
+                   sum(1 for outcome in outcomes if outcome[1] == "rejected"), len(cell_problems), said,
+                   {version_id: in_use[code] for _, version_id, _, _, code in replaced},
+                   sorted(file for _, _, file, _, _ in replaced), cache.style_ids, cache, cache_path, changed,
+                   made, removed)
+
+
+def _make_parts(plan: Plan, ledger: Ledger, writer: CellWriter, to_make: list[tuple[str, bytes]],
+                versions: dict[str, list[CurrentVersion]], form_names: list[str], years: list[int]
+                ) -> dict[str, UnitPart]:
+    """The parts of these units, from their stored reports."""
+    wanted = {code for code, _ in to_make}
+    occurrences: dict[str, list[tuple[Task, bool]]] = {code: [] for code in wanted}
+    for task in plan.tasks:  # each unit's rows in "Chi tiết tiến độ", in the order they come
+        leads = {u.code for u in task.lead}
+        for ref in task.units:
+            if ref.code in wanted:
+                occurrences[ref.code].append((task, ref.code in leads))
+    ids = [version.id for code in wanted for version in versions.get(code, ())]
+    texts = ledger.stored_reports(ids)
+    _, sums = ledger.stats_totals(ids, form_names, years)
+    units = {unit.code: unit for unit in plan.units or []}
+    deadline = plan.config.report_deadline
+    made: dict[str, UnitPart] = {}
+    for code, digest in to_make:
+        unit = units[code]
+        records = [_record(version, UnitReport.model_validate_json(texts[version.id]),
+                           [sums.get(version.id, {}).get(name, 0) for name in form_names])
+                   for version in versions.get(code, ())]
+        newest_of, superseded = choose_newest(records)
+        newest = newest_of.get(code)
+        # what replaced each superseded report: the next one in the order, as choose_newest goes
+        ordered = sorted(records, key=lambda r: r.order)
+        replaced = tuple((ordered[index + 1].order, record.id, record.file, record.problems)
+                         for index, record in enumerate(ordered[:-1]))
+        assert [r.id for r in superseded] == [item[1] for item in replaced]
+        state = submission_state(newest.submitted_on if newest else None, deadline, newest is not None)
+        row = SubmissionRow(code, unit.name, unit.email, state, newest.submitted_on if newest else None,
+                            newest.file if newest else "", len(newest.problems) if newest else None)
+        file = newest.file if newest else ""
+        detail = tuple(writer.cells(detail_values(task, code, unit.name, lead,
+                                                  newest.entries.get(task.code) if newest else None, file))
+                       for task, lead in occurrences[code])
+        made[code] = UnitPart(
+            digest, state, (newest.id, newest.content, newest.file) if newest else None,
+            ordered[0].order if ordered else None, replaced,
+            tuple((task, Progress(e.status, e.completed_on)) for task, e in newest.entries.items())
+            if newest else (),
+            newest.problems if newest else (), writer.cells(*submission_values(row)), detail,
+            writer.cells([code, unit.name, *newest.sums]) if newest else b"")
+    return made
+
+
+def _record(version: CurrentVersion, report: UnitReport, sums: list[int]) -> Record:
+    modified = vietnam_time(version.mtime_ns / 1e9)  # the file's time now: touched files too
+    entries = {code: Entry(e.status, e.completed_on, e.result, e.difficulties, e.note)
+               for code, e in report.progress.items()}
+    problems = tuple((p.file or "", p.sheet or "", p.cell or "", p.severity, p.code, p.message)
+                     for p in report.problems)
+    return Record(version.id, (version.sha256, version.reader, version.plan_id),
+                  version.unit_code or report.unit_code, shown(version), version.present, modified,
+                  report.report_date or modified.date(), entries, problems, sums)
+
+
+def _totals(cache: Cache, ledger: Ledger, counted: dict[int, Content], forms: list[str], years: list[int]
+            ) -> tuple[dict[str, dict[int, int]], bool]:
+    """The counts of the ``counted`` versions summed per form and year: the last run's, with the
+    versions that came and went added and taken off when that is less work and sure to be right
+    (every version still counted, and every one that went, has the content it was counted with)."""
+    gone = [i for i in cache.counted if i not in counted]
+    new = [i for i in counted if i not in cache.counted]
+    if not gone and not new and cache.totals:
+        return cache.totals, False
+    carried = bool(cache.totals) and len(gone) + len(new) < len(counted) \
+        and all(counted[i] == content for i, content in cache.counted.items() if i in counted) \
+        and ledger.contents(gone) == {i: cache.counted[i] for i in gone}
+    if carried:
+        totals = {name: dict(by_year) for name, by_year in cache.totals.items()}
+        for sign, ids in ((-1, gone), (1, new)):
+            if ids:
+                part, _ = ledger.stats_totals(ids, forms, years)
+                for name, by_year in part.items():
+                    row = totals[name]
+                    for year, count in by_year.items():
+                        row[year] += sign * count
+    else:
+        totals, _ = ledger.stats_totals(list(counted), forms, years)
+    cache.counted, cache.totals = counted, totals
+    return totals, True
 
 
 @functools.cache
 def _code_digest() -> str:
-    """The code that makes what the cache keeps (records, rows): a cache made by other code is not used."""
+    """The code that makes what the cache keeps: a cache made by other code is not used."""
     digest = hashlib.sha256(__version__.encode())
     for module in (consolidate_module, master_module, sys.modules[__name__]):
         digest.update(Path(module.__file__ or "").read_bytes())

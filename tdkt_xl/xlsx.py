@@ -17,7 +17,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.atomic import atomic_path, backup_path
-from tdkt_xl.formats import sniff
+from tdkt_xl.formats import WorkbookError, is_macro_name, sniff, status_copy_path
 from tdkt_xl.models import Plan, TaskSheet
 from tdkt_xl.problems import Problem
 from tdkt_xl.safety import formulas_without_value_by_sheet
@@ -45,17 +45,14 @@ from tdkt_xl.status import (
     status_row,
 )
 
-__all__ = ["RESULT_SHEET", "STATUS_HEADERS", "atomic_path", "backup_path"]  # kept importable from here
+__all__ = ["RESULT_SHEET", "STATUS_HEADERS", "WorkbookError", "atomic_path", "backup_path", "is_macro_name",
+           "status_copy_path"]  # kept importable from here
 
 _ERROR_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["error"])
 _WARNING_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["warning"])
 _HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
 _THIN = Side(style="thin", color=BORDER_COLOR)
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-
-class WorkbookError(Exception):
-    """A workbook that cannot be opened at all; the message is Vietnamese and names the file."""
 
 
 def open_workbook(path: Path, *, data_only: bool = True, keep_vba: bool | None = None) -> Workbook:
@@ -148,22 +145,6 @@ def _mark_formulas_without_value(path: Path, grids: list[Grid]) -> None:
                     put_values(by_name[name].rows, formulas_as_cells(cells), over_values=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return  # openpyxl read the file: at worst such a cell stays empty
-
-
-def is_macro_name(path: Path) -> bool:
-    """Whether a file name is the one of a macro-enabled workbook (.xlsm)."""
-    return path.suffix.lower() == ".xlsm"
-
-
-def status_copy_path(source: Path) -> Path:
-    """Where the status copy goes by default: ``<name>_trang_thai.xlsx`` beside the plan, .xlsm for
-    an .xlsm plan (its macros are kept, and Excel opens a macro workbook only under that name).
-
-    >>> status_copy_path(Path("ke_hoach.xlsm")).name, status_copy_path(Path("ke_hoach.xlsx")).name
-    ('ke_hoach_trang_thai.xlsm', 'ke_hoach_trang_thai.xlsx')
-    """
-    suffix = ".xlsm" if is_macro_name(source) else ".xlsx"
-    return source.with_name(f"{source.stem}_trang_thai{suffix}")
 
 
 # --- writing the status copy -------------------------------------------------

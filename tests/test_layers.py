@@ -30,3 +30,14 @@ def test_load_plan_still_reads_a_file_through_the_adapter() -> None:
             "print(len(plan.tasks) > 0, 'openpyxl' in sys.modules)")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.split() == ["True", "True"]
+
+
+@pytest.mark.parametrize("module", ["tdkt_xl.cli", "tdkt_xl.nightly", "tdkt_xl.rebuild", "tdkt_xl.master"])
+def test_the_command_line_and_the_nightly_merge_start_without_openpyxl(module: str) -> None:
+    """openpyxl (and numpy, which it loads) take a quarter of a second to import: the commands
+    import them when they read or write a workbook with them, not at start (a nightly run with
+    nothing new to read needs neither)."""
+    code = (f"import sys, json, {module}\n"
+            f"print(json.dumps(sorted(m for m in {ADAPTER_LIBRARIES!r} if m in sys.modules)))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(found.stdout) == []
