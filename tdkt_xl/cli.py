@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from datetime import date
@@ -465,4 +466,9 @@ def addin_install(xlam: Path | None, macros_dir: Path | None, xlstart: bool, no_
 
 def main() -> None:
     """Entry point of the ``tdkt-xl`` console script."""
-    cli(prog_name="tdkt-xl")
+    try:
+        cli(prog_name="tdkt-xl")
+    finally:
+        # What is left lives until the process ends: spare it the collector's passes at exit (a
+        # tenth of a second after a nightly run of ten thousand reports)
+        gc.freeze()

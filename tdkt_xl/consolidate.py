@@ -254,11 +254,6 @@ class _PlanIndex:
 
     def __init__(self, plan: Plan) -> None:
         self.units = {u.code: u for u in plan.units or []}
-        self.folded_units = {fold(code): unit for code, unit in self.units.items()}
-        names: dict[str, list[Unit]] = {}
-        for unit in self.units.values():
-            names.setdefault(fold(unit.name), []).append(unit)
-        self.units_by_name = {name: found[0] for name, found in names.items() if len(found) == 1 and name}
         self.plan_id = plan_id(plan)
         self.assigned: dict[str, dict[str, str]] = {}
         for task in plan.tasks:
@@ -275,6 +270,19 @@ class _PlanIndex:
         self.years = plan_years(plan)
         self.shared_years = {year: year for year in self.years}
         self.stats_layouts: dict[tuple[object, ...], _StatsLayout] = {}
+
+    # Units by their code or name folded: only for a code not typed as the plan has it (worked out
+    # at the first such report: most runs have none, and a plan has thousands of units)
+    @functools.cached_property
+    def folded_units(self) -> dict[str, Unit]:
+        return {fold(code): unit for code, unit in self.units.items()}
+
+    @functools.cached_property
+    def units_by_name(self) -> dict[str, Unit]:
+        names: dict[str, list[Unit]] = {}
+        for unit in self.units.values():
+            names.setdefault(fold(unit.name), []).append(unit)
+        return {name: found[0] for name, found in names.items() if len(found) == 1 and name}
 
     def stats_layout(self, labels: tuple[object, ...]) -> _StatsLayout:
         """Which rows below the "Số liệu" header hold which form, for one column of labels (cached:
