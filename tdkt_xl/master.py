@@ -148,7 +148,7 @@ class SheetRows:
     """The rows of one sheet, as XML: its title line, its header row, then its data rows.
 
     >>> rows = SheetRows("T", CellWriter({"title": "1", "header": "2", "cell": "3", "date": "4"}))
-    >>> rows.heading("Tiêu đề", ["A"]); rows.append(["x"]); print(rows.chunks[-1].decode())
+    >>> rows.heading("Tiêu đề", ["A"]); rows.append(["x"]); print(b"".join(rows.chunks[-3:]).decode())
     <row r="4"><c s="3" t="inlineStr"><is><t>x</t></is></c></row>
     """
 
@@ -156,7 +156,7 @@ class SheetRows:
         self.title = title
         self.writer = writer
         self.row = 0
-        self.chunks: list[bytes] = []
+        self.chunks: list[bytes] = []  # the XML, in pieces (a row's cells are not copied into it)
 
     def heading(self, text: str, headers: Sequence[object]) -> None:
         """Row 1 the sheet's title, row 2 empty, row 3 (:data:`HEADER_ROW`) the headers."""
@@ -170,7 +170,7 @@ class SheetRows:
     def append_cells(self, cells: bytes) -> None:
         """A row made of cells already written by :meth:`CellWriter.cells`."""
         self.row += 1
-        self.chunks.append(b'<row r="%d">%s</row>' % (self.row, cells))
+        self.chunks += (b'<row r="%d">' % self.row, cells, b"</row>")
 
 
 @dataclass(frozen=True)
@@ -336,8 +336,8 @@ def save_master(skeleton: Skeleton, sheets: Sequence[SheetRows], path: Path) -> 
                 raise ValueError(f"{name}: no empty <sheetData>")
             with out.open(member, "w") as stream:
                 stream.write(head + b"<sheetData>")
-                for start in range(0, len(sheet.chunks), 2000):
-                    stream.write(b"".join(sheet.chunks[start:start + 2000]))
+                for start in range(0, len(sheet.chunks), 6000):
+                    stream.write(b"".join(sheet.chunks[start:start + 6000]))
                 stream.write(b"</sheetData>" + tail)
 
 

@@ -351,12 +351,13 @@ def _batches(results: Iterator[ReadResult], size: int = 200, seconds: float = 2.
 
 def _record(summary: NightlySummary, ledger: Ledger, plan: Plan,
             identities: tuple[str, set[str]], now: float, item: tuple[Path, str, int, int, str],
-            result: ReadResult, previous: CurrentFile | None) -> None:
+            result: ReadResult, previous: CurrentFile | None, read: dict[int, UnitReport]) -> None:
     """One parsed file checked and kept in the ledger.
 
     ``identities``: the plan's, and those of its earlier versions. ``previous``: the version the
     path had; when it was accepted and the new one fails for a passing cause (:data:`RETRIED`),
-    the previous one stays in use until the new one can be read.
+    the previous one stays in use until the new one can be read. ``read``: the reports accepted,
+    by version (the rebuild need not decode them from the ledger again).
     """
     _path, name, size, mtime_ns, digest = item
     identity, earlier = identities
@@ -372,8 +373,10 @@ def _record(summary: NightlySummary, ledger: Ledger, plan: Plan,
                       outcome=outcome, code=code, reason=reason, now=now, make_current=False)
         _keep_previous(summary, name, reason)
         return
-    ledger.record(path=name, sha256=digest, size=size, mtime_ns=mtime_ns, plan_id=identity,
-                  outcome=outcome, code=code, reason=reason, report=report, now=now)
+    version = ledger.record(path=name, sha256=digest, size=size, mtime_ns=mtime_ns, plan_id=identity,
+                            outcome=outcome, code=code, reason=reason, report=report, now=now)
+    if report is not None and version.reader == READER_VERSION and version.outcome == "accepted":
+        read[version.id] = report
     if outcome == "rejected":
         summary.files["rejected"].append(name)
 
@@ -498,6 +501,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                             f"được đọc: {', '.join(ahead[:5])}{' …' if len(ahead) > 5 else ''}.")
             summary.files["skipped"] = [shown_name(n) for n in inbox.skipped_names if not _is_own(n, ours)]
 
+        read: dict[int, UnitReport] = {}  # the reports accepted by this run, by version
         with _phase(summary, "parse"):
             by_path = {item[0]: item for item in to_parse}
             used = ledger.plan_ids()
@@ -515,7 +519,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                         for result in batch:
                             item = by_path[result.path]
                             _record(summary, ledger, plan, (identity, earlier), now, item, result,
-                                    current.get(item[1]))
+                                    current.get(item[1]), read)
                     crash_point("after-first-record")
 
         with _phase(summary, "ledger"):
@@ -527,7 +531,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
 
         with _phase(summary, "consolidate"):
             day = settings.as_of or plan.config.as_of or today_in_vietnam()
-            rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day)
+            rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day, read=read)
             ledger.mark_superseded(rebuilt.superseded)
             summary.files["superseded"] = rebuilt.superseded_files
             summary.units = rebuilt.units

@@ -267,18 +267,19 @@ class Rebuilt:
 
 
 def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_path: Path, *, as_of: date,
-            ids: dict[str, str] | None = None) -> Rebuilt:
+            ids: dict[str, str] | None = None, read: dict[int, UnitReport] | None = None) -> Rebuilt:
     """The consolidation of every current version in ``ledger`` against ``plan`` (``identity``: its
     id; ``plan_digest``: of its file and of how it was read), on ``as_of``. ``ids``: the style ids
-    of the master's skeleton, when they differ from those the cache was made with."""
+    of the master's skeleton, when they differ from those the cache was made with; ``read``: reports
+    this run read and stored, by version (not decoded from the ledger again)."""
     forms = plan_forms(plan)
     form_names = [f.name for f in forms]
     years = plan_years(plan)
     units = {unit.code: unit for unit in plan.units or []}
     ids_key = skeleton_key([SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, 0)])
     key = (CACHE_FORMAT, _code_digest(), READER_VERSION, ledger.identity(), plan_digest, identity, ids_key)
-    read = Cache.read(cache_path)
-    cache = read if read is not None and read.key == key else Cache(key)
+    stored = Cache.read(cache_path)
+    cache = stored if stored is not None and stored.key == key else Cache(key)
     changed = False
     if ids is not None and ids != cache.style_ids:
         cache = Cache(key, ids)
@@ -320,7 +321,8 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
             parts[code] = part
         else:
             to_make.append((code, digest))
-    made = _make_parts(plan, ledger, writer, to_make, by_unit_versions, form_names, years) if to_make else {}
+    made = _make_parts(plan, ledger, writer, to_make, by_unit_versions, form_names, years,
+                       read or {}) if to_make else {}
     parts.update(made)
     removed = [code for code in kept if code not in parts]
     changed = changed or bool(made) or bool(removed)
@@ -382,8 +384,8 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
 
 
 def _make_parts(plan: Plan, ledger: Ledger, writer: CellWriter, to_make: list[tuple[str, bytes]],
-                versions: dict[str, list[CurrentVersion]], form_names: list[str], years: list[int]
-                ) -> dict[str, UnitPart]:
+                versions: dict[str, list[CurrentVersion]], form_names: list[str], years: list[int],
+                read: dict[int, UnitReport]) -> dict[str, UnitPart]:
     """The parts of these units, from their stored reports."""
     wanted = {code for code, _ in to_make}
     occurrences: dict[str, list[tuple[Task, bool]]] = {code: [] for code in wanted}
@@ -393,14 +395,14 @@ def _make_parts(plan: Plan, ledger: Ledger, writer: CellWriter, to_make: list[tu
             if ref.code in wanted:
                 occurrences[ref.code].append((task, ref.code in leads))
     ids = [version.id for code in wanted for version in versions.get(code, ())]
-    texts = ledger.stored_reports(ids)
+    texts = ledger.stored_reports([i for i in ids if i not in read])
     _, sums = ledger.stats_totals(ids, form_names, years)
     units = {unit.code: unit for unit in plan.units or []}
     deadline = plan.config.report_deadline
     made: dict[str, UnitPart] = {}
     for code, digest in to_make:
         unit = units[code]
-        records = [_record(version, UnitReport.model_validate_json(texts[version.id]),
+        records = [_record(version, read.get(version.id) or UnitReport.model_validate_json(texts[version.id]),
                            [sums.get(version.id, {}).get(name, 0) for name in form_names])
                    for version in versions.get(code, ())]
         newest_of, superseded = choose_newest(records)
