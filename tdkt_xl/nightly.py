@@ -45,6 +45,7 @@ from tdkt_xl.workbook import load_plan
 from tdkt_xl.workers import ReadResult, read_many, read_values
 
 EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED, EXIT_MASTER_IN_USE = 0, 1, 2, 3, 4
+KEPT_READ = 1000  # reports kept for the rebuild as read (more: decoded from the ledger, a few at a time)
 KILL_ENV = "TDKT_TEST_KILL_AT"  # tests only: SIGKILL this process at a named point
 
 
@@ -375,7 +376,8 @@ def _record(summary: NightlySummary, ledger: Ledger, plan: Plan,
         return
     version = ledger.record(path=name, sha256=digest, size=size, mtime_ns=mtime_ns, plan_id=identity,
                             outcome=outcome, code=code, reason=reason, report=report, now=now)
-    if report is not None and version.reader == READER_VERSION and version.outcome == "accepted":
+    if report is not None and version.reader == READER_VERSION and version.outcome == "accepted" \
+            and len(read) < KEPT_READ:
         read[version.id] = report
     if outcome == "rejected":
         summary.files["rejected"].append(name)

@@ -66,8 +66,9 @@ from tdkt_xl.master import (
 from tdkt_xl.models import CommendationForm, Plan, Task
 from tdkt_xl.status import vietnam_time
 
-CACHE_FORMAT = 2  # raise when what is kept changes (the code's own digest is in the key too)
+CACHE_FORMAT = 3  # raise when what is kept changes (the code's own digest is in the key too)
 GONE_MARK = " (không còn trong hộp thư)"
+_BATCH = 1000
 
 ProblemRow = tuple[str, str, str, str, str, str]  # (file, sheet, cell, severity, code, message)
 Content = tuple[str, int, str]  # (sha256, reader, plan id): what a version's stored values depend on
@@ -116,7 +117,8 @@ class UnitPart(NamedTuple):
     digest: bytes  # of the unit's reports it was made from
     state: str
     newest: tuple[int, Content, str] | None  # the report used: (version, content, file)
-    first: tuple[Any, ...] | None  # the order of the unit's first report (its problems come then)
+    first: tuple[Any, ...] | None  # the order of the unit's first report, when it has problems (they
+    # come in the order of their units' first reports)
     superseded: tuple[tuple[tuple[Any, ...], int, str, tuple[ProblemRow, ...]], ...]  # (order of the
     # report that replaced it, version, file, problems) of each report not used
     progress: tuple[tuple[str, Progress], ...]  # (task, progress) of the report used
@@ -171,12 +173,15 @@ class Cache:
     whole_size: int = 0  # bytes of the whole file; not kept
 
     @classmethod
-    def read(cls, path: Path) -> Cache | None:
-        """The cache kept at ``path`` (the whole, then its journal), or None."""
+    def read(cls, path: Path, key: tuple[Any, ...]) -> Cache | None:
+        """The cache kept at ``path`` (the whole, then its journal), or None when there is none for
+        ``key`` (its key comes first in the file: a cache of another key is not read)."""
         try:
             with open(path, "rb") as handle, _collector_paused():
+                if pickle.load(handle) != key:
+                    return None
                 kept = pickle.load(handle)
-            if not (isinstance(kept, Cache) and kept.generation):
+            if not (isinstance(kept, Cache) and kept.key == key and kept.generation):
                 return None
             kept.whole_size, kept.journal_size = path.stat().st_size, 0
         except Exception:  # missing, damaged, or written by other code: everything is made again
@@ -211,6 +216,7 @@ class Cache:
                 return
             self.generation = uuid.uuid4().hex
             with atomic_path(path) as temp, open(temp, "wb") as handle, _collector_paused():
+                pickle.dump(self.key, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
             _journal(path).unlink(missing_ok=True)  # (left behind by a crash: of another generation)
         except OSError:
@@ -278,8 +284,7 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
     units = {unit.code: unit for unit in plan.units or []}
     ids_key = skeleton_key([SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, 0)])
     key = (CACHE_FORMAT, _code_digest(), READER_VERSION, ledger.identity(), plan_digest, identity, ids_key)
-    stored = Cache.read(cache_path)
-    cache = stored if stored is not None and stored.key == key else Cache(key)
+    cache = Cache.read(cache_path, key) or Cache(key)
     changed = False
     if ids is not None and ids != cache.style_ids:
         cache = Cache(key, ids)
@@ -394,13 +399,17 @@ def _make_parts(plan: Plan, ledger: Ledger, writer: CellWriter, to_make: list[tu
         for ref in task.units:
             if ref.code in wanted:
                 occurrences[ref.code].append((task, ref.code in leads))
-    ids = [version.id for code in wanted for version in versions.get(code, ())]
-    texts = ledger.stored_reports([i for i in ids if i not in read])
-    _, sums = ledger.stats_totals(ids, form_names, years)
     units = {unit.code: unit for unit in plan.units or []}
     deadline = plan.config.report_deadline
     made: dict[str, UnitPart] = {}
-    for code, digest in to_make:
+    texts: dict[int, str] = {}
+    sums: dict[int, dict[str, int]] = {}
+    for number, (code, digest) in enumerate(to_make):
+        if number % _BATCH == 0:  # the stored reports of a thousand units at a time (a first run)
+            batch = [version.id for code_, _ in to_make[number:number + _BATCH]
+                     for version in versions.get(code_, ())]
+            texts = ledger.stored_reports([i for i in batch if i not in read])
+            _, sums = ledger.stats_totals(batch, form_names, years)
         unit = units[code]
         records = [_record(version, read.get(version.id) or UnitReport.model_validate_json(texts[version.id]),
                            [sums.get(version.id, {}).get(name, 0) for name in form_names])
@@ -421,7 +430,7 @@ def _make_parts(plan: Plan, ledger: Ledger, writer: CellWriter, to_make: list[tu
                        for task, lead in occurrences[code])
         made[code] = UnitPart(
             digest, state, (newest.id, newest.content, newest.file) if newest else None,
-            ordered[0].order if ordered else None, replaced,
+            ordered[0].order if newest and (newest.problems or replaced) else None, replaced,
             tuple((task, Progress(e.status, e.completed_on)) for task, e in newest.entries.items())
             if newest else (),
             newest.problems if newest else (), writer.cells(*submission_values(row)), detail,
