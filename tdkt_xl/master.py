@@ -167,10 +167,10 @@ class SheetRows:
     def append(self, values: Sequence[Any], special: dict[int, str] | None = None) -> None:
         self.append_cells(self.writer.cells(values, special))
 
-    def append_cells(self, cells: bytes) -> None:
-        """A row made of cells already written by :meth:`CellWriter.cells`."""
+    def append_cells(self, *cells: bytes) -> None:
+        """A row made of cells already written by :meth:`CellWriter.cells` (in pieces)."""
         self.row += 1
-        self.chunks += (b'<row r="%d">' % self.row, cells, b"</row>")
+        self.chunks += (b'<row r="%d">' % self.row, *cells, b"</row>")
 
 
 @dataclass(frozen=True)
@@ -522,7 +522,7 @@ def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: 
     sheet.heading(f"TÌNH HÌNH NỘP BÁO CÁO (đến ngày {_vn(as_of)}{said}): {expected - missing}/{expected} "
                   f"đơn vị đã nộp, {missing} chưa nộp, {late} nộp muộn", SUBMISSIONS_HEADERS)
     for index, cells in enumerate(submissions, start=1):
-        sheet.append_cells(number % index + cells)
+        sheet.append_cells(number % index, cells)
     sheets = [sheet]
 
     sheet = SheetRows(PROGRESS_SHEET, writer)
@@ -568,14 +568,14 @@ def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: 
     total_cell = total.encode("ascii")  # the unit's "Tổng": the sum of its form columns
     for cells in by_unit:
         row = sheet.row + 1
-        sheet.append_cells(cells + total_cell % (row, row))
+        sheet.append_cells(cells, total_cell % (row, row))
     sheets.append(sheet)
 
     sheet = SheetRows(PROBLEMS_SHEET, writer)
     sheet.heading(f"LỖI TRONG CÁC TỆP BÁO CÁO: {rejected} tệp bị loại, {cell_problems} lỗi/cảnh báo trong ô",
                   PROBLEMS_HEADERS)
     for index, cells in enumerate(problems, start=1):
-        sheet.append_cells(number % index + cells)
+        sheet.append_cells(number % index, cells)
     sheets.append(sheet)
     return sheets
 

@@ -66,7 +66,7 @@ from tdkt_xl.master import (
 from tdkt_xl.models import CommendationForm, Plan, Task
 from tdkt_xl.status import vietnam_time
 
-CACHE_FORMAT = 3  # raise when what is kept changes (the code's own digest is in the key too)
+CACHE_FORMAT = 4  # raise when what is kept changes (the code's own digest is in the key too)
 GONE_MARK = " (không còn trong hộp thư)"
 _BATCH = 1000
 
@@ -171,6 +171,8 @@ class Cache:
     generation: str = ""  # of the whole file: journal entries made for another one are not used
     journal_size: int = 0  # bytes of journal read with it (-1: one was cut short); not kept
     whole_size: int = 0  # bytes of the whole file; not kept
+    # what this run changed in ``counted``: the versions (with their content) and those taken off
+    counted_change: tuple[dict[int, Content], list[int]] = field(default_factory=lambda: ({}, []))
 
     @classmethod
     def read(cls, path: Path, key: tuple[Any, ...]) -> Cache | None:
@@ -190,14 +192,17 @@ class Cache:
             with open(_journal(path), "rb") as handle, _collector_paused():
                 while True:
                     try:
-                        generation, parts, removed, counted, totals = pickle.load(handle)
+                        generation, parts, removed, counted, uncounted, totals = pickle.load(handle)
                     except EOFError:
                         break
                     if generation == kept.generation:
                         kept.parts.update(parts)
                         for code in removed:
                             kept.parts.pop(code, None)
-                        kept.counted, kept.totals = counted, totals
+                        kept.counted.update(counted)
+                        for version_id in uncounted:
+                            kept.counted.pop(version_id, None)
+                        kept.totals = totals
                 kept.journal_size = handle.tell()
         except FileNotFoundError:
             pass
@@ -211,7 +216,8 @@ class Cache:
             small = len(made) + len(removed) <= len(self.parts) // 10
             if small and self.generation and 0 <= self.journal_size < self.whole_size // 2:
                 with open(_journal(path), "ab") as handle, _collector_paused():
-                    pickle.dump((self.generation, made, removed, self.counted, self.totals), handle,
+                    counted, uncounted = self.counted_change
+                    pickle.dump((self.generation, made, removed, counted, uncounted, self.totals), handle,
                                 protocol=pickle.HIGHEST_PROTOCOL)
                 return
             self.generation = uuid.uuid4().hex
@@ -472,6 +478,8 @@ def _totals(cache: Cache, ledger: Ledger, counted: dict[int, Content], forms: li
                         row[year] += sign * count
     else:
         totals, _ = ledger.stats_totals(list(counted), forms, years)
+    cache.counted_change = ({i: content for i, content in counted.items() if cache.counted.get(i) != content},
+                            [i for i in cache.counted if i not in counted])
     cache.counted, cache.totals = counted, totals
     return totals, True
 
