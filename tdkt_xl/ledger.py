@@ -69,6 +69,7 @@ class CurrentFile(NamedTuple):
     outcome: str
     code: str
     reader: int
+    present: bool = True  # in the inbox at the last scan
 
 
 SCHEMA = """
@@ -381,7 +382,7 @@ class Ledger:
     def current_files(self) -> dict[str, CurrentFile]:
         """Every path's current version: what a scan needs, without reading the stored reports."""
         rows = self.db.execute("SELECT p.path, v.id, v.size, v.mtime_ns, v.plan_id, v.outcome, v.code, "
-                               "v.reader FROM paths p JOIN versions v ON v.id = p.current")
+                               "v.reader, p.present = 1 FROM paths p JOIN versions v ON v.id = p.current")
         make = CurrentFile._make
         return {row[0]: make(row[1:]) for row in rows}
 
@@ -609,18 +610,24 @@ class Ledger:
         assert found is not None
         return found
 
-    def scanned(self, unchanged: list[tuple[str, int, int]], present: set[str], now: float) -> list[str]:
+    def scanned(self, unchanged: list[tuple[str, int, int]], present: set[str], now: float,
+                known: dict[str, CurrentFile] | None = None) -> list[str]:
         """After a scan at ``now``: files found unchanged (path, size, mtime_ns) are seen, the
         ``present`` paths are in the inbox, the others are marked gone; returns the gone paths.
+        ``known``: :meth:`current_files` taken before the scan (saves reading them again: what the
+        run wrote since is about files read, which are ``present``, not ``unchanged``).
 
         A file still where it was, with the same size and time, costs no write: the last seen
         time of a path in the inbox is the last scan's time, kept once (see :data:`_LAST_SEEN`).
         """
         with self.transaction() as db:
             previous = _last_scan(db)
-            stored = {path: (was_present, size, mtime_ns) for path, was_present, size, mtime_ns
-                      in db.execute("SELECT p.path, p.present, v.size, v.mtime_ns FROM paths p "
-                                    "JOIN versions v ON v.id = p.current")}
+            if known is not None:
+                stored = {path: (int(file.present), file.size, file.mtime_ns) for path, file in known.items()}
+            else:
+                stored = {path: (was_present, size, mtime_ns) for path, was_present, size, mtime_ns
+                          in db.execute("SELECT p.path, p.present, v.size, v.mtime_ns FROM paths p "
+                                        "JOIN versions v ON v.id = p.current")}
             moved = [(size, mtime_ns, path) for path, size, mtime_ns in unchanged
                      if stored.get(path, (1, size, mtime_ns))[1:] != (size, mtime_ns)]
             back = [(path,) for path, _size, _mtime in unchanged if stored.get(path, (1,))[0] == 0]

@@ -330,7 +330,7 @@ def load_plan_cached(path: Path, ledger: Ledger) -> tuple[Plan, str]:
         except ValueError:  # stored by a different model of the plan: read the file again
             pass
     plan = load_plan(path)
-    ledger.store_plan(digest, PLAN_READER, plan.model_dump_json())
+    ledger.store_plan(digest, PLAN_READER, plan.model_dump_json(exclude_defaults=True))  # (faster to read)
     return plan, identity
 
 
@@ -526,7 +526,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
 
         with _phase(summary, "ledger"):
             crash_point("before-seen")
-            summary.files["gone"] = ledger.scanned(unchanged, present, now)
+            summary.files["gone"] = ledger.scanned(unchanged, present, now, known=current)
             summary.files["unchanged"] = [u[0] for u in unchanged]
             if settings.quarantine is not None:
                 _quarantine_rejected(settings.quarantine, summary, ledger, inbox.root, present, real_names)
