@@ -18,7 +18,7 @@ import sqlite3
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +70,7 @@ class CurrentFile(NamedTuple):
     code: str
     reader: int
     present: bool = True  # in the inbox at the last scan
+    unit_code: str | None = None
 
 
 SCHEMA = """
@@ -283,6 +284,7 @@ class Ledger:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._in_batch = False
+        self.touched: set[str] = set()  # paths whose current version or its file's place or time changed
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
         # A rollback journal, not WAL: the ledger usually sits on the shared folder beside the
         # master, and WAL needs memory shared by every process using it (one host, no network
@@ -320,6 +322,7 @@ class Ledger:
                 counts = self._stats_columns(report)
                 db.execute("UPDATE versions SET report=?, stats=?, stats_layout=?, stats_counts=? WHERE id=?",
                            (_report_json(report), counts.text, counts.layout, counts.packed, version_id))
+            self._changed(db, [])
 
     def _stats_columns(self, report: UnitReport) -> StatsColumns:
         """A report's stats columns, its layout's years and forms kept once in ``stats_layouts``
@@ -382,17 +385,27 @@ class Ledger:
     def current_files(self) -> dict[str, CurrentFile]:
         """Every path's current version: what a scan needs, without reading the stored reports."""
         rows = self.db.execute("SELECT p.path, v.id, v.size, v.mtime_ns, v.plan_id, v.outcome, v.code, "
-                               "v.reader, p.present = 1 FROM paths p JOIN versions v ON v.id = p.current")
+                               "v.reader, p.present = 1, v.unit_code FROM paths p "
+                               "JOIN versions v ON v.id = p.current")
         make = CurrentFile._make
         return {row[0]: make(row[1:]) for row in rows}
 
-    def current_versions(self) -> list[CurrentVersion]:
-        """Every path's current version, by path, without its stored report."""
-        rows = self.db.execute("SELECT v.id, p.path, p.present = 1, v.sha256, v.mtime_ns, v.plan_id, "
-                               "v.outcome, v.code, v.reason, v.unit_code, v.reader FROM paths p "
-                               "JOIN versions v ON v.id = p.current ORDER BY p.path")
+    def current_versions(self, *, paths: Iterable[str] | None = None, units: Iterable[str] | None = None
+                         ) -> list[CurrentVersion]:
+        """Every path's current version (or those of these ``paths``, or naming these ``units``), by
+        path, without its stored report."""
+        select = ("SELECT v.id, p.path, p.present = 1, v.sha256, v.mtime_ns, v.plan_id, v.outcome, v.code, "
+                  "v.reason, v.unit_code, v.reader FROM paths p JOIN versions v ON v.id = p.current")
         make = CurrentVersion._make
-        return [make(row) for row in rows]
+        if paths is None and units is None:
+            return [make(row) for row in self.db.execute(select + " ORDER BY p.path")]
+        column, wanted = ("p.path", list(paths)) if paths is not None else ("v.unit_code", list(units or ()))
+        found: list[CurrentVersion] = []
+        for start in range(0, len(wanted), 900):  # under SQLite's limit on parameters
+            chunk = wanted[start:start + 900]
+            found += map(make, self.db.execute(f"{select} WHERE {column} IN ({','.join('?' * len(chunk))})",
+                                               chunk))
+        return sorted(found, key=lambda version: version.path)
 
     def stored_reports(self, version_ids: list[int]) -> dict[int, str]:
         """The stored report (JSON) of each of these versions that has one."""
@@ -414,6 +427,19 @@ class Ledger:
                     f"SELECT id, sha256, reader, plan_id FROM versions WHERE id IN ({marks})", chunk):
                 found[version_id] = (sha256, reader, plan_id)
         return found
+
+    def changes(self) -> int:
+        """How many times what the master is made of (a path's version, its presence, its file's
+        time) has changed in this ledger: what is kept beside it for the next run says at which
+        count it was made, and this run's :attr:`touched` paths are the rest."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='changes'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _changed(self, db: sqlite3.Connection, paths: Iterable[str]) -> None:
+        """In the caller's transaction: these paths changed."""
+        db.execute("INSERT INTO meta (key, value) VALUES ('changes', 1) "
+                   "ON CONFLICT (key) DO UPDATE SET value = value + 1")
+        self.touched.update(paths)
 
     def identity(self) -> str:
         """This ledger's name, made at its first use: what is kept beside it for the next run
@@ -606,6 +632,7 @@ class Ledger:
                 db.execute("INSERT INTO paths (path, current, present, last_seen) VALUES (?, ?, 1, ?) "
                            "ON CONFLICT (path) DO UPDATE SET current=excluded.current, present=1, "
                            "last_seen=excluded.last_seen", (path, version_id, now))
+            self._changed(db, [path])
         found = self.find(path, sha256, plan_id)
         assert found is not None
         return found
@@ -644,6 +671,8 @@ class Ledger:
                                [(previous, path) for path in gone])
             db.executemany("UPDATE paths SET present=0 WHERE path=?", [(path,) for path in gone])
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_scan', ?)", (now,))
+            if moved or back or gone:
+                self._changed(db, [path for _size, _mtime, path in moved] + [path for (path,) in back] + gone)
         return gone
 
     def mark_superseded(self, superseded: dict[int, str]) -> None:

@@ -13,6 +13,7 @@ never an error value.
 
 from __future__ import annotations
 
+import array
 import errno
 import hashlib
 import io
@@ -171,6 +172,114 @@ class SheetRows:
         """A row made of cells already written by :meth:`CellWriter.cells` (in pieces)."""
         self.row += 1
         self.chunks += (b'<row r="%d">' % self.row, *cells, b"</row>")
+
+    def append_block(self, block: Block) -> None:
+        """Rows already written (they must start at the next row)."""
+        self.row += len(block.keys)
+        self.chunks.append(block.data)
+
+
+class RowFormat(NamedTuple):
+    """How the rows of a long sheet are written around each item's cells: its row number (the
+    first item's is ``first``), an STT cell before (``number``, with ``%d``), a cell after
+    (``total``, with the row's number twice)."""
+
+    first: int = HEADER_ROW + 1
+    number: bytes | None = None
+    total: bytes | None = None
+
+    def head(self, index: int) -> bytes:
+        row = b'<row r="%d">' % (self.first + index)
+        return row + self.number % (index + 1) if self.number is not None else row
+
+    def tail(self, index: int) -> bytes:
+        if self.total is None:
+            return b"</row>"
+        row = self.first + index
+        return self.total % (row, row) + b"</row>"
+
+
+class Block:
+    """The data rows of a long sheet, as XML, with what each row is of (``keys``: its unit) and
+    where each row's own cells are (between ``starts[i]`` and ``ends[i]``); what is around them
+    (row number, STT, "Tổng") depends on the row's place only (:class:`RowFormat`).
+
+    >>> form = RowFormat(4, b"<n>%d</n>")
+    >>> block = Block.build([("A", b"<a/>"), ("B", b"<b/>")], form)
+    >>> block.data
+    b'<row r="4"><n>1</n><a/></row><row r="5"><n>2</n><b/></row>'
+    >>> block.patched({0: b"<aa/>"}).data == Block.build([("A", b"<aa/>"), ("B", b"<b/>")], form).data
+    True
+    """
+
+    __slots__ = ("data", "ends", "keys", "starts")
+
+    def __init__(self, data: bytes, keys: list[str], starts: array.array[int], ends: array.array[int]
+                 ) -> None:
+        self.data, self.keys, self.starts, self.ends = data, keys, starts, ends
+
+    @classmethod
+    def build(cls, items: Iterable[tuple[str, bytes]], form: RowFormat) -> Block:
+        pieces: list[bytes] = []
+        keys: list[str] = []
+        starts, ends = array.array("q"), array.array("q")
+        at = 0
+        for index, (key, cells) in enumerate(items):
+            head, tail = form.head(index), form.tail(index)
+            pieces += (head, cells, tail)
+            keys.append(key)
+            at += len(head)
+            starts.append(at)
+            at += len(cells)
+            ends.append(at)
+            at += len(tail)
+        return cls(b"".join(pieces), keys, starts, ends)
+
+    def cells(self, index: int) -> bytes:
+        return self.data[self.starts[index]:self.ends[index]]
+
+    def patched(self, new: dict[int, bytes]) -> Block:
+        """The same rows with the cells of some replaced (by index)."""
+        if not new:
+            return self
+        pieces: list[bytes] = []
+        starts, ends = array.array("q", self.starts), array.array("q", self.ends)
+        data, previous, shift, done = self.data, 0, 0, 0
+        for index in sorted(new):
+            for moved in range(done, index):
+                starts[moved] += shift
+                ends[moved] += shift
+            cells = new[index]
+            pieces += (data[previous:self.starts[index]], cells)
+            previous = self.ends[index]
+            starts[index] += shift
+            shift += len(cells) - (self.ends[index] - self.starts[index])
+            ends[index] = starts[index] + len(cells)
+            done = index + 1
+        for moved in range(done, len(starts)):
+            starts[moved] += shift
+            ends[moved] += shift
+        pieces.append(data[previous:])
+        return Block(b"".join(pieces), self.keys, starts, ends)
+
+    def __getstate__(self) -> tuple[bytes, list[str], bytes, bytes]:
+        return self.data, self.keys, self.starts.tobytes(), self.ends.tobytes()
+
+    def __setstate__(self, state: tuple[bytes, list[str], bytes, bytes]) -> None:
+        self.data, self.keys = state[0], state[1]
+        self.starts, self.ends = array.array("q"), array.array("q")
+        self.starts.frombytes(state[2])
+        self.ends.frombytes(state[3])
+
+
+def row_formats(ids: dict[str, str], forms: int) -> dict[str, RowFormat]:
+    """How each long sheet's rows are written: "S" the submissions (STT), "D" the units' rows on
+    each task, "U" the units' counts ("Tổng" after them), "P" the "Lỗi" rows (STT)."""
+    plain = ids["cell"]
+    number = f'<c s="{plain}"><v>%d</v></c>'.encode("ascii")
+    total = f'<c s="{plain}"><f>SUM({column_letter(3)}%d:{column_letter(2 + forms)}%d)</f><v/></c>'
+    return {"S": RowFormat(number=number), "D": RowFormat(), "U": RowFormat(total=total.encode("ascii")),
+            "P": RowFormat(number=number)}
 
 
 @dataclass(frozen=True)
@@ -489,40 +598,42 @@ def master_data(result: Consolidation) -> MasterData:
 
 def master_rows(data: MasterData, writer: CellWriter) -> list[SheetRows]:
     """Every sheet of the master, as rows."""
+    forms = row_formats(writer.ids, len(data.forms))
     names = {s.code: s.name for s in data.submissions}
-    detail: list[bytes] = []
+    detail: list[tuple[str, bytes]] = []
     for item in data.tasks:
         leads = {u.code for u in item.task.lead}
         for code in item.units:
-            detail.append(writer.cells(detail_values(item.task, code, names.get(code, code), code in leads,
-                                                     item.entries.get(code), data.files.get(code, ""))))
+            values = detail_values(item.task, code, names.get(code, code), code in leads,
+                                   item.entries.get(code), data.files.get(code, ""))
+            detail.append((code, writer.cells(values)))
+    problems = [("", writer.cells(outcome_values(*outcome))) for outcome in data.outcomes]
+    problems += [("", writer.cells(problem_values(*problem))) for problem in data.problems]
     return assemble(
         writer, as_of=data.as_of, deadline=data.deadline,
         states=[row.state for row in data.submissions],
-        submissions=[writer.cells(*submission_values(row)) for row in data.submissions],
-        tasks=data.tasks, detail=detail, forms=data.forms, years=data.years, totals=data.totals,
-        by_unit=[writer.cells([code, name, *counts]) for code, name, counts in data.by_unit],
-        problems=[writer.cells(outcome_values(*outcome)) for outcome in data.outcomes]
-        + [writer.cells(problem_values(*problem)) for problem in data.problems],
-        rejected=data.rejected, cell_problems=len(data.problems))
+        submissions=Block.build(((row.code, writer.cells(*submission_values(row)))
+                                 for row in data.submissions), forms["S"]),
+        tasks=data.tasks, detail=Block.build(detail, forms["D"]), forms=data.forms, years=data.years,
+        totals=data.totals,
+        by_unit=Block.build(((code, writer.cells([code, name, *counts]))
+                             for code, name, counts in data.by_unit), forms["U"]),
+        problems=Block.build(problems, forms["P"]), rejected=data.rejected, cell_problems=len(data.problems))
 
 
 def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: Sequence[str],
-             submissions: Iterable[bytes], tasks: Sequence[TaskRow], detail: Iterable[bytes],
+             submissions: Block, tasks: Sequence[TaskRow], detail: Block,
              forms: Sequence[CommendationForm], years: Sequence[int], totals: dict[str, dict[int, int]],
-             by_unit: Sequence[bytes], problems: Iterable[bytes], rejected: int, cell_problems: int
-             ) -> list[SheetRows]:
-    """The master's sheets, from the cells of the rows of its long sheets (in the order they are
-    shown; the submissions, the units' rows on each task, the units' counts and the "Lỗi" rows)."""
-    number = f'<c s="{writer.ids["cell"]}"><v>%d</v></c>'.encode("ascii")  # an STT cell
-
+             by_unit: Block, problems: Block, rejected: int, cell_problems: int) -> list[SheetRows]:
+    """The master's sheets, from the rows of its long sheets (:class:`Block`, rows made with
+    :func:`row_formats`: the submissions, the units' rows on each task, the units' counts and the
+    "Lỗi" rows) and the rest."""
     sheet = SheetRows(SUBMISSIONS_SHEET, writer)
     missing, late, expected = states.count("missing"), states.count("late"), len(states)
     said = f"; hạn nộp {_vn(deadline)}" if deadline else ""
     sheet.heading(f"TÌNH HÌNH NỘP BÁO CÁO (đến ngày {_vn(as_of)}{said}): {expected - missing}/{expected} "
                   f"đơn vị đã nộp, {missing} chưa nộp, {late} nộp muộn", SUBMISSIONS_HEADERS)
-    for index, cells in enumerate(submissions, start=1):
-        sheet.append_cells(number % index, cells)
+    sheet.append_block(submissions)
     sheets = [sheet]
 
     sheet = SheetRows(PROGRESS_SHEET, writer)
@@ -537,12 +648,11 @@ def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: 
 
     sheet = SheetRows(PROGRESS_DETAIL_SHEET, writer)
     sheet.heading("CHI TIẾT TIẾN ĐỘ THEO ĐƠN VỊ", DETAIL_HEADERS)
-    for cells in detail:
-        sheet.append_cells(cells)
+    sheet.append_block(detail)
     sheets.append(sheet)
 
     sheet = SheetRows(TOTALS_SHEET, writer)
-    sheet.heading(f"SỐ LIỆU KHEN THƯỞNG TỔNG HỢP {years[0]}–{years[-1]} ({len(by_unit)} đơn vị đã nộp)",
+    sheet.heading(f"SỐ LIỆU KHEN THƯỞNG TỔNG HỢP {years[0]}–{years[-1]} ({len(by_unit.keys)} đơn vị đã nộp)",
                   ["Hình thức khen thưởng", *years, "Tổng"])
     first, last = column_letter(2), column_letter(1 + len(years))
     level = None
@@ -559,23 +669,17 @@ def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: 
                  dict.fromkeys(range(len(years) + 2), "bold"))
     sheets.append(sheet)
 
-    names = [f.name for f in forms]
     sheet = SheetRows(TOTALS_DETAIL_SHEET, writer)
     sheet.heading(f"SỐ LIỆU KHEN THƯỞNG THEO ĐƠN VỊ (cộng {years[0]}–{years[-1]}; "
-                  "số từng năm xem trong tệp của đơn vị)", ["Mã đơn vị", "Tên đơn vị", *names, "Tổng"])
-    plain = writer.ids["cell"]
-    total = f'<c s="{plain}"><f>SUM({column_letter(3)}%d:{column_letter(2 + len(names))}%d)</f><v/></c>'
-    total_cell = total.encode("ascii")  # the unit's "Tổng": the sum of its form columns
-    for cells in by_unit:
-        row = sheet.row + 1
-        sheet.append_cells(cells, total_cell % (row, row))
+                  "số từng năm xem trong tệp của đơn vị)",
+                  ["Mã đơn vị", "Tên đơn vị", *[f.name for f in forms], "Tổng"])
+    sheet.append_block(by_unit)
     sheets.append(sheet)
 
     sheet = SheetRows(PROBLEMS_SHEET, writer)
     sheet.heading(f"LỖI TRONG CÁC TỆP BÁO CÁO: {rejected} tệp bị loại, {cell_problems} lỗi/cảnh báo trong ô",
                   PROBLEMS_HEADERS)
-    for index, cells in enumerate(problems, start=1):
-        sheet.append_cells(number % index, cells)
+    sheet.append_block(problems)
     sheets.append(sheet)
     return sheets
 

@@ -438,6 +438,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             plan, plan_digest = load_plan_cached(settings.plan, ledger)
             identity = plan_id(plan)
         summary.run = ledger.start_run(now)
+        changes = ledger.changes()  # what the rebuild's cache may be at: this run's changes are the rest
         with _phase(summary, "scan"):
             inbox = scan_inbox(settings.inbox, stat=True)
             current = ledger.current_files()
@@ -533,7 +534,8 @@ def _run(settings: NightlySettings, summary: NightlySummary,
 
         with _phase(summary, "consolidate"):
             day = settings.as_of or plan.config.as_of or today_in_vietnam()
-            rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day, read=read)
+            rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day, read=read,
+                              changes=changes, scanned=current)
             ledger.mark_superseded(rebuilt.superseded)
             summary.files["superseded"] = rebuilt.superseded_files
             summary.units = rebuilt.units
@@ -545,7 +547,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             skeleton = SkeletonStore(settings.skeleton_path).get(rebuilt.layouts())
             if skeleton.style_ids != rebuilt.style_ids:  # (another openpyxl made the skeleton)
                 rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day,
-                                  ids=skeleton.style_ids)
+                                  ids=skeleton.style_ids, read=read)
             sheets = rebuilt.sheets()
             try:
                 write_rows(sheets, skeleton, settings.out,

@@ -3,15 +3,20 @@ work of the previous run.
 
 It gives the master that :func:`~tdkt_xl.consolidate.consolidate` and :mod:`tdkt_xl.master`
 give over the ledger's stored reports (the nightly tests compare the two through every kind of
-change), in a few steps per unit: what a unit of the plan gives the master (its rows, already
-written as XML, its state, its progress on its tasks: a :class:`UnitPart`) is kept for the next
-run, and made again only when one of the unit's reports changed (a new version, a file touched,
-moved or gone). The counts per form and year are carried over too, with the counts of the
-reports that came and went added and taken off.
+change). What the master is made of is kept beside the ledger for the next run (a
+:class:`State`): the rows of its long sheets already written as XML (:class:`~tdkt_xl.master.Block`),
+each unit's state, the progress of each unit on each task, the problems and superseded reports,
+the rejected files and the counts summed. A run then looks only at the paths it changed in the
+ledger (:attr:`~tdkt_xl.ledger.Ledger.touched`: files read, found again, moved, touched or
+gone): the units they belong to, before and after, are made again (:class:`UnitResult`) and put
+in place of their old rows, and the counts of the reports that came and went are added and
+taken off.
 
-All of it is kept in one cache file beside the ledger. The cache only saves work: one that is
-missing, damaged, or made from another ledger, plan file or version of tdkt_xl is not used, and
-everything is made from the ledger again, as on a first run.
+The cache only saves work. It is used when it was made from this ledger at its present count of
+changes (:meth:`~tdkt_xl.ledger.Ledger.changes`, so that a run killed after writing the ledger but
+before keeping the cache is noticed), from the same plan file, reading rules and code, and
+when few units changed; otherwise everything is made from the ledger again, as on a first run.
+It is one file written whole now and then, and a journal of what each run changed in between.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ import hashlib
 import pickle
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -45,11 +50,13 @@ from tdkt_xl.consolidate import (
     submission_state,
     superseded_reason,
 )
-from tdkt_xl.ledger import CurrentVersion, Ledger
+from tdkt_xl.ledger import CurrentFile, CurrentVersion, Ledger
 from tdkt_xl.master import (
     SUBMISSIONS_SHEET,
     SUBMISSIONS_WIDTHS,
+    Block,
     CellWriter,
+    RowFormat,
     SheetLayout,
     SheetRows,
     SubmissionRow,
@@ -58,6 +65,7 @@ from tdkt_xl.master import (
     detail_values,
     outcome_values,
     problem_values,
+    row_formats,
     sheet_layouts,
     skeleton_key,
     style_ids,
@@ -66,12 +74,16 @@ from tdkt_xl.master import (
 from tdkt_xl.models import CommendationForm, Plan, Task
 from tdkt_xl.status import vietnam_time
 
-CACHE_FORMAT = 4  # raise when what is kept changes (the code's own digest is in the key too)
+CACHE_FORMAT = 5  # raise when what is kept changes (the code's own digest is in the key too)
 GONE_MARK = " (không còn trong hộp thư)"
+JOURNAL_ENTRIES = 32  # runs kept in the journal before the whole is written again
 _BATCH = 1000
 
 ProblemRow = tuple[str, str, str, str, str, str]  # (file, sheet, cell, severity, code, message)
-Content = tuple[str, int, str]  # (sha256, reader, plan id): what a version's stored values depend on
+Order = tuple[Any, ...]  # where a report comes among all (choose_newest's order)
+Replaced = tuple[Order, int, str, tuple[ProblemRow, ...]]  # (order of the report that replaced it,
+# version, file, problems) of a superseded report
+OutcomeRow = tuple[str, str, str, str]  # (file, outcome, code, reason) of the "Lỗi" sheet
 
 
 class Entry(NamedTuple):
@@ -92,10 +104,9 @@ class Progress(NamedTuple):
 
 
 class Record(NamedTuple):
-    """One accepted stored report, as a unit's part is made from it."""
+    """One accepted stored report, as a unit is made from it."""
 
     id: int
-    content: Content
     unit_code: str
     file: str  # as the master shows it (marked when no longer in the inbox)
     present: bool
@@ -106,42 +117,72 @@ class Record(NamedTuple):
     sums: list[int]  # each form's count over the years
 
     @property
-    def order(self) -> tuple[Any, ...]:
+    def order(self) -> Order:
         """Where it comes among all reports (:func:`~tdkt_xl.consolidate.choose_newest`'s order)."""
         return (self.submitted_on or date.min, self.modified or datetime.min, self.present, self.file)
 
 
-class UnitPart(NamedTuple):
-    """What one unit of the plan gives the master; kept while its reports and the plan stay."""
+class UnitResult(NamedTuple):
+    """What one unit of the plan gives the master, from all its reports."""
 
-    digest: bytes  # of the unit's reports it was made from
     state: str
-    newest: tuple[int, Content, str] | None  # the report used: (version, content, file)
-    first: tuple[Any, ...] | None  # the order of the unit's first report, when it has problems (they
-    # come in the order of their units' first reports)
-    superseded: tuple[tuple[tuple[Any, ...], int, str, tuple[ProblemRow, ...]], ...]  # (order of the
-    # report that replaced it, version, file, problems) of each report not used
-    progress: tuple[tuple[str, Progress], ...]  # (task, progress) of the report used
-    problems: tuple[ProblemRow, ...]  # of the report used
+    newest: int | None  # the version of the report used
+    file: str  # its file as shown ("" without one)
+    entries: dict[str, Progress]  # task -> progress of the report used
+    problems: tuple[Order, tuple[ProblemRow, ...]] | None  # the order of the unit's first report
+    # (problems come in the order of their units' first reports) and the problems of the one used
+    superseded: tuple[Replaced, ...]
     submission: bytes  # the cells of its row in "Tình hình nộp báo cáo", after the STT
     detail: tuple[bytes, ...]  # of its rows in "Chi tiết tiến độ", in the order they come
-    by_unit: bytes  # of its row in "Số liệu chi tiết" before its "Tổng" (b"": no report)
+    by_unit: bytes | None  # of its row in "Số liệu chi tiết" before its "Tổng" (None: no report)
 
 
-def shown(version: CurrentVersion) -> str:
-    """A file's name as the master shows it."""
-    return version.path if version.present else version.path + GONE_MARK
+@dataclass
+class State:
+    """What the master is made of, kept between runs."""
+
+    states: dict[str, str]  # unit -> missing | late | on_time | submitted
+    newest: dict[str, int]  # unit -> the version of its report used
+    files: dict[str, str]  # unit -> that report's file
+    entries: dict[str, dict[str, Progress]]  # task -> unit -> progress
+    problems: dict[str, tuple[Order, tuple[ProblemRow, ...]]]  # units whose report used has problems
+    superseded: dict[str, tuple[Replaced, ...]]  # units with superseded reports
+    rejected: dict[str, OutcomeRow]  # path -> its row: rejected, or no longer counted
+    totals: dict[str, dict[int, int]]
+    blocks: dict[str, Block]  # "S": submissions, "D": units' rows on each task, "U": units' counts
+
+    def put(self, code: str, result: UnitResult) -> None:
+        """A unit made again (its rows apart: see :func:`_updated_blocks`)."""
+        self.states[code] = result.state
+        if result.newest is None:
+            self.newest.pop(code, None)
+            self.files.pop(code, None)
+        else:
+            self.newest[code], self.files[code] = result.newest, result.file
+        if result.problems is None:
+            self.problems.pop(code, None)
+        else:
+            self.problems[code] = result.problems
+        if not result.superseded:
+            self.superseded.pop(code, None)
+        else:
+            self.superseded[code] = result.superseded
+        for by_unit in self.entries.values():
+            by_unit.pop(code, None)
+        for task_code, progress in result.entries.items():
+            self.entries.setdefault(task_code, {})[code] = progress
 
 
-def _seen(version: CurrentVersion) -> tuple[Any, ...]:
-    """What a unit's part depends on of one of its versions."""
-    return (version.id, version.sha256, version.reader, version.plan_id, version.path, version.present,
-            version.mtime_ns)
+class JournalEntry(NamedTuple):
+    """What one run changed in the state it started from."""
 
-
-def _digest(versions: Sequence[CurrentVersion]) -> bytes:
-    text = repr([_seen(version) for version in versions]).encode("utf-8", "surrogateescape")
-    return hashlib.sha1(text, usedforsecurity=False).digest()
+    generation: str
+    changes: int
+    results: dict[str, UnitResult]
+    rejected: dict[str, OutcomeRow | None]  # path -> its row now (None: no longer one)
+    totals: dict[str, dict[int, int]]
+    submissions_order: list[str] | None  # when it changed
+    by_unit_order: list[str] | None
 
 
 @contextlib.contextmanager
@@ -160,23 +201,20 @@ def _collector_paused() -> Iterator[None]:
 @dataclass
 class Cache:
     """What one run keeps for the next: a file of the whole (written again now and then) and a
-    journal beside it of what each later run changed (a run where 1% of the reports changed
-    writes 1% of the parts, not the whole)."""
+    journal beside it of what each later run changed."""
 
     key: tuple[Any, ...]
-    style_ids: dict[str, str] = field(default_factory=dict)
-    parts: dict[str, UnitPart] = field(default_factory=dict)
-    counted: dict[int, Content] = field(default_factory=dict)  # the versions summed in ``totals``
-    totals: dict[str, dict[int, int]] = field(default_factory=dict)
+    changes: int  # the ledger's count of changes the state is at
+    style_ids: dict[str, str]
+    state: State
     generation: str = ""  # of the whole file: journal entries made for another one are not used
-    journal_size: int = 0  # bytes of journal read with it (-1: one was cut short); not kept
-    whole_size: int = 0  # bytes of the whole file; not kept
-    # what this run changed in ``counted``: the versions (with their content) and those taken off
-    counted_change: tuple[dict[int, Content], list[int]] = field(default_factory=lambda: ({}, []))
+    entries: int = 0  # journal entries read with it (-1: one was cut short); not kept
+    journal_size: int = 0  # not kept
+    whole_size: int = 0  # not kept
 
     @classmethod
-    def read(cls, path: Path, key: tuple[Any, ...]) -> Cache | None:
-        """The cache kept at ``path`` (the whole, then its journal), or None when there is none for
+    def read(cls, path: Path, key: tuple[Any, ...], forms: int) -> Cache | None:
+        """The cache kept at ``path`` with its journal applied, or None when there is none for
         ``key`` (its key comes first in the file: a cache of another key is not read)."""
         try:
             with open(path, "rb") as handle, _collector_paused():
@@ -185,52 +223,113 @@ class Cache:
                 kept = pickle.load(handle)
             if not (isinstance(kept, Cache) and kept.key == key and kept.generation):
                 return None
-            kept.whole_size, kept.journal_size = path.stat().st_size, 0
+            kept.whole_size, kept.entries, kept.journal_size = path.stat().st_size, 0, 0
         except Exception:  # missing, damaged, or written by other code: everything is made again
             return None
+        latest: dict[str, UnitResult] = {}
+        orders: list[list[str] | None] = [None, None]
         try:
             with open(_journal(path), "rb") as handle, _collector_paused():
                 while True:
                     try:
-                        generation, parts, removed, counted, uncounted, totals = pickle.load(handle)
+                        entry = pickle.load(handle)
                     except EOFError:
                         break
-                    if generation == kept.generation:
-                        kept.parts.update(parts)
-                        for code in removed:
-                            kept.parts.pop(code, None)
-                        kept.counted.update(counted)
-                        for version_id in uncounted:
-                            kept.counted.pop(version_id, None)
-                        kept.totals = totals
+                    if not isinstance(entry, JournalEntry) or entry.generation != kept.generation:
+                        continue
+                    kept.entries += 1
+                    _apply(kept.state, entry)
+                    latest.update(entry.results)
+                    orders = [entry.submissions_order or orders[0], entry.by_unit_order or orders[1]]
+                    kept.changes = entry.changes
                 kept.journal_size = handle.tell()
         except FileNotFoundError:
             pass
         except Exception:  # an entry cut short (a run killed while writing it): write the whole next
-            kept.journal_size = -1
+            kept.entries = -1
+        if latest:
+            kept.state.blocks = _updated_blocks(kept.state.blocks, latest, orders[0], orders[1],
+                                                row_formats(kept.style_ids, forms))
         return kept
 
-    def store(self, path: Path, made: dict[str, UnitPart], removed: list[str]) -> None:
-        """Keep what this run changed: ``made`` and ``removed`` parts, the counts summed."""
+    def store_whole(self, path: Path) -> None:
         try:
-            small = len(made) + len(removed) <= len(self.parts) // 10
-            if small and self.generation and 0 <= self.journal_size < self.whole_size // 2:
-                with open(_journal(path), "ab") as handle, _collector_paused():
-                    counted, uncounted = self.counted_change
-                    pickle.dump((self.generation, made, removed, counted, uncounted, self.totals), handle,
-                                protocol=pickle.HIGHEST_PROTOCOL)
-                return
             self.generation = uuid.uuid4().hex
             with atomic_path(path) as temp, open(temp, "wb") as handle, _collector_paused():
                 pickle.dump(self.key, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            _journal(path).unlink(missing_ok=True)  # (left behind by a crash: of another generation)
+            _journal(path).unlink(missing_ok=True)  # (left by a crash: of another generation anyway)
         except OSError:
             pass  # made again next time
+
+    def append(self, path: Path, entry: JournalEntry) -> None:
+        try:
+            with open(_journal(path), "ab") as handle, _collector_paused():
+                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"key": self.key, "changes": self.changes, "style_ids": self.style_ids, "state": self.state,
+                "generation": self.generation}
 
 
 def _journal(path: Path) -> Path:
     return path.with_name(path.name + ".journal")
+
+
+def _apply(state: State, entry: JournalEntry) -> None:
+    """What a journal entry changed, but the rows (put in once, after every entry is read)."""
+    for code, result in entry.results.items():
+        state.put(code, result)
+    for path, row in entry.rejected.items():
+        if row is None:
+            state.rejected.pop(path, None)
+        else:
+            state.rejected[path] = row
+    state.totals = entry.totals
+
+
+def _updated_blocks(blocks: dict[str, Block], results: dict[str, UnitResult],
+                    submissions_order: list[str] | None, by_unit_order: list[str] | None,
+                    forms: dict[str, RowFormat]) -> dict[str, Block]:
+    """The long sheets' rows with those of these units in place of theirs (and in a new order
+    where the units' states, or which of them have a report, changed)."""
+    old = blocks["S"]
+    index = {code: position for position, code in enumerate(old.keys)}
+    if submissions_order is None:
+        submissions = old.patched({index[code]: result.submission for code, result in results.items()})
+    else:
+        submissions = Block.build(((code, results[code].submission if code in results
+                                    else old.cells(index[code])) for code in submissions_order), forms["S"])
+    old = blocks["U"]
+    index = {code: position for position, code in enumerate(old.keys)}
+    if by_unit_order is None:
+        by_unit = old.patched({index[code]: result.by_unit for code, result in results.items()
+                               if result.by_unit is not None})
+    else:
+        by_unit = Block.build(((code, _cells(results[code]) if code in results else old.cells(index[code]))
+                               for code in by_unit_order), forms["U"])
+    old = blocks["D"]
+    seen: dict[str, int] = {}
+    changed: dict[int, bytes] = {}
+    for position, code in enumerate(old.keys):
+        result = results.get(code)
+        if result is not None:
+            at = seen.get(code, 0)
+            changed[position] = result.detail[at]
+            seen[code] = at + 1
+    return {"S": submissions, "D": old.patched(changed), "U": by_unit}
+
+
+def _cells(result: UnitResult) -> bytes:
+    assert result.by_unit is not None
+    return result.by_unit
+
+
+def shown(version: CurrentVersion) -> str:
+    """A file's name as the master shows it."""
+    return version.path if version.present else version.path + GONE_MARK
 
 
 @dataclass
@@ -241,12 +340,9 @@ class Rebuilt:
     as_of: date
     forms: list[CommendationForm]
     years: list[int]
-    totals: dict[str, dict[int, int]]
-    parts: list[tuple[str, UnitPart]]  # the plan's units, in the submissions sheet's order
+    state: State
     tasks: list[TaskRow]
-    detail: list[bytes]
-    by_unit: list[bytes]
-    problems: list[bytes]  # the cells of the "Lỗi" rows
+    problems: Block  # the "Lỗi" rows
     rejected: int
     cell_problems: int
     units: dict[str, Any]  # the summary's "units"
@@ -255,193 +351,267 @@ class Rebuilt:
     style_ids: dict[str, str]
     cache: Cache
     path: Path
-    changed: bool  # whether the cache differs from the one read
-    made: dict[str, UnitPart] = field(default_factory=dict)  # the parts made by this run
-    removed: list[str] = field(default_factory=list)  # the units whose parts it dropped
+    entry: JournalEntry | None  # what this run changed (None: the whole is to be written)
+    changed: bool
 
     def layouts(self) -> list[SheetLayout]:
-        return sheet_layouts(len(self.parts), self.tasks, self.forms, len(self.years), len(self.by_unit),
-                             len(self.problems))
+        return sheet_layouts(len(self.state.blocks["S"].keys), self.tasks, self.forms, len(self.years),
+                             len(self.state.blocks["U"].keys), len(self.problems.keys))
 
     def sheets(self) -> list[SheetRows]:
         """The master's sheets."""
+        blocks = self.state.blocks
         return assemble(
             CellWriter(self.style_ids), as_of=self.as_of, deadline=self.plan.config.report_deadline,
-            states=[part.state for _, part in self.parts],
-            submissions=[part.submission for _, part in self.parts], tasks=self.tasks, detail=self.detail,
-            forms=self.forms, years=self.years, totals=self.totals, by_unit=self.by_unit,
-            problems=self.problems, rejected=self.rejected, cell_problems=self.cell_problems)
+            states=[self.state.states[code] for code in blocks["S"].keys], submissions=blocks["S"],
+            tasks=self.tasks, detail=blocks["D"], forms=self.forms, years=self.years,
+            totals=self.state.totals, by_unit=blocks["U"], problems=self.problems, rejected=self.rejected,
+            cell_problems=self.cell_problems)
 
     def keep(self) -> None:
-        """Keep the cache for the next run (when it changed)."""
-        if self.changed:
-            self.cache.store(self.path, self.made, self.removed)
+        """Keep the cache for the next run: this run's changes in the journal, or the whole."""
+        if not self.changed:
+            return
+        cache = self.cache
+        if self.entry is not None and 0 <= cache.entries < JOURNAL_ENTRIES \
+                and cache.journal_size < cache.whole_size // 2:
+            cache.append(self.path, self.entry._replace(generation=cache.generation))
+        else:
+            cache.store_whole(self.path)
 
 
 def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_path: Path, *, as_of: date,
-            ids: dict[str, str] | None = None, read: dict[int, UnitReport] | None = None) -> Rebuilt:
+            ids: dict[str, str] | None = None, read: dict[int, UnitReport] | None = None,
+            changes: int | None = None, scanned: dict[str, CurrentFile] | None = None) -> Rebuilt:
     """The consolidation of every current version in ``ledger`` against ``plan`` (``identity``: its
-    id; ``plan_digest``: of its file and of how it was read), on ``as_of``. ``ids``: the style ids
-    of the master's skeleton, when they differ from those the cache was made with; ``read``: reports
-    this run read and stored, by version (not decoded from the ledger again)."""
+    id; ``plan_digest``: of its file and of how it was read), on ``as_of``.
+
+    ``ids``: the style ids of the master's skeleton, when they differ from those the cache was made
+    with; ``read``: reports this run read and stored, by version (not decoded from the ledger
+    again); ``changes``: the ledger's count of changes when this run started, and ``scanned`` the
+    paths' current versions then (the ledger's :attr:`~tdkt_xl.ledger.Ledger.touched` paths are
+    what this run changed since).
+    """
     forms = plan_forms(plan)
     form_names = [f.name for f in forms]
     years = plan_years(plan)
-    units = {unit.code: unit for unit in plan.units or []}
     ids_key = skeleton_key([SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, 0)])
     key = (CACHE_FORMAT, _code_digest(), READER_VERSION, ledger.identity(), plan_digest, identity, ids_key)
-    cache = Cache.read(cache_path, key) or Cache(key)
-    changed = False
-    if ids is not None and ids != cache.style_ids:
-        cache = Cache(key, ids)
-    if not cache.style_ids:
-        cache.style_ids, changed = style_ids(), True
+    making = _Making(plan, identity, ledger, form_names, years, read or {})
+    cache = Cache.read(cache_path, key, len(forms)) if ids is None else None
+    touched = ledger.touched
+    entry: JournalEntry | None = None
+    if cache is not None and changes is not None and scanned is not None and cache.changes == changes \
+            and len(touched) <= max(100, len(making.codes) // 10):
+        entry = _update(cache, making, touched, scanned)
+    if entry is None or cache is None:  # everything from the ledger
+        style = ids or (cache.style_ids if cache is not None else None) or style_ids()
+        cache = Cache(key, ledger.changes(), style, _whole(making, CellWriter(style)))
+        entry = None
+    state = cache.state
     writer = CellWriter(cache.style_ids)
+    forms_rows = row_formats(cache.style_ids, len(forms))
 
-    # which stored reports count, by unit
-    by_unit_versions: dict[str, list[CurrentVersion]] = {}
-    rejected: list[tuple[str, str, str, str]] = []  # (file, "rejected", code, reason)
-    plan_years_by_id: dict[str, int] | None = None
-    for version in ledger.current_versions():
-        if version.outcome != "accepted":
-            rejected.append((shown(version), "rejected", version.code, version.reason))
-            continue
-        # checked when read, against the plan of then: what the plan says now still counts (a file
-        # gone from the inbox cannot be read again)
-        unit = units.get(version.unit_code or "")
-        year: int | None = plan.year
-        if version.plan_id != identity:
-            plan_years_by_id = plan_years_by_id if plan_years_by_id is not None else ledger.plan_years()
-            year = plan_years_by_id.get(version.plan_id)
-        if unit is None or unit.is_group or year != plan.year:
-            gone = _no_longer_counted(shown(version), version.unit_code or "", year, plan.year)
-            rejected.append((gone.file, gone.outcome, gone.code, gone.reason))
-            continue
-        by_unit_versions.setdefault(unit.code, []).append(version)
-
-    # each unit's part: kept, or made from its stored reports
-    kept = cache.parts
-    parts: dict[str, UnitPart] = {}
-    to_make: list[tuple[str, bytes]] = []
-    for code, unit in units.items():
-        if unit.is_group:
-            continue
-        digest = _digest(by_unit_versions.get(code, ()))
-        part = kept.get(code)
-        if part is not None and part.digest == digest:
-            parts[code] = part
-        else:
-            to_make.append((code, digest))
-    made = _make_parts(plan, ledger, writer, to_make, by_unit_versions, form_names, years,
-                       read or {}) if to_make else {}
-    parts.update(made)
-    removed = [code for code in kept if code not in parts]
-    changed = changed or bool(made) or bool(removed)
-    cache.parts = parts
-
-    # the units in the submissions sheet's order; the other long sheets
-    ordered = sorted(parts.items(), key=lambda item: (SUBMISSION_ORDER[item[1].state], item[0]))
-    used = {code: part.newest for code, part in parts.items() if part.newest is not None}
-    by_task: dict[str, dict[str, Progress]] = {}
-    for code, part in parts.items():
-        for task_code, progress in part.progress:
-            by_task.setdefault(task_code, {})[code] = progress
     tasks: list[TaskRow] = []
-    detail: list[bytes] = []
-    position = dict.fromkeys(parts, 0)
     for task in plan.tasks:
-        entries = by_task.get(task.code, {})
+        entries = state.entries.get(task.code, {})
         codes, done, ongoing, not_started, nothing, status = progress_counts(
             task, entries, as_of, plan.config.due_soon_days)
         tasks.append(TaskRow(task, codes, done, ongoing, not_started, nothing, status, entries))
-        for code in codes:
-            at = position.get(code)
-            if at is None:  # not a unit that reports (a group, or a unit not in the list): never reported
-                lead = any(u.code == code for u in task.lead)
-                detail.append(writer.cells(detail_values(task, code, code, lead, None, "")))
-                continue
-            detail.append(parts[code].detail[at])
-            position[code] = at + 1
-    by_unit = [parts[code].by_unit for code in sorted(used)]
 
     # "Lỗi": rejected and superseded files by name, then the problems of the reports used (in the
     # order their units' first reports come) and of those superseded (in the order they were)
-    in_use = {code: newest[2] for code, newest in used.items()}
-    replaced = [(order, version_id, file, problems, code) for code, part in parts.items()
-                for order, version_id, file, problems in part.superseded]
-    replaced.sort(key=lambda item: item[0])
-    outcomes = sorted(rejected + [(file, "superseded", "", superseded_reason(code, in_use[code]))
-                                  for _, _, file, _, code in replaced], key=lambda outcome: outcome[0])
-    with_problems = sorted((part for part in parts.values() if part.problems), key=lambda p: p.first or ())
-    cell_problems = [problem for part in with_problems for problem in part.problems]
+    replaced = sorted(((order, version_id, file, problems, code) for code, items in state.superseded.items()
+                       for order, version_id, file, problems in items), key=lambda item: item[0])
+    outcomes = sorted([*state.rejected.values(),
+                       *[(file, "superseded", "", superseded_reason(code, state.files[code]))
+                         for _, _, file, _, code in replaced]], key=lambda outcome: outcome[0])
+    cell_problems = [problem for _, problems in sorted(state.problems.values(), key=lambda item: item[0])
+                     for problem in problems]
     cell_problems += [problem for _, _, _, problems, _ in replaced for problem in problems]
-    problem_rows = [writer.cells(outcome_values(*outcome)) for outcome in outcomes]
-    problem_rows += [writer.cells(problem_values(*problem)) for problem in cell_problems]
-
-    totals, counted_changed = _totals(cache, ledger, {newest[0]: newest[1] for newest in used.values()},
-                                      form_names, years)
-    changed = changed or counted_changed
+    problem_rows = Block.build([("", writer.cells(outcome_values(*outcome))) for outcome in outcomes]
+                               + [("", writer.cells(problem_values(*problem))) for problem in cell_problems],
+                               forms_rows["P"])
+    order = state.blocks["S"].keys
     said = {
-        "expected": len(ordered),
-        "submitted": sum(1 for _, part in ordered if part.state != "missing"),
-        "late": [code for code, part in ordered if part.state == "late"],
-        "missing": [code for code, part in ordered if part.state == "missing"],
+        "expected": len(order),
+        "submitted": sum(1 for code in order if state.states[code] != "missing"),
+        "late": [code for code in order if state.states[code] == "late"],
+        "missing": [code for code in order if state.states[code] == "missing"],
     }
-    return Rebuilt(plan, as_of, forms, years, totals, ordered, tasks, detail, by_unit, problem_rows,
+    return Rebuilt(plan, as_of, forms, years, state, tasks, problem_rows,
                    sum(1 for outcome in outcomes if outcome[1] == "rejected"), len(cell_problems), said,
-                   {version_id: in_use[code] for _, version_id, _, _, code in replaced},
-                   sorted(file for _, _, file, _, _ in replaced), cache.style_ids, cache, cache_path, changed,
-                   made, removed)
+                   {version_id: state.files[code] for _, version_id, _, _, code in replaced},
+                   sorted(file for _, _, file, _, _ in replaced), cache.style_ids, cache, cache_path,
+                   entry, entry is None or bool(entry.results or entry.rejected))
 
 
-def _make_parts(plan: Plan, ledger: Ledger, writer: CellWriter, to_make: list[tuple[str, bytes]],
-                versions: dict[str, list[CurrentVersion]], form_names: list[str], years: list[int],
-                read: dict[int, UnitReport]) -> dict[str, UnitPart]:
-    """The parts of these units, from their stored reports."""
-    wanted = {code for code, _ in to_make}
-    occurrences: dict[str, list[tuple[Task, bool]]] = {code: [] for code in wanted}
-    for task in plan.tasks:  # each unit's rows in "Chi tiết tiến độ", in the order they come
+class _Making:
+    """What making units from the ledger needs."""
+
+    def __init__(self, plan: Plan, identity: str, ledger: Ledger, form_names: list[str], years: list[int],
+                 read: dict[int, UnitReport]) -> None:
+        self.plan, self.identity, self.ledger = plan, identity, ledger
+        self.form_names, self.years, self.read = form_names, years, read
+        self.units = {unit.code: unit for unit in plan.units or []}
+        self.codes = [code for code, unit in self.units.items() if not unit.is_group]  # the units that report
+        self._plan_years: dict[str, int] | None = None
+
+    def outcome(self, version: CurrentVersion) -> OutcomeRow | None:
+        """The "Lỗi" row of a path's current version, or None when its report counts."""
+        if version.outcome != "accepted":
+            return (shown(version), "rejected", version.code, version.reason)
+        # checked when read, against the plan of then: what the plan says now still counts (a file
+        # gone from the inbox cannot be read again)
+        unit = self.units.get(version.unit_code or "")
+        year: int | None = self.plan.year
+        if version.plan_id != self.identity:
+            self._plan_years = self._plan_years if self._plan_years is not None else self.ledger.plan_years()
+            year = self._plan_years.get(version.plan_id)
+        if unit is None or unit.is_group or year != self.plan.year:
+            gone = _no_longer_counted(shown(version), version.unit_code or "", year, self.plan.year)
+            return (gone.file, gone.outcome, gone.code, gone.reason)
+        return None
+
+    def units_made(self, codes: Collection[str], versions: dict[str, list[CurrentVersion]], writer: CellWriter
+                   ) -> dict[str, UnitResult]:
+        """These units made from their counted ``versions``."""
+        wanted = set(codes)
+        occurrences: dict[str, list[tuple[Task, bool]]] = {code: [] for code in wanted}
+        for task in self.plan.tasks:  # each unit's rows in "Chi tiết tiến độ", in the order they come
+            leads = {u.code for u in task.lead}
+            for ref in task.units:
+                if ref.code in wanted:
+                    occurrences[ref.code].append((task, ref.code in leads))
+        deadline = self.plan.config.report_deadline
+        ordered_codes = list(codes)
+        made: dict[str, UnitResult] = {}
+        texts: dict[int, str] = {}
+        sums: dict[int, dict[str, int]] = {}
+        for number, code in enumerate(ordered_codes):
+            if number % _BATCH == 0:  # the stored reports of a thousand units at a time (a first run)
+                batch = [version.id for other in ordered_codes[number:number + _BATCH]
+                         for version in versions.get(other, ())]
+                texts = self.ledger.stored_reports([i for i in batch if i not in self.read])
+                _, sums = self.ledger.stats_totals(batch, self.form_names, self.years)
+            unit = self.units[code]
+            records = [_record(version, self._report(version.id, texts),
+                               [sums.get(version.id, {}).get(name, 0) for name in self.form_names])
+                       for version in versions.get(code, ())]
+            newest_of, superseded = choose_newest(records)
+            newest = newest_of.get(code)
+            # what replaced each superseded report: the next one in the order, as choose_newest goes
+            ordered = sorted(records, key=lambda r: r.order)
+            replaced = tuple((ordered[index + 1].order, record.id, record.file, record.problems)
+                             for index, record in enumerate(ordered[:-1]))
+            assert [r.id for r in superseded] == [item[1] for item in replaced]
+            state = submission_state(newest.submitted_on if newest else None, deadline, newest is not None)
+            file = newest.file if newest else ""
+            row = SubmissionRow(code, unit.name, unit.email, state, newest.submitted_on if newest else None,
+                                file, len(newest.problems) if newest else None)
+            made[code] = UnitResult(
+                state, newest.id if newest else None, file,
+                {task: Progress(e.status, e.completed_on) for task, e in newest.entries.items()}
+                if newest else {},
+                (ordered[0].order, newest.problems) if newest and newest.problems else None, replaced,
+                writer.cells(*submission_values(row)),
+                tuple(writer.cells(detail_values(task, code, unit.name, lead,
+                                                 newest.entries.get(task.code) if newest else None, file))
+                      for task, lead in occurrences[code]),
+                writer.cells([code, unit.name, *newest.sums]) if newest else None)
+        return made
+
+    def _report(self, version_id: int, texts: dict[int, str]) -> UnitReport:
+        return self.read.get(version_id) or UnitReport.model_validate_json(texts[version_id])
+
+
+def _whole(making: _Making, writer: CellWriter) -> State:
+    """The state made from the whole ledger (a first run, or no cache to go on from)."""
+    rejected: dict[str, OutcomeRow] = {}
+    versions: dict[str, list[CurrentVersion]] = {}
+    for version in making.ledger.current_versions():
+        row = making.outcome(version)
+        if row is None:
+            versions.setdefault(version.unit_code or "", []).append(version)
+        else:
+            rejected[version.path] = row
+    results = making.units_made(making.codes, versions, writer)
+    state = State({}, {}, {}, {}, {}, {}, rejected, {}, {})
+    for code in making.codes:
+        state.put(code, results[code])
+    state.totals, _ = making.ledger.stats_totals(list(state.newest.values()), making.form_names, making.years)
+    forms = row_formats(writer.ids, len(making.form_names))
+    detail: list[tuple[str, bytes]] = []
+    seen: dict[str, int] = {}
+    for task in making.plan.tasks:
         leads = {u.code for u in task.lead}
         for ref in task.units:
-            if ref.code in wanted:
-                occurrences[ref.code].append((task, ref.code in leads))
-    units = {unit.code: unit for unit in plan.units or []}
-    deadline = plan.config.report_deadline
-    made: dict[str, UnitPart] = {}
-    texts: dict[int, str] = {}
-    sums: dict[int, dict[str, int]] = {}
-    for number, (code, digest) in enumerate(to_make):
-        if number % _BATCH == 0:  # the stored reports of a thousand units at a time (a first run)
-            batch = [version.id for code_, _ in to_make[number:number + _BATCH]
-                     for version in versions.get(code_, ())]
-            texts = ledger.stored_reports([i for i in batch if i not in read])
-            _, sums = ledger.stats_totals(batch, form_names, years)
-        unit = units[code]
-        records = [_record(version, read.get(version.id) or UnitReport.model_validate_json(texts[version.id]),
-                           [sums.get(version.id, {}).get(name, 0) for name in form_names])
-                   for version in versions.get(code, ())]
-        newest_of, superseded = choose_newest(records)
-        newest = newest_of.get(code)
-        # what replaced each superseded report: the next one in the order, as choose_newest goes
-        ordered = sorted(records, key=lambda r: r.order)
-        replaced = tuple((ordered[index + 1].order, record.id, record.file, record.problems)
-                         for index, record in enumerate(ordered[:-1]))
-        assert [r.id for r in superseded] == [item[1] for item in replaced]
-        state = submission_state(newest.submitted_on if newest else None, deadline, newest is not None)
-        row = SubmissionRow(code, unit.name, unit.email, state, newest.submitted_on if newest else None,
-                            newest.file if newest else "", len(newest.problems) if newest else None)
-        file = newest.file if newest else ""
-        detail = tuple(writer.cells(detail_values(task, code, unit.name, lead,
-                                                  newest.entries.get(task.code) if newest else None, file))
-                       for task, lead in occurrences[code])
-        made[code] = UnitPart(
-            digest, state, (newest.id, newest.content, newest.file) if newest else None,
-            ordered[0].order if newest and (newest.problems or replaced) else None, replaced,
-            tuple((task, Progress(e.status, e.completed_on)) for task, e in newest.entries.items())
-            if newest else (),
-            newest.problems if newest else (), writer.cells(*submission_values(row)), detail,
-            writer.cells([code, unit.name, *newest.sums]) if newest else b"")
-    return made
+            if not ref.code:
+                continue
+            code = ref.code
+            result = results.get(code)
+            if result is None:  # not a unit that reports (a group, or a unit not in the list): never reported
+                detail.append((code, writer.cells(detail_values(task, code, code, code in leads, None, ""))))
+                continue
+            at = seen.get(code, 0)
+            detail.append((code, result.detail[at]))
+            seen[code] = at + 1
+    state.blocks = {
+        "S": Block.build(((code, results[code].submission) for code in _submissions_order(state)),
+                         forms["S"]),
+        "D": Block.build(detail, forms["D"]),
+        "U": Block.build(((code, _cells(results[code])) for code in sorted(state.newest)), forms["U"]),
+    }
+    return state
+
+
+def _submissions_order(state: State) -> list[str]:
+    return sorted(state.states, key=lambda code: (SUBMISSION_ORDER[state.states[code]], code))
+
+
+def _update(cache: Cache, making: _Making, touched: set[str], scanned: dict[str, CurrentFile]
+            ) -> JournalEntry | None:
+    """The cache brought to the ledger's state by what this run changed (``touched`` paths), or
+    None when too much changed to be worth it."""
+    state, ledger = cache.state, making.ledger
+    now = {version.path: version for version in ledger.current_versions(paths=touched)} if touched else {}
+    named = {scanned[path].unit_code for path in touched if path in scanned}
+    named |= {version.unit_code for version in now.values()}
+    affected = {code for code in named if code is not None and code in state.states}
+    if len(affected) > max(100, len(making.codes) // 10):
+        return None
+    rejected: dict[str, OutcomeRow | None] = {}
+    for path in touched:
+        version = now.get(path)
+        row = making.outcome(version) if version is not None else None
+        if state.rejected.get(path) != row:
+            rejected[path] = row
+    versions: dict[str, list[CurrentVersion]] = {}
+    for version in ledger.current_versions(units=affected) if affected else ():
+        if making.outcome(version) is None:
+            versions.setdefault(version.unit_code or "", []).append(version)
+    writer = CellWriter(cache.style_ids)
+    results = making.units_made(sorted(affected), versions, writer)
+    gone = [state.newest[code] for code in affected if code in state.newest]
+    new = [result.newest for result in results.values() if result.newest is not None]
+    totals = {name: dict(by_year) for name, by_year in state.totals.items()}
+    for sign, ids in ((-1, gone), (1, new)):
+        if ids:
+            part, _ = ledger.stats_totals(ids, making.form_names, making.years)
+            for name, by_year in part.items():
+                row_totals = totals[name]
+                for year, count in by_year.items():
+                    row_totals[year] += sign * count
+    moved = any(result.state != state.states[code] for code, result in results.items())
+    regrouped = any((result.newest is None) != (code not in state.newest) for code, result in results.items())
+    entry = JournalEntry("", ledger.changes(), results, rejected, totals, None, None)
+    _apply(state, entry)
+    entry = entry._replace(submissions_order=_submissions_order(state) if moved else None,
+                           by_unit_order=sorted(state.newest) if regrouped else None)
+    state.blocks = _updated_blocks(state.blocks, results, entry.submissions_order, entry.by_unit_order,
+                                   row_formats(cache.style_ids, len(making.form_names)))
+    cache.changes = entry.changes
+    return entry
 
 
 def _record(version: CurrentVersion, report: UnitReport, sums: list[int]) -> Record:
@@ -450,38 +620,8 @@ def _record(version: CurrentVersion, report: UnitReport, sums: list[int]) -> Rec
                for code, e in report.progress.items()}
     problems = tuple((p.file or "", p.sheet or "", p.cell or "", p.severity, p.code, p.message)
                      for p in report.problems)
-    return Record(version.id, (version.sha256, version.reader, version.plan_id),
-                  version.unit_code or report.unit_code, shown(version), version.present, modified,
-                  report.report_date or modified.date(), entries, problems, sums)
-
-
-def _totals(cache: Cache, ledger: Ledger, counted: dict[int, Content], forms: list[str], years: list[int]
-            ) -> tuple[dict[str, dict[int, int]], bool]:
-    """The counts of the ``counted`` versions summed per form and year: the last run's, with the
-    versions that came and went added and taken off when that is less work and sure to be right
-    (every version still counted, and every one that went, has the content it was counted with)."""
-    gone = [i for i in cache.counted if i not in counted]
-    new = [i for i in counted if i not in cache.counted]
-    if not gone and not new and cache.totals:
-        return cache.totals, False
-    carried = bool(cache.totals) and len(gone) + len(new) < len(counted) \
-        and all(counted[i] == content for i, content in cache.counted.items() if i in counted) \
-        and ledger.contents(gone) == {i: cache.counted[i] for i in gone}
-    if carried:
-        totals = {name: dict(by_year) for name, by_year in cache.totals.items()}
-        for sign, ids in ((-1, gone), (1, new)):
-            if ids:
-                part, _ = ledger.stats_totals(ids, forms, years)
-                for name, by_year in part.items():
-                    row = totals[name]
-                    for year, count in by_year.items():
-                        row[year] += sign * count
-    else:
-        totals, _ = ledger.stats_totals(list(counted), forms, years)
-    cache.counted_change = ({i: content for i, content in counted.items() if cache.counted.get(i) != content},
-                            [i for i in cache.counted if i not in counted])
-    cache.counted, cache.totals = counted, totals
-    return totals, True
+    return Record(version.id, version.unit_code or report.unit_code, shown(version), version.present,
+                  modified, report.report_date or modified.date(), entries, problems, sums)
 
 
 @functools.cache

@@ -23,7 +23,7 @@ from tdkt_xl.demo import run_demo
 from tdkt_xl.ledger import Ledger
 from tdkt_xl.lock import SETTLE_SECONDS, RunLock
 from tdkt_xl.nightly import EXIT_LOCKED, EXIT_MASTER_IN_USE, KILL_ENV, NightlySettings, run_nightly
-from tdkt_xl.report_layout import TEMPLATE_VERSION, plan_id
+from tdkt_xl.report_layout import STATS_HEADER_ROW, STATS_SHEET, TEMPLATE_VERSION, plan_id
 from tdkt_xl.workbook import load_plan
 
 AS_OF = date(2024, 7, 1)
@@ -886,3 +886,100 @@ def test_master_path_that_is_a_folder_is_said_cleanly(setup: NightlySettings, tm
     assert done.returncode == 2
     assert done.stdout.strip() == f"Lỗi: Đây là một thư mục, không phải tệp: {folder}"
     assert done.stderr == ""  # no half-built workbook complaining at exit
+
+
+# --- the rebuild's cache (tdkt_xl.rebuild) ----------------------------------------------------
+
+
+def _consolidated_now(setup: NightlySettings, tmp_path: Path, name: str) -> dict[str, list[tuple[Any, ...]]]:
+    """The master consolidated from scratch from the inbox as it is (no file removed)."""
+    from tdkt_xl.merge import run_consolidation
+
+    direct = tmp_path / name
+    run_consolidation(load_plan(setup.plan), setup.inbox, direct, as_of=AS_OF)
+    return master_values(direct)
+
+
+def _change_one(setup: NightlySettings, demo_source: Path, number: int) -> None:
+    target = setup.inbox / "P3.xlsx"
+    shutil.copy(demo_source / "hop_thu" / ("P2.xlsx" if number % 2 else "P3.xlsx"), target)
+    os.utime(target, (OLD + 60 * number, OLD + 60 * number))
+
+
+def test_the_cache_is_kept_and_only_what_changed_is_added(setup: NightlySettings, demo_source: Path) -> None:
+    """A first run writes the whole cache; a run with nothing new writes nothing; a run where one
+    report changed appends its unit's part to the journal; the master stays the fresh one."""
+    import tdkt_xl.rebuild as rebuild
+
+    run_nightly(setup)
+    cache, journal = setup.cache_path, setup.cache_path.with_name(setup.cache_path.name + ".journal")
+    assert cache.exists() and not journal.exists() and setup.skeleton_path.exists()
+    whole = cache.stat()
+    run_nightly(setup)
+    assert cache.stat().st_mtime_ns == whole.st_mtime_ns and not journal.exists()
+    made: list[list[str]] = []
+    original = rebuild._Making.units_made
+
+    def counting(self: Any, codes: Any, *args: Any) -> Any:
+        made.append(sorted(codes))
+        return original(self, codes, *args)
+
+    for number in (1, 2):
+        _change_one(setup, demo_source, number)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(rebuild._Making, "units_made", counting)
+            run_nightly(setup)
+        assert made[-1] == ["P2", "P3"]  # P3.xlsx was P3's report, then P2's, then P3's again
+    assert cache.stat().st_mtime_ns == whole.st_mtime_ns and journal.stat().st_size > 0
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut", "journal-cut", "other-ledger"])
+def test_a_damaged_or_foreign_cache_is_not_used(setup: NightlySettings, demo_source: Path, tmp_path: Path,
+                                                damage: str) -> None:
+    """Whatever became of the cache (overwritten, cut off, its journal cut in the middle of an
+    entry, or left beside a new ledger), the master is the fresh consolidation's."""
+    run_nightly(setup)
+    _change_one(setup, demo_source, 1)
+    run_nightly(setup)  # a journal entry
+    cache, journal = setup.cache_path, setup.cache_path.with_name(setup.cache_path.name + ".journal")
+    if damage == "garbage":
+        cache.write_bytes(b"not a cache")
+    elif damage == "cut":
+        cache.write_bytes(cache.read_bytes()[: cache.stat().st_size // 2])
+    elif damage == "journal-cut":
+        journal.write_bytes(journal.read_bytes()[:-10])
+    else:  # the ledger started again: versions get the same ids for other contents
+        setup.state_path.unlink()
+    _change_one(setup, demo_source, 2)
+    run_nightly(setup)
+    assert master_values(setup.out) == _consolidated_now(setup, tmp_path, "truc_tiep.xlsx")
+    if damage == "journal-cut":  # the cache is written whole again, the journal dropped
+        assert not journal.exists()
+    run_nightly(setup)
+    assert master_values(setup.out) == _consolidated_now(setup, tmp_path, "truc_tiep_2.xlsx")
+
+
+def test_a_run_with_the_same_layout_writes_the_master_without_openpyxl(setup: NightlySettings) -> None:
+    """The skeleton and the parts kept, a run where one report changed (same rows in every sheet)
+    neither imports openpyxl nor numpy in the process that writes the master."""
+    run_nightly(setup)
+    target = setup.inbox / "P3.xlsx"  # one count of P3's own report changed: the same rows everywhere
+    book = load_workbook(target)
+    sheet = book[STATS_SHEET]
+    cell = next(c for row in sheet.iter_rows(min_row=STATS_HEADER_ROW + 1) for c in row
+                if isinstance(c.value, int) and c.column > 1)
+    cell.value += 1
+    book.save(target)
+    os.utime(target, (OLD + 60, OLD + 60))
+    code = (
+        "import sys, json, datetime\n"
+        "from pathlib import Path\n"
+        "from tdkt_xl.nightly import NightlySettings, run_nightly\n"
+        f"s = NightlySettings(plan=Path({str(setup.plan)!r}), inbox=Path({str(setup.inbox)!r}), "
+        f"out=Path({str(setup.out)!r}), as_of=datetime.date(2024, 7, 1), workers=2)\n"
+        "summary = run_nightly(s)\n"
+        "loaded = [m for m in ('openpyxl', 'numpy') if m in sys.modules]\n"
+        "print(json.dumps([summary.files['changed'], loaded]))\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(found.stdout.splitlines()[-1]) == [["P3.xlsx"], []]
