@@ -16,8 +16,8 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 @dataclass(frozen=True)
 class FileFormat:
-    """``kind`` is one of xlsx, xlsm, xlsb, xls, ods, encrypted, html, csv, empty, zip, unknown,
-    missing; ``label`` says it in Vietnamese."""
+    """``kind`` is one of xlsx, xlsm, xlsb, xls, ods, fods, encrypted, html, csv, empty, zip,
+    unknown, missing; ``label`` says it in Vietnamese."""
 
     kind: str
     label: str
@@ -33,6 +33,7 @@ _LABELS = {
     "xlsb": "sổ Excel nhị phân .xlsb",
     "xls": "sổ Excel 97-2003 .xls",
     "ods": "bảng tính LibreOffice/OpenOffice .ods",
+    "fods": "bảng tính OpenDocument dạng XML phẳng .fods",
     "encrypted": "sổ Excel có đặt mật khẩu (đã mã hoá)",
     "html": "trang HTML (không phải tệp Excel)",
     "csv": "tệp văn bản/CSV (không phải tệp Excel)",
@@ -83,16 +84,21 @@ def sniff(path: Path) -> FileFormat:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return _format("zip")
+                mimetype = b""
+                if "mimetype" in names and archive.getinfo("mimetype").file_size <= 128:
+                    mimetype = archive.read("mimetype").strip()
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+            return _format("ods" if is_ods(head) else "zip")
         if "xl/workbook.bin" in names:
             return _format("xlsb")
         if "xl/workbook.xml" in names:
             return _format("xlsm" if "xl/vbaProject.bin" in names else "xlsx")
-        if is_ods(head):
+        if is_ods(head) or mimetype == ODS_MIMETYPE:  # "mimetype" first, as the format wants, or not
             return _format("ods")
         return _format("zip")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"<office:document" in text and b"opendocument.spreadsheet" in text:  # flat XML, not read
+        return _format("fods")
     if text.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in text[:512]:
         return _format("html")
     try:

@@ -35,8 +35,8 @@ from tdkt_xl.status import today_in_vietnam, vietnam_time
 from tdkt_xl.text import shown_name
 from tdkt_xl.workers import RawBook, Reader, ReadResult, read_many, read_values
 
-# Read (and rejected with a reason when they are not .xlsx/.xlsm): a unit's report in another
-# spreadsheet format must not be skipped as if it were a note.
+# Read: .xlsx, .xlsm and .ods (LibreOffice), each whatever its name says; .xls and .xlsb are
+# rejected with how to save them as .xlsx: a unit's report must not be skipped as if it were a note.
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 

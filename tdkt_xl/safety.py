@@ -8,6 +8,12 @@ openpyxl says "File is not a zip file" for all of the first kind alike. The chec
 here turn each such file into a :class:`Rejection` with a stable code and a
 Vietnamese reason that says what the file is and what to do.
 
+An OpenDocument spreadsheet (.ods, as LibreOffice saves it; also one renamed .xlsx) is
+checked as well and then read like an .xlsx: the zip directory (sizes, ratio, names),
+its manifest (a password) and its ``content.xml`` to its end in one expat pass
+(:class:`_OdsContent`), which finds what python-calamine will make of it: the extent of
+each sheet with repeated rows and cells counted, error cells and formulas without a value.
+
 :func:`check_package` reads the zip central directory and only the first 64 KB of
 each XML part. :func:`scan_package` (what the readers in :mod:`tdkt_xl.workers`
 run) does the same checks while streaming every XML part to its end, so sizes that
@@ -29,8 +35,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+from xml.parsers import expat
 
-from tdkt_xl.formats import is_ods, sniff
+from tdkt_xl.formats import ODS_MIMETYPE, is_ods, sniff
 
 MB = 1 << 20
 EXCEL_MAX_ROWS = 1_048_576
@@ -77,9 +84,13 @@ class Rejection:
 class RejectedFile(Exception):
     """Raised by :func:`scan_package` (and the readers) with the :class:`Rejection` inside."""
 
-    def __init__(self, rejection: Rejection) -> None:
+    def __init__(self, rejection: Rejection, detail: str = "") -> None:
         super().__init__(f"{rejection.code}: {rejection.reason}")
         self.rejection = rejection
+        self.detail = detail  # what is broken, for a "corrupt-zip" (told again for an .ods)
+
+
+OdsCells = tuple[int, int, int, int, str]  # first row, first column, rows, columns, text (1-based)
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,10 @@ class PackageScan:
     ``relationships``: the workbook's relationship ids and the parts they point to;
     ``content``: the file's bytes when :func:`quick_scan` read it whole (readers reuse them);
     ``formula_cells``: see :func:`formula_cells_without_value` (parts read whole only).
+    ``ods``: the file is an OpenDocument spreadsheet; ``ods_errors`` and ``ods_formulas`` are
+    then, by sheet name, the blocks of cells calamine reads as empty that hold an error value
+    (its text, "#N/A") or a formula without a value (its text, "=A1+1"): (first row, first
+    column, rows, columns, text), 1-based (a cell may be repeated over rows and columns).
     """
 
     error_parts: frozenset[str] = frozenset()
@@ -97,6 +112,9 @@ class PackageScan:
     content: bytes | None = field(default=None, repr=False, compare=False)
     # per worksheet part, the cells (row, column, formula) whose formula has no computed value
     formula_cells: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, compare=False)
+    ods: bool = False
+    ods_errors: dict[str, list[OdsCells]] = field(default_factory=dict, compare=False)
+    ods_formulas: dict[str, list[OdsCells]] = field(default_factory=dict, compare=False)
 
 
 # Short Vietnamese titles of every code this module and tdkt_xl.workers give, for summaries.
@@ -108,7 +126,6 @@ REJECTION_TITLES: dict[str, str] = {
     "not-excel": "Không phải tệp Excel",
     "encrypted": "Sổ Excel có mật khẩu",
     "legacy-xls": "Sổ Excel 97-2003 (.xls)",
-    "ods": "Bảng tính LibreOffice (.ods)",
     "xlsb": "Sổ Excel nhị phân (.xlsb)",
     "too-large": "Tệp quá lớn",
     "corrupt-zip": "Tệp hỏng hoặc bị cắt cụt",
@@ -182,6 +199,13 @@ def _not_zip(path: Path, handle: BinaryIO) -> RejectedFile:
             "được kiểm tra an toàn theo cùng một cách. Mở tệp bằng Excel, chọn Lưu thành > "
             "Excel Workbook (.xlsx) rồi gửi lại tệp .xlsx.",
         )
+    if kind == "fods":
+        return _reject(
+            "not-excel",
+            "Tệp là bảng tính OpenDocument dạng XML phẳng (.fods), dạng chương trình không đọc. Mở tệp "
+            "bằng LibreOffice Calc, chọn Tệp > Lưu thành, kiểu tệp \"Excel 2007-365 (.xlsx)\" hoặc "
+            "\"Bảng tính ODF (.ods)\", rồi gửi lại.",
+        )
     if kind == "html":
         return _reject(
             "not-excel-html",
@@ -200,8 +224,8 @@ def _not_zip(path: Path, handle: BinaryIO) -> RejectedFile:
         return _missing()
     return _reject(
         "not-excel",
-        "Tệp không phải định dạng Excel (không nhận ra nội dung). Đề nghị đơn vị gửi lại đúng tệp "
-        "báo cáo dạng .xlsx.",
+        "Tệp không phải sổ Excel hay bảng tính .ods (không nhận ra nội dung). Đề nghị đơn vị gửi lại "
+        "đúng tệp báo cáo dạng .xlsx.",
     )
 
 
@@ -218,12 +242,13 @@ def _missing() -> RejectedFile:
                               "hoặc bị xoá.")
 
 
-def _corrupt(detail: str) -> RejectedFile:
-    return _reject(
+def _corrupt(detail: str, *, ods: bool = False) -> RejectedFile:
+    what, program = ("Bảng tính .ods", "LibreOffice Calc") if ods else ("Tệp Excel", "Excel")
+    return RejectedFile(Rejection(
         "corrupt-zip",
-        f"Tệp Excel bị hỏng hoặc bị cắt cụt ({detail}); thường do tải về hoặc đính kèm thư chưa "
-        "xong. Thử mở bằng Excel; nếu không mở được, đề nghị đơn vị gửi lại tệp.",
-    )
+        f"{what} bị hỏng hoặc bị cắt cụt ({detail}); thường do tải về hoặc đính kèm thư chưa "
+        f"xong. Thử mở bằng {program}; nếu không mở được, đề nghị đơn vị gửi lại tệp.",
+    ), detail)
 
 
 # --- the zip central directory -----------------------------------------------
@@ -430,6 +455,14 @@ def _attributes(raw: bytes) -> dict[str, str]:
     return found
 
 
+def _entities(part: str) -> RejectedFile:
+    return _reject(
+        "xml-entities",
+        f"Phần {part} trong tệp có khai báo DOCTYPE/ENTITY — Excel không bao giờ tạo ra "
+        f"khai báo này; đây là dấu hiệu tệp bị chỉnh sửa để tấn công (XXE). {_DO_NOT_OPEN}.",
+    )
+
+
 def _oversized(part: str, detail: str) -> RejectedFile:
     return _reject(
         "oversized-sheet",
@@ -493,11 +526,7 @@ class _PartScan:
 
     def check(self, piece: bytes) -> None:
         if b"<!" in piece and _ENTITIES.search(piece):
-            raise _reject(
-                "xml-entities",
-                f"Phần {self.name} trong tệp có khai báo DOCTYPE/ENTITY — Excel không bao giờ tạo ra "
-                f"khai báo này; đây là dấu hiệu tệp bị chỉnh sửa để tấn công (XXE). {_DO_NOT_OPEN}.",
-            )
+            raise _entities(self.name)
         if self.role == "rels":
             self.collected.append(piece)
         if not self.seen_head:
@@ -775,7 +804,8 @@ def _examine(path: Path, limits: Limits, full: bool, quick: bool = False) -> Pac
         try:
             archive = zipfile.ZipFile(source)
         except Exception as error:  # zipfile raises many kinds on broken input
-            raise _corrupt(f"{type(error).__name__}: {error}") from None
+            source.seek(0)
+            raise _corrupt(f"{type(error).__name__}: {error}", ods=is_ods(source.read(128))) from None
         with archive:
             infos = archive.infolist()
         return _examine_members(source, infos, size, limits, full, quick)
@@ -791,14 +821,19 @@ def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, 
             "được kiểm tra an toàn theo cùng một cách. Mở tệp bằng Excel, chọn Lưu thành > "
             "Excel Workbook (.xlsx) rồi gửi lại tệp .xlsx.",
         )
-    if "xl/workbook.xml" not in names and "mimetype" in names and "content.xml" in names:
-        handle.seek(0)
-        if is_ods(handle.read(128)):
+    if "xl/workbook.xml" not in names and "mimetype" in names:
+        by_name = {info.orig_filename: info for info in infos}
+        mimetype = _mimetype(handle, by_name["mimetype"])
+        if mimetype == ODS_MIMETYPE:
+            _check_directory(infos, size, limits)
+            return _examine_ods(handle, by_name, limits, quick)
+        if mimetype.startswith(b"application/vnd.oasis.opendocument."):
+            kind = mimetype.rpartition(b".")[2].decode("ascii", "replace")
             raise _reject(
-                "ods",
-                "Tệp là bảng tính LibreOffice/OpenOffice (.ods), không phải sổ Excel. Mở tệp bằng "
-                "LibreOffice Calc, chọn Tệp > Lưu thành, kiểu tệp \"Excel 2007-365 (.xlsx)\", rồi gửi "
-                "lại tệp .xlsx (hoặc điền vào mẫu .xlsx đã được gửi).",
+                "not-a-workbook",
+                f"Tệp là tài liệu OpenDocument loại \"{kind}\" (văn bản, trình chiếu…), không phải "
+                "bảng tính: có thể gửi nhầm tệp. Đề nghị đơn vị gửi lại đúng tệp báo cáo (.xlsx hoặc "
+                ".ods).",
             )
     if "xl/workbook.xml" not in names:
         raise _reject(
@@ -939,10 +974,229 @@ def _quick_part(handle: io.BytesIO, info: zipfile.ZipInfo, role: str, limits: Li
     return b't="e"' in data or (b"'" in data and b"t='e'" in data), data
 
 
+# --- OpenDocument spreadsheets (.ods) ------------------------------------------
+
+ODS_MANIFEST = "META-INF/manifest.xml"
+ODS_CONTENT = "content.xml"
+# The attributes that give an .ods cell a value (calamine reads the first it meets).
+_ODS_VALUES = ("office:value", "office:string-value", "office:date-value", "office:time-value",
+               "office:boolean-value")
+_ODS_CELLS = ("table:table-cell", "table:covered-table-cell")
+_ODS_REFERENCE = re.compile(r"\[\.?([^\]]*)\]")  # [.B5], [.B5:.K5]
+
+
+def _mimetype(handle: BinaryIO, info: zipfile.ZipInfo) -> bytes:
+    """The content of an OpenDocument package's ``mimetype`` member (b"" when it cannot be one)."""
+    if info.file_size > 128 or info.compress_size > 4096 or info.flag_bits & 0x1:
+        return b""
+    try:
+        return _small_member(handle, info).strip()
+    except RejectedFile:
+        return b""
+
+
+def _ods_chunks(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """:func:`_member_chunks` of a whole part, a broken one said to be a broken .ods."""
+    try:
+        yield from _member_chunks(handle, info, None)
+    except RejectedFile as rejected:
+        if rejected.rejection.code != "corrupt-zip":
+            raise
+        raise _corrupt(rejected.detail, ods=True) from None
+
+
+def _check_manifest(handle: BinaryIO, info: zipfile.ZipInfo) -> None:
+    """The manifest calamine reads first: no DOCTYPE, and no password (``encryption-data``)."""
+    tail = b""
+    for chunk in _ods_chunks(handle, info):
+        piece = tail + chunk
+        if b"<!" in piece and _ENTITIES.search(piece):
+            raise _entities(info.orig_filename)
+        if b"encryption-data" in piece:
+            raise _reject(
+                "encrypted",
+                "Bảng tính .ods có đặt mật khẩu mở tệp (nội dung đã mã hoá) nên không đọc được. Đề nghị "
+                "đơn vị gỡ mật khẩu (mở bằng LibreOffice Calc, Tệp > Lưu thành, bỏ chọn \"Lưu với mật "
+                "khẩu\", Lưu) rồi gửi lại.",
+            )
+        tail = chunk[-64:]
+
+
+def ods_formula(formula: str) -> str:
+    """An OpenDocument formula written as in Excel: without its namespace, references without
+    brackets, arguments separated by commas (text in quotes left as it is).
+
+    >>> ods_formula("of:=SUM([.B5:.K5])+1"), ods_formula("of:=DATE(2024;6;1)"), ods_formula('="a;b"')
+    ('=SUM(B5:K5)+1', '=DATE(2024,6,1)', '="a;b"')
+    """
+    prefix, colon, rest = formula.partition(":")
+    if colon and prefix.isalpha() and rest.startswith("="):
+        formula = rest
+    pieces = formula.split('"')
+    for at in range(0, len(pieces), 2):  # outside quotes
+        pieces[at] = _ODS_REFERENCE.sub(lambda m: m.group(1).replace(":.", ":"),
+                                        pieces[at]).replace(";", ",")
+    formula = '"'.join(pieces)
+    return formula if formula.startswith("=") else f"={formula}"
+
+
+def _repeats(text: str | None) -> int:
+    if text is None:
+        return 1
+    if not text.isdigit() or len(text) > 12:
+        raise _corrupt(f"{ODS_CONTENT} có số lần lặp \"{text[:20]}\" không hợp lệ", ods=True)
+    return int(text)
+
+
+class _OdsContent:
+    """What python-calamine makes of an .ods's ``content.xml``, worked out in one expat pass.
+
+    Names are matched as written ("table:table-row"), without resolving namespaces, as calamine
+    matches them. Rows and cells are counted with their repeats (``number-rows-repeated``,
+    ``number-columns-repeated``; a covered cell of a merge counts as a cell) and the content of a
+    cell is not looked into (calamine skips it), but for an error cell's text. A sheet is
+    rejected ("oversized-sheet") as soon as a cell with a value lies beyond Excel's last row or
+    column, or its grid from A1 to its last value exceeds ``limits.max_cells``: a tiny file may
+    repeat one value over every cell of a sheet. Empty cells are not counted (LibreOffice
+    writes one empty row repeated to the sheet's last row). A DOCTYPE is rejected before any
+    entity is declared; XML that is not well formed is a broken file.
+
+    >>> scan = _OdsContent(Limits())
+    >>> scan.feed(b'<t><table:table table:name="A"><table:table-row table:number-rows-repeated="2">'
+    ...           b'<table:table-cell/><table:table-cell table:formula="of:=1/0" '
+    ...           b'calcext:value-type="error" office:string-value=""><text:p>#DIV/0!</text:p>'
+    ...           b'</table:table-cell></table:table-row></table:table></t>')
+    >>> scan.close(); scan.errors
+    {'A': [(1, 2, 2, 1, '#DIV/0!')]}
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.errors: dict[str, list[OdsCells]] = {}
+        self.formulas: dict[str, list[OdsCells]] = {}
+        self.table: str | None = None  # the sheet being read (None: outside, or a table calamine skips)
+        self.row = 0  # rows of the sheet before the current one
+        self.row_repeats = 1
+        self.column = 0  # cells of the row before the current one
+        self.inside = 0  # depth inside a cell
+        self.max_row = self.max_column = 0
+        self.error: tuple[int, int, list[str]] | None = None  # an error cell's column, repeats, text
+        self.paragraph = False  # in a paragraph of the cell's own text (not of a comment on it)
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.StartDoctypeDeclHandler = self._doctype
+        self.parser = parser
+
+    def feed(self, data: bytes) -> None:
+        self._parse(data, False)
+
+    def close(self) -> None:
+        self._parse(b"", True)
+
+    def _parse(self, data: bytes, final: bool) -> None:
+        try:
+            self.parser.Parse(data, final)
+        except expat.ExpatError as error:
+            raise _corrupt(f"{ODS_CONTENT} không phải XML hợp lệ: {error}", ods=True) from None
+
+    def _doctype(self, *_args: object) -> None:
+        raise _entities(ODS_CONTENT)
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        if self.inside:
+            self.paragraph = self.paragraph or (self.inside == 1 and name == "text:p")
+            self.inside += 1
+            return
+        if self.table is None:
+            if name == "table:table":
+                self.table, self.row, self.max_row, self.max_column = attributes.get("table:name"), 0, 0, 0
+            return
+        if name == "table:table-row":
+            self.row_repeats = _repeats(attributes.get("table:number-rows-repeated"))
+            self.column = 0
+        elif name in _ODS_CELLS:
+            self.inside = 1
+            first = self.column
+            repeats = _repeats(attributes.get("table:number-columns-repeated"))
+            self.column += repeats
+            formula = attributes.get("table:formula")
+            valued = attributes.get("office:value-type") == "string" or any(
+                key in attributes for key in _ODS_VALUES)
+            if not (valued or formula) or repeats == 0 or self.row_repeats == 0:
+                return  # empty: calamine keeps no value
+            self._extent(self.row + self.row_repeats, self.column)
+            if attributes.get("calcext:value-type") == "error":
+                self.error = (first, repeats, [])
+                self.parser.CharacterDataHandler = self._text  # text is wanted of error cells only
+            elif formula and not valued:
+                text = ods_formula(formula)
+                if not text.upper().startswith("=SUM("):  # as for .xlsx: the template's "Tổng" column
+                    self.formulas.setdefault(self.table, []).append(
+                        (self.row + 1, first + 1, self.row_repeats, repeats, text))
+
+    def _end(self, name: str) -> None:
+        if self.inside:
+            self.inside -= 1
+            if self.inside == 1:
+                self.paragraph = False
+            if not self.inside and self.error is not None and self.table is not None:
+                first, repeats, text = self.error
+                self.errors.setdefault(self.table, []).append(
+                    (self.row + 1, first + 1, self.row_repeats, repeats, "".join(text).strip() or "#N/A"))
+                self.error = None
+                self.parser.CharacterDataHandler = None
+            return
+        if self.table is None:
+            return
+        if name == "table:table-row":
+            self.row += self.row_repeats
+            self.row_repeats = 1
+        elif name == "table:table":
+            self.table = None
+
+    def _text(self, data: str) -> None:
+        if self.error is not None and self.paragraph:
+            self.error[2].append(data)
+
+    def _extent(self, last_row: int, last_column: int) -> None:
+        """A value reaches ``last_row`` and ``last_column`` (1-based) of the current sheet."""
+        part = f'{ODS_CONTENT}, sheet "{self.table}"'
+        if last_row > EXCEL_MAX_ROWS or last_column > EXCEL_MAX_COLUMNS:
+            raise _oversized(part, f"có dữ liệu ở dòng {_n(last_row)}, cột {_n(last_column)}, nằm ngoài "
+                                   f"giới hạn của Excel ({_n(EXCEL_MAX_ROWS)} dòng × "
+                                   f"{_n(EXCEL_MAX_COLUMNS)} cột)")
+        self.max_row = max(self.max_row, last_row)
+        self.max_column = max(self.max_column, last_column)
+        if self.max_row * self.max_column > self.limits.max_cells:
+            raise _oversized(part, f"có dữ liệu đến dòng {_n(self.max_row)}, cột {_n(self.max_column)}, "
+                                   f"tức {_n(self.max_row * self.max_column)} ô tính từ A1 (tối đa "
+                                   f"{_n(self.limits.max_cells)} ô)")
+
+
+def _examine_ods(handle: BinaryIO, by_name: dict[str, zipfile.ZipInfo], limits: Limits, quick: bool
+                 ) -> PackageScan:
+    """The checks of an OpenDocument spreadsheet, its zip directory already checked: the parts
+    calamine parses (the manifest and ``content.xml``) are read to their end, decompression
+    bounded by their declared sizes; the others are not read."""
+    for needed in (ODS_MANIFEST, ODS_CONTENT):
+        if needed not in by_name:
+            raise _corrupt(f"thiếu phần {needed}", ods=True)
+    _check_manifest(handle, by_name[ODS_MANIFEST])
+    content = _OdsContent(limits)
+    for chunk in _ods_chunks(handle, by_name[ODS_CONTENT]):
+        content.feed(chunk)
+    content.close()
+    in_memory = handle.getvalue() if quick and isinstance(handle, io.BytesIO) else None
+    return PackageScan(content=in_memory, ods=True, ods_errors=content.errors, ods_formulas=content.formulas)
+
+
 def check_package(path: Path, limits: Limits = Limits()) -> Rejection | None:
     """Why the file at ``path`` must not be parsed, or None when it looks like a sane workbook.
 
-    Reads the zip directory and the first ``limits.head_bytes`` of each XML part only.
+    Reads the zip directory and the first ``limits.head_bytes`` of each XML part only (an .ods:
+    its manifest and ``content.xml`` to their end, one pass that counts repeated cells).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "bao_cao.xlsx"; _ = p.write_text("<html></html>")

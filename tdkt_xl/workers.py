@@ -17,6 +17,13 @@ and :class:`~tdkt_xl.sheets.ExcelError` for an error value such as ``#N/A``.
 One known difference between the two readers: text written without
 ``xml:space="preserve"`` (Excel always writes it; some generators do not) loses
 its leading and trailing spaces with calamine, not with openpyxl.
+
+An OpenDocument spreadsheet (.ods, from LibreOffice; also one renamed .xlsx) is read by
+calamine the same way and gives the same values: numbers as floats, date cells as dates,
+error values (``#N/A``) as :class:`~tdkt_xl.sheets.ExcelError` (calamine gives "" for them:
+they are put back from what :func:`~tdkt_xl.safety.quick_scan` found in ``content.xml``),
+hidden sheets as hidden (the format has no "very hidden": LibreOffice saves a very hidden
+sheet as hidden). openpyxl does not read .ods: there is no fallback reader for them.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from typing import IO, TYPE_CHECKING, Any
 from tdkt_xl.safety import (
     MB,
     Limits,
+    OdsCells,
     PackageScan,
     RejectedFile,
     Rejection,
@@ -70,7 +78,8 @@ class RawBook:
 
     Trailing empty cells and rows are left out. ``hidden_sheets`` names the hidden
     and very hidden sheets (they are read too); ``very_hidden_sheets`` the latter
-    alone (the report template keeps its identity in the very hidden "_tdkt_xl").
+    alone (the report template keeps its identity in the very hidden "_tdkt_xl"; an .ods has no
+    very hidden sheets: LibreOffice saves that one as hidden, and it is found by its name).
 
     >>> book = RawBook({"PL": [["STT", None, 1.0]]}, hidden_sheets=("_tdkt_xl",))
     >>> book.sheets["PL"][0][2], book.hidden_sheets
@@ -118,6 +127,19 @@ def _unreadable(error: BaseException) -> Rejection:
         f"Không đọc được tệp ({type(error).__name__}: {text[:300]}). Thử mở tệp bằng Excel: nếu mở được, "
         "lưu thành tệp mới (Lưu thành > Excel Workbook .xlsx) rồi gửi lại; nếu không, đề nghị đơn vị "
         "gửi lại tệp.",
+    )
+
+
+def _unreadable_ods(error: BaseException) -> Rejection:
+    """An .ods that passed the checks but that calamine cannot read (say, its XML laid out with
+    line breaks and indents between the cells, which calamine refuses)."""
+    text = str(error).strip() or type(error).__name__
+    return Rejection(
+        "unreadable",
+        f"Không đọc được bảng tính .ods ({type(error).__name__}: {text[:300]}). Tệp có thể do một chương "
+        "trình khác LibreOffice tạo ra hoặc bị hỏng: mở bằng LibreOffice Calc, chọn Tệp > Lưu thành, "
+        "kiểu tệp \"Bảng tính ODF (.ods)\" hoặc \"Excel 2007-365 (.xlsx)\", rồi gửi lại; nếu không mở "
+        "được, đề nghị đơn vị gửi lại tệp.",
     )
 
 
@@ -221,8 +243,10 @@ def read_values(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
         raise
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # calamine's PanicException is a BaseException
+    except BaseException as error:  # calamine's PanicException is a BaseException
         scan_package(path, limits)  # raises RejectedFile with the cause when the package has one
+        if scan.ods and not isinstance(error, MemoryError):
+            raise RejectedFile(_unreadable_ods(error)) from error
         raise
 
 
@@ -230,6 +254,9 @@ def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
     try:
         import python_calamine
     except ImportError:
+        if scan.ods:
+            raise RejectedFile(Rejection("unreadable", "Chương trình thiếu thư viện python-calamine để đọc "
+                                                       "bảng tính .ods; đề nghị cài lại tdkt_xl.")) from None
         return read_values_openpyxl(path, limits)
     try:
         if scan.content is not None:  # already in memory: fewer system calls than from_path
@@ -258,7 +285,9 @@ def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
                 hidden.append(meta.name)
                 if meta.visible == python_calamine.SheetVisibleEnum.VeryHidden:
                     very_hidden.append(meta.name)
-    if scan.error_parts or scan.formula_cells:
+    if scan.ods:
+        _put_ods_cells(sheets, scan)
+    elif scan.error_parts or scan.formula_cells:
         # calamine gives "" for an error cell and for a formula without a stored value: put the
         # error values back from the sheet XML, and mark the formulas (a unit typed something)
         source = io.BytesIO(scan.content) if scan.content is not None else path
@@ -274,6 +303,24 @@ def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
                     put_values(sheets[name], formulas_as_cells(scan.formula_cells[part]), over_values=False)
     return RawBook(sheets, tuple(hidden), tuple(very_hidden))
 
+
+def _ods_cells(blocks: Iterable[OdsCells]) -> Iterator[tuple[int, int, str]]:
+    """Each cell of blocks of repeated cells (their size was bounded by the scan)."""
+    for row, column, rows, columns, text in blocks:
+        for at_row in range(row, row + rows):
+            for at_column in range(column, column + columns):
+                yield at_row, at_column, text
+
+
+def _put_ods_cells(sheets: dict[str, list[list[object]]], scan: PackageScan) -> None:
+    """Where calamine read an .ods cell as empty: its error value, or its formula without a value."""
+    for name, blocks in scan.ods_errors.items():
+        if name in sheets:
+            errors = ((r, c, ExcelError(text)) for r, c, text in _ods_cells(blocks))
+            put_values(sheets[name], errors, over_values=True)
+    for name, blocks in scan.ods_formulas.items():
+        if name in sheets:
+            put_values(sheets[name], formulas_as_cells(_ods_cells(blocks)), over_values=False)
 
 
 def _openpyxl_value(value: object, data_type: str) -> object:

@@ -62,6 +62,11 @@ def open_workbook(path: Path, *, data_only: bool = True, keep_vba: bool | None =
     found = sniff(path)
     if found.kind == "missing":
         raise WorkbookError(f"{path}: không tìm thấy tệp.")
+    if found.kind == "ods":  # unit reports may be .ods; a plan may not (its layout is read with openpyxl)
+        raise WorkbookError(
+            f"{path}: tệp là {found.label}; sổ kế hoạch cần là sổ Excel .xlsx hoặc .xlsm (mở bằng "
+            "LibreOffice Calc, chọn Tệp > Lưu thành, kiểu tệp \"Excel 2007-365 (.xlsx)\")."
+        )
     if not found.is_openxml:
         raise WorkbookError(
             f"{path}: tệp là {found.label}; cần sổ Excel .xlsx hoặc .xlsm "

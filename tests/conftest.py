@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from tdkt_xl.models import Plan
+from tdkt_xl.report_layout import INFO_SHEET, STATS_HEADER_ROW, STATS_SHEET
+from tdkt_xl.report_template import build_unit_report
 
 Rows = Sequence[Sequence[Any]]
 
@@ -175,4 +183,100 @@ def raw_xlsx(path: Path, *, sheet: str | bytes | None = None, sst: str | None = 
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
+    return path
+
+
+# --- filled unit reports, and their copies saved by LibreOffice ----------------------------
+
+def save_report(plan: Plan, code: str, path: Path, *, made_on: date = date(2024, 6, 20),
+                change: Any = None) -> Path:
+    """A filled report of unit ``code``; ``change(book)`` spoils it the way a test needs."""
+    unit = next(u for u in plan.units or [] if u.code == code)
+    book = build_unit_report(plan, unit)
+    info = book[INFO_SHEET]
+    for row in range(1, info.max_row + 1):
+        if info.cell(row, 1).value == "Ngày lập":
+            info.cell(row, 2).value = datetime.combine(made_on, datetime.min.time())
+    stats = book[STATS_SHEET]
+    for row in range(STATS_HEADER_ROW + 1, stats.max_row + 1):
+        for column in range(2, stats.max_column):
+            if not stats.cell(row, column).protection.locked:
+                stats.cell(row, column).value = 1
+    if change is not None:
+        change(book)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def soffice() -> str | None:
+    """LibreOffice's command, or None (a failure instead when TDKT_REQUIRE_SOFFICE is set)."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None and os.environ.get("TDKT_REQUIRE_SOFFICE"):
+        pytest.fail("LibreOffice (soffice) is required in CI but not installed")
+    return found
+
+
+def libreoffice_convert(paths: Sequence[Path], to: str, out: Path) -> list[Path]:
+    """The files converted by LibreOffice Calc (headless, a profile of its own) into ``out`` as
+    ``to`` ("ods", "xlsx"): what a unit gets by opening a report in Calc and saving it so. Skips
+    the test when LibreOffice is not installed."""
+    command = soffice()
+    if command is None:
+        pytest.skip("LibreOffice Calc is not installed")
+    profile = out.parent / f"lo_profile_{os.getpid()}"
+    subprocess.run([command, f"-env:UserInstallation=file://{profile}", "--headless", "--calc",
+                    "--convert-to", to, "--outdir", str(out), *map(str, paths)],
+                   check=True, capture_output=True, timeout=180)
+    converted = [out / f"{path.stem}.{to}" for path in paths]
+    missing = [path.name for path in converted if not path.exists()]
+    assert not missing, f"LibreOffice wrote no {missing}"
+    return converted
+
+
+# --- a minimal .ods written part by part -------------------------------------------------
+
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:version="1.2" '
+    f'manifest:media-type="{ODS_MIMETYPE}"/><manifest:file-entry manifest:full-path="content.xml" '
+    'manifest:media-type="text/xml"/></manifest:manifest>'
+)
+
+
+def ods_content(tables: str, styles: str = "") -> str:
+    """A content.xml holding ``tables`` (``<table:table …>`` elements) as LibreOffice writes it."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+        f'office:version="1.2"><office:automatic-styles>{styles}</office:automatic-styles>'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+
+
+def raw_ods(path: Path, content: str | bytes | None = None, *, manifest: str = ODS_MANIFEST,
+            mimetype_first: bool = True, extra: dict[str, bytes | str] | None = None,
+            mimetype: str = ODS_MIMETYPE) -> Path:
+    """A minimal .ods (``mimetype`` stored first, as the format wants, unless told otherwise)."""
+    if content is None:
+        content = ods_content('<table:table table:name="Sheet1"><table:table-row><table:table-cell '
+                              'office:value-type="float" office:value="1"><text:p>1</text:p>'
+                              "</table:table-cell></table:table-row></table:table>")
+    parts: dict[str, bytes | str] = {"content.xml": content, "META-INF/manifest.xml": manifest}
+    parts.update(extra or {})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        if mimetype_first:
+            archive.writestr(zipfile.ZipInfo("mimetype"), mimetype)
+        for name, data in parts.items():
+            archive.writestr(name, data)
+        if not mimetype_first:
+            archive.writestr("mimetype", mimetype)
     return path

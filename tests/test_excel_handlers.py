@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import xlwings as xw
-from conftest import PHAN_CONG_HEADER, BookMaker
+from conftest import PHAN_CONG_HEADER, BookMaker, libreoffice_convert
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import get_column_letter
@@ -496,6 +496,26 @@ def test_tong_hop_consolidates_and_reports(demo: Path, tmp_path: Path) -> None:
     assert lines[-1].startswith(f"Sổ tổng hợp: {master}")
     assert load_workbook(master).sheetnames[0] == "Tình hình nộp báo cáo"
     assert alert(book)["args"][0] == message
+
+
+def test_tong_hop_reads_a_report_saved_in_libreoffice(demo: Path, tmp_path: Path) -> None:
+    """A late unit that saved its report as .ods in LibreOffice Calc: read, and still late."""
+    inbox = tmp_path / "hop_thu"
+    shutil.copytree(demo / "hop_thu", inbox)
+    late = inbox / "dot_2" / "SGTVT.xlsx"
+    (ods,) = libreoffice_convert([late], "ods", tmp_path / "lo")
+    shutil.move(ods, late.with_suffix(".ods"))
+    times = late.stat()
+    os.utime(late.with_suffix(".ods"), ns=(times.st_atime_ns, times.st_mtime_ns))
+    late.unlink()
+    book = open_book(demo / "ke_hoach_mau.xlsx")
+    message = handlers.tong_hop(book, folder=inbox, master=tmp_path / "tong_hop.xlsx")
+    lines = message.splitlines()
+    assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 3 chưa nộp "
+                        "(CUMDBSH, PPCTT, PQLHS).")
+    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 2 bỏ qua."
+    submissions = load_workbook(tmp_path / "tong_hop.xlsx")["Tình hình nộp báo cáo"]
+    assert "dot_2/SGTVT.ods" in {c.value for row in submissions.iter_rows() for c in row}
 
 
 def test_tong_hop_with_a_missing_folder(sample_plan: Path, tmp_path: Path) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import raw_ods, save_report
 from openpyxl import load_workbook
 
 from tdkt_xl import load_plan
@@ -17,33 +18,11 @@ from tdkt_xl.master import PROBLEMS_SHEET
 from tdkt_xl.merge import run_consolidation, scan_inbox
 from tdkt_xl.models import Plan
 from tdkt_xl.report_layout import INFO_SHEET, META_SHEET, PROGRESS_SHEET, STATS_HEADER_ROW, STATS_SHEET
-from tdkt_xl.report_template import build_unit_report
 
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
     return load_plan(Path(__file__).resolve().parent.parent / "workbooks" / "ke_hoach_mau.xlsx")
-
-
-def save_report(plan: Plan, code: str, path: Path, *, made_on: date = date(2024, 6, 20),
-                change: Any = None) -> Path:
-    """A filled report of unit ``code``; ``change(book)`` spoils it the way a test needs."""
-    unit = next(u for u in plan.units or [] if u.code == code)
-    book = build_unit_report(plan, unit)
-    info = book[INFO_SHEET]
-    for row in range(1, info.max_row + 1):
-        if info.cell(row, 1).value == "Ngày lập":
-            info.cell(row, 2).value = datetime.combine(made_on, datetime.min.time())
-    stats = book[STATS_SHEET]
-    for row in range(STATS_HEADER_ROW + 1, stats.max_row + 1):
-        for column in range(2, stats.max_column):
-            if not stats.cell(row, column).protection.locked:
-                stats.cell(row, column).value = 1
-    if change is not None:
-        change(book)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
 
 
 def zip_bytes(members: dict[str, bytes]) -> bytes:
@@ -220,25 +199,16 @@ def test_formulas_without_a_stored_value_are_said(plan: Plan, tmp_path: Path) ->
     assert (entry.status, entry.completed_on) == (None, None)  # not "done" from a date it does not have
 
 
-def ods_bytes() -> bytes:
-    """A minimal OpenDocument spreadsheet, as LibreOffice lays it out: "mimetype" first, stored."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", '<?xml version="1.0"?><office:document-content/>',
-                         zipfile.ZIP_DEFLATED)
-        archive.writestr("META-INF/manifest.xml", "<manifest/>", zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
-
-
-def test_a_libreoffice_report_is_rejected_with_how_to_save_it(plan: Plan, tmp_path: Path) -> None:
+def test_a_libreoffice_report_is_read_not_skipped(plan: Plan, tmp_path: Path) -> None:
+    """An .ods (or one renamed .xlsx, as staff do) is read like an .xlsx: one that is not the
+    template is rejected for its layout (the real reports: tests/test_ods.py)."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "P2.ods").write_bytes(ods_bytes())
-    (inbox / "P3.xlsx").write_bytes(ods_bytes())  # renamed, as staff do
+    raw_ods(inbox / "P2.ods")
+    raw_ods(inbox / "P3.xlsx")
     result = run_consolidation(plan, inbox, tmp_path / "m.xlsx", as_of=date(2024, 7, 1))
     rejected = {f.file: (f.code, f.reason) for f in result.rejected}
-    assert set(rejected) == {"P2.ods", "P3.xlsx"} and {c for c, _ in rejected.values()} == {"ods"}
-    assert all(r.startswith("Tệp là bảng tính LibreOffice/OpenOffice (.ods), không phải sổ Excel.")
-               for _c, r in rejected.values())
+    assert set(rejected) == {"P2.ods", "P3.xlsx"}
+    assert {c for c, _ in rejected.values()} == {"changed-layout"}
+    assert all('Thiếu sheet "Thông tin"' in r and '"Sheet1"' in r for _c, r in rejected.values())
     assert result.summary("m.xlsx")["files"]["skipped"] == []  # type: ignore[index]

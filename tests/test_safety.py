@@ -11,7 +11,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT_TYPES, OK_CELLS, raw_xlsx, sheet_xml, sst_xml
+from conftest import (
+    CONTENT_TYPES,
+    ODS_MANIFEST,
+    ODS_MIMETYPE,
+    OK_CELLS,
+    ods_content,
+    raw_ods,
+    raw_xlsx,
+    sheet_xml,
+    sst_xml,
+)
 from openpyxl import Workbook
 
 from tdkt_xl.safety import (
@@ -406,3 +416,111 @@ def test_prefixed_namespace_sheet(tmp_path: Path) -> None:
     assert code(raw_xlsx(tmp_path / "x.xlsx", sheet=prefixed(near))) is None
     far = near + '<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>'
     assert code(raw_xlsx(tmp_path / "x_xa.xlsx", sheet=prefixed(far))) == "oversized-sheet"
+
+
+# --- OpenDocument spreadsheets (.ods) ----------------------------------------
+
+def ods_table(rows: str, name: str = "Số liệu") -> str:
+    return ods_content(f'<table:table table:name="{name}">{rows}</table:table>')
+
+
+VALUE = 'office:value-type="float" office:value="1"'
+# What LibreOffice writes below and beside the cells in use: empty cells repeated to the sheet's end.
+FILLER = ('<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+          'table:number-columns-repeated="16384"/></table:table-row>')
+
+
+def test_an_ods_as_libreoffice_writes_it_passes(tmp_path: Path) -> None:
+    rows = (f'<table:table-row><table:table-cell {VALUE}><text:p>1</text:p></table:table-cell>'
+            '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>' + FILLER)
+    path = raw_ods(tmp_path / "bao_cao.ods", ods_table(rows))
+    assert check_package(path) is None and scan_code(path) is None
+    scan = quick_scan(path)
+    assert scan.ods and scan.content == path.read_bytes() and scan.ods_errors == {} == scan.ods_formulas
+    renamed = raw_ods(tmp_path / "bao_cao.xlsx", ods_table(rows), mimetype_first=False)
+    assert scan_code(renamed) is None and scan_package(renamed).ods  # found by its mimetype member
+
+
+@pytest.mark.parametrize(("rows", "limits"), [
+    # one value repeated over every cell of a sheet: 17 billion cells from a few bytes
+    (f'<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
+     f'table:number-columns-repeated="16384" {VALUE}/></table:table-row>', Limits()),
+    # a value below Excel's last row, after empty rows
+    ('<table:table-row table:number-rows-repeated="2000000"><table:table-cell/></table:table-row>'
+     f'<table:table-row><table:table-cell {VALUE}/></table:table-row>', Limits()),
+    # a value beyond the last column, after empty cells
+    (f'<table:table-row><table:table-cell table:number-columns-repeated="20000"/><table:table-cell {VALUE}/>'
+     '</table:table-row>', Limits()),
+    # a formula (even without a value) repeated beyond the limit
+    ('<table:table-row table:number-rows-repeated="3000"><table:table-cell '
+     'table:number-columns-repeated="20" table:formula="of:=1"/></table:table-row>',
+     Limits(max_cells=50_000)),
+])
+def test_an_ods_sheet_too_large_is_rejected_before_it_is_read(tmp_path: Path, rows: str,
+                                                              limits: Limits) -> None:
+    path = raw_ods(tmp_path / "lon.ods", ods_table(rows))
+    assert scan_code(path, limits) == "oversized-sheet"
+    with pytest.raises(RejectedFile) as rejected:
+        scan_package(path, limits)
+    assert 'content.xml, sheet "Số liệu"' in rejected.value.rejection.reason
+
+
+@pytest.mark.parametrize(("change", "expected", "words"), [
+    ("doctype", "xml-entities", "DOCTYPE/ENTITY"),
+    ("manifest-doctype", "xml-entities", "META-INF/manifest.xml"),
+    ("password", "encrypted", "Bảng tính .ods có đặt mật khẩu"),
+    ("bomb", "zip-bomb", "giải nén"),
+    ("not-xml", "corrupt-zip", "Bảng tính .ods bị hỏng"),
+    ("bad-repeat", "corrupt-zip", "số lần lặp"),
+    ("no-content", "corrupt-zip", "thiếu phần content.xml"),
+    ("truncated", "corrupt-zip", "Bảng tính .ods bị hỏng hoặc bị cắt cụt"),
+    ("text-document", "not-a-workbook", "không phải bảng tính"),
+])
+def test_hostile_and_broken_ods(tmp_path: Path, change: str, expected: str, words: str) -> None:
+    path = tmp_path / "bao_cao.ods"
+    content = ods_table(f"<table:table-row><table:table-cell {VALUE}/></table:table-row>")
+    limits = Limits()
+    if change == "doctype":
+        content = content.replace("<office:document-content",
+                                  '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><office:document-content')
+    if change == "not-xml":
+        content = content.replace("</office:body>", "")
+    if change == "bad-repeat":
+        content = content.replace("<table:table-row>", '<table:table-row table:number-rows-repeated="x">')
+    manifest = ODS_MANIFEST
+    if change == "manifest-doctype":
+        manifest = manifest.replace("<manifest:manifest", "<!DOCTYPE m [<!ENTITY a 'b'>]><manifest:manifest")
+    if change == "password":
+        manifest = manifest.replace('media-type="text/xml"/>', (
+            'media-type="text/xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K" '
+            'manifest:checksum="x"/></manifest:file-entry>'))
+    extra: dict[str, bytes | str] = {}
+    if change == "bomb":
+        extra["Pictures/zeros.png"] = b"\x00" * (2 << 20)
+        limits = Limits(max_total_uncompressed=1 << 20)
+    mimetype = "application/vnd.oasis.opendocument.text" if change == "text-document" else ODS_MIMETYPE
+    raw_ods(path, content, manifest=manifest, extra=extra, mimetype=mimetype)
+    if change == "no-content":
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp_path / "x.ods", "w") as target:
+            for info in source.infolist():
+                if info.filename != "content.xml":
+                    target.writestr(info, source.read(info))
+        path = tmp_path / "x.ods"
+    if change == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) - 30])
+    rejection = check_package(path, limits)
+    assert rejection is not None and rejection.code == expected, rejection
+    assert words in rejection.reason
+    assert rejection.code in REJECTION_TITLES
+    assert scan_code(path, limits) == expected
+
+
+def test_a_flat_opendocument_renamed_xlsx_says_how_to_save_it(tmp_path: Path) -> None:
+    path = tmp_path / "bao_cao.xlsx"
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<office:document '
+                    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                    f'office:mimetype="{ODS_MIMETYPE}"><office:body/></office:document>', encoding="utf-8")
+    rejection = check_package(path)
+    assert rejection is not None and rejection.code == "not-excel"
+    assert rejection.reason.startswith("Tệp là bảng tính OpenDocument dạng XML phẳng (.fods)")
