@@ -502,9 +502,9 @@ class Ledger:
             if not blobs:
                 continue
             if len(blobs) <= _SUMMED_IN_PYTHON:  # a few (the nightly's changes): numpy not imported
-                for version_id, blob in zip(ids, blobs, strict=True):
-                    values = _unpack(blob, stored)
-                    flat = [a + b for a, b in zip(flat, values[:size], strict=True)]
+                unpacked = [_unpack(blob, stored) for blob in blobs]
+                flat = list(map(sum, zip(flat, *(values[:size] for values in unpacked), strict=True)))
+                for version_id, values in zip(ids, unpacked, strict=True):
                     per_version[version_id] = dict(zip(forms, values[size:], strict=True))
                 continue
             import numpy as np  # the usual reports: one array, summed by numpy (pandas brings it)

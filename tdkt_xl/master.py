@@ -17,6 +17,7 @@ import array
 import errno
 import hashlib
 import io
+import itertools
 import json
 import math
 import os
@@ -200,76 +201,72 @@ class RowFormat(NamedTuple):
 
 
 class Block:
-    """The data rows of a long sheet, as XML, with what each row is of (``keys``: its unit) and
-    where each row's own cells are (between ``starts[i]`` and ``ends[i]``); what is around them
-    (row number, STT, "Tổng") depends on the row's place only (:class:`RowFormat`).
+    """The data rows of a long sheet, as XML, with what each row is of (``keys``: its unit) and the
+    sizes of each row's three pieces: what goes before its own cells (row number, STT), its cells,
+    and what goes after ("Tổng", the row's end); the pieces around the cells depend on the row's
+    place only (:class:`RowFormat`).
 
     >>> form = RowFormat(4, b"<n>%d</n>")
     >>> block = Block.build([("A", b"<a/>"), ("B", b"<b/>")], form)
     >>> block.data
     b'<row r="4"><n>1</n><a/></row><row r="5"><n>2</n><b/></row>'
-    >>> block.patched({0: b"<aa/>"}).data == Block.build([("A", b"<aa/>"), ("B", b"<b/>")], form).data
-    True
+    >>> patched = block.patched({0: b"<aa/>"})
+    >>> patched.data == Block.build([("A", b"<aa/>"), ("B", b"<b/>")], form).data, patched.cells(1)
+    (True, b'<b/>')
     """
 
-    __slots__ = ("data", "ends", "keys", "starts")
+    __slots__ = ("_offsets", "data", "keys", "sizes")
 
-    def __init__(self, data: bytes, keys: list[str], starts: array.array[int], ends: array.array[int]
-                 ) -> None:
-        self.data, self.keys, self.starts, self.ends = data, keys, starts, ends
+    def __init__(self, data: bytes, keys: list[str], sizes: array.array[int]) -> None:
+        self.data, self.keys, self.sizes = data, keys, sizes
+        self._offsets: list[int] | None = None
 
     @classmethod
     def build(cls, items: Iterable[tuple[str, bytes]], form: RowFormat) -> Block:
         pieces: list[bytes] = []
         keys: list[str] = []
-        starts, ends = array.array("q"), array.array("q")
-        at = 0
+        sizes = array.array("q")
         for index, (key, cells) in enumerate(items):
             head, tail = form.head(index), form.tail(index)
             pieces += (head, cells, tail)
             keys.append(key)
-            at += len(head)
-            starts.append(at)
-            at += len(cells)
-            ends.append(at)
-            at += len(tail)
-        return cls(b"".join(pieces), keys, starts, ends)
+            sizes += array.array("q", (len(head), len(cells), len(tail)))
+        return cls(b"".join(pieces), keys, sizes)
+
+    def _ends(self) -> list[int]:
+        """Where each piece ends (worked out once: a running sum in C, not a loop per row)."""
+        if self._offsets is None:
+            self._offsets = list(itertools.accumulate(self.sizes))
+        return self._offsets
 
     def cells(self, index: int) -> bytes:
-        return self.data[self.starts[index]:self.ends[index]]
+        ends = self._ends()
+        return self.data[ends[3 * index]:ends[3 * index + 1]]
 
     def patched(self, new: dict[int, bytes]) -> Block:
         """The same rows with the cells of some replaced (by index)."""
         if not new:
             return self
-        pieces: list[bytes] = []
-        starts, ends = array.array("q", self.starts), array.array("q", self.ends)
-        data, previous, shift, done = self.data, 0, 0, 0
+        ends, sizes = self._ends(), array.array("q", self.sizes)
+        data = memoryview(self.data)  # (slices not copied before the one join)
+        pieces: list[bytes | memoryview] = []
+        previous = 0
         for index in sorted(new):
-            for moved in range(done, index):
-                starts[moved] += shift
-                ends[moved] += shift
             cells = new[index]
-            pieces += (data[previous:self.starts[index]], cells)
-            previous = self.ends[index]
-            starts[index] += shift
-            shift += len(cells) - (self.ends[index] - self.starts[index])
-            ends[index] = starts[index] + len(cells)
-            done = index + 1
-        for moved in range(done, len(starts)):
-            starts[moved] += shift
-            ends[moved] += shift
+            pieces += (data[previous:ends[3 * index]], cells)
+            previous = ends[3 * index + 1]
+            sizes[3 * index + 1] = len(cells)
         pieces.append(data[previous:])
-        return Block(b"".join(pieces), self.keys, starts, ends)
+        return Block(b"".join(pieces), self.keys, sizes)
 
-    def __getstate__(self) -> tuple[bytes, list[str], bytes, bytes]:
-        return self.data, self.keys, self.starts.tobytes(), self.ends.tobytes()
+    def __getstate__(self) -> tuple[bytes, list[str], bytes]:
+        return self.data, self.keys, self.sizes.tobytes()
 
-    def __setstate__(self, state: tuple[bytes, list[str], bytes, bytes]) -> None:
+    def __setstate__(self, state: tuple[bytes, list[str], bytes]) -> None:
         self.data, self.keys = state[0], state[1]
-        self.starts, self.ends = array.array("q"), array.array("q")
-        self.starts.frombytes(state[2])
-        self.ends.frombytes(state[3])
+        self.sizes = array.array("q")
+        self.sizes.frombytes(state[2])
+        self._offsets = None
 
 
 def row_formats(ids: dict[str, str], forms: int) -> dict[str, RowFormat]:
@@ -445,9 +442,18 @@ def save_master(skeleton: Skeleton, sheets: Sequence[SheetRows], path: Path) -> 
                 raise ValueError(f"{name}: no empty <sheetData>")
             with out.open(member, "w") as stream:
                 stream.write(head + b"<sheetData>")
-                for start in range(0, len(sheet.chunks), 6000):
-                    stream.write(b"".join(sheet.chunks[start:start + 6000]))
-                stream.write(b"</sheetData>" + tail)
+                pending: list[bytes] = []
+                for chunk in sheet.chunks:
+                    if len(chunk) > 1 << 20:  # a block of rows: written as it is, not copied into a join
+                        stream.write(b"".join(pending))
+                        pending.clear()
+                        stream.write(chunk)
+                    else:
+                        pending.append(chunk)
+                        if len(pending) >= 6000:
+                            stream.write(b"".join(pending))
+                            pending.clear()
+                stream.write(b"".join(pending) + b"</sheetData>" + tail)
 
 
 def _vn(day: date | None) -> str:
