@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
+from tdkt_xl.atomic import atomic_path
+
 ADDIN_FILE_NAME = "tdkt_xl.xlam"
 VBA_PROJECT_NAME = "tdkt_xl"
 #: PROJECT_NAME in macros/xlwings.bas: names the config sheet and the user config file.
@@ -722,23 +724,8 @@ def _zip(parts: Iterable[tuple[str, bytes]]) -> bytes:
 
 def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        # mkstemp makes the file private (0600): give it the mode of the file it replaces, else
-        # the one a new file gets, so that others can copy an add-in built on a shared folder
-        try:
-            mode = target.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_path(target) as temporary:  # (with the mode a new file gets: others can copy it)
+        temporary.write_bytes(data)
 
 
 def build_addin(out: Path, macros_dir: Path | None = None) -> Path:

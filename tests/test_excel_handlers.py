@@ -271,18 +271,23 @@ def test_kiem_tra_marks_problems_with_fills_notes_and_links(bad_plan: Path) -> N
     assert "activateSheet" in funcs(book)
 
 
+def _checked_before(workbook: Any, cell: str, path: Path) -> xw.Book:
+    """The workbook with the result sheet an earlier Kiểm tra left, marking ``cell`` of "Phân công"
+    (with a note there), saved to ``path`` and opened."""
+    results = workbook.create_sheet(RESULT_SHEET)
+    results["A1"] = "Kết quả kiểm tra: 1 lỗi, 0 cảnh báo; 12 nhiệm vụ; trạng thái tính đến ngày 01/07/2024."
+    results["A3"] = "STT"
+    results.append([1, "Lỗi", "duplicate-number", "Phân công", cell, "Số thứ tự 1 bị trùng"])
+    workbook.save(path)
+    return open_book(path, notes={"Phân công": [f"${cell[0]}${cell[1:]}"]})
+
+
 def test_kiem_tra_again_clears_the_marks_of_fixed_cells(bad_plan: Path, tmp_path: Path) -> None:
     """A second Kiểm tra after a fix: the old result sheet says which cells were marked."""
     workbook = load_workbook(bad_plan)
     sheet = workbook["Phân công"]
     sheet["A4"] = "2."  # the duplicate number fixed
-    results = workbook.create_sheet(RESULT_SHEET)
-    results["A1"] = "Kết quả kiểm tra: 1 lỗi, 0 cảnh báo; 12 nhiệm vụ; trạng thái tính đến ngày 01/07/2024."
-    results["A3"] = "STT"
-    results.append([1, "Lỗi", "duplicate-number", "Phân công", "A4", "Số thứ tự 1 bị trùng"])
-    fixed = tmp_path / "da_sua.xlsx"
-    workbook.save(fixed)
-    book = open_book(fixed, notes={"Phân công": ["$A$4"]})
+    book = _checked_before(workbook, "A4", tmp_path / "da_sua.xlsx")
     handlers.kiem_tra(book)
     fill = on_sheet(book, "Phân công", "setRangeColors")[0]
     row, column = 4 - 1 - fill["start_row"], 1 - 1 - fill["start_column"]
@@ -299,13 +304,7 @@ def test_kiem_tra_again_after_rows_were_inserted_clears_where_the_mark_moved(
     sheet.insert_rows(1, 2)  # the table, and the mark of its duplicate number, two rows lower
     sheet["A6"] = "2."  # the duplicate number fixed
     sheet["A4"].fill = PatternFill("solid", fgColor="00B050")  # the user's own colour where it was
-    results = workbook.create_sheet(RESULT_SHEET)
-    results["A1"] = "Kết quả kiểm tra: 1 lỗi, 0 cảnh báo; 12 nhiệm vụ; trạng thái tính đến ngày 01/07/2024."
-    results["A3"] = "STT"
-    results.append([1, "Lỗi", "duplicate-number", "Phân công", "A6", "Số thứ tự 1 bị trùng"])
-    moved = tmp_path / "chen_dong.xlsx"
-    workbook.save(moved)
-    book = open_book(moved, notes={"Phân công": ["$A$6"]})
+    book = _checked_before(workbook, "A6", tmp_path / "chen_dong.xlsx")
     handlers.kiem_tra(book)
     fill = on_sheet(book, "Phân công", "setRangeColors")[0]
     colors = {(fill["start_row"] + r + 1, fill["start_column"] + c + 1): v
