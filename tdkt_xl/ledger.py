@@ -271,6 +271,18 @@ def _stats_columns(report: UnitReport) -> StatsColumns:
     return StatsColumns(text, layout, None, years, forms)
 
 
+def _in_chunks(values: list[Any], size: int = 900) -> Iterator[tuple[list[Any], str]]:
+    """``values`` a few hundred at a time (under SQLite's limit on parameters), each with the
+    question marks of its ``IN (…)``.
+
+    >>> [(chunk, marks) for chunk, marks in _in_chunks([1, 2, 3], 2)]
+    [([1, 2], '?,?'), ([3], '?')]
+    """
+    for start in range(0, len(values), size):
+        chunk = values[start:start + size]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def _version(row: tuple[Any, ...]) -> Version:
     values = dict(zip(_VERSION_FIELDS, row, strict=True))
     values["quarantined"] = bool(values["quarantined"])
@@ -401,31 +413,16 @@ class Ledger:
             return [make(row) for row in self.db.execute(select + " ORDER BY p.path")]
         column, wanted = ("p.path", list(paths)) if paths is not None else ("v.unit_code", list(units or ()))
         found: list[CurrentVersion] = []
-        for start in range(0, len(wanted), 900):  # under SQLite's limit on parameters
-            chunk = wanted[start:start + 900]
-            found += map(make, self.db.execute(f"{select} WHERE {column} IN ({','.join('?' * len(chunk))})",
-                                               chunk))
+        for chunk, marks in _in_chunks(wanted):
+            found += map(make, self.db.execute(f"{select} WHERE {column} IN ({marks})", chunk))
         return sorted(found, key=lambda version: version.path)
 
     def stored_reports(self, version_ids: list[int]) -> dict[int, str]:
         """The stored report (JSON) of each of these versions that has one."""
         found: dict[int, str] = {}
-        for start in range(0, len(version_ids), 900):  # under SQLite's limit on parameters
-            chunk = version_ids[start:start + 900]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(version_ids):
             found.update(self.db.execute(f"SELECT id, report FROM versions WHERE id IN ({marks}) "
                                          "AND report IS NOT NULL", chunk))
-        return found
-
-    def contents(self, version_ids: list[int]) -> dict[int, tuple[str, int, str]]:
-        """(sha256, reader, plan id) of each of these versions: what its stored values depend on."""
-        found: dict[int, tuple[str, int, str]] = {}
-        for start in range(0, len(version_ids), 900):
-            chunk = version_ids[start:start + 900]
-            marks = ",".join("?" * len(chunk))
-            for version_id, sha256, reader, plan_id in self.db.execute(
-                    f"SELECT id, sha256, reader, plan_id FROM versions WHERE id IN ({marks})", chunk):
-                found[version_id] = (sha256, reader, plan_id)
         return found
 
     def changes(self) -> int:
@@ -486,9 +483,7 @@ class Ledger:
         dtypes = {4 * stored: "<i4", 8 * stored: "<i8"}
         packed: dict[str, tuple[list[int], list[bytes]]] = {"<i4": ([], []), "<i8": ([], [])}
         others: list[int] = []
-        for start in range(0, len(version_ids), 900):  # under SQLite's limit on parameters
-            chunk = version_ids[start:start + 900]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(version_ids):
             rows = self.db.execute(
                 f"SELECT id, stats_layout, stats_counts FROM versions WHERE id IN ({marks})", chunk)
             for version_id, layout, blob in rows:

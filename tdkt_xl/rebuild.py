@@ -402,7 +402,7 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
     touched = ledger.touched
     entry: JournalEntry | None = None
     if cache is not None and changes is not None and scanned is not None and cache.changes == changes \
-            and len(touched) <= max(100, len(making.codes) // 10):
+            and making.few(len(touched)):
         entry = _update(cache, making, touched, scanned)
     if entry is None or cache is None:  # everything from the ledger
         style = ids or (cache.style_ids if cache is not None else None) or style_ids()
@@ -456,6 +456,10 @@ class _Making:
         self.units = {unit.code: unit for unit in plan.units or []}
         self.codes = [code for code, unit in self.units.items() if not unit.is_group]  # the units that report
         self._plan_years: dict[str, int] | None = None
+
+    def few(self, count: int) -> bool:
+        """Whether so many paths or units are few enough to go on from the last run's state."""
+        return count <= max(100, len(self.codes) // 10)
 
     def outcome(self, version: CurrentVersion) -> OutcomeRow | None:
         """The "Lỗi" row of a path's current version, or None when its report counts."""
@@ -578,7 +582,7 @@ def _update(cache: Cache, making: _Making, touched: set[str], scanned: dict[str,
     named = {scanned[path].unit_code for path in touched if path in scanned}
     named |= {version.unit_code for version in now.values()}
     affected = {code for code in named if code is not None and code in state.states}
-    if len(affected) > max(100, len(making.codes) // 10):
+    if not making.few(len(affected)):
         return None
     rejected: dict[str, OutcomeRow | None] = {}
     for path in touched:
