@@ -315,6 +315,10 @@ class Ledger:
                 db.execute("ALTER TABLE versions ADD COLUMN reader INTEGER NOT NULL DEFAULT 1")
         self.db.execute("CREATE INDEX IF NOT EXISTS versions_superseded ON versions (superseded_by) "
                         "WHERE superseded_by IS NOT NULL")  # a few rows: read at every run
+        # what a scan compares, for every path at every run, apart from the rows' stored reports
+        # (a version's row spans pages of its own: reading ten thousand of them takes twice as long)
+        self.db.execute("CREATE INDEX IF NOT EXISTS versions_scan ON versions "
+                        "(id, size, mtime_ns, plan_id, outcome, code, reader, unit_code)")
 
     def _keep_counts_apart(self, columns: set[str]) -> None:
         """A ledger from before counts were kept apart: move them out of the stored reports."""
@@ -398,7 +402,7 @@ class Ledger:
         """Every path's current version: what a scan needs, without reading the stored reports."""
         rows = self.db.execute("SELECT p.path, v.id, v.size, v.mtime_ns, v.plan_id, v.outcome, v.code, "
                                "v.reader, p.present = 1, v.unit_code FROM paths p "
-                               "JOIN versions v ON v.id = p.current")
+                               "JOIN versions v INDEXED BY versions_scan ON v.id = p.current")
         make = CurrentFile._make
         return {row[0]: make(row[1:]) for row in rows}
 

@@ -25,7 +25,8 @@ import pickle
 import re
 import shutil
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -37,6 +38,7 @@ from tdkt_xl.models import CommendationForm, Task
 from tdkt_xl.problems import column_letter
 from tdkt_xl.safety import sheet_parts
 from tdkt_xl.status import STATUS_COLORS, Status
+from tdkt_xl.zipwriter import LEVEL, ZipWriter, deflate_piece
 
 SUBMISSIONS_SHEET = "Tình hình nộp báo cáo"
 PROGRESS_SHEET = "Tiến độ nhiệm vụ"
@@ -47,6 +49,7 @@ PROBLEMS_SHEET = "Lỗi"
 HEADER_ROW = 3
 PAGE_WIDTH = 300
 SKELETON_FORMAT = 1  # raise when what build_skeleton makes of the same layouts changes
+PIECE_ROWS = 16  # rows of a long sheet deflated together (:class:`PieceStore`)
 
 _STATE_COLORS = {"missing": "FFC7CE", "late": "FFEB9C", "on_time": "C6EFCE", "submitted": "DDEBF7"}
 _BORDER = "808080"
@@ -72,6 +75,7 @@ class Formula(str):
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
                               **{chr(c): None for c in range(32) if chr(c) not in "\t\n\r"},
                               "\ufffe": None, "\uffff": None})
+_XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what the table changes
 _EPOCH = date(1899, 12, 30)
 
 
@@ -81,7 +85,8 @@ def xml_text(value: str) -> str:
     >>> xml_text("a<b\\x01 & c")
     'a&lt;b &amp; c'
     """
-    return value.translate(_XML_ESCAPES)
+    # (str.translate looks up every character of a Vietnamese text: ten times slower than a search)
+    return value if _XML_SPECIAL.search(value) is None else value.translate(_XML_ESCAPES)
 
 
 class CellWriter:
@@ -158,7 +163,7 @@ class SheetRows:
         self.title = title
         self.writer = writer
         self.row = 0
-        self.chunks: list[bytes] = []  # the XML, in pieces (a row's cells are not copied into it)
+        self.chunks: list[bytes | Block] = []  # the XML, in pieces (a row's cells are not copied into it)
 
     def heading(self, text: str, headers: Sequence[object]) -> None:
         """Row 1 the sheet's title, row 2 empty, row 3 (:data:`HEADER_ROW`) the headers."""
@@ -177,7 +182,7 @@ class SheetRows:
     def append_block(self, block: Block) -> None:
         """Rows already written (they must start at the next row)."""
         self.row += len(block.keys)
-        self.chunks.append(block.data)
+        self.chunks.append(block)
 
 
 class RowFormat(NamedTuple):
@@ -215,11 +220,14 @@ class Block:
     (True, b'<b/>')
     """
 
-    __slots__ = ("_offsets", "data", "keys", "sizes")
+    __slots__ = ("_offsets", "changed", "data", "keys", "sizes")
 
-    def __init__(self, data: bytes, keys: list[str], sizes: array.array[int]) -> None:
+    def __init__(self, data: bytes, keys: list[str], sizes: array.array[int],
+                 changed: set[int] | None = None) -> None:
         self.data, self.keys, self.sizes = data, keys, sizes
         self._offsets: list[int] | None = None
+        # the pieces (:meth:`pieces`) whose rows changed since :meth:`settle` (None: every one)
+        self.changed = changed
 
     @classmethod
     def build(cls, items: Iterable[tuple[str, bytes]], form: RowFormat) -> Block:
@@ -243,6 +251,16 @@ class Block:
         ends = self._ends()
         return self.data[ends[3 * index]:ends[3 * index + 1]]
 
+    def pieces(self) -> Iterator[memoryview]:
+        """The rows in pieces of :data:`PIECE_ROWS` rows (the last may have fewer)."""
+        ends, rows, data = self._ends(), len(self.keys), memoryview(self.data)
+        for first in range(0, rows, PIECE_ROWS):
+            yield data[ends[3 * first - 1] if first else 0:ends[3 * min(first + PIECE_ROWS, rows) - 1]]
+
+    def settle(self) -> None:
+        """From now on, :attr:`changed` counts the pieces changed from these rows."""
+        self.changed = set()
+
     def patched(self, new: dict[int, bytes]) -> Block:
         """The same rows with the cells of some replaced (by index)."""
         if not new:
@@ -257,7 +275,8 @@ class Block:
             previous = ends[3 * index + 1]
             sizes[3 * index + 1] = len(cells)
         pieces.append(data[previous:])
-        return Block(b"".join(pieces), self.keys, sizes)
+        changed = None if self.changed is None else self.changed | {index // PIECE_ROWS for index in new}
+        return Block(b"".join(pieces), self.keys, sizes, changed)
 
     def __getstate__(self) -> tuple[bytes, list[str], bytes]:
         return self.data, self.keys, self.sizes.tobytes()
@@ -267,6 +286,7 @@ class Block:
         self.sizes = array.array("q")
         self.sizes.frombytes(state[2])
         self._offsets = None
+        self.changed = None
 
 
 def row_formats(ids: dict[str, str], forms: int) -> dict[str, RowFormat]:
@@ -412,48 +432,116 @@ class SkeletonStore:
         return skeleton
 
 
+class PieceStore:
+    """The long sheets' rows deflated in pieces (:meth:`Block.pieces`) by one nightly run, kept in a
+    file for the next: a piece whose rows did not change since (:attr:`Block.changed`) is not
+    deflated again. What is kept is used only by a run whose rows were settled at the state it was
+    made of (``tag``: the rebuild's cache, see :attr:`~tdkt_xl.rebuild.Rebuilt.tag`).
+    """
+
+    def __init__(self, path: Path, tag: object) -> None:
+        self.path, self.tag = path, tag
+        self.kept: dict[str, list[bytes]] = {}
+        self.made: dict[str, list[bytes]] = {}
+        self.fresh = 0  # pieces deflated by this run
+        if tag is None:
+            return
+        try:
+            with open(path, "rb") as handle:
+                if pickle.load(handle) == tag:
+                    self.kept = pickle.load(handle)
+        except Exception:  # missing, damaged, or written by other code: every piece deflated again
+            self.kept = {}
+
+    def deflated(self, title: str, block: Block) -> Iterator[tuple[memoryview, bytes]]:
+        """Each piece of ``block`` (the rows of sheet ``title``) with its raw deflate."""
+        kept, changed = self.kept.get(title), block.changed
+        if kept is not None and (changed is None or len(kept) != -(-len(block.keys) // PIECE_ROWS)):
+            kept = None
+        made: list[bytes] = []
+        for number, piece in enumerate(block.pieces()):
+            if kept is not None and changed is not None and number not in changed:
+                deflated = kept[number]
+            else:
+                deflated = deflate_piece(piece)
+                self.fresh += 1
+            made.append(deflated)
+            yield piece, deflated
+        self.made[title] = made
+
+    def keep(self, tag: object) -> None:
+        """Keep the pieces of this run's master, the state its rows are at being ``tag``."""
+        if tag == self.tag and not self.fresh and self.made.keys() == self.kept.keys():
+            return
+        try:
+            with atomic_path(self.path) as temp, open(temp, "wb") as handle:
+                pickle.dump(tag, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(self.made, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass  # deflated again next time
+
+
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _CREATED = re.compile(rb"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)")
+_SHEET_DATA = b"<sheetData></sheetData>"
 
 
-def save_master(skeleton: Skeleton, sheets: Sequence[SheetRows], path: Path) -> None:
+def save_master(skeleton: Skeleton, sheets: Sequence[SheetRows], path: Path,
+                pieces: PieceStore | None = None) -> None:
     """The skeleton with each sheet's rows put in, written to ``path`` (not atomically: see
-    :func:`write_master`)."""
+    :func:`write_master`). ``pieces``: the long sheets' rows deflated by the last run."""
     rows = {sheet.title: sheet for sheet in sheets}
     missing = set(rows) - set(skeleton.sheet_parts)
     if missing:
         raise ValueError(f"sheets not in the skeleton: {sorted(missing)}")
     by_part = {skeleton.sheet_parts[title]: sheet for title, sheet in rows.items()}
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+    with open(path, "wb") as handle, ZipWriter(handle) as out:
         for name, date_time, data in skeleton.parts:
-            member = zipfile.ZipInfo(name, date_time=date_time)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member._compresslevel = 1  # type: ignore[attr-defined]  # fast: the sheets are big
             sheet = by_part.get(name)
             if sheet is None:
                 if name == "docProps/core.xml":  # when this master was made, not its skeleton
                     for stamp in (_CREATED, _MODIFIED):
                         data = stamp.sub(rb"\g<1>" + now + rb"\g<2>", data)
-                out.writestr(member, data)
+                out.add_bytes(name, date_time, data)
                 continue
-            head, marker, tail = data.partition(b"<sheetData></sheetData>")
+            head, marker, tail = data.partition(_SHEET_DATA)
             if not marker:
                 raise ValueError(f"{name}: no empty <sheetData>")
-            with out.open(member, "w") as stream:
-                stream.write(head + b"<sheetData>")
-                pending: list[bytes] = []
-                for chunk in sheet.chunks:
-                    if len(chunk) > 1 << 20:  # a block of rows: written as it is, not copied into a join
-                        stream.write(b"".join(pending))
-                        pending.clear()
-                        stream.write(chunk)
-                    else:
-                        pending.append(chunk)
-                        if len(pending) >= 6000:
-                            stream.write(b"".join(pending))
-                            pending.clear()
-                stream.write(b"".join(pending) + b"</sheetData>" + tail)
+            deflated, size, crc = _deflated_sheet(sheet, head + b"<sheetData>", b"</sheetData>" + tail,
+                                                  pieces)
+            out.add(name, date_time, deflated, size=size, crc=crc)
+
+
+def _deflated_sheet(sheet: SheetRows, head: bytes, tail: bytes, pieces: PieceStore | None
+                    ) -> tuple[list[bytes], int, int]:
+    """A sheet's XML as raw deflate (in pieces), with its size and CRC."""
+    out: list[bytes] = []
+    size = crc = 0
+    loose = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)  # all but the blocks' pieces
+    pending: list[bytes] = [head]
+
+    def add(data: bytes | memoryview, deflated: bytes | None = None) -> None:
+        nonlocal size, crc
+        size, crc = size + len(data), zlib.crc32(data, crc)
+        out.append(loose.compress(data) if deflated is None else deflated)
+
+    for chunk in sheet.chunks:
+        if not isinstance(chunk, Block):
+            pending.append(chunk)
+            continue
+        add(b"".join(pending))
+        pending.clear()
+        if pieces is None:
+            add(chunk.data)
+            continue
+        out.append(loose.flush(zlib.Z_FULL_FLUSH))  # (what follows refers to nothing before it)
+        for piece, deflated in pieces.deflated(sheet.title, chunk):
+            add(piece, deflated)
+    pending.append(tail)
+    add(b"".join(pending))
+    out.append(loose.flush())
+    return out, size, crc
 
 
 def _vn(day: date | None) -> str:
@@ -702,7 +790,7 @@ def write_master(result: Consolidation | MasterData, target: Path,
 
 
 def write_rows(sheets: Sequence[SheetRows], skeleton: Skeleton, target: Path,
-               before_replace: Callable[[], None] | None = None) -> Path:
+               before_replace: Callable[[], None] | None = None, *, pieces: PieceStore | None = None) -> Path:
     """Write a master made of ``sheets`` into ``skeleton``, atomically (see :func:`write_master`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
@@ -710,7 +798,7 @@ def write_rows(sheets: Sequence[SheetRows], skeleton: Skeleton, target: Path,
     if target.exists():
         shutil.copy2(target, backup_path(target))
     with atomic_path(target) as temp:
-        save_master(skeleton, sheets, temp)
+        save_master(skeleton, sheets, temp, pieces)
         if before_replace is not None:
             before_replace()
     return target

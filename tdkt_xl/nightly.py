@@ -34,7 +34,7 @@ from tdkt_xl.consolidate import READER_VERSION, UnitReport
 from tdkt_xl.formats import WorkbookError
 from tdkt_xl.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.lock import LockBusy, RunLock
-from tdkt_xl.master import SkeletonStore, write_rows
+from tdkt_xl.master import PieceStore, SkeletonStore, write_rows
 from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox
 from tdkt_xl.models import Plan
 from tdkt_xl.rebuild import rebuild
@@ -92,6 +92,11 @@ class NightlySettings:
     def cache_path(self) -> Path:
         """What the consolidation keeps for the next run (:mod:`tdkt_xl.rebuild`; a cache too)."""
         return self.state_path.with_name(self.state_path.name + ".cache")
+
+    @property
+    def pieces_path(self) -> Path:
+        """The master's long sheets deflated in pieces, for the next run (a cache too)."""
+        return self.state_path.with_name(self.state_path.name + ".deflated")
 
     @property
     def log_path(self) -> Path:
@@ -383,7 +388,7 @@ def _record(summary: NightlySummary, ledger: Ledger, plan: Plan,
         summary.files["rejected"].append(name)
 
 
-def _own_files(settings: NightlySettings, root: Path) -> tuple[set[str], list[str]]:
+def _own_files(settings: NightlySettings, root: Path) -> tuple[set[str], tuple[str, ...]]:
     """What this job writes, when it sits inside the inbox: file names and folder prefixes (under
     the inbox, with "/"), so that its master, ledger and quarantine copies are never read as
     reports (a quarantine folder inside the inbox would copy its own copies every night)."""
@@ -396,14 +401,14 @@ def _own_files(settings: NightlySettings, root: Path) -> tuple[set[str], list[st
     out = settings.out
     files = {under(p) for p in (out, backup_path(out), settings.in_use_path, settings.state_path,
                                 settings.lock_path, settings.log_path, settings.skeleton_path,
-                                settings.cache_path)}
+                                settings.cache_path, settings.pieces_path)}
     inside = under(settings.quarantine) if settings.quarantine is not None else None
-    return {f for f in files if f}, [f"{inside}/"] if inside else []
+    return {f for f in files if f}, (f"{inside}/",) if inside else ()
 
 
-def _is_own(name: str, ours: tuple[set[str], list[str]]) -> bool:
+def _is_own(name: str, ours: tuple[set[str], tuple[str, ...]]) -> bool:
     files, folders = ours
-    return name in files or any(name.startswith(folder) for folder in folders)
+    return name in files or (bool(folders) and name.startswith(folders))
 
 
 def _keep_previous(summary: NightlySummary, name: str, reason: str) -> None:
@@ -549,15 +554,17 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day,
                                   ids=skeleton.style_ids, read=read)
             sheets = rebuilt.sheets()
+            pieces = PieceStore(settings.pieces_path, rebuilt.base)
             try:
                 write_rows(sheets, skeleton, settings.out,
-                           before_replace=lambda: crash_point("during-master-write"))
+                           before_replace=lambda: crash_point("during-master-write"), pieces=pieces)
             except PermissionError as error:  # on Windows: the master is open in Excel somewhere
                 beside = settings.in_use_path
-                write_rows(sheets, skeleton, beside)
+                write_rows(sheets, skeleton, beside, pieces=pieces)
                 summary.master, summary.exit_code = str(beside), EXIT_MASTER_IN_USE
                 summary.say(f"Không thay được {settings.out} ({os_error_reason(error)}): tệp đang mở "
                             f"(trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào {beside}; đóng "
                             "tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
             rebuilt.keep()
+            pieces.keep(rebuilt.tag())
         ledger.finish_run(summary.run, "done", summary.as_json(unchanged_names=False))

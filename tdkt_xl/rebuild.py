@@ -74,7 +74,7 @@ from tdkt_xl.master import (
 from tdkt_xl.models import CommendationForm, Plan, Task
 from tdkt_xl.status import vietnam_time
 
-CACHE_FORMAT = 5  # raise when what is kept changes (the code's own digest is in the key too)
+CACHE_FORMAT = 6  # raise when what is kept changes (the code's own digest is in the key too)
 GONE_MARK = " (không còn trong hộp thư)"
 JOURNAL_ENTRIES = 32  # runs kept in the journal before the whole is written again
 _BATCH = 1000
@@ -250,7 +250,13 @@ class Cache:
         if latest:
             kept.state.blocks = _updated_blocks(kept.state.blocks, latest, orders[0], orders[1],
                                                 row_formats(kept.style_ids, forms))
+        for block in kept.state.blocks.values():
+            block.settle()  # the rows of the last master written: the pieces kept of it still hold
         return kept
+
+    def tag(self) -> tuple[Any, ...]:
+        """What identifies the state (its rows): a :class:`~tdkt_xl.master.PieceStore` is made for it."""
+        return (self.key, self.generation, self.changes)
 
     def store_whole(self, path: Path) -> None:
         try:
@@ -353,6 +359,7 @@ class Rebuilt:
     path: Path
     entry: JournalEntry | None  # what this run changed (None: the whole is to be written)
     changed: bool
+    base: tuple[Any, ...] | None  # the state the run began from (Cache.tag), None: made from the ledger
 
     def layouts(self) -> list[SheetLayout]:
         return sheet_layouts(len(self.state.blocks["S"].keys), self.tasks, self.forms, len(self.years),
@@ -367,6 +374,10 @@ class Rebuilt:
             tasks=self.tasks, detail=blocks["D"], forms=self.forms, years=self.years,
             totals=self.state.totals, by_unit=blocks["U"], problems=self.problems, rejected=self.rejected,
             cell_problems=self.cell_problems)
+
+    def tag(self) -> tuple[Any, ...]:
+        """What identifies the rows, once :meth:`keep` has kept them."""
+        return self.cache.tag()
 
     def keep(self) -> None:
         """Keep the cache for the next run: this run's changes in the journal, or the whole."""
@@ -399,6 +410,7 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
     key = (CACHE_FORMAT, _code_digest(), READER_VERSION, ledger.identity(), plan_digest, identity, ids_key)
     making = _Making(plan, identity, ledger, form_names, years, read or {})
     cache = Cache.read(cache_path, key, len(forms)) if ids is None else None
+    base = cache.tag() if cache is not None else None
     touched = ledger.touched
     entry: JournalEntry | None = None
     if cache is not None and changes is not None and scanned is not None and cache.changes == changes \
@@ -407,7 +419,7 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
     if entry is None or cache is None:  # everything from the ledger
         style = ids or (cache.style_ids if cache is not None else None) or style_ids()
         cache = Cache(key, ledger.changes(), style, _whole(making, CellWriter(style)))
-        entry = None
+        entry, base = None, None
     state = cache.state
     writer = CellWriter(cache.style_ids)
     forms_rows = row_formats(cache.style_ids, len(forms))
@@ -443,7 +455,7 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
                    sum(1 for outcome in outcomes if outcome[1] == "rejected"), len(cell_problems), said,
                    {version_id: state.files[code] for _, version_id, _, _, code in replaced},
                    sorted(file for _, _, file, _, _ in replaced), cache.style_ids, cache, cache_path,
-                   entry, entry is None or bool(entry.results or entry.rejected))
+                   entry, entry is None or bool(entry.results or entry.rejected), base)
 
 
 class _Making:

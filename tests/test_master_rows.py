@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +13,22 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from tdkt_xl.master import CellWriter, Formula, SheetLayout, SheetRows, build_skeleton, save_master
+from tdkt_xl.master import (
+    _XML_ESCAPES,
+    HEADER_ROW,
+    PIECE_ROWS,
+    Block,
+    CellWriter,
+    Formula,
+    PieceStore,
+    RowFormat,
+    SheetLayout,
+    SheetRows,
+    build_skeleton,
+    save_master,
+    xml_text,
+)
+from tdkt_xl.zipwriter import DEFLATE_END, ZipWriter, deflate_piece
 
 
 def write(path: Path, rows: list[list[object]], special: dict[int, str] | None = None) -> Path:
@@ -72,3 +89,89 @@ def test_round_trip(tmp_path_factory: pytest.TempPathFactory, rows: list[list[ob
             else:
                 assert found == value
                 assert by_calamine == ("" if value is None else value)
+
+
+def test_xml_text_drops_and_escapes_what_the_table_says() -> None:
+    """The quick path (no special character found) gives what the full table would."""
+    for code in [*range(0xD800), *range(0xE000, 0x10000)]:
+        text = f"ab{chr(code)}c"
+        assert xml_text(text) == text.translate(_XML_ESCAPES), hex(code)
+
+
+def test_zip_writer_members_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "a.zip"
+    parts = [b"<row>%d</row>" % i for i in range(50)]
+    data = b"".join(parts)
+    with path.open("wb") as handle, ZipWriter(handle) as archive:
+        archive.add_bytes("[Content_Types].xml", (2024, 6, 15, 10, 30, 58), b"<Types/>")
+        pieces = [deflate_piece(part) for part in parts] + [DEFLATE_END]
+        archive.add("xl/worksheets/sheet1.xml", (1980, 1, 1, 0, 0, 0), pieces, size=len(data),
+                    crc=zlib.crc32(data))
+        archive.add_bytes("tên tiếng Việt.xml", (2024, 1, 1, 0, 0, 0), "đ".encode())
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        assert archive.read("xl/worksheets/sheet1.xml") == data
+        assert archive.read("tên tiếng Việt.xml") == "đ".encode()
+        assert archive.getinfo("[Content_Types].xml").date_time == (2024, 6, 15, 10, 30, 58)
+
+
+def test_block_pieces_and_what_changed() -> None:
+    form = RowFormat(4, b"<n>%d</n>")
+    block = Block.build([(f"U{i}", b"<c>%d</c>" % i) for i in range(PIECE_ROWS * 2 + 3)], form)
+    pieces = [bytes(piece) for piece in block.pieces()]
+    assert len(pieces) == 3 and b"".join(pieces) == block.data
+    assert pieces[1].startswith(b'<row r="%d">' % (4 + PIECE_ROWS))
+    assert block.changed is None and block.patched({0: b"<x/>"}).changed is None  # never settled
+    block.settle()
+    patched = block.patched({PIECE_ROWS + 1: b"<x/>", 2 * PIECE_ROWS: b"<y/>"})
+    assert patched.changed == {1, 2} and block.changed == set()
+    assert patched.patched({0: b"<z/>"}).changed == {0, 1, 2}
+
+
+def _long_sheet(block: Block, writer: CellWriter) -> SheetRows:
+    sheet = SheetRows("Dài", writer)
+    sheet.heading("Tiêu đề", ["A", "B"])
+    sheet.append_block(block)
+    sheet.append(["cuối"])
+    return sheet
+
+
+def test_kept_pieces_are_used_only_where_rows_did_not_change(tmp_path: Path) -> None:
+    """A sheet whose rows come partly from the pieces of the last run is the sheet written whole;
+    only the pieces whose rows changed are deflated again, and a store of another state is not
+    used at all."""
+    rows = PIECE_ROWS * 4
+    skeleton = build_skeleton([SheetLayout("Dài", (8, 8), rows + 1)])
+    writer = CellWriter(skeleton.style_ids)
+    form = RowFormat(HEADER_ROW + 1)
+    block = Block.build([(f"U{i}", writer.cells([f"U{i}", i])) for i in range(rows)], form)
+    store_path = tmp_path / "pieces"
+    first = PieceStore(store_path, "trạng thái 1")
+    save_master(skeleton, [_long_sheet(block, writer)], tmp_path / "1.xlsx", first)
+    assert first.fresh == 4
+    first.keep("trạng thái 1")
+
+    block.settle()
+    changed = block.patched({PIECE_ROWS + 2: writer.cells(["mới", -1])})
+    again = PieceStore(store_path, "trạng thái 1")
+    save_master(skeleton, [_long_sheet(changed, writer)], tmp_path / "2.xlsx", again)
+    save_master(skeleton, [_long_sheet(changed, writer)], tmp_path / "whole.xlsx")
+    assert again.fresh == 1
+    def values_of(name: str) -> list[list[object]]:
+        return [[c.value for c in row] for row in load_workbook(tmp_path / name)["Dài"].iter_rows()]
+
+    values = values_of("2.xlsx")
+    assert values == values_of("whole.xlsx")
+    assert values[HEADER_ROW + PIECE_ROWS + 2] == ["mới", -1] and values[-1] == ["cuối", None]
+    with zipfile.ZipFile(tmp_path / "2.xlsx") as two, zipfile.ZipFile(tmp_path / "whole.xlsx") as whole:
+        assert two.testzip() is None
+        sheet = skeleton.sheet_parts["Dài"]
+        assert two.read(sheet) == whole.read(sheet)
+
+    other = PieceStore(store_path, "trạng thái khác")
+    save_master(skeleton, [_long_sheet(changed, writer)], tmp_path / "3.xlsx", other)
+    assert other.fresh == 4
+    store_path.write_bytes(b"broken")
+    broken = PieceStore(store_path, "trạng thái 1")
+    save_master(skeleton, [_long_sheet(changed, writer)], tmp_path / "4.xlsx", broken)
+    assert broken.fresh == 4

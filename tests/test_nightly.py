@@ -560,16 +560,22 @@ def test_superseded_versions_are_kept_and_cleared(tmp_path: Path) -> None:
             "a": None, "b": "a", "c": None}
 
 
-@pytest.mark.parametrize("seed", [1, 2])  # 20 seeds passed when it was written
-def test_nightly_master_stays_the_fresh_consolidation_through_changes(setup: NightlySettings,
-                                                                      tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "piece_rows"), [(1, 1), (2, 16)])  # 20 seeds passed when it was written
+def test_nightly_master_stays_the_fresh_consolidation_through_changes(setup: NightlySettings, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      seed: int, piece_rows: int) -> None:
     """After each change to the inbox (a report saved over another, a file touched, an old
     content back, a second copy of a report, a cut-off file, a file removed), the incremental
     master equals the master consolidated from scratch from the same files, the removed ones
-    included (the nightly master keeps them, marked as no longer in the inbox)."""
+    included (the nightly master keeps them, marked as no longer in the inbox). With one row per
+    deflated piece, each run deflates only the rows that changed and takes the rest from the
+    last run's pieces."""
     import random
 
+    from tdkt_xl import master
     from tdkt_xl.merge import run_consolidation
+
+    monkeypatch.setattr(master, "PIECE_ROWS", piece_rows)
 
     gone_mark = " (không còn trong hộp thư)"
 
@@ -863,7 +869,8 @@ def test_files_read_by_earlier_reading_rules_are_read_again(setup: NightlySettin
     first = run_nightly(setup)
     before = master_values(setup.out)
     with Ledger(setup.state_path) as ledger:
-        ledger.db.execute("ALTER TABLE versions DROP COLUMN reader")  # as a ledger of before
+        ledger.db.execute("DROP INDEX versions_scan")  # as a ledger of before: neither was there
+        ledger.db.execute("ALTER TABLE versions DROP COLUMN reader")
     with Ledger(setup.state_path) as ledger:  # opened: the column is back, every reading is version 1
         assert {v.reader for v, _present in ledger.current().values()} == {1}
     again = run_nightly(setup)
@@ -931,6 +938,34 @@ def test_the_cache_is_kept_and_only_what_changed_is_added(setup: NightlySettings
             run_nightly(setup)
         assert made[-1] == ["P2", "P3"]  # P3.xlsx was P3's report, then P2's, then P3's again
     assert cache.stat().st_mtime_ns == whole.st_mtime_ns and journal.stat().st_size > 0
+
+
+def test_a_run_with_nothing_new_deflates_no_long_sheet_again(setup: NightlySettings,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The long sheets' rows deflated by one run are kept (``<ledger>.deflated``) and taken as
+    they are by the next run where they did not change; a store left by another state is not."""
+    from tdkt_xl import master
+
+    deflated: list[str] = []
+    original = master.PieceStore.deflated
+
+    def counting(self: master.PieceStore, title: str, block: master.Block) -> Any:
+        before = self.fresh
+        yield from original(self, title, block)
+        deflated.extend([title] * (self.fresh - before))
+
+    monkeypatch.setattr(master.PieceStore, "deflated", counting)
+    run_nightly(setup)
+    long_sheets = {master.SUBMISSIONS_SHEET, master.PROGRESS_DETAIL_SHEET, master.TOTALS_DETAIL_SHEET}
+    assert long_sheets <= set(deflated) and setup.pieces_path.exists()
+    first = master_values(setup.out)
+    deflated.clear()
+    run_nightly(setup)
+    assert not long_sheets & set(deflated) and master_values(setup.out) == first
+    setup.pieces_path.write_bytes(b"not pieces")
+    deflated.clear()
+    run_nightly(setup)
+    assert long_sheets <= set(deflated) and master_values(setup.out) == first
 
 
 @pytest.mark.parametrize("damage", ["garbage", "cut", "journal-cut", "other-ledger"])
