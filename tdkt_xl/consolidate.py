@@ -253,9 +253,9 @@ class _PlanIndex:
 
     _cache: ClassVar[dict[int, tuple[Plan, _PlanIndex]]] = {}
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, identity: str | None = None) -> None:
         self.units = {u.code: u for u in plan.units or []}
-        self.plan_id = plan_id(plan)
+        self.plan_id = identity or plan_id(plan)
         self.assigned: dict[str, dict[str, str]] = {}
         for task in plan.tasks:
             for ref in task.partners:
@@ -314,21 +314,22 @@ class _PlanIndex:
         return layout
 
     @classmethod
-    def of(cls, plan: Plan) -> _PlanIndex:
+    def of(cls, plan: Plan, identity: str | None = None) -> _PlanIndex:
         cached = cls._cache.get(id(plan))
         if cached is not None and cached[0] is plan:
             return cached[1]
-        index = cls(plan)
+        index = cls(plan, identity)
         if len(cls._cache) >= 4:
             cls._cache.clear()
         cls._cache[id(plan)] = (plan, index)  # keeps the plan alive, so its id stays its own
         return index
 
 
-def index_plan(plan: Plan) -> None:
+def index_plan(plan: Plan, identity: str | None = None) -> str:
     """Work out now what checking reports against ``plan`` needs (done once per plan anyway;
-    processes forked afterwards inherit it)."""
-    _PlanIndex.of(plan)
+    processes forked afterwards inherit it); returns the plan's id (``identity``: the
+    :func:`~tdkt_xl.report_layout.plan_id` the caller already has)."""
+    return _PlanIndex.of(plan, identity).plan_id
 
 
 class ReportRejected(Exception):

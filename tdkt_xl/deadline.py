@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from tdkt_xl.lunar import lunar_to_solar
-from tdkt_xl.text import fold
+from tdkt_xl.text import LazyPattern, fold
 
 DeadlineProblem = Literal["unreadable", "impossible-date"]
 
@@ -110,7 +110,7 @@ def _words_to_number(words: list[str]) -> int | None:
 
 
 _NUMBER_WORD = r"(?:muoi|gieng|chap|nhat|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|chuc)"
-_WORD_NUMBER_AFTER = re.compile(
+_WORD_NUMBER_AFTER = LazyPattern(
     rf"\b(ngay|thang|quy|cac ngay|mung)\s+((?:{_NUMBER_WORD})(?:\s+{_NUMBER_WORD}){{0,3}})\b"
 )
 
@@ -195,97 +195,97 @@ _CAN_NAMES = ("Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ", "Canh", "Tân"
 _CHI_NAMES = ("Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi")
 _CANCHI = rf"(?:\s+(?:xuan\s+|nam\s+)?({'|'.join(_CAN)})\s+({'|'.join(_CHI)}|meo)\b)?"
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+_PATTERNS: list[tuple[str, LazyPattern]] = [
     # Tết trồng cây, Tết Thanh minh: no fixed day, and not Tết Nguyên đán
-    ("not-a-date", re.compile(r"\btet\s+(?:trong\s+cay|thanh\s+minh)\b")),
+    ("not-a-date", LazyPattern(r"\btet\s+(?:trong\s+cay|thanh\s+minh)\b")),
     # Tết, Tết Nguyên đán Ất Tỵ, Tết Dương lịch 2025, Tết Trung thu, Trung thu, Giỗ Tổ Hùng Vương,
     # Tết Nguyên đán 10 ngày (with "trước" / "sau" before it)
-    ("festival", re.compile(
+    ("festival", LazyPattern(
         rf"(?:\btet(?:\s+({_FESTIVAL_NAMES}))?|\b(trung\s+thu|nguyen\s+dan|gio\s+to)(?:\s+hung\s+vuong)?)\b"
         rf"{_CANCHI}(?:\s+(?:nam\s+)?{_YEAR}\b)?(?:\s+(\d{{1,3}})\s+ngay\b)?"
     )),
     # năm học 2023 - 2024, năm học 2023-24: 1 September to 31 May
-    ("school", re.compile(r"\bnam\s+hoc\s+(\d{4})\s*[-/]\s*(\d{4}|\d{2})(?!\d)")),
+    ("school", LazyPattern(r"\bnam\s+hoc\s+(\d{4})\s*[-/]\s*(\d{4}|\d{2})(?!\d)")),
     # rằm tháng 8, rằm tháng Giêng: the 15th of a lunar month
-    ("full-moon", re.compile(rf"\bram\s+thang\s+{_MONTH}\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?")),
+    ("full-moon", LazyPattern(rf"\bram\s+thang\s+{_MONTH}\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?")),
     # 6 tháng đầu năm, 06 tháng đầu năm, sáu tháng đầu năm, 9 tháng đầu năm 2024, 6 tháng cuối năm
-    ("part", re.compile(
+    ("part", LazyPattern(
         rf"\b(0?[369]|ba|sau|chin)\s+thang\s+(dau|cuoi)\s+nam(?:\s*(?:/|-)?\s*{_YEAR})?\b"
     )),
-    ("half", re.compile(rf"\b(?:nua|ban\s+nien)\s+(dau|cuoi)\s+nam(?:\s+{_YEAR})?\b")),
+    ("half", LazyPattern(rf"\b(?:nua|ban\s+nien)\s+(dau|cuoi)\s+nam(?:\s+{_YEAR})?\b")),
     # tuần 2 tháng 7 (the second week), đợt 2 / lần 1 / kỳ 2 tháng 6 (in that month)
-    ("ordinal", re.compile(
+    ("ordinal", LazyPattern(
         rf"\b(tuan|dot|lan|ky)\s+(?:thu\s+)?(\d{{1,2}}|{_ROMAN_RE})\s+(?:cua\s+|trong\s+)?thang\s+{_MONTH}\b"
         rf"(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?"
     )),
     # ngày 30 tháng 11 năm 2019, 20 tháng 7 năm 2019, ngày 5 tháng 7
-    ("dtm", re.compile(
+    ("dtm", LazyPattern(
         rf"{_MOD}(?:\bngay\s+)?\b(\d{{1,2}})\s+thang\s+{_MONTH}\b"
         rf"(?:\s*(?:,\s*)?(?:nam\s+|/|-)\s*{_YEAR})?(?!\s*[/.-]\s*\d)"
     )),
     # 30/11/2019, 30-11-2019, 30.11.2019, 30/11/19
-    ("dmy", re.compile(r"(?<![\d/.])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d])")),
+    ("dmy", LazyPattern(r"(?<![\d/.])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d])")),
     # 2024-06-15 (ISO, as str(date) writes it)
-    ("iso", re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")),
+    ("iso", LazyPattern(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")),
     # quý III/2024, Q4/2024, trong quý I năm 2024, đầu quý 3
-    ("quarter", re.compile(
+    ("quarter", LazyPattern(
         rf"{_MOD}\b(?:quy|q)\s*(0?\d|iv|i{{1,3}}|v)\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?"
     )),
     # tháng 7, đầu tháng 7, tháng 6/2024, tháng 9 năm 2024, tháng 1 năm sau
-    ("month", re.compile(
+    ("month", LazyPattern(
         rf"{_MOD}\bthang\s+{_MONTH}\b(?!\s*[/.]\s*\d{{1,2}}\b\s*[/.])"
         rf"(?:\s*(?:nam\s+|/|-)\s*(\d{{4}}|sau)|\s*/\s*(\d{{2}})\b)?"
     )),
     # đầu năm, cuối năm 2024, cả năm, giữa năm
-    ("yearpart", re.compile(rf"\b(dau|giua|cuoi|ca|trong|suot)\s+nam(?:\s+{_YEAR})?\b")),
+    ("yearpart", LazyPattern(rf"\b(dau|giua|cuoi|ca|trong|suot)\s+nam(?:\s+{_YEAR})?\b")),
     # 6/2024, 06-2024 (month/year)
-    ("my", re.compile(r"(?<![\d/.])(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d])")),
+    ("my", LazyPattern(r"(?<![\d/.])(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d])")),
     # 15/6, 05/9, 15-6; not "3 - 4 tham luận" (a quantity)
-    ("dm", re.compile(
+    ("dm", LazyPattern(
         rf"(?<![\d/.])(\d{{1,2}})\s*[/.-]\s*(\d{{1,2}})(?![\d]|\s*[/.]\s*\d|\s*-\s*\d{{4}}(?!\d)|\s*{_COUNTING}\b)"
     )),
     # năm 2024, 2024
-    ("year", re.compile(r"(?:\bnam\s+)?(?<!\d)(19\d\d|2[01]\d\d)(?!\d)")),
-    ("nextyear", re.compile(r"\bnam\s+sau\b|\bnam\s+tiep\s+theo\b|\bnam\s+toi\b")),
+    ("year", LazyPattern(r"(?:\bnam\s+)?(?<!\d)(19\d\d|2[01]\d\d)(?!\d)")),
+    ("nextyear", LazyPattern(r"\bnam\s+sau\b|\bnam\s+tiep\s+theo\b|\bnam\s+toi\b")),
     # bare numbers / roman numerals, resolved by their neighbours; a number followed by
     # a counting word ("2 đợt", "10 năm", "30 ngày") is a quantity, not a date
-    ("bare", re.compile(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d.]|/(?!\s{{4}})|\s*{_COUNTING}\b)")),
+    ("bare", LazyPattern(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d.]|/(?!\s{{4}})|\s*{_COUNTING}\b)")),
 ]
 
-_LUNAR_MARK = re.compile(r"\s*[(,]?\s*(?:am\s+lich|al)\b")
-_BEFORE = re.compile(r"(?<![a-z])truoc$")
-_AFTER = re.compile(r"(?<![a-z])(?<!nam )sau\s*(?:ngay\s*)?$")
-_LIST_JOIN = re.compile(r"[\s,;]*(?:va|hoac)?[\s,;]*(?:ngay\s*)?")
-_FROM = re.compile(r"(?<![a-z])tu\s*(?:ngay\s*)?$")
-_DEADLINE_ONLY = re.compile(
+_LUNAR_MARK = LazyPattern(r"\s*[(,]?\s*(?:am\s+lich|al)\b")
+_BEFORE = LazyPattern(r"(?<![a-z])truoc$")
+_AFTER = LazyPattern(r"(?<![a-z])(?<!nam )sau\s*(?:ngay\s*)?$")
+_LIST_JOIN = LazyPattern(r"[\s,;]*(?:va|hoac)?[\s,;]*(?:ngay\s*)?")
+_FROM = LazyPattern(r"(?<![a-z])tu\s*(?:ngay\s*)?$")
+_DEADLINE_ONLY = LazyPattern(
     r"(truoc|cham nhat|han chot|han cuoi|khong qua|khong muon hon|muon nhat|den het|"
     r"truoc hoac trong|hoan thanh truoc)\s*(la\s*)?(ngay\s*)?$"
 )
-_RECURRING = re.compile(
+_RECURRING = LazyPattern(
     r"\b(thuong xuyen|hang nam|hang quy|hang thang|hang tuan|hang ngay|dinh ky|moi nam|"
     r"moi quy|moi thang|hang ky|lien tuc|suot nam|ca nam hoc)\b"
 )
-_CONDITIONAL = re.compile(
+_CONDITIONAL = LazyPattern(
     r"\b(khi co|theo yeu cau|khi duoc|theo chi dao|theo ke hoach|sau khi|tuy theo|khi can|"
     r"theo tien do|theo thong bao|theo huong dan|theo quy dinh|khi phat sinh|theo chi thi|"
     r"theo van ban|theo cong van|theo quyet dinh|theo nghi dinh|theo nghi quyet)\b"
 )
-_TENTATIVE = re.compile(r"\b(du kien|tam dinh|du tinh)\b")
-_CONNECTOR = re.compile(r"^[\s,;]*(?:-|den|toi|va|,|;|hoac|\(|tu)?[\s,;]*(?:ngay|thang|cac ngay)?\s*$")
+_TENTATIVE = LazyPattern(r"\b(du kien|tam dinh|du tinh)\b")
+_CONNECTOR = LazyPattern(r"^[\s,;]*(?:-|den|toi|va|,|;|hoac|\(|tu)?[\s,;]*(?:ngay|thang|cac ngay)?\s*$")
 
 
 # Text that holds numbers but no date; dropped before items are searched.
-_NOISE: list[re.Pattern[str]] = [
+_NOISE: list[LazyPattern] = [
     # a time of day: 16 giờ 30 (phút), 16h30, 16h, 16g30, 16:30, 8 giờ
-    re.compile(r"(?<![\d/.:])\b\d{1,2}\s*(?:gio|h|g(?=\d))(?:\s*\d{1,2}(?:\s*(?:phut|p)\b)?)?\b"
+    LazyPattern(r"(?<![\d/.:])\b\d{1,2}\s*(?:gio|h|g(?=\d))(?:\s*\d{1,2}(?:\s*(?:phut|p)\b)?)?\b"
                r"|(?<![\d/.:])\b\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\b"),
     # numbering at the start of the cell: "3.2.", "3.", "1)", "a)", "IV."
-    re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\s*[.)]|[a-z]\)|[ivx]+\.)(?=\s)"),
+    LazyPattern(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\s*[.)]|[a-z]\)|[ivx]+\.)(?=\s)"),
     # a weekday before its date: "Thứ 6, ngày 14/6", "thứ Sáu 14/6", "Chủ nhật, 16/6"
-    re.compile(r"\b(?:thu\s+(?:[2-7]|hai|ba|tu|nam|sau|bay)|chu\s+nhat)\b"
+    LazyPattern(r"\b(?:thu\s+(?:[2-7]|hai|ba|tu|nam|sau|bay)|chu\s+nhat)\b"
                r"(?=\s*[,(-]?\s*(?:ngay\b|\d{1,2}\s*[/.-]\s*\d))"),
     # a document reference and its date: số 21/KH-BTĐKT ngày 10/6/2024, 98/2023/NĐ-CP, 34-CT/TW
-    re.compile(
+    LazyPattern(
         r"(?:\bso\s*\d{0,5}\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9]*(?:\s*[-/]\s*[a-z][a-z0-9]*)*"
         r"|\b\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9]*(?:\s*-\s*[a-z][a-z0-9]*)+"
         r"|\b\d{1,5}\s*/\s*\d{4}\s*/\s*[a-z][a-z0-9]*"

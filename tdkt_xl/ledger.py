@@ -648,20 +648,24 @@ class Ledger:
         """
         with self.transaction() as db:
             previous = _last_scan(db)
-            if known is not None:
-                stored = {path: (int(file.present), file.size, file.mtime_ns) for path, file in known.items()}
-            else:
-                stored = {path: (was_present, size, mtime_ns) for path, was_present, size, mtime_ns
-                          in db.execute("SELECT p.path, p.present, v.size, v.mtime_ns FROM paths p "
-                                        "JOIN versions v ON v.id = p.current")}
-            moved = [(size, mtime_ns, path) for path, size, mtime_ns in unchanged
-                     if stored.get(path, (1, size, mtime_ns))[1:] != (size, mtime_ns)]
-            back = [(path,) for path, _size, _mtime in unchanged if stored.get(path, (1,))[0] == 0]
+            if known is None:
+                known = {path: CurrentFile(0, size, mtime_ns, "", "", "", 0, bool(was_present))
+                         for path, was_present, size, mtime_ns
+                         in db.execute("SELECT p.path, p.present, v.size, v.mtime_ns FROM paths p "
+                                       "JOIN versions v ON v.id = p.current")}
+            stored = known
+            moved: list[tuple[int, int, str]] = []
+            back: list[tuple[str]] = []
+            for path, size, mtime_ns in unchanged:
+                file = stored.get(path)
+                if file is not None and (file.size != size or file.mtime_ns != mtime_ns):
+                    moved.append((size, mtime_ns, path))
+                if file is not None and not file.present:
+                    back.append((path,))
             db.executemany("UPDATE versions SET size=?, mtime_ns=? WHERE id="
                            "(SELECT current FROM paths WHERE path=?)", moved)
             db.executemany("UPDATE paths SET present=1 WHERE path=?", back)
-            gone = sorted(path for path, (was_present, _size, _mtime) in stored.items()
-                          if was_present and path not in present)
+            gone = sorted(path for path, file in stored.items() if file.present and path not in present)
             if previous is not None:  # gone files were last seen by the previous scan
                 db.executemany("UPDATE paths SET last_seen=max(last_seen, ?) WHERE path=?",
                                [(previous, path) for path in gone])

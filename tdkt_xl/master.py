@@ -206,10 +206,12 @@ class RowFormat(NamedTuple):
 
 
 class Block:
-    """The data rows of a long sheet, as XML, with what each row is of (``keys``: its unit) and the
-    sizes of each row's three pieces: what goes before its own cells (row number, STT), its cells,
-    and what goes after ("Tổng", the row's end); the pieces around the cells depend on the row's
-    place only (:class:`RowFormat`).
+    """The data rows of a long sheet, as XML in pieces of :data:`PIECE_ROWS` rows, with what each
+    row is of (``keys``: its unit) and the sizes of each row's three parts: what goes before its
+    own cells (row number, STT), its cells, and what goes after ("Tổng", the row's end); the parts
+    around the cells depend on the row's place only (:class:`RowFormat`). Rows changed make new
+    pieces of theirs only: the others are the same bytes (a master's long sheets are tens of
+    megabytes, of which a night changes a little).
 
     >>> form = RowFormat(4, b"<n>%d</n>")
     >>> block = Block.build([("A", b"<a/>"), ("B", b"<b/>")], form)
@@ -220,42 +222,51 @@ class Block:
     (True, b'<b/>')
     """
 
-    __slots__ = ("_offsets", "changed", "data", "keys", "sizes")
+    __slots__ = ("_ends", "changed", "keys", "pieces", "rows", "sizes")
 
-    def __init__(self, data: bytes, keys: list[str], sizes: array.array[int],
+    def __init__(self, pieces: list[bytes], keys: list[str], sizes: array.array[int], rows: int,
                  changed: set[int] | None = None) -> None:
-        self.data, self.keys, self.sizes = data, keys, sizes
-        self._offsets: list[int] | None = None
-        # the pieces (:meth:`pieces`) whose rows changed since :meth:`settle` (None: every one)
+        self.pieces, self.keys, self.sizes = pieces, keys, sizes
+        self.rows = rows  # rows per piece
+        self._ends: dict[int, list[int]] = {}  # piece -> where each of its rows' parts ends in it
+        # the pieces whose rows changed since :meth:`settle` (None: every one)
         self.changed = changed
 
     @classmethod
     def build(cls, items: Iterable[tuple[str, bytes]], form: RowFormat) -> Block:
         pieces: list[bytes] = []
+        parts: list[bytes] = []
         keys: list[str] = []
         sizes = array.array("q")
+        rows = PIECE_ROWS
         for index, (key, cells) in enumerate(items):
             head, tail = form.head(index), form.tail(index)
-            pieces += (head, cells, tail)
+            parts += (head, cells, tail)
             keys.append(key)
             sizes += array.array("q", (len(head), len(cells), len(tail)))
-        return cls(b"".join(pieces), keys, sizes)
+            if len(parts) == 3 * rows:
+                pieces.append(b"".join(parts))
+                parts.clear()
+        if parts:
+            pieces.append(b"".join(parts))
+        return cls(pieces, keys, sizes, rows)
 
-    def _ends(self) -> list[int]:
-        """Where each piece ends (worked out once: a running sum in C, not a loop per row)."""
-        if self._offsets is None:
-            self._offsets = list(itertools.accumulate(self.sizes))
-        return self._offsets
+    @property
+    def data(self) -> bytes:
+        """All the rows."""
+        return b"".join(self.pieces)
+
+    def _piece_ends(self, piece: int) -> list[int]:
+        ends = self._ends.get(piece)
+        if ends is None:
+            first = 3 * piece * self.rows
+            ends = self._ends[piece] = list(itertools.accumulate(self.sizes[first:first + 3 * self.rows]))
+        return ends
 
     def cells(self, index: int) -> bytes:
-        ends = self._ends()
-        return self.data[ends[3 * index]:ends[3 * index + 1]]
-
-    def pieces(self) -> Iterator[memoryview]:
-        """The rows in pieces of :data:`PIECE_ROWS` rows (the last may have fewer)."""
-        ends, rows, data = self._ends(), len(self.keys), memoryview(self.data)
-        for first in range(0, rows, PIECE_ROWS):
-            yield data[ends[3 * first - 1] if first else 0:ends[3 * min(first + PIECE_ROWS, rows) - 1]]
+        piece, row = divmod(index, self.rows)
+        ends = self._piece_ends(piece)
+        return self.pieces[piece][ends[3 * row]:ends[3 * row + 1]]
 
     def settle(self) -> None:
         """From now on, :attr:`changed` counts the pieces changed from these rows."""
@@ -265,27 +276,32 @@ class Block:
         """The same rows with the cells of some replaced (by index)."""
         if not new:
             return self
-        ends, sizes = self._ends(), array.array("q", self.sizes)
-        data = memoryview(self.data)  # (slices not copied before the one join)
-        pieces: list[bytes | memoryview] = []
-        previous = 0
+        sizes, pieces = array.array("q", self.sizes), list(self.pieces)
+        by_piece: dict[int, list[int]] = {}
         for index in sorted(new):
-            cells = new[index]
-            pieces += (data[previous:ends[3 * index]], cells)
-            previous = ends[3 * index + 1]
-            sizes[3 * index + 1] = len(cells)
-        pieces.append(data[previous:])
-        changed = None if self.changed is None else self.changed | {index // PIECE_ROWS for index in new}
-        return Block(b"".join(pieces), self.keys, sizes, changed)
+            by_piece.setdefault(index // self.rows, []).append(index)
+        for piece, indexes in by_piece.items():
+            ends, data = self._piece_ends(piece), memoryview(self.pieces[piece])
+            parts: list[bytes | memoryview] = []
+            previous = 0
+            for index in indexes:
+                row, cells = index % self.rows, new[index]
+                parts += (data[previous:ends[3 * row]], cells)
+                previous = ends[3 * row + 1]
+                sizes[3 * index + 1] = len(cells)
+            parts.append(data[previous:])
+            pieces[piece] = b"".join(parts)
+        changed = None if self.changed is None else self.changed | by_piece.keys()
+        return Block(pieces, self.keys, sizes, self.rows, changed)
 
-    def __getstate__(self) -> tuple[bytes, list[str], bytes]:
-        return self.data, self.keys, self.sizes.tobytes()
+    def __getstate__(self) -> tuple[list[bytes], list[str], bytes, int]:
+        return self.pieces, self.keys, self.sizes.tobytes(), self.rows
 
-    def __setstate__(self, state: tuple[bytes, list[str], bytes]) -> None:
-        self.data, self.keys = state[0], state[1]
+    def __setstate__(self, state: tuple[list[bytes], list[str], bytes, int]) -> None:
+        self.pieces, self.keys, self.rows = state[0], state[1], state[3]
         self.sizes = array.array("q")
         self.sizes.frombytes(state[2])
-        self._offsets = None
+        self._ends = {}
         self.changed = None
 
 
@@ -433,7 +449,7 @@ class SkeletonStore:
 
 
 class PieceStore:
-    """The long sheets' rows deflated in pieces (:meth:`Block.pieces`) by one nightly run, kept in a
+    """The long sheets' rows deflated in pieces (:attr:`Block.pieces`) by one nightly run, kept in a
     file for the next: a piece whose rows did not change since (:attr:`Block.changed`) is not
     deflated again. What is kept is used only by a run whose rows were settled at the state it was
     made of (``tag``: the rebuild's cache, see :attr:`~tdkt_xl.rebuild.Rebuilt.tag`).
@@ -453,13 +469,13 @@ class PieceStore:
         except Exception:  # missing, damaged, or written by other code: every piece deflated again
             self.kept = {}
 
-    def deflated(self, title: str, block: Block) -> Iterator[tuple[memoryview, bytes]]:
+    def deflated(self, title: str, block: Block) -> Iterator[tuple[bytes, bytes]]:
         """Each piece of ``block`` (the rows of sheet ``title``) with its raw deflate."""
         kept, changed = self.kept.get(title), block.changed
-        if kept is not None and (changed is None or len(kept) != -(-len(block.keys) // PIECE_ROWS)):
+        if kept is not None and (changed is None or len(kept) != len(block.pieces)):
             kept = None
         made: list[bytes] = []
-        for number, piece in enumerate(block.pieces()):
+        for number, piece in enumerate(block.pieces):
             if kept is not None and changed is not None and number not in changed:
                 deflated = kept[number]
             else:
@@ -533,7 +549,8 @@ def _deflated_sheet(sheet: SheetRows, head: bytes, tail: bytes, pieces: PieceSto
         add(b"".join(pending))
         pending.clear()
         if pieces is None:
-            add(chunk.data)
+            for piece in chunk.pieces:
+                add(piece)
             continue
         out.append(loose.flush(zlib.Z_FULL_FLUSH))  # (what follows refers to nothing before it)
         for piece, deflated in pieces.deflated(sheet.title, chunk):

@@ -7,6 +7,7 @@ superseded by a newer report of the same unit, or skipped (not a workbook).
 from __future__ import annotations
 
 import concurrent.futures
+import operator
 import os
 import sys
 import time
@@ -86,7 +87,7 @@ def scan_inbox(root: Path, *, stat: bool = False) -> Inbox:
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as found:
-            entries = sorted(found, key=lambda entry: entry.name)
+            entries = sorted(found, key=operator.attrgetter("name"))
         subfolders = []
         for entry in entries:
             if entry.is_dir():
@@ -183,10 +184,11 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
 
 @contextmanager
 def checking_in_workers(plan: Plan, root: Path, executor: concurrent.futures.Executor | None = None,
-                        earlier_plan_ids: Collection[str] = ()) -> Iterator[Reader]:
+                        earlier_plan_ids: Collection[str] = (), identity: str | None = None
+                        ) -> Iterator[Reader]:
     """The reader to give :func:`~tdkt_xl.workers.read_many`: one that checks in forked workers,
     or :func:`~tdkt_xl.workers.read_values` (checked in this process) with a caller's
-    ``executor`` or where workers are not forked.
+    ``executor`` or where workers are not forked. ``identity``: the plan's id, when known.
 
     The plan is handed over in a module variable that the workers inherit when forked, so
     two consolidations must not run at the same time in threads of one process.
@@ -195,8 +197,8 @@ def checking_in_workers(plan: Plan, root: Path, executor: concurrent.futures.Exe
     if executor is not None or not sys.platform.startswith("linux"):  # read_many forks on Linux only
         yield read_values
         return
-    _CHECKING = (plan, plan_id(plan), root, frozenset(earlier_plan_ids))
-    index_plan(plan)  # once here, not once in each worker forked from now on
+    # the index once here, not once in each worker forked from now on
+    _CHECKING = (plan, index_plan(plan, identity), root, frozenset(earlier_plan_ids))
     try:
         yield read_and_check
     finally:

@@ -37,7 +37,7 @@ from tdkt_xl.lock import LockBusy, RunLock
 from tdkt_xl.master import PieceStore, SkeletonStore, write_rows
 from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox
 from tdkt_xl.models import Plan
-from tdkt_xl.rebuild import rebuild
+from tdkt_xl.rebuild import collector_paused, rebuild
 from tdkt_xl.report_layout import plan_id
 from tdkt_xl.status import today_in_vietnam, vietnam_time
 from tdkt_xl.text import os_error_reason, os_error_text, shown_name
@@ -331,7 +331,8 @@ def load_plan_cached(path: Path, ledger: Ledger) -> tuple[Plan, str]:
     stored = ledger.stored_plan(digest, PLAN_READER)
     if stored is not None:
         try:
-            return Plan.model_validate_json(stored).model_copy(update={"file": str(path)}), identity
+            with collector_paused():  # (tens of thousands of objects, none of them a cycle)
+                return Plan.model_validate_json(stored).model_copy(update={"file": str(path)}), identity
         except ValueError:  # stored by a different model of the plan: read the file again
             pass
     plan = load_plan(path)
@@ -518,7 +519,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                 summary.say(f"Kế hoạch đã thay đổi (mã kế hoạch nay là {identity}): mọi tệp được kiểm tra "
                             "lại; báo cáo làm từ mẫu của bản trước vẫn được dùng, có cảnh báo trong sheet "
                             "\"Lỗi\".")
-            with checking_in_workers(plan, inbox.root, executor, earlier) if to_parse \
+            with checking_in_workers(plan, inbox.root, executor, earlier, identity) if to_parse \
                     else nullcontext(read_values) as reader:  # nothing to read: no workers, no index
                 results = read_many([item[0] for item in to_parse], workers=settings.workers,
                                     timeout_s=settings.timeout, executor=executor, reader=reader)

@@ -74,7 +74,7 @@ from tdkt_xl.master import (
 from tdkt_xl.models import CommendationForm, Plan, Task
 from tdkt_xl.status import vietnam_time
 
-CACHE_FORMAT = 6  # raise when what is kept changes (the code's own digest is in the key too)
+CACHE_FORMAT = 7  # raise when what is kept changes (the code's own digest is in the key too)
 GONE_MARK = " (không còn trong hộp thư)"
 JOURNAL_ENTRIES = 32  # runs kept in the journal before the whole is written again
 _BATCH = 1000
@@ -186,7 +186,7 @@ class JournalEntry(NamedTuple):
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cycle collector off while a cache of many small objects is read or written (it
     would go over them again and again as they are made); nothing made there is a cycle."""
     was = gc.isenabled()
@@ -217,7 +217,7 @@ class Cache:
         """The cache kept at ``path`` with its journal applied, or None when there is none for
         ``key`` (its key comes first in the file: a cache of another key is not read)."""
         try:
-            with open(path, "rb") as handle, _collector_paused():
+            with open(path, "rb") as handle, collector_paused():
                 if pickle.load(handle) != key:
                     return None
                 kept = pickle.load(handle)
@@ -229,7 +229,7 @@ class Cache:
         latest: dict[str, UnitResult] = {}
         orders: list[list[str] | None] = [None, None]
         try:
-            with open(_journal(path), "rb") as handle, _collector_paused():
+            with open(_journal(path), "rb") as handle, collector_paused():
                 while True:
                     try:
                         entry = pickle.load(handle)
@@ -261,7 +261,7 @@ class Cache:
     def store_whole(self, path: Path) -> None:
         try:
             self.generation = uuid.uuid4().hex
-            with atomic_path(path) as temp, open(temp, "wb") as handle, _collector_paused():
+            with atomic_path(path) as temp, open(temp, "wb") as handle, collector_paused():
                 pickle.dump(self.key, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
             _journal(path).unlink(missing_ok=True)  # (left by a crash: of another generation anyway)
@@ -270,7 +270,7 @@ class Cache:
 
     def append(self, path: Path, entry: JournalEntry) -> None:
         try:
-            with open(_journal(path), "ab") as handle, _collector_paused():
+            with open(_journal(path), "ab") as handle, collector_paused():
                 pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
             pass

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import errno
 import re
+import sys
 import unicodedata
+from collections.abc import Callable, Iterator
+from typing import Any
 
 # Letters that PDF extraction and old fonts put where Vietnamese letters belong.
 _LOOKALIKES = str.maketrans(
@@ -144,6 +147,8 @@ def shown_name(name: str) -> str:
     >>> shown_name("Báo cáo.xlsx"), shown_name("B\udce1o_c\udce1o.xlsx")
     ('Báo cáo.xlsx', 'B\\xe1o_c\\xe1o.xlsx')
     """
+    if name.isascii():
+        return name
     try:
         name.encode("utf-8")
         return name
@@ -152,3 +157,42 @@ def shown_name(name: str) -> str:
             return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         except UnicodeEncodeError:  # surrogates outside the escaped range (from UTF-16)
             return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class LazyPattern:
+    r"""A regular expression compiled at its first use rather than when its module is imported:
+    the deadline reader's thirty-odd patterns cost nothing to a command that reads no deadline.
+
+    >>> LazyPattern(r"\d+").findall("a1b22")
+    ['1', '22']
+    """
+
+    __slots__ = ("_compiled", "_flags", "_pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._pattern, self._flags = pattern, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern, self._flags)
+        return self._compiled
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.fullmatch(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(string, pos, endpos)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
+        return self.compiled.findall(string, pos, endpos)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
+        return self.compiled.sub(repl, string, count)

@@ -118,7 +118,7 @@ def test_zip_writer_members_read_back(tmp_path: Path) -> None:
 def test_block_pieces_and_what_changed() -> None:
     form = RowFormat(4, b"<n>%d</n>")
     block = Block.build([(f"U{i}", b"<c>%d</c>" % i) for i in range(PIECE_ROWS * 2 + 3)], form)
-    pieces = [bytes(piece) for piece in block.pieces()]
+    pieces = block.pieces
     assert len(pieces) == 3 and b"".join(pieces) == block.data
     assert pieces[1].startswith(b'<row r="%d">' % (4 + PIECE_ROWS))
     assert block.changed is None and block.patched({0: b"<x/>"}).changed is None  # never settled
