@@ -81,6 +81,7 @@ PROFILED = {
     "ledger_stats_totals": ("tdkt_xl/ledger.py", "stats_totals"),
     "master_sheets": ("tdkt_xl/rebuild.py", "sheets"),
     "save_master": ("tdkt_xl/master.py", "save_master"),
+    "deflated_pieces_keep": ("tdkt_xl/master.py", "keep"),
     "rebuild_cache_keep": ("tdkt_xl/rebuild.py", "keep"),
     "ledger_finish_run": ("tdkt_xl/ledger.py", "finish_run"),
 }
