@@ -455,7 +455,8 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
                    sum(1 for outcome in outcomes if outcome[1] == "rejected"), len(cell_problems), said,
                    {version_id: state.files[code] for _, version_id, _, _, code in replaced},
                    sorted(file for _, _, file, _, _ in replaced), cache.style_ids, cache, cache_path,
-                   entry, entry is None or bool(entry.results or entry.rejected), base)
+                   entry, entry is None or bool(entry.results or entry.rejected) or cache.tag() != base,
+                   base)  # (kept when only the count of changes moved: the next run must find it at it)
 
 
 class _Making:

@@ -940,6 +940,33 @@ def test_the_cache_is_kept_and_only_what_changed_is_added(setup: NightlySettings
     assert cache.stat().st_mtime_ns == whole.st_mtime_ns and journal.stat().st_size > 0
 
 
+def test_a_run_that_only_moved_the_count_of_changes_keeps_the_cache(setup: NightlySettings,
+                                                                     demo_source: Path) -> None:
+    """A rejected file touched (same content, new time) changes the ledger but no unit: the cache
+    is still kept at the ledger's count of changes, so the next run goes on from it instead of
+    making every unit again."""
+    import tdkt_xl.rebuild as rebuild
+
+    junk = setup.inbox / "rac.xlsx"
+    junk.write_bytes(b"not a workbook")
+    os.utime(junk, (OLD, OLD))
+    run_nightly(setup)
+    os.utime(junk, (OLD + 30, OLD + 30))
+    assert run_nightly(setup).counts()["unchanged"] > 0
+    made: list[list[str]] = []
+    original = rebuild._Making.units_made
+
+    def counting(self: Any, codes: Any, *args: Any) -> Any:
+        made.append(sorted(codes))
+        return original(self, codes, *args)
+
+    _change_one(setup, demo_source, 1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rebuild._Making, "units_made", counting)
+        run_nightly(setup)
+    assert made == [["P2", "P3"]]
+
+
 def test_a_run_with_nothing_new_deflates_no_long_sheet_again(setup: NightlySettings,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The long sheets' rows deflated by one run are kept (``<ledger>.deflated``) and taken as
