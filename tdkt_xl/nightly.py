@@ -438,6 +438,8 @@ def _record_locked(summary: NightlySummary, ledger: Ledger, name: str, identity:
 def _run(settings: NightlySettings, summary: NightlySummary,
          executor: concurrent.futures.Executor | None) -> None:
     now = time.time()
+    for needed in (settings.plan, settings.inbox):  # said before a ledger is made that would stay empty
+        os.stat(needed)
     _clean_leftovers(settings.out)
     with Ledger(settings.state_path) as ledger:
         with _phase(summary, "plan"):

@@ -545,6 +545,7 @@ def test_missing_plan_or_inbox_says_so_in_vietnamese(setup: NightlySettings, tmp
         assert printed.exit_code == 2
         assert printed.output.startswith("Lỗi: Không có tệp hoặc thư mục này: ")
         assert printed.output.rstrip().endswith(missing)
+        assert not setup.state_path.exists()  # no empty ledger left behind (the run log says it failed)
 
 
 def test_superseded_versions_are_kept_and_cleared(tmp_path: Path) -> None:
