@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,89 @@ def _summary_line(plan: Plan) -> str:
     return f"Kết quả: {verdict} ({errors} lỗi, {warnings} cảnh báo)"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# click's own words for a command line it cannot take, said in Vietnamese (anything else it says
+# is shown as it is)
+_CLICK_MESSAGES = [
+    (re.compile(r"(?:Path|File|Directory) '(.*)' does not exist\."), "không có '{0}'"),
+    (re.compile(r"(?:File|Directory) '(.*)' is a directory\."), "'{0}' là một thư mục"),
+    (re.compile(r"(?:File|Directory) '(.*)' is a file\."), "'{0}' là một tệp, không phải thư mục"),
+    (re.compile(r"'(.*)' is not a valid integer(?: range)?\."), "'{0}' không phải một số nguyên"),
+    (re.compile(r"'(.*)' is not a valid float(?: range)?\."), "'{0}' không phải một số"),
+    (re.compile(r"'(.*)' does not match the formats? (.*)\."), "'{0}' không phải một ngày dạng {1}"),
+    (re.compile(r"'(.*)' is not one of (.*)\."), "'{0}' không phải một trong {1}"),
+    (re.compile(r"Option '(.*)' requires an argument\."), "tuỳ chọn {0} cần một giá trị."),
+    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), "thừa đối số: {0}."),
+    (re.compile(r"No such command '(.*)'\."), "không có lệnh '{0}'."),
+]
+
+
+def _vietnamese(message: str) -> str:
+    for pattern, said in _CLICK_MESSAGES:
+        found = pattern.fullmatch(message)
+        if found:
+            return said.format(*found.groups())
+    return message
+
+
+def _usage_error_text(error: click.UsageError) -> str:
+    """What a usage error says, in Vietnamese: how the command is used, where its help is, what
+    was wrong.
+
+    >>> print(_usage_error_text(click.UsageError("No such command 'tonghop'.")))
+    Lỗi: Không có lệnh 'tonghop'.
+    """
+    if isinstance(error, click.MissingParameter) and error.param is not None:
+        param = error.param
+        if isinstance(param, click.Argument):
+            problem = f"thiếu đối số {param.human_readable_name}."
+        else:
+            problem = f"thiếu tuỳ chọn {' / '.join(param.opts)}."
+    elif isinstance(error, click.NoSuchOption):
+        problem = f"không có tuỳ chọn {error.option_name}."
+        if error.possibilities:
+            problem += f" Có phải là {', '.join(sorted(error.possibilities))}?"
+    elif isinstance(error, click.BadParameter):
+        hint = error.param_hint if isinstance(error.param_hint, str) else None
+        if hint is None and error.param is not None:
+            hint = " / ".join(error.param.opts) if isinstance(error.param, click.Option) \
+                else error.param.human_readable_name
+        problem = f"giá trị không dùng được cho {hint}: {_vietnamese(error.message)}" if hint \
+            else _vietnamese(error.message)
+    else:
+        problem = _vietnamese(error.message)
+    if not problem.endswith((".", "?", "!")):
+        problem += "."
+    lines = []
+    if error.ctx is not None:
+        usage = error.ctx.get_usage().split(" ", 1)[-1]  # (after click's own "Usage:")
+        lines += [f"Cách dùng: {usage}",
+                  f"Xem '{error.ctx.command_path} {error.ctx.help_option_names[0]}' để biết thêm.", ""]
+    return "\n".join([*lines, f"Lỗi: {problem[:1].upper()}{problem[1:]}"])
+
+
+class _Commands(click.Group):
+    """The ``tdkt-xl`` group: click's own messages about a command line it cannot take are said
+    in Vietnamese, like everything else the commands say."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as error:
+            click.echo(_usage_error_text(error), err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            click.echo(f"Lỗi: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Đã dừng.", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tdkt-xl")
 def cli() -> None:
     """Kế hoạch, tiến độ và tổng hợp báo cáo thi đua – khen thưởng trong Excel."""

@@ -294,3 +294,32 @@ def test_status_copy_of_a_plain_workbook_cannot_be_xlsm(small_plan: Path, tmp_pa
     assert code == 2
     assert "phải có đuôi .xlsx" in output
     assert not (tmp_path / "ra.xlsm").exists()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["consolidate"], "Cách dùng: tdkt-xl consolidate [OPTIONS] INBOX\n"
+                      "Xem 'tdkt-xl consolidate -h' để biết thêm.\n\nLỗi: Thiếu đối số INBOX.\n"),
+    (["nightly", "--plann", "x"], "Cách dùng: tdkt-xl nightly [OPTIONS]\n"
+                                  "Xem 'tdkt-xl nightly -h' để biết thêm.\n\n"
+                                  "Lỗi: Không có tuỳ chọn --plann. Có phải là --plan?\n"),
+    (["tonghop"], "Cách dùng: tdkt-xl [OPTIONS] COMMAND [ARGS]...\nXem 'tdkt-xl -h' để biết thêm.\n\n"
+                  "Lỗi: Không có lệnh 'tonghop'.\n"),
+    (["nightly", "--workers", "abc"], "Cách dùng: tdkt-xl nightly [OPTIONS]\n"
+                                      "Xem 'tdkt-xl nightly -h' để biết thêm.\n\n"
+                                      "Lỗi: Giá trị không dùng được cho --workers: 'abc' không phải một số "
+                                      "nguyên.\n"),
+    (["validate", "a", "b"], "Cách dùng: tdkt-xl validate [OPTIONS] FILE\n"
+                             "Xem 'tdkt-xl validate -h' để biết thêm.\n\nLỗi: Thừa đối số: b.\n"),
+])
+def test_a_command_line_that_cannot_be_taken_is_said_in_vietnamese(args: list[str], said: str) -> None:
+    result = CliRunner().invoke(cli, args, prog_name="tdkt-xl")
+    assert result.exit_code == 2
+    assert result.stderr == said
+
+
+def test_a_folder_that_is_not_there_is_named_in_vietnamese(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["consolidate", str(tmp_path / "khong_co"), "--plan", "x"],
+                                prog_name="tdkt-xl")
+    assert result.exit_code == 2
+    missing = tmp_path / "khong_co"
+    assert result.stderr.endswith(f"Lỗi: Giá trị không dùng được cho INBOX: không có '{missing}'.\n")
