@@ -452,7 +452,7 @@ class PieceStore:
     """The long sheets' rows deflated in pieces (:attr:`Block.pieces`) by one nightly run, kept in a
     file for the next: a piece whose rows did not change since (:attr:`Block.changed`) is not
     deflated again. What is kept is used only by a run whose rows were settled at the state it was
-    made of (``tag``: the rebuild's cache, see :attr:`~tdkt_xl.rebuild.Rebuilt.tag`).
+    made of (``tag``: the rebuild's cache, see :meth:`~tdkt_xl.rebuild.Rebuilt.tag`).
     """
 
     def __init__(self, path: Path, tag: object) -> None:
