@@ -648,12 +648,7 @@ class Ledger:
         """
         with self.transaction() as db:
             previous = _last_scan(db)
-            if known is None:
-                known = {path: CurrentFile(0, size, mtime_ns, "", "", "", 0, bool(was_present))
-                         for path, was_present, size, mtime_ns
-                         in db.execute("SELECT p.path, p.present, v.size, v.mtime_ns FROM paths p "
-                                       "JOIN versions v ON v.id = p.current")}
-            stored = known
+            stored = known if known is not None else self.current_files()
             moved: list[tuple[int, int, str]] = []
             back: list[tuple[str]] = []
             for path, size, mtime_ns in unchanged:
