@@ -38,7 +38,7 @@ from tdkt_xl.models import CommendationForm, Task
 from tdkt_xl.problems import column_letter
 from tdkt_xl.safety import sheet_parts
 from tdkt_xl.status import STATUS_COLORS, Status
-from tdkt_xl.zipwriter import LEVEL, ZipWriter, deflate_piece
+from tdkt_xl.zipwriter import ZipWriter, deflate_piece, raw_compressor
 
 SUBMISSIONS_SHEET = "Tình hình nộp báo cáo"
 PROGRESS_SHEET = "Tiến độ nhiệm vụ"
@@ -534,7 +534,7 @@ def _deflated_sheet(sheet: SheetRows, head: bytes, tail: bytes, pieces: PieceSto
     """A sheet's XML as raw deflate (in pieces), with its size and CRC."""
     out: list[bytes] = []
     size = crc = 0
-    loose = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)  # all but the blocks' pieces
+    loose = raw_compressor()  # all but the blocks' pieces
     pending: list[bytes] = [head]
 
     def add(data: bytes | memoryview, deflated: bytes | None = None) -> None:

@@ -30,15 +30,20 @@ _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 _END = struct.Struct("<IHHHHIIH")
 
 
+def raw_compressor() -> zlib._Compress:
+    """A compressor of raw deflate (no zlib header: as a zip member holds it) at :data:`LEVEL`."""
+    return zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+
+
 def deflate_piece(data: bytes | memoryview) -> bytes:
     """``data`` as raw deflate that ends on a byte boundary and is not the last block."""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    compressor = raw_compressor()
     return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
 
 
 def deflate_whole(data: bytes) -> bytes:
     """``data`` as one complete raw deflate stream."""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    compressor = raw_compressor()
     return compressor.compress(data) + compressor.flush()
 
 
