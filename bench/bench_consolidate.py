@@ -54,11 +54,13 @@ from typing import Any, TypeVar
 
 from openpyxl import Workbook
 
-from tdkt_xl.consolidate import Consolidation, consolidate
-from tdkt_xl.master import write_master
-from tdkt_xl.merge import check_results, run_consolidation, scan_inbox
-from tdkt_xl.models import Plan
-from tdkt_xl.report_layout import (
+from tdkt_xl.consolidation.aggregate import Consolidation, consolidate
+from tdkt_xl.consolidation.inbox import check_results, run_consolidation, scan_inbox
+from tdkt_xl.consolidation.master import write_master
+from tdkt_xl.intake.plan_workbook import load_plan
+from tdkt_xl.intake.workers import read_many, read_values
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.reports.layout import (
     INFO_FIRST_ROW,
     INFO_LABELS,
     INFO_SHEET,
@@ -72,9 +74,7 @@ from tdkt_xl.report_layout import (
     STATS_HEADER_ROW,
     STATS_SHEET,
 )
-from tdkt_xl.report_template import build_unit_report, report_forms, reporting_units, stats_years
-from tdkt_xl.workbook import load_plan
-from tdkt_xl.workers import read_many, read_values
+from tdkt_xl.reports.template import build_unit_report, report_forms, reporting_units, stats_years
 
 BENCH = Path(__file__).resolve().parent
 DEFAULT_DATA = BENCH / "data"
@@ -477,7 +477,9 @@ def run_command(inbox: Path, plan: Path, master: Path, workers: int) -> CommandR
 def startup() -> float:
     """Interpreter start and the imports of ``tdkt-xl consolidate``, in a fresh process."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import tdkt_xl.cli, tdkt_xl.merge, tdkt_xl.master"], check=True)
+    subprocess.run([sys.executable, "-c",
+                    "import tdkt_xl.cli, tdkt_xl.consolidation.inbox, tdkt_xl.consolidation.master"],
+                   check=True)
     return time.perf_counter() - start
 
 
@@ -485,8 +487,8 @@ _FRESH_RUN = """
 import json, sys
 from datetime import date
 from pathlib import Path
-from tdkt_xl.merge import run_consolidation
-from tdkt_xl.workbook import load_plan
+from tdkt_xl.consolidation.inbox import run_consolidation
+from tdkt_xl.intake.plan_workbook import load_plan
 plan = load_plan(Path(sys.argv[1]))
 done = run_consolidation(plan, Path(sys.argv[2]), Path(sys.argv[3]), as_of=date.fromisoformat(sys.argv[4]),
                          workers=int(sys.argv[5]))
@@ -504,7 +506,8 @@ def run_consolidation_fresh(data: Data, master: Path, workers: int) -> dict[str,
 
 
 def steps(plan: Plan, inbox_dir: Path, master: Path, workers: int) -> dict[str, float]:
-    """The steps of :func:`tdkt_xl.merge.run_consolidation`, each timed (read and check overlap)."""
+    """The steps of :func:`tdkt_xl.consolidation.inbox.run_consolidation`, each timed (read and check
+    overlap)."""
     master.unlink(missing_ok=True)
     times: dict[str, float] = {}
     start = time.perf_counter()

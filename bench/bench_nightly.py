@@ -53,9 +53,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_consolidate as bc
 
 import tdkt_xl
-from tdkt_xl.master import TOTALS_SHEET
-from tdkt_xl.nightly import NightlySettings, run_nightly
-from tdkt_xl.report_layout import STATS_HEADER_ROW, STATS_SHEET
+from tdkt_xl.consolidation.master import TOTALS_SHEET
+from tdkt_xl.nightly.run import NightlySettings, run_nightly
+from tdkt_xl.reports.layout import STATS_HEADER_ROW, STATS_SHEET
 
 CHANGED_SHARE = 0.01
 TARGET_RATIO = 0.05

@@ -22,7 +22,7 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 
 from tdkt_xl import load_plan, plan_status
-from tdkt_xl.xlsx import write_status_workbook
+from tdkt_xl.excel.status_copy import write_status_workbook
 
 DEADLINES = ["Tháng 2", "Trước ngày 15/6", "Đầu tháng 7", "Quý III", "Thường xuyên",
              "từ tháng 3 đến tháng 5", "30/11/2024", "Cuối tháng 9", "6 tháng đầu năm",

@@ -5,14 +5,14 @@
 datetime.date(2024, 6, 15)
 """
 
-from tdkt_xl.deadline import Deadline, parse_deadline, quarter_bounds, quarter_of
-from tdkt_xl.models import Plan, PlanConfig, Section, Task, TaskSheet
-from tdkt_xl.plan import read_plan
-from tdkt_xl.problems import Problem, ProblemLog
-from tdkt_xl.sheets import ExcelError, Grid
-from tdkt_xl.status import Status, TaskStatus, plan_status, task_status
-from tdkt_xl.units import Unit, UnitDirectory, UnitRef
-from tdkt_xl.workbook import load_plan, validate
+from tdkt_xl.errors import Problem, ProblemLog
+from tdkt_xl.intake.plan_workbook import load_plan, validate
+from tdkt_xl.plans.deadlines import Deadline, parse_deadline, quarter_bounds, quarter_of
+from tdkt_xl.plans.grids import ExcelError, Grid
+from tdkt_xl.plans.models import Plan, PlanConfig, Section, Task, TaskSheet
+from tdkt_xl.plans.reader import read_plan
+from tdkt_xl.plans.status import Status, TaskStatus, plan_status, task_status
+from tdkt_xl.plans.units import Unit, UnitDirectory, UnitRef
 
 __version__ = "0.1.0"
 

@@ -14,12 +14,12 @@ from typing import Any
 import click
 
 from tdkt_xl import __version__
-from tdkt_xl.consolidate import Consolidation
-from tdkt_xl.formats import WorkbookError, is_macro_name, status_copy_path
-from tdkt_xl.models import Plan
-from tdkt_xl.status import TaskStatus, count_by_status, plan_status
-from tdkt_xl.text import os_error_reason
-from tdkt_xl.workbook import load_plan, validation_report
+from tdkt_xl.consolidation.aggregate import Consolidation
+from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, status_copy_path
+from tdkt_xl.intake.plan_workbook import load_plan, validation_report
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.plans.status import TaskStatus, count_by_status, plan_status
+from tdkt_xl.plans.text import os_error_reason
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -246,7 +246,9 @@ def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bo
     if plan.problems:
         click.echo(f"Có {errors} lỗi, {len(plan.problems) - errors} cảnh báo "
                    f'(xem sheet "Kết quả kiểm tra").')
-    from tdkt_xl.xlsx import write_status_workbook  # openpyxl: imported by the commands that write with it
+    from tdkt_xl.excel.status_copy import (
+        write_status_workbook,  # openpyxl: imported by the commands that write with it
+    )
 
     try:
         written = write_status_workbook(file, target, plan, statuses)
@@ -295,7 +297,7 @@ def _print_consolidation(result: Consolidation, master: Path) -> None:
 @click.option("--year", type=int, help="Năm kế hoạch (mặc định: sheet Cấu hình, rồi tiêu đề).")
 def unit_reports(plan_file: Path, out_dir: Path, year: int | None) -> None:
     """Tạo sổ báo cáo cho từng đơn vị trong danh sách Đơn vị của kế hoạch PLAN."""
-    from tdkt_xl.report_template import template_paths, write_unit_reports
+    from tdkt_xl.reports.template import template_paths, write_unit_reports
 
     plan = _load(plan_file, year, as_json=False)
     if not plan.units:
@@ -328,7 +330,7 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
     Mã thoát: 0 mọi tệp được dùng, 1 có tệp bị loại, 2 không đọc được sổ kế hoạch hoặc
     không ghi được sổ tổng hợp.
     """
-    from tdkt_xl.merge import run_consolidation
+    from tdkt_xl.consolidation.inbox import run_consolidation
 
     plan = _load(plan_file, None, as_json=as_json)
     try:
@@ -353,7 +355,7 @@ def demo(directory: Path | None) -> None:
     đúng hạn, vài đơn vị muộn, vài đơn vị chưa nộp, một tệp hỏng, một tệp có chữ
     giống công thức, một đơn vị gửi hai bản), rồi tổng hợp.
     """
-    from tdkt_xl.demo import run_demo
+    from tdkt_xl.demo.run import run_demo
 
     paths, result = run_demo(directory or Path("tdkt_demo"))
     click.echo(f"Kế hoạch: {paths.plan}")
@@ -411,7 +413,7 @@ def nightly(config_file: Path | None, plan_file: Path | None, inbox: Path | None
     có một lần chạy khác, 4 xong nhưng sổ tổng hợp đang mở nơi khác nên bản mới ghi vào
     <tên>.moi.xlsx.
     """
-    from tdkt_xl.nightly import NightlySettings, run_nightly
+    from tdkt_xl.nightly.run import NightlySettings, run_nightly
 
     given = {"plan": plan_file, "inbox": inbox, "out": out, "state": state, "quarantine": quarantine,
              "fresh_seconds": fresh_seconds, "workers": workers, "timeout": timeout,
@@ -444,7 +446,7 @@ def history(unit: str, state: Path, as_json: bool) -> None:
     import sqlite3
     from datetime import datetime as _dt
 
-    from tdkt_xl.ledger import Ledger
+    from tdkt_xl.nightly.ledger import Ledger
 
     try:
         with Ledger(state) as ledger:
@@ -488,7 +490,7 @@ def sample(out: Path | None) -> None:
     OUT mặc định: workbooks/ke_hoach_mau.xlsx của thư mục mã nguồn; khi cài bằng pip,
     ke_hoach_mau.xlsx ở thư mục hiện tại.
     """
-    from tdkt_xl.sample import build_sample_plan, default_output
+    from tdkt_xl.demo.sample_plan import build_sample_plan, default_output
 
     written = build_sample_plan(out or default_output())
     click.echo(f"Đã ghi sổ mẫu: {written}")
@@ -509,7 +511,7 @@ def addin_build(out: Path, macros_dir: Path | None) -> None:
 
     Mã thoát: 0 đã ghi, 1 mã nguồn có lỗi hoặc không ghi được tệp.
     """
-    from tdkt_xl.addin import AddinError, build_addin
+    from tdkt_xl.excel.addin import AddinError, build_addin
 
     try:
         written = build_addin(out, macros_dir)
@@ -536,7 +538,7 @@ def addin_install(xlam: Path | None, macros_dir: Path | None, xlstart: bool, no_
 
     Mã thoát: 0 xong, 2 không cài được (ví dụ không phải Windows).
     """
-    from tdkt_xl.addin import AddinError, install_addin
+    from tdkt_xl.excel.addin import AddinError, install_addin
 
     try:
         report = install_addin(xlam, macros_dir=macros_dir, xlstart=xlstart, register=not no_register,

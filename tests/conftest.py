@@ -16,9 +16,9 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from tdkt_xl.models import Plan
-from tdkt_xl.report_layout import INFO_SHEET, STATS_HEADER_ROW, STATS_SHEET
-from tdkt_xl.report_template import build_unit_report
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.reports.layout import INFO_SHEET, STATS_HEADER_ROW, STATS_SHEET
+from tdkt_xl.reports.template import build_unit_report
 
 Rows = Sequence[Sequence[Any]]
 

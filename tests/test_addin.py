@@ -30,7 +30,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tdkt_xl.addin import (
+from tdkt_xl.cli import cli
+from tdkt_xl.excel.addin import (
     ADDIN_CONTENT_TYPE,
     CONFIG_NAME,
     RIBBON_PART,
@@ -44,7 +45,6 @@ from tdkt_xl.addin import (
     options_key,
     ovba_compress,
 )
-from tdkt_xl.cli import cli
 
 with warnings.catch_warnings():  # oletools 0.60 uses pyparsing's old names
     warnings.simplefilter("ignore", DeprecationWarning)

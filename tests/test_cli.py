@@ -15,7 +15,7 @@ from conftest import PHAN_CONG_HEADER, BookMaker
 from openpyxl import load_workbook
 
 from tdkt_xl.cli import cli
-from tdkt_xl.status import STATUS_COLORS, Status
+from tdkt_xl.plans.status import STATUS_COLORS, Status
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tdkt_xl import load_plan
-from tdkt_xl.consolidate import (
+from tdkt_xl.consolidation.aggregate import (
     FileOutcome,
     ReportRejected,
     consolidate,
@@ -17,8 +17,10 @@ from tdkt_xl.consolidate import (
     plan_years,
     read_unit_report,
 )
-from tdkt_xl.models import Plan
-from tdkt_xl.report_layout import (
+from tdkt_xl.plans.grids import ExcelError
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.plans.status import Status
+from tdkt_xl.reports.layout import (
     INFO_SHEET,
     META_SHEET,
     PROGRESS_HEADERS,
@@ -28,8 +30,6 @@ from tdkt_xl.report_layout import (
     plan_id,
     unit_tasks,
 )
-from tdkt_xl.sheets import ExcelError
-from tdkt_xl.status import Status
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for :func:`tdkt_xl.deadline.parse_deadline`.
+"""Tests for :func:`tdkt_xl.plans.deadlines.parse_deadline`.
 
 Cases marked "seed" are taken from the Vietnamese plans in /work/shared/seeds:
 000 (Ban TĐKT Trung ương, 2024), 001 (HĐTĐKT TP. Hồ Chí Minh, 2019),
@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tdkt_xl.deadline import Deadline, parse_deadline
-from tdkt_xl.models import Task
-from tdkt_xl.status import Status, task_status
+from tdkt_xl.plans.deadlines import Deadline, parse_deadline
+from tdkt_xl.plans.models import Task
+from tdkt_xl.plans.status import Status, task_status
 
 D = date
 Case = tuple[object, int, date | None, date | None, int | None, bool]

@@ -13,15 +13,15 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from tdkt_xl.cli import cli
-from tdkt_xl.consolidate import Consolidation
-from tdkt_xl.demo import BROKEN_UNIT, DUPLICATE_UNIT, FORMULA_TEXT_UNIT, LATE, MISSING, run_demo
-from tdkt_xl.master import (
+from tdkt_xl.consolidation.aggregate import Consolidation
+from tdkt_xl.consolidation.master import (
     PROBLEMS_SHEET,
     PROGRESS_DETAIL_SHEET,
     SUBMISSIONS_SHEET,
     TOTALS_DETAIL_SHEET,
     TOTALS_SHEET,
 )
+from tdkt_xl.demo.run import BROKEN_UNIT, DUPLICATE_UNIT, FORMULA_TEXT_UNIT, LATE, MISSING, run_demo
 
 
 @pytest.fixture(scope="module")

@@ -25,13 +25,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import get_column_letter
 
-from tdkt_xl.demo import run_demo
+from tdkt_xl.demo.run import run_demo
 from tdkt_xl.excel import content, handlers
+from tdkt_xl.excel.status_copy import write_status_workbook
 from tdkt_xl.excel.xw_io import address_chunks, values_to_rows
-from tdkt_xl.report_template import reporting_units
-from tdkt_xl.status import RESULT_SHEET, STATUS_COLORS, plan_status, status_row
-from tdkt_xl.workbook import load_plan
-from tdkt_xl.xlsx import write_status_workbook
+from tdkt_xl.intake.plan_workbook import load_plan
+from tdkt_xl.plans.status import RESULT_SHEET, STATUS_COLORS, plan_status, status_row
+from tdkt_xl.reports.template import reporting_units
 
 Action = dict[str, Any]
 

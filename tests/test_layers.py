@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-CORE = ["tdkt_xl", "tdkt_xl.deadline", "tdkt_xl.lunar", "tdkt_xl.text", "tdkt_xl.units",
-        "tdkt_xl.problems", "tdkt_xl.models", "tdkt_xl.plan", "tdkt_xl.status", "tdkt_xl.sheets",
-        "tdkt_xl.consolidate", "tdkt_xl.forms", "tdkt_xl.report_layout", "tdkt_xl.ledger"]
+CORE = ["tdkt_xl", "tdkt_xl.plans.deadlines", "tdkt_xl.plans.lunar_calendar", "tdkt_xl.plans.text",
+        "tdkt_xl.plans.units", "tdkt_xl.errors", "tdkt_xl.plans.models", "tdkt_xl.plans.reader",
+        "tdkt_xl.plans.status", "tdkt_xl.plans.grids", "tdkt_xl.consolidation.aggregate",
+        "tdkt_xl.plans.commendation_forms", "tdkt_xl.reports.layout", "tdkt_xl.nightly.ledger"]
 ADAPTER_LIBRARIES = ["openpyxl", "xlwings", "python_calamine", "pandas", "numpy"]
 
 
@@ -32,7 +33,8 @@ def test_load_plan_still_reads_a_file_through_the_adapter() -> None:
     assert found.stdout.split() == ["True", "True"]
 
 
-@pytest.mark.parametrize("module", ["tdkt_xl.cli", "tdkt_xl.nightly", "tdkt_xl.rebuild", "tdkt_xl.master"])
+@pytest.mark.parametrize("module", ["tdkt_xl.cli", "tdkt_xl.nightly.run", "tdkt_xl.nightly.rebuild",
+                                    "tdkt_xl.consolidation.master"])
 def test_the_command_line_and_the_nightly_merge_start_without_openpyxl(module: str) -> None:
     """openpyxl (and numpy, which it loads) take a quarter of a second to import: the commands
     import them when they read or write a workbook with them, not at start (a nightly run with

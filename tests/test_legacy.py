@@ -1,4 +1,4 @@
-"""Tests for ``tdkt_xl.legacy``: TCVN3 / VNI conversion and legacy-encoding detection."""
+"""Tests for ``tdkt_xl.plans.legacy_encodings``: TCVN3 / VNI conversion and legacy-encoding detection."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tdkt_xl.legacy import (
+from tdkt_xl.plans.legacy_encodings import (
     LegacyReading,
     detect_legacy,
     tcvn3_to_unicode,

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-import tdkt_xl.lock as lock_module
-from tdkt_xl.lock import LockBusy, RunLock, read_lock
+import tdkt_xl.nightly.lock as lock_module
+from tdkt_xl.nightly.lock import LockBusy, RunLock, read_lock
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_a_run_that_judged_a_lock_stale_does_not_remove_the_lock_that_replaced_i
 class Interleaver:
     """Runs lock operations in threads, letting them touch files one operation at a time.
 
-    Every file operation of tdkt_xl.lock (create, write, read, stat, remove) is a step; a
+    Every file operation of tdkt_xl.nightly.lock (create, write, read, stat, remove) is a step; a
     schedule says which run takes how many steps next, so a test can try any interleaving.
     """
 
@@ -244,7 +244,7 @@ def test_releasing_a_lock_while_another_run_takes_it_over(tmp_path: Path,
 WORKER = """
 import json, os, socket, sys, time
 from pathlib import Path
-from tdkt_xl.lock import LockBusy, RunLock
+from tdkt_xl.nightly.lock import LockBusy, RunLock
 
 folder, me, dead = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 path, inside = folder / "run.lock", folder / "inside"

@@ -1,4 +1,4 @@
-"""Tests for ``tdkt_xl.lunar``: Tết Nguyên đán and lunar <-> solar dates."""
+"""Tests for ``tdkt_xl.plans.lunar_calendar``: Tết Nguyên đán and lunar <-> solar dates."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tdkt_xl.lunar import LunarDate, _lunar_new_year, lunar_to_solar, solar_to_lunar, tet_date
+from tdkt_xl.plans.lunar_calendar import LunarDate, _lunar_new_year, lunar_to_solar, solar_to_lunar, tet_date
 
 YEARS = st.integers(min_value=1900, max_value=2199)
 

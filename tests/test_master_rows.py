@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from tdkt_xl.master import (
+from tdkt_xl.consolidation.master import (
     _XML_ESCAPES,
     HEADER_ROW,
     PIECE_ROWS,
@@ -28,7 +28,7 @@ from tdkt_xl.master import (
     save_master,
     xml_text,
 )
-from tdkt_xl.zipwriter import DEFLATE_END, ZipWriter, deflate_piece
+from tdkt_xl.consolidation.zip_writer import DEFLATE_END, ZipWriter, deflate_piece
 
 
 def write(path: Path, rows: list[list[object]], special: dict[int, str] | None = None) -> Path:

@@ -14,10 +14,10 @@ from conftest import raw_ods, save_report
 from openpyxl import load_workbook
 
 from tdkt_xl import load_plan
-from tdkt_xl.master import PROBLEMS_SHEET
-from tdkt_xl.merge import run_consolidation, scan_inbox
-from tdkt_xl.models import Plan
-from tdkt_xl.report_layout import INFO_SHEET, META_SHEET, PROGRESS_SHEET, STATS_HEADER_ROW, STATS_SHEET
+from tdkt_xl.consolidation.inbox import run_consolidation, scan_inbox
+from tdkt_xl.consolidation.master import PROBLEMS_SHEET
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.reports.layout import INFO_SHEET, META_SHEET, PROGRESS_SHEET, STATS_HEADER_ROW, STATS_SHEET
 
 
 @pytest.fixture(scope="module")
@@ -136,8 +136,8 @@ def test_checked_in_workers_or_in_the_parent_alike(plan: Plan, tmp_path: Path) -
     """Forked workers check what they read; with a caller's executor the parent checks: same result."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from tdkt_xl.merge import checking_in_workers, consolidate_inbox
-    from tdkt_xl.workers import read_many
+    from tdkt_xl.consolidation.inbox import checking_in_workers, consolidate_inbox
+    from tdkt_xl.intake.workers import read_many
 
     inbox = tmp_path / "inbox"
     save_report(plan, "BTDKT", inbox / "BTDKT.xlsx")

@@ -19,12 +19,12 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from tdkt_xl.cli import cli
-from tdkt_xl.demo import run_demo
-from tdkt_xl.ledger import Ledger
-from tdkt_xl.lock import SETTLE_SECONDS, RunLock
-from tdkt_xl.nightly import EXIT_LOCKED, EXIT_MASTER_IN_USE, KILL_ENV, NightlySettings, run_nightly
-from tdkt_xl.report_layout import STATS_HEADER_ROW, STATS_SHEET, TEMPLATE_VERSION, plan_id
-from tdkt_xl.workbook import load_plan
+from tdkt_xl.demo.run import run_demo
+from tdkt_xl.intake.plan_workbook import load_plan
+from tdkt_xl.nightly.ledger import Ledger
+from tdkt_xl.nightly.lock import SETTLE_SECONDS, RunLock
+from tdkt_xl.nightly.run import EXIT_LOCKED, EXIT_MASTER_IN_USE, KILL_ENV, NightlySettings, run_nightly
+from tdkt_xl.reports.layout import STATS_HEADER_ROW, STATS_SHEET, TEMPLATE_VERSION, plan_id
 
 AS_OF = date(2024, 7, 1)
 OLD = time.time() - 3600
@@ -259,7 +259,7 @@ def test_dask_cluster_gives_the_same_master(setup: NightlySettings, tmp_path: Pa
 
 
 def test_plan_is_read_once_per_content(setup: NightlySettings, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tdkt_xl import nightly
+    from tdkt_xl.nightly import run as nightly
 
     reads: list[Path] = []
     real_load = nightly.load_plan
@@ -288,8 +288,8 @@ def test_plan_is_read_once_per_content(setup: NightlySettings, monkeypatch: pyte
 
 def test_nightly_master_equals_the_consolidate_command(setup: NightlySettings, tmp_path: Path) -> None:
     """Counts summed in the ledger give the same master as counts kept with each report."""
-    from tdkt_xl.merge import run_consolidation
-    from tdkt_xl.workbook import load_plan
+    from tdkt_xl.consolidation.inbox import run_consolidation
+    from tdkt_xl.intake.plan_workbook import load_plan
 
     run_nightly(setup)
     direct = tmp_path / "truc_tiep.xlsx"
@@ -298,7 +298,7 @@ def test_nightly_master_equals_the_consolidate_command(setup: NightlySettings, t
 
 
 def test_ledger_from_before_counts_were_kept_apart(tmp_path: Path) -> None:
-    from tdkt_xl.consolidate import UnitReport
+    from tdkt_xl.consolidation.aggregate import UnitReport
 
     path = tmp_path / "cu.sqlite"
     report = UnitReport(file="a.xlsx", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2024: 5}})
@@ -321,7 +321,7 @@ def test_counts_of_an_older_ledger_still_add_up(tmp_path: Path) -> None:
     """Rows written before counts were packed as int32 (int64, with the JSON beside) are read too."""
     import array
 
-    from tdkt_xl.consolidate import UnitReport
+    from tdkt_xl.consolidation.aggregate import UnitReport
 
     report = UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}})
     other = UnitReport(file="b", unit_code="B", stats={"Y": {2024: 7}, "Q": {2023: 9}})
@@ -342,7 +342,7 @@ def test_counts_of_an_older_ledger_still_add_up(tmp_path: Path) -> None:
 
 def test_counts_summed_in_the_ledger(tmp_path: Path) -> None:
     """The usual layout (packed counts), another layout and a count beyond int64 add up alike."""
-    from tdkt_xl.consolidate import UnitReport
+    from tdkt_xl.consolidation.aggregate import UnitReport
 
     years = [2023, 2024]
     usual = UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}})
@@ -464,7 +464,7 @@ class FakeKernel32:
     (FakeKernel32(handle=0, error=5), True),  # another user's: cannot be opened, but it exists
 ])
 def test_lock_owner_alive_on_windows(kernel32: FakeKernel32, alive: bool) -> None:
-    from tdkt_xl.lock import _alive_on_windows
+    from tdkt_xl.nightly.lock import _alive_on_windows
 
     assert _alive_on_windows(1234, kernel32, lambda: kernel32.error) is alive
     assert kernel32.closed == (1 if kernel32.handle else 0)
@@ -488,7 +488,7 @@ def test_unit_added_to_the_plan_keeps_the_reports_already_sent(setup: NightlySet
     assert earlier == first.units["submitted"] + 1  # and P1's older file
     with Ledger(setup.state_path) as ledger:
         assert len(ledger.plan_ids()) == 2
-    from tdkt_xl.merge import run_consolidation
+    from tdkt_xl.consolidation.inbox import run_consolidation
 
     direct = setup.out.with_name("truc_tiep.xlsx")  # no ledger: the reports are known by their tasks
     run_consolidation(load_plan(setup.plan), setup.inbox, direct, as_of=AS_OF)
@@ -499,16 +499,16 @@ def test_file_that_cannot_be_opened_is_rejected_and_tried_again(setup: NightlySe
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A file being copied in (locked, on Windows) or not readable does not stop the run: it is
     rejected for this run, with the reason, and read at the next one even if it did not change."""
-    import tdkt_xl.nightly
+    import tdkt_xl.nightly.run
 
-    hash_file = tdkt_xl.nightly.sha256_of
+    hash_file = tdkt_xl.nightly.run.sha256_of
 
     def locked(path: Path) -> str:
         if path.name == "P3.xlsx":
             raise PermissionError(13, "The process cannot access the file")
         return hash_file(path)
 
-    monkeypatch.setattr(tdkt_xl.nightly, "sha256_of", locked)
+    monkeypatch.setattr(tdkt_xl.nightly.run, "sha256_of", locked)
     first = run_nightly(setup)
     assert first.exit_code == 1 and "P3.xlsx" in first.files["rejected"]
     assert "P3" in first.units["missing"] and first.counts()["new"] == 15
@@ -517,7 +517,7 @@ def test_file_that_cannot_be_opened_is_rejected_and_tried_again(setup: NightlySe
                for row in problems)
     still = run_nightly(setup)  # still locked: rejected again, nothing else read again
     assert still.files["rejected"] == ["P3.xlsx"] and still.counts()["unchanged"] == 15
-    monkeypatch.setattr(tdkt_xl.nightly, "sha256_of", hash_file)
+    monkeypatch.setattr(tdkt_xl.nightly.run, "sha256_of", hash_file)
     later = run_nightly(setup)  # readable now, same file: read
     assert later.files["changed"] == ["P3.xlsx"] and later.exit_code == 0
     assert "P3" not in later.units["missing"]
@@ -573,8 +573,8 @@ def test_nightly_master_stays_the_fresh_consolidation_through_changes(setup: Nig
     last run's pieces."""
     import random
 
-    from tdkt_xl import master
-    from tdkt_xl.merge import run_consolidation
+    from tdkt_xl.consolidation import master as master
+    from tdkt_xl.consolidation.inbox import run_consolidation
 
     monkeypatch.setattr(master, "PIECE_ROWS", piece_rows)
 
@@ -690,8 +690,8 @@ def test_a_name_that_is_not_utf8_is_read_under_a_shown_name(setup: NightlySettin
 
 def _failing_reads(monkeypatch: pytest.MonkeyPatch, names: set[str], code: str = "timeout") -> None:
     """Reads of these files fail as a machine under load makes them fail (the others are real)."""
-    import tdkt_xl.nightly
-    from tdkt_xl.workers import ReadResult, Rejection, read_many
+    import tdkt_xl.nightly.run
+    from tdkt_xl.intake.workers import ReadResult, Rejection, read_many
 
     def failing(paths: list[Path], **options: Any) -> Any:
         for result in read_many(paths, **options):
@@ -700,21 +700,21 @@ def _failing_reads(monkeypatch: pytest.MonkeyPatch, names: set[str], code: str =
             else:
                 yield result
 
-    monkeypatch.setattr(tdkt_xl.nightly, "read_many", failing)
+    monkeypatch.setattr(tdkt_xl.nightly.run, "read_many", failing)
 
 
 def test_a_read_that_failed_for_a_passing_cause_is_tried_again(setup: NightlySettings,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    import tdkt_xl.nightly
+    import tdkt_xl.nightly.run
 
-    real = tdkt_xl.nightly.read_many
+    real = tdkt_xl.nightly.run.read_many
     _failing_reads(monkeypatch, {"P1.xlsx", "P2.xlsx"})
     first = run_nightly(setup)
     assert first.exit_code == 1 and {"P1.xlsx", "P2.xlsx"} <= set(first.files["rejected"])
     with Ledger(setup.state_path) as ledger:
         codes = {v.path: v.code for v, _present in ledger.current().values()}
         assert codes["P1.xlsx"] == codes["P2.xlsx"] == "timeout"
-    monkeypatch.setattr(tdkt_xl.nightly, "read_many", real)
+    monkeypatch.setattr(tdkt_xl.nightly.run, "read_many", real)
     second = run_nightly(setup)  # the same bytes: read again, not known by their hash
     assert sorted(second.files["changed"]) == ["P1.xlsx", "P2.xlsx"] and second.counts()["unchanged"] == 14
     assert second.exit_code == 0 and "P2" not in second.units["missing"]
@@ -734,7 +734,7 @@ def _fresh_master(setup: NightlySettings) -> Path:
 
 def test_a_new_copy_that_cannot_be_read_leaves_the_previous_one_in_use(
         setup: NightlySettings, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tdkt_xl.nightly
+    import tdkt_xl.nightly.run
 
     run_nightly(setup)
     p2 = setup.inbox / "P2.xlsx"
@@ -742,25 +742,25 @@ def test_a_new_copy_that_cannot_be_read_leaves_the_previous_one_in_use(
     book["Thông tin"]["B6"] = "Người khác"  # a new copy arrives …
     book.save(p2)
     os.utime(p2, (OLD + 60, OLD + 60))
-    hash_file = tdkt_xl.nightly.sha256_of
+    hash_file = tdkt_xl.nightly.run.sha256_of
 
     def locked(path: Path) -> str:
         if path.name == "P2.xlsx":
             raise PermissionError(13, "The process cannot access the file")
         return hash_file(path)
 
-    monkeypatch.setattr(tdkt_xl.nightly, "sha256_of", locked)  # … still locked while it is copied
+    monkeypatch.setattr(tdkt_xl.nightly.run, "sha256_of", locked)  # … still locked while it is copied
     summary = run_nightly(setup)
     assert summary.exit_code == 0 and summary.files["deferred"] == ["P2.xlsx"]
     assert "P2" not in summary.units["missing"]
     assert "Chưa đọc được bản mới của P2.xlsx (không mở được tệp:" in summary.message
-    monkeypatch.setattr(tdkt_xl.nightly, "sha256_of", hash_file)
-    real = tdkt_xl.nightly.read_many
+    monkeypatch.setattr(tdkt_xl.nightly.run, "sha256_of", hash_file)
+    real = tdkt_xl.nightly.run.read_many
     _failing_reads(monkeypatch, {"P2.xlsx"})  # now it opens, but its reading fails for a passing cause
     timed_out = run_nightly(setup)
     assert timed_out.files["deferred"] == ["P2.xlsx"] and "P2" not in timed_out.units["missing"]
     assert timed_out.exit_code == 0
-    monkeypatch.setattr(tdkt_xl.nightly, "read_many", real)
+    monkeypatch.setattr(tdkt_xl.nightly.run, "read_many", real)
     later = run_nightly(setup)
     assert later.files["changed"] == ["P2.xlsx"] and later.exit_code == 0
     rows = master_values(setup.out)["Tình hình nộp báo cáo"]
@@ -865,7 +865,7 @@ def test_a_quarantine_copy_that_failed_is_made_at_a_later_run(setup: NightlySett
 
 
 def test_files_read_by_earlier_reading_rules_are_read_again(setup: NightlySettings) -> None:
-    from tdkt_xl.consolidate import READER_VERSION
+    from tdkt_xl.consolidation.aggregate import READER_VERSION
 
     first = run_nightly(setup)
     before = master_values(setup.out)
@@ -896,12 +896,12 @@ def test_master_path_that_is_a_folder_is_said_cleanly(setup: NightlySettings, tm
     assert done.stderr == ""  # no half-built workbook complaining at exit
 
 
-# --- the rebuild's cache (tdkt_xl.rebuild) ----------------------------------------------------
+# --- the rebuild's cache (tdkt_xl.nightly.rebuild) ----------------------------------------------------
 
 
 def _consolidated_now(setup: NightlySettings, tmp_path: Path, name: str) -> dict[str, list[tuple[Any, ...]]]:
     """The master consolidated from scratch from the inbox as it is (no file removed)."""
-    from tdkt_xl.merge import run_consolidation
+    from tdkt_xl.consolidation.inbox import run_consolidation
 
     direct = tmp_path / name
     run_consolidation(load_plan(setup.plan), setup.inbox, direct, as_of=AS_OF)
@@ -917,7 +917,7 @@ def _change_one(setup: NightlySettings, demo_source: Path, number: int) -> None:
 def test_the_cache_is_kept_and_only_what_changed_is_added(setup: NightlySettings, demo_source: Path) -> None:
     """A first run writes the whole cache; a run with nothing new writes nothing; a run where one
     report changed appends its unit's part to the journal; the master stays the fresh one."""
-    import tdkt_xl.rebuild as rebuild
+    import tdkt_xl.nightly.rebuild as rebuild
 
     run_nightly(setup)
     cache, journal = setup.cache_path, setup.cache_path.with_name(setup.cache_path.name + ".journal")
@@ -946,7 +946,7 @@ def test_a_run_that_only_moved_the_count_of_changes_keeps_the_cache(setup: Night
     """A rejected file touched (same content, new time) changes the ledger but no unit: the cache
     is still kept at the ledger's count of changes, so the next run goes on from it instead of
     making every unit again."""
-    import tdkt_xl.rebuild as rebuild
+    import tdkt_xl.nightly.rebuild as rebuild
 
     junk = setup.inbox / "rac.xlsx"
     junk.write_bytes(b"not a workbook")
@@ -972,7 +972,7 @@ def test_a_run_with_nothing_new_deflates_no_long_sheet_again(setup: NightlySetti
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The long sheets' rows deflated by one run are kept (``<ledger>.deflated``) and taken as
     they are by the next run where they did not change; a store left by another state is not."""
-    from tdkt_xl import master
+    from tdkt_xl.consolidation import master as master
 
     deflated: list[str] = []
     original = master.PieceStore.deflated
@@ -1037,7 +1037,7 @@ def test_a_run_with_the_same_layout_writes_the_master_without_openpyxl(setup: Ni
     code = (
         "import sys, json, datetime\n"
         "from pathlib import Path\n"
-        "from tdkt_xl.nightly import NightlySettings, run_nightly\n"
+        "from tdkt_xl.nightly.run import NightlySettings, run_nightly\n"
         f"s = NightlySettings(plan=Path({str(setup.plan)!r}), inbox=Path({str(setup.inbox)!r}), "
         f"out=Path({str(setup.out)!r}), as_of=datetime.date(2024, 7, 1), workers=2)\n"
         "summary = run_nightly(s)\n"

@@ -19,11 +19,14 @@ from conftest import libreoffice_convert, ods_content, raw_ods, save_report
 from openpyxl import load_workbook
 
 from tdkt_xl import load_plan
-from tdkt_xl.consolidate import Consolidation, UnitReport
-from tdkt_xl.merge import run_consolidation
-from tdkt_xl.models import Plan
-from tdkt_xl.nightly import NightlySettings, run_nightly
-from tdkt_xl.report_layout import (
+from tdkt_xl.consolidation.aggregate import Consolidation, UnitReport
+from tdkt_xl.consolidation.inbox import run_consolidation
+from tdkt_xl.excel.status_copy import set_value
+from tdkt_xl.intake.workers import read_many, read_values
+from tdkt_xl.nightly.run import NightlySettings, run_nightly
+from tdkt_xl.plans.grids import ExcelError, FormulaWithoutValue
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.reports.layout import (
     INFO_SHEET,
     META_SHEET,
     PROGRESS_SHEET,
@@ -31,9 +34,6 @@ from tdkt_xl.report_layout import (
     STATS_SHEET,
     TEMPLATE_VERSION,
 )
-from tdkt_xl.sheets import ExcelError, FormulaWithoutValue
-from tdkt_xl.workers import read_many, read_values
-from tdkt_xl.xlsx import set_value
 
 AS_OF = date(2024, 7, 1)
 OLD = datetime(2024, 6, 24, 9, 30).timestamp()  # every file's time, so that only the content differs

@@ -11,11 +11,11 @@ import pytest
 from conftest import PHAN_CONG_HEADER, PHU_LUC_HEADER, BookMaker, SheetSpec
 
 from tdkt_xl import load_plan
-from tdkt_xl.deadline import parse_deadline, quarter_bounds
-from tdkt_xl.legacy import unicode_to_tcvn3
-from tdkt_xl.models import Plan, Task
-from tdkt_xl.plan import read_number
-from tdkt_xl.status import Status, plan_status, task_status
+from tdkt_xl.plans.deadlines import parse_deadline, quarter_bounds
+from tdkt_xl.plans.legacy_encodings import unicode_to_tcvn3
+from tdkt_xl.plans.models import Plan, Task
+from tdkt_xl.plans.reader import read_number
+from tdkt_xl.plans.status import Status, plan_status, task_status
 
 BTDKT = "Ban Thi đua - Khen thưởng, Sở Nội vụ"
 
@@ -491,7 +491,7 @@ def test_config_date_must_be_one_day(make_book: BookMaker, value: str) -> None:
 
 
 def test_fail_fast_stops_at_first_error(make_book: BookMaker) -> None:
-    from tdkt_xl.problems import FailFast
+    from tdkt_xl.errors import FailFast
 
     rows = [PHAN_CONG_HEADER, [1, "Việc", "Phòng I", "31/4"], [2, "Việc", "Phòng I", "Tháng 13"]]
     with pytest.raises(FailFast) as raised:

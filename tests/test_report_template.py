@@ -14,9 +14,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl import Grid, load_plan, read_plan
-from tdkt_xl.forms import DEFAULT_FORMS, LEVEL_PROVINCE, LEVEL_STATE, forms_by_level, read_forms
-from tdkt_xl.models import Plan
-from tdkt_xl.report_layout import (
+from tdkt_xl.plans.commendation_forms import (
+    DEFAULT_FORMS,
+    LEVEL_PROVINCE,
+    LEVEL_STATE,
+    forms_by_level,
+    read_forms,
+)
+from tdkt_xl.plans.grids import role_by_name
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.plans.units import Unit
+from tdkt_xl.reports.layout import (
     INFO_FIRST_ROW,
     INFO_LABELS,
     INFO_SHEET,
@@ -38,9 +46,7 @@ from tdkt_xl.report_layout import (
     plan_id,
     safe_file_stem,
 )
-from tdkt_xl.report_template import build_unit_report, reporting_units, write_unit_reports
-from tdkt_xl.sheets import role_by_name
-from tdkt_xl.units import Unit
+from tdkt_xl.reports.template import build_unit_report, reporting_units, write_unit_reports
 
 FORMS_ROWS: list[list[Any]] = [
     ["DANH MỤC HÌNH THỨC KHEN THƯỞNG ĐƯA VÀO BÁO CÁO"],

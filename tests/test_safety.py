@@ -24,7 +24,7 @@ from conftest import (
 )
 from openpyxl import Workbook
 
-from tdkt_xl.safety import (
+from tdkt_xl.intake.safety import (
     REJECTION_TITLES,
     Limits,
     RejectedFile,

@@ -1,4 +1,4 @@
-"""Tests for the sample plan workbook built by ``tdkt_xl.sample``."""
+"""Tests for the sample plan workbook built by ``tdkt_xl.demo.sample_plan``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tdkt_xl.sample import build_sample_plan, main
+from tdkt_xl.demo.sample_plan import build_sample_plan, main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = REPO_ROOT / "workbooks" / "ke_hoach_mau.xlsx"
@@ -365,8 +365,8 @@ def test_default_output_of_an_installed_package_is_the_current_folder(
     the plan there (site-packages/workbooks/ke_hoach_mau.xlsx) instead of where the user is."""
     from click.testing import CliRunner
 
-    from tdkt_xl import sample
     from tdkt_xl.cli import cli
+    from tdkt_xl.demo import sample_plan as sample
 
     assert sample.default_output() == COMMITTED  # the checkout the tests run from
     site_packages = tmp_path / "venv" / "lib" / "site-packages"

@@ -1,4 +1,4 @@
-"""Tests for the text normalization in :mod:`tdkt_xl.text`."""
+"""Tests for the text normalization in :mod:`tdkt_xl.plans.text`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tdkt_xl.text import clean, clean_lines, fold, fold_words, strip_diacritics
+from tdkt_xl.plans.text import clean, clean_lines, fold, fold_words, strip_diacritics
 
 NFD = "NFD"
 NBSP = "\u00a0"

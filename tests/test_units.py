@@ -1,4 +1,4 @@
-"""Tests for :mod:`tdkt_xl.units`: reading "Đơn vị" cells against the plan's unit list.
+"""Tests for :mod:`tdkt_xl.plans.units`: reading "Đơn vị" cells against the plan's unit list.
 
 The unit names and cells are those of the seed plans: 003 (UBND tỉnh Bắc Ninh, 2024
 appendix) and 000 (Ban Thi đua - Khen thưởng Trung ương, assignment table).
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tdkt_xl.units import Unit, UnitDirectory, UnitRef, split_aliases, split_without_list
+from tdkt_xl.plans.units import Unit, UnitDirectory, UnitRef, split_aliases, split_without_list
 
 GROUP = "Nhóm đơn vị"
 UNITS = [

@@ -4,7 +4,7 @@
 ``cap_nhat_trang_thai``, ``tao_mau_bao_cao``, ``tong_hop``, ``don_doc``, ``huong_dan``);
 :mod:`tdkt_xl.excel.xw_io` reads and writes an open workbook in batched calls;
 :mod:`tdkt_xl.excel.content` holds what they write and say, as plain values. The core
-(:mod:`tdkt_xl.plan`, :mod:`tdkt_xl.status` …) never imports xlwings; only this package does,
+(:mod:`tdkt_xl.plans.reader`, :mod:`tdkt_xl.plans.status` …) never imports xlwings; only this package does,
 and only when a handler is used.
 
 >>> import tdkt_xl.excel as excel

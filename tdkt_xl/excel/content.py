@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from tdkt_xl.consolidate import Consolidation, UnitSubmission
-from tdkt_xl.models import Plan
-from tdkt_xl.status import Status, TaskStatus, count_by_status, problem_counts
+from tdkt_xl.consolidation.aggregate import Consolidation, UnitSubmission
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.plans.status import Status, TaskStatus, count_by_status, problem_counts
 
 REMINDER_SHEET = "Đôn đốc"
 HELP_SHEET = "Hướng dẫn"
@@ -172,7 +172,7 @@ def to_remind(result: Consolidation) -> list[UnitSubmission]:
 def reminder_text(result: Consolidation, plan_year: int) -> str:
     """A short reminder to paste into an e-mail.
 
-    >>> from tdkt_xl.consolidate import Consolidation
+    >>> from tdkt_xl.consolidation.aggregate import Consolidation
     >>> r = Consolidation(as_of=date(2024, 7, 1), report_deadline=date(2024, 6, 25), years=[],
     ...                   forms=[], submissions=[], tasks=[], totals={}, files=[], reports=[],
     ...                   problems=[])

@@ -30,7 +30,9 @@ from pathlib import Path
 import xlwings as xw
 from openpyxl.utils.cell import column_index_from_string
 
-from tdkt_xl.consolidate import Consolidation
+from tdkt_xl.consolidation.aggregate import Consolidation
+from tdkt_xl.consolidation.inbox import consolidate_inbox, run_consolidation
+from tdkt_xl.consolidation.master import SUBMISSIONS_SHEET, TOTALS_DETAIL_SHEET
 from tdkt_xl.excel import content
 from tdkt_xl.excel.xw_io import (
     OWN_MARK,
@@ -54,13 +56,10 @@ from tdkt_xl.excel.xw_io import (
     style_header,
     write,
 )
-from tdkt_xl.master import SUBMISSIONS_SHEET, TOTALS_DETAIL_SHEET
-from tdkt_xl.merge import consolidate_inbox, run_consolidation
-from tdkt_xl.models import Plan
-from tdkt_xl.plan import read_plan
-from tdkt_xl.report_template import reporting_units, template_paths, write_unit_reports
-from tdkt_xl.sheets import Grid
-from tdkt_xl.status import (
+from tdkt_xl.plans.grids import Grid
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.plans.reader import read_plan
+from tdkt_xl.plans.status import (
     BORDER_COLOR,
     DATE_FORMAT,
     HEADER_FILL,
@@ -83,7 +82,8 @@ from tdkt_xl.status import (
     status_row,
     today_in_vietnam,
 )
-from tdkt_xl.text import fold, os_error_reason
+from tdkt_xl.plans.text import fold, os_error_reason
+from tdkt_xl.reports.template import reporting_units, template_paths, write_unit_reports
 
 log = logging.getLogger("tdkt_xl.excel")
 

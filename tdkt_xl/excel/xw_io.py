@@ -29,8 +29,8 @@ from typing import Any
 import xlwings as xw
 from openpyxl.utils.cell import get_column_letter
 
-from tdkt_xl.sheets import EXCEL_ERRORS, ExcelError, Grid
-from tdkt_xl.text import fold
+from tdkt_xl.plans.grids import EXCEL_ERRORS, ExcelError, Grid
+from tdkt_xl.plans.text import fold
 
 log = logging.getLogger("tdkt_xl.excel")
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from tdkt_xl.text import clean_lines, fold, strip_diacritics
+from tdkt_xl.plans.text import clean_lines, fold, strip_diacritics
 
 
 class Unit(BaseModel):

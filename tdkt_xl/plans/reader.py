@@ -1,8 +1,8 @@
 """Read a plan (Phụ lục, Phân công, Đơn vị, Cấu hình) from grids and check it.
 
-Pure: takes :class:`~tdkt_xl.sheets.Grid` objects, returns a
-:class:`~tdkt_xl.models.Plan` with every problem found. The openpyxl adapter
-is in :mod:`tdkt_xl.xlsx`.
+Pure: takes :class:`~tdkt_xl.plans.grids.Grid` objects, returns a
+:class:`~tdkt_xl.plans.models.Plan` with every problem found. The openpyxl adapter
+is in :mod:`tdkt_xl.excel.status_copy`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from tdkt_xl.deadline import Deadline, parse_deadline, quarter_bounds
-from tdkt_xl.forms import read_forms
-from tdkt_xl.legacy import LegacyReading, detect_legacy
-from tdkt_xl.models import CommendationForm, Plan, PlanConfig, Section, SheetKind, Task, TaskSheet
-from tdkt_xl.problems import ProblemLog, column_letter
-from tdkt_xl.sheets import (
+from tdkt_xl.errors import ProblemLog, column_letter
+from tdkt_xl.plans.commendation_forms import read_forms
+from tdkt_xl.plans.deadlines import Deadline, parse_deadline, quarter_bounds
+from tdkt_xl.plans.grids import (
     FIELD_LABELS,
     HEADER_SCAN_ROWS,
     REQUIRED_FIELDS,
@@ -35,8 +33,10 @@ from tdkt_xl.sheets import (
     role_by_name,
     seen_labels,
 )
-from tdkt_xl.text import clean, clean_lines, fold, fold_words
-from tdkt_xl.units import Unit, UnitDirectory, UnitRef, split_aliases
+from tdkt_xl.plans.legacy_encodings import LegacyReading, detect_legacy
+from tdkt_xl.plans.models import CommendationForm, Plan, PlanConfig, Section, SheetKind, Task, TaskSheet
+from tdkt_xl.plans.text import clean, clean_lines, fold, fold_words
+from tdkt_xl.plans.units import Unit, UnitDirectory, UnitRef, split_aliases
 
 # Plans repeat the same unit names and phrases on many rows: read each text once.
 _detect_legacy = functools.lru_cache(maxsize=16384)(detect_legacy)

@@ -1,6 +1,6 @@
 """Deadline status of every task on a given day, and what the status writers put in a workbook.
 
-The second half is pure layout shared by the openpyxl adapter (:mod:`tdkt_xl.xlsx`) and the
+The second half is pure layout shared by the openpyxl adapter (:mod:`tdkt_xl.excel.status_copy`) and the
 xlwings adapter (:mod:`tdkt_xl.excel`): which columns Quý, Hạn, Còn (ngày) and Trạng thái
 go in, the colours, and the rows of the "Kết quả kiểm tra" sheet.
 """
@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from tdkt_xl.models import Plan, Task, TaskSheet
-from tdkt_xl.problems import Problem
+from tdkt_xl.errors import Problem
+from tdkt_xl.plans.models import Plan, Task, TaskSheet
 
 VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")  # no DST since 1975
 
@@ -75,7 +75,7 @@ def vietnam_time(timestamp: float) -> datetime:
 def task_status(task: Task, as_of: date, due_soon_days: int = 7) -> TaskStatus:
     """The status of one task.
 
-    >>> from tdkt_xl.deadline import parse_deadline
+    >>> from tdkt_xl.plans.deadlines import parse_deadline
     >>> t = Task(sheet="PC", kind="phan_cong", code="PC-1", number="1", row=7, rows=[7],
     ...          deadline=parse_deadline("Trước ngày 15/6", 2024))
     >>> task_status(t, date(2024, 6, 10)).status.value

@@ -17,12 +17,12 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.atomic import atomic_path, backup_path
-from tdkt_xl.formats import WorkbookError, is_macro_name, sniff, status_copy_path
-from tdkt_xl.models import Plan, TaskSheet
-from tdkt_xl.problems import Problem
-from tdkt_xl.safety import formulas_without_value_by_sheet
-from tdkt_xl.sheets import ExcelError, Grid, formulas_as_cells, put_values
-from tdkt_xl.status import (
+from tdkt_xl.errors import Problem
+from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, sniff, status_copy_path
+from tdkt_xl.intake.safety import formulas_without_value_by_sheet
+from tdkt_xl.plans.grids import ExcelError, Grid, formulas_as_cells, put_values
+from tdkt_xl.plans.models import Plan, TaskSheet
+from tdkt_xl.plans.status import (
     BORDER_COLOR,
     DATE_FORMAT,
     HEADER_FILL,
@@ -129,7 +129,7 @@ def sheet_grid(sheet: Worksheet) -> Grid:
 
 def read_grids(path: Path) -> list[Grid]:
     """Every worksheet of the workbook at ``path`` as grids (cached values of formulas; a formula
-    the file keeps no value of is a :class:`~tdkt_xl.sheets.FormulaWithoutValue`)."""
+    the file keeps no value of is a :class:`~tdkt_xl.plans.grids.FormulaWithoutValue`)."""
     workbook = open_workbook(path)
     try:
         grids = [sheet_grid(ws) for ws in workbook.worksheets]
@@ -140,8 +140,8 @@ def read_grids(path: Path) -> list[Grid]:
 
 
 def _mark_formulas_without_value(path: Path, grids: list[Grid]) -> None:
-    """Put a :class:`~tdkt_xl.sheets.FormulaWithoutValue` where openpyxl read a formula cell as empty (a file
-    written by a program that does not calculate: ``=ROW()-1``, ``='Đơn vị'!B5``)."""
+    """Put a :class:`~tdkt_xl.plans.grids.FormulaWithoutValue` where openpyxl read a formula cell as
+    empty (a file written by a program that does not calculate: ``=ROW()-1``, ``='Đơn vị'!B5``)."""
     by_name = {grid.name: grid for grid in grids}
     try:
         with zipfile.ZipFile(path) as archive:

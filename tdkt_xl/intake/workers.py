@@ -13,15 +13,15 @@ number as a double: 1 comes back as 1.0 and the caller decides), bool,
 datetime.date (a date whose serial is a whole number), datetime.datetime,
 datetime.time (a time of day alone), datetime.timedelta (a duration format such
 as ``[h]:mm``), None for an empty cell (and for a cell holding the empty string),
-and :class:`~tdkt_xl.sheets.ExcelError` for an error value such as ``#N/A``.
+and :class:`~tdkt_xl.plans.grids.ExcelError` for an error value such as ``#N/A``.
 One known difference between the two readers: text written without
 ``xml:space="preserve"`` (Excel always writes it; some generators do not) loses
 its leading and trailing spaces with calamine, not with openpyxl.
 
 An OpenDocument spreadsheet (.ods, from LibreOffice; also one renamed .xlsx) is read by
 calamine the same way and gives the same values: numbers as floats, date cells as dates,
-error values (``#N/A``) as :class:`~tdkt_xl.sheets.ExcelError` (calamine gives "" for them:
-they are put back from what :func:`~tdkt_xl.safety.quick_scan` found in ``content.xml``),
+error values (``#N/A``) as :class:`~tdkt_xl.plans.grids.ExcelError` (calamine gives "" for them:
+they are put back from what :func:`~tdkt_xl.intake.safety.quick_scan` found in ``content.xml``),
 hidden sheets as hidden (the format has no "very hidden": LibreOffice saves a very hidden
 sheet as hidden). openpyxl does not read .ods: there is no fallback reader for them.
 """
@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from tdkt_xl.safety import (
+from tdkt_xl.intake.safety import (
     MB,
     Limits,
     OdsCells,
@@ -65,7 +65,7 @@ from tdkt_xl.safety import (
     scan_package,
     sheet_parts,
 )
-from tdkt_xl.sheets import ExcelError, formulas_as_cells, put_values
+from tdkt_xl.plans.grids import ExcelError, formulas_as_cells, put_values
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -89,7 +89,7 @@ class RawBook:
     sheets: dict[str, list[list[object]]]
     hidden_sheets: tuple[str, ...] = ()
     very_hidden_sheets: tuple[str, ...] = ()
-    # What a reader that also checks found (tdkt_xl.merge: a UnitReport or a FileOutcome), in
+    # What a reader that also checks found (tdkt_xl.consolidation.inbox: a UnitReport or a FileOutcome), in
     # place of the sheets, which then stay in the worker.
     checked: object = None
 
@@ -221,11 +221,11 @@ def _error_cells(stream: IO[bytes]) -> list[tuple[int, int, str]]:
 
 
 def read_values(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
-    """Read every worksheet's values with python-calamine, after :func:`~tdkt_xl.safety.quick_scan`.
+    """Read every worksheet's values with python-calamine, after :func:`~tdkt_xl.intake.safety.quick_scan`.
 
-    Raises :class:`~tdkt_xl.safety.RejectedFile` for a file that must not be
+    Raises :class:`~tdkt_xl.intake.safety.RejectedFile` for a file that must not be
     parsed; when the read itself fails, the file is examined by
-    :func:`~tdkt_xl.safety.scan_package` so that a rejection names its cause. Falls back to
+    :func:`~tdkt_xl.intake.safety.scan_package` so that a rejection names its cause. Falls back to
     :func:`read_values_openpyxl` when python-calamine is not installed or refuses an error
     value it does not know (``#SPILL!``, ``#CALC!``…).
     Meant to run in a worker (see :func:`read_many`): calamine can abort the process.

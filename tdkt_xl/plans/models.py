@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tdkt_xl.deadline import Deadline
-from tdkt_xl.problems import Problem
-from tdkt_xl.units import Unit, UnitRef
+from tdkt_xl.errors import Problem
+from tdkt_xl.plans.deadlines import Deadline
+from tdkt_xl.plans.units import Unit, UnitRef
 
 SheetKind = Literal["phu_luc", "phan_cong"]
 
@@ -103,7 +103,7 @@ class Plan(BaseModel):
     sheets: list[TaskSheet] = Field(default_factory=list)
     units: list[Unit] | None = None
     config: PlanConfig = Field(default_factory=PlanConfig)
-    forms: list[CommendationForm] | None = None  # None: the default list (tdkt_xl.forms)
+    forms: list[CommendationForm] | None = None  # None: the default list (tdkt_xl.plans.commendation_forms)
     year: int
     problems: list[Problem] = Field(default_factory=list)
 

@@ -15,7 +15,7 @@ its manifest (a password) and its ``content.xml`` to its end in one expat pass
 each sheet with repeated rows and cells counted, error cells and formulas without a value.
 
 :func:`check_package` reads the zip central directory and only the first 64 KB of
-each XML part. :func:`scan_package` (what the readers in :mod:`tdkt_xl.workers`
+each XML part. :func:`scan_package` (what the readers in :mod:`tdkt_xl.intake.workers`
 run) does the same checks while streaming every XML part to its end, so sizes that
 lie in the zip headers, a DOCTYPE placed after 64 KB or a far cell near the end of a
 sheet are caught too.
@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
 
-from tdkt_xl.formats import ODS_MIMETYPE, is_ods, sniff
+from tdkt_xl.intake.file_formats import ODS_MIMETYPE, is_ods, sniff
 
 MB = 1 << 20
 EXCEL_MAX_ROWS = 1_048_576
@@ -117,7 +117,7 @@ class PackageScan:
     ods_formulas: dict[str, list[OdsCells]] = field(default_factory=dict, compare=False)
 
 
-# Short Vietnamese titles of every code this module and tdkt_xl.workers give, for summaries.
+# Short Vietnamese titles of every code this module and tdkt_xl.intake.workers give, for summaries.
 REJECTION_TITLES: dict[str, str] = {
     "missing": "Không tìm thấy tệp",
     "empty-file": "Tệp rỗng",

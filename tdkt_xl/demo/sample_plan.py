@@ -5,7 +5,7 @@ each constant) and laid out the way staff keep them in Excel: title lines above
 the table, a wrapped header, a column-number row, section rows "I Quý I" …,
 a number cell merged over two rows, and a note row under the table.
 
-Run ``python -m tdkt_xl.sample [OUT]`` to write it.
+Run ``python -m tdkt_xl.demo.sample_plan [OUT]`` to write it.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def default_output() -> Path:
     >>> default_output().name
     'ke_hoach_mau.xlsx'
     """
-    root = _PACKAGE_DIR.parent
+    root = _PACKAGE_DIR.parents[1]
     if (root / "pyproject.toml").is_file() and (root / "workbooks").is_dir():
         return root / "workbooks" / SAMPLE_NAME
     return Path(SAMPLE_NAME)
@@ -761,9 +761,9 @@ def build_sample_plan(path: Path) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m tdkt_xl.sample [OUT]``."""
+    """Command line: ``python -m tdkt_xl.demo.sample_plan [OUT]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m tdkt_xl.sample",
+        prog="python -m tdkt_xl.demo.sample_plan",
         description="Tạo sổ Excel kế hoạch mẫu (Phụ lục, Phân công, Đơn vị, Cấu hình).",
     )
     parser.add_argument(

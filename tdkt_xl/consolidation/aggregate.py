@@ -1,7 +1,7 @@
 """Consolidate unit report workbooks into the master tổng hợp: the pure part.
 
 Takes the plan and the cell values of every report (see
-:mod:`tdkt_xl.workers`), checks each one, and computes who reported, each
+:mod:`tdkt_xl.intake.workers`), checks each one, and computes who reported, each
 task's progress across units, and the commendation totals. Bad files are never
 dropped: each is an outcome with its reason; problems confined to cells are
 listed and only those cells are left out.
@@ -22,11 +22,15 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tdkt_xl.deadline import parse_deadline
-from tdkt_xl.forms import DEFAULT_FORMS
-from tdkt_xl.models import CommendationForm, Plan, Task
-from tdkt_xl.problems import Problem, Severity, column_letter
-from tdkt_xl.report_layout import (
+from tdkt_xl.errors import Problem, Severity, column_letter
+from tdkt_xl.plans.commendation_forms import DEFAULT_FORMS
+from tdkt_xl.plans.deadlines import parse_deadline
+from tdkt_xl.plans.grids import ExcelError, FormulaWithoutValue
+from tdkt_xl.plans.models import CommendationForm, Plan, Task
+from tdkt_xl.plans.status import Status, task_status
+from tdkt_xl.plans.text import clean, clean_lines, fold, fold_words
+from tdkt_xl.plans.units import Unit
+from tdkt_xl.reports.layout import (
     INFO_SHEET,
     META_SHEET,
     PROGRESS_CHOICES,
@@ -44,10 +48,6 @@ from tdkt_xl.report_layout import (
     header_key,
     plan_id,
 )
-from tdkt_xl.sheets import ExcelError, FormulaWithoutValue
-from tdkt_xl.status import Status, task_status
-from tdkt_xl.text import clean, clean_lines, fold, fold_words
-from tdkt_xl.units import Unit
 
 Outcome = Literal["accepted", "rejected", "superseded", "skipped"]
 # Raised whenever the reading of a report changes what it gives (a rule added or fixed): the
@@ -328,7 +328,7 @@ class _PlanIndex:
 def index_plan(plan: Plan, identity: str | None = None) -> str:
     """Work out now what checking reports against ``plan`` needs (done once per plan anyway;
     processes forked afterwards inherit it); returns the plan's id (``identity``: the
-    :func:`~tdkt_xl.report_layout.plan_id` the caller already has)."""
+    :func:`~tdkt_xl.reports.layout.plan_id` the caller already has)."""
     return _PlanIndex.of(plan, identity).plan_id
 
 

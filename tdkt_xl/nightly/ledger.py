@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tdkt_xl.consolidate import READER_VERSION, UnitReport
+from tdkt_xl.consolidation.aggregate import READER_VERSION, UnitReport
 
 # Rejections whose cause may pass (the file was being copied, the share blinked, the machine was
 # busy): a version rejected so is read again at the next run instead of being known by its hash.
@@ -566,8 +566,8 @@ class Ledger:
     def plan_years(self) -> dict[str, int]:
         """The year of each plan stored (by the plan's identity): what a version checked against an
         earlier plan is judged by once its file is gone."""
-        from tdkt_xl.models import Plan
-        from tdkt_xl.report_layout import plan_id
+        from tdkt_xl.plans.models import Plan
+        from tdkt_xl.reports.layout import plan_id
 
         years: dict[str, int] = {}
         for (text,) in self.db.execute("SELECT plan FROM plans"):

@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from tdkt_xl.lunar import lunar_to_solar
-from tdkt_xl.text import LazyPattern, fold
+from tdkt_xl.plans.lunar_calendar import lunar_to_solar
+from tdkt_xl.plans.text import LazyPattern, fold
 
 DeadlineProblem = Literal["unreadable", "impossible-date"]
 

@@ -1,19 +1,20 @@
 """The nightly merge's consolidation, rebuilt from the ledger at every run without redoing the
 work of the previous run.
 
-It gives the master that :func:`~tdkt_xl.consolidate.consolidate` and :mod:`tdkt_xl.master`
-give over the ledger's stored reports (the nightly tests compare the two through every kind of
-change). What the master is made of is kept beside the ledger for the next run (a
-:class:`State`): the rows of its long sheets already written as XML (:class:`~tdkt_xl.master.Block`),
+It gives the master that :func:`~tdkt_xl.consolidation.aggregate.consolidate` and
+:mod:`tdkt_xl.consolidation.master` give over the ledger's stored reports (the nightly tests
+compare the two through every kind of change). What the master is made of is kept beside the
+ledger for the next run (a :class:`State`): the rows of its long sheets already written as XML
+(:class:`~tdkt_xl.consolidation.master.Block`),
 each unit's state, the progress of each unit on each task, the problems and superseded reports,
 the rejected files and the counts summed. A run then looks only at the paths it changed in the
-ledger (:attr:`~tdkt_xl.ledger.Ledger.touched`: files read, found again, moved, touched or
+ledger (:attr:`~tdkt_xl.nightly.ledger.Ledger.touched`: files read, found again, moved, touched or
 gone): the units they belong to, before and after, are made again (:class:`UnitResult`) and put
 in place of their old rows, and the counts of the reports that came and went are added and
 taken off.
 
 The cache only saves work. It is used when it was made from this ledger at its present count of
-changes (:meth:`~tdkt_xl.ledger.Ledger.changes`, so that a run killed after writing the ledger but
+changes (:meth:`~tdkt_xl.nightly.ledger.Ledger.changes`, so that a run killed after writing the ledger but
 before keeping the cache is noticed), from the same plan file, reading rules and code, and
 when few units changed; otherwise everything is made from the ledger again, as on a first run.
 It is one file written whole now and then, and a journal of what each run changed in between.
@@ -35,10 +36,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tdkt_xl import __version__
-from tdkt_xl import consolidate as consolidate_module
-from tdkt_xl import master as master_module
 from tdkt_xl.atomic import atomic_path
-from tdkt_xl.consolidate import (
+from tdkt_xl.consolidation import aggregate as consolidate_module
+from tdkt_xl.consolidation import master as master_module
+from tdkt_xl.consolidation.aggregate import (
     READER_VERSION,
     SUBMISSION_ORDER,
     FileOutcome,
@@ -50,8 +51,7 @@ from tdkt_xl.consolidate import (
     submission_state,
     superseded_reason,
 )
-from tdkt_xl.ledger import CurrentFile, CurrentVersion, Ledger
-from tdkt_xl.master import (
+from tdkt_xl.consolidation.master import (
     SUBMISSIONS_SHEET,
     SUBMISSIONS_WIDTHS,
     Block,
@@ -71,8 +71,9 @@ from tdkt_xl.master import (
     style_ids,
     submission_values,
 )
-from tdkt_xl.models import CommendationForm, Plan, Task
-from tdkt_xl.status import vietnam_time
+from tdkt_xl.nightly.ledger import CurrentFile, CurrentVersion, Ledger
+from tdkt_xl.plans.models import CommendationForm, Plan, Task
+from tdkt_xl.plans.status import vietnam_time
 
 CACHE_FORMAT = 7  # raise when what is kept changes (the code's own digest is in the key too)
 GONE_MARK = " (không còn trong hộp thư)"
@@ -118,7 +119,8 @@ class Record(NamedTuple):
 
     @property
     def order(self) -> Order:
-        """Where it comes among all reports (:func:`~tdkt_xl.consolidate.choose_newest`'s order)."""
+        """Where it comes among all reports
+        (:func:`~tdkt_xl.consolidation.aggregate.choose_newest`'s order)."""
         return (self.submitted_on or date.min, self.modified or datetime.min, self.present, self.file)
 
 
@@ -255,7 +257,8 @@ class Cache:
         return kept
 
     def tag(self) -> tuple[Any, ...]:
-        """What identifies the state (its rows): a :class:`~tdkt_xl.master.PieceStore` is made for it."""
+        """What identifies the state (its rows): a
+        :class:`~tdkt_xl.consolidation.master.PieceStore` is made for it."""
         return (self.key, self.generation, self.changes)
 
     def store_whole(self, path: Path) -> None:
@@ -400,7 +403,7 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
     ``ids``: the style ids of the master's skeleton, when they differ from those the cache was made
     with; ``read``: reports this run read and stored, by version (not decoded from the ledger
     again); ``changes``: the ledger's count of changes when this run started, and ``scanned`` the
-    paths' current versions then (the ledger's :attr:`~tdkt_xl.ledger.Ledger.touched` paths are
+    paths' current versions then (the ledger's :attr:`~tdkt_xl.nightly.ledger.Ledger.touched` paths are
     what this run changed since).
     """
     forms = plan_forms(plan)

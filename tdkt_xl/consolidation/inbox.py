@@ -18,7 +18,7 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
-from tdkt_xl.consolidate import (
+from tdkt_xl.consolidation.aggregate import (
     Consolidation,
     FileOutcome,
     ReportRejected,
@@ -28,13 +28,13 @@ from tdkt_xl.consolidate import (
     read_unit_report,
     share_plan_keys,
 )
-from tdkt_xl.master import write_master
-from tdkt_xl.models import Plan
-from tdkt_xl.report_layout import plan_id
-from tdkt_xl.safety import Limits
-from tdkt_xl.status import today_in_vietnam, vietnam_time
-from tdkt_xl.text import shown_name
-from tdkt_xl.workers import RawBook, Reader, ReadResult, read_many, read_values
+from tdkt_xl.consolidation.master import write_master
+from tdkt_xl.intake.safety import Limits
+from tdkt_xl.intake.workers import RawBook, Reader, ReadResult, read_many, read_values
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.plans.status import today_in_vietnam, vietnam_time
+from tdkt_xl.plans.text import shown_name
+from tdkt_xl.reports.layout import plan_id
 
 # Read: .xlsx, .xlsm and .ods (LibreOffice), each whatever its name says; .xls and .xlsb are
 # rejected with how to save them as .xlsx: a unit's report must not be skipped as if it were a note.
@@ -64,7 +64,7 @@ class Inbox:
 
 def inbox_name(path: Path, root: Path) -> str:
     """A file's path as given under the inbox ``root`` (forward slashes on every system), as text
-    any writer takes (:func:`~tdkt_xl.text.shown_name`).
+    any writer takes (:func:`~tdkt_xl.plans.text.shown_name`).
 
     >>> inbox_name(Path("hop_thu/dot_2/P1.xlsx"), Path("hop_thu"))
     'dot_2/P1.xlsx'
@@ -139,8 +139,8 @@ def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetim
     """One file's read result checked against the plan: its report, or why it is rejected.
 
     ``kept``: the report will be held with thousands of others (its keys are then shared with
-    the plan's, see :func:`~tdkt_xl.consolidate.share_plan_keys`). ``earlier_plan_ids``: see
-    :func:`~tdkt_xl.consolidate.read_unit_report`.
+    the plan's, see :func:`~tdkt_xl.consolidation.aggregate.share_plan_keys`). ``earlier_plan_ids``: see
+    :func:`~tdkt_xl.consolidation.aggregate.read_unit_report`.
     """
     if result.book is not None and isinstance(result.book.checked, (UnitReport, FileOutcome)):
         checked = result.book.checked  # checked in the worker that read it
@@ -186,8 +186,8 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
 def checking_in_workers(plan: Plan, root: Path, executor: concurrent.futures.Executor | None = None,
                         earlier_plan_ids: Collection[str] = (), identity: str | None = None
                         ) -> Iterator[Reader]:
-    """The reader to give :func:`~tdkt_xl.workers.read_many`: one that checks in forked workers,
-    or :func:`~tdkt_xl.workers.read_values` (checked in this process) with a caller's
+    """The reader to give :func:`~tdkt_xl.intake.workers.read_many`: one that checks in forked workers,
+    or :func:`~tdkt_xl.intake.workers.read_values` (checked in this process) with a caller's
     ``executor`` or where workers are not forked. ``identity``: the plan's id, when known.
 
     The plan is handed over in a module variable that the workers inherit when forked, so

@@ -62,7 +62,7 @@ OFFICE_VERSIONS = ("16.0", "15.0", "14.0")
 
 CODE_PAGE = 1252
 _ENCODING = "cp1252"
-_REPO_MACROS = Path(__file__).resolve().parent.parent / "macros"
+_REPO_MACROS = Path(__file__).resolve().parents[2] / "macros"
 _SHARED_MACROS = Path(sys.prefix) / "share" / "tdkt_xl" / "macros"
 
 
@@ -893,10 +893,10 @@ def default_pythonpath() -> Path | None:
     """The folder to add to PYTHONPATH so that ``import tdkt_xl`` works, or None when the
     package is installed in site-packages (then the interpreter finds it on its own).
 
-    >>> default_pythonpath() in (None, Path(__file__).resolve().parent.parent)
+    >>> default_pythonpath() in (None, Path(__file__).resolve().parents[2])
     True
     """
-    parent = Path(__file__).resolve().parent.parent
+    parent = Path(__file__).resolve().parents[2]
     site_dirs = [*site.getsitepackages(), site.getusersitepackages()]
     if any(Path(d).resolve() == parent for d in site_dirs if d):
         return None

@@ -30,19 +30,19 @@ from typing import Any
 
 from tdkt_xl import __version__
 from tdkt_xl.atomic import backup_path
-from tdkt_xl.consolidate import READER_VERSION, UnitReport
-from tdkt_xl.formats import WorkbookError
-from tdkt_xl.ledger import RETRIED, CurrentFile, Ledger, read_again
-from tdkt_xl.lock import LockBusy, RunLock
-from tdkt_xl.master import PieceStore, SkeletonStore, write_rows
-from tdkt_xl.merge import check_result, checking_in_workers, scan_inbox
-from tdkt_xl.models import Plan
-from tdkt_xl.rebuild import collector_paused, rebuild
-from tdkt_xl.report_layout import plan_id
-from tdkt_xl.status import today_in_vietnam, vietnam_time
-from tdkt_xl.text import os_error_reason, os_error_text, shown_name
-from tdkt_xl.workbook import load_plan
-from tdkt_xl.workers import ReadResult, read_many, read_values
+from tdkt_xl.consolidation.aggregate import READER_VERSION, UnitReport
+from tdkt_xl.consolidation.inbox import check_result, checking_in_workers, scan_inbox
+from tdkt_xl.consolidation.master import PieceStore, SkeletonStore, write_rows
+from tdkt_xl.intake.file_formats import WorkbookError
+from tdkt_xl.intake.plan_workbook import load_plan
+from tdkt_xl.intake.workers import ReadResult, read_many, read_values
+from tdkt_xl.nightly.ledger import RETRIED, CurrentFile, Ledger, read_again
+from tdkt_xl.nightly.lock import LockBusy, RunLock
+from tdkt_xl.nightly.rebuild import collector_paused, rebuild
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.plans.status import today_in_vietnam, vietnam_time
+from tdkt_xl.plans.text import os_error_reason, os_error_text, shown_name
+from tdkt_xl.reports.layout import plan_id
 
 EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED, EXIT_MASTER_IN_USE = 0, 1, 2, 3, 4
 KEPT_READ = 1000  # reports kept for the rebuild as read (more: decoded from the ledger, a few at a time)
@@ -90,7 +90,7 @@ class NightlySettings:
 
     @property
     def cache_path(self) -> Path:
-        """What the consolidation keeps for the next run (:mod:`tdkt_xl.rebuild`; a cache too)."""
+        """What the consolidation keeps for the next run (:mod:`tdkt_xl.nightly.rebuild`; a cache too)."""
         return self.state_path.with_name(self.state_path.name + ".cache")
 
     @property

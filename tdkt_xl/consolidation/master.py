@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tdkt_xl.atomic import atomic_path, backup_path
-from tdkt_xl.consolidate import STATE_LABELS, Consolidation
-from tdkt_xl.models import CommendationForm, Task
-from tdkt_xl.problems import column_letter
-from tdkt_xl.safety import sheet_parts
-from tdkt_xl.status import STATUS_COLORS, Status
-from tdkt_xl.zipwriter import ZipWriter, deflate_piece, raw_compressor
+from tdkt_xl.consolidation.aggregate import STATE_LABELS, Consolidation
+from tdkt_xl.consolidation.zip_writer import ZipWriter, deflate_piece, raw_compressor
+from tdkt_xl.errors import column_letter
+from tdkt_xl.intake.safety import sheet_parts
+from tdkt_xl.plans.models import CommendationForm, Task
+from tdkt_xl.plans.status import STATUS_COLORS, Status
 
 SUBMISSIONS_SHEET = "Tình hình nộp báo cáo"
 PROGRESS_SHEET = "Tiến độ nhiệm vụ"
@@ -452,7 +452,7 @@ class PieceStore:
     """The long sheets' rows deflated in pieces (:attr:`Block.pieces`) by one nightly run, kept in a
     file for the next: a piece whose rows did not change since (:attr:`Block.changed`) is not
     deflated again. What is kept is used only by a run whose rows were settled at the state it was
-    made of (``tag``: the rebuild's cache, see :meth:`~tdkt_xl.rebuild.Rebuilt.tag`).
+    made of (``tag``: the rebuild's cache, see :meth:`~tdkt_xl.nightly.rebuild.Rebuilt.tag`).
     """
 
     def __init__(self, path: Path, tag: object) -> None:

@@ -1,6 +1,6 @@
 """The unit report workbooks: one per unit, to be filled in and consolidated.
 
-Each workbook follows :mod:`tdkt_xl.report_layout`: a "Thông tin" sheet (who
+Each workbook follows :mod:`tdkt_xl.reports.layout`: a "Thông tin" sheet (who
 reports), "Tiến độ" (progress on the unit's tasks), "Số liệu" (commendation counts
 by form and year) and a very hidden sheet tying the file to its plan. Input cells
 have a yellow fill and are the only unlocked cells; the sheets are protected
@@ -23,9 +23,12 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tdkt_xl.forms import DEFAULT_FORMS, forms_by_level
-from tdkt_xl.models import CommendationForm, Plan, Task
-from tdkt_xl.report_layout import (
+from tdkt_xl.excel.status_copy import atomic_path, set_value
+from tdkt_xl.plans.commendation_forms import DEFAULT_FORMS, forms_by_level
+from tdkt_xl.plans.models import CommendationForm, Plan, Task
+from tdkt_xl.plans.text import fold
+from tdkt_xl.plans.units import Unit
+from tdkt_xl.reports.layout import (
     INFO_FIRST_ROW,
     INFO_LABELS,
     INFO_LOCKED,
@@ -47,9 +50,6 @@ from tdkt_xl.report_layout import (
     safe_file_stem,
     unit_tasks,
 )
-from tdkt_xl.text import fold
-from tdkt_xl.units import Unit
-from tdkt_xl.xlsx import atomic_path, set_value
 
 DATE_FORMAT = "dd/mm/yyyy"
 TEXT_FORMAT = "@"  # typed "- Đã tổ chức …" stays text instead of becoming a formula
@@ -296,7 +296,7 @@ def _progress_sheet(ws: Worksheet, plan: Plan, unit: Unit) -> None:
 def stats_years(plan: Plan) -> list[int]:
     """The years of the "Số liệu" sheet, from ``stats_from`` to ``stats_to`` (either order).
 
-    >>> from tdkt_xl.models import Plan
+    >>> from tdkt_xl.plans.models import Plan
     >>> stats_years(Plan(year=2024))[:2], len(stats_years(Plan(year=2024)))
     ([2014, 2015], 10)
     """
@@ -376,7 +376,7 @@ def _meta_sheet(ws: Worksheet, plan: Plan, unit: Unit) -> None:
 def build_unit_report(plan: Plan, unit: Unit) -> Workbook:
     """The report workbook of one unit, in memory (nothing is written).
 
-    >>> from tdkt_xl.models import Plan
+    >>> from tdkt_xl.plans.models import Plan
     >>> wb = build_unit_report(Plan(year=2024), Unit(code="P1", name="Phòng I"))
     >>> wb.sheetnames, wb["Thông tin"]["B3"].value
     (['Thông tin', 'Tiến độ', 'Số liệu', '_tdkt_xl'], 'P1')
@@ -447,8 +447,8 @@ def holds_work(path: Path, plan: Plan) -> bool:
     """Whether the file at ``path`` must not be replaced by a fresh template: a report a unit has
     filled in (sent back, perhaps), a file that cannot be read, or another workbook. Only a
     template nobody has filled in yet (or no file) may be replaced."""
-    from tdkt_xl.consolidate import ReportRejected, read_unit_report
-    from tdkt_xl.workers import read_values
+    from tdkt_xl.consolidation.aggregate import ReportRejected, read_unit_report
+    from tdkt_xl.intake.workers import read_values
 
     if not path.exists():
         return False

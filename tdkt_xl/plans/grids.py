@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from tdkt_xl.text import clean, fold_words
+from tdkt_xl.plans.text import clean, fold_words
 
 EXCEL_ERRORS = frozenset(
     {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -233,7 +233,7 @@ def header_text(grid: Grid, row: int, column: int) -> str:
     """A header cell's text, TCVN3/VNI text read as Unicode ("Néi dung" is "Nội dung")."""
     text = grid.text(row, column)
     if text and not text.isascii():
-        from tdkt_xl.legacy import detect_legacy
+        from tdkt_xl.plans.legacy_encodings import detect_legacy
 
         value = grid.value(row, column)
         reading = detect_legacy(str(value).strip(), grid.fonts.get((row, column)))

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tdkt_xl.models import Plan
-from tdkt_xl.plan import read_plan
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.plans.reader import read_plan
 
 
 def load_plan(
@@ -16,14 +16,16 @@ def load_plan(
 ) -> Plan:
     """Read and check the plan workbook at ``path``.
 
-    Raises :class:`tdkt_xl.xlsx.WorkbookError` (a Vietnamese message) when the
+    Raises :class:`tdkt_xl.excel.status_copy.WorkbookError` (a Vietnamese message) when the
     file cannot be opened at all; every other problem is in ``plan.problems``.
 
     >>> plan = load_plan("workbooks/ke_hoach_mau.xlsx")  # doctest: +SKIP
     >>> plan.valid, len(plan.tasks)  # doctest: +SKIP
     (True, 37)
     """
-    from tdkt_xl.xlsx import read_grids  # the openpyxl adapter: importing tdkt_xl alone does not load it
+    from tdkt_xl.excel.status_copy import (
+        read_grids,  # the openpyxl adapter: importing tdkt_xl alone does not load it
+    )
 
     source = Path(path)
     return read_plan(read_grids(source), file=str(path), year=year, today=today,

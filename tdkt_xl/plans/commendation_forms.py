@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from tdkt_xl.models import CommendationForm
-from tdkt_xl.sheets import Grid
-from tdkt_xl.text import fold, fold_words
+from tdkt_xl.plans.grids import Grid
+from tdkt_xl.plans.models import CommendationForm
+from tdkt_xl.plans.text import fold, fold_words
 
 LEVEL_STATE = "Cấp Nhà nước"
 LEVEL_PROVINCE = "Cấp bộ, ban, ngành, tỉnh"

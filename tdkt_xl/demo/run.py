@@ -16,9 +16,12 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tdkt_xl.consolidate import Consolidation
-from tdkt_xl.merge import run_consolidation
-from tdkt_xl.report_layout import (
+from tdkt_xl.consolidation.aggregate import Consolidation
+from tdkt_xl.consolidation.inbox import run_consolidation
+from tdkt_xl.demo.sample_plan import build_sample_plan
+from tdkt_xl.excel.status_copy import set_value
+from tdkt_xl.intake.plan_workbook import load_plan
+from tdkt_xl.reports.layout import (
     INFO_SHEET,
     PROGRESS_DONE,
     PROGRESS_HEADER_ROW,
@@ -29,10 +32,7 @@ from tdkt_xl.report_layout import (
     STATS_SHEET,
     header_key,
 )
-from tdkt_xl.report_template import write_unit_reports
-from tdkt_xl.sample import build_sample_plan
-from tdkt_xl.workbook import load_plan
-from tdkt_xl.xlsx import set_value
+from tdkt_xl.reports.template import write_unit_reports
 
 MISSING = ("CUMDBSH", "PQLHS")
 LATE = {"SGTVT": 3, "HDSKT": 5}  # days after the report deadline

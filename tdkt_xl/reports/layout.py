@@ -8,8 +8,8 @@ from __future__ import annotations
 import functools
 import hashlib
 
-from tdkt_xl.models import CommendationForm, Plan, Task
-from tdkt_xl.text import fold_words
+from tdkt_xl.plans.models import CommendationForm, Plan, Task
+from tdkt_xl.plans.text import fold_words
 
 TEMPLATE_VERSION = "1"
 
@@ -68,7 +68,7 @@ def _cached_key(text: object) -> str:
 def plan_id(plan: Plan) -> str:
     """A stable identifier of the plan a report answers: its year, units and task codes.
 
-    >>> from tdkt_xl.models import Plan
+    >>> from tdkt_xl.plans.models import Plan
     >>> len(plan_id(Plan(year=2024)))
     12
     """
@@ -97,7 +97,7 @@ def safe_file_stem(code: str) -> str:
     """
     import re
 
-    from tdkt_xl.text import strip_diacritics
+    from tdkt_xl.plans.text import strip_diacritics
 
     stem = re.sub(r"[^A-Za-z0-9._-]", "_", strip_diacritics(code)).strip(" .") or "don_vi"
     reserved = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),

@@ -1,0 +1,1 @@
+"""Consolidation: the reports of every unit summed into the master workbook, and the master's writer."""
