@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, tests. Installs what it needs into .venv, and
+# The whole test suite: lint, types, import layers, tests. Installs what it needs into .venv, and
 # LibreOffice Calc (for the three tests that need a real spreadsheet program) when
 # it is missing and this is a Debian/Ubuntu machine where we may install packages.
 . "$(dirname "$0")/_venv.sh" test
@@ -10,4 +10,7 @@ if ! command -v soffice >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 &&
 fi
 ruff check tdkt_xl tests bench
 mypy
-python -m pytest "$@"
+lint-imports
+# -n auto: one test process per core (pytest-xdist); `-m "not slow"` leaves out the kill tests and
+# the LibreOffice round trips for a quick run while working.
+python -m pytest -n auto "$@"

@@ -607,6 +607,7 @@ def _soffice() -> str | None:
     return found
 
 
+@pytest.mark.slow
 def test_libreoffice_imports_the_vba_project(built: Path, tmp_path: Path) -> None:
     soffice = _soffice()
     if soffice is None:

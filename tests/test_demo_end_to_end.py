@@ -88,6 +88,7 @@ def _soffice() -> str | None:
     return found
 
 
+@pytest.mark.slow
 def test_libreoffice_computes_the_same_totals(demo: tuple[Path, Consolidation], tmp_path: Path) -> None:
     soffice = _soffice()
     if soffice is None:

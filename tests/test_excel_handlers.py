@@ -321,6 +321,7 @@ def _soffice() -> str | None:
     return found
 
 
+@pytest.mark.slow
 def test_the_links_of_the_result_sheet_follow_a_moved_cell_in_a_spreadsheet(tmp_path: Path) -> None:
     """The link formulas computed by LibreOffice: the address shown is the cell's, and once the
     reference has moved (as Excel moves it when rows or columns are inserted) the moved one."""
@@ -497,6 +498,7 @@ def test_tong_hop_consolidates_and_reports(demo: Path, tmp_path: Path) -> None:
     assert alert(book)["args"][0] == message
 
 
+@pytest.mark.slow
 def test_tong_hop_reads_a_report_saved_in_libreoffice(demo: Path, tmp_path: Path) -> None:
     """A late unit that saved its report as .ods in LibreOffice Calc: read, and still late."""
     inbox = tmp_path / "hop_thu"

@@ -276,6 +276,7 @@ while time.time() < until:
 """
 
 
+@pytest.mark.slow
 def test_processes_contending_for_dead_locks_never_hold_it_together(tmp_path: Path, dead_pid: int) -> None:
     """Four processes take over, again and again, a lock whose holder has just died."""
     write_dead_lock(tmp_path / "run.lock", dead_pid)

@@ -191,6 +191,7 @@ def _run_cli(setup: NightlySettings, kill_at: str | None = None) -> subprocess.C
         capture_output=True, text=True, env=env, timeout=300)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", ["after-first-record", "before-seen", "before-master",
                                    "during-master-write"])
 def test_killed_run_leaves_master_and_ledger_whole(setup: NightlySettings, point: str,

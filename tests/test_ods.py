@@ -121,6 +121,7 @@ def only_report(result: Consolidation) -> UnitReport:
     return report
 
 
+@pytest.mark.slow
 def test_an_ods_report_reads_as_the_xlsx_it_was_saved_from(plan: Plan, saved: dict[str, Path],
                                                             tmp_path: Path) -> None:
     xlsx = only_report(consolidated(plan, tmp_path / "xlsx", {"BTDKT.xlsx": saved["values.xlsx"]}))
@@ -145,6 +146,7 @@ def test_an_ods_report_reads_as_the_xlsx_it_was_saved_from(plan: Plan, saved: di
     assert "#DIV/0!" in next(p.message for p in ods.problems if p.code == "excel-error")
 
 
+@pytest.mark.slow
 def test_formulas_and_error_values_of_an_ods_report(plan: Plan, saved: dict[str, Path],
                                                     tmp_path: Path) -> None:
     """LibreOffice stores each formula's value in both formats: the same report either way."""
@@ -162,6 +164,7 @@ def test_formulas_and_error_values_of_an_ods_report(plan: Plan, saved: dict[str,
     assert report.stats[label][2014] == 5  # =2+3
 
 
+@pytest.mark.slow
 def test_values_hidden_sheets_and_errors_as_the_reader_gives_them(saved: dict[str, Path]) -> None:
     ods, xlsx = read_values(saved["formulas.ods"]), read_values(saved["formulas.xlsx"])
     assert ods.sheets == xlsx.sheets
@@ -174,6 +177,7 @@ def test_values_hidden_sheets_and_errors_as_the_reader_gives_them(saved: dict[st
     assert isinstance(ods.sheets[PROGRESS_SHEET][8][5], date)
 
 
+@pytest.mark.slow
 def test_an_ods_renamed_xlsx_is_read_as_an_ods(plan: Plan, saved: dict[str, Path], tmp_path: Path) -> None:
     ods = consolidated(plan, tmp_path / "ods", {"P1.ods": saved["formulas.ods"]})
     renamed = consolidated(plan, tmp_path / "renamed", {"P1.xlsx": saved["formulas.ods"]})
@@ -181,6 +185,7 @@ def test_an_ods_renamed_xlsx_is_read_as_an_ods(plan: Plan, saved: dict[str, Path
     assert [f.file for f in renamed.files if f.outcome == "accepted"] == ["P1.xlsx"]
 
 
+@pytest.mark.slow
 def test_a_broken_ods_is_rejected_with_its_reason_and_the_run_goes_on(plan: Plan, saved: dict[str, Path],
                                                                      tmp_path: Path) -> None:
     data = saved["values.ods"].read_bytes()
@@ -205,6 +210,7 @@ def test_a_broken_ods_is_rejected_with_its_reason_and_the_run_goes_on(plan: Plan
     assert set(rejected) <= names
 
 
+@pytest.mark.slow
 def test_the_nightly_merge_reads_ods_and_reads_again_those_rejected_before(
         plan: Plan, saved: dict[str, Path], tmp_path: Path) -> None:
     """An .ods the reader of before (READER_VERSION 2) rejected with the code "ods" is read again."""

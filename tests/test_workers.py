@@ -319,6 +319,7 @@ def test_far_cell_quick_scan_misses_is_rejected_with_its_cause(tmp_path: Path, r
     assert codes(results) == {"a.xlsx": "ok", "b.xlsx": "ok", "c.xlsx": "ok", "xa.xlsx": "oversized-sheet"}
 
 
+@pytest.mark.slow
 def test_crashing_worker_rejects_only_that_file(tmp_path: Path, report: Path) -> None:
     names = [f"don_vi_{n}.xlsx" for n in range(8)]
     names.insert(3, "crash.xlsx")
@@ -333,6 +334,7 @@ def test_crashing_worker_rejects_only_that_file(tmp_path: Path, report: Path) ->
     assert "SIGABRT" in crash.rejection.reason
 
 
+@pytest.mark.slow
 def test_two_crashing_files_in_many(tmp_path: Path, report: Path) -> None:
     names = [f"don_vi_{n:02d}.xlsx" for n in range(30)]
     names[5], names[22] = "crash_1.xlsx", "crash_2.xlsx"
@@ -344,6 +346,7 @@ def test_two_crashing_files_in_many(tmp_path: Path, report: Path) -> None:
     assert set(found.values()) == {"ok"}
 
 
+@pytest.mark.slow
 def test_hanging_reader_times_out_and_others_are_read(tmp_path: Path, report: Path) -> None:
     paths = copies(report, tmp_path / "hop_thu", ["a.xlsx", "slow.xlsx", "b.xlsx", "c.xlsx", "d.xlsx"])
     started = time.monotonic()
@@ -358,6 +361,7 @@ def test_hanging_reader_times_out_and_others_are_read(tmp_path: Path, report: Pa
     assert elapsed < 15
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not LINUX, reason="RLIMIT_AS: Linux only (not on Windows; macOS ignores it)")
 def test_memory_hog_is_rejected(tmp_path: Path, report: Path) -> None:
     paths = copies(report, tmp_path / "hop_thu", ["a.xlsx", "hog.xlsx", "b.xlsx"])
@@ -366,6 +370,7 @@ def test_memory_hog_is_rejected(tmp_path: Path, report: Path) -> None:
     assert found == {"a.xlsx": "ok", "hog.xlsx": "out-of-memory", "b.xlsx": "ok"}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not LINUX, reason="signals and stderr capture as on Linux")
 def test_native_out_of_memory_and_kill_by_the_os(tmp_path: Path, report: Path) -> None:
     paths = copies(report, tmp_path / "hop_thu", ["a.xlsx", "oom.xlsx", "b.xlsx"])
@@ -384,6 +389,7 @@ def test_any_exception_becomes_unreadable(tmp_path: Path, report: Path) -> None:
     assert isinstance(panic, Rejection) and panic.code == "unreadable" and "FakePanic" in panic.reason
 
 
+@pytest.mark.slow
 def test_closing_early_does_not_wait_for_a_hanging_file(tmp_path: Path, report: Path) -> None:
     paths = copies(report, tmp_path / "hop_thu", ["slow.xlsx", "a.xlsx", "b.xlsx"])
     started = time.monotonic()
