@@ -21,7 +21,6 @@ from openpyxl import load_workbook
 from tdkt_xl import load_plan
 from tdkt_xl.consolidation.aggregate import Consolidation, UnitReport
 from tdkt_xl.consolidation.inbox import run_consolidation
-from tdkt_xl.excel.status_copy import set_value
 from tdkt_xl.intake.workers import read_many, read_values
 from tdkt_xl.nightly.run import NightlySettings, run_nightly
 from tdkt_xl.plans.grids import ExcelError, FormulaWithoutValue
@@ -34,6 +33,7 @@ from tdkt_xl.reports.layout import (
     STATS_SHEET,
     TEMPLATE_VERSION,
 )
+from tdkt_xl.reports.template import set_value
 
 AS_OF = date(2024, 7, 1)
 OLD = datetime(2024, 6, 24, 9, 30).timestamp()  # every file's time, so that only the content differs

@@ -19,7 +19,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.consolidation.inbox import run_consolidation
 from tdkt_xl.demo.sample_plan import build_sample_plan
-from tdkt_xl.excel.status_copy import set_value
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.reports.layout import (
     INFO_SHEET,
@@ -32,7 +31,7 @@ from tdkt_xl.reports.layout import (
     STATS_SHEET,
     header_key,
 )
-from tdkt_xl.reports.template import write_unit_reports
+from tdkt_xl.reports.template import set_value, write_unit_reports
 
 MISSING = ("CUMDBSH", "PQLHS")
 LATE = {"SGTVT": 3, "HDSKT": 5}  # days after the report deadline

@@ -1,15 +1,13 @@
-"""openpyxl adapter: workbook files to grids, and the status copy back to a file."""
+"""The status copy: the plan workbook written back with each task's quarter, deadline and status
+(openpyxl), and the "Kết quả kiểm tra" sheet of its problems."""
 
 from __future__ import annotations
 
 import shutil
-import zipfile
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils.cell import get_column_letter
@@ -18,9 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.atomic import atomic_path, backup_path
 from tdkt_xl.errors import Problem
-from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, sniff, status_copy_path
-from tdkt_xl.intake.safety import formulas_without_value_by_sheet
-from tdkt_xl.plans.grids import ExcelError, Grid, formulas_as_cells, put_values
+from tdkt_xl.intake.file_formats import is_macro_name
+from tdkt_xl.intake.openpyxl_grids import open_workbook
 from tdkt_xl.plans.models import Plan, TaskSheet
 from tdkt_xl.plans.status import (
     BORDER_COLOR,
@@ -33,7 +30,6 @@ from tdkt_xl.plans.status import (
     RESULT_SHEET,
     RESULT_WIDTHS,
     STATUS_COLORS,
-    STATUS_HEADERS,
     Status,
     TaskStatus,
     link_target,
@@ -44,115 +40,13 @@ from tdkt_xl.plans.status import (
     status_columns,
     status_row,
 )
-
-__all__ = ["RESULT_SHEET", "STATUS_HEADERS", "WorkbookError", "atomic_path", "backup_path", "is_macro_name",
-           "status_copy_path"]  # kept importable from here
+from tdkt_xl.reports.template import set_value
 
 _ERROR_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["error"])
 _WARNING_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["warning"])
 _HEADER_FILL = PatternFill("solid", fgColor=HEADER_FILL)
 _THIN = Side(style="thin", color=BORDER_COLOR)
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-
-def open_workbook(path: Path, *, data_only: bool = True, keep_vba: bool | None = None) -> Workbook:
-    """Open with openpyxl, turning every failure into a :class:`WorkbookError` that says why.
-
-    ``keep_vba``: keep the macros to save them again (default: when the file is an .xlsm)."""
-    found = sniff(path)
-    if found.kind == "missing":
-        raise WorkbookError(f"{path}: không tìm thấy tệp.")
-    if found.kind == "ods":  # unit reports may be .ods; a plan may not (its layout is read with openpyxl)
-        raise WorkbookError(
-            f"{path}: tệp là {found.label}; sổ kế hoạch cần là sổ Excel .xlsx hoặc .xlsm (mở bằng "
-            "LibreOffice Calc, chọn Tệp > Lưu thành, kiểu tệp \"Excel 2007-365 (.xlsx)\")."
-        )
-    if not found.is_openxml:
-        raise WorkbookError(
-            f"{path}: tệp là {found.label}; cần sổ Excel .xlsx hoặc .xlsm "
-            "(mở bằng Excel rồi Lưu thành .xlsx)."
-        )
-    try:
-        keep = found.kind == "xlsm" if keep_vba is None else keep_vba and found.kind == "xlsm"
-        return load_workbook(path, data_only=data_only, keep_vba=keep, rich_text=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as error:
-        raise WorkbookError(f"{path}: tệp Excel bị hỏng hoặc không đầy đủ ({error}).") from error
-
-
-def set_value(cell: Any, value: Any) -> None:
-    """Write a value; text stays text even when it starts with "=" or reads "#N/A".
-
-    openpyxl would otherwise store such text as a formula or an error cell.
-    """
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-
-
-def _legacy_font(cell: Cell | MergedCell) -> str | None:
-    name = cell.font.name if cell.font is not None else None
-    if name and name.lower().startswith((".vn", "vni")):
-        return str(name)
-    return None
-
-
-def sheet_grid(sheet: Worksheet) -> Grid:
-    """One worksheet as a :class:`Grid` (values, merged ranges, hidden rows, legacy fonts)."""
-    rows: list[list[object]] = []
-    fonts: dict[tuple[int, int], str] = {}
-    for row in sheet.iter_rows():
-        values: list[object] = []
-        for cell in row:
-            value = cell.value
-            if cell.data_type == "e" and isinstance(value, str):
-                value = ExcelError(value)
-            elif isinstance(value, str) and not value.isascii():
-                font = _legacy_font(cell)
-                if font:
-                    fonts[(cell.row, cell.column)] = font  # type: ignore[index]
-            values.append(value)
-        while values and values[-1] is None:
-            values.pop()
-        rows.append(values)
-    while rows and not rows[-1]:
-        rows.pop()
-    hidden = frozenset(
-        index for index, dim in sheet.row_dimensions.items() if dim.hidden and index is not None
-    )
-    merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in sheet.merged_cells.ranges]
-    hidden_columns = frozenset(
-        column for dim in sheet.column_dimensions.values() if dim.hidden and dim.min and dim.max
-        for column in range(dim.min, dim.max + 1)
-    )
-    return Grid(sheet.title, rows, hidden, merged, fonts, hidden_columns, str(sheet.sheet_state))
-
-
-def read_grids(path: Path) -> list[Grid]:
-    """Every worksheet of the workbook at ``path`` as grids (cached values of formulas; a formula
-    the file keeps no value of is a :class:`~tdkt_xl.plans.grids.FormulaWithoutValue`)."""
-    workbook = open_workbook(path)
-    try:
-        grids = [sheet_grid(ws) for ws in workbook.worksheets]
-    finally:
-        workbook.close()
-    _mark_formulas_without_value(path, grids)
-    return grids
-
-
-def _mark_formulas_without_value(path: Path, grids: list[Grid]) -> None:
-    """Put a :class:`~tdkt_xl.plans.grids.FormulaWithoutValue` where openpyxl read a formula cell as
-    empty (a file written by a program that does not calculate: ``=ROW()-1``, ``='Đơn vị'!B5``)."""
-    by_name = {grid.name: grid for grid in grids}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for name, cells in formulas_without_value_by_sheet(archive).items():
-                if name in by_name:
-                    put_values(by_name[name].rows, formulas_as_cells(cells), over_values=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return  # openpyxl read the file: at worst such a cell stays empty
-
-
-# --- writing the status copy -------------------------------------------------
 
 
 def _status_columns(ws: Worksheet, sheet: TaskSheet) -> list[int]:

@@ -16,16 +16,14 @@ def load_plan(
 ) -> Plan:
     """Read and check the plan workbook at ``path``.
 
-    Raises :class:`tdkt_xl.excel.status_copy.WorkbookError` (a Vietnamese message) when the
+    Raises :class:`tdkt_xl.intake.file_formats.WorkbookError` (a Vietnamese message) when the
     file cannot be opened at all; every other problem is in ``plan.problems``.
 
     >>> plan = load_plan("workbooks/ke_hoach_mau.xlsx")  # doctest: +SKIP
     >>> plan.valid, len(plan.tasks)  # doctest: +SKIP
     (True, 37)
     """
-    from tdkt_xl.excel.status_copy import (
-        read_grids,  # the openpyxl adapter: importing tdkt_xl alone does not load it
-    )
+    from tdkt_xl.intake.openpyxl_grids import read_grids  # importing tdkt_xl alone does not load openpyxl
 
     source = Path(path)
     return read_plan(read_grids(source), file=str(path), year=year, today=today,

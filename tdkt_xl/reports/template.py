@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -23,7 +24,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tdkt_xl.excel.status_copy import atomic_path, set_value
+from tdkt_xl.atomic import atomic_path
 from tdkt_xl.plans.commendation_forms import DEFAULT_FORMS, forms_by_level
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.text import fold
@@ -81,6 +82,16 @@ _TEXT_INPUTS = ("Kết quả", "Khó khăn, vướng mắc", "Ghi chú")
 
 
 # --- cells --------------------------------------------------------------------
+
+
+def set_value(cell: Any, value: Any) -> None:
+    """Write a value; text stays text even when it starts with "=" or reads "#N/A".
+
+    openpyxl would otherwise store such text as a formula or an error cell.
+    """
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
 
 
 def _cell(ws: Worksheet, row: int, column: int) -> Cell:
