@@ -511,7 +511,8 @@ def addin_build(out: Path, macros_dir: Path | None) -> None:
 
     Mã thoát: 0 đã ghi, 1 mã nguồn có lỗi hoặc không ghi được tệp.
     """
-    from tdkt_xl.excel.addin import AddinError, build_addin
+    from tdkt_xl.excel.addin.errors import AddinError
+    from tdkt_xl.excel.addin.package import build_addin
 
     try:
         written = build_addin(out, macros_dir)
@@ -538,7 +539,8 @@ def addin_install(xlam: Path | None, macros_dir: Path | None, xlstart: bool, no_
 
     Mã thoát: 0 xong, 2 không cài được (ví dụ không phải Windows).
     """
-    from tdkt_xl.excel.addin import AddinError, install_addin
+    from tdkt_xl.excel.addin.errors import AddinError
+    from tdkt_xl.excel.addin.install import install_addin
 
     try:
         report = install_addin(xlam, macros_dir=macros_dir, xlstart=xlstart, register=not no_register,

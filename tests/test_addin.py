@@ -31,20 +31,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tdkt_xl.cli import cli
-from tdkt_xl.excel.addin import (
-    ADDIN_CONTENT_TYPE,
-    CONFIG_NAME,
-    RIBBON_PART,
-    RIBBON_RELATIONSHIP,
-    AddinError,
-    build_addin,
-    encrypt_project_data,
-    find_macros_dir,
-    install_addin,
-    open_value,
-    options_key,
-    ovba_compress,
-)
+from tdkt_xl.excel.addin.errors import AddinError
+from tdkt_xl.excel.addin.install import CONFIG_NAME, install_addin, open_value, options_key
+from tdkt_xl.excel.addin.package import ADDIN_CONTENT_TYPE, RIBBON_PART, RIBBON_RELATIONSHIP, build_addin
+from tdkt_xl.excel.addin.source import find_macros_dir
+from tdkt_xl.excel.addin.vba_project import encrypt_project_data, ovba_compress
 
 with warnings.catch_warnings():  # oletools 0.60 uses pyparsing's old names
     warnings.simplefilter("ignore", DeprecationWarning)
