@@ -29,7 +29,7 @@ from tdkt_xl.consolidation.aggregate import (
     share_plan_keys,
 )
 from tdkt_xl.consolidation.master import write_master
-from tdkt_xl.intake.safety import Limits
+from tdkt_xl.intake.safety.limits_and_rejections import Limits
 from tdkt_xl.intake.workers import RawBook, Reader, ReadResult, read_many, read_values
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import today_in_vietnam, vietnam_time

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tdkt_xl.atomic import atomic_path, backup_path
 from tdkt_xl.errors import Problem
 from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, sniff, status_copy_path
-from tdkt_xl.intake.safety import formulas_without_value_by_sheet
+from tdkt_xl.intake.safety.xlsx_parts import formulas_without_value_by_sheet
 from tdkt_xl.plans.grids import ExcelError, Grid, formulas_as_cells, put_values
 from tdkt_xl.plans.models import Plan, TaskSheet
 from tdkt_xl.plans.status import (

@@ -52,19 +52,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from tdkt_xl.intake.safety import (
+from tdkt_xl.intake.safety.examine import quick_scan, scan_package
+from tdkt_xl.intake.safety.limits_and_rejections import (
     MB,
     Limits,
     OdsCells,
     PackageScan,
     RejectedFile,
     Rejection,
-    column_number,
-    formulas_without_value_by_sheet,
-    quick_scan,
-    scan_package,
-    sheet_parts,
 )
+from tdkt_xl.intake.safety.xlsx_parts import formulas_without_value_by_sheet, sheet_parts
+from tdkt_xl.intake.safety.xml_text import column_number
 from tdkt_xl.plans.grids import ExcelError, formulas_as_cells, put_values
 
 if TYPE_CHECKING:
