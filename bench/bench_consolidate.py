@@ -57,8 +57,9 @@ from openpyxl import Workbook
 from tdkt_xl.consolidation.aggregate import Consolidation, consolidate
 from tdkt_xl.consolidation.inbox import check_results, run_consolidation, scan_inbox
 from tdkt_xl.consolidation.master import write_master
+from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.plan_workbook import load_plan
-from tdkt_xl.intake.workers import read_many, read_values
+from tdkt_xl.intake.worker_pool import read_many
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.reports.layout import (
     INFO_FIRST_ROW,

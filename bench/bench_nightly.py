@@ -70,7 +70,7 @@ PROFILED = {
     "scan_inbox": ("tdkt_xl/merge.py", "scan_inbox"),
     "ledger_current_files": ("tdkt_xl/ledger.py", "current_files"),
     "sha256_of": ("tdkt_xl/nightly.py", "sha256_of"),
-    "read_many": ("tdkt_xl/workers.py", "read_many"),
+    "read_many": ("tdkt_xl/intake/worker_pool.py", "read_many"),
     "ledger_record": ("tdkt_xl/ledger.py", "record"),
     "ledger_scanned": ("tdkt_xl/ledger.py", "scanned"),
     "rebuild": ("tdkt_xl/rebuild.py", "rebuild"),

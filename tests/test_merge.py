@@ -137,7 +137,7 @@ def test_checked_in_workers_or_in_the_parent_alike(plan: Plan, tmp_path: Path) -
     from concurrent.futures import ProcessPoolExecutor
 
     from tdkt_xl.consolidation.inbox import checking_in_workers, consolidate_inbox
-    from tdkt_xl.intake.workers import read_many
+    from tdkt_xl.intake.worker_pool import read_many
 
     inbox = tmp_path / "inbox"
     save_report(plan, "BTDKT", inbox / "BTDKT.xlsx")

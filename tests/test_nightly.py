@@ -692,7 +692,8 @@ def test_a_name_that_is_not_utf8_is_read_under_a_shown_name(setup: NightlySettin
 def _failing_reads(monkeypatch: pytest.MonkeyPatch, names: set[str], code: str = "timeout") -> None:
     """Reads of these files fail as a machine under load makes them fail (the others are real)."""
     import tdkt_xl.nightly.run
-    from tdkt_xl.intake.workers import ReadResult, Rejection, read_many
+    from tdkt_xl.intake.safety import Rejection
+    from tdkt_xl.intake.worker_pool import ReadResult, read_many
 
     def failing(paths: list[Path], **options: Any) -> Any:
         for result in read_many(paths, **options):

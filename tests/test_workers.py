@@ -22,8 +22,9 @@ import pytest
 from conftest import WORKBOOK, raw_xlsx, sheet_xml
 from openpyxl import Workbook
 
+from tdkt_xl.intake.book_readers import RawBook, read_values, read_values_openpyxl
 from tdkt_xl.intake.safety import Limits, RejectedFile, Rejection
-from tdkt_xl.intake.workers import RawBook, ReadResult, read_many, read_values, read_values_openpyxl
+from tdkt_xl.intake.worker_pool import ReadResult, read_many
 from tdkt_xl.plans.grids import ExcelError, FormulaWithoutValue
 
 LINUX = sys.platform.startswith("linux")

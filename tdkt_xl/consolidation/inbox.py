@@ -29,8 +29,9 @@ from tdkt_xl.consolidation.aggregate import (
     share_plan_keys,
 )
 from tdkt_xl.consolidation.master import write_master
-from tdkt_xl.intake.safety import Limits
-from tdkt_xl.intake.workers import RawBook, Reader, ReadResult, read_many, read_values
+from tdkt_xl.intake.book_readers import RawBook, read_values
+from tdkt_xl.intake.safety.limits_and_rejections import Limits
+from tdkt_xl.intake.worker_pool import Reader, ReadResult, read_many
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import today_in_vietnam, vietnam_time
 from tdkt_xl.plans.text import shown_name
@@ -186,8 +187,8 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
 def checking_in_workers(plan: Plan, root: Path, executor: concurrent.futures.Executor | None = None,
                         earlier_plan_ids: Collection[str] = (), identity: str | None = None
                         ) -> Iterator[Reader]:
-    """The reader to give :func:`~tdkt_xl.intake.workers.read_many`: one that checks in forked workers,
-    or :func:`~tdkt_xl.intake.workers.read_values` (checked in this process) with a caller's
+    """The reader to give :func:`~tdkt_xl.intake.worker_pool.read_many`: one that checks in forked workers,
+    or :func:`~tdkt_xl.intake.book_readers.read_values` (checked in this process) with a caller's
     ``executor`` or where workers are not forked. ``identity``: the plan's id, when known.
 
     The plan is handed over in a module variable that the workers inherit when forked, so

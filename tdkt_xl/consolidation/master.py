@@ -36,7 +36,7 @@ from tdkt_xl.atomic import atomic_path, backup_path
 from tdkt_xl.consolidation.aggregate import STATE_LABELS, Consolidation
 from tdkt_xl.consolidation.zip_writer import ZipWriter, deflate_piece, raw_compressor
 from tdkt_xl.errors import column_letter
-from tdkt_xl.intake.safety import sheet_parts
+from tdkt_xl.intake.safety.xlsx_parts import sheet_parts
 from tdkt_xl.plans.models import CommendationForm, Task
 from tdkt_xl.plans.status import STATUS_COLORS, Status
 

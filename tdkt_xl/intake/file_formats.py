@@ -81,33 +81,44 @@ def sniff(path: Path) -> FileFormat:
     if not head:
         return _format("empty")
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = set(archive.namelist())
-                mimetype = b""
-                if "mimetype" in names and archive.getinfo("mimetype").file_size <= 128:
-                    mimetype = archive.read("mimetype").strip()
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
-            return _format("ods" if is_ods(head) else "zip")
-        if "xl/workbook.bin" in names:
-            return _format("xlsb")
-        if "xl/workbook.xml" in names:
-            return _format("xlsm" if "xl/vbaProject.bin" in names else "xlsx")
-        if is_ods(head) or mimetype == ODS_MIMETYPE:  # "mimetype" first, as the format wants, or not
-            return _format("ods")
-        return _format("zip")
+        return _format(_zip_kind(path, head))
+    return _format(_text_kind(head))
+
+
+def _zip_kind(path: Path, head: bytes) -> str:
+    """The kind of a zip file: an Excel workbook (xlsx, xlsm, xlsb), an .ods, or another zip."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = b""
+            if "mimetype" in names and archive.getinfo("mimetype").file_size <= 128:
+                mimetype = archive.read("mimetype").strip()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+        return "ods" if is_ods(head) else "zip"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "xl/workbook.xml" in names:
+        return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+    if is_ods(head) or mimetype == ODS_MIMETYPE:  # "mimetype" first, as the format wants, or not
+        return "ods"
+    return "zip"
+
+
+def _text_kind(head: bytes) -> str:
+    """The kind of a file that is neither an OLE file nor a zip, from its first bytes: a flat
+    OpenDocument spreadsheet (fods), an HTML page, a CSV file, or unknown."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if b"<office:document" in text and b"opendocument.spreadsheet" in text:  # flat XML, not read
-        return _format("fods")
+        return "fods"
     if text.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in text[:512]:
-        return _format("html")
+        return "html"
     try:
         decoded = head.decode("utf-8")
     except UnicodeDecodeError:
-        return _format("unknown")
+        return "unknown"
     if any(sep in decoded for sep in (",", ";", "\t")) and "\x00" not in decoded:
-        return _format("csv")
-    return _format("unknown")
+        return "csv"
+    return "unknown"
 
 
 class WorkbookError(Exception):

@@ -14,7 +14,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.intake.file_formats import WorkbookError, sniff
-from tdkt_xl.intake.safety import formulas_without_value_by_sheet
+from tdkt_xl.intake.safety.xlsx_parts import formulas_without_value_by_sheet
 from tdkt_xl.plans.grids import ExcelError, Grid, formulas_as_cells, put_values
 
 

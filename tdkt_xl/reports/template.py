@@ -459,7 +459,7 @@ def holds_work(path: Path, plan: Plan) -> bool:
     filled in (sent back, perhaps), a file that cannot be read, or another workbook. Only a
     template nobody has filled in yet (or no file) may be replaced."""
     from tdkt_xl.consolidation.aggregate import ReportRejected, read_unit_report
-    from tdkt_xl.intake.workers import read_values
+    from tdkt_xl.intake.book_readers import read_values
 
     if not path.exists():
         return False

@@ -6,24 +6,8 @@ worker process with a memory limit (``RLIMIT_AS``, where the ``resource`` module
 exists: not on Windows, where only the time limit applies) and a time limit, and
 gives one :class:`ReadResult` per path: the values, or a :class:`Rejection` that
 says in Vietnamese why the file was not read. A worker that dies or hangs costs
-the file it was reading; the others are read all the same.
-
-Values come back as plain Python (:class:`RawBook`): str, float (Excel stores every
-number as a double: 1 comes back as 1.0 and the caller decides), bool,
-datetime.date (a date whose serial is a whole number), datetime.datetime,
-datetime.time (a time of day alone), datetime.timedelta (a duration format such
-as ``[h]:mm``), None for an empty cell (and for a cell holding the empty string),
-and :class:`~tdkt_xl.plans.grids.ExcelError` for an error value such as ``#N/A``.
-One known difference between the two readers: text written without
-``xml:space="preserve"`` (Excel always writes it; some generators do not) loses
-its leading and trailing spaces with calamine, not with openpyxl.
-
-An OpenDocument spreadsheet (.ods, from LibreOffice; also one renamed .xlsx) is read by
-calamine the same way and gives the same values: numbers as floats, date cells as dates,
-error values (``#N/A``) as :class:`~tdkt_xl.plans.grids.ExcelError` (calamine gives "" for them:
-they are put back from what :func:`~tdkt_xl.intake.safety.quick_scan` found in ``content.xml``),
-hidden sheets as hidden (the format has no "very hidden": LibreOffice saves a very hidden
-sheet as hidden). openpyxl does not read .ods: there is no fallback reader for them.
+the file it was reading; the others are read all the same. How one file is read
+(what the values are) is in :mod:`tdkt_xl.intake.book_readers`.
 """
 
 from __future__ import annotations
@@ -31,10 +15,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import ctypes
-import datetime as dt
 import faulthandler
 import gc
-import io
 import multiprocessing
 import multiprocessing.context
 import os
@@ -42,56 +24,20 @@ import signal
 import sys
 import tempfile
 import time
-import warnings
-import xml.etree.ElementTree as ET
-import zipfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from tdkt_xl.intake.safety import (
-    MB,
-    Limits,
-    OdsCells,
-    PackageScan,
-    RejectedFile,
-    Rejection,
-    column_number,
-    formulas_without_value_by_sheet,
-    quick_scan,
-    scan_package,
-    sheet_parts,
-)
-from tdkt_xl.plans.grids import ExcelError, formulas_as_cells, put_values
+from tdkt_xl.intake.book_readers import RawBook, read_values
+from tdkt_xl.intake.safety.examine import scan_package
+from tdkt_xl.intake.safety.limits_and_rejections import MB, Limits, RejectedFile, Rejection
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.sharedctypes import Synchronized
-
-
-@dataclass(frozen=True)
-class RawBook:
-    """Every worksheet's cell values, rows from row 1 and columns from column A.
-
-    Trailing empty cells and rows are left out. ``hidden_sheets`` names the hidden
-    and very hidden sheets (they are read too); ``very_hidden_sheets`` the latter
-    alone (the report template keeps its identity in the very hidden "_tdkt_xl"; an .ods has no
-    very hidden sheets: LibreOffice saves that one as hidden, and it is found by its name).
-
-    >>> book = RawBook({"PL": [["STT", None, 1.0]]}, hidden_sheets=("_tdkt_xl",))
-    >>> book.sheets["PL"][0][2], book.hidden_sheets
-    (1.0, ('_tdkt_xl',))
-    """
-
-    sheets: dict[str, list[list[object]]]
-    hidden_sheets: tuple[str, ...] = ()
-    very_hidden_sheets: tuple[str, ...] = ()
-    # What a reader that also checks found (tdkt_xl.consolidation.inbox: a UnitReport or a FileOutcome), in
-    # place of the sheets, which then stay in the worker.
-    checked: object = None
 
 
 @dataclass(frozen=True)
@@ -130,19 +76,6 @@ def _unreadable(error: BaseException) -> Rejection:
     )
 
 
-def _unreadable_ods(error: BaseException) -> Rejection:
-    """An .ods that passed the checks but that calamine cannot read (say, its XML laid out with
-    line breaks and indents between the cells, which calamine refuses)."""
-    text = str(error).strip() or type(error).__name__
-    return Rejection(
-        "unreadable",
-        f"Không đọc được bảng tính .ods ({type(error).__name__}: {text[:300]}). Tệp có thể do một chương "
-        "trình khác LibreOffice tạo ra hoặc bị hỏng: mở bằng LibreOffice Calc, chọn Tệp > Lưu thành, "
-        "kiểu tệp \"Bảng tính ODF (.ods)\" hoặc \"Excel 2007-365 (.xlsx)\", rồi gửi lại; nếu không mở "
-        "được, đề nghị đơn vị gửi lại tệp.",
-    )
-
-
 def _crashed(detail: str) -> Rejection:
     return Rejection(
         "crashed-reader",
@@ -169,216 +102,6 @@ def _out_of_memory(memory_mb: int | None) -> Rejection:
         "thể quá lớn hoặc bị làm giả kích thước: xoá bớt dữ liệu, ảnh và định dạng thừa, lưu lại rồi "
         "gửi; hoặc đề nghị đơn vị gửi lại tệp.",
     )
-
-
-# --- reading one file --------------------------------------------------------
-
-def _trimmed(rows: Iterable[list[Any]]) -> list[list[object]]:
-    """Rows without trailing empty cells, without trailing empty rows; "" becomes None (lists reused)."""
-    grid: list[list[object]] = []
-    for row in rows:
-        while row and row[-1] == "":
-            row.pop()
-        if "" in row:
-            row = [None if value == "" else value for value in row]
-        while row and row[-1] is None:
-            row.pop()
-        grid.append(row)
-    while grid and not grid[-1]:
-        grid.pop()
-    return grid
-
-
-def _error_cells(stream: IO[bytes]) -> list[tuple[int, int, str]]:
-    """(row, column, text) of every cell of type error in a worksheet part, 1-based."""
-    found: list[tuple[int, int, str]] = []
-    row = column = 0
-    sheet_data: ET.Element | None = None
-    for event, element in ET.iterparse(stream, events=("start", "end")):
-        tag = element.tag.rsplit("}", 1)[-1]
-        if event == "start":
-            if tag == "sheetData":
-                sheet_data = element
-            elif tag == "row":
-                number = element.get("r", "")
-                row = int(number) if number.isdigit() else row + 1
-                column = 0
-            elif tag == "c":
-                ref = element.get("r", "")
-                letters = ref.rstrip("0123456789")
-                if letters and letters.isalpha() and ref[len(letters):].isdigit():
-                    column, row = column_number(letters), int(ref[len(letters):])
-                else:
-                    column += 1
-        elif tag == "c" and element.get("t") == "e":
-            value = next((child.text for child in element if child.tag.rsplit("}", 1)[-1] == "v"), None)
-            if value and value.strip():
-                found.append((row, column, value.strip()))
-        elif tag == "row" and sheet_data is not None:
-            element.clear()
-            sheet_data.remove(element)
-    return found
-
-
-def read_values(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
-    """Read every worksheet's values with python-calamine, after :func:`~tdkt_xl.intake.safety.quick_scan`.
-
-    Raises :class:`~tdkt_xl.intake.safety.RejectedFile` for a file that must not be
-    parsed; when the read itself fails, the file is examined by
-    :func:`~tdkt_xl.intake.safety.scan_package` so that a rejection names its cause. Falls back to
-    :func:`read_values_openpyxl` when python-calamine is not installed or refuses an error
-    value it does not know (``#SPILL!``, ``#CALC!``…).
-    Meant to run in a worker (see :func:`read_many`): calamine can abort the process.
-
-    >>> import tempfile, pathlib
-    >>> from openpyxl import Workbook
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "b.xlsx"; wb = Workbook(); wb.active.append(["STT", 1])
-    >>> wb.save(p); read_values(p).sheets
-    {'Sheet': [['STT', 1.0]]}
-    """
-    scan = quick_scan(path, limits)
-    try:
-        return _read_calamine(path, scan, limits)
-    except RejectedFile:
-        raise
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as error:  # calamine's PanicException is a BaseException
-        scan_package(path, limits)  # raises RejectedFile with the cause when the package has one
-        if scan.ods and not isinstance(error, MemoryError):
-            raise RejectedFile(_unreadable_ods(error)) from error
-        raise
-
-
-def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
-    try:
-        import python_calamine
-    except ImportError:
-        if scan.ods:
-            raise RejectedFile(Rejection("unreadable", "Chương trình thiếu thư viện python-calamine để đọc "
-                                                       "bảng tính .ods; đề nghị cài lại tdkt_xl.")) from None
-        return read_values_openpyxl(path, limits)
-    try:
-        if scan.content is not None:  # already in memory: fewer system calls than from_path
-            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(scan.content))
-        else:
-            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except python_calamine.CalamineError:
-        if scan.error_parts:
-            return read_values_openpyxl(path, limits)
-        raise
-    sheets: dict[str, list[list[object]]] = {}
-    hidden: list[str] = []
-    very_hidden: list[str] = []
-    with workbook:
-        for meta in workbook.sheets_metadata:
-            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                continue
-            try:
-                rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            except python_calamine.CalamineError:
-                if scan.error_parts:
-                    return read_values_openpyxl(path, limits)
-                raise
-            sheets[meta.name] = _trimmed(rows)
-            if meta.visible != python_calamine.SheetVisibleEnum.Visible:
-                hidden.append(meta.name)
-                if meta.visible == python_calamine.SheetVisibleEnum.VeryHidden:
-                    very_hidden.append(meta.name)
-    if scan.ods:
-        _put_ods_cells(sheets, scan)
-    elif scan.error_parts or scan.formula_cells:
-        # calamine gives "" for an error cell and for a formula without a stored value: put the
-        # error values back from the sheet XML, and mark the formulas (a unit typed something)
-        source = io.BytesIO(scan.content) if scan.content is not None else path
-        with zipfile.ZipFile(source) as archive:
-            for part, name in sheet_parts(archive, scan.relationships).items():
-                if name not in sheets:
-                    continue
-                if part in scan.error_parts:
-                    with archive.open(part) as stream:
-                        errors = ((r, c, ExcelError(text)) for r, c, text in _error_cells(stream))
-                        put_values(sheets[name], errors, over_values=True)
-                if part in scan.formula_cells:
-                    put_values(sheets[name], formulas_as_cells(scan.formula_cells[part]), over_values=False)
-    return RawBook(sheets, tuple(hidden), tuple(very_hidden))
-
-
-def _ods_cells(blocks: Iterable[OdsCells]) -> Iterator[tuple[int, int, str]]:
-    """Each cell of blocks of repeated cells (their size was bounded by the scan)."""
-    for row, column, rows, columns, text in blocks:
-        for at_row in range(row, row + rows):
-            for at_column in range(column, column + columns):
-                yield at_row, at_column, text
-
-
-def _put_ods_cells(sheets: dict[str, list[list[object]]], scan: PackageScan) -> None:
-    """Where calamine read an .ods cell as empty: its error value, or its formula without a value."""
-    for name, blocks in scan.ods_errors.items():
-        if name in sheets:
-            errors = ((r, c, ExcelError(text)) for r, c, text in _ods_cells(blocks))
-            put_values(sheets[name], errors, over_values=True)
-    for name, blocks in scan.ods_formulas.items():
-        if name in sheets:
-            put_values(sheets[name], formulas_as_cells(_ods_cells(blocks)), over_values=False)
-
-
-def _openpyxl_value(value: object, data_type: str) -> object:
-    if value is None or value == "":
-        return None
-    if data_type == "e":
-        return ExcelError(value) if isinstance(value, str) else None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return float(value)
-    if isinstance(value, dt.datetime) and value.tzinfo is None and value.time() == dt.time(0):
-        return value.date()
-    return value
-
-
-def _read_openpyxl(path: Path) -> RawBook:
-    from openpyxl import load_workbook
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    sheets: dict[str, list[list[object]]] = {}
-    hidden: list[str] = []
-    very_hidden: list[str] = []
-    try:
-        for sheet in workbook.worksheets:
-            reset = getattr(sheet, "reset_dimensions", None)
-            if reset is not None:
-                reset()  # the stored dimension may lie: read the cells that are there
-            sheets[sheet.title] = _trimmed(
-                [_openpyxl_value(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()
-            )
-            if sheet.sheet_state != "visible":
-                hidden.append(sheet.title)
-                if sheet.sheet_state == "veryHidden":
-                    very_hidden.append(sheet.title)
-    finally:
-        workbook.close()
-    return RawBook(sheets, tuple(hidden), tuple(very_hidden))
-
-
-def read_values_openpyxl(path: Path, limits: Limits = Limits()) -> RawBook:  # noqa: B008
-    """The same as :func:`read_values`, with openpyxl (read-only, cached values) instead of calamine.
-
-    >>> import tempfile, pathlib
-    >>> from openpyxl import Workbook
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "b.xlsx"; wb = Workbook(); wb.active.append(["STT", 1])
-    >>> wb.save(p); read_values_openpyxl(p) == read_values(p)
-    True
-    """
-    scan = scan_package(path, limits)
-    book = _read_openpyxl(path)
-    with zipfile.ZipFile(path) as archive:  # formulas without a stored value, as read_values marks them
-        for name, cells in formulas_without_value_by_sheet(archive, scan.relationships).items():
-            if name in book.sheets:
-                put_values(book.sheets[name], formulas_as_cells(cells), over_values=False)
-    return book
 
 
 # --- inside a worker process ---------------------------------------------------
@@ -609,72 +332,115 @@ def _read_alone(path: Path, reader: Reader, limits: Limits, timeout_s: float, me
             os.unlink(log)
 
 
+@dataclass
+class _Queues:
+    """Indexes of the files still to read: ``pending`` in a pool, ``suspects`` each in a process of
+    its own; ``strikes``: those already sent back to ``pending`` once after a worker died."""
+
+    pending: deque[int]
+    suspects: deque[int] = field(default_factory=deque)
+    strikes: set[int] = field(default_factory=set)
+
+
+_InFlight = dict[cf.Future[list[_Done]], list[int]]  # a submitted chunk -> the indexes of its files
+
+
 def _read_in_pools(
     paths: Sequence[Path], workers: int, timeout_s: float, memory_mb: int, limits: Limits, reader: Reader,
     context: multiprocessing.context.BaseContext,
 ) -> Iterator[tuple[int, ReadResult]]:
-    pending: deque[int] = deque(range(len(paths)))
-    suspects: deque[int] = deque()
-    strikes: set[int] = set()
+    """Read in a pool, a new one after a worker died or a file took too long; a suspect of a
+    crash in a process of its own."""
+    queues = _Queues(deque(range(len(paths))))
     size = _chunk_size(len(paths), workers)
     poll = min(0.5, max(0.05, timeout_s / 20))
-    while pending or suspects:
-        while suspects:
-            index = suspects.popleft()
+    while queues.pending or queues.suspects:
+        while queues.suspects:
+            index = queues.suspects.popleft()
             yield index, _read_alone(paths[index], reader, limits, timeout_s, memory_mb, context)
-        if not pending:
+        if not queues.pending:
             break
         pool = _Pool(context, workers, memory_mb)
-        in_flight: dict[cf.Future[list[_Done]], list[int]] = {}
         finished = False
         try:
-            while pending or in_flight:
-                while pending and len(in_flight) < 2 * workers:
-                    chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
-                    tasks = [(index, str(paths[index])) for index in chunk]
-                    in_flight[pool.executor.submit(_read_chunk, reader, tasks, limits)] = chunk
-                done, _ = cf.wait(in_flight, timeout=poll, return_when=cf.FIRST_COMPLETED)
-                lost: list[int] = []
-                for future in done:
-                    chunk = in_flight.pop(future)
-                    try:
-                        results = future.result()
-                    except BrokenProcessPool:
-                        lost.extend(chunk)
-                        continue
-                    except Exception:  # a result that could not be sent back: try alone
-                        suspects.extend(chunk)
-                        continue
-                    for index, outcome, seconds, modified in results:
-                        yield index, _result(paths[index], outcome, seconds, modified)
-                if lost:
-                    # A worker died: the files being read then are suspects, read alone;
-                    # the others go back in the queue (alone too if caught in a second crash).
-                    running = pool.running()
-                    lost.extend(index for chunk in in_flight.values() for index in chunk)
-                    in_flight.clear()
-                    pool.close()
-                    for index in lost:
-                        if index in running or index in strikes:
-                            suspects.append(index)
-                        else:
-                            strikes.add(index)
-                            pending.appendleft(index)
-                    break
-                outstanding = {index for chunk in in_flight.values() for index in chunk}
-                now = time.monotonic()
-                expired = {index: now - started for index, started in pool.running().items()
-                           if now - started > timeout_s and index in outstanding}
-                if expired:
-                    pool.close(kill=True)
-                    for index, seconds in expired.items():
-                        yield index, ReadResult(paths[index], None, _timed_out(timeout_s), seconds)
-                    pending.extendleft(index for index in outstanding if index not in expired)
-                    in_flight.clear()
-                    break
+            yield from _read_in_pool(pool, queues, paths, reader, limits, workers, size, poll, timeout_s)
             finished = True
         finally:
             pool.close(kill=not finished)
+
+
+def _read_in_pool(pool: _Pool, queues: _Queues, paths: Sequence[Path], reader: Reader, limits: Limits,
+                  workers: int, size: int, poll: float, timeout_s: float) -> Iterator[tuple[int, ReadResult]]:
+    """Keep one pool busy until the pending files are read, a worker dies or a file takes too long
+    (the pool is then closed and the files it was given are queued again)."""
+    in_flight: _InFlight = {}
+    while queues.pending or in_flight:
+        _submit_chunks(pool, in_flight, queues.pending, paths, reader, limits, workers, size)
+        done, _ = cf.wait(in_flight, timeout=poll, return_when=cf.FIRST_COMPLETED)
+        lost = yield from _collect(done, in_flight, queues, paths)
+        if lost:
+            _requeue_after_crash(pool, in_flight, lost, queues)
+            break
+        outstanding = {index for chunk in in_flight.values() for index in chunk}
+        expired = _over_time(pool, outstanding, timeout_s)
+        if expired:
+            pool.close(kill=True)
+            for index, seconds in expired.items():
+                yield index, ReadResult(paths[index], None, _timed_out(timeout_s), seconds)
+            queues.pending.extendleft(index for index in outstanding if index not in expired)
+            in_flight.clear()
+            break
+
+
+def _submit_chunks(pool: _Pool, in_flight: _InFlight, pending: deque[int], paths: Sequence[Path],
+                   reader: Reader, limits: Limits, workers: int, size: int) -> None:
+    """Give the pool chunks of pending files until twice as many chunks as workers are in flight."""
+    while pending and len(in_flight) < 2 * workers:
+        chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
+        tasks = [(index, str(paths[index])) for index in chunk]
+        in_flight[pool.executor.submit(_read_chunk, reader, tasks, limits)] = chunk
+
+
+def _collect(done: Iterable[cf.Future[list[_Done]]], in_flight: _InFlight, queues: _Queues,
+             paths: Sequence[Path]) -> Generator[tuple[int, ReadResult], None, list[int]]:
+    """Yield the results of the chunks done; return the files of those a dead worker lost."""
+    lost: list[int] = []
+    for future in done:
+        chunk = in_flight.pop(future)
+        try:
+            results = future.result()
+        except BrokenProcessPool:
+            lost.extend(chunk)
+            continue
+        except Exception:  # a result that could not be sent back: try alone
+            queues.suspects.extend(chunk)
+            continue
+        for index, outcome, seconds, modified in results:
+            yield index, _result(paths[index], outcome, seconds, modified)
+    return lost
+
+
+def _requeue_after_crash(pool: _Pool, in_flight: _InFlight, lost: list[int], queues: _Queues) -> None:
+    """Close a pool whose worker died and queue again the files it lost and those still in flight."""
+    # A worker died: the files being read then are suspects, read alone;
+    # the others go back in the queue (alone too if caught in a second crash).
+    running = pool.running()
+    lost.extend(index for chunk in in_flight.values() for index in chunk)
+    in_flight.clear()
+    pool.close()
+    for index in lost:
+        if index in running or index in queues.strikes:
+            queues.suspects.append(index)
+        else:
+            queues.strikes.add(index)
+            queues.pending.appendleft(index)
+
+
+def _over_time(pool: _Pool, outstanding: set[int], timeout_s: float) -> dict[int, float]:
+    """The files of ``outstanding`` a worker has been reading for over ``timeout_s``: their seconds."""
+    now = time.monotonic()
+    return {index: now - started for index, started in pool.running().items()
+            if now - started > timeout_s and index in outstanding}
 
 
 def _read_with_executor(paths: Sequence[Path], executor: cf.Executor, workers: int, timeout_s: float,
