@@ -573,7 +573,7 @@ def test_nightly_master_stays_the_fresh_consolidation_through_changes(setup: Nig
     last run's pieces."""
     import random
 
-    from tdkt_xl.consolidation import master as master
+    from tdkt_xl.consolidation import master_cells as master
     from tdkt_xl.consolidation.inbox import run_consolidation
 
     monkeypatch.setattr(master, "PIECE_ROWS", piece_rows)
