@@ -23,7 +23,8 @@ from tdkt_xl.consolidation.aggregate import Consolidation, UnitReport
 from tdkt_xl.consolidation.inbox import run_consolidation
 from tdkt_xl.excel.status_copy import set_value
 from tdkt_xl.intake.workers import read_many, read_values
-from tdkt_xl.nightly.run import NightlySettings, run_nightly
+from tdkt_xl.nightly.run import run_nightly
+from tdkt_xl.nightly.settings import NightlySettings
 from tdkt_xl.plans.grids import ExcelError, FormulaWithoutValue
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.reports.layout import (
