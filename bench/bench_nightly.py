@@ -54,7 +54,8 @@ import bench_consolidate as bc
 
 import tdkt_xl
 from tdkt_xl.consolidation.master import TOTALS_SHEET
-from tdkt_xl.nightly.run import NightlySettings, run_nightly
+from tdkt_xl.nightly.run import run_nightly
+from tdkt_xl.nightly.settings import NightlySettings
 from tdkt_xl.reports.layout import STATS_HEADER_ROW, STATS_SHEET
 
 CHANGED_SHARE = 0.01

@@ -413,7 +413,8 @@ def nightly(config_file: Path | None, plan_file: Path | None, inbox: Path | None
     có một lần chạy khác, 4 xong nhưng sổ tổng hợp đang mở nơi khác nên bản mới ghi vào
     <tên>.moi.xlsx.
     """
-    from tdkt_xl.nightly.run import NightlySettings, run_nightly
+    from tdkt_xl.nightly.run import run_nightly
+    from tdkt_xl.nightly.settings import NightlySettings
 
     given = {"plan": plan_file, "inbox": inbox, "out": out, "state": state, "quarantine": quarantine,
              "fresh_seconds": fresh_seconds, "workers": workers, "timeout": timeout,

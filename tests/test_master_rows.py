@@ -13,21 +13,18 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from tdkt_xl.consolidation.master import (
+from tdkt_xl.consolidation.master_cells import (
     _XML_ESCAPES,
     HEADER_ROW,
     PIECE_ROWS,
     Block,
     CellWriter,
     Formula,
-    PieceStore,
     RowFormat,
-    SheetLayout,
     SheetRows,
-    build_skeleton,
-    save_master,
     xml_text,
 )
+from tdkt_xl.consolidation.master_package import PieceStore, SheetLayout, build_skeleton, save_master
 from tdkt_xl.consolidation.zip_writer import DEFLATE_END, ZipWriter, deflate_piece
 
 

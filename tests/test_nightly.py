@@ -23,7 +23,9 @@ from tdkt_xl.demo.run import run_demo
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.nightly.ledger import Ledger
 from tdkt_xl.nightly.lock import SETTLE_SECONDS, RunLock
-from tdkt_xl.nightly.run import EXIT_LOCKED, EXIT_MASTER_IN_USE, KILL_ENV, NightlySettings, run_nightly
+from tdkt_xl.nightly.run import KILL_ENV, run_nightly
+from tdkt_xl.nightly.settings import NightlySettings
+from tdkt_xl.nightly.summary import EXIT_LOCKED, EXIT_MASTER_IN_USE
 from tdkt_xl.reports.layout import STATS_HEADER_ROW, STATS_SHEET, TEMPLATE_VERSION, plan_id
 
 AS_OF = date(2024, 7, 1)
@@ -574,7 +576,7 @@ def test_nightly_master_stays_the_fresh_consolidation_through_changes(setup: Nig
     last run's pieces."""
     import random
 
-    from tdkt_xl.consolidation import master as master
+    from tdkt_xl.consolidation import master_cells as master
     from tdkt_xl.consolidation.inbox import run_consolidation
 
     monkeypatch.setattr(master, "PIECE_ROWS", piece_rows)
@@ -1039,7 +1041,8 @@ def test_a_run_with_the_same_layout_writes_the_master_without_openpyxl(setup: Ni
     code = (
         "import sys, json, datetime\n"
         "from pathlib import Path\n"
-        "from tdkt_xl.nightly.run import NightlySettings, run_nightly\n"
+        "from tdkt_xl.nightly.run import run_nightly\n"
+        "from tdkt_xl.nightly.settings import NightlySettings\n"
         f"s = NightlySettings(plan=Path({str(setup.plan)!r}), inbox=Path({str(setup.inbox)!r}), "
         f"out=Path({str(setup.out)!r}), as_of=datetime.date(2024, 7, 1), workers=2)\n"
         "summary = run_nightly(s)\n"

@@ -23,7 +23,8 @@ from tdkt_xl.consolidation.aggregate import Consolidation, UnitReport
 from tdkt_xl.consolidation.inbox import run_consolidation
 from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.worker_pool import read_many
-from tdkt_xl.nightly.run import NightlySettings, run_nightly
+from tdkt_xl.nightly.run import run_nightly
+from tdkt_xl.nightly.settings import NightlySettings
 from tdkt_xl.plans.grids import ExcelError, FormulaWithoutValue
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.reports.layout import (

@@ -11,11 +11,8 @@ last completed write.
 
 from __future__ import annotations
 
-import array
-import hashlib
 import json
 import sqlite3
-import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -25,13 +22,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tdkt_xl.consolidation.aggregate import READER_VERSION, UnitReport
+from tdkt_xl.nightly.ledger_stats import StatsColumns, StatsTotals, stats_columns, unpack_counts
 
 # Rejections whose cause may pass (the file was being copied, the share blinked, the machine was
 # busy): a version rejected so is read again at the next run instead of being known by its hash.
 RETRIED = frozenset({"file-locked", "missing", "unreadable", "timeout", "out-of-memory", "crashed-reader"})
-
-
-_SUMMED_IN_PYTHON = 400  # versions whose counts are summed without numpy (importing it takes longer)
 
 
 def read_again(code: str, reader: int) -> bool:
@@ -190,85 +185,6 @@ def _report_json(report: UnitReport) -> str:
     return report.model_dump_json(exclude={"stats", "form_totals"})
 
 
-def _stats_parts(stats: dict[str, dict[int, int]]) -> tuple[list[int], list[str], list[int], list[int]]:
-    years = sorted({year for counts in stats.values() for year in counts})
-    if all(list(counts) == years for counts in stats.values()):  # the usual: every year, in order
-        counts = [count for values in stats.values() for count in values.values()]
-    else:
-        counts = [values.get(year, 0) for values in stats.values() for year in years]
-    return years, list(stats), counts, list(map(sum, map(dict.values, stats.values())))
-
-
-def stats_layout(years: list[int], forms: list[str]) -> str:
-    """What a version's ``stats_counts`` hold (these years of these forms), as a short key.
-
-    >>> stats_layout([2023, 2024], ["Cờ thi đua"])
-    'f06dc824fcfaf4d5fd2a3ef2e16922b6debd8973'
-    """
-    text = json.dumps([years, forms], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
-
-
-class StatsColumns(NamedTuple):
-    """How a report's counts are stored: packed (the usual), or as JSON when a count is too big."""
-
-    text: str | None
-    layout: str
-    packed: bytes | None
-    years: list[int]
-    forms: list[str]
-
-
-def _pack(values: list[int]) -> bytes | None:
-    """Little-endian int32 when every value fits, else int64, else None.
-
-    >>> [len(_pack([1, -2]) or b""), len(_pack([2**40]) or b""), _pack([2**70])]
-    [8, 8, None]
-    """
-    for code in ("i", "q"):
-        try:
-            packed = array.array(code, values)
-        except OverflowError:
-            continue
-        if packed.itemsize not in (4, 8):  # pragma: no cover - a platform with other int sizes
-            packed = array.array("q", values)
-        if sys.byteorder == "big":
-            packed.byteswap()
-        return packed.tobytes()
-    return None
-
-
-def _unpack(blob: bytes, count: int) -> list[int]:
-    """The ``count`` values :func:`_pack` packed (int32 or int64: the blob's length tells).
-
-    >>> _unpack(_pack([1, -2, 3]) or b"", 3), _unpack(_pack([2**40, 0]) or b"", 2)
-    ([1, -2, 3], [1099511627776, 0])
-    """
-    values = array.array("i" if len(blob) == 4 * count else "q")
-    values.frombytes(blob)
-    if sys.byteorder == "big":
-        values.byteswap()
-    return values.tolist()
-
-
-def _stats_columns(report: UnitReport) -> StatsColumns:
-    """The values of the columns stats, stats_layout and stats_counts for a report: the counts form
-    by form (a year the report does not give is 0), then each form's sum over the years.
-
-    >>> columns = _stats_columns(UnitReport(file="a", unit_code="A", stats={"X": {2023: 2}, "Y": {2024: 1}}))
-    >>> columns.text, columns.layout == stats_layout([2023, 2024], ["X", "Y"]), len(columns.packed)
-    (None, True, 24)
-    >>> _stats_columns(UnitReport(file="a", unit_code="A", stats={"X": {2023: 2**70}})).text
-    '{"y":[2023],"f":["X"],"c":[1180591620717411303424],"s":[1180591620717411303424]}'
-    """
-    years, forms, counts, sums = _stats_parts(report.stats)
-    layout = stats_layout(years, forms)
-    packed = _pack(counts + sums)
-    if packed is not None:
-        return StatsColumns(None, layout, packed, years, forms)
-    text = json.dumps({"y": years, "f": forms, "c": counts, "s": sums}, ensure_ascii=False,
-                      separators=(",", ":"))
-    return StatsColumns(text, layout, None, years, forms)
 
 
 def _in_chunks(values: list[Any], size: int = 900) -> Iterator[tuple[list[Any], str]]:
@@ -343,7 +259,7 @@ class Ledger:
     def _stats_columns(self, report: UnitReport) -> StatsColumns:
         """A report's stats columns, its layout's years and forms kept once in ``stats_layouts``
         (in the caller's transaction)."""
-        columns = _stats_columns(report)
+        columns = stats_columns(report)
         if columns.packed is not None:
             self.db.execute("INSERT OR IGNORE INTO stats_layouts (key, years, forms) VALUES (?, ?, ?)",
                             (columns.layout, json.dumps(columns.years),
@@ -476,15 +392,21 @@ class Ledger:
 
         Counts of forms or years not given are left out; a year a report does not give counts 0.
         """
-        position = {year: index for index, year in enumerate(years)}
-        row_of = {name: index for index, name in enumerate(forms)}
-        width = len(years)
-        flat = [0] * (len(forms) * width)  # form by form, like the stored counts
-        per_version: dict[int, dict[str, int]] = {}
-        usual = stats_layout(years, forms)
-        size = len(flat)
-        stored = size + len(forms)  # the counts, then each form's sum
-        dtypes = {4 * stored: "<i4", 8 * stored: "<i8"}
+        summed = StatsTotals(forms, years)
+        packed, others = self._packed_counts(version_ids, summed.usual, summed.dtypes)
+        for dtype, (ids, blobs) in packed.items():
+            others.extend(summed.add_packed(ids, blobs, dtype))
+        layouts: dict[str, tuple[list[int], list[str]]] = {}
+        for version_id in others:  # another layout (other forms or years): by name and year
+            decoded = self._stored_counts(version_id, layouts)
+            if decoded is not None:
+                summed.add_decoded(version_id, *decoded)
+        return summed.totals(), summed.per_version
+
+    def _packed_counts(self, version_ids: list[int], usual: str, dtypes: dict[int, str]
+                       ) -> tuple[dict[str, tuple[list[int], list[bytes]]], list[int]]:
+        """The packed counts of these versions of the ``usual`` layout, by numpy type (``dtypes``:
+        by length), with their versions; and the other versions."""
         packed: dict[str, tuple[list[int], list[bytes]]] = {"<i4": ([], []), "<i8": ([], [])}
         others: list[int] = []
         for chunk, marks in _in_chunks(version_ids):
@@ -497,44 +419,7 @@ class Ledger:
                 else:
                     packed[dtype][0].append(version_id)
                     packed[dtype][1].append(blob)
-        for dtype, (ids, blobs) in packed.items():
-            if not blobs:
-                continue
-            if len(blobs) <= _SUMMED_IN_PYTHON:  # a few (the nightly's changes): numpy not imported
-                unpacked = [_unpack(blob, stored) for blob in blobs]
-                flat = list(map(sum, zip(flat, *(values[:size] for values in unpacked), strict=True)))
-                for version_id, values in zip(ids, unpacked, strict=True):
-                    per_version[version_id] = dict(zip(forms, values[size:], strict=True))
-                continue
-            import numpy as np  # the usual reports: one array, summed by numpy (pandas brings it)
-
-            table = np.frombuffer(b"".join(blobs), dtype=dtype).reshape(len(blobs), stored)
-            if dtype == "<i8" and max(int(table.max()), -int(table.min())) > 1 << 40:
-                others.extend(ids)  # an int64 sum over millions of rows could overflow: exactly
-                continue
-            flat = [a + b for a, b in zip(flat, table[:, :size].sum(axis=0, dtype=np.int64).tolist(),
-                                          strict=True)]
-            for version_id, sums in zip(ids, table[:, size:].tolist(), strict=True):
-                per_version[version_id] = dict(zip(forms, sums, strict=True))
-        layouts: dict[str, tuple[list[int], list[str]]] = {}
-        for version_id in others:  # another layout (other forms or years): by name and year
-            decoded = self._stored_counts(version_id, layouts)
-            if decoded is None:
-                continue
-            their_years, names, counts, sums = decoded
-            per_version[version_id] = dict(zip(names, sums, strict=True))
-            their = len(their_years)
-            at = [position.get(year) for year in their_years]
-            for form_index, name in enumerate(names):
-                row = row_of.get(name)
-                if row is None:
-                    continue
-                for year_index, column in enumerate(at):
-                    if column is not None:
-                        flat[row * width + column] += counts[form_index * their + year_index]
-        totals = {name: dict(zip(years, flat[row * width:(row + 1) * width], strict=True))
-                  for name, row in row_of.items()}
-        return totals, per_version
+        return packed, others
 
     def _stored_counts(self, version_id: int, layouts: dict[str, tuple[list[int], list[str]]]
                        ) -> tuple[list[int], list[str], list[int], list[int]] | None:
@@ -554,7 +439,7 @@ class Ledger:
             layouts[layout] = (json.loads(row[0]), json.loads(row[1]))
         years, forms = layouts[layout]
         count = len(years) * len(forms)
-        values = _unpack(blob, count + len(forms))
+        values = unpack_counts(blob, count + len(forms))
         return years, forms, values[:count], values[count:]
 
     def stored_plan(self, sha256: str, reader: str) -> str | None:

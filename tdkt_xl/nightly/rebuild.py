@@ -5,7 +5,7 @@ It gives the master that :func:`~tdkt_xl.consolidation.aggregate.consolidate` an
 :mod:`tdkt_xl.consolidation.master` give over the ledger's stored reports (the nightly tests
 compare the two through every kind of change). What the master is made of is kept beside the
 ledger for the next run (a :class:`State`): the rows of its long sheets already written as XML
-(:class:`~tdkt_xl.consolidation.master.Block`),
+(:class:`~tdkt_xl.consolidation.master_cells.Block`),
 each unit's state, the progress of each unit on each task, the problems and superseded reports,
 the rejected files and the counts summed. A run then looks only at the paths it changed in the
 ledger (:attr:`~tdkt_xl.nightly.ledger.Ledger.touched`: files read, found again, moved, touched or
@@ -39,6 +39,7 @@ from tdkt_xl import __version__
 from tdkt_xl.atomic import atomic_path
 from tdkt_xl.consolidation import aggregate as consolidate_module
 from tdkt_xl.consolidation import master as master_module
+from tdkt_xl.consolidation import master_cells, master_package
 from tdkt_xl.consolidation.aggregate import (
     READER_VERSION,
     SUBMISSION_ORDER,
@@ -54,23 +55,18 @@ from tdkt_xl.consolidation.aggregate import (
 from tdkt_xl.consolidation.master import (
     SUBMISSIONS_SHEET,
     SUBMISSIONS_WIDTHS,
-    Block,
-    CellWriter,
-    RowFormat,
-    SheetLayout,
-    SheetRows,
     SubmissionRow,
     TaskRow,
     assemble,
     detail_values,
     outcome_values,
     problem_values,
-    row_formats,
     sheet_layouts,
-    skeleton_key,
     style_ids,
     submission_values,
 )
+from tdkt_xl.consolidation.master_cells import Block, CellWriter, RowFormat, SheetRows, row_formats
+from tdkt_xl.consolidation.master_package import SheetLayout, skeleton_key
 from tdkt_xl.nightly.ledger import CurrentFile, CurrentVersion, Ledger
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.status import vietnam_time
@@ -258,7 +254,7 @@ class Cache:
 
     def tag(self) -> tuple[Any, ...]:
         """What identifies the state (its rows): a
-        :class:`~tdkt_xl.consolidation.master.PieceStore` is made for it."""
+        :class:`~tdkt_xl.consolidation.master_package.PieceStore` is made for it."""
         return (self.key, self.generation, self.changes)
 
     def store_whole(self, path: Path) -> None:
@@ -648,7 +644,7 @@ def _record(version: CurrentVersion, report: UnitReport, sums: list[int]) -> Rec
 def _code_digest() -> str:
     """The code that makes what the cache keeps: a cache made by other code is not used."""
     digest = hashlib.sha256(__version__.encode())
-    for module in (consolidate_module, master_module, sys.modules[__name__]):
+    for module in (consolidate_module, master_module, master_cells, master_package, sys.modules[__name__]):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()
 

@@ -20,32 +20,39 @@ import shutil
 import signal
 import sqlite3
 import time
-import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tdkt_xl import __version__
 from tdkt_xl.atomic import backup_path
 from tdkt_xl.consolidation.aggregate import READER_VERSION, UnitReport
-from tdkt_xl.consolidation.inbox import check_result, checking_in_workers, scan_inbox
-from tdkt_xl.consolidation.master import PieceStore, SkeletonStore, write_rows
+from tdkt_xl.consolidation.inbox import Inbox, check_result, checking_in_workers, scan_inbox
+from tdkt_xl.consolidation.master import write_rows
+from tdkt_xl.consolidation.master_package import PieceStore, SkeletonStore
 from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.file_formats import WorkbookError
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.intake.worker_pool import ReadResult, read_many
 from tdkt_xl.nightly.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.nightly.lock import LockBusy, RunLock
-from tdkt_xl.nightly.rebuild import collector_paused, rebuild
+from tdkt_xl.nightly.rebuild import Rebuilt, collector_paused, rebuild
+from tdkt_xl.nightly.settings import NightlySettings
+from tdkt_xl.nightly.summary import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_MASTER_IN_USE,
+    EXIT_REJECTED,
+    NightlySummary,
+)
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import today_in_vietnam, vietnam_time
 from tdkt_xl.plans.text import os_error_reason, os_error_text, shown_name
 from tdkt_xl.reports.layout import plan_id
 
-EXIT_OK, EXIT_REJECTED, EXIT_FAILED, EXIT_LOCKED, EXIT_MASTER_IN_USE = 0, 1, 2, 3, 4
 KEPT_READ = 1000  # reports kept for the rebuild as read (more: decoded from the ledger, a few at a time)
 KILL_ENV = "TDKT_TEST_KILL_AT"  # tests only: SIGKILL this process at a named point
 
@@ -54,157 +61,6 @@ def crash_point(name: str) -> None:
     """Let tests kill a real run at a named point (a real SIGKILL, no clean-up runs)."""
     if os.environ.get(KILL_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-@dataclass
-class NightlySettings:
-    """What a nightly run needs; from the command line or a TOML file (same names)."""
-
-    plan: Path
-    inbox: Path
-    out: Path
-    state: Path | None = None
-    quarantine: Path | None = None
-    fresh_seconds: float = 60
-    workers: int = 2
-    timeout: float = 60
-    scheduler: str | None = None
-    as_of: date | None = None
-
-    @property
-    def state_path(self) -> Path:
-        return self.state or self.out.with_name(f"{self.out.stem}.tdkt.sqlite")
-
-    @property
-    def lock_path(self) -> Path:
-        return self.state_path.with_name(self.state_path.name + ".lock")
-
-    @property
-    def in_use_path(self) -> Path:
-        """Where the master goes when ``out`` cannot be replaced (open in Excel on Windows)."""
-        return self.out.with_name(f"{self.out.stem}.moi{self.out.suffix}")
-
-    @property
-    def skeleton_path(self) -> Path:
-        """The master's skeleton kept for the next run (a cache: made again when missing)."""
-        return self.state_path.with_name(self.state_path.name + ".skeleton")
-
-    @property
-    def cache_path(self) -> Path:
-        """What the consolidation keeps for the next run (:mod:`tdkt_xl.nightly.rebuild`; a cache too)."""
-        return self.state_path.with_name(self.state_path.name + ".cache")
-
-    @property
-    def pieces_path(self) -> Path:
-        """The master's long sheets deflated in pieces, for the next run (a cache too)."""
-        return self.state_path.with_name(self.state_path.name + ".deflated")
-
-    @property
-    def log_path(self) -> Path:
-        return self.state_path.with_name(f"{self.out.stem}.nhat_ky.jsonl")
-
-    @classmethod
-    def from_toml(cls, path: Path, **overrides: Any) -> NightlySettings:
-        """Settings from a TOML file; relative paths are relative to the file's folder.
-
-        Keys: plan, inbox, out, state, quarantine, fresh_seconds, workers, timeout, scheduler, as_of.
-        A value of the wrong type is a ValueError with a Vietnamese message (exit code 2 from the
-        command), not a failure in the middle of the night. The file may start with a UTF-8 BOM
-        (Notepad writes one).
-        """
-        try:
-            data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise ValueError(f"{path}: tệp cấu hình không phải văn bản UTF-8 ({error.reason}, byte "
-                             f"{error.start}); lưu lại tệp với mã UTF-8.") from error
-        except tomllib.TOMLDecodeError as error:
-            raise ValueError(f"{path}: tệp cấu hình sai cú pháp TOML ({error}). Mỗi dòng dạng "
-                             'khoá = "giá trị", ví dụ plan = "ke_hoach.xlsx".') from error
-        data = data.get("nightly", data)
-        if not isinstance(data, dict):
-            raise ValueError(f"{path}: mục [nightly] phải là một bảng khoá = giá trị.")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"{path}: không hiểu khoá {', '.join(unknown)}; "
-                             f"các khoá dùng được: {', '.join(sorted(known))}.")
-        values: dict[str, Any] = {key: _setting(path, key, value) for key, value in data.items()}
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        missing = [k for k in ("plan", "inbox", "out") if k not in values]
-        if missing:
-            raise ValueError(f"{path}: thiếu khoá {', '.join(missing)}.")
-        return cls(**values)
-
-
-_PATH_KEYS = ("plan", "inbox", "out", "state", "quarantine")
-
-
-def _setting(path: Path, key: str, value: object) -> object:
-    """One value of a TOML settings file, checked and converted (paths relative to the file)."""
-    def wrong(expected: str) -> ValueError:
-        return ValueError(f"{path}: khoá {key} cần {expected}, không phải {value!r}.")
-
-    if key in _PATH_KEYS:
-        if not isinstance(value, str) or not value.strip():
-            raise wrong('một đường dẫn trong ngoặc kép, ví dụ "D:/TDKT/hop_thu"')
-        return (path.parent / value).resolve() if not Path(value).is_absolute() else Path(value)
-    if key in ("fresh_seconds", "timeout"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise wrong("một số giây không âm, không có ngoặc kép (ví dụ 60)")
-        return float(value)
-    if key == "workers":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise wrong("một số nguyên từ 1 trở lên, không có ngoặc kép (ví dụ 2)")
-        return value
-    if key == "scheduler":
-        if not isinstance(value, str):
-            raise wrong('một địa chỉ trong ngoặc kép, ví dụ "tcp://10.0.0.5:8786"')
-        return value or None
-    if key == "as_of":
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise wrong("một ngày dạng 2024-07-01")
-    return value
-
-
-@dataclass
-class NightlySummary:
-    """What a run did; printed, or written with --json, and appended to the run log."""
-
-    run: int = 0
-    started: str = ""
-    exit_code: int = EXIT_OK
-    message: str = ""
-    master: str = ""
-    files: dict[str, list[str]] = field(default_factory=lambda: {
-        "new": [], "changed": [], "unchanged": [], "rejected": [], "superseded": [], "deferred": [],
-        "gone": [], "skipped": [], "quarantined": []})
-    units: dict[str, Any] = field(default_factory=dict)
-    phases: dict[str, float] = field(default_factory=dict)
-    took_over_lock: str = ""
-
-    def say(self, text: str) -> None:
-        """Add a sentence to the run's message."""
-        self.message = f"{self.message} {text}" if self.message else text
-
-    def counts(self) -> dict[str, int]:
-        return {kind: len(paths) for kind, paths in self.files.items()}
-
-    def as_json(self, *, unchanged_names: bool = True) -> dict[str, Any]:
-        """The summary; without ``unchanged_names`` the unchanged files are only counted (the
-        ledger keeps every run's summary, and those are most files every night)."""
-        files = self.files if unchanged_names else {k: v for k, v in self.files.items() if k != "unchanged"}
-        return {"run": self.run, "started": self.started, "exit_code": self.exit_code,
-                "message": self.message, "master": self.master, "counts": self.counts(),
-                "files": files, "units": self.units, "phases": self.phases,
-                "took_over_lock": self.took_over_lock}
 
 
 def sha256_of(path: Path) -> str:
@@ -436,6 +292,20 @@ def _record_locked(summary: NightlySummary, ledger: Ledger, name: str, identity:
     summary.files["rejected"].append(name)
 
 
+@dataclass
+class InboxScan:
+    """What the scan of the inbox found, apart from what it said in the summary."""
+
+    # the files to read: (path, name, size, mtime_ns, sha256)
+    to_parse: list[tuple[Path, str, int, int, str]] = field(default_factory=list)
+    unchanged: list[tuple[str, int, int]] = field(default_factory=list)  # (name, size, mtime_ns)
+    present: set[str] = field(default_factory=set)
+    ahead: list[str] = field(default_factory=list)  # modified "in the future"
+    # shown name -> the name on disk, where they differ
+    real_names: dict[str, str] = field(default_factory=dict)
+    reread: list[str] = field(default_factory=list)  # read by an earlier version of the reading rules
+
+
 def _run(settings: NightlySettings, summary: NightlySummary,
          executor: concurrent.futures.Executor | None) -> None:
     now = time.time()
@@ -451,95 +321,19 @@ def _run(settings: NightlySettings, summary: NightlySummary,
         with _phase(summary, "scan"):
             inbox = scan_inbox(settings.inbox, stat=True)
             current = ledger.current_files()
-            to_parse: list[tuple[Path, str, int, int, str]] = []
-            unchanged: list[tuple[str, int, int]] = []
-            present: set[str] = set()
-            ahead: list[str] = []  # modified "in the future"
-            real_names: dict[str, str] = {}  # shown name -> the name on disk, where they differ
-            reread: list[str] = []  # read by an earlier version of the reading rules
-            folder = os.fspath(inbox.root)
-            ours = _own_files(settings, inbox.root)
-            for found in inbox.names:
-                if _is_own(found, ours):
-                    continue
-                name = shown_name(found)  # the name as data (ledger, master); ``found`` opens the file
-                if name != found:
-                    real_names[name] = found
-                try:
-                    stat = inbox.stats.get(found) or os.stat(os.path.join(folder, found))
-                    age = now - stat.st_mtime
-                    if abs(age) < settings.fresh_seconds:  # (or just ahead: the share's clock)
-                        present.add(name)
-                        summary.files["deferred"].append(name)
-                        continue
-                    if age < 0:
-                        ahead.append(name)
-                    known = current.get(name)
-                    retried = known is not None and read_again(known.code, known.reader)
-                    if known is not None and not retried and (known.size, known.mtime_ns, known.plan_id) == (
-                            stat.st_size, stat.st_mtime_ns, identity):
-                        present.add(name)
-                        unchanged.append((name, stat.st_size, stat.st_mtime_ns))
-                        continue
-                    path = inbox.root / found  # a Path only for the files read (not 10,000 each night)
-                    digest = sha256_of(path)
-                except FileNotFoundError:  # removed since the folder was listed: gone
-                    continue
-                except OSError as error:  # locked (being copied in, on Windows) or not readable
-                    present.add(name)
-                    _record_locked(summary, ledger, name, identity, now, error, current.get(name))
-                    continue
-                present.add(name)
-                seen_before = ledger.find(name, digest, identity)
-                if seen_before is not None and read_again(seen_before.code, seen_before.reader):
-                    seen_before = None  # failed for a passing cause, or read by older rules: read again
-                if known is not None and known.reader != READER_VERSION:
-                    reread.append(name)
-                if seen_before is not None and known is not None and seen_before.id == known.id:
-                    unchanged.append((name, stat.st_size, stat.st_mtime_ns))  # touched, same content
-                    continue
-                if seen_before is not None:
-                    ledger.record(path=name, sha256=digest, size=stat.st_size, mtime_ns=stat.st_mtime_ns,
-                                  plan_id=identity, outcome=seen_before.outcome, now=now)
-                    summary.files["changed"].append(name)
-                    continue
-                summary.files["new" if known is None else "changed"].append(name)
-                to_parse.append((path, name, stat.st_size, stat.st_mtime_ns, digest))
-            if reread:
-                summary.say(f"Cách đọc báo cáo đã được sửa (bản tdkt_xl mới): {len(reread)} tệp đã đọc "
-                            "trước đây được đọc lại.")
-            if ahead:
-                summary.say(f"{len(ahead)} tệp có thời gian sửa sau lúc chạy (đồng hồ máy gửi sai?), vẫn "
-                            f"được đọc: {', '.join(ahead[:5])}{' …' if len(ahead) > 5 else ''}.")
-            summary.files["skipped"] = [shown_name(n) for n in inbox.skipped_names if not _is_own(n, ours)]
+            scan = _scan(settings, summary, ledger, inbox, current, identity, now)
 
-        read: dict[int, UnitReport] = {}  # the reports accepted by this run, by version
         with _phase(summary, "parse"):
-            by_path = {item[0]: item for item in to_parse}
-            used = ledger.plan_ids()
-            earlier = used - {identity}  # reports made from them are still read
-            if used and identity not in used:
-                summary.say(f"Kế hoạch đã thay đổi (mã kế hoạch nay là {identity}): mọi tệp được kiểm tra "
-                            "lại; báo cáo làm từ mẫu của bản trước vẫn được dùng, có cảnh báo trong sheet "
-                            "\"Lỗi\".")
-            with checking_in_workers(plan, inbox.root, executor, earlier, identity) if to_parse \
-                    else nullcontext(read_values) as reader:  # nothing to read: no workers, no index
-                results = read_many([item[0] for item in to_parse], workers=settings.workers,
-                                    timeout_s=settings.timeout, executor=executor, reader=reader)
-                for batch in _batches(results):
-                    with ledger.batch():
-                        for result in batch:
-                            item = by_path[result.path]
-                            _record(summary, ledger, plan, (identity, earlier), now, item, result,
-                                    current.get(item[1]), read)
-                    crash_point("after-first-record")
+            read = _parse(settings, summary, ledger, plan, identity, inbox.root, executor, scan.to_parse,
+                          current, now)
 
         with _phase(summary, "ledger"):
             crash_point("before-seen")
-            summary.files["gone"] = ledger.scanned(unchanged, present, now, known=current)
-            summary.files["unchanged"] = [u[0] for u in unchanged]
+            summary.files["gone"] = ledger.scanned(scan.unchanged, scan.present, now, known=current)
+            summary.files["unchanged"] = [u[0] for u in scan.unchanged]
             if settings.quarantine is not None:
-                _quarantine_rejected(settings.quarantine, summary, ledger, inbox.root, present, real_names)
+                _quarantine_rejected(settings.quarantine, summary, ledger, inbox.root, scan.present,
+                                     scan.real_names)
 
         with _phase(summary, "consolidate"):
             day = settings.as_of or plan.config.as_of or today_in_vietnam()
@@ -552,23 +346,141 @@ def _run(settings: NightlySettings, summary: NightlySummary,
         if summary.files["rejected"]:
             summary.exit_code = EXIT_REJECTED
         with _phase(summary, "write"):
-            crash_point("before-master")
-            skeleton = SkeletonStore(settings.skeleton_path).get(rebuilt.layouts())
-            if skeleton.style_ids != rebuilt.style_ids:  # (another openpyxl made the skeleton)
-                rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day,
-                                  ids=skeleton.style_ids, read=read)
-            sheets = rebuilt.sheets()
-            pieces = PieceStore(settings.pieces_path, rebuilt.base)
-            try:
-                write_rows(sheets, skeleton, settings.out,
-                           before_replace=lambda: crash_point("during-master-write"), pieces=pieces)
-            except PermissionError as error:  # on Windows: the master is open in Excel somewhere
-                beside = settings.in_use_path
-                write_rows(sheets, skeleton, beside, pieces=pieces)
-                summary.master, summary.exit_code = str(beside), EXIT_MASTER_IN_USE
-                summary.say(f"Không thay được {settings.out} ({os_error_reason(error)}): tệp đang mở "
-                            f"(trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào {beside}; đóng "
-                            "tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
-            rebuilt.keep()
-            pieces.keep(rebuilt.tag())
+            _write_master(settings, summary, rebuilt, lambda ids: rebuild(
+                plan, identity, plan_digest, ledger, settings.cache_path, as_of=day, ids=ids, read=read))
         ledger.finish_run(summary.run, "done", summary.as_json(unchanged_names=False))
+
+
+def _scan(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, inbox: Inbox,
+          current: dict[str, CurrentFile], identity: str, now: float) -> InboxScan:
+    """Each file of the inbox compared with its path's current version in the ledger (``current``):
+    too fresh (deferred), unchanged, or changed (:func:`_changed_file`); a file that cannot be
+    opened is recorded as such."""
+    scan = InboxScan()
+    folder = os.fspath(inbox.root)
+    ours = _own_files(settings, inbox.root)
+    for found in inbox.names:
+        if _is_own(found, ours):
+            continue
+        name = shown_name(found)  # the name as data (ledger, master); ``found`` opens the file
+        if name != found:
+            scan.real_names[name] = found
+        try:
+            stat = inbox.stats.get(found) or os.stat(os.path.join(folder, found))
+            age = now - stat.st_mtime
+            if abs(age) < settings.fresh_seconds:  # (or just ahead: the share's clock)
+                scan.present.add(name)
+                summary.files["deferred"].append(name)
+                continue
+            if age < 0:
+                scan.ahead.append(name)
+            known = current.get(name)
+            retried = known is not None and read_again(known.code, known.reader)
+            if known is not None and not retried and (known.size, known.mtime_ns, known.plan_id) == (
+                    stat.st_size, stat.st_mtime_ns, identity):
+                scan.present.add(name)
+                scan.unchanged.append((name, stat.st_size, stat.st_mtime_ns))
+                continue
+            path = inbox.root / found  # a Path only for the files read (not 10,000 each night)
+            digest = sha256_of(path)
+        except FileNotFoundError:  # removed since the folder was listed: gone
+            continue
+        except OSError as error:  # locked (being copied in, on Windows) or not readable
+            scan.present.add(name)
+            _record_locked(summary, ledger, name, identity, now, error, current.get(name))
+            continue
+        scan.present.add(name)
+        _changed_file(summary, ledger, scan, (path, name, stat.st_size, stat.st_mtime_ns, digest), known,
+                      identity, now)
+    _say_scan_notes(summary, scan)
+    summary.files["skipped"] = [shown_name(n) for n in inbox.skipped_names if not _is_own(n, ours)]
+    return scan
+
+
+def _changed_file(summary: NightlySummary, ledger: Ledger, scan: InboxScan,
+                  item: tuple[Path, str, int, int, str], known: CurrentFile | None, identity: str,
+                  now: float) -> None:
+    """A file not as its path's current version (``known``) was: a content the ledger has for
+    this path and plan is that version again (touched only) or taken as stored; any other is to
+    be read."""
+    _path, name, size, mtime_ns, digest = item
+    seen_before = ledger.find(name, digest, identity)
+    if seen_before is not None and read_again(seen_before.code, seen_before.reader):
+        seen_before = None  # failed for a passing cause, or read by older rules: read again
+    if known is not None and known.reader != READER_VERSION:
+        scan.reread.append(name)
+    if seen_before is not None and known is not None and seen_before.id == known.id:
+        scan.unchanged.append((name, size, mtime_ns))  # touched, same content
+        return
+    if seen_before is not None:
+        ledger.record(path=name, sha256=digest, size=size, mtime_ns=mtime_ns,
+                      plan_id=identity, outcome=seen_before.outcome, now=now)
+        summary.files["changed"].append(name)
+        return
+    summary.files["new" if known is None else "changed"].append(name)
+    scan.to_parse.append(item)
+
+
+def _say_scan_notes(summary: NightlySummary, scan: InboxScan) -> None:
+    """What the scan tells besides the files: files read again by new reading rules, file times
+    ahead of the run's."""
+    reread, ahead = scan.reread, scan.ahead
+    if reread:
+        summary.say(f"Cách đọc báo cáo đã được sửa (bản tdkt_xl mới): {len(reread)} tệp đã đọc "
+                    "trước đây được đọc lại.")
+    if ahead:
+        summary.say(f"{len(ahead)} tệp có thời gian sửa sau lúc chạy (đồng hồ máy gửi sai?), vẫn "
+                    f"được đọc: {', '.join(ahead[:5])}{' …' if len(ahead) > 5 else ''}.")
+
+
+def _parse(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, plan: Plan, identity: str,
+           root: Path, executor: concurrent.futures.Executor | None,
+           to_parse: list[tuple[Path, str, int, int, str]], current: dict[str, CurrentFile], now: float
+           ) -> dict[int, UnitReport]:
+    """The files to parse read (in worker processes) and kept in the ledger, in batches; returns
+    the reports accepted by this run, by version."""
+    read: dict[int, UnitReport] = {}
+    by_path = {item[0]: item for item in to_parse}
+    used = ledger.plan_ids()
+    earlier = used - {identity}  # reports made from them are still read
+    if used and identity not in used:
+        summary.say(f"Kế hoạch đã thay đổi (mã kế hoạch nay là {identity}): mọi tệp được kiểm tra "
+                    "lại; báo cáo làm từ mẫu của bản trước vẫn được dùng, có cảnh báo trong sheet "
+                    "\"Lỗi\".")
+    with checking_in_workers(plan, root, executor, earlier, identity) if to_parse \
+            else nullcontext(read_values) as reader:  # nothing to read: no workers, no index
+        results = read_many([item[0] for item in to_parse], workers=settings.workers,
+                            timeout_s=settings.timeout, executor=executor, reader=reader)
+        for batch in _batches(results):
+            with ledger.batch():
+                for result in batch:
+                    item = by_path[result.path]
+                    _record(summary, ledger, plan, (identity, earlier), now, item, result,
+                            current.get(item[1]), read)
+            crash_point("after-first-record")
+    return read
+
+
+def _write_master(settings: NightlySettings, summary: NightlySummary, rebuilt: Rebuilt,
+                  rebuild_with: Callable[[dict[str, str]], Rebuilt]) -> None:
+    """The master written from ``rebuilt`` into its kept skeleton (``rebuild_with``: the rebuild
+    again, with the skeleton's style ids when another openpyxl made it), beside ``out`` when that
+    cannot be replaced; what the rebuild and the writing keep for the next run kept."""
+    crash_point("before-master")
+    skeleton = SkeletonStore(settings.skeleton_path).get(rebuilt.layouts())
+    if skeleton.style_ids != rebuilt.style_ids:  # (another openpyxl made the skeleton)
+        rebuilt = rebuild_with(skeleton.style_ids)
+    sheets = rebuilt.sheets()
+    pieces = PieceStore(settings.pieces_path, rebuilt.base)
+    try:
+        write_rows(sheets, skeleton, settings.out,
+                   before_replace=lambda: crash_point("during-master-write"), pieces=pieces)
+    except PermissionError as error:  # on Windows: the master is open in Excel somewhere
+        beside = settings.in_use_path
+        write_rows(sheets, skeleton, beside, pieces=pieces)
+        summary.master, summary.exit_code = str(beside), EXIT_MASTER_IN_USE
+        summary.say(f"Không thay được {settings.out} ({os_error_reason(error)}): tệp đang mở "
+                    f"(trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào {beside}; đóng "
+                    "tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
+    rebuilt.keep()
+    pieces.keep(rebuilt.tag())

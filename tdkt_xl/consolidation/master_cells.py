@@ -1,0 +1,279 @@
+"""The master's rows as XML: each row's cells written as XML text with the style ids of the
+master's styles part (:class:`CellWriter`), the rows of one sheet (:class:`SheetRows`), and the data
+rows of a long sheet in pieces deflated apart (:class:`Block`, written as :class:`RowFormat` says).
+
+Ten thousand units make close to a million cells, which openpyxl's cell objects write in seconds
+per hundred thousand: these write them as text instead, to be put into the master's skeleton
+(:mod:`tdkt_xl.consolidation.master_package`). Text from unit files is always written as text (an
+inline string): never a formula, never an error value.
+"""
+
+from __future__ import annotations
+
+import array
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from tdkt_xl.errors import column_letter
+
+HEADER_ROW = 3
+# rows of a long sheet deflated together (:class:`~tdkt_xl.consolidation.master_package.PieceStore`)
+PIECE_ROWS = 16
+
+
+class Formula(str):
+    """A formula for a raw row (without the leading "=")."""
+
+
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+                              **{chr(c): None for c in range(32) if chr(c) not in "\t\n\r"},
+                              "\ufffe": None, "\uffff": None})
+_XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what the table changes
+_EPOCH = date(1899, 12, 30)
+
+
+def xml_text(value: str) -> str:
+    """Text as XML character data: &, <, > escaped, characters XML cannot hold dropped.
+
+    >>> xml_text("a<b\\x01 & c")
+    'a&lt;b &amp; c'
+    """
+    # (str.translate looks up every character of a Vietnamese text: ten times slower than a search)
+    return value if _XML_SPECIAL.search(value) is None else value.translate(_XML_ESCAPES)
+
+
+class CellWriter:
+    """Cells of a row as XML (the inside of a ``<row>``), with the style ids of a workbook.
+
+    >>> CellWriter({"cell": "3", "late": "5", "date": "4"}).cells(["a<b", 3, None], {2: "late"})
+    b'<c s="3" t="inlineStr"><is><t>a&lt;b</t></is></c><c s="3"><v>3</v></c><c s="5"/>'
+    """
+
+    def __init__(self, style_ids: dict[str, str]) -> None:
+        self.ids = style_ids
+        self.escaped: dict[str, str] = {}
+
+    def cells(self, values: Sequence[Any], special: dict[int, str] | None = None) -> bytes:
+        """The cells of ``values``, in the plain cell style but for ``special`` ones (index ->
+        style name; a date's is the date style)."""
+        # Cells carry no "r": a cell without one is the next column (ECMA-376 18.3.1.4; Excel,
+        # LibreOffice, openpyxl and calamine read it so), which makes the XML about 40% smaller.
+        # Numbers carry no t="n", the default type.
+        ids = self.ids
+        plain, escaped = ids["cell"], self.escaped
+        number = f'<c s="{plain}"><v>'
+        cells: list[str] = []
+        index, count = 0, len(values)
+        while index < count:
+            value = values[index]
+            kind = type(value)
+            if (kind is int or kind is float) and not (special and index in special):
+                end = index + 1  # a run of plain numbers (a unit's counts): one join
+                while end < count and type(values[end]) in (int, float) and not (special and end in special):
+                    end += 1
+                cells.append(number + f"</v></c>{number}".join(map(str, values[index:end])) + "</v></c>")
+                index = end
+                continue
+            style = ids[special[index]] if special and index in special else plain
+            if value is None:
+                cells.append(f'<c s="{style}"/>')
+            elif kind is int or kind is float:
+                cells.append(f'<c s="{style}"><v>{value}</v></c>')
+            elif isinstance(value, Formula):
+                cells.append(f'<c s="{style}"><f>{xml_text(value)}</f><v/></c>')
+            elif isinstance(value, str):
+                text = escaped.get(value)
+                if text is None:
+                    text = xml_text(value)
+                    if len(escaped) < 4096:  # texts repeat (a task's content on each unit's row)
+                        escaped[value] = text
+                if not text:
+                    cells.append(f'<c s="{style}"/>')
+                else:
+                    space = ' xml:space="preserve"' if text != text.strip() else ""
+                    cells.append(f'<c s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            else:
+                cells.append(self._other_cell(value, style, special is not None and index in special))
+            index += 1
+        return "".join(cells).encode("utf-8")
+
+    def _other_cell(self, value: Any, style: str, styled: bool) -> str:
+        """A cell of a value that is neither None, a plain number, a formula nor text: a boolean, a
+        number of another type, a date (in the date style unless ``styled``: its style is special),
+        anything else as its text."""
+        if isinstance(value, bool):
+            return f'<c s="{style}" t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, (int, float)):
+            return f'<c s="{style}"><v>{value}</v></c>'
+        if isinstance(value, date):
+            day = value.date() if isinstance(value, datetime) else value
+            style = style if styled else self.ids["date"]
+            return f'<c s="{style}"><v>{(day - _EPOCH).days}</v></c>'
+        return f'<c s="{style}" t="inlineStr"><is><t>{xml_text(str(value))}</t></is></c>'
+
+
+class SheetRows:
+    """The rows of one sheet, as XML: its title line, its header row, then its data rows.
+
+    >>> rows = SheetRows("T", CellWriter({"title": "1", "header": "2", "cell": "3", "date": "4"}))
+    >>> rows.heading("Tiêu đề", ["A"]); rows.append(["x"]); print(b"".join(rows.chunks[-3:]).decode())
+    <row r="4"><c s="3" t="inlineStr"><is><t>x</t></is></c></row>
+    """
+
+    def __init__(self, title: str, writer: CellWriter) -> None:
+        self.title = title
+        self.writer = writer
+        self.row = 0
+        self.chunks: list[bytes | Block] = []  # the XML, in pieces (a row's cells are not copied into it)
+
+    def heading(self, text: str, headers: Sequence[object]) -> None:
+        """Row 1 the sheet's title, row 2 empty, row 3 (:data:`HEADER_ROW`) the headers."""
+        self.append([text], {0: "title"})
+        self.row += 1
+        self.append(headers, dict.fromkeys(range(len(headers)), "header"))
+
+    def append(self, values: Sequence[Any], special: dict[int, str] | None = None) -> None:
+        self.append_cells(self.writer.cells(values, special))
+
+    def append_cells(self, *cells: bytes) -> None:
+        """A row made of cells already written by :meth:`CellWriter.cells` (in pieces)."""
+        self.row += 1
+        self.chunks += (b'<row r="%d">' % self.row, *cells, b"</row>")
+
+    def append_block(self, block: Block) -> None:
+        """Rows already written (they must start at the next row)."""
+        self.row += len(block.keys)
+        self.chunks.append(block)
+
+
+class RowFormat(NamedTuple):
+    """How the rows of a long sheet are written around each item's cells: its row number (the
+    first item's is ``first``), an STT cell before (``number``, with ``%d``), a cell after
+    (``total``, with the row's number twice)."""
+
+    first: int = HEADER_ROW + 1
+    number: bytes | None = None
+    total: bytes | None = None
+
+    def head(self, index: int) -> bytes:
+        row = b'<row r="%d">' % (self.first + index)
+        return row + self.number % (index + 1) if self.number is not None else row
+
+    def tail(self, index: int) -> bytes:
+        if self.total is None:
+            return b"</row>"
+        row = self.first + index
+        return self.total % (row, row) + b"</row>"
+
+
+class Block:
+    """The data rows of a long sheet, as XML in pieces of :data:`PIECE_ROWS` rows, with what each
+    row is of (``keys``: its unit) and the sizes of each row's three parts: what goes before its
+    own cells (row number, STT), its cells, and what goes after ("Tổng", the row's end); the parts
+    around the cells depend on the row's place only (:class:`RowFormat`). Rows changed make new
+    pieces of theirs only: the others are the same bytes (a master's long sheets are tens of
+    megabytes, of which a night changes a little).
+
+    >>> form = RowFormat(4, b"<n>%d</n>")
+    >>> block = Block.build([("A", b"<a/>"), ("B", b"<b/>")], form)
+    >>> block.data
+    b'<row r="4"><n>1</n><a/></row><row r="5"><n>2</n><b/></row>'
+    >>> patched = block.patched({0: b"<aa/>"})
+    >>> patched.data == Block.build([("A", b"<aa/>"), ("B", b"<b/>")], form).data, patched.cells(1)
+    (True, b'<b/>')
+    """
+
+    __slots__ = ("_ends", "changed", "keys", "pieces", "rows", "sizes")
+
+    def __init__(self, pieces: list[bytes], keys: list[str], sizes: array.array[int], rows: int,
+                 changed: set[int] | None = None) -> None:
+        self.pieces, self.keys, self.sizes = pieces, keys, sizes
+        self.rows = rows  # rows per piece
+        self._ends: dict[int, list[int]] = {}  # piece -> where each of its rows' parts ends in it
+        # the pieces whose rows changed since :meth:`settle` (None: every one)
+        self.changed = changed
+
+    @classmethod
+    def build(cls, items: Iterable[tuple[str, bytes]], form: RowFormat) -> Block:
+        pieces: list[bytes] = []
+        parts: list[bytes] = []
+        keys: list[str] = []
+        sizes = array.array("q")
+        rows = PIECE_ROWS
+        for index, (key, cells) in enumerate(items):
+            head, tail = form.head(index), form.tail(index)
+            parts += (head, cells, tail)
+            keys.append(key)
+            sizes += array.array("q", (len(head), len(cells), len(tail)))
+            if len(parts) == 3 * rows:
+                pieces.append(b"".join(parts))
+                parts.clear()
+        if parts:
+            pieces.append(b"".join(parts))
+        return cls(pieces, keys, sizes, rows)
+
+    @property
+    def data(self) -> bytes:
+        """All the rows."""
+        return b"".join(self.pieces)
+
+    def _piece_ends(self, piece: int) -> list[int]:
+        ends = self._ends.get(piece)
+        if ends is None:
+            first = 3 * piece * self.rows
+            ends = self._ends[piece] = list(itertools.accumulate(self.sizes[first:first + 3 * self.rows]))
+        return ends
+
+    def cells(self, index: int) -> bytes:
+        piece, row = divmod(index, self.rows)
+        ends = self._piece_ends(piece)
+        return self.pieces[piece][ends[3 * row]:ends[3 * row + 1]]
+
+    def settle(self) -> None:
+        """From now on, :attr:`changed` counts the pieces changed from these rows."""
+        self.changed = set()
+
+    def patched(self, new: dict[int, bytes]) -> Block:
+        """The same rows with the cells of some replaced (by index)."""
+        if not new:
+            return self
+        sizes, pieces = array.array("q", self.sizes), list(self.pieces)
+        by_piece: dict[int, list[int]] = {}
+        for index in sorted(new):
+            by_piece.setdefault(index // self.rows, []).append(index)
+        for piece, indexes in by_piece.items():
+            ends, data = self._piece_ends(piece), memoryview(self.pieces[piece])
+            parts: list[bytes | memoryview] = []
+            previous = 0
+            for index in indexes:
+                row, cells = index % self.rows, new[index]
+                parts += (data[previous:ends[3 * row]], cells)
+                previous = ends[3 * row + 1]
+                sizes[3 * index + 1] = len(cells)
+            parts.append(data[previous:])
+            pieces[piece] = b"".join(parts)
+        changed = None if self.changed is None else self.changed | by_piece.keys()
+        return Block(pieces, self.keys, sizes, self.rows, changed)
+
+    def __getstate__(self) -> tuple[list[bytes], list[str], bytes, int]:
+        return self.pieces, self.keys, self.sizes.tobytes(), self.rows
+
+    def __setstate__(self, state: tuple[list[bytes], list[str], bytes, int]) -> None:
+        self.pieces, self.keys, self.rows = state[0], state[1], state[3]
+        self.sizes = array.array("q")
+        self.sizes.frombytes(state[2])
+        self._ends = {}
+        self.changed = None
+
+
+def row_formats(ids: dict[str, str], forms: int) -> dict[str, RowFormat]:
+    """How each long sheet's rows are written: "S" the submissions (STT), "D" the units' rows on
+    each task, "U" the units' counts ("Tổng" after them), "P" the "Lỗi" rows (STT)."""
+    plain = ids["cell"]
+    number = f'<c s="{plain}"><v>%d</v></c>'.encode("ascii")
+    total = f'<c s="{plain}"><f>SUM({column_letter(3)}%d:{column_letter(2 + forms)}%d)</f><v/></c>'
+    return {"S": RowFormat(number=number), "D": RowFormat(), "U": RowFormat(total=total.encode("ascii")),
+            "P": RowFormat(number=number)}

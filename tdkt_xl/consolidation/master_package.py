@@ -1,0 +1,319 @@
+"""The master as an xlsx package: its *skeleton* made by openpyxl, and the rows put into it.
+
+openpyxl makes the skeleton (styles, sheets with their column widths, frozen panes, filters, print
+setup, the chart, and no rows); :func:`save_master` puts each sheet's rows (written by
+:mod:`tdkt_xl.consolidation.master_cells`) into it and writes the zip. The skeleton depends only
+on the sheets' layout (:class:`SheetLayout`: titles, widths, row counts), so the nightly merge
+keeps it between runs (:class:`SkeletonStore`), with the long sheets' rows deflated in pieces
+(:class:`PieceStore`), and then writes the master without openpyxl.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import pickle
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tdkt_xl.atomic import atomic_path
+from tdkt_xl.consolidation.master_cells import HEADER_ROW, Block, SheetRows
+from tdkt_xl.consolidation.zip_writer import ZipWriter, deflate_piece, raw_compressor
+from tdkt_xl.intake.safety.xlsx_parts import sheet_parts
+from tdkt_xl.plans.status import STATUS_COLORS
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+PAGE_WIDTH = 300
+SKELETON_FORMAT = 1  # raise when what build_skeleton makes of the same layouts changes
+
+_STATE_COLORS = {"missing": "FFC7CE", "late": "FFEB9C", "on_time": "C6EFCE", "submitted": "DDEBF7"}
+_BORDER = "808080"
+# What each named cell style is, as plain data (openpyxl objects are made from it for the skeleton)
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {"font": {"bold": True, "size": 12}},
+    "header": {"font": {"bold": True}, "fill": "D9E1F2", "border": True,
+               "alignment": {"horizontal": "center", "vertical": "center", "wrap_text": True}},
+    "cell": {"border": True, "alignment": {"vertical": "top", "wrap_text": True}},
+    "date": {"border": True, "alignment": {"vertical": "top"}, "number_format": "dd/mm/yyyy"},
+    "bold": {"font": {"bold": True}, "border": True},
+    "level": {"font": {"bold": True}, "fill": "F2F2F2", "border": True},
+    **{state: {"fill": color, "border": True} for state, color in _STATE_COLORS.items()},
+    **{status.value: {"fill": fill, "font": {"color": font}, "border": True}
+       for status, (fill, font) in STATUS_COLORS.items()},
+}
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    """What the skeleton of one sheet depends on."""
+
+    title: str
+    widths: tuple[float, ...]
+    data_rows: int  # rows under the header (the filter covers them)
+    chart_row: int = 0  # the row whose year columns the chart plots (0: no chart)
+    chart_columns: int = 0
+
+
+@dataclass
+class Skeleton:
+    """The master without its rows: the parts openpyxl saved, which part is each sheet, and the
+    ids of :data:`STYLES` in its styles part."""
+
+    key: str
+    parts: list[tuple[str, tuple[int, int, int, int, int, int], bytes]]
+    sheet_parts: dict[str, str]
+    style_ids: dict[str, str]
+
+
+def skeleton_key(layouts: Sequence[SheetLayout]) -> str:
+    """What identifies a skeleton: the layouts, the styles and the code that makes it. (A skeleton
+    kept from an older openpyxl is still a good workbook, with its own style ids.)"""
+    text = json.dumps([SKELETON_FORMAT, STYLES, [asdict(layout) for layout in layouts]], ensure_ascii=False,
+                      sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_skeleton(layouts: Sequence[SheetLayout], key: str | None = None) -> Skeleton:
+    """The skeleton of a master with these sheets, made by openpyxl (write-only: fast)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    style_ids: dict[str, str] = {}
+    for layout in layouts:
+        ws: Any = workbook.create_sheet(layout.title)
+        _lay_out_sheet(ws, layout)
+        if not style_ids:
+            style_ids = _add_styles(workbook, ws)
+        if layout.chart_row:
+            _add_chart(ws, layout)
+    workbook.properties.title = "Tổng hợp báo cáo thi đua, khen thưởng"
+    workbook.properties.creator = "tdkt_xl"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        parts = [(info.filename, info.date_time, archive.read(info.filename)) for info in archive.infolist()]
+        by_title = {name: part for part, name in sheet_parts(archive).items()}
+    return Skeleton(key or skeleton_key(layouts), parts, by_title, style_ids)
+
+
+def _lay_out_sheet(ws: Any, layout: SheetLayout) -> None:
+    """A skeleton's sheet: its column widths, frozen panes, filter and print setup."""
+    from openpyxl.utils.cell import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    for column, width in enumerate(layout.widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    if layout.data_rows:
+        ws.auto_filter.ref = (f"A{HEADER_ROW}:{get_column_letter(len(layout.widths))}"
+                              f"{HEADER_ROW + layout.data_rows}")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    # a landscape A4 page holds about PAGE_WIDTH character widths still readable; a wider sheet
+    # (one column per form) is printed across pages, its first two columns repeated on each
+    pages = max(1, math.ceil(sum(layout.widths) / PAGE_WIDTH))
+    ws.page_setup.fitToWidth = pages
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    if pages > 1:
+        ws.print_title_cols = "A:B"
+
+
+def _add_styles(workbook: Workbook, ws: Any) -> dict[str, str]:
+    """Each of :data:`STYLES` added to the workbook's styles (through a cell of sheet ``ws``), with
+    its id."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    side = Side(style="thin", color=_BORDER)
+    border = Border(left=side, right=side, top=side, bottom=side)
+    style_ids: dict[str, str] = {}
+    cell_styles: Any = workbook._cell_styles  # type: ignore[attr-defined]
+    for name, spec in STYLES.items():
+        cell: Any = WriteOnlyCell(ws)
+        if "font" in spec:
+            cell.font = Font(**spec["font"])
+        if "fill" in spec:
+            cell.fill = PatternFill("solid", fgColor=spec["fill"])
+        if spec.get("border"):
+            cell.border = border
+        if "alignment" in spec:
+            cell.alignment = Alignment(**spec["alignment"])
+        if "number_format" in spec:
+            cell.number_format = spec["number_format"]
+        # the id openpyxl's own cells would get (StyleableObject.style_id)
+        style_ids[name] = str(cell_styles.add(cell._style))
+    return style_ids
+
+
+def _add_chart(ws: Any, layout: SheetLayout) -> None:
+    """The chart of the year columns of the layout's ``chart_row``, under the table."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.title = "Tổng số khen thưởng theo năm"
+    chart.y_axis.title = "Số lượt"
+    chart.x_axis.title = "Năm"
+    last = 1 + layout.chart_columns
+    chart.add_data(Reference(ws, min_col=2, max_col=last, min_row=layout.chart_row,
+                             max_row=layout.chart_row), from_rows=True, titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=2, max_col=last, min_row=HEADER_ROW,
+                                   max_row=HEADER_ROW))
+    chart.legend = None
+    chart.y_axis.scaling.min = 0
+    chart.x_axis.delete = False  # otherwise recent Excel hides the axes' labels
+    chart.y_axis.delete = False
+    chart.width, chart.height = 22, 9
+    ws.add_chart(chart, f"A{layout.chart_row + 3}")
+
+
+class SkeletonStore:
+    """The last skeleton made, kept in a file (the nightly merge's state folder) for the next run.
+
+    A file that cannot be read, or a skeleton of other layouts, is made again.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def get(self, layouts: Sequence[SheetLayout]) -> Skeleton:
+        key = skeleton_key(layouts)
+        try:
+            with open(self.path, "rb") as handle:
+                kept = pickle.load(handle)
+            if isinstance(kept, Skeleton) and kept.key == key:
+                return kept
+        except Exception:  # missing, damaged, written by other code: made again
+            pass
+        skeleton = build_skeleton(layouts, key)
+        try:
+            with atomic_path(self.path) as temp:
+                temp.write_bytes(pickle.dumps(skeleton, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # made again next time
+        return skeleton
+
+
+class PieceStore:
+    """The long sheets' rows deflated in pieces (:attr:`Block.pieces`) by one nightly run, kept in a
+    file for the next: a piece whose rows did not change since (:attr:`Block.changed`) is not
+    deflated again. What is kept is used only by a run whose rows were settled at the state it was
+    made of (``tag``: the rebuild's cache, see :meth:`~tdkt_xl.nightly.rebuild.Rebuilt.tag`).
+    """
+
+    def __init__(self, path: Path, tag: object) -> None:
+        self.path, self.tag = path, tag
+        self.kept: dict[str, list[bytes]] = {}
+        self.made: dict[str, list[bytes]] = {}
+        self.fresh = 0  # pieces deflated by this run
+        if tag is None:
+            return
+        try:
+            with open(path, "rb") as handle:
+                if pickle.load(handle) == tag:
+                    self.kept = pickle.load(handle)
+        except Exception:  # missing, damaged, or written by other code: every piece deflated again
+            self.kept = {}
+
+    def deflated(self, title: str, block: Block) -> Iterator[tuple[bytes, bytes]]:
+        """Each piece of ``block`` (the rows of sheet ``title``) with its raw deflate."""
+        kept, changed = self.kept.get(title), block.changed
+        if kept is not None and (changed is None or len(kept) != len(block.pieces)):
+            kept = None
+        made: list[bytes] = []
+        for number, piece in enumerate(block.pieces):
+            if kept is not None and changed is not None and number not in changed:
+                deflated = kept[number]
+            else:
+                deflated = deflate_piece(piece)
+                self.fresh += 1
+            made.append(deflated)
+            yield piece, deflated
+        self.made[title] = made
+
+    def keep(self, tag: object) -> None:
+        """Keep the pieces of this run's master, the state its rows are at being ``tag``."""
+        if tag == self.tag and not self.fresh and self.made.keys() == self.kept.keys():
+            return
+        try:
+            with atomic_path(self.path) as temp, open(temp, "wb") as handle:
+                pickle.dump(tag, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(self.made, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            pass  # deflated again next time
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_CREATED = re.compile(rb"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)")
+_SHEET_DATA = b"<sheetData></sheetData>"
+
+
+def save_master(skeleton: Skeleton, sheets: Sequence[SheetRows], path: Path,
+                pieces: PieceStore | None = None) -> None:
+    """The skeleton with each sheet's rows put in, written to ``path`` (not atomically: see
+    :func:`~tdkt_xl.consolidation.master.write_master`). ``pieces``: the long sheets' rows
+    deflated by the last run."""
+    rows = {sheet.title: sheet for sheet in sheets}
+    missing = set(rows) - set(skeleton.sheet_parts)
+    if missing:
+        raise ValueError(f"sheets not in the skeleton: {sorted(missing)}")
+    by_part = {skeleton.sheet_parts[title]: sheet for title, sheet in rows.items()}
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    with open(path, "wb") as handle, ZipWriter(handle) as out:
+        for name, date_time, data in skeleton.parts:
+            sheet = by_part.get(name)
+            if sheet is None:
+                if name == "docProps/core.xml":  # when this master was made, not its skeleton
+                    for stamp in (_CREATED, _MODIFIED):
+                        data = stamp.sub(rb"\g<1>" + now + rb"\g<2>", data)
+                out.add_bytes(name, date_time, data)
+                continue
+            head, marker, tail = data.partition(_SHEET_DATA)
+            if not marker:
+                raise ValueError(f"{name}: no empty <sheetData>")
+            deflated, size, crc = _deflated_sheet(sheet, head + b"<sheetData>", b"</sheetData>" + tail,
+                                                  pieces)
+            out.add(name, date_time, deflated, size=size, crc=crc)
+
+
+def _deflated_sheet(sheet: SheetRows, head: bytes, tail: bytes, pieces: PieceStore | None
+                    ) -> tuple[list[bytes], int, int]:
+    """A sheet's XML as raw deflate (in pieces), with its size and CRC."""
+    out: list[bytes] = []
+    size = crc = 0
+    loose = raw_compressor()  # all but the blocks' pieces
+    pending: list[bytes] = [head]
+
+    def add(data: bytes | memoryview, deflated: bytes | None = None) -> None:
+        nonlocal size, crc
+        size, crc = size + len(data), zlib.crc32(data, crc)
+        out.append(loose.compress(data) if deflated is None else deflated)
+
+    for chunk in sheet.chunks:
+        if not isinstance(chunk, Block):
+            pending.append(chunk)
+            continue
+        add(b"".join(pending))
+        pending.clear()
+        if pieces is None:
+            for piece in chunk.pieces:
+                add(piece)
+            continue
+        out.append(loose.flush(zlib.Z_FULL_FLUSH))  # (what follows refers to nothing before it)
+        for piece, deflated in pieces.deflated(sheet.title, chunk):
+            add(piece, deflated)
+    pending.append(tail)
+    add(b"".join(pending))
+    out.append(loose.flush())
+    return out, size, crc
