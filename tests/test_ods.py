@@ -19,9 +19,10 @@ from conftest import libreoffice_convert, ods_content, raw_ods, save_report
 from openpyxl import load_workbook
 
 from tdkt_xl import load_plan
-from tdkt_xl.consolidation.aggregate import Consolidation, UnitReport
+from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.consolidation.inbox import run_consolidation
 from tdkt_xl.excel.status_copy import set_value
+from tdkt_xl.intake.unit_report import UnitReport
 from tdkt_xl.intake.workers import read_many, read_values
 from tdkt_xl.nightly.run import NightlySettings, run_nightly
 from tdkt_xl.plans.grids import ExcelError, FormulaWithoutValue

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tdkt_xl.consolidation.aggregate import READER_VERSION, UnitReport
+from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 
 # Rejections whose cause may pass (the file was being copied, the share blinked, the machine was
 # busy): a version rejected so is read again at the next run instead of being known by its hash.

@@ -40,13 +40,9 @@ from tdkt_xl.atomic import atomic_path
 from tdkt_xl.consolidation import aggregate as consolidate_module
 from tdkt_xl.consolidation import master as master_module
 from tdkt_xl.consolidation.aggregate import (
-    READER_VERSION,
     SUBMISSION_ORDER,
     FileOutcome,
-    UnitReport,
     choose_newest,
-    plan_forms,
-    plan_years,
     progress_counts,
     submission_state,
     superseded_reason,
@@ -71,6 +67,8 @@ from tdkt_xl.consolidation.master import (
     style_ids,
     submission_values,
 )
+from tdkt_xl.intake.plan_index import plan_forms, plan_years
+from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.nightly.ledger import CurrentFile, CurrentVersion, Ledger
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.status import vietnam_time

@@ -30,11 +30,11 @@ from typing import Any
 
 from tdkt_xl import __version__
 from tdkt_xl.atomic import backup_path
-from tdkt_xl.consolidation.aggregate import READER_VERSION, UnitReport
 from tdkt_xl.consolidation.inbox import check_result, checking_in_workers, scan_inbox
 from tdkt_xl.consolidation.master import PieceStore, SkeletonStore, write_rows
 from tdkt_xl.intake.file_formats import WorkbookError
 from tdkt_xl.intake.plan_workbook import load_plan
+from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.intake.workers import ReadResult, read_many, read_values
 from tdkt_xl.nightly.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.nightly.lock import LockBusy, RunLock
