@@ -9,14 +9,10 @@ from typing import Any
 import pytest
 
 from tdkt_xl import load_plan
-from tdkt_xl.consolidation.aggregate import (
-    FileOutcome,
-    ReportRejected,
-    consolidate,
-    plan_forms,
-    plan_years,
-    read_unit_report,
-)
+from tdkt_xl.consolidation.aggregate import FileOutcome, consolidate
+from tdkt_xl.intake.plan_index import plan_forms, plan_years
+from tdkt_xl.intake.report_sheets import ReportRejected
+from tdkt_xl.intake.unit_report import read_unit_report
 from tdkt_xl.plans.grids import ExcelError
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import Status

@@ -301,7 +301,7 @@ def test_nightly_master_equals_the_consolidate_command(setup: NightlySettings, t
 
 
 def test_ledger_from_before_counts_were_kept_apart(tmp_path: Path) -> None:
-    from tdkt_xl.consolidation.aggregate import UnitReport
+    from tdkt_xl.intake.unit_report import UnitReport
 
     path = tmp_path / "cu.sqlite"
     report = UnitReport(file="a.xlsx", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2024: 5}})
@@ -324,7 +324,7 @@ def test_counts_of_an_older_ledger_still_add_up(tmp_path: Path) -> None:
     """Rows written before counts were packed as int32 (int64, with the JSON beside) are read too."""
     import array
 
-    from tdkt_xl.consolidation.aggregate import UnitReport
+    from tdkt_xl.intake.unit_report import UnitReport
 
     report = UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}})
     other = UnitReport(file="b", unit_code="B", stats={"Y": {2024: 7}, "Q": {2023: 9}})
@@ -345,7 +345,7 @@ def test_counts_of_an_older_ledger_still_add_up(tmp_path: Path) -> None:
 
 def test_counts_summed_in_the_ledger(tmp_path: Path) -> None:
     """The usual layout (packed counts), another layout and a count beyond int64 add up alike."""
-    from tdkt_xl.consolidation.aggregate import UnitReport
+    from tdkt_xl.intake.unit_report import UnitReport
 
     years = [2023, 2024]
     usual = UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2023: 0, 2024: 5}})
@@ -869,7 +869,7 @@ def test_a_quarantine_copy_that_failed_is_made_at_a_later_run(setup: NightlySett
 
 
 def test_files_read_by_earlier_reading_rules_are_read_again(setup: NightlySettings) -> None:
-    from tdkt_xl.consolidation.aggregate import READER_VERSION
+    from tdkt_xl.intake.unit_report import READER_VERSION
 
     first = run_nightly(setup)
     before = master_values(setup.out)

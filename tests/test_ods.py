@@ -19,9 +19,10 @@ from conftest import libreoffice_convert, ods_content, raw_ods, save_report
 from openpyxl import load_workbook
 
 from tdkt_xl import load_plan
-from tdkt_xl.consolidation.aggregate import Consolidation, UnitReport
+from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.consolidation.inbox import run_consolidation
 from tdkt_xl.intake.book_readers import read_values
+from tdkt_xl.intake.unit_report import UnitReport
 from tdkt_xl.intake.worker_pool import read_many
 from tdkt_xl.nightly.run import run_nightly
 from tdkt_xl.nightly.settings import NightlySettings

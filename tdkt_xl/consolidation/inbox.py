@@ -18,19 +18,13 @@ from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
-from tdkt_xl.consolidation.aggregate import (
-    Consolidation,
-    FileOutcome,
-    ReportRejected,
-    UnitReport,
-    consolidate,
-    index_plan,
-    read_unit_report,
-    share_plan_keys,
-)
+from tdkt_xl.consolidation.aggregate import Consolidation, FileOutcome, consolidate
 from tdkt_xl.consolidation.master import write_master
 from tdkt_xl.intake.book_readers import RawBook, read_values
+from tdkt_xl.intake.plan_index import index_plan
+from tdkt_xl.intake.report_sheets import ReportRejected
 from tdkt_xl.intake.safety.limits_and_rejections import Limits
+from tdkt_xl.intake.unit_report import UnitReport, read_unit_report, share_plan_keys
 from tdkt_xl.intake.worker_pool import Reader, ReadResult, read_many
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import today_in_vietnam, vietnam_time
@@ -140,8 +134,8 @@ def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetim
     """One file's read result checked against the plan: its report, or why it is rejected.
 
     ``kept``: the report will be held with thousands of others (its keys are then shared with
-    the plan's, see :func:`~tdkt_xl.consolidation.aggregate.share_plan_keys`). ``earlier_plan_ids``: see
-    :func:`~tdkt_xl.consolidation.aggregate.read_unit_report`.
+    the plan's, see :func:`~tdkt_xl.intake.unit_report.share_plan_keys`). ``earlier_plan_ids``: see
+    :func:`~tdkt_xl.intake.unit_report.read_unit_report`.
     """
     if result.book is not None and isinstance(result.book.checked, (UnitReport, FileOutcome)):
         checked = result.book.checked  # checked in the worker that read it

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tdkt_xl.consolidation.aggregate import READER_VERSION, UnitReport
+from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.nightly.ledger_stats import StatsColumns, StatsTotals, stats_columns, unpack_counts
 
 # Rejections whose cause may pass (the file was being copied, the share blinked, the machine was

@@ -15,7 +15,7 @@ import json
 import sys
 from typing import NamedTuple
 
-from tdkt_xl.consolidation.aggregate import UnitReport
+from tdkt_xl.intake.unit_report import UnitReport
 
 _SUMMED_IN_PYTHON = 400  # versions whose counts are summed without numpy (importing it takes longer)
 

@@ -41,13 +41,9 @@ from tdkt_xl.consolidation import aggregate as consolidate_module
 from tdkt_xl.consolidation import master as master_module
 from tdkt_xl.consolidation import master_cells, master_package
 from tdkt_xl.consolidation.aggregate import (
-    READER_VERSION,
     SUBMISSION_ORDER,
     FileOutcome,
-    UnitReport,
     choose_newest,
-    plan_forms,
-    plan_years,
     progress_counts,
     submission_state,
     superseded_reason,
@@ -67,6 +63,8 @@ from tdkt_xl.consolidation.master import (
 )
 from tdkt_xl.consolidation.master_cells import Block, CellWriter, RowFormat, SheetRows, row_formats
 from tdkt_xl.consolidation.master_package import SheetLayout, skeleton_key
+from tdkt_xl.intake.plan_index import plan_forms, plan_years
+from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.nightly.ledger import CurrentFile, CurrentVersion, Ledger
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.status import vietnam_time

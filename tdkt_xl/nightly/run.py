@@ -29,13 +29,13 @@ from typing import Any
 
 from tdkt_xl import __version__
 from tdkt_xl.atomic import backup_path
-from tdkt_xl.consolidation.aggregate import READER_VERSION, UnitReport
 from tdkt_xl.consolidation.inbox import Inbox, check_result, checking_in_workers, scan_inbox
 from tdkt_xl.consolidation.master import write_rows
 from tdkt_xl.consolidation.master_package import PieceStore, SkeletonStore
 from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.file_formats import WorkbookError
 from tdkt_xl.intake.plan_workbook import load_plan
+from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.intake.worker_pool import ReadResult, read_many
 from tdkt_xl.nightly.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.nightly.lock import LockBusy, RunLock

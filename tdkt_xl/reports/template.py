@@ -458,8 +458,9 @@ def holds_work(path: Path, plan: Plan) -> bool:
     """Whether the file at ``path`` must not be replaced by a fresh template: a report a unit has
     filled in (sent back, perhaps), a file that cannot be read, or another workbook. Only a
     template nobody has filled in yet (or no file) may be replaced."""
-    from tdkt_xl.consolidation.aggregate import ReportRejected, read_unit_report
     from tdkt_xl.intake.book_readers import read_values
+    from tdkt_xl.intake.report_sheets import ReportRejected
+    from tdkt_xl.intake.unit_report import read_unit_report
 
     if not path.exists():
         return False

@@ -1,0 +1,326 @@
+"""Reading the "Số liệu" block of a unit's report: the count of each form of commendation in
+each year (:func:`read_statistics`), and the problems of its cells.
+
+The usual report (the template's rows, every count a whole number as the file stores it) is
+read a block at a time; any other row by row, giving the same counts and problems.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from tdkt_xl.errors import Problem, column_letter
+from tdkt_xl.intake.plan_index import PlanIndex, StatsLayout
+from tdkt_xl.intake.report_sheets import (
+    ReportRejected,
+    cell_at,
+    find_header,
+    find_sheet,
+    missing_sheet,
+    report_problem,
+    typed_in,
+    unusable_cell,
+)
+from tdkt_xl.plans.models import Plan
+from tdkt_xl.plans.text import clean
+from tdkt_xl.reports.layout import STATS_FORM_HEADER, STATS_SHEET, STATS_TOTAL_HEADER, header_key
+
+_FLOAT_ONLY = {float}
+
+
+@dataclass(frozen=True)
+class _StatsTable:
+    """The "Số liệu" sheet's rows and where its columns are."""
+
+    rows: list[list[object]]
+    header_row: int
+    form_column: int  # the forms' names
+    wanted: list[tuple[int, int]]  # (year, column) of each year of the plan
+    total_column: int | None  # "Tổng", when there is one
+
+
+def read_statistics(sheets: dict[str, list[list[object]]], plan: Plan, file: str,
+                    problems: list[Problem]) -> tuple[dict[str, dict[int, int]], bool]:
+    """Read the "Số liệu" counts (form -> year -> count); True with them when any count cell is
+    filled in. Raises :class:`~tdkt_xl.intake.report_sheets.ReportRejected` when the sheet, its
+    header or a year's column is missing.
+
+    The usual report is read a block at a time (:func:`_read_usual_block`), any other row by row
+    (:func:`_read_rows`): both give the same counts and problems.
+    """
+    index = PlanIndex.of(plan)
+    table = _stats_table(sheets, index.years, file, problems)
+    stats: dict[str, dict[int, int]] = {}
+    if _read_usual_block(table, index, file, stats, problems):
+        return stats, bool(stats)
+    return stats, _read_rows(table, index, file, stats, problems)
+
+
+# --- the sheet, its header and its columns -----------------------------------
+
+
+def _stats_table(sheets: dict[str, list[list[object]]], years: list[int], file: str,
+                 problems: list[Problem]) -> _StatsTable:
+    """The "Số liệu" sheet and where its columns are (the year columns not read that hold
+    something are said); raises :class:`ReportRejected` when the sheet, its header or a year's
+    column is missing."""
+    rows = find_sheet(sheets, STATS_SHEET)
+    if rows is None:
+        raise missing_sheet(sheets, STATS_SHEET)
+    found = find_header(rows, [STATS_FORM_HEADER], first=1)
+    if found is None:
+        raise ReportRejected("changed-layout", f'Sheet "{STATS_SHEET}" không có cột "{STATS_FORM_HEADER}".')
+    header_row, columns = found
+    year_columns, unused, total_column = _year_columns(rows[header_row - 1], years)
+    _say_unused_years(rows, header_row, unused, file, problems)
+    wanted = [(y, c) for y, c in year_columns.items() if y in years]
+    return _StatsTable(rows, header_row, columns[STATS_FORM_HEADER], wanted, total_column)
+
+
+def _header_year(value: object) -> int | None:
+    """The year a header cell names (a whole number, or digits as text); None for any other.
+
+    >>> _header_year(2023.0), _header_year(" 2024 "), _header_year("Tổng"), _header_year(True)
+    (2023, 2024, None, None)
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _year_columns(header: list[object], years: list[int]
+                  ) -> tuple[dict[int, int], list[tuple[int, int, str, dict[str, object]]], int | None]:
+    """The column of each year in the header row, the year columns not read (year, column, the
+    problem's code and fields), and the "Tổng" column; raises :class:`ReportRejected` when a year
+    of the plan has no column."""
+    year_columns: dict[int, int] = {}
+    unused: list[tuple[int, int, str, dict[str, object]]] = []  # year columns not read, with why
+    total_column = None
+    for column, value in enumerate(header, start=1):
+        year = _header_year(value)
+        if year is None:
+            if header_key(value) == header_key(STATS_TOTAL_HEADER):
+                total_column = column
+            continue
+        if year in year_columns:
+            unused.append((year, column, "duplicate-year", {"first": column_letter(year_columns[year])}))
+        else:
+            year_columns[year] = column
+            if year not in years:
+                unused.append((year, column, "unknown-year", {"first": years[0], "last": years[-1]}))
+    missing = [y for y in years if y not in year_columns]
+    if missing:
+        listed = ", ".join(map(str, missing))
+        raise ReportRejected("changed-layout", f'Sheet "{STATS_SHEET}" thiếu cột năm {listed}.')
+    return year_columns, unused, total_column
+
+
+def _say_unused_years(rows: list[list[object]], header_row: int,
+                      unused: list[tuple[int, int, str, dict[str, object]]], file: str,
+                      problems: list[Problem]) -> None:
+    """A problem for each year column not read that holds something below the header."""
+    for year, column, code, fields in unused:
+        if any(cell_at(rows, row, column) not in (None, "") for row in range(header_row + 1, len(rows) + 1)):
+            problems.append(report_problem(code, file, STATS_SHEET, header_row, column, value=year,
+                                           **fields))
+
+
+# --- the usual report, a block at a time -------------------------------------
+
+
+def _read_usual_block(table: _StatsTable, index: PlanIndex, file: str, stats: dict[str, dict[int, int]],
+                      problems: list[Problem]) -> bool:
+    """The usual report, read a block at a time: True when done, False to go row by row.
+
+    Usual: the labels are those of a known layout and every count is a whole number >= 0
+    as calamine gives it (a float), checked in C loops (NaN and infinity fail ``is_integer``).
+    """
+    block = _usual_block(table, index)
+    if block is None:
+        return False
+    layout, picked, values, flat = block
+    _say_rows_not_counted(table, layout, file, problems)
+    years = [y for y, _c in table.wanted]
+    whole = list(map(int, flat))
+    counts = iter(whole)  # zip takes a year first: it stops after the form's last year
+    stats.update({name: dict(zip(years, counts, strict=False)) for _offset, name in layout.forms})
+    if table.total_column is not None:
+        _check_block_totals(table, table.total_column, layout, picked, values, stats, file, problems)
+    for name in layout.missing:
+        problems.append(report_problem("missing-form", file, STATS_SHEET, None, None, value=name))
+    return True
+
+
+def _usual_block(table: _StatsTable, index: PlanIndex
+                 ) -> tuple[StatsLayout, list[list[object]], list[Any], list[Any]] | None:
+    """The layout of the rows below the header, each form's row, their year cells (a tuple a
+    row) and those cells in one list; None when the block is not a usual one."""
+    wanted = table.wanted
+    if len(wanted) < 2:
+        return None
+    body = table.rows[table.header_row:]
+    label_at = table.form_column - 1
+    layout = index.stats_layout(tuple([row[label_at] if len(row) > label_at else None for row in body]))
+    picked = [body[offset] for offset, _name in layout.forms]
+    if not picked or min(map(len, picked)) < max(c for _y, c in wanted):
+        return None
+    values = list(map(operator.itemgetter(*(c - 1 for _y, c in wanted)), picked))
+    flat = list(itertools.chain.from_iterable(values))
+    if set(map(type, flat)) != _FLOAT_ONLY or min(flat) < 0 or not all(map(float.is_integer, flat)):
+        return None
+    return layout, picked, values, flat
+
+
+def _say_rows_not_counted(table: _StatsTable, layout: StatsLayout, file: str,
+                          problems: list[Problem]) -> None:
+    """A problem for each row of a usual block left out that holds counts: its label is not a
+    form of the plan, or the form has a row above."""
+    header_row, form_column, wanted = table.header_row, table.form_column, table.wanted
+
+    def counts_given(row: list[object]) -> bool:
+        return any(row[c - 1] not in (None, "") for _y, c in wanted if c <= len(row))
+
+    for offset in layout.unknown:
+        row = table.rows[header_row + offset]
+        if counts_given(row):
+            problems.append(report_problem("unknown-form", file, STATS_SHEET, header_row + 1 + offset,
+                                           form_column, value=clean(row[form_column - 1])))
+    for offset, name, first in layout.repeated:
+        row = table.rows[header_row + offset]
+        if counts_given(row):
+            problems.append(report_problem("duplicate-form", file, STATS_SHEET, header_row + 1 + offset,
+                                           form_column, value=name, first=header_row + 1 + first))
+
+
+def _check_block_totals(table: _StatsTable, total_column: int, layout: StatsLayout,
+                        picked: list[list[object]], values: list[Any], stats: dict[str, dict[int, int]],
+                        file: str, problems: list[Problem]) -> None:
+    """The "Tổng" cells of a usual block that disagree with the years they sum (each row looked
+    at only when one of them does)."""
+    at = total_column - 1
+    cached = [row[at] if len(row) > at else None for row in picked]
+    sums = list(map(sum, values))
+    if any(type(c) in (int, float) and c != s for c, s in zip(cached, sums, strict=True)):
+        for (offset, name), row in zip(layout.forms, picked, strict=True):
+            _check_total(row, len(row), total_column, stats[name], len(table.wanted), problems, file,
+                         table.header_row + 1 + offset)
+
+
+# --- any other report, row by row --------------------------------------------
+
+
+def _read_rows(table: _StatsTable, index: PlanIndex, file: str, stats: dict[str, dict[int, int]],
+               problems: list[Problem]) -> bool:
+    """Any other report, read row by row; True when any count cell is filled in."""
+    first_row: dict[str, int] = {}
+    filled = False
+    for row_number, row in enumerate(table.rows[table.header_row:], start=table.header_row + 1):
+        given = _read_row(table, index, row_number, row, first_row, file, stats, problems)
+        filled = filled or given
+    for name in index.forms.values():
+        if name not in first_row:
+            problems.append(report_problem("missing-form", file, STATS_SHEET, None, None, value=name))
+    return filled
+
+
+def _read_row(table: _StatsTable, index: PlanIndex, row_number: int, row: list[object],
+              first_row: dict[str, int], file: str, stats: dict[str, dict[int, int]],
+              problems: list[Problem]) -> bool:
+    """One row below the header: the counts of its form into ``stats`` (the form's first row:
+    ``first_row`` has the row of each form read), or a problem when it holds counts left out.
+    True when one of its count cells is filled in; False for a row without a label or a level's."""
+    width = len(row)
+    form_column = table.form_column
+    label = row[form_column - 1] if form_column <= width else None
+    key = header_key(label)
+    if not key or key in index.levels:
+        return False
+    name = index.forms.get(key)
+    raws = [(y, c, row[c - 1] if c <= width else None) for y, c in table.wanted]
+    given = any(typed_in(raw) for _y, _c, raw in raws)
+    if name is None:
+        if given:
+            problems.append(report_problem("unknown-form", file, STATS_SHEET, row_number, form_column,
+                                           value=clean(label)))
+        return given
+    if name in first_row:
+        if given:
+            problems.append(report_problem("duplicate-form", file, STATS_SHEET, row_number, form_column,
+                                           value=name, first=first_row[name]))
+        return given
+    first_row[name] = row_number
+    counts = _row_counts(raws, file, row_number, problems)
+    stats[name] = counts
+    if table.total_column is not None:
+        _check_total(row, width, table.total_column, counts, len(raws), problems, file, row_number)
+    return given
+
+
+def _row_counts(raws: list[tuple[int, int, object]], file: str, row_number: int,
+                problems: list[Problem]) -> dict[int, int]:
+    """A form's count of each year (year, column, cell value): a year whose cell has a problem is
+    left out."""
+    counts: dict[int, int] = {}
+    for year, column, raw in raws:
+        if isinstance(raw, float) and raw >= 0 and raw.is_integer():
+            counts[year] = int(raw)  # the common case, fast
+            continue
+        number = _read_count(raw, problems, file, row_number, column)
+        if number is not None:
+            counts[year] = number
+    return counts
+
+
+# --- a count cell and a "Tổng" cell ------------------------------------------
+
+
+def _check_total(row: list[object], width: int, total_column: int, counts: dict[int, int], year_count: int,
+                 problems: list[Problem], file: str, row_number: int) -> None:
+    """A "Tổng" cell whose cached value disagrees with the year cells it sums (when all were read)."""
+    cached = row[total_column - 1] if total_column <= width else None
+    expected = sum(counts.values())
+    if isinstance(cached, (int, float)) and not isinstance(cached, bool) and cached != expected \
+            and len(counts) == year_count:
+        problems.append(report_problem("total-mismatch", file, STATS_SHEET, row_number, total_column,
+                                       value=_number_text(cached), expected=expected))
+
+
+def _number_text(value: float | int) -> str:
+    """A number as a problem's message shows it: 3.0 as "3"."""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _read_count(raw: object, problems: list[Problem], file: str, row: int, column: int) -> int | None:
+    """A count cell's whole number >= 0 (0 for a blank cell); None, its problem said, for anything else."""
+    if unusable_cell(raw, problems, file, STATS_SHEET, row, column):
+        return None
+    if raw is None or raw == "":
+        return 0
+    if isinstance(raw, (bool, date, datetime)):
+        problems.append(report_problem("text-in-number", file, STATS_SHEET, row, column, value=str(raw)))
+        return None
+    if isinstance(raw, (int, float)):
+        if raw != raw:  # NaN
+            problems.append(report_problem("text-in-number", file, STATS_SHEET, row, column, value="NaN"))
+            return None
+        if not float(raw).is_integer():
+            problems.append(report_problem("not-whole-number", file, STATS_SHEET, row, column, value=raw))
+            return None
+        if raw < 0:
+            problems.append(report_problem("negative-number", file, STATS_SHEET, row, column,
+                                           value=_number_text(raw)))
+            return None
+        return int(raw)
+    text = clean(raw)
+    if re.fullmatch(r"-?(\d+([.,]0+)?|\d{1,3}([.,]\d{3})+)", text.replace(" ", "")):  # "12", "1.234"
+        problems.append(report_problem("number-as-text", file, STATS_SHEET, row, column, value=text))
+    else:
+        problems.append(report_problem("text-in-number", file, STATS_SHEET, row, column, value=text))
+    return None
