@@ -14,8 +14,8 @@ from tdkt_xl import load_plan
 from tdkt_xl.plans.deadlines import parse_deadline, quarter_bounds
 from tdkt_xl.plans.legacy_encodings import unicode_to_tcvn3
 from tdkt_xl.plans.models import Plan, Task
-from tdkt_xl.plans.reader import read_number
 from tdkt_xl.plans.status import Status, plan_status, task_status
+from tdkt_xl.plans.task_numbers import read_number
 
 BTDKT = "Ban Thi đua - Khen thưởng, Sở Nội vụ"
 

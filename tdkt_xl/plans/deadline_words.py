@@ -1,0 +1,253 @@
+"""The words and patterns of deadline phrases: number words, festivals, can-chi years, the date
+patterns searched in a folded phrase, and the text around them (markers, noise).
+
+Everything here works on text already folded by :func:`tdkt_xl.plans.text.fold`
+(lower case, no diacritics).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tdkt_xl.plans.text import LazyPattern
+
+# --- numbers -----------------------------------------------------------------
+
+ROMAN_NUMERALS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
+                  "ix": 9, "x": 10, "xi": 11, "xii": 12}
+DIGIT_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5,
+               "sau": 6, "bay": 7, "tam": 8, "chin": 9}
+
+
+def _words_to_number(words: list[str]) -> int | None:
+    """Vietnamese number words (already folded) to an int: "hai muoi mot" -> 21.
+
+    >>> _words_to_number(["muoi", "lam"]), _words_to_number(["hai", "muoi", "mot"])
+    (15, 21)
+    """
+    if "nam" in words[1:]:
+        return None  # after a number "năm" is the word "year": 5 there is always "lăm"
+    specials: dict[tuple[str, ...], int] = {("gieng",): 1, ("chap",): 12, ("nhat",): 1, ("muoi",): 10}
+    if tuple(words) in specials:
+        return specials[tuple(words)]
+    if len(words) == 2 and words[0] == "muoi" and words[1] in DIGIT_WORDS:
+        return 10 + DIGIT_WORDS[words[1]]  # "muoi lam" = 15
+    if not words or words[0] not in DIGIT_WORDS or words[0] == "lam":
+        return None
+    tens = DIGIT_WORDS[words[0]]
+    if len(words) == 1:
+        return tens
+    rest = words[2:] if words[1] in ("muoi", "chuc") else words[1:]
+    if tens < 2 or len(rest) > 1 or (words[1] not in ("muoi", "chuc") and not rest):
+        return None
+    if not rest:
+        return tens * 10
+    return tens * 10 + DIGIT_WORDS[rest[0]] if rest[0] in DIGIT_WORDS else None
+
+
+_NUMBER_WORD = r"(?:muoi|gieng|chap|nhat|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|chuc)"
+_WORD_NUMBER_AFTER = LazyPattern(
+    rf"\b(ngay|thang|quy|cac ngay|mung)\s+((?:{_NUMBER_WORD})(?:\s+{_NUMBER_WORD}){{0,3}})\b"
+)
+
+
+def replace_number_words(text: str) -> str:
+    """Number words after "ngày", "tháng", "quý" … written as digits.
+
+    >>> replace_number_words("thang sau nam 2024"), replace_number_words("ngay hai muoi mot")
+    ('thang 6 nam 2024', 'ngay 21')
+    """
+    def repl(match: re.Match[str]) -> str:
+        keyword, words = match.group(1), match.group(2).split()
+        if words[0] == "tu" and keyword not in ("thang", "quy"):
+            return match.group(0)  # "ngày từ 5 …" is "from"; 4 is "tư" only for months/quarters
+        # Take the longest prefix of words that reads as a number; "nam" after a
+        # number is the word "year" ("thang sau nam 2024").
+        for size in range(len(words), 0, -1):
+            value = _words_to_number(words[:size])
+            if value is not None:
+                tail = " ".join(words[size:])
+                return f"{keyword} {value}" + (f" {tail}" if tail else "")
+        return match.group(0)
+
+    return _WORD_NUMBER_AFTER.sub(repl, text)
+
+
+# --- date patterns ---------------------------------------------------------
+
+_YEAR = r"(\d{4}|sau)"
+_MOD = (r"(?:(tuan dau|tuan cuoi|tuan thu nhat|thuong tuan|trung tuan|ha tuan|dau|giua|cuoi|trong)"
+        r"\s+(?:cua\s+)?)?")
+_ROMAN_RE = r"(?:iv|v?i{1,3}|ix|x{1}i{0,2}|v)"
+_MONTH = rf"(\d{{1,2}}|{_ROMAN_RE})"
+
+_COUNTING = (r"(?:dot|lan|nam(?!\s+(?:\d|nay|sau|toi|tiep))|ngay|tuan|thang|quy|nguoi|cuoc|buoc|ky|"
+             r"khoa|gio|phut|buoi|dem|ban|bai|muc|trang|tap the|ca nhan|don vi|hoi nghi|nhiem vu|"
+             r"van ban|bao cao|tham luan|phong trao|chi tieu|cum|khoi|nhom|doan)")
+
+# Festivals: (day, month, lunar calendar). "Tết" alone is Tết Nguyên đán.
+FESTIVALS: dict[str, tuple[int, int, bool]] = {
+    "nguyen dan": (1, 1, True), "co truyen": (1, 1, True), "am lich": (1, 1, True),
+    "ta": (1, 1, True), "nguyen tieu": (15, 1, True), "han thuc": (3, 3, True),
+    "doan ngo": (5, 5, True), "trung nguyen": (15, 7, True), "trung thu": (15, 8, True),
+    "duong lich": (1, 1, False), "tay": (1, 1, False), "thieu nhi": (1, 6, False),
+    "gio to": (10, 3, True),
+}
+_FESTIVAL_NAMES = "|".join(sorted((n.replace(" ", r"\s+") for n in FESTIVALS), key=len, reverse=True))
+_CAN = ("giap", "at", "binh", "dinh", "mau", "ky", "canh", "tan", "nham", "quy")
+_CHI = ("ty", "suu", "dan", "mao", "thin", "ti", "ngo", "mui", "than", "dau", "tuat", "hoi")
+_CAN_NAMES = ("Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ", "Canh", "Tân", "Nhâm", "Quý")
+_CHI_NAMES = ("Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi")
+_CANCHI = rf"(?:\s+(?:xuan\s+|nam\s+)?({'|'.join(_CAN)})\s+({'|'.join(_CHI)}|meo)\b)?"
+
+# The date expressions by kind, most specific first: the text one matches is blanked out before
+# the next is searched; tdkt_xl.plans.deadline_items makes an item of each kind's match.
+DATE_PATTERNS: list[tuple[str, LazyPattern]] = [
+    # Tết trồng cây, Tết Thanh minh: no fixed day, and not Tết Nguyên đán
+    ("not-a-date", LazyPattern(r"\btet\s+(?:trong\s+cay|thanh\s+minh)\b")),
+    # Tết, Tết Nguyên đán Ất Tỵ, Tết Dương lịch 2025, Tết Trung thu, Trung thu, Giỗ Tổ Hùng Vương,
+    # Tết Nguyên đán 10 ngày (with "trước" / "sau" before it)
+    ("festival", LazyPattern(
+        rf"(?:\btet(?:\s+({_FESTIVAL_NAMES}))?|\b(trung\s+thu|nguyen\s+dan|gio\s+to)(?:\s+hung\s+vuong)?)\b"
+        rf"{_CANCHI}(?:\s+(?:nam\s+)?{_YEAR}\b)?(?:\s+(\d{{1,3}})\s+ngay\b)?"
+    )),
+    # năm học 2023 - 2024, năm học 2023-24: 1 September to 31 May
+    ("school", LazyPattern(r"\bnam\s+hoc\s+(\d{4})\s*[-/]\s*(\d{4}|\d{2})(?!\d)")),
+    # rằm tháng 8, rằm tháng Giêng: the 15th of a lunar month
+    ("full-moon", LazyPattern(rf"\bram\s+thang\s+{_MONTH}\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?")),
+    # 6 tháng đầu năm, 06 tháng đầu năm, sáu tháng đầu năm, 9 tháng đầu năm 2024, 6 tháng cuối năm
+    ("part", LazyPattern(
+        rf"\b(0?[369]|ba|sau|chin)\s+thang\s+(dau|cuoi)\s+nam(?:\s*(?:/|-)?\s*{_YEAR})?\b"
+    )),
+    ("half", LazyPattern(rf"\b(?:nua|ban\s+nien)\s+(dau|cuoi)\s+nam(?:\s+{_YEAR})?\b")),
+    # tuần 2 tháng 7 (the second week), đợt 2 / lần 1 / kỳ 2 tháng 6 (in that month)
+    ("ordinal", LazyPattern(
+        rf"\b(tuan|dot|lan|ky)\s+(?:thu\s+)?(\d{{1,2}}|{_ROMAN_RE})\s+(?:cua\s+|trong\s+)?thang\s+{_MONTH}\b"
+        rf"(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?"
+    )),
+    # ngày 30 tháng 11 năm 2019, 20 tháng 7 năm 2019, ngày 5 tháng 7
+    ("dtm", LazyPattern(
+        rf"{_MOD}(?:\bngay\s+)?\b(\d{{1,2}})\s+thang\s+{_MONTH}\b"
+        rf"(?:\s*(?:,\s*)?(?:nam\s+|/|-)\s*{_YEAR})?(?!\s*[/.-]\s*\d)"
+    )),
+    # 30/11/2019, 30-11-2019, 30.11.2019, 30/11/19
+    ("dmy", LazyPattern(r"(?<![\d/.])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d])")),
+    # 2024-06-15 (ISO, as str(date) writes it)
+    ("iso", LazyPattern(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")),
+    # quý III/2024, Q4/2024, trong quý I năm 2024, đầu quý 3
+    ("quarter", LazyPattern(
+        rf"{_MOD}\b(?:quy|q)\s*(0?\d|iv|i{{1,3}}|v)\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?"
+    )),
+    # tháng 7, đầu tháng 7, tháng 6/2024, tháng 9 năm 2024, tháng 1 năm sau
+    ("month", LazyPattern(
+        rf"{_MOD}\bthang\s+{_MONTH}\b(?!\s*[/.]\s*\d{{1,2}}\b\s*[/.])"
+        rf"(?:\s*(?:nam\s+|/|-)\s*(\d{{4}}|sau)|\s*/\s*(\d{{2}})\b)?"
+    )),
+    # đầu năm, cuối năm 2024, cả năm, giữa năm
+    ("yearpart", LazyPattern(rf"\b(dau|giua|cuoi|ca|trong|suot)\s+nam(?:\s+{_YEAR})?\b")),
+    # 6/2024, 06-2024 (month/year)
+    ("my", LazyPattern(r"(?<![\d/.])(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d])")),
+    # 15/6, 05/9, 15-6; not "3 - 4 tham luận" (a quantity)
+    ("dm", LazyPattern(
+        rf"(?<![\d/.])(\d{{1,2}})\s*[/.-]\s*(\d{{1,2}})(?![\d]|\s*[/.]\s*\d|\s*-\s*\d{{4}}(?!\d)|\s*{_COUNTING}\b)"
+    )),
+    # năm 2024, 2024
+    ("year", LazyPattern(r"(?:\bnam\s+)?(?<!\d)(19\d\d|2[01]\d\d)(?!\d)")),
+    ("nextyear", LazyPattern(r"\bnam\s+sau\b|\bnam\s+tiep\s+theo\b|\bnam\s+toi\b")),
+    # bare numbers / roman numerals, resolved by their neighbours; a number followed by
+    # a counting word ("2 đợt", "10 năm", "30 ngày") is a quantity, not a date
+    ("bare", LazyPattern(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d.]|/(?!\s{{4}})|\s*{_COUNTING}\b)")),
+]
+
+# --- the words around a date, and words of the whole phrase ------------------
+
+LUNAR_MARK = LazyPattern(r"\s*[(,]?\s*(?:am\s+lich|al)\b")
+BEFORE_MARK = LazyPattern(r"(?<![a-z])truoc$")
+AFTER_MARK = LazyPattern(r"(?<![a-z])(?<!nam )sau\s*(?:ngay\s*)?$")
+LIST_JOIN = LazyPattern(r"[\s,;]*(?:va|hoac)?[\s,;]*(?:ngay\s*)?")
+FROM_MARK = LazyPattern(r"(?<![a-z])tu\s*(?:ngay\s*)?$")
+DEADLINE_ONLY_MARK = LazyPattern(
+    r"(truoc|cham nhat|han chot|han cuoi|khong qua|khong muon hon|muon nhat|den het|"
+    r"truoc hoac trong|hoan thanh truoc)\s*(la\s*)?(ngay\s*)?$"
+)
+RECURRING_WORDS = LazyPattern(
+    r"\b(thuong xuyen|hang nam|hang quy|hang thang|hang tuan|hang ngay|dinh ky|moi nam|"
+    r"moi quy|moi thang|hang ky|lien tuc|suot nam|ca nam hoc)\b"
+)
+CONDITIONAL_WORDS = LazyPattern(
+    r"\b(khi co|theo yeu cau|khi duoc|theo chi dao|theo ke hoach|sau khi|tuy theo|khi can|"
+    r"theo tien do|theo thong bao|theo huong dan|theo quy dinh|khi phat sinh|theo chi thi|"
+    r"theo van ban|theo cong van|theo quyet dinh|theo nghi dinh|theo nghi quyet)\b"
+)
+TENTATIVE_WORDS = LazyPattern(r"\b(du kien|tam dinh|du tinh)\b")
+CONNECTOR = LazyPattern(r"^[\s,;]*(?:-|den|toi|va|,|;|hoac|\(|tu)?[\s,;]*(?:ngay|thang|cac ngay)?\s*$")
+
+
+# Text that holds numbers but no date; dropped before items are searched.
+_NOISE: list[LazyPattern] = [
+    # a time of day: 16 giờ 30 (phút), 16h30, 16h, 16g30, 16:30, 8 giờ
+    LazyPattern(r"(?<![\d/.:])\b\d{1,2}\s*(?:gio|h|g(?=\d))(?:\s*\d{1,2}(?:\s*(?:phut|p)\b)?)?\b"
+               r"|(?<![\d/.:])\b\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\b"),
+    # numbering at the start of the cell: "3.2.", "3.", "1)", "a)", "IV."
+    LazyPattern(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\s*[.)]|[a-z]\)|[ivx]+\.)(?=\s)"),
+    # a weekday before its date: "Thứ 6, ngày 14/6", "thứ Sáu 14/6", "Chủ nhật, 16/6"
+    LazyPattern(r"\b(?:thu\s+(?:[2-7]|hai|ba|tu|nam|sau|bay)|chu\s+nhat)\b"
+               r"(?=\s*[,(-]?\s*(?:ngay\b|\d{1,2}\s*[/.-]\s*\d))"),
+    # a document reference and its date: số 21/KH-BTĐKT ngày 10/6/2024, 98/2023/NĐ-CP, 34-CT/TW
+    LazyPattern(
+        r"(?:\bso\s*\d{0,5}\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9]*(?:\s*[-/]\s*[a-z][a-z0-9]*)*"
+        r"|\b\d{1,5}\s*/\s*(?:\d{4}\s*/\s*)?[a-z][a-z0-9]*(?:\s*-\s*[a-z][a-z0-9]*)+"
+        r"|\b\d{1,5}\s*/\s*\d{4}\s*/\s*[a-z][a-z0-9]*"
+        r"|\b\d{1,5}\s*-\s*[a-z]+\s*/\s*[a-z]+\b)"
+        r"(?:\s*,?\s*ngay\s+\d{1,2}\s*(?:[/.-]|thang)\s*\d{1,2}(?:\s*(?:[/.-]|,?\s*nam)\s*\d{2,4})?)?"
+    ),
+]
+
+
+def drop_noise(text: str) -> str:
+    """Blank out times of day and other numbers that are not dates.
+
+    >>> drop_noise("truoc 16 gio 30 ngay 15/6")
+    'truoc   ngay 15/6'
+    """
+    for pattern in _NOISE:
+        text = pattern.sub(" ", text)
+    return text
+
+
+# --- can-chi years -----------------------------------------------------------
+
+def canchi_index(can: str, chi: str) -> int | None:
+    """Place (0–59, 0 = Giáp Tý) of a can-chi year name, folded; None if no year has it.
+
+    Folding makes Tý and Tỵ both "ty": the stem decides, as a stem and a branch always
+    share their parity.
+
+    >>> canchi_index("at", "ty"), canchi_index("canh", "ty"), canchi_index("giap", "suu")
+    (41, 36, None)
+    """
+    stem = _CAN.index(can)
+    branch = 3 if chi == "meo" else _CHI.index(chi)
+    if branch in (0, 5):
+        branch = 0 if stem % 2 == 0 else 5
+    return next((n for n in range(60) if n % 10 == stem and n % 12 == branch), None)
+
+
+def canchi_year(index: int, plan_year: int) -> int:
+    """The Gregorian year nearest ``plan_year`` whose Tết starts the can-chi year ``index``.
+
+    >>> canchi_year(41, 2024), canchi_year(40, 2023)  # Ất Tỵ, Giáp Thìn
+    (2025, 2024)
+    """
+    later = plan_year + (index - (plan_year - 4)) % 60  # 1984 was Giáp Tý
+    return later if later - plan_year <= 30 else later - 60
+
+
+def canchi_name(can: str, chi: str) -> str:
+    """The written name of a folded can-chi pair, for a message.
+
+    >>> canchi_name("giap", "suu")
+    'Giáp Sửu'
+    """
+    chi_index = _CHI.index("mao" if chi == "meo" else chi)
+    return f"{_CAN_NAMES[_CAN.index(can)]} {_CHI_NAMES[chi_index]}"

@@ -1,0 +1,557 @@
+"""Read one task table (a Phụ lục or Phân công sheet): sections, rows, numbers, units, deadlines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from tdkt_xl.errors import ProblemLog, column_letter
+from tdkt_xl.plans.cell_text import detect_legacy_cached, reads_differently, shorten, value_text, vn_date
+from tdkt_xl.plans.deadlines import Deadline, parse_deadline, quarter_bounds
+from tdkt_xl.plans.grids import (
+    REQUIRED_FIELDS,
+    ExcelError,
+    FormulaWithoutValue,
+    Grid,
+    HeaderMatch,
+    header_like,
+    is_column_number_row,
+)
+from tdkt_xl.plans.models import Section, SheetKind, Task
+from tdkt_xl.plans.task_numbers import (
+    HEADING_LETTER,
+    QUARTER_NAMES,
+    SECTION_TEXT,
+    SUB_NUMBER,
+    TaskNumber,
+    matched_quarter,
+    read_number,
+    section_quarter,
+)
+from tdkt_xl.plans.text import clean, clean_lines, fold, fold_words
+from tdkt_xl.plans.units import UnitDirectory, UnitRef
+
+# Only an explicit done status: not "Không hoàn thành", "Chưa hoàn thành", "Hoàn thành 50%".
+_DONE = re.compile(r"^(?:da )?(?:hoan thanh|xong)(?: (?:dung han|tre han|100))?$")
+_UNIT_FIELDS = ("lead", "partners", "directing")
+
+
+def is_done(progress: str) -> bool:
+    """Whether a "Tình trạng" text says the task is done.
+
+    >>> [is_done(t) for t in ("Đã hoàn thành", "Hoàn thành 100%", "Không hoàn thành", "Hoàn thành 50%")]
+    [True, True, False, False]
+    """
+    return bool(_DONE.match(fold_words(progress)))
+
+
+@dataclass
+class TaskSheetReader:
+    """Reads one task table. Keeps the running state of numbering checks."""
+
+    grid: Grid
+    header: HeaderMatch
+    kind: SheetKind
+    code_prefix: str
+    units: UnitDirectory | None
+    year: int
+    log: ProblemLog
+    file: str
+    tasks: list[Task] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    merged_cells: set[tuple[int, int]] = field(default_factory=set)
+    merge_tops: set[tuple[int, int]] = field(default_factory=set)
+    _seen_numbers: dict[str, str] = field(default_factory=dict)
+    _last_top: int = 0
+    _last_sub: dict[int, int] = field(default_factory=dict)
+    _last_kind: str = ""
+    _codes: set[str] = field(default_factory=set)
+    _header_rows: set[int] = field(default_factory=set)
+    _after_header: bool = False
+    _number_unknown: bool = False  # the previous number was a formula without a value
+    _heading_rows: set[int] = field(default_factory=set)
+    _extra_cells: dict[str, dict[str, tuple[int, object]]] = field(default_factory=dict)
+
+    def col(self, name: str) -> int | None:
+        return self.header.columns.get(name)
+
+    def problem(self, code: str, row: int, column: int | None = None, **fields: Any) -> None:
+        self.log.add(code, sheet=self.grid.name, row=row, column=column, file=self.file, **fields)
+
+    # --- cells ---
+
+    def raw(self, row: int, name: str) -> object:
+        column = self.col(name)
+        return None if column is None else self.grid.value(row, column)
+
+    def text(self, row: int, name: str, *, lines: bool = False) -> str:
+        """A cell's text, legacy encodings read as Unicode (and reported)."""
+        column = self.col(name)
+        if column is None:
+            return ""
+        value = self.grid.value(row, column)
+        if isinstance(value, ExcelError) or value is None:
+            return ""
+        tidy = clean_lines if lines else clean
+        if isinstance(value, str) and not value.isascii():
+            # before any cleaning: TCVN3 uses the soft hyphen (U+00AD) for "ư"
+            reading = detect_legacy_cached(value.strip(), self.grid.fonts.get((row, column)))
+            if reading is not None:
+                if reads_differently(value, reading):
+                    self.problem("legacy-encoding", row, column, encoding=reading.encoding,
+                                 value=shorten(clean(value)), reading=shorten(clean(reading.unicode_text)))
+                return tidy(reading.unicode_text)
+        return tidy(value)
+
+    def own_text(self, row: int, name: str) -> str:
+        """A cell's text unless it was copied down from a merged range above, or heads a range
+        merged down over the rows below (a unit written once for a whole block)."""
+        column = self.col(name)
+        if column is None or (row, column) in self.merged_cells or (row, column) in self.merge_tops:
+            return ""
+        return self.text(row, name)
+
+    def own_units(self, row: int) -> bool:
+        return any(self.own_text(row, n) for n in _UNIT_FIELDS)
+
+    def report_cell_problems(self, row: int) -> None:
+        for column in range(1, self.header.last_column + 1):
+            value = self.grid.value(row, column)
+            if isinstance(value, ExcelError):
+                self.problem("excel-error", row, column, value=str(value))
+            elif isinstance(value, FormulaWithoutValue):
+                self.problem("formula-no-value", row, column, value=value.formula)
+
+    def is_formula(self, row: int, name: str) -> bool:
+        return isinstance(self.raw(row, name), FormulaWithoutValue)
+
+    # --- rows ---
+
+    def table_columns(self) -> list[int]:
+        return sorted(self.header.columns.values())
+
+    def number_at(self, row: int) -> TaskNumber:
+        number_col = self.col("number")
+        return read_number(self.grid.value(row, number_col)) if number_col else TaskNumber("none")
+
+    def table_end(self) -> int:
+        """The table's last row: a header row naming other columns starts another table (its rows
+        are not tasks); the same header again (a table continued, or a second one alike) is
+        skipped."""
+        columns = self.header.columns
+        used = [*columns.values(), *self.header.generated.values()]
+        for row in range(self.header.data_start, self.grid.max_row + 1):
+            if self.number_at(row).kind in ("top", "sub", "roman", "letter"):
+                continue
+            named = header_like(self.grid, row, self.header.last_column)
+            if named is None:
+                continue
+            if "content" in named and all(named.get(f) == columns.get(f) for f in REQUIRED_FIELDS):
+                self._header_rows.add(row)
+                if is_column_number_row(self.grid, row + 1, used):
+                    self._header_rows.add(row + 1)
+                continue
+            self.problem("second-table", row, None)
+            return row - 1
+        return self.grid.max_row
+
+    def last_structured_row(self, end: int) -> int:
+        """The last row with a number or a section: unnumbered rows below it are notes."""
+        last = self.header.data_start - 1
+        for row in range(self.header.data_start, end + 1):
+            if row in self._header_rows:
+                continue
+            number = self.number_at(row)
+            if number.kind not in ("none", "text"):
+                last = row
+                continue
+            content = self.text(row, "content")
+            label = content or (number.text if number.kind == "text" else "")
+            section = bool(label) and section_quarter(label) is not None
+            if section or (content and (self.units_text(row) or self.text(row, "deadline"))):
+                last = row
+        return last
+
+    def units_text(self, row: int) -> str:
+        return " ".join(filter(None, (self.text(row, n) for n in _UNIT_FIELDS)))
+
+    def read(self) -> None:
+        start = self.header.data_start
+        self.merged_cells = self.grid.fill_merged_down(start)
+        self.merge_tops = {(r1, c1) for r1, c1, r2, _ in self.grid.merged if r2 > r1 and r1 >= start}
+        end = self.last_structured_row(self.table_end())
+        columns = self.table_columns()
+        for row in range(start, end + 1):
+            if row in self._header_rows:
+                self._after_header = True
+                continue
+            if self.grid.row_is_blank(row, columns):
+                if any(isinstance(self.grid.value(row, c), FormulaWithoutValue) for c in columns):
+                    self.report_cell_problems(row)
+                continue
+            self.report_cell_problems(row)
+            self.read_row(row)
+        for task in self.tasks:
+            self.finish(task)
+
+    def read_row(self, row: int) -> None:
+        """One row of the table: a section or a heading, a new task, or more of the task above."""
+        number_col = self.col("number")
+        raw_number = self.grid.value(row, number_col) if number_col else None
+        number = read_number(raw_number)
+        content = self.text(row, "content", lines=True)
+        label = content
+        if number.kind == "text":
+            label = content or number.text  # "I. QUÝ I" typed in column A, merged across
+            number = TaskNumber("none")
+        if (number.kind == "roman" and self._last_kind == "letter" and isinstance(raw_number, str)
+                and raw_number.strip().islower()):
+            number = TaskNumber("letter", number.text.lower())  # "i" after "h"
+        if not self.read_heading(row, raw_number, number, label):
+            self.read_task_row(row, number, content)
+
+    def read_heading(self, row: int, raw_number: object, number: TaskNumber, label: str) -> bool:
+        """Start a section ("I | Quý I") or a lettered heading ("A | NHIỆM VỤ TRỌNG TÂM") if the row
+        is one (a row with units or a deadline of its own is a task); whether it was."""
+        own_units = self.own_units(row)
+        own_deadline = bool(self.own_text(row, "deadline"))
+        section_match = SECTION_TEXT.match(fold(label)) if label else None
+        if section_match and number.kind in ("roman", "none") and (number.kind == "roman" or not own_units):
+            self.start_section(row, number, label, section_match)
+            return True
+        if number.kind == "roman" and not own_units and not own_deadline:
+            self.start_section(row, number, label, None)
+            return True
+        if (isinstance(raw_number, str) and HEADING_LETTER.fullmatch(clean(raw_number)) and label
+                and not own_units and not own_deadline):
+            self.start_heading(row, clean(raw_number).rstrip("."), label)
+            return True
+        return False
+
+    def read_task_row(self, row: int, number: TaskNumber, content: str) -> None:
+        """A row that is no heading: a new task, or more of the task above."""
+        number_col = self.col("number")
+        has_units = bool(self.units_text(row))
+        has_deadline = bool(self.text(row, "deadline"))
+        from_merge = number_col is not None and (row, number_col) in self.merged_cells
+        sub = SUB_NUMBER.match(content)
+        previous = self.tasks[-1] if self.tasks else None
+        if sub and (number.kind == "none" or from_merge
+                    or (number.kind == "top" and sub.group(1).startswith(f"{number.text}."))):
+            # "6." merged over rows whose contents are "6.1. …", "6.2. …"
+            self.new_task(row, TaskNumber("sub", sub.group(1),
+                                          tuple(int(p) for p in sub.group(1).split("."))),
+                          content[sub.end():].strip())
+            return
+        if from_merge and previous is not None:
+            self.continue_merged(previous, row, content)
+            return
+        if number.kind == "bad":
+            self.problem("number-unreadable", row, number_col, value=number.text)
+            self.new_task(row, number, content)
+            return
+        if number.kind in ("top", "sub", "letter"):
+            self.new_task(row, number, content)
+            return
+        if previous is not None and content and not has_units and not has_deadline:
+            self.continue_task(previous, row, content)
+            return
+        if previous is not None and not content:
+            self.continue_task(previous, row, content)
+            return
+        if self.is_formula(row, "number"):  # a formula without a value is said for its cell
+            self.new_task(row, TaskNumber("none", ""), content)
+            self._number_unknown = True
+            return
+        self.problem("missing-number", row, number_col, expected=str(self._last_top + 1))
+        self.new_task(row, TaskNumber("none", ""), content)
+
+    def start_section(self, row: int, number: TaskNumber, label: str,
+                      match: re.Match[str] | None) -> None:
+        quarter = matched_quarter(match) if match is not None else None
+        label = label or number.text
+        roman = number.text if number.kind == "roman" else (match.group(1) or "").upper() if match else ""
+        section = Section(label=label, row=row, roman=roman or _roman(quarter), quarter=quarter)
+        if quarter is not None:
+            quarters = [s for s in self.sections if s.row not in self._heading_rows]
+            for earlier in quarters:
+                if earlier.quarter == quarter:
+                    self.problem("duplicate-section", row, self.col("content"),
+                                 section=label, first_cell=f"{self.col_letter('content')}{earlier.row}")
+                    break
+            else:
+                last_q = max((s.quarter or 0 for s in quarters), default=0)
+                if quarter < last_q:
+                    previous = next(s for s in quarters if s.quarter == last_q)
+                    self.problem("section-out-of-order", row, self.col("content"),
+                                 section=label, previous=previous.label)
+        self.sections.append(section)
+        self.restart_numbering()
+
+    def start_heading(self, row: int, letter: str, label: str) -> None:
+        """A lettered heading ("A | NHIỆM VỤ TRỌNG TÂM"): numbering restarts under it; it keeps
+        the quarter of the section it stands in."""
+        outer = next((s for s in reversed(self.sections) if s.row not in self._heading_rows), None)
+        quarter = outer.quarter if outer is not None else None
+        roman = f"{outer.roman}-{letter}" if outer is not None and outer.roman else letter
+        self.sections.append(Section(label=label, row=row, roman=roman, quarter=quarter))
+        self._heading_rows.add(row)
+        self.restart_numbering()
+
+    def restart_numbering(self) -> None:
+        self._seen_numbers = {}
+        self._last_top = 0
+        self._last_sub = {}
+        self._after_header = False
+
+    def col_letter(self, name: str) -> str:
+        return column_letter(self.col(name) or 1)
+
+    def new_task(self, row: int, number: TaskNumber, content: str) -> None:
+        if self._after_header:  # a second table under the same header numbers from 1 again
+            self._after_header = False
+            if number.kind == "top" and number.parts == (1,):
+                self.restart_numbering()
+        section = self.sections[-1] if self.sections else None
+        parent: str | None = None
+        if number.kind == "letter":
+            parent = str(self._last_top) if self._last_top else None
+            text = f"{parent}{number.text}" if parent else number.text
+        else:
+            text = number.text
+        if number.kind == "sub":
+            parent = ".".join(map(str, number.parts[:-1]))
+        self.check_number(row, number, text)
+        self._last_kind = number.kind
+        code = self.make_code(section, text or f"r{row}", row)
+        task = Task(
+            sheet=self.grid.name, kind=self.kind, code=code, number=text, row=row, rows=[row],
+            section=section, content=content, parent=parent,
+        )
+        self.add_row_cells(task, row)
+        self.tasks.append(task)
+
+    def make_code(self, section: Section | None, number: str, row: int) -> str:
+        parts = [self.code_prefix]
+        if section is not None and section.roman:
+            parts.append(section.roman)
+        parts.append(number)
+        code = "-".join(parts)
+        if code in self._codes:
+            code = f"{code}-r{row}"
+        self._codes.add(code)
+        return code
+
+    def check_number(self, row: int, number: TaskNumber, text: str) -> None:
+        column = self.col("number")
+        if not text:
+            return
+        if text in self._seen_numbers:
+            self.problem("duplicate-number", row, column, number=text,
+                         first_cell=self._seen_numbers[text])
+            return
+        self._seen_numbers[text] = f"{self.col_letter('number')}{row}"
+        if number.kind == "top":
+            value = number.parts[0]
+            unknown, self._number_unknown = self._number_unknown, False
+            if value > self._last_top + 1 and not unknown:
+                missing = _span(self._last_top + 1, value - 1)
+                self.problem("number-gap", row, column, missing=missing,
+                             previous=self._last_top or "đầu bảng", number=text)
+            elif value <= self._last_top:
+                self.problem("number-out-of-order", row, column, number=text,
+                             previous=self._last_top)
+            self._last_top = max(self._last_top, value)
+        elif number.kind == "sub" and len(number.parts) == 2:
+            parent, child = number.parts
+            last = self._last_sub.get(parent, 0)
+            if child > last + 1:
+                self.problem("number-gap", row, column,
+                             missing=_span(last + 1, child - 1, prefix=f"{parent}."),
+                             previous=f"{parent}.{last}" if last else parent, number=text)
+            elif child <= last:
+                self.problem("number-out-of-order", row, column, number=text,
+                             previous=f"{parent}.{last}")
+            self._last_sub[parent] = max(last, child)
+            if parent > self._last_top:
+                if parent > self._last_top + 1:
+                    self.problem("number-gap", row, column,
+                                 missing=_span(self._last_top + 1, parent - 1),
+                                 previous=self._last_top or "đầu bảng", number=text)
+                self._last_top = parent
+
+    def add_row_cells(self, task: Task, row: int) -> None:
+        """Fill a task's units, deadline and dates from one of its rows (first value wins)."""
+        for name in _UNIT_FIELDS:
+            refs = self.read_units(row, name)
+            current: list[UnitRef] = getattr(task, name)
+            known = {r.code or fold(r.text) for r in current}
+            current.extend(r for r in refs if (r.code or fold(r.text)) not in known)
+        if not task.deadline_text:
+            value = self.raw(row, "deadline")
+            if value is not None and not isinstance(value, ExcelError):
+                task.deadline_text = (self.text(row, "deadline")
+                                      if isinstance(value, str) else value_text(value))
+                task.deadline = parse_deadline(
+                    self.text(row, "deadline") if isinstance(value, str) else value, self.year)
+        extra = self._extra_cells.setdefault(task.code, {})
+        for name in ("start", "quarter"):
+            value = self.raw(row, name)
+            if name not in extra and value not in (None, "") and not isinstance(value, ExcelError):
+                extra[name] = (row, self.text(row, name) if isinstance(value, str) else value)
+        if task.completed_on is None:
+            self.read_completed(task, row)
+        if not task.progress:
+            task.progress = self.text(row, "progress")
+        note = self.text(row, "note", lines=True)
+        if note:
+            task.note = f"{task.note}\n{note}".strip()
+
+    def read_units(self, row: int, name: str) -> list[UnitRef]:
+        text = self.text(row, name, lines=True)
+        if not text:
+            return []
+        if self.units is None:
+            return UnitDirectory([]).split(text)
+        refs = self.units.split(text)
+        for ref in refs:
+            if ref.code is None:
+                names = self.units.suggest(ref.text)
+                suggestion = f"; có phải: {', '.join(names)}?" if names else "."
+                self.problem("unknown-unit", row, self.col(name), unit=ref.text,
+                             suggestion=suggestion)
+        return refs
+
+    def read_completed(self, task: Task, row: int) -> None:
+        value = self.raw(row, "completed")
+        if value is None or isinstance(value, ExcelError) or value == "":
+            return
+        if isinstance(value, datetime):
+            task.completed_on = value.date()
+            return
+        if isinstance(value, date):
+            task.completed_on = value
+            return
+        reading = parse_deadline(value if not isinstance(value, str) else clean(value), self.year)
+        if reading.due is not None and reading.start == reading.due:
+            task.completed_on = reading.due
+        else:
+            self.problem("completion-date-unreadable", row, self.col("completed"),
+                         value=value_text(value))
+
+    def continue_task(self, task: Task, row: int, content: str) -> None:
+        task.rows.append(row)
+        if content:
+            task.content = f"{task.content}\n{content}".strip()
+        self.add_row_cells(task, row)
+
+    def continue_merged(self, task: Task, row: int, content: str) -> None:
+        """A row under a number cell merged over several rows: the same task, unless the row has
+        its own deadline, another than the task's (then it is said: only one is used)."""
+        own = self.own_text(row, "deadline")
+        if own and task.deadline_text and fold(own) != fold(task.deadline_text):
+            self.problem("conflicting-deadlines", row, self.col("deadline"), number=task.number or "?",
+                         first=task.deadline_text, value=own,
+                         first_cell=f"{self.col_letter('deadline')}{task.row}")
+        self.continue_task(task, row, content)
+
+    def finish(self, task: Task) -> None:
+        """Checks that need the whole task, and the deadline from the section."""
+        row = task.row
+        hidden = [r for r in task.rows if r in self.grid.hidden_rows]
+        if hidden:
+            self.problem("hidden-row", hidden[0], None, number=task.number or "?")
+        if not task.content:
+            self.problem("empty-content", row, self.col("content"), number=task.number or "?")
+        if not task.lead and not self.is_formula(row, "lead"):
+            self.problem("empty-unit", row, self.col("lead"), number=task.number or "?")
+        self.check_deadline(task)
+        if task.progress and task.completed_on is None and is_done(task.progress):
+            task.progress = "Đã hoàn thành"
+
+    def quarter_cell(self, task: Task) -> Deadline | None:
+        """The task's quarter from a "Quý" column the staff filled ("II", 2, "Quý II")."""
+        found = self._extra_cells.get(task.code, {}).get("quarter")
+        if found is None:
+            return None
+        row, value = found
+        text = value_text(value)
+        if re.fullmatch(r"(?i)[ivx]+|\d", text):
+            text = f"Quý {text}"
+        reading = parse_deadline(text, self.year)
+        if reading.problem is not None or reading.due is None or reading.start is None:
+            self.problem("quarter-unreadable", row, self.col("quarter"), value=value_text(value))
+            return None
+        return reading
+
+    def period(self, task: Task) -> tuple[str, date, date, int | None] | None:
+        """The period a task must fall in: its "Quý" cell, else its quarter section."""
+        cell = self.quarter_cell(task)
+        if cell is not None and cell.start is not None and cell.due is not None:
+            return cell.text, cell.start, cell.due, cell.quarter
+        quarter = task.section.quarter if task.section else None
+        if quarter is not None and 1 <= quarter <= 4:
+            start, end = quarter_bounds(self.year, quarter)
+            return QUARTER_NAMES[quarter], start, end, quarter
+        return None
+
+    def check_deadline(self, task: Task) -> None:
+        column = self.col("deadline")
+        period = self.period(task)
+        deadline = task.deadline
+        if not task.deadline_text:
+            if period is not None:
+                label, start, due, quarter = period
+                task.deadline = Deadline(text=label, start=start, due=due, quarter=quarter)
+                task.deadline_from_section = True
+            elif column is not None:
+                if not self.is_formula(task.row, "deadline"):  # said for its cell already
+                    self.problem("deadline-empty", task.row, column, number=task.number or "?")
+            else:
+                self.problem("no-deadline", task.row, self.col("content"), number=task.number or "?")
+            self.add_start(task)
+            return
+        if deadline.problem == "unreadable":
+            self.problem("deadline-unreadable", task.row, column, value=task.deadline_text)
+            return
+        if deadline.problem == "impossible-date":
+            self.problem("deadline-impossible", task.row, column, value=task.deadline_text,
+                         detail=deadline.problem_detail)
+            return
+        self.add_start(task)
+        if deadline.due is None:
+            return
+        if period is not None:
+            label, start, end, _ = period
+            if not start <= deadline.due <= end:
+                self.problem("deadline-outside-quarter", task.row, column,
+                             value=task.deadline_text, due=vn_date(deadline.due),
+                             section=label, start=vn_date(start), end=vn_date(end))
+                return
+        if deadline.due.year != self.year:
+            self.problem("deadline-outside-year", task.row, column, value=task.deadline_text,
+                         due=vn_date(deadline.due), year=self.year)
+
+    def add_start(self, task: Task) -> None:
+        """The start of the task from a "Bắt đầu" column ("Thời gian thực hiện" over "Bắt đầu |
+        Hoàn thành"): the deadline itself comes from the end column."""
+        found = self._extra_cells.get(task.code, {}).get("start")
+        if found is None:
+            return
+        row, value = found
+        reading = parse_deadline(value, self.year)
+        start = reading.start or reading.due
+        if start is None or reading.problem is not None:
+            self.problem("deadline-unreadable", row, self.col("start"), value=value_text(value))
+            return
+        task.deadline = task.deadline.model_copy(update={"start": start})
+
+
+def _roman(quarter: int | None) -> str:
+    return {1: "I", 2: "II", 3: "III", 4: "IV"}.get(quarter or 0, "")
+
+
+def _span(first: int, last: int, prefix: str = "") -> str:
+    return f"{prefix}{first}" if first == last else f"{prefix}{first}–{prefix}{last}"
