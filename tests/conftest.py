@@ -209,7 +209,7 @@ def save_report(plan: Plan, code: str, path: Path, *, made_on: date = date(2024,
     return path
 
 
-def soffice() -> str | None:
+def find_soffice() -> str | None:
     """LibreOffice's command, or None (a failure instead when TDKT_REQUIRE_SOFFICE is set)."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if found is None and os.environ.get("TDKT_REQUIRE_SOFFICE"):
@@ -221,7 +221,7 @@ def libreoffice_convert(paths: Sequence[Path], to: str, out: Path) -> list[Path]
     """The files converted by LibreOffice Calc (headless, a profile of its own) into ``out`` as
     ``to`` ("ods", "xlsx"): what a unit gets by opening a report in Calc and saving it so. Skips
     the test when LibreOffice is not installed."""
-    command = soffice()
+    command = find_soffice()
     if command is None:
         pytest.skip("LibreOffice Calc is not installed")
     profile = out.parent / f"lo_profile_{os.getpid()}"

@@ -27,6 +27,7 @@ import olefile
 import pytest
 import xlwings
 from click.testing import CliRunner
+from conftest import find_soffice
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -591,16 +592,9 @@ def test_open_value_cases() -> None:
 # LibreOffice: an independent reader of the compound file and the VBA project
 # ---------------------------------------------------------------------------------------------
 
-def _soffice() -> str | None:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None and os.environ.get("TDKT_REQUIRE_SOFFICE"):
-        pytest.fail("LibreOffice (soffice) is required in CI but not installed")
-    return found
-
-
 @pytest.mark.slow
 def test_libreoffice_imports_the_vba_project(built: Path, tmp_path: Path) -> None:
-    soffice = _soffice()
+    soffice = find_soffice()
     if soffice is None:
         pytest.skip("LibreOffice is not installed")
     profile = tmp_path / "profile"

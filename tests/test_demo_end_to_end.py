@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import find_soffice
 from openpyxl import load_workbook
 
 from tdkt_xl.cli import cli
@@ -81,16 +80,9 @@ def test_consolidate_command_json_and_backup(demo: tuple[Path, Consolidation], t
     assert load_workbook(out).sheetnames[0] == SUBMISSIONS_SHEET
 
 
-def _soffice() -> str | None:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None and os.environ.get("TDKT_REQUIRE_SOFFICE"):
-        pytest.fail("LibreOffice (soffice) is required in CI but not installed")
-    return found
-
-
 @pytest.mark.slow
 def test_libreoffice_computes_the_same_totals(demo: tuple[Path, Consolidation], tmp_path: Path) -> None:
-    soffice = _soffice()
+    soffice = find_soffice()
     if soffice is None:
         pytest.skip("LibreOffice Calc is not installed")
     master, result = demo

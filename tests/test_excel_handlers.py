@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 import xlwings as xw
-from conftest import PHAN_CONG_HEADER, BookMaker, libreoffice_convert
+from conftest import PHAN_CONG_HEADER, BookMaker, find_soffice, libreoffice_convert
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import get_column_letter
@@ -314,18 +314,11 @@ def test_kiem_tra_again_after_rows_were_inserted_clears_where_the_mark_moved(
     assert [a["args"] for a in on_sheet(book, "Phân công", "deleteNote")] == [["$A$6"]]
 
 
-def _soffice() -> str | None:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None and os.environ.get("TDKT_REQUIRE_SOFFICE"):
-        pytest.fail("LibreOffice (soffice) is required in CI but not installed")
-    return found
-
-
 @pytest.mark.slow
 def test_the_links_of_the_result_sheet_follow_a_moved_cell_in_a_spreadsheet(tmp_path: Path) -> None:
     """The link formulas computed by LibreOffice: the address shown is the cell's, and once the
     reference has moved (as Excel moves it when rows or columns are inserted) the moved one."""
-    soffice = _soffice()
+    soffice = find_soffice()
     if soffice is None:
         pytest.skip("LibreOffice Calc is not installed")
     workbook = Workbook()
