@@ -1,6 +1,6 @@
 """Writing files whole or not at all: a temporary file beside the target, then one rename.
 
-Kept apart from the openpyxl adapters so that the nightly merge can write its master
+Kept apart from the openpyxl adapters so that the nightly run can write its master
 without importing them.
 """
 

@@ -9,7 +9,7 @@ which the rows are then put into (:mod:`tdkt_xl.consolidation.master_package`): 
 units make close to a million cells, which openpyxl's cell objects write in seconds per hundred
 thousand. The skeleton depends only on the sheets' layout
 (:class:`~tdkt_xl.consolidation.master_package.SheetLayout`: titles, widths, row counts), so the
-nightly merge keeps it between runs (:class:`~tdkt_xl.consolidation.master_package.SkeletonStore`)
+nightly run keeps it between runs (:class:`~tdkt_xl.consolidation.master_package.SkeletonStore`)
 and then writes the master without openpyxl. Text from unit files is always written as text (an
 inline string): never a formula, never an error value.
 """

@@ -3,7 +3,7 @@
 openpyxl makes the skeleton (styles, sheets with their column widths, frozen panes, filters, print
 setup, the chart, and no rows); :func:`save_master` puts each sheet's rows (written by
 :mod:`tdkt_xl.consolidation.master_cells`) into it and writes the zip. The skeleton depends only
-on the sheets' layout (:class:`SheetLayout`: titles, widths, row counts), so the nightly merge
+on the sheets' layout (:class:`SheetLayout`: titles, widths, row counts), so the nightly run
 keeps it between runs (:class:`SkeletonStore`), with the long sheets' rows deflated in pieces
 (:class:`PieceStore`), and then writes the master without openpyxl.
 """
@@ -179,7 +179,7 @@ def _add_chart(ws: Any, layout: SheetLayout) -> None:
 
 
 class SkeletonStore:
-    """The last skeleton made, kept in a file (the nightly merge's state folder) for the next run.
+    """The last skeleton made, kept in a file (the nightly run's state folder) for the next run.
 
     A file that cannot be read, or a skeleton of other layouts, is made again.
     """

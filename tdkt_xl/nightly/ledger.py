@@ -1,4 +1,4 @@
-"""The nightly merge's memory: an SQLite ledger of every file version ever seen.
+"""The nightly run's memory: an SQLite ledger of every file version ever seen.
 
 Nothing is ever deleted. A *version* is one content (SHA-256) of one path; it
 keeps what the file was (size, time, hash, unit, plan and template identity),
@@ -378,7 +378,7 @@ class Ledger:
         return {plan_id for (plan_id,) in self.db.execute("SELECT DISTINCT plan_id FROM versions")}
 
     def history(self, unit_code: str) -> list[Version]:
-        """Every version that named this unit, oldest first: by when the merge first saw it, then
+        """Every version that named this unit, oldest first: by when a nightly run first saw it, then
         (versions first seen in one run) by "Ngày lập" and file time, as consolidation tells the
         newer report (the order the readers finished in says nothing)."""
         rows = self.db.execute(f"SELECT {_version_columns()} FROM versions v WHERE unit_code=? "

@@ -1,4 +1,4 @@
-"""The nightly merge's consolidation, rebuilt from the ledger at every run without redoing the
+"""The nightly rebuild: the consolidation made again from the ledger at every run without redoing the
 work of the previous run.
 
 It gives the master that :func:`~tdkt_xl.consolidation.aggregate.consolidate` and

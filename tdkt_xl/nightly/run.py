@@ -1,4 +1,4 @@
-"""The nightly batch merge: incremental, crash-safe, one run at a time.
+"""The nightly run: incremental, crash-safe, one run at a time.
 
 Each run: take the lock; scan the inbox; parse only files that are new or
 changed since the ledger last saw them (a file modified in the last
