@@ -12,6 +12,7 @@ import importlib
 import importlib.util
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 import tomllib
@@ -94,3 +95,13 @@ def test_no_module_is_over_700_lines(module: str) -> None:
     assert spec is not None and spec.origin is not None
     lines = Path(spec.origin).read_text(encoding="utf-8").count("\n")
     assert lines <= MAX_MODULE_LINES, f"{module}: {lines} lines; split it by what its parts do"
+
+
+@pytest.mark.parametrize("module", [m for m in _modules() if not m.endswith(("__init__", "__main__"))])
+def test_the_architecture_page_names_every_module(module: str) -> None:
+    """docs/architecture.md matches the tree: a module added or renamed is named there too."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    *package, name = module.split(".")
+    assert re.search(rf"\b{name}\b", page), f"{module} is not named in docs/architecture.md"
+    if len(package) > 1:
+        assert f"{package[-1]}/" in page, f"{'.'.join(package)} is not named in docs/architecture.md"
