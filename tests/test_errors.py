@@ -167,9 +167,9 @@ def test_the_page_describes_every_use_of_every_code() -> None:
 # --- where the package gives codes ----------------------------------------------
 
 # The functions whose first argument is a code: ProblemLog.add (on a ``log``), Problem.make, the
-# modules' problem and rejection builders (``_problem``, ``self.problem``, ``_reject``, ``reject``)
+# modules' problem and rejection builders (``self.problem``, ``report_problem``, ``rejected_file``)
 # and the classes that carry a code first.
-_BUILDER = re.compile(r"^_?(problem|reject)$|^(Rejection|ReportRejected)$")
+_BUILDER = re.compile(r"^_?(problem|reject|report_problem|rejected_file)$|^(Rejection|ReportRejected)$")
 # Copies of the registry in modules (until they are made from it): checked as copies, not uses.
 _COPIES = {"RETRIED", "REPORT_PROBLEMS", "REJECTION_TITLES", "CATALOG", "REPORT_CATALOG"}
 _CODE_SHAPE = re.compile(r"^[a-z]+(-[a-z]+)*$")
