@@ -8,7 +8,7 @@ if ! command -v soffice >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 &&
   apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1 \
     || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }
 fi
-ruff check tdkt_xl tests bench
+ruff check tdkt_xl tests bench scripts
 mypy
 lint-imports
 # -n auto: one test process per core (pytest-xdist); `-m "not slow"` leaves out the kill tests and

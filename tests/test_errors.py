@@ -10,6 +10,7 @@ are understood.
 from __future__ import annotations
 
 import ast
+import builtins
 import doctest
 import importlib.util
 import re
@@ -141,7 +142,8 @@ def test_fail_fast_is_a_tdkt_error() -> None:
 # --- the page -----------------------------------------------------------------
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("error_codes", ROOT / "scripts" / "error_codes.py")
+    spec = importlib.util.spec_from_file_location("write_error_codes_page",
+                                                  ROOT / "scripts" / "write_error_codes_page.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -151,7 +153,7 @@ def _script() -> ModuleType:
 def test_the_page_is_what_the_script_writes() -> None:
     script = _script()
     assert (ROOT / "docs" / "ma-loi.md").read_text(encoding="utf-8") == script.render(), (
-        "docs/ma-loi.md is out of date: run python scripts/error_codes.py")
+        "docs/ma-loi.md is out of date: run python scripts/write_error_codes_page.py")
     assert script.main(["--check"]) == 0
     assert doctest.testmod(script).failed == 0
 
@@ -293,7 +295,7 @@ def uses(tree: ast.AST, module: str) -> set[str]:
 
 def _modules() -> Iterator[tuple[str, ast.Module]]:
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.name == "errors.py" and path.parent == PACKAGE:
+        if path.name in ("errors.py", "error_codes.py") and path.parent == PACKAGE:
             continue
         name = path.relative_to(PACKAGE.parent).as_posix()
         yield name, ast.parse(path.read_text(encoding="utf-8"), filename=name)
@@ -360,3 +362,56 @@ def test_the_copies_of_the_registry_in_modules_agree_with_it() -> None:
             except ValueError:  # made from the registry (or another name): nothing to compare
                 continue
             assert copy == expected[name], f"{module}: {name} differs from tdkt_xl.errors"
+
+
+# --- one exception base ---------------------------------------------------------------------
+
+def _library_modules() -> list[ModuleType]:
+    import pkgutil
+    return [importlib.import_module(m.name) for m in pkgutil.walk_packages(tdkt_xl.__path__, "tdkt_xl.")
+            if not m.name.endswith("__main__")]
+
+
+def test_every_exception_class_of_the_library_derives_from_tdkt_error() -> None:
+    classes = {c for module in _library_modules() for c in vars(module).values()
+               if isinstance(c, type) and issubclass(c, BaseException) and c.__module__ == module.__name__}
+    assert len(classes) >= 10  # WorkbookError, RejectedFile, ReportRejected, LockBusy, AddinError …
+    assert sorted(c.__qualname__ for c in classes if not issubclass(c, TdktError)) == []
+
+
+_BUILTIN_EXCEPTIONS = {name for name, value in vars(builtins).items()
+                       if isinstance(value, type) and issubclass(value, BaseException)}
+
+
+# Built-in exceptions a protocol asks for: the exit code of ``python -m`` (SystemExit), a module's
+# ``__getattr__`` (AttributeError), a pydantic validator (ValueError, which pydantic turns into
+# its ValidationError), and the OS's own word about a path that callers catch as OSError.
+_PROTOCOL = {"SystemExit", "AttributeError", "IsADirectoryError"}
+_VALIDATORS = {"field_validator", "model_validator"}
+
+
+def _in_validator(tree: ast.AST, line: int) -> bool:
+    return any(isinstance(node, ast.FunctionDef) and node.lineno <= line <= (node.end_lineno or 0)
+               and any(_dotted(d.func if isinstance(d, ast.Call) else d) in _VALIDATORS
+                       for d in node.decorator_list)
+               for node in ast.walk(tree))
+
+
+def test_the_library_raises_no_builtin_exception_of_its_own() -> None:
+    """``raise ValueError(…)`` in tdkt_xl would escape ``except TdktError``: raise
+    :class:`~tdkt_xl.errors.InvalidValue` (a ValueError too) or another TdktError instead."""
+    raised = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) \
+                    and isinstance(node.exc.func, ast.Name) and node.exc.func.id in _BUILTIN_EXCEPTIONS \
+                    and node.exc.func.id not in _PROTOCOL \
+                    and not (node.exc.func.id == "ValueError" and _in_validator(tree, node.lineno)):
+                raised.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.exc.func.id}")
+    assert raised == []
+
+
+def test_no_code_is_described_twice() -> None:
+    from tdkt_xl.errors import ENTRIES
+    assert len({info.code for info in ENTRIES}) == len(ENTRIES)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tdkt_xl.consolidation.aggregate import Consolidation, FileOutcome, consolidate
 from tdkt_xl.consolidation.master import write_master
+from tdkt_xl.errors import Code
 from tdkt_xl.intake.book_readers import RawBook, read_values
 from tdkt_xl.intake.plan_index import index_plan
 from tdkt_xl.intake.report_sheets import ReportRejected
@@ -144,7 +145,7 @@ def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetim
         return checked
     if result.rejection is not None or result.book is None:
         reason = result.rejection.reason if result.rejection else "Không đọc được tệp."
-        code = result.rejection.code if result.rejection else "unreadable"
+        code = result.rejection.code if result.rejection else Code.UNREADABLE
         return FileOutcome(file=name, outcome="rejected", reason=reason, code=code)
     try:
         return read_unit_report(result.book.sheets, plan, file=name, modified=modified,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from tdkt_xl.atomic import atomic_path
 from tdkt_xl.consolidation.master_cells import HEADER_ROW, Block, SheetRows
 from tdkt_xl.consolidation.zip_writer import ZipWriter, deflate_piece, raw_compressor
+from tdkt_xl.errors import InvalidValue
 from tdkt_xl.intake.safety.xlsx_parts import sheet_parts
 from tdkt_xl.plans.status import STATUS_COLORS
 
@@ -267,7 +268,7 @@ def save_master(skeleton: Skeleton, sheets: Sequence[SheetRows], path: Path,
     rows = {sheet.title: sheet for sheet in sheets}
     missing = set(rows) - set(skeleton.sheet_parts)
     if missing:
-        raise ValueError(f"sheets not in the skeleton: {sorted(missing)}")
+        raise InvalidValue(f"sheets not in the skeleton: {sorted(missing)}")
     by_part = {skeleton.sheet_parts[title]: sheet for title, sheet in rows.items()}
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
     with open(path, "wb") as handle, ZipWriter(handle) as out:
@@ -281,7 +282,7 @@ def save_master(skeleton: Skeleton, sheets: Sequence[SheetRows], path: Path,
                 continue
             head, marker, tail = data.partition(_SHEET_DATA)
             if not marker:
-                raise ValueError(f"{name}: no empty <sheetData>")
+                raise InvalidValue(f"{name}: no empty <sheetData>")
             deflated, size, crc = _deflated_sheet(sheet, head + b"<sheetData>", b"</sheetData>" + tail,
                                                   pieces)
             out.add(name, date_time, deflated, size=size, crc=crc)

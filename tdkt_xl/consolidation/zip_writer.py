@@ -22,6 +22,8 @@ import zlib
 from collections.abc import Iterable
 from typing import BinaryIO, NamedTuple
 
+from tdkt_xl.errors import InvalidValue
+
 LEVEL = 1  # fast: the master's sheets are tens of megabytes of XML
 DEFLATE_END = b"\x03\x00"  # an empty last block (what a fresh compressor's Z_FINISH gives)
 _LIMIT = 0xFFFFFFFF  # without the zip64 extensions, no size or offset reaches this
@@ -79,7 +81,7 @@ class ZipWriter:
         pieces = list(deflated)
         compressed = sum(len(piece) for piece in pieces)
         if max(size, compressed, self.offset) >= _LIMIT:
-            raise ValueError(f"{name}: quá lớn cho một tệp zip không có zip64 ({size} byte)")
+            raise InvalidValue(f"{name}: quá lớn cho một tệp zip không có zip64 ({size} byte)")
         try:
             encoded, flags = name.encode("ascii"), 0
         except UnicodeEncodeError:
@@ -105,6 +107,6 @@ class ZipWriter:
             self.stream.write(header + m.name)
             self.offset += len(header) + len(m.name)
         if len(self.members) > 0xFFFF or self.offset >= _LIMIT:
-            raise ValueError("quá nhiều phần hoặc quá lớn cho một tệp zip không có zip64")
+            raise InvalidValue("quá nhiều phần hoặc quá lớn cho một tệp zip không có zip64")
         count = len(self.members)
         self.stream.write(_END.pack(0x06054B50, 0, 0, count, count, self.offset - start, start, 0))

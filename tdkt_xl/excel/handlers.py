@@ -33,6 +33,7 @@ from openpyxl.utils.cell import column_index_from_string
 from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.consolidation.inbox import consolidate_inbox, run_consolidation
 from tdkt_xl.consolidation.master import SUBMISSIONS_SHEET, TOTALS_DETAIL_SHEET
+from tdkt_xl.errors import Code, TdktError
 from tdkt_xl.excel import content
 from tdkt_xl.excel.xw_io import (
     OWN_MARK,
@@ -95,7 +96,7 @@ LOG_ENV = "TDKT_XL_LOG"
 APP_TITLE = "TĐKT"
 
 
-class UserError(Exception):
+class UserError(TdktError):
     """A problem the user can fix; the message (Vietnamese) says what and how."""
 
 
@@ -249,7 +250,7 @@ def _read_plan(session: Session) -> tuple[list[Grid], Plan]:
             "sổ kế hoạch: các nút Kiểm tra và Cập nhật trạng thái chỉ làm việc trên sổ kế hoạch. Hãy "
             "chuyển sang cửa sổ của sổ kế hoạch (thẻ View > Switch Windows) rồi bấm lại.")
     plan = read_plan(grids, file=_fullname(session.book))
-    missing = [p for p in plan.problems if p.code == "sheet-not-found"]
+    missing = [p for p in plan.problems if p.code == Code.SHEET_NOT_FOUND]
     if missing:
         raise UserError(
             f'Sổ "{_name(session.book)}" không phải sổ kế hoạch: {missing[0].message}\n'

@@ -29,6 +29,7 @@ from typing import Any
 import xlwings as xw
 from openpyxl.utils.cell import get_column_letter
 
+from tdkt_xl.errors import TdktError
 from tdkt_xl.plans.grids import EXCEL_ERRORS, ExcelError, Grid
 from tdkt_xl.plans.text import fold
 
@@ -128,6 +129,10 @@ def read_grids(book: xw.Book) -> list[Grid]:
     return [sheet_grid(sheet) for sheet in book.sheets]
 
 
+class NoSpreadsheetXml(TdktError):
+    """Excel gave no XML Spreadsheet value for a range (an old Excel, a protected sheet)."""
+
+
 def _spreadsheet_xml(used: xw.Range) -> str:
     """The range as Excel's XML Spreadsheet 2003 (``Range.Value(xlRangeValueXMLSpreadsheet)``).
 
@@ -151,7 +156,7 @@ def _spreadsheet_xml(used: xw.Range) -> str:
         if isinstance(result, str) and result.lstrip().startswith("<"):
             return result
         failures.append(f"not XML: {type(result).__name__}")
-    raise RuntimeError("; ".join(failures))
+    raise NoSpreadsheetXml("; ".join(failures))
 
 
 _SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
@@ -309,7 +314,7 @@ NOTE_SEPARATOR = "— TĐKT —"
 _OUR_NOTE = re.compile(r"\[[a-z0-9-]+\] ")
 
 
-class UserSheetsInTheWay(Exception):
+class UserSheetsInTheWay(TdktError):
     """Both ``name`` and ``"name (TĐKT)"`` are sheets the user made."""
 
     def __init__(self, name: str) -> None:
@@ -519,7 +524,7 @@ class Ui:
                 self.app.screen_updating = False
 
 
-class Cancelled(Exception):
+class Cancelled(TdktError):
     """The user closed a dialog without choosing."""
 
 

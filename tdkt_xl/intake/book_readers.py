@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from tdkt_xl.errors import Code
 from tdkt_xl.intake.safety.examine import quick_scan, scan_package
 from tdkt_xl.intake.safety.limits_and_rejections import (
     Limits,
@@ -76,7 +77,7 @@ def _unreadable_ods(error: BaseException) -> Rejection:
     line breaks and indents between the cells, which calamine refuses)."""
     text = str(error).strip() or type(error).__name__
     return Rejection(
-        "unreadable",
+        Code.UNREADABLE,
         f"Không đọc được bảng tính .ods ({type(error).__name__}: {text[:300]}). Tệp có thể do một chương "
         "trình khác LibreOffice tạo ra hoặc bị hỏng: mở bằng LibreOffice Calc, chọn Tệp > Lưu thành, "
         "kiểu tệp \"Bảng tính ODF (.ods)\" hoặc \"Excel 2007-365 (.xlsx)\", rồi gửi lại; nếu không mở "
@@ -169,8 +170,9 @@ def _read_calamine(path: Path, scan: PackageScan, limits: Limits) -> RawBook:
         import python_calamine
     except ImportError:
         if scan.ods:
-            raise RejectedFile(Rejection("unreadable", "Chương trình thiếu thư viện python-calamine để đọc "
-                                                       "bảng tính .ods; đề nghị cài lại tdkt_xl.")) from None
+            raise RejectedFile(Rejection(Code.UNREADABLE,
+                                         "Chương trình thiếu thư viện python-calamine để đọc "
+                                         "bảng tính .ods; đề nghị cài lại tdkt_xl.")) from None
         return read_values_openpyxl(path, limits)
     try:
         workbook = _open_with_calamine(path, scan)

@@ -10,6 +10,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tdkt_xl.errors import TdktError
+
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
@@ -121,7 +123,7 @@ def _text_kind(head: bytes) -> str:
     return "unknown"
 
 
-class WorkbookError(Exception):
+class WorkbookError(TdktError):
     """A workbook that cannot be opened at all; the message is Vietnamese and names the file."""
 
 

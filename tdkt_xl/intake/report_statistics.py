@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from tdkt_xl.errors import Problem, column_letter
+from tdkt_xl.errors import Code, Problem, column_letter
 from tdkt_xl.intake.plan_index import PlanIndex, StatsLayout
 from tdkt_xl.intake.report_sheets import (
     ReportRejected,
@@ -74,7 +74,8 @@ def _stats_table(sheets: dict[str, list[list[object]]], years: list[int], file: 
         raise missing_sheet(sheets, STATS_SHEET)
     found = find_header(rows, [STATS_FORM_HEADER], first=1)
     if found is None:
-        raise ReportRejected("changed-layout", f'Sheet "{STATS_SHEET}" không có cột "{STATS_FORM_HEADER}".')
+        raise ReportRejected(Code.CHANGED_LAYOUT,
+                             f'Sheet "{STATS_SHEET}" không có cột "{STATS_FORM_HEADER}".')
     header_row, columns = found
     year_columns, unused, total_column = _year_columns(rows[header_row - 1], years)
     _say_unused_years(rows, header_row, unused, file, problems)
@@ -110,15 +111,15 @@ def _year_columns(header: list[object], years: list[int]
                 total_column = column
             continue
         if year in year_columns:
-            unused.append((year, column, "duplicate-year", {"first": column_letter(year_columns[year])}))
+            unused.append((year, column, Code.DUPLICATE_YEAR, {"first": column_letter(year_columns[year])}))
         else:
             year_columns[year] = column
             if year not in years:
-                unused.append((year, column, "unknown-year", {"first": years[0], "last": years[-1]}))
+                unused.append((year, column, Code.UNKNOWN_YEAR, {"first": years[0], "last": years[-1]}))
     missing = [y for y in years if y not in year_columns]
     if missing:
         listed = ", ".join(map(str, missing))
-        raise ReportRejected("changed-layout", f'Sheet "{STATS_SHEET}" thiếu cột năm {listed}.')
+        raise ReportRejected(Code.CHANGED_LAYOUT, f'Sheet "{STATS_SHEET}" thiếu cột năm {listed}.')
     return year_columns, unused, total_column
 
 
@@ -154,7 +155,7 @@ def _read_usual_block(table: _StatsTable, index: PlanIndex, file: str, stats: di
     if table.total_column is not None:
         _check_block_totals(table, table.total_column, layout, picked, values, stats, file, problems)
     for name in layout.missing:
-        problems.append(report_problem("missing-form", file, STATS_SHEET, None, None, value=name))
+        problems.append(report_problem(Code.MISSING_FORM, file, STATS_SHEET, None, None, value=name))
     return True
 
 
@@ -190,12 +191,12 @@ def _say_rows_not_counted(table: _StatsTable, layout: StatsLayout, file: str,
     for offset in layout.unknown:
         row = table.rows[header_row + offset]
         if counts_given(row):
-            problems.append(report_problem("unknown-form", file, STATS_SHEET, header_row + 1 + offset,
+            problems.append(report_problem(Code.UNKNOWN_FORM, file, STATS_SHEET, header_row + 1 + offset,
                                            form_column, value=clean(row[form_column - 1])))
     for offset, name, first in layout.repeated:
         row = table.rows[header_row + offset]
         if counts_given(row):
-            problems.append(report_problem("duplicate-form", file, STATS_SHEET, header_row + 1 + offset,
+            problems.append(report_problem(Code.DUPLICATE_FORM, file, STATS_SHEET, header_row + 1 + offset,
                                            form_column, value=name, first=header_row + 1 + first))
 
 
@@ -226,7 +227,7 @@ def _read_rows(table: _StatsTable, index: PlanIndex, file: str, stats: dict[str,
         filled = filled or given
     for name in index.forms.values():
         if name not in first_row:
-            problems.append(report_problem("missing-form", file, STATS_SHEET, None, None, value=name))
+            problems.append(report_problem(Code.MISSING_FORM, file, STATS_SHEET, None, None, value=name))
     return filled
 
 
@@ -247,12 +248,12 @@ def _read_row(table: _StatsTable, index: PlanIndex, row_number: int, row: list[o
     given = any(typed_in(raw) for _y, _c, raw in raws)
     if name is None:
         if given:
-            problems.append(report_problem("unknown-form", file, STATS_SHEET, row_number, form_column,
+            problems.append(report_problem(Code.UNKNOWN_FORM, file, STATS_SHEET, row_number, form_column,
                                            value=clean(label)))
         return given
     if name in first_row:
         if given:
-            problems.append(report_problem("duplicate-form", file, STATS_SHEET, row_number, form_column,
+            problems.append(report_problem(Code.DUPLICATE_FORM, file, STATS_SHEET, row_number, form_column,
                                            value=name, first=first_row[name]))
         return given
     first_row[name] = row_number
@@ -288,7 +289,7 @@ def _check_total(row: list[object], width: int, total_column: int, counts: dict[
     expected = sum(counts.values())
     if isinstance(cached, (int, float)) and not isinstance(cached, bool) and cached != expected \
             and len(counts) == year_count:
-        problems.append(report_problem("total-mismatch", file, STATS_SHEET, row_number, total_column,
+        problems.append(report_problem(Code.TOTAL_MISMATCH, file, STATS_SHEET, row_number, total_column,
                                        value=_number_text(cached), expected=expected))
 
 
@@ -304,23 +305,23 @@ def _read_count(raw: object, problems: list[Problem], file: str, row: int, colum
     if raw is None or raw == "":
         return 0
     if isinstance(raw, (bool, date, datetime)):
-        problems.append(report_problem("text-in-number", file, STATS_SHEET, row, column, value=str(raw)))
+        problems.append(report_problem(Code.TEXT_IN_NUMBER, file, STATS_SHEET, row, column, value=str(raw)))
         return None
     if isinstance(raw, (int, float)):
         if raw != raw:  # NaN
-            problems.append(report_problem("text-in-number", file, STATS_SHEET, row, column, value="NaN"))
+            problems.append(report_problem(Code.TEXT_IN_NUMBER, file, STATS_SHEET, row, column, value="NaN"))
             return None
         if not float(raw).is_integer():
-            problems.append(report_problem("not-whole-number", file, STATS_SHEET, row, column, value=raw))
+            problems.append(report_problem(Code.NOT_WHOLE_NUMBER, file, STATS_SHEET, row, column, value=raw))
             return None
         if raw < 0:
-            problems.append(report_problem("negative-number", file, STATS_SHEET, row, column,
+            problems.append(report_problem(Code.NEGATIVE_NUMBER, file, STATS_SHEET, row, column,
                                            value=_number_text(raw)))
             return None
         return int(raw)
     text = clean(raw)
     if re.fullmatch(r"-?(\d+([.,]0+)?|\d{1,3}([.,]\d{3})+)", text.replace(" ", "")):  # "12", "1.234"
-        problems.append(report_problem("number-as-text", file, STATS_SHEET, row, column, value=text))
+        problems.append(report_problem(Code.NUMBER_AS_TEXT, file, STATS_SHEET, row, column, value=text))
     else:
-        problems.append(report_problem("text-in-number", file, STATS_SHEET, row, column, value=text))
+        problems.append(report_problem(Code.TEXT_IN_NUMBER, file, STATS_SHEET, row, column, value=text))
     return None

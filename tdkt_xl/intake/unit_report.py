@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tdkt_xl.errors import Problem
+from tdkt_xl.errors import Code, Problem
 from tdkt_xl.intake.plan_index import PlanIndex
 from tdkt_xl.intake.report_sheets import (
     ReportRejected,
@@ -140,13 +140,13 @@ def read_unit_report(
     _read_info(report, labels, plan.year, modified, problems)
 
     filled = _read_progress(sheets, plan, report, problems,
-                            earlier_plan=any(p.code == "earlier-plan" for p in problems))
+                            earlier_plan=any(p.code == Code.EARLIER_PLAN for p in problems))
     report.stats, counted = read_statistics(sheets, plan, file, problems)
     filled = counted or filled
     _, date_value = _info_cell(labels, "Ngày lập")
     if not filled and not (report.author or report.phone or typed_in(date_value)):
         raise ReportRejected(
-            "empty-report", "Tệp là mẫu báo cáo chưa điền (không có người lập, ngày lập, tình trạng "
+            Code.EMPTY_REPORT, "Tệp là mẫu báo cáo chưa điền (không có người lập, ngày lập, tình trạng "
                             "nhiệm vụ hay số liệu nào): đơn vị vẫn được coi là chưa nộp.")
     report.problems = problems
     return report
@@ -165,16 +165,16 @@ def _read_identity(sheets: dict[str, list[list[object]]], plan: Plan, index: Pla
     """
     meta = sheets.get(META_SHEET)
     if meta is None:
-        problems.append(report_problem("no-identity", file, META_SHEET, None, None))
+        problems.append(report_problem(Code.NO_IDENTITY, file, META_SHEET, None, None))
         return {}
     values = {clean(r[0]): clean(r[1]) if len(r) > 1 else "" for r in meta if r and r[0]}
     declared = values.get("plan_id")
     if declared and declared != (expected_plan_id or index.plan_id):
         _reject_other_plan(declared, values, sheets, plan, index, earlier_plan_ids)
-        problems.append(report_problem("earlier-plan", file, META_SHEET, None, None, value=declared))
+        problems.append(report_problem(Code.EARLIER_PLAN, file, META_SHEET, None, None, value=declared))
     if values.get("template_version") and values["template_version"] != TEMPLATE_VERSION:
         raise ReportRejected(
-            "template-version",
+            Code.TEMPLATE_VERSION,
             f"Mẫu báo cáo phiên bản {values['template_version']} không còn dùng được; "
             f"hãy dùng mẫu phiên bản {TEMPLATE_VERSION}.")
     return values
@@ -189,7 +189,7 @@ def _reject_other_plan(declared: str, values: dict[str, str], sheets: dict[str, 
             declared not in earlier_plan_ids and not _tasks_are_the_plans(sheets, index)):
         which = f"kế hoạch năm {year}, " if year and year != plan.year else ""
         raise ReportRejected(
-            "other-plan",
+            Code.OTHER_PLAN,
             f"Tệp là mẫu báo cáo của một kế hoạch khác ({which}mã kế hoạch {declared}); hãy "
             f"dùng mẫu được gửi kèm kế hoạch này (năm {plan.year}).")
 
@@ -216,15 +216,15 @@ def _report_unit(labels: dict[str, tuple[int, object]], index: PlanIndex) -> tup
     :class:`ReportRejected` when there is no such row, the cell is blank or the unit unknown."""
     code_row, code_value = _info_cell(labels, "Mã đơn vị")
     if not code_row:
-        raise ReportRejected("changed-layout", 'Sheet "Thông tin" không có dòng "Mã đơn vị".')
+        raise ReportRejected(Code.CHANGED_LAYOUT, 'Sheet "Thông tin" không có dòng "Mã đơn vị".')
     code = clean(code_value.__int__() if isinstance(code_value, float) and code_value.is_integer()
                  else code_value)
     if not code:
-        raise ReportRejected("missing-unit-code", 'Ô "Mã đơn vị" (sheet "Thông tin") trống.')
+        raise ReportRejected(Code.MISSING_UNIT_CODE, 'Ô "Mã đơn vị" (sheet "Thông tin") trống.')
     unit = index.units.get(code) or index.folded_units.get(fold(code))
     if unit is None or unit.is_group:
         raise ReportRejected(
-            "unknown-unit", f'Mã đơn vị "{code}" (sheet "Thông tin", ô B{code_row}) không có '
+            Code.UNKNOWN_UNIT, f'Mã đơn vị "{code}" (sheet "Thông tin", ô B{code_row}) không có '
                             "trong danh sách đơn vị của kế hoạch.")
     return unit, code_row
 
@@ -246,7 +246,7 @@ def _read_info(report: UnitReport, labels: dict[str, tuple[int, object]], year: 
         report.report_date = _read_date(date_value, problems, file, INFO_SHEET, date_row, 2, year)
         saved = modified.date() if modified else None
         if report.report_date and saved and report.report_date > saved + timedelta(days=1):
-            problems.append(report_problem("report-date-after-saved", file, INFO_SHEET, date_row, 2,
+            problems.append(report_problem(Code.REPORT_DATE_AFTER_SAVED, file, INFO_SHEET, date_row, 2,
                                            value=_vn(report.report_date), saved=_vn(saved)))
             report.report_date = None
 
@@ -268,7 +268,7 @@ def _check_template_unit(unit: Unit, template_unit: str, labels: dict[str, tuple
     if other is None or other.code == unit.code:
         return
     raise ReportRejected(
-        "unit-mismatch",
+        Code.UNIT_MISMATCH,
         f'Mã đơn vị "{unit.code}" (sheet "Thông tin", ô B{code_row}) nhưng tệp là mẫu báo cáo của '
         f"{other.code} ({other.name}): ô mã đã bị sửa, hoặc đơn vị dùng mẫu của đơn vị khác. Mỗi "
         "đơn vị dùng mẫu của mình (có các nhiệm vụ giao cho đơn vị đó); tệp không được tổng hợp "
@@ -330,10 +330,10 @@ def _read_date(value: object, problems: list[Problem], file: str, sheet: str, ro
         return found
     if isinstance(value, str):
         reading = parse_deadline(value, year)
-        code = "date-as-text" if reading.due and reading.start == reading.due else "not-a-date"
+        code = Code.DATE_AS_TEXT if reading.due and reading.start == reading.due else Code.NOT_A_DATE
         problems.append(report_problem(code, file, sheet, row, column, value=clean(value)))
     else:
-        problems.append(report_problem("not-a-date", file, sheet, row, column, value=value))
+        problems.append(report_problem(Code.NOT_A_DATE, file, sheet, row, column, value=value))
     return None
 
 
@@ -345,7 +345,7 @@ def _progress_table(sheets: dict[str, list[list[object]]]) -> tuple[list[list[ob
     found = find_header(rows, PROGRESS_HEADERS, first=len(PROGRESS_HEADERS))
     if found is None:
         expected = ", ".join(f'"{h}"' for h in PROGRESS_HEADERS)
-        raise ReportRejected("changed-layout",
+        raise ReportRejected(Code.CHANGED_LAYOUT,
                              f'Sheet "{PROGRESS_SHEET}" không có dòng tiêu đề đúng mẫu ({expected}).')
     return rows, *found
 
@@ -372,7 +372,8 @@ def _read_progress(sheets: dict[str, list[list[object]]], plan: Plan, report: Un
     if not earlier_plan:  # an earlier plan's template lacks the tasks added since: said once already
         for code in assigned:
             if code not in report.progress:
-                problems.append(report_problem("missing-task", file, PROGRESS_SHEET, None, None, value=code))
+                problems.append(report_problem(Code.MISSING_TASK, file, PROGRESS_SHEET, None, None,
+                                               value=code))
     return filled
 
 
@@ -384,15 +385,15 @@ def _row_task(rows: list[list[object]], row_number: int, columns: dict[str, int]
     code = clean(cell_at(rows, row_number, columns["Mã nhiệm vụ"]))
     if not code:
         if given:
-            problems.append(report_problem("row-without-task", file, PROGRESS_SHEET, row_number,
+            problems.append(report_problem(Code.ROW_WITHOUT_TASK, file, PROGRESS_SHEET, row_number,
                                            columns["Mã nhiệm vụ"]))
         return None
     if code not in assigned:
-        problems.append(report_problem("unknown-task", file, PROGRESS_SHEET, row_number,
+        problems.append(report_problem(Code.UNKNOWN_TASK, file, PROGRESS_SHEET, row_number,
                                        columns["Mã nhiệm vụ"], value=code))
         return None
     if code in progress:
-        problems.append(report_problem("duplicate-task", file, PROGRESS_SHEET, row_number,
+        problems.append(report_problem(Code.DUPLICATE_TASK, file, PROGRESS_SHEET, row_number,
                                        columns["Mã nhiệm vụ"], value=code, first=progress[code].row))
         return None
     return code
@@ -414,7 +415,7 @@ def _progress_entry(rows: list[list[object]], row_number: int, columns: dict[str
     if completed is not None and status is None and not typed_in(raw_status):
         status = PROGRESS_DONE  # a completion date alone says it is done
     elif completed is not None and status in (PROGRESS_ONGOING, PROGRESS_NOT_STARTED):
-        problems.append(report_problem("date-not-done", file, PROGRESS_SHEET, row_number,
+        problems.append(report_problem(Code.DATE_NOT_DONE, file, PROGRESS_SHEET, row_number,
                                        columns["Ngày hoàn thành"], value=_vn(completed), status=status))
         completed = None
 
@@ -436,7 +437,7 @@ def _read_status(raw: object, problems: list[Problem], file: str, row: int, colu
     if not unusable and raw not in (None, ""):
         status = _progress_choice(raw) if isinstance(raw, str) else None
         if status is None:
-            problems.append(report_problem("bad-progress", file, PROGRESS_SHEET, row, column,
+            problems.append(report_problem(Code.BAD_PROGRESS, file, PROGRESS_SHEET, row, column,
                                            value=clean(raw), choices=", ".join(PROGRESS_CHOICES)))
     return status
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tdkt_xl.errors import Code
 from tdkt_xl.intake.book_readers import RawBook, read_values
 from tdkt_xl.intake.safety.examine import scan_package
 from tdkt_xl.intake.safety.limits_and_rejections import MB, Limits, RejectedFile, Rejection
@@ -69,7 +70,7 @@ _Done = tuple[int, "RawBook | Rejection", float, "float | None"]  # index, outco
 def _unreadable(error: BaseException) -> Rejection:
     text = str(error).strip() or type(error).__name__
     return Rejection(
-        "unreadable",
+        Code.UNREADABLE,
         f"Không đọc được tệp ({type(error).__name__}: {text[:300]}). Thử mở tệp bằng Excel: nếu mở được, "
         "lưu thành tệp mới (Lưu thành > Excel Workbook .xlsx) rồi gửi lại; nếu không, đề nghị đơn vị "
         "gửi lại tệp.",
@@ -78,7 +79,7 @@ def _unreadable(error: BaseException) -> Rejection:
 
 def _crashed(detail: str) -> Rejection:
     return Rejection(
-        "crashed-reader",
+        Code.CRASHED_READER,
         f"Tệp làm chương trình đọc bị lỗi nghiêm trọng ({detail}) nên đã bỏ qua tệp này; các tệp khác "
         "vẫn được đọc. Tệp có thể bị hỏng hoặc có cấu trúc bất thường: mở bằng Excel, lưu thành tệp "
         ".xlsx mới rồi gửi lại; nếu Excel cũng không mở được, đề nghị đơn vị gửi lại tệp.",
@@ -87,7 +88,7 @@ def _crashed(detail: str) -> Rejection:
 
 def _timed_out(timeout_s: float) -> Rejection:
     return Rejection(
-        "timeout",
+        Code.TIMEOUT,
         f"Đọc tệp quá {timeout_s:g} giây nên đã dừng; các tệp khác vẫn được đọc. Tệp có thể quá lớn "
         "hoặc có cấu trúc bất thường: xoá bớt sheet, dòng/cột trống và định dạng thừa, lưu lại rồi "
         "gửi; hoặc đề nghị đơn vị gửi lại tệp.",
@@ -97,7 +98,7 @@ def _timed_out(timeout_s: float) -> Rejection:
 def _out_of_memory(memory_mb: int | None) -> Rejection:
     limit = f" {memory_mb} MB" if memory_mb else ""
     return Rejection(
-        "out-of-memory",
+        Code.OUT_OF_MEMORY,
         f"Đọc tệp cần quá mức bộ nhớ cho phép{limit} nên đã dừng; các tệp khác vẫn được đọc. Tệp có "
         "thể quá lớn hoặc bị làm giả kích thước: xoá bớt dữ liệu, ảnh và định dạng thừa, lưu lại rồi "
         "gửi; hoặc đề nghị đơn vị gửi lại tệp.",

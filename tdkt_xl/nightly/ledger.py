@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tdkt_xl.errors import RETRIED_CODES, Code, InvalidValue
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.nightly.ledger_stats import StatsColumns, StatsTotals, stats_columns, unpack_counts
 
 # Rejections whose cause may pass (the file was being copied, the share blinked, the machine was
 # busy): a version rejected so is read again at the next run instead of being known by its hash.
-RETRIED = frozenset({"file-locked", "missing", "unreadable", "timeout", "out-of-memory", "crashed-reader"})
+RETRIED = RETRIED_CODES
 
 
 def read_again(code: str, reader: int) -> bool:
@@ -435,7 +436,7 @@ class Ledger:
         if layout not in layouts:
             row = self.db.execute("SELECT years, forms FROM stats_layouts WHERE key=?", (layout,)).fetchone()
             if row is None:
-                raise ValueError(f"Sổ cái thiếu bố cục số liệu {layout} của phiên bản {version_id}.")
+                raise InvalidValue(f"Sổ cái thiếu bố cục số liệu {layout} của phiên bản {version_id}.")
             layouts[layout] = (json.loads(row[0]), json.loads(row[1]))
         years, forms = layouts[layout]
         count = len(years) * len(forms)
@@ -575,8 +576,8 @@ class Ledger:
         copy in quarantine yet (a file that could not even be opened has nothing to copy)."""
         return self.db.execute(
             "SELECT v.id, p.path, v.reason FROM paths p JOIN versions v ON v.id = p.current "
-            "WHERE v.outcome = 'rejected' AND v.quarantined = 0 AND v.code != 'file-locked' "
-            "ORDER BY p.path").fetchall()
+            "WHERE v.outcome = 'rejected' AND v.quarantined = 0 AND v.code != ? "
+            "ORDER BY p.path", (Code.FILE_LOCKED.value,)).fetchall()
 
     def mark_quarantined(self, version_id: int) -> None:
         with self.transaction() as db:

@@ -32,8 +32,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from tdkt_xl.errors import TdktError
 
-class LockBusy(Exception):
+
+class LockBusy(TdktError):
     """Another run holds the lock; the message says which and since when."""
 
 

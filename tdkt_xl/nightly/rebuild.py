@@ -63,6 +63,7 @@ from tdkt_xl.consolidation.master import (
 )
 from tdkt_xl.consolidation.master_cells import Block, CellWriter, RowFormat, SheetRows, row_formats
 from tdkt_xl.consolidation.master_package import SheetLayout, skeleton_key
+from tdkt_xl.errors import Code
 from tdkt_xl.intake.plan_index import plan_forms, plan_years
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.nightly.ledger import CurrentFile, CurrentVersion, Ledger
@@ -651,10 +652,10 @@ def _no_longer_counted(file: str, unit_code: str, year: int | None, plan_year: i
     """A stored report the plan of now does not take: its unit left the plan, or it was checked
     against another year's plan (a file gone from the inbox, which cannot be read again)."""
     if year == plan_year:
-        return FileOutcome(file=file, outcome="rejected", code="unknown-unit", unit_code=unit_code,
+        return FileOutcome(file=file, outcome="rejected", code=Code.UNKNOWN_UNIT, unit_code=unit_code,
                            reason=f"Đơn vị {unit_code} không còn trong danh sách đơn vị của kế hoạch (hoặc "
                                   "nay là một nhóm); báo cáo không được tổng hợp.")
     which = f"kế hoạch năm {year}" if year else "một kế hoạch khác"
-    return FileOutcome(file=file, outcome="rejected", code="other-plan", unit_code=unit_code,
+    return FileOutcome(file=file, outcome="rejected", code=Code.OTHER_PLAN, unit_code=unit_code,
                        reason=f"Báo cáo đã được kiểm tra theo {which} và tệp không còn trong hộp thư để "
                               f"kiểm tra lại; không tổng hợp vào kế hoạch năm {plan_year}.")

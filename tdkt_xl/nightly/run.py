@@ -32,6 +32,7 @@ from tdkt_xl.atomic import backup_path
 from tdkt_xl.consolidation.inbox import Inbox, check_result, checking_in_workers, scan_inbox
 from tdkt_xl.consolidation.master import write_rows
 from tdkt_xl.consolidation.master_package import PieceStore, SkeletonStore
+from tdkt_xl.errors import Code, MissingExtra
 from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.file_formats import WorkbookError
 from tdkt_xl.intake.plan_workbook import load_plan
@@ -119,7 +120,7 @@ def _executor(settings: NightlySettings) -> tuple[concurrent.futures.Executor | 
     try:
         from distributed import Client
     except ImportError as error:
-        raise RuntimeError("Cần cài thêm: pip install 'tdkt_xl[dask]' để dùng --scheduler.") from error
+        raise MissingExtra("Cần cài thêm: pip install 'tdkt_xl[dask]' để dùng --scheduler.") from error
     client = Client(settings.scheduler)  # type: ignore[no-untyped-call]
     return client.get_executor(), client  # type: ignore[no-untyped-call]
 
@@ -275,7 +276,7 @@ def _keep_previous(summary: NightlySummary, name: str, reason: str) -> None:
                 "ở lần chạy sau.")
 
 
-LOCKED = "file-locked"  # kept with size -1: never "unchanged", so tried again at every run
+LOCKED = Code.FILE_LOCKED  # kept with size -1: never "unchanged", so tried again at every run
 
 
 def _record_locked(summary: NightlySummary, ledger: Ledger, name: str, identity: str, now: float,

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from tdkt_xl.errors import InvalidValue
+
 
 @dataclass
 class NightlySettings:
@@ -69,24 +71,24 @@ class NightlySettings:
         try:
             data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
         except UnicodeDecodeError as error:
-            raise ValueError(f"{path}: tệp cấu hình không phải văn bản UTF-8 ({error.reason}, byte "
+            raise InvalidValue(f"{path}: tệp cấu hình không phải văn bản UTF-8 ({error.reason}, byte "
                              f"{error.start}); lưu lại tệp với mã UTF-8.") from error
         except tomllib.TOMLDecodeError as error:
-            raise ValueError(f"{path}: tệp cấu hình sai cú pháp TOML ({error}). Mỗi dòng dạng "
+            raise InvalidValue(f"{path}: tệp cấu hình sai cú pháp TOML ({error}). Mỗi dòng dạng "
                              'khoá = "giá trị", ví dụ plan = "ke_hoach.xlsx".') from error
         data = data.get("nightly", data)
         if not isinstance(data, dict):
-            raise ValueError(f"{path}: mục [nightly] phải là một bảng khoá = giá trị.")
+            raise InvalidValue(f"{path}: mục [nightly] phải là một bảng khoá = giá trị.")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(f"{path}: không hiểu khoá {', '.join(unknown)}; "
+            raise InvalidValue(f"{path}: không hiểu khoá {', '.join(unknown)}; "
                              f"các khoá dùng được: {', '.join(sorted(known))}.")
         values: dict[str, Any] = {key: _setting(path, key, value) for key, value in data.items()}
         values.update({k: v for k, v in overrides.items() if v is not None})
         missing = [k for k in ("plan", "inbox", "out") if k not in values]
         if missing:
-            raise ValueError(f"{path}: thiếu khoá {', '.join(missing)}.")
+            raise InvalidValue(f"{path}: thiếu khoá {', '.join(missing)}.")
         return cls(**values)
 
 

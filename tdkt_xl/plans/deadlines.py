@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from tdkt_xl.errors import TdktError
 from tdkt_xl.plans.deadline_items import DateItem, date_items
 from tdkt_xl.plans.deadline_words import (
     CONDITIONAL_WORDS,
@@ -83,7 +84,7 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-class _Impossible(Exception):
+class _Impossible(TdktError):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail

@@ -15,6 +15,8 @@ import datetime as dt
 import math
 from typing import Final, NamedTuple
 
+from tdkt_xl.errors import InvalidValue
+
 __all__ = ["LunarDate", "lunar_to_solar", "solar_to_lunar", "tet_date"]
 
 VIETNAM_TIME_ZONE: Final = 7.0
@@ -129,7 +131,7 @@ def tet_date(year: int) -> dt.date:
     datetime.date(2007, 2, 17)
     """
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}")
+        raise InvalidValue(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}")
     return _lunar_new_year(year, VIETNAM_TIME_ZONE)
 
 
@@ -144,7 +146,7 @@ class LunarDate(NamedTuple):
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}")
+        raise InvalidValue(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}")
 
 
 def _months_from(month_11: int) -> int:
@@ -166,20 +168,20 @@ def lunar_to_solar(year: int, month: int, day: int, leap: bool = False) -> dt.da
     """
     _check_year(year)
     if not 1 <= month <= 12 or not 1 <= day <= 30:
-        raise ValueError(f"no lunar day {day}/{month}")
+        raise InvalidValue(f"no lunar day {day}/{month}")
     tz = VIETNAM_TIME_ZONE
     first, last = (year - 1, year) if month < 11 else (year, year + 1)
     month_11, next_month_11 = _lunar_month_11(first, tz), _lunar_month_11(last, tz)
     offset = (month - 11) % 12
     leap_offset = _leap_month_offset(month_11, tz) if next_month_11 - month_11 > 365 else None
     if leap and (leap_offset is None or (leap_offset - 2) % 12 != month % 12):
-        raise ValueError(f"lunar year {year} has no leap month {month}")
+        raise InvalidValue(f"lunar year {year} has no leap month {month}")
     if leap_offset is not None and (leap or offset >= leap_offset):
         offset += 1
     k = _months_from(month_11)
     start = _new_moon_day(k + offset, tz)
     if day > _new_moon_day(k + offset + 1, tz) - start:
-        raise ValueError(f"lunar month {month}/{year} has no day {day}")
+        raise InvalidValue(f"lunar month {month}/{year} has no day {day}")
     return _date_from_jdn(start + day - 1)
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from tdkt_xl.errors import ProblemLog
+from tdkt_xl.errors import Code, ProblemLog
 from tdkt_xl.plans.cell_text import value_text
 from tdkt_xl.plans.deadlines import parse_deadline
 from tdkt_xl.plans.grids import Grid
@@ -49,7 +49,7 @@ def read_config(grid: Grid, log: ProblemLog, file: str = "") -> PlanConfig:
         parsed = _config_value(key, raw, year)
         if parsed is None:
             default = PlanConfig().model_dump()[key]
-            log.add("config-unreadable", sheet=grid.name, row=row, column=column,
+            log.add(Code.CONFIG_UNREADABLE, sheet=grid.name, row=row, column=column,
                     file=file, value=value_text(raw), label=_CONFIG_LABELS[key],
                     default=default if default is not None else "(không có)")
         else:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from tdkt_xl.errors import ProblemLog, column_letter
+from tdkt_xl.errors import Code, ProblemLog, column_letter
 from tdkt_xl.plans.commendation_forms import read_forms
 from tdkt_xl.plans.grids import (
     FIELD_LABELS,
@@ -111,7 +111,7 @@ def _read_unit_sheet(grids: Sequence[Grid], roles: dict[str, SheetRole], log: Pr
     grid = _sheet_with_role(grids, roles, "units")
     units = read_units(grid, log, file) if grid is not None else None
     if units is None:
-        log.add("no-unit-list", file=file)
+        log.add(Code.NO_UNIT_LIST, file=file)
     return units
 
 
@@ -184,7 +184,7 @@ def _choose_tables(found: _FoundTables, log: ProblemLog, file: str) -> list[_Tas
     candidates = found.visible
     # a hidden sheet is an old copy kept aside: read only when no visible sheet has a task table
     for grid, _, _ in found.hidden:
-        log.add("hidden-sheet", sheet=grid.name, file=file,
+        log.add(Code.HIDDEN_SHEET, sheet=grid.name, file=file,
                 action=_HIDDEN_READ if not candidates else _HIDDEN_SKIPPED)
     if not candidates:
         candidates = found.hidden
@@ -196,17 +196,17 @@ def _report_missing_tables(without_header: list[Grid], candidates: list[_TaskTab
     expected = ", ".join(f'"{FIELD_LABELS[f]}"' for f in ("number", *REQUIRED_FIELDS))
     for grid in without_header:
         # "Phụ lục 2 - Số liệu" beside the task sheets: a table of another kind, not an error
-        log.add("no-task-table" if candidates else "header-not-found", sheet=grid.name, file=file,
+        log.add(Code.NO_TASK_TABLE if candidates else Code.HEADER_NOT_FOUND, sheet=grid.name, file=file,
                 expected=expected, seen=available(seen_labels(grid)), rows=HEADER_SCAN_ROWS)
     if not candidates and not without_header:
-        log.add("sheet-not-found", file=file, expected=expected, sheets=available(names))
+        log.add(Code.SHEET_NOT_FOUND, file=file, expected=expected, sheets=available(names))
 
 
 def _report_duplicate_headers(candidates: list[_TaskTable], log: ProblemLog, file: str) -> None:
     for grid, header, _ in candidates:
         for _, used, ignored in header.duplicates:
             why = f" (cột {column_letter(ignored)} đang ẩn)" if ignored in grid.hidden_columns else ""
-            log.add("duplicate-header", sheet=grid.name, row=header.row, column=ignored, file=file,
+            log.add(Code.DUPLICATE_HEADER, sheet=grid.name, row=header.row, column=ignored, file=file,
                     label=header.labels.get(ignored, ""), used=column_letter(used),
                     used_label=header.labels.get(used, ""), why=why)
 
@@ -244,7 +244,7 @@ def _read_task_sheets(tables: list[_TaskTable], titles: list[int | None], direct
                                  units=directory, year=plan_year, log=log, file=file)
         reader.read()
         if not reader.tasks:
-            log.add("no-tasks", sheet=grid.name, file=file)
+            log.add(Code.NO_TASKS, sheet=grid.name, file=file)
         last_row = max((r for t in reader.tasks for r in t.rows), default=header.data_start - 1)
         sheets.append(TaskSheet(
             name=grid.name, kind=kind, header_row=header.row, columns=header.columns,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from tdkt_xl.errors import ProblemLog, column_letter
+from tdkt_xl.errors import Code, ProblemLog, column_letter
 from tdkt_xl.plans.cell_text import detect_legacy_cached, reads_differently, shorten, value_text, vn_date
 from tdkt_xl.plans.deadlines import Deadline, parse_deadline, quarter_bounds
 from tdkt_xl.plans.grids import (
@@ -100,7 +100,7 @@ class TaskSheetReader:
             reading = detect_legacy_cached(value.strip(), self.grid.fonts.get((row, column)))
             if reading is not None:
                 if reads_differently(value, reading):
-                    self.problem("legacy-encoding", row, column, encoding=reading.encoding,
+                    self.problem(Code.LEGACY_ENCODING, row, column, encoding=reading.encoding,
                                  value=shorten(clean(value)), reading=shorten(clean(reading.unicode_text)))
                 return tidy(reading.unicode_text)
         return tidy(value)
@@ -120,9 +120,9 @@ class TaskSheetReader:
         for column in range(1, self.header.last_column + 1):
             value = self.grid.value(row, column)
             if isinstance(value, ExcelError):
-                self.problem("excel-error", row, column, value=str(value))
+                self.problem(Code.EXCEL_ERROR, row, column, value=str(value))
             elif isinstance(value, FormulaWithoutValue):
-                self.problem("formula-no-value", row, column, value=value.formula)
+                self.problem(Code.FORMULA_NO_VALUE, row, column, value=value.formula)
 
     def is_formula(self, row: int, name: str) -> bool:
         return isinstance(self.raw(row, name), FormulaWithoutValue)
@@ -153,7 +153,7 @@ class TaskSheetReader:
                 if is_column_number_row(self.grid, row + 1, used):
                     self._header_rows.add(row + 1)
                 continue
-            self.problem("second-table", row, None)
+            self.problem(Code.SECOND_TABLE, row, None)
             return row - 1
         return self.grid.max_row
 
@@ -249,7 +249,7 @@ class TaskSheetReader:
             self.continue_merged(previous, row, content)
             return
         if number.kind == "bad":
-            self.problem("number-unreadable", row, number_col, value=number.text)
+            self.problem(Code.NUMBER_UNREADABLE, row, number_col, value=number.text)
             self.new_task(row, number, content)
             return
         if number.kind in ("top", "sub", "letter"):
@@ -265,7 +265,7 @@ class TaskSheetReader:
             self.new_task(row, TaskNumber("none", ""), content)
             self._number_unknown = True
             return
-        self.problem("missing-number", row, number_col, expected=str(self._last_top + 1))
+        self.problem(Code.MISSING_NUMBER, row, number_col, expected=str(self._last_top + 1))
         self.new_task(row, TaskNumber("none", ""), content)
 
     def start_section(self, row: int, number: TaskNumber, label: str,
@@ -278,14 +278,14 @@ class TaskSheetReader:
             quarters = [s for s in self.sections if s.row not in self._heading_rows]
             for earlier in quarters:
                 if earlier.quarter == quarter:
-                    self.problem("duplicate-section", row, self.col("content"),
+                    self.problem(Code.DUPLICATE_SECTION, row, self.col("content"),
                                  section=label, first_cell=f"{self.col_letter('content')}{earlier.row}")
                     break
             else:
                 last_q = max((s.quarter or 0 for s in quarters), default=0)
                 if quarter < last_q:
                     previous = next(s for s in quarters if s.quarter == last_q)
-                    self.problem("section-out-of-order", row, self.col("content"),
+                    self.problem(Code.SECTION_OUT_OF_ORDER, row, self.col("content"),
                                  section=label, previous=previous.label)
         self.sections.append(section)
         self.restart_numbering()
@@ -349,7 +349,7 @@ class TaskSheetReader:
         if not text:
             return
         if text in self._seen_numbers:
-            self.problem("duplicate-number", row, column, number=text,
+            self.problem(Code.DUPLICATE_NUMBER, row, column, number=text,
                          first_cell=self._seen_numbers[text])
             return
         self._seen_numbers[text] = f"{self.col_letter('number')}{row}"
@@ -358,26 +358,26 @@ class TaskSheetReader:
             unknown, self._number_unknown = self._number_unknown, False
             if value > self._last_top + 1 and not unknown:
                 missing = _span(self._last_top + 1, value - 1)
-                self.problem("number-gap", row, column, missing=missing,
+                self.problem(Code.NUMBER_GAP, row, column, missing=missing,
                              previous=self._last_top or "đầu bảng", number=text)
             elif value <= self._last_top:
-                self.problem("number-out-of-order", row, column, number=text,
+                self.problem(Code.NUMBER_OUT_OF_ORDER, row, column, number=text,
                              previous=self._last_top)
             self._last_top = max(self._last_top, value)
         elif number.kind == "sub" and len(number.parts) == 2:
             parent, child = number.parts
             last = self._last_sub.get(parent, 0)
             if child > last + 1:
-                self.problem("number-gap", row, column,
+                self.problem(Code.NUMBER_GAP, row, column,
                              missing=_span(last + 1, child - 1, prefix=f"{parent}."),
                              previous=f"{parent}.{last}" if last else parent, number=text)
             elif child <= last:
-                self.problem("number-out-of-order", row, column, number=text,
+                self.problem(Code.NUMBER_OUT_OF_ORDER, row, column, number=text,
                              previous=f"{parent}.{last}")
             self._last_sub[parent] = max(last, child)
             if parent > self._last_top:
                 if parent > self._last_top + 1:
-                    self.problem("number-gap", row, column,
+                    self.problem(Code.NUMBER_GAP, row, column,
                                  missing=_span(self._last_top + 1, parent - 1),
                                  previous=self._last_top or "đầu bảng", number=text)
                 self._last_top = parent
@@ -420,7 +420,7 @@ class TaskSheetReader:
             if ref.code is None:
                 names = self.units.suggest(ref.text)
                 suggestion = f"; có phải: {', '.join(names)}?" if names else "."
-                self.problem("unknown-unit", row, self.col(name), unit=ref.text,
+                self.problem(Code.UNKNOWN_UNIT, row, self.col(name), unit=ref.text,
                              suggestion=suggestion)
         return refs
 
@@ -438,7 +438,7 @@ class TaskSheetReader:
         if reading.due is not None and reading.start == reading.due:
             task.completed_on = reading.due
         else:
-            self.problem("completion-date-unreadable", row, self.col("completed"),
+            self.problem(Code.COMPLETION_DATE_UNREADABLE, row, self.col("completed"),
                          value=value_text(value))
 
     def continue_task(self, task: Task, row: int, content: str) -> None:
@@ -452,7 +452,7 @@ class TaskSheetReader:
         its own deadline, another than the task's (then it is said: only one is used)."""
         own = self.own_text(row, "deadline")
         if own and task.deadline_text and fold(own) != fold(task.deadline_text):
-            self.problem("conflicting-deadlines", row, self.col("deadline"), number=task.number or "?",
+            self.problem(Code.CONFLICTING_DEADLINES, row, self.col("deadline"), number=task.number or "?",
                          first=task.deadline_text, value=own,
                          first_cell=f"{self.col_letter('deadline')}{task.row}")
         self.continue_task(task, row, content)
@@ -462,11 +462,11 @@ class TaskSheetReader:
         row = task.row
         hidden = [r for r in task.rows if r in self.grid.hidden_rows]
         if hidden:
-            self.problem("hidden-row", hidden[0], None, number=task.number or "?")
+            self.problem(Code.HIDDEN_ROW, hidden[0], None, number=task.number or "?")
         if not task.content:
-            self.problem("empty-content", row, self.col("content"), number=task.number or "?")
+            self.problem(Code.EMPTY_CONTENT, row, self.col("content"), number=task.number or "?")
         if not task.lead and not self.is_formula(row, "lead"):
-            self.problem("empty-unit", row, self.col("lead"), number=task.number or "?")
+            self.problem(Code.EMPTY_UNIT, row, self.col("lead"), number=task.number or "?")
         self.check_deadline(task)
         if task.progress and task.completed_on is None and is_done(task.progress):
             task.progress = "Đã hoàn thành"
@@ -482,7 +482,7 @@ class TaskSheetReader:
             text = f"Quý {text}"
         reading = parse_deadline(text, self.year)
         if reading.problem is not None or reading.due is None or reading.start is None:
-            self.problem("quarter-unreadable", row, self.col("quarter"), value=value_text(value))
+            self.problem(Code.QUARTER_UNREADABLE, row, self.col("quarter"), value=value_text(value))
             return None
         return reading
 
@@ -508,16 +508,16 @@ class TaskSheetReader:
                 task.deadline_from_section = True
             elif column is not None:
                 if not self.is_formula(task.row, "deadline"):  # said for its cell already
-                    self.problem("deadline-empty", task.row, column, number=task.number or "?")
+                    self.problem(Code.DEADLINE_EMPTY, task.row, column, number=task.number or "?")
             else:
-                self.problem("no-deadline", task.row, self.col("content"), number=task.number or "?")
+                self.problem(Code.NO_DEADLINE, task.row, self.col("content"), number=task.number or "?")
             self.add_start(task)
             return
         if deadline.problem == "unreadable":
-            self.problem("deadline-unreadable", task.row, column, value=task.deadline_text)
+            self.problem(Code.DEADLINE_UNREADABLE, task.row, column, value=task.deadline_text)
             return
         if deadline.problem == "impossible-date":
-            self.problem("deadline-impossible", task.row, column, value=task.deadline_text,
+            self.problem(Code.DEADLINE_IMPOSSIBLE, task.row, column, value=task.deadline_text,
                          detail=deadline.problem_detail)
             return
         self.add_start(task)
@@ -526,12 +526,12 @@ class TaskSheetReader:
         if period is not None:
             label, start, end, _ = period
             if not start <= deadline.due <= end:
-                self.problem("deadline-outside-quarter", task.row, column,
+                self.problem(Code.DEADLINE_OUTSIDE_QUARTER, task.row, column,
                              value=task.deadline_text, due=vn_date(deadline.due),
                              section=label, start=vn_date(start), end=vn_date(end))
                 return
         if deadline.due.year != self.year:
-            self.problem("deadline-outside-year", task.row, column, value=task.deadline_text,
+            self.problem(Code.DEADLINE_OUTSIDE_YEAR, task.row, column, value=task.deadline_text,
                          due=vn_date(deadline.due), year=self.year)
 
     def add_start(self, task: Task) -> None:
@@ -544,7 +544,7 @@ class TaskSheetReader:
         reading = parse_deadline(value, self.year)
         start = reading.start or reading.due
         if start is None or reading.problem is not None:
-            self.problem("deadline-unreadable", row, self.col("start"), value=value_text(value))
+            self.problem(Code.DEADLINE_UNREADABLE, row, self.col("start"), value=value_text(value))
             return
         task.deadline = task.deadline.model_copy(update={"start": start})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tdkt_xl.errors import ProblemLog
+from tdkt_xl.errors import Code, ProblemLog
 from tdkt_xl.plans.cell_text import detect_legacy_cached, reads_differently, shorten
 from tdkt_xl.plans.grids import ExcelError, Grid, available, header_text, seen_labels
 from tdkt_xl.plans.task_numbers import HEADING_LETTER, read_number
@@ -32,7 +32,7 @@ def _unit_cell(grid: Grid, row: int, column: int, log: ProblemLog, file: str, *,
         reading = detect_legacy_cached(value.strip(), grid.fonts.get((row, column)))
         if reading is not None:
             if reads_differently(value, reading):
-                log.add("legacy-encoding", sheet=grid.name, row=row, column=column, file=file,
+                log.add(Code.LEGACY_ENCODING, sheet=grid.name, row=row, column=column, file=file,
                         encoding=reading.encoding, value=shorten(clean(value)),
                         reading=shorten(clean(reading.unicode_text)))
             value = reading.unicode_text
@@ -55,7 +55,7 @@ def read_units(grid: Grid, log: ProblemLog, file: str = "") -> list[Unit]:
             header_row, columns = row, found
             break
     if not header_row:
-        log.add("header-not-found", sheet=grid.name, file=file, rows=_UNIT_SCAN_ROWS,
+        log.add(Code.HEADER_NOT_FOUND, sheet=grid.name, file=file, rows=_UNIT_SCAN_ROWS,
                 expected='"Mã đơn vị", "Tên đơn vị"', seen=available(seen_labels(grid)))
         return []
 

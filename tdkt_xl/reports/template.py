@@ -25,6 +25,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.atomic import atomic_path
+from tdkt_xl.errors import Code, InvalidValue
 from tdkt_xl.plans.commendation_forms import DEFAULT_FORMS, forms_by_level
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.text import fold
@@ -413,7 +414,7 @@ def reporting_units(plan: Plan, codes: Sequence[str] | None = None) -> list[Unit
     (Vietnamese message) for a plan without a unit list, an unknown code or a group.
     """
     if plan.units is None:
-        raise ValueError("Kế hoạch không có danh sách đơn vị (sheet “Đơn vị”): "
+        raise InvalidValue("Kế hoạch không có danh sách đơn vị (sheet “Đơn vị”): "
                          "không biết lập báo cáo cho đơn vị nào.")
     if codes is None:
         return [u for u in plan.units if not u.is_group]
@@ -431,10 +432,10 @@ def reporting_units(plan: Plan, codes: Sequence[str] | None = None) -> list[Unit
         elif unit not in chosen:
             chosen.append(unit)
     if unknown:
-        raise ValueError("Không có đơn vị mã " + ", ".join(f"“{c}”" for c in unknown)
+        raise InvalidValue("Không có đơn vị mã " + ", ".join(f"“{c}”" for c in unknown)
                          + " trong danh sách đơn vị của kế hoạch.")
     if groups:
-        raise ValueError(", ".join(f"“{c}”" for c in groups)
+        raise InvalidValue(", ".join(f"“{c}”" for c in groups)
                          + " là nhóm đơn vị, không lập báo cáo riêng; hãy chọn từng đơn vị.")
     return chosen
 
@@ -468,7 +469,7 @@ def holds_work(path: Path, plan: Plan) -> bool:
         book = read_values(path)
         read_unit_report(book.sheets, plan, file=path.name)
     except ReportRejected as rejected:
-        return rejected.code != "empty-report"
+        return rejected.code != Code.EMPTY_REPORT
     except Exception:  # unreadable, or not a workbook at all: not ours to replace
         return True
     return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tdkt_xl.errors import TdktError
 
-class AddinError(Exception):
+
+class AddinError(TdktError):
     """Building or installing the add-in failed; the message is for the user (Vietnamese)."""

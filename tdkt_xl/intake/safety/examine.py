@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
+from tdkt_xl.errors import Code
 from tdkt_xl.intake.file_formats import is_ods
 from tdkt_xl.intake.safety.limits_and_rejections import (
     Limits,
@@ -47,7 +48,7 @@ def _examine(path: Path, limits: Limits, full: bool, quick: bool = False) -> Pac
     except FileNotFoundError:
         raise missing_file() from None
     except OSError as error:
-        raise rejected_file("unreadable", f"Không mở được tệp ({error}). Kiểm tra quyền truy cập tệp rồi "
+        raise rejected_file(Code.UNREADABLE, f"Không mở được tệp ({error}). Kiểm tra quyền truy cập tệp rồi "
                                           "thử lại.") from None
     with handle:
         if size == 0:
@@ -56,7 +57,7 @@ def _examine(path: Path, limits: Limits, full: bool, quick: bool = False) -> Pac
             raise not_a_zip(path, handle)
         if size > limits.max_file_bytes:
             raise rejected_file(
-                "too-large",
+                Code.TOO_LARGE,
                 f"Tệp nặng {megabytes(size)} MB, vượt mức tối đa {megabytes(limits.max_file_bytes)} MB cho "
                 "một sổ báo cáo. Xoá bớt ảnh, sheet hoặc dữ liệu thừa, lưu lại rồi gửi.",
             )
@@ -84,7 +85,7 @@ def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, 
     names = {info.orig_filename for info in infos}
     if "xl/workbook.bin" in names:
         raise rejected_file(
-            "xlsb",
+            Code.XLSB,
             "Tệp là sổ Excel nhị phân (.xlsb). Chương trình chủ ý chỉ đọc sổ .xlsx/.xlsm để mọi tệp "
             "được kiểm tra an toàn theo cùng một cách. Mở tệp bằng Excel, chọn Lưu thành > "
             "Excel Workbook (.xlsx) rồi gửi lại tệp .xlsx.",
@@ -95,7 +96,7 @@ def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, 
             return scan
     if "xl/workbook.xml" not in names:
         raise rejected_file(
-            "not-a-workbook",
+            Code.NOT_A_WORKBOOK,
             "Tệp là tệp nén ZIP nhưng không chứa sổ Excel (thiếu xl/workbook.xml): có thể là tệp "
             "nén nhiều báo cáo hoặc tài liệu khác bị đặt đuôi .xlsx. Giải nén và gửi từng tệp .xlsx, "
             "hoặc đề nghị đơn vị gửi lại đúng tệp báo cáo.",

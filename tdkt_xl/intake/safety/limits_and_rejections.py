@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tdkt_xl.errors import Code, TdktError, titles
+
 MB = 1 << 20
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
@@ -51,7 +53,7 @@ class Rejection:
         return self.reason
 
 
-class RejectedFile(Exception):
+class RejectedFile(TdktError):
     """Raised by :func:`~tdkt_xl.intake.safety.examine.scan_package` (and the readers) with the
     :class:`Rejection` inside."""
 
@@ -92,29 +94,7 @@ class PackageScan:
 
 # Short Vietnamese titles of every code the safety checks and the readers (tdkt_xl.intake.book_readers,
 # tdkt_xl.intake.worker_pool) give, for summaries.
-REJECTION_TITLES: dict[str, str] = {
-    "missing": "Không tìm thấy tệp",
-    "empty-file": "Tệp rỗng",
-    "not-excel-html": "Trang HTML, không phải Excel",
-    "not-excel-csv": "Tệp văn bản/CSV, không phải Excel",
-    "not-excel": "Không phải tệp Excel",
-    "encrypted": "Sổ Excel có mật khẩu",
-    "legacy-xls": "Sổ Excel 97-2003 (.xls)",
-    "xlsb": "Sổ Excel nhị phân (.xlsb)",
-    "too-large": "Tệp quá lớn",
-    "corrupt-zip": "Tệp hỏng hoặc bị cắt cụt",
-    "not-a-workbook": "Tệp nén không chứa sổ Excel",
-    "too-many-members": "Quá nhiều thành phần bên trong",
-    "bad-member-name": "Tên thành phần bất thường",
-    "zip-bomb": "Bom nén",
-    "xml-entities": "Khai báo DOCTYPE/ENTITY",
-    "oversized-sheet": "Sheet quá lớn",
-    "bad-shared-strings": "Bảng chuỗi dùng chung bất thường",
-    "unreadable": "Không đọc được tệp",
-    "crashed-reader": "Tệp làm chương trình đọc bị lỗi",
-    "timeout": "Đọc quá thời gian",
-    "out-of-memory": "Đọc quá bộ nhớ",
-}
+REJECTION_TITLES: dict[str, str] = titles("file")
 
 RESAVE_ADVICE = "Mở tệp bằng Excel, lưu thành tệp mới (Lưu thành > Excel Workbook .xlsx) rồi gửi lại"
 DO_NOT_OPEN_ADVICE = (
@@ -139,21 +119,21 @@ def rejected_file(code: str, reason: str) -> RejectedFile:
 
 def empty_file() -> RejectedFile:
     return rejected_file(
-        "empty-file",
+        Code.EMPTY_FILE,
         "Tệp rỗng (0 byte), không có dữ liệu: có thể tệp chưa tải về xong hoặc gửi nhầm. "
         "Đề nghị đơn vị gửi lại tệp báo cáo.",
     )
 
 
 def missing_file() -> RejectedFile:
-    return rejected_file("missing", "Không tìm thấy tệp: kiểm tra lại đường dẫn, tệp có thể đã bị chuyển đi "
-                                    "hoặc bị xoá.")
+    return rejected_file(Code.MISSING, "Không tìm thấy tệp: kiểm tra lại đường dẫn, tệp có thể đã bị "
+                                       "chuyển đi hoặc bị xoá.")
 
 
 def corrupt_file(detail: str, *, ods: bool = False) -> RejectedFile:
     what, program = ("Bảng tính .ods", "LibreOffice Calc") if ods else ("Tệp Excel", "Excel")
     return RejectedFile(Rejection(
-        "corrupt-zip",
+        Code.CORRUPT_ZIP,
         f"{what} bị hỏng hoặc bị cắt cụt ({detail}); thường do tải về hoặc đính kèm thư chưa "
         f"xong. Thử mở bằng {program}; nếu không mở được, đề nghị đơn vị gửi lại tệp.",
     ), detail)
@@ -161,7 +141,7 @@ def corrupt_file(detail: str, *, ods: bool = False) -> RejectedFile:
 
 def too_many_members(count: int, limits: Limits) -> RejectedFile:
     return rejected_file(
-        "too-many-members",
+        Code.TOO_MANY_MEMBERS,
         f"Tệp có {thousands(count)} thành phần bên trong (tối đa {thousands(limits.max_members)}), "
         f"bất thường với một sổ báo cáo. {RESAVE_ADVICE}.",
     )
@@ -169,7 +149,7 @@ def too_many_members(count: int, limits: Limits) -> RejectedFile:
 
 def zip_bomb(detail: str) -> RejectedFile:
     return rejected_file(
-        "zip-bomb",
+        Code.ZIP_BOMB,
         f"Tệp nén bất thường: {detail} — dấu hiệu \"bom nén\" hoặc tệp bị làm giả kích thước. "
         f"{DO_NOT_OPEN_ADVICE}.",
     )
@@ -177,7 +157,7 @@ def zip_bomb(detail: str) -> RejectedFile:
 
 def xml_entities(part: str) -> RejectedFile:
     return rejected_file(
-        "xml-entities",
+        Code.XML_ENTITIES,
         f"Phần {part} trong tệp có khai báo DOCTYPE/ENTITY — Excel không bao giờ tạo ra "
         f"khai báo này; đây là dấu hiệu tệp bị chỉnh sửa để tấn công (XXE). {DO_NOT_OPEN_ADVICE}.",
     )
@@ -185,7 +165,7 @@ def xml_entities(part: str) -> RejectedFile:
 
 def oversized_sheet(part: str, detail: str) -> RejectedFile:
     return rejected_file(
-        "oversized-sheet",
+        Code.OVERSIZED_SHEET,
         f"Một sheet trong tệp (phần {part}) {detail}. Xoá các dòng/cột thừa ở cuối sheet (nhấn "
         "Ctrl+End để xem ô cuối cùng Excel ghi nhận), lưu lại rồi gửi. Nếu tệp không do đơn vị tạo "
         "bằng Excel, không nên mở tệp này và đề nghị đơn vị gửi lại.",

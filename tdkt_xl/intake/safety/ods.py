@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.parsers import expat
 
+from tdkt_xl.errors import Code
 from tdkt_xl.intake.file_formats import ODS_MIMETYPE
 from tdkt_xl.intake.safety.limits_and_rejections import (
     EXCEL_MAX_COLUMNS,
@@ -57,7 +58,7 @@ def _ods_chunks(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     try:
         yield from member_chunks(handle, info, None)
     except RejectedFile as rejected:
-        if rejected.rejection.code != "corrupt-zip":
+        if rejected.rejection.code != Code.CORRUPT_ZIP:
             raise
         raise corrupt_file(rejected.detail, ods=True) from None
 
@@ -71,7 +72,7 @@ def _check_manifest(handle: BinaryIO, info: zipfile.ZipInfo) -> None:
             raise xml_entities(info.orig_filename)
         if b"encryption-data" in piece:
             raise rejected_file(
-                "encrypted",
+                Code.ENCRYPTED,
                 "Bảng tính .ods có đặt mật khẩu mở tệp (nội dung đã mã hoá) nên không đọc được. Đề nghị "
                 "đơn vị gỡ mật khẩu (mở bằng LibreOffice Calc, Tệp > Lưu thành, bỏ chọn \"Lưu với mật "
                 "khẩu\", Lưu) rồi gửi lại.",
@@ -264,7 +265,7 @@ def examine_opendocument(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: i
     if mimetype.startswith(b"application/vnd.oasis.opendocument."):
         kind = mimetype.rpartition(b".")[2].decode("ascii", "replace")
         raise rejected_file(
-            "not-a-workbook",
+            Code.NOT_A_WORKBOOK,
             f"Tệp là tài liệu OpenDocument loại \"{kind}\" (văn bản, trình chiếu…), không phải "
             "bảng tính: có thể gửi nhầm tệp. Đề nghị đơn vị gửi lại đúng tệp báo cáo (.xlsx hoặc "
             ".ods).",

@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterable
 from typing import BinaryIO
 
+from tdkt_xl.errors import Code
 from tdkt_xl.intake.safety.limits_and_rejections import (
     EXCEL_MAX_COLUMNS,
     EXCEL_MAX_ROWS,
@@ -226,7 +227,7 @@ class PartScan:
 
     def _bad_strings(self, detail: str) -> RejectedFile:
         return rejected_file(
-            "bad-shared-strings",
+            Code.BAD_SHARED_STRINGS,
             f"Bảng chuỗi dùng chung ({self.name}) {detail} — tệp bị hỏng hoặc bị chỉnh sửa. "
             f"{RESAVE_ADVICE}; nếu không mở được, đề nghị đơn vị gửi lại tệp.",
         )

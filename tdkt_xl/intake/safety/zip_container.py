@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from tdkt_xl.errors import Code
 from tdkt_xl.intake.file_formats import sniff
 from tdkt_xl.intake.safety.limits_and_rejections import (
     DO_NOT_OPEN_ADVICE,
@@ -58,34 +59,34 @@ def not_a_zip(path: Path, handle: BinaryIO) -> RejectedFile:
         kind = "encrypted"
     if kind == "encrypted":
         return rejected_file(
-            "encrypted",
+            Code.ENCRYPTED,
             "Sổ Excel có đặt mật khẩu mở tệp (nội dung đã mã hoá) nên không đọc được. Đề nghị đơn vị "
             "gỡ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc > Mã hoá bằng mật khẩu, xoá mật khẩu, "
             "Lưu) rồi gửi lại.",
         )
     if kind == "xls":
         return rejected_file(
-            "legacy-xls",
+            Code.LEGACY_XLS,
             "Tệp là sổ Excel 97-2003 (.xls). Chương trình chủ ý chỉ đọc sổ .xlsx/.xlsm để mọi tệp "
             "được kiểm tra an toàn theo cùng một cách. Mở tệp bằng Excel, chọn Lưu thành > "
             "Excel Workbook (.xlsx) rồi gửi lại tệp .xlsx.",
         )
     if kind == "fods":
         return rejected_file(
-            "not-excel",
+            Code.NOT_EXCEL,
             "Tệp là bảng tính OpenDocument dạng XML phẳng (.fods), dạng chương trình không đọc. Mở tệp "
             "bằng LibreOffice Calc, chọn Tệp > Lưu thành, kiểu tệp \"Excel 2007-365 (.xlsx)\" hoặc "
             "\"Bảng tính ODF (.ods)\", rồi gửi lại.",
         )
     if kind == "html":
         return rejected_file(
-            "not-excel-html",
+            Code.NOT_EXCEL_HTML,
             "Tệp là trang HTML (thường do tải từ web/phần mềm về rồi đặt đuôi .xlsx), không phải sổ "
             f"Excel. {RESAVE_ADVICE}, hoặc đề nghị đơn vị gửi lại đúng tệp báo cáo.",
         )
     if kind == "csv":
         return rejected_file(
-            "not-excel-csv",
+            Code.NOT_EXCEL_CSV,
             "Tệp là văn bản/CSV được đặt đuôi Excel, không phải sổ Excel. "
             f"{RESAVE_ADVICE}, hoặc đề nghị đơn vị gửi lại đúng tệp báo cáo.",
         )
@@ -94,7 +95,7 @@ def not_a_zip(path: Path, handle: BinaryIO) -> RejectedFile:
     if kind == "missing":
         return missing_file()
     return rejected_file(
-        "not-excel",
+        Code.NOT_EXCEL,
         "Tệp không phải sổ Excel hay bảng tính .ods (không nhận ra nội dung). Đề nghị đơn vị gửi lại "
         "đúng tệp báo cáo dạng .xlsx.",
     )
@@ -143,7 +144,7 @@ def check_directory(infos: list[zipfile.ZipInfo], file_size: int, limits: Limits
         if _bad_name(name) or name in seen:
             why = "trùng tên" if name in seen else "đường dẫn tuyệt đối, '..', dấu \\ hoặc ký tự NUL"
             raise rejected_file(
-                "bad-member-name",
+                Code.BAD_MEMBER_NAME,
                 f"Bên trong tệp có thành phần tên bất thường {name!r} ({why}) — Excel không bao giờ "
                 f"tạo ra tên như vậy, tệp có thể đã bị chỉnh sửa có chủ đích. {DO_NOT_OPEN_ADVICE}.",
             )

@@ -1,7 +1,7 @@
 """Write docs/ma-loi.md, the Vietnamese reference of every code, from tdkt_xl.errors.CODES.
 
-    python scripts/error_codes.py            # (re)write docs/ma-loi.md
-    python scripts/error_codes.py --check    # exit 1 when docs/ma-loi.md is not what it would write
+    python scripts/write_error_codes_page.py          # (re)write docs/ma-loi.md
+    python scripts/write_error_codes_page.py --check  # exit 1 when docs/ma-loi.md is out of date
 
 One section per stage (the plan check, a report's cells, a report or a file turned away, the
 nightly run), one entry per code: its title, severity, message (fields shown as ‹placeholders›),
@@ -126,8 +126,8 @@ def render() -> str:
     lines = [
         "# Mã lỗi",
         "",
-        "<!-- Trang này được tạo từ tdkt_xl/errors.py (CODES) bằng scripts/error_codes.py: "
-        "đừng sửa tay, hãy sửa CODES rồi chạy lại `python scripts/error_codes.py`. -->",
+        "<!-- Trang này được tạo từ tdkt_xl/error_codes.py (CODES) bằng scripts/write_error_codes_page.py: "
+        "đừng sửa tay, hãy sửa CODES rồi chạy lại `python scripts/write_error_codes_page.py`. -->",
         "",
         "Mỗi vấn đề tdkt_xl tìm thấy, và mỗi lý do một tệp không được tổng hợp, có một **mã** cố định "
         "(tiếng Anh, không dấu): mã ghi ở cột \"Mã\" của sheet \"Lỗi\", trong kết quả `--json` và trong "
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     current = DOC.read_text(encoding="utf-8") if DOC.exists() else None
     if args.check:
         if current != page:
-            print(f"{DOC.relative_to(ROOT)} is out of date: run python scripts/error_codes.py",
+            print(f"{DOC.relative_to(ROOT)} is out of date: run python scripts/write_error_codes_page.py",
                   file=sys.stderr)
             return 1
         return 0
