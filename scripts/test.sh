@@ -11,6 +11,7 @@ fi
 ruff check tdkt_xl tests bench scripts
 mypy
 lint-imports
-# -n auto: one test process per core (pytest-xdist); `-m "not slow"` leaves out the kill tests and
+# -n auto --dist worksteal: one test process per core (pytest-xdist), an idle one takes tests
+# from the other; `-m "not slow"` leaves out the kill tests and
 # the LibreOffice round trips for a quick run while working.
-python -m pytest -n auto "$@"
+python -m pytest -n auto --dist worksteal "$@"

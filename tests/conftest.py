@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +18,8 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tdkt_xl.consolidation.aggregate import Consolidation
+from tdkt_xl.demo.run import run_demo
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.reports.layout import INFO_SHEET, STATS_HEADER_ROW, STATS_SHEET
 from tdkt_xl.reports.template import build_unit_report
@@ -280,3 +284,37 @@ def raw_ods(path: Path, content: str | bytes | None = None, *, manifest: str = O
         if not mimetype_first:
             archive.writestr("mimetype", mimetype)
     return path
+
+
+# --- the demo round, made once for the whole test session ------------------------------------
+
+DemoCopier = Callable[[Path], tuple[Path, Consolidation]]
+
+
+def _demo_round_once(shared: Path) -> Path:
+    """The demo round (plan, templates, filled inbox, master) made once under ``shared`` for every
+    test process (pytest-xdist runs several): the first makes it under a lock, the others wait."""
+    source = shared / "demo_round"
+    with open(shared / "demo_round.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (source / "result.json").exists():
+            if source.exists():
+                shutil.rmtree(source)
+            _paths, result = run_demo(source / "root")
+            (source / "result.json").write_text(result.model_dump_json(), encoding="utf-8")
+    return source
+
+
+@pytest.fixture(scope="session")
+def demo_round(tmp_path_factory: pytest.TempPathFactory) -> DemoCopier:
+    """``copy(root)``: the demo round as ``run_demo(root)`` leaves it (files with their times, and
+    its consolidation, paths under ``root``), copied instead of made again for each test module."""
+    source = _demo_round_once(tmp_path_factory.getbasetemp().parent)
+
+    def copy(root: Path) -> tuple[Path, Consolidation]:
+        shutil.copytree(source / "root", root, dirs_exist_ok=True)
+        text = (source / "result.json").read_text(encoding="utf-8")
+        moved = text.replace(json.dumps(str(source / "root"))[1:-1], json.dumps(str(root))[1:-1])
+        return root, Consolidation.model_validate_json(moved)
+
+    return copy

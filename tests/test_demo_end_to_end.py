@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import find_soffice
+from conftest import DemoCopier, find_soffice
 from openpyxl import load_workbook
 
 from tdkt_xl.cli import cli
@@ -20,14 +20,13 @@ from tdkt_xl.consolidation.master import (
     TOTALS_DETAIL_SHEET,
     TOTALS_SHEET,
 )
-from tdkt_xl.demo.run import BROKEN_UNIT, DUPLICATE_UNIT, FORMULA_TEXT_UNIT, LATE, MISSING, run_demo
+from tdkt_xl.demo.run import BROKEN_UNIT, DUPLICATE_UNIT, FORMULA_TEXT_UNIT, LATE, MISSING, DemoPaths
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Consolidation]:
-    root = tmp_path_factory.mktemp("demo")
-    paths, result = run_demo(root)
-    return paths.master, result
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_round: DemoCopier) -> tuple[Path, Consolidation]:
+    root, result = demo_round(tmp_path_factory.mktemp("demo"))
+    return DemoPaths(root).master, result
 
 
 def test_demo_outcomes(demo: tuple[Path, Consolidation]) -> None:

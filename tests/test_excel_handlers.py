@@ -20,12 +20,11 @@ from typing import Any
 
 import pytest
 import xlwings as xw
-from conftest import PHAN_CONG_HEADER, BookMaker, find_soffice, libreoffice_convert
+from conftest import PHAN_CONG_HEADER, BookMaker, DemoCopier, find_soffice, libreoffice_convert
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import get_column_letter
 
-from tdkt_xl.demo.run import run_demo
 from tdkt_xl.excel import content, handlers
 from tdkt_xl.excel.status_copy import write_status_workbook
 from tdkt_xl.excel.xw_io import address_chunks, values_to_rows
@@ -178,10 +177,9 @@ def make_plan(path: Path, tasks: int) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_round: DemoCopier) -> Path:
     """The demo's plan, templates and inbox (two units late, three missing, one broken file)."""
-    root = tmp_path_factory.mktemp("demo")
-    run_demo(root)
+    root, _result = demo_round(tmp_path_factory.mktemp("demo"))
     return root
 
 

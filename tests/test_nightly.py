@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import DemoCopier
 from openpyxl import load_workbook
 
 from tdkt_xl.cli import cli
-from tdkt_xl.demo.run import run_demo
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.nightly.ledger import Ledger
 from tdkt_xl.nightly.lock import SETTLE_SECONDS, RunLock
@@ -33,9 +33,8 @@ OLD = time.time() - 3600
 
 
 @pytest.fixture(scope="module")
-def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("nightly_demo")
-    run_demo(root)
+def demo_source(tmp_path_factory: pytest.TempPathFactory, demo_round: DemoCopier) -> Path:
+    root, _result = demo_round(tmp_path_factory.mktemp("nightly_demo"))
     return root
 
 
