@@ -68,6 +68,21 @@ _UNIT_HEADS = (
 # Sub-units named with their parent after a comma: "Ban TĐKT, Sở Nội vụ" is one unit.
 _SUB_UNIT_HEADS = ("ban", "phong", "chi cuc", "trung tam", "van phong", "cuc", "vu", "doi")
 _PARENT_HEADS = ("so", "bo", "ubnd", "uy ban", "tong cuc", "cong an", "bo chi huy")
+# Words that begin the proper name of one organisation (the kinds of state bodies, their offices,
+# public service units, mass organisations and state enterprises a plan assigns tasks to), folded;
+# "Uỷ ban"/"Ủy ban" fold alike. Without a unit list, a comma splits a cell only between two names
+# that each begin so ("Bộ Giao thông vận tải, Ngân hàng Nhà nước Việt Nam"): "Bộ Văn hóa, Thể thao
+# và Du lịch" stays one ("Thể thao …" begins no name), as do group lists ("Các huyện, thị xã").
+_ORGANISATION_HEADS = (
+    "bo", "so", "ban", "ubnd", "uy ban", "ub", "hdnd", "phong", "cuc", "tong cuc", "chi cuc", "vu",
+    "van phong", "ngan hang", "trung tam", "hoi dong", "vien", "hoc vien", "truong", "dai hoc",
+    "benh vien", "cong an", "bo chi huy", "bo tu lenh", "lien doan", "hoi", "dai", "bao", "tap chi",
+    "quy", "kho bac", "thanh tra", "kiem toan", "toa an", "tap doan", "tong cong ty", "cong ty",
+    "bao hiem xa hoi", "thue", "mat tran", "mttq", "thanh uy", "tinh uy", "dang uy", "doan",
+    "nha xuat ban",
+)
+# A head followed by one of these is a kind, not a name: "Sở, ban, ngành", "Bộ ngành liên quan".
+_NOT_A_NAME = ("va", "nganh", "ban", "hoac", "lien quan", "co lien quan", "khac")
 _NOISE = {"", "va", "cac", "voi", "cung", "va cac", "chu tri", "phoi hop", "lien quan", "co lien quan",
           "lien quan khac", "khac", "neu co"}
 # Words written before a known name that only say whose committee it is: "UBND các huyện, thị xã,
@@ -234,25 +249,34 @@ class UnitDirectory:
         for match in re.finditer(r"[^;\n]+", chunk):
             part, base = match.group(0), match.start()
             part_pieces: list[tuple[int, str]] = []
-            # without a unit list a comma may always be part of a name: keep it
-            commas = r"[^,/]+" if self.units else r".+"
+            # without a unit list "/" stays ("UBND xã/phường"); a comma splits between two names
+            commas = r"[^,/]+" if self.units else r"[^,]+"
             for sub in re.finditer(commas, part):
                 piece = _tidy(sub.group(0))
                 if not piece:
                     continue
-                folded = fold(piece)
-                if part_pieces:
-                    prev_pos, prev = part_pieces[-1]
-                    prev_folded = fold(prev)
-                    joins_parent = _starts_with(prev_folded, _SUB_UNIT_HEADS) and _starts_with(
-                        folded, _PARENT_HEADS
-                    )
-                    if joins_parent or not _starts_with(folded, _UNIT_HEADS):
-                        part_pieces[-1] = (prev_pos, f"{prev}, {piece}")
-                        continue
+                if part_pieces and not self._starts_new_unit(fold(part_pieces[-1][1]), fold(piece)):
+                    prev_pos = part_pieces[-1][0]  # joined as written: "UBND xã/phường" stays
+                    part_pieces[-1] = (prev_pos, _tidy(part[prev_pos - base : sub.end()]))
+                    continue
                 part_pieces.append((base + sub.start(), piece))
             pieces.extend(part_pieces)
         return [(pos, p) for pos, p in pieces if fold(p).strip("()[] ") not in _NOISE]
+
+    def _starts_new_unit(self, previous: str, folded: str) -> bool:
+        """Whether the comma between a piece (``previous``, folded, with what was joined to it) and
+        the next (``folded``) separates two units. With a unit list, any next piece that begins
+        like a unit does; without one, only two organisation names (or a name, then a group:
+        "Trung tâm Phục vụ hành chính công, các Sở, ban, ngành"). Never a sub-unit and its parent
+        ("Ban Thi đua - Khen thưởng, Sở Nội vụ")."""
+        if _names_its_parent(previous, folded) or _is_a_kind(folded):
+            return False
+        if self.units and _starts_with(folded, _UNIT_HEADS):
+            return True
+        first = previous.split(",")[0].strip()
+        if organisation_name(folded):
+            return _starts_with(first.removeprefix("cac "), _ORGANISATION_HEADS)
+        return organisation_name(first) and (folded.startswith("cac ") or folded in _ORGANISATION_HEADS)
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Closest known names, for "did you mean" messages."""
@@ -264,6 +288,42 @@ class UnitDirectory:
             if name not in names:
                 names.append(name)
         return names[:limit]
+
+
+def organisation_name(folded: str) -> bool:
+    """Whether a (folded) text begins like one organisation's name: a head word ("sở", "ngân hàng"
+    …) followed by a name, not by a kind ("sở, ban, ngành") or nothing.
+
+    >>> [organisation_name(fold(t)) for t in ("Ngân hàng Nhà nước", "Sở", "Sở ngành", "Thể thao")]
+    [True, False, False, False]
+    """
+    for head in sorted(_ORGANISATION_HEADS, key=len, reverse=True):
+        if folded.startswith(head + " "):
+            rest = folded[len(head) + 1:].lstrip(" -")
+            return bool(rest) and not _starts_with(rest, _NOT_A_NAME)
+    return False
+
+
+# Words inside a sub-unit's name that say whose it is ("Văn phòng UBND Thành phố"): then a parent
+# after a comma is another unit. Only words no other name holds ("bộ" is also "cán bộ").
+_OWN_PARENT = re.compile(r"\b(?:ubnd|uy ban|hdnd|hoi dong nhan dan|thanh uy|tinh uy|huyen uy|"
+                         r"tong cuc|cong an|bo chi huy)\b")
+
+
+def _is_a_kind(folded: str) -> bool:
+    """A bare head or a kind ("ban", "ngành", "Bộ ngành liên quan") after a comma: part of a group."""
+    return folded in _ORGANISATION_HEADS or folded in _UNIT_HEADS or (
+        _starts_with(folded, _ORGANISATION_HEADS) and not organisation_name(folded)
+        and not folded.startswith("cac "))
+
+
+def _names_its_parent(previous: str, folded: str) -> bool:
+    """A sub-unit then its parent ("Ban TĐKT, Sở Nội vụ": one unit); not when the sub-unit already
+    names whose it is ("Văn phòng UBND Thành phố, Sở Tư pháp": two)."""
+    if not (_starts_with(previous, _SUB_UNIT_HEADS) and _starts_with(folded, _PARENT_HEADS)):
+        return False
+    _, _, rest = previous.partition(" ")
+    return _OWN_PARENT.search(rest) is None
 
 
 def split_aliases(text: str) -> tuple[str, ...]:
