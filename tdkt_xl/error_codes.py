@@ -69,6 +69,8 @@ class Code(StrEnum):
     FORMULA_NO_VALUE = "formula-no-value"
     HIDDEN_ROW = "hidden-row"
     CONFIG_UNREADABLE = "config-unreadable"
+    # issue 14, deadline cells and workbook kinds (tdkt_xl.plans.deadline_cells, .workbook_kind)
+    DEADLINE_NOTE = "deadline-note"
     # a unit report's cells (tdkt_xl.consolidation.aggregate)
     NO_IDENTITY = "no-identity"
     UNKNOWN_TASK = "unknown-task"
@@ -300,6 +302,11 @@ _PLAN = (
              "Giá trị \"{value}\" của \"{label}\" trong sheet Cấu hình không hợp lệ; "
              "dùng mặc định {default}.",
              "Sửa giá trị trong sheet Cấu hình; nếu để nguyên, giá trị mặc định được dùng."),
+    # issue 14, deadline cells and workbook kinds
+    CodeInfo(Code.DEADLINE_NOTE, "plan", "warning", "Ô thời hạn có ghi chú kèm theo",
+             "Ô thời hạn có ghi chú kèm theo: \"{note}\"; chỉ dùng thời hạn \"{value}\".",
+             "Chuyển ghi chú sang cột Ghi chú để ô thời hạn chỉ ghi thời hạn; nếu đề xuất đổi hạn "
+             "được chấp nhận, sửa lại thời hạn."),
 )
 
 _REPORT = (

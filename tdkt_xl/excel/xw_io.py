@@ -6,11 +6,12 @@ one read per sheet, one write per block of cells, one call per colour or column.
 Engines:
 
 * ``excel`` (desktop Excel through COM on Windows, AppleScript on macOS): what the
-  add-in uses. Merged cells, hidden rows and legacy fonts are read on Windows from the
-  used range's XML Spreadsheet value (one call, :func:`layout_from_xml`); on macOS they
-  are not read.
+  add-in uses. Merged cells, hidden rows, legacy fonts and the number formats of dates shown
+  as a month or a quarter are read on Windows from the used range's XML Spreadsheet value
+  (one call, :func:`sheet_layout_from_xml`); on macOS they are not read (a date formatted
+  "Tháng "m/yyyy is then read as its day).
 * ``remote`` (xlwings Server / Lite; the tests drive the handlers through it): the
-  payload carries values only, so merged cells, hidden rows and fonts are lost; there is
+  payload carries values only, so merged cells, hidden rows, fonts and number formats are lost; there is
   no status bar and no folder dialog; notes (comments) need an Office.js client.
 """
 
@@ -23,6 +24,7 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ import xlwings as xw
 from openpyxl.utils.cell import get_column_letter
 
 from tdkt_xl.errors import TdktError
+from tdkt_xl.plans.deadline_cells import keeps_format
 from tdkt_xl.plans.grids import EXCEL_ERRORS, ExcelError, Grid
 from tdkt_xl.plans.text import fold
 
@@ -117,8 +120,9 @@ def sheet_grid(sheet: xw.Sheet, *, layout: bool = True) -> Grid:
         log.debug("Không biết sheet %s có ẩn không", sheet.name, exc_info=True)
     if layout and not is_remote(sheet.book) and sys.platform.startswith("win"):
         try:
-            xml = _spreadsheet_xml(used)
-            grid.hidden_rows, grid.merged, grid.fonts = layout_from_xml(xml, first_row, first_column)
+            layout = sheet_layout_from_xml(_spreadsheet_xml(used), first_row, first_column)
+            grid.hidden_rows, grid.merged, grid.fonts = layout.hidden_rows, layout.merged, layout.fonts
+            grid.formats = layout.formats
         except Exception:  # an old Excel, a protected sheet: go on with values alone
             log.warning("Không đọc được ô gộp/dòng ẩn của sheet %s", sheet.name, exc_info=True)
     return grid
@@ -178,19 +182,56 @@ def layout_from_xml(xml: str, first_row: int = 1, first_column: int = 1
     >>> layout_from_xml(xml, 7, 1)
     (frozenset({8}), [(7, 1, 8, 1)], {(7, 2): '.VnTime'})
     """
-    root = ET.fromstring(xml)
-    fonts_by_style: dict[str, str] = {}
+    layout = sheet_layout_from_xml(xml, first_row, first_column)
+    return layout.hidden_rows, layout.merged, layout.fonts
+
+
+@dataclass
+class SheetLayout:
+    """What a sheet's XML Spreadsheet says beside its values."""
+
+    hidden_rows: frozenset[int] = frozenset()
+    merged: list[Merged] = field(default_factory=list)
+    fonts: dict[Cell, str] = field(default_factory=dict)
+    formats: dict[Cell, str] = field(default_factory=dict)  # dates shown as a month or a quarter
+
+
+def _styles(root: ET.Element) -> tuple[dict[str, str], dict[str, str]]:
+    """Legacy font names and date formats not showing a day, by style id."""
+    fonts: dict[str, str] = {}
+    formats: dict[str, str] = {}
     for style in root.iter(f"{_SS}Style"):
         font = style.find(f"{_SS}Font")
         name = font.get(f"{_SS}FontName") if font is not None else None
         if name and _LEGACY_FONT.match(name):
-            fonts_by_style[style.get(f"{_SS}ID", "")] = name
+            fonts[style.get(f"{_SS}ID", "")] = name
+        number = style.find(f"{_SS}NumberFormat")
+        shown = number.get(f"{_SS}Format") if number is not None else None
+        if shown and keeps_format(shown):
+            formats[style.get(f"{_SS}ID", "")] = shown
+    return fonts, formats
+
+
+def sheet_layout_from_xml(xml: str, first_row: int = 1, first_column: int = 1) -> SheetLayout:
+    """:func:`layout_from_xml`, with the number formats of the date cells shown as a month or a
+    quarter (``"Tháng "m/yyyy``).
+
+    >>> xml = ('<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+    ...        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Styles>'
+    ...        '<Style ss:ID="s2"><NumberFormat ss:Format="&quot;Tháng &quot;m/yyyy"/></Style></Styles>'
+    ...        '<Worksheet ss:Name="PL"><Table><Row><Cell ss:StyleID="s2"><Data ss:Type="DateTime">'
+    ...        '2026-04-01T00:00:00.000</Data></Cell><Cell ss:StyleID="s2"><Data ss:Type="String">x'
+    ...        '</Data></Cell></Row></Table></Worksheet></Workbook>')
+    >>> sheet_layout_from_xml(xml, 3, 6).formats
+    {(3, 6): '"Tháng "m/yyyy'}
+    """
+    root = ET.fromstring(xml)
+    fonts_by_style, formats_by_style = _styles(root)
+    layout = SheetLayout()
     hidden: set[int] = set()
-    merged: list[Merged] = []
-    fonts: dict[Cell, str] = {}
     table = root.find(f"{_SS}Worksheet/{_SS}Table")
     if table is None:
-        return frozenset(), [], {}
+        return layout
     row_index = 0
     for row in table.iter(f"{_SS}Row"):
         row_index = int(row.get(f"{_SS}Index", row_index + 1))
@@ -201,18 +242,21 @@ def layout_from_xml(xml: str, first_row: int = 1, first_column: int = 1
         column_index = 0
         for cell in row.iter(f"{_SS}Cell"):
             column_index = int(cell.get(f"{_SS}Index", column_index + 1))
-            absolute_column = first_column + column_index - 1
+            place = (absolute_row, first_column + column_index - 1)
             across = int(cell.get(f"{_SS}MergeAcross", 0))
             down = int(cell.get(f"{_SS}MergeDown", 0))
             if across or down:
-                merged.append((absolute_row, absolute_column, absolute_row + down,
-                               absolute_column + across))
-            legacy = fonts_by_style.get(cell.get(f"{_SS}StyleID", "Default"))
-            if legacy is not None:
-                fonts[(absolute_row, absolute_column)] = legacy
+                layout.merged.append((*place, place[0] + down, place[1] + across))
+            style = cell.get(f"{_SS}StyleID", "Default")
+            if style in fonts_by_style:
+                layout.fonts[place] = fonts_by_style[style]
+            data = cell.find(f"{_SS}Data")
+            if style in formats_by_style and data is not None and data.get(f"{_SS}Type") == "DateTime":
+                layout.formats[place] = formats_by_style[style]
             column_index += across
         row_index += span
-    return frozenset(hidden), merged, fonts
+    layout.hidden_rows = frozenset(hidden)
+    return layout
 
 
 # --- writing -----------------------------------------------------------------------

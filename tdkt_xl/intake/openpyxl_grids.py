@@ -7,6 +7,7 @@ Imported only by what reads a workbook with openpyxl (loading a plan, writing it
 from __future__ import annotations
 
 import zipfile
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -15,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.intake.file_formats import WorkbookError, sniff
 from tdkt_xl.intake.safety.xlsx_parts import formulas_without_value_by_sheet
+from tdkt_xl.plans.deadline_cells import keeps_format
 from tdkt_xl.plans.grids import ExcelError, Grid, formulas_as_cells, put_values
 
 
@@ -50,9 +52,11 @@ def _legacy_font(cell: Cell | MergedCell) -> str | None:
 
 
 def sheet_grid(sheet: Worksheet) -> Grid:
-    """One worksheet as a :class:`Grid` (values, merged ranges, hidden rows, legacy fonts)."""
+    """One worksheet as a :class:`Grid` (values, merged ranges, hidden rows, legacy fonts, the number
+    formats of dates shown as a month or a quarter)."""
     rows: list[list[object]] = []
     fonts: dict[tuple[int, int], str] = {}
+    formats: dict[tuple[int, int], str] = {}
     for row in sheet.iter_rows():
         values: list[object] = []
         for cell in row:
@@ -63,6 +67,8 @@ def sheet_grid(sheet: Worksheet) -> Grid:
                 font = _legacy_font(cell)
                 if font:
                     fonts[(cell.row, cell.column)] = font  # type: ignore[index]
+            elif isinstance(value, date) and keeps_format(cell.number_format):
+                formats[(cell.row, cell.column)] = str(cell.number_format)  # type: ignore[index]
             values.append(value)
         while values and values[-1] is None:
             values.pop()
@@ -77,7 +83,7 @@ def sheet_grid(sheet: Worksheet) -> Grid:
         column for dim in sheet.column_dimensions.values() if dim.hidden and dim.min and dim.max
         for column in range(dim.min, dim.max + 1)
     )
-    return Grid(sheet.title, rows, hidden, merged, fonts, hidden_columns, str(sheet.sheet_state))
+    return Grid(sheet.title, rows, hidden, merged, fonts, hidden_columns, str(sheet.sheet_state), formats)
 
 
 def read_grids(path: Path) -> list[Grid]:

@@ -86,6 +86,9 @@ class Grid:
     fonts: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_columns: frozenset[int] = frozenset()
     state: str = "visible"  # or "hidden", "veryHidden": the sheet tab is not shown
+    # the number format of each date cell shown as a month, quarter or year ("Tháng "m/yyyy), not
+    # a day (:func:`tdkt_xl.plans.deadline_cells.keeps_format`); the other cells are not listed
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def max_row(self) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from tdkt_xl.errors import Code, ProblemLog, column_letter
 from tdkt_xl.plans.cell_text import detect_legacy_cached, reads_differently, shorten, value_text, vn_date
+from tdkt_xl.plans.deadline_cells import read_deadline_cell
 from tdkt_xl.plans.deadlines import Deadline, parse_deadline, quarter_bounds
 from tdkt_xl.plans.grids import (
     REQUIRED_FIELDS,
@@ -392,10 +393,12 @@ class TaskSheetReader:
         if not task.deadline_text:
             value = self.raw(row, "deadline")
             if value is not None and not isinstance(value, ExcelError):
-                task.deadline_text = (self.text(row, "deadline")
-                                      if isinstance(value, str) else value_text(value))
-                task.deadline = parse_deadline(
-                    self.text(row, "deadline") if isinstance(value, str) else value, self.year)
+                column = self.col("deadline")
+                cell = read_deadline_cell(self.text(row, "deadline", lines=True) if isinstance(value, str)
+                                          else value, self.grid.formats.get((row, column or 0)), self.year)
+                task.deadline_text, task.deadline = cell.text, cell.deadline
+                for note in cell.notes:
+                    self.problem(Code.DEADLINE_NOTE, row, column, value=cell.text, note=note)
         extra = self._extra_cells.setdefault(task.code, {})
         for name in ("start", "quarter"):
             value = self.raw(row, name)

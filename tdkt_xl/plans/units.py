@@ -290,6 +290,10 @@ class UnitDirectory:
         return names[:limit]
 
 
+_HEADS_LONGEST_FIRST = sorted(_ORGANISATION_HEADS, key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=4096)
 def organisation_name(folded: str) -> bool:
     """Whether a (folded) text begins like one organisation's name: a head word ("sở", "ngân hàng"
     …) followed by a name, not by a kind ("sở, ban, ngành") or nothing.
@@ -297,7 +301,7 @@ def organisation_name(folded: str) -> bool:
     >>> [organisation_name(fold(t)) for t in ("Ngân hàng Nhà nước", "Sở", "Sở ngành", "Thể thao")]
     [True, False, False, False]
     """
-    for head in sorted(_ORGANISATION_HEADS, key=len, reverse=True):
+    for head in _HEADS_LONGEST_FIRST:
         if folded.startswith(head + " "):
             rest = folded[len(head) + 1:].lstrip(" -")
             return bool(rest) and not _starts_with(rest, _NOT_A_NAME)
