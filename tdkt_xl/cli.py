@@ -15,6 +15,7 @@ import click
 
 from tdkt_xl import __version__
 from tdkt_xl.consolidation.aggregate import Consolidation
+from tdkt_xl.errors import Code
 from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, status_copy_path
 from tdkt_xl.intake.plan_workbook import load_plan, validation_report
 from tdkt_xl.plans.models import Plan
@@ -233,6 +234,9 @@ def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bo
     if as_json:
         _dump(_status_json(file, statuses, effective))
         return
+    if any(p.code == Code.NOT_A_PLAN for p in plan.problems):  # a master or a unit report: no copy
+        _print_problems(plan)
+        sys.exit(EXIT_INVALID)
     if in_place and out is not None:
         raise click.UsageError("Chỉ dùng một trong hai: --out hoặc --in-place.")
     target = file if in_place else (out or status_copy_path(file))

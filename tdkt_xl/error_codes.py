@@ -71,6 +71,7 @@ class Code(StrEnum):
     CONFIG_UNREADABLE = "config-unreadable"
     # issue 14, deadline cells and workbook kinds (tdkt_xl.plans.deadline_cells, .workbook_kind)
     DEADLINE_NOTE = "deadline-note"
+    NOT_A_PLAN = "not-a-plan"
     # a unit report's cells (tdkt_xl.consolidation.aggregate)
     NO_IDENTITY = "no-identity"
     UNKNOWN_TASK = "unknown-task"
@@ -307,6 +308,9 @@ _PLAN = (
              "Ô thời hạn có ghi chú kèm theo: \"{note}\"; chỉ dùng thời hạn \"{value}\".",
              "Chuyển ghi chú sang cột Ghi chú để ô thời hạn chỉ ghi thời hạn; nếu đề xuất đổi hạn "
              "được chấp nhận, sửa lại thời hạn."),
+    CodeInfo(Code.NOT_A_PLAN, "plan", "error", "Tệp không phải sổ kế hoạch",
+             "Tệp này không phải sổ kế hoạch mà là {what}: có các sheet {sheets}. {todo}",
+             "Mở sổ kế hoạch (sổ có bảng nhiệm vụ Phụ lục hoặc Phân công) rồi kiểm tra lại."),
 )
 
 _REPORT = (

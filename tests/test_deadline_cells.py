@@ -11,13 +11,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from conftest import PHAN_CONG_HEADER, BookMaker
 
 from tdkt_xl import load_plan
 from tdkt_xl.intake.openpyxl_grids import read_grids
 from tdkt_xl.plans.deadline_cells import date_format_kind, keeps_format, read_deadline_cell
 from tdkt_xl.plans.deadlines import parse_deadline
 from tdkt_xl.plans.text import clean, strip_diacritics
-from tests.conftest import PHAN_CONG_HEADER, BookMaker
 
 
 def nfd(text: str) -> str:

@@ -38,6 +38,7 @@ from tdkt_xl.plans.task_sheet import TaskSheetReader
 from tdkt_xl.plans.text import fold_words
 from tdkt_xl.plans.unit_list import read_units
 from tdkt_xl.plans.units import Unit, UnitDirectory
+from tdkt_xl.plans.workbook_kind import other_workbook
 
 _TITLE_YEAR = re.compile(r"\bnam\s+((?:19|20|21)\d\d)\b")
 
@@ -78,6 +79,11 @@ def read_plan(
     """
     log = ProblemLog(fail_fast=fail_fast)
     names = [g.name for g in grids]
+    other = other_workbook(grids)  # a master or a unit report given as a plan: say that alone
+    if other is not None:
+        log.add(Code.NOT_A_PLAN, file=file, **other.fields())
+        return Plan(file=file, sheet_names=names, year=_plan_year(year, PlanConfig(), [], today),
+                    problems=log.problems)
     roles = {g.name: role_by_name(g.name) for g in grids}
     config = _read_config_sheet(grids, roles, log, file)
     units = _read_unit_sheet(grids, roles, log, file)
