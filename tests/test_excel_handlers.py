@@ -352,6 +352,19 @@ def test_kiem_tra_on_a_workbook_that_is_not_a_plan(make_book: BookMaker) -> None
     assert "addSheet" not in funcs(book)
 
 
+@pytest.mark.parametrize("button", ["kiem_tra", "cap_nhat_trang_thai"])
+def test_kiem_tra_on_a_unit_report_says_what_it_is(demo: Path, tmp_path: Path, button: str) -> None:
+    path = tmp_path / "P2.xlsx"
+    path.write_bytes((demo / "mau_bao_cao" / "P2.xlsx").read_bytes())
+    book = open_book(path)
+    message = getattr(handlers, button)(book)
+    assert message.startswith(
+        'Sổ "P2.xlsx": Tệp này không phải sổ kế hoạch mà là báo cáo của đơn vị Phòng II theo mẫu gửi '
+        'các đơn vị: có các sheet "Thông tin", "Tiến độ", "Số liệu". Hãy mở sổ kế hoạch')
+    assert alert(book)["args"][3] == "critical"
+    assert "addSheet" not in funcs(book)
+
+
 # --- Cập nhật trạng thái ---------------------------------------------------------------------
 
 

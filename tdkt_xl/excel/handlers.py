@@ -250,6 +250,10 @@ def _read_plan(session: Session) -> tuple[list[Grid], Plan]:
             "sổ kế hoạch: các nút Kiểm tra và Cập nhật trạng thái chỉ làm việc trên sổ kế hoạch. Hãy "
             "chuyển sang cửa sổ của sổ kế hoạch (thẻ View > Switch Windows) rồi bấm lại.")
     plan = read_plan(grids, file=_fullname(session.book))
+    other = [p for p in plan.problems if p.code == Code.NOT_A_PLAN]  # a unit report (or a master)
+    if other:
+        raise UserError(f'Sổ "{_name(session.book)}": {other[0].message}\nCác nút Kiểm tra và Cập nhật '
+                        "trạng thái chỉ làm việc trên sổ kế hoạch.")
     missing = [p for p in plan.problems if p.code == Code.SHEET_NOT_FOUND]
     if missing:
         raise UserError(
