@@ -17,6 +17,7 @@ from tdkt_xl import load_plan
 from tdkt_xl.intake.openpyxl_grids import read_grids
 from tdkt_xl.plans.deadline_cells import date_format_kind, keeps_format, read_deadline_cell
 from tdkt_xl.plans.deadlines import parse_deadline
+from tdkt_xl.plans.grids import Grid
 from tdkt_xl.plans.text import clean, strip_diacritics
 
 
@@ -71,6 +72,11 @@ DATES: list[tuple[date, str, date, date, str]] = [
     (date(2026, 1, 1), '"Quý III/"yyyy', date(2026, 7, 1), date(2026, 9, 30), "Quý III/2026"),
     (date(2026, 11, 3), '"Quý "m/yyyy', date(2026, 10, 1), date(2026, 12, 31), "Quý IV/2026"),
     (date(2027, 6, 1), "yyyy", date(2027, 1, 1), date(2027, 12, 31), "Năm 2027"),
+    # the month number shown after "Quý" is the quarter the cell shows ("Quý 2/2026")
+    (date(2026, 2, 1), '"Quý "m/yyyy', date(2026, 4, 1), date(2026, 6, 30), "Quý II/2026"),
+    (date(2026, 3, 1), '"Quý "mm"/"yyyy', date(2026, 7, 1), date(2026, 9, 30), "Quý III/2026"),
+    (date(2026, 4, 1), "\\Q\\u\\ý m/yyyy", date(2026, 10, 1), date(2026, 12, 31), "Quý IV/2026"),
+    (date(2026, 1, 1), '"Q"m/yyyy', date(2026, 1, 1), date(2026, 3, 31), "Quý I/2026"),
 ]
 
 
@@ -136,6 +142,13 @@ def test_a_note_after_the_deadline_is_kept_apart(cell_text: str, deadline: str, 
     assert cell.deadline == parse_deadline(cell.text, 2026)
     assert len(cell.notes) == 1
     assert strip_diacritics(cell.notes[0]) == strip_diacritics(note)
+
+
+def test_a_note_after_a_deadline_over_several_lines_keeps_every_line_of_it() -> None:
+    cell = read_deadline_cell("Trước ngày 15/6\nvà trước ngày 01/12\nĐề nghị gửi sớm hơn", None, 2026)
+    assert cell.text == "Trước ngày 15/6 và trước ngày 01/12"
+    assert cell.deadline == parse_deadline(cell.text, 2026)
+    assert cell.notes == ("Đề nghị gửi sớm hơn",)
 
 
 NOT_NOTES = [
@@ -214,3 +227,27 @@ def test_a_plan_reads_dates_by_their_formats_and_warns_of_notes(make_book: BookM
     assert notes[0].message == ('Ô thời hạn có ghi chú kèm theo: "Đề xuất hạn là thường xuyên"; '
                                 'chỉ dùng thời hạn "13/02/2026".')
     assert plan.valid
+
+
+def test_a_date_merged_down_keeps_its_format_on_every_row() -> None:
+    grid = Grid("PL", [["TT", "Hạn"], [1, datetime(2026, 4, 1)], [2, None], [3, None]],
+                merged=[(2, 2, 3, 2)], formats={(2, 2): '"Tháng "m/yyyy'})
+    assert grid.fill_merged_down() == {(3, 2)}
+    assert grid.formats == {(2, 2): '"Tháng "m/yyyy', (3, 2): '"Tháng "m/yyyy'}
+    readings = [read_deadline_cell(grid.value(row, 2), grid.formats.get((row, 2)), 2026) for row in (2, 3)]
+    april = (date(2026, 4, 1), date(2026, 4, 30))
+    assert [(c.deadline.start, c.deadline.due) for c in readings] == [april, april]
+
+
+def test_a_plan_reads_a_merged_month_on_every_row(make_book: BookMaker) -> None:
+    rows: list[list[Any]] = [["KẾ HOẠCH NĂM 2026"], PHAN_CONG_HEADER,
+                             [1, "Nhiệm vụ 1", "Phòng I", datetime(2026, 4, 1)],
+                             [2, "Nhiệm vụ 2", "Phòng II", None]]
+    path = make_book({"Phân công": rows}, config=[["Thiết lập", "Giá trị"], ["Năm kế hoạch", 2026]])
+    book = openpyxl.load_workbook(path)
+    book["Phân công"].merge_cells("D3:D4")
+    book["Phân công"]["D3"].number_format = '"Tháng "m/yyyy'
+    book.save(path)
+    plan = load_plan(path)
+    assert [(t.deadline.start, t.deadline.due, t.deadline_text) for t in plan.tasks] == [
+        (date(2026, 4, 1), date(2026, 4, 30), "Tháng 04/2026")] * 2

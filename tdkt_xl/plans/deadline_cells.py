@@ -89,14 +89,20 @@ def keeps_format(number_format: str | None) -> bool:
     return date_format_kind(number_format) != "day"
 
 
-def _literal_quarter(number_format: str) -> int | None:
-    """The quarter a format's text names itself ("Quý II/"yyyy), if it does."""
+def _shown_quarter(number_format: str, day: date) -> int:
+    """The quarter a quarter format shows: the one its text names ("Quý II/"yyyy); the month number
+    shown after "Quý" ("Quý "m/yyyy shows 01/02/2026 as "Quý 2/2026", the second quarter); else the
+    quarter the date falls in (also when the number shown is no quarter: "Quý 5/2026")."""
     _, literal = _format_parts(number_format)
     found = re.search(r"\b(?:quy|qui|q)\s*([1-4]|iv|i{1,3})\b", literal)
-    if found is None:
-        return None
-    number = found.group(1)
-    return int(number) if number.isdigit() else _ROMAN[number]
+    if found is not None:
+        number = found.group(1)
+        return int(number) if number.isdigit() else _ROMAN[number]
+    bare = fold(number_format).replace("\\", "").replace('"', "")
+    after = re.search(r"\b(?:quy|qui|q)\s*m{1,2}(?!m)", bare)
+    if after is not None and 1 <= day.month <= 4:
+        return day.month
+    return quarter_of(day)
 
 
 def _formatted_date(day: date, number_format: str | None) -> DeadlineCell | None:
@@ -109,7 +115,7 @@ def _formatted_date(day: date, number_format: str | None) -> DeadlineCell | None
         due = _month_end(day)
         text = f"Tháng {day.month:02d}/{day.year}"
     elif kind == "quarter":
-        quarter = _literal_quarter(number_format) or quarter_of(day)
+        quarter = _shown_quarter(number_format, day)
         start, due = quarter_bounds(day.year, quarter)
         text = f"Quý {['I', 'II', 'III', 'IV'][quarter - 1]}/{day.year}"
     else:
@@ -136,7 +142,8 @@ _NOTE_START = re.compile(r"\n|\s[-\u2013\u2014]\s|;|\(")
 
 def _split_note(text: str, year: int, issued: date | None) -> tuple[str, Deadline, str] | None:
     """(the deadline, the note) when a note follows a deadline that reads on its own."""
-    for match in _NOTE_START.finditer(text):
+    # the last place a note may begin before its words: the longest deadline before the note
+    for match in reversed(list(_NOTE_START.finditer(text))):
         head, tail = text[: match.start()].strip(), text[match.start():]
         note = clean(tail.strip(" \n;-\u2013\u2014"))
         if note.startswith("(") and note.endswith(")"):

@@ -123,6 +123,7 @@ class Grid:
             if max_row == min_row or min_row < first_row:
                 continue
             top = self.value(min_row, min_col)
+            shown = self.formats.get((min_row, min_col))
             for row in range(min_row + 1, min(max_row, len(self.rows)) + 1):
                 cells = self.rows[row - 1]
                 while len(cells) < min_col:
@@ -130,6 +131,8 @@ class Grid:
                 if cells[min_col - 1] in (None, ""):
                     cells[min_col - 1] = top
                     filled.add((row, min_col))
+                    if shown is not None:  # a date shown as a month is that month on every row
+                        self.formats[(row, min_col)] = shown
         return filled
 
     def merged_ranges_by_cell(self, last_row: int) -> dict[tuple[int, int], tuple[int, int, int, int]]:
