@@ -269,14 +269,16 @@ class UnitDirectory:
         like a unit does; without one, only two organisation names (or a name, then a group:
         "Trung tâm Phục vụ hành chính công, các Sở, ban, ngành"). Never a sub-unit and its parent
         ("Ban Thi đua - Khen thưởng, Sở Nội vụ")."""
-        if _names_its_parent(previous, folded) or _is_a_kind(folded):
+        if _names_its_parent(previous, folded):
+            return False
+        first = previous.split(",")[0].strip()
+        if organisation_name(first) and (folded.startswith("cac ") or folded in _ORGANISATION_HEADS):
+            return True  # a group after a name: "…, Sở, ban, ngành", "…, các sở, ngành liên quan"
+        if _is_a_kind(folded):
             return False
         if self.units and _starts_with(folded, _UNIT_HEADS):
             return True
-        first = previous.split(",")[0].strip()
-        if organisation_name(folded):
-            return _starts_with(first.removeprefix("cac "), _ORGANISATION_HEADS)
-        return organisation_name(first) and (folded.startswith("cac ") or folded in _ORGANISATION_HEADS)
+        return organisation_name(folded) and _starts_with(first.removeprefix("cac "), _ORGANISATION_HEADS)
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Closest known names, for "did you mean" messages."""
@@ -324,8 +326,9 @@ def _is_a_kind(folded: str) -> bool:
 def _names_its_parent(previous: str, folded: str) -> bool:
     """A sub-unit then its parent ("Ban TĐKT, Sở Nội vụ": one unit); not when the sub-unit already
     names whose it is ("Văn phòng UBND Thành phố, Sở Tư pháp": two)."""
-    if not (_starts_with(previous, _SUB_UNIT_HEADS) and _starts_with(folded, _PARENT_HEADS)):
-        return False
+    if not (_starts_with(previous, _SUB_UNIT_HEADS) and _starts_with(folded, _PARENT_HEADS)
+            and organisation_name(folded)):
+        return False  # a parent names one body: "Sở Nội vụ", not "Sở, ban, ngành"
     _, _, rest = previous.partition(" ")
     return _OWN_PARENT.search(rest) is None
 
