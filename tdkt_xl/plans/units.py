@@ -3,7 +3,9 @@
 A cell may name several units, separated by ";", line breaks, "- " bullets or
 commas; but commas also occur inside names ("Ban Thi đua - Khen thưởng, Sở Nội
 vụ" is one unit), so known names and aliases are matched first, longest first,
-and only what is left is split.
+and only what is left is split: at a comma only between two units' names ("Bộ Giao
+thông vận tải, Ngân hàng Nhà nước Việt Nam"), never inside one ("Bộ Văn hóa, Thể thao
+và Du lịch") nor between a sub-unit and its parent.
 """
 
 from __future__ import annotations
