@@ -330,3 +330,27 @@ def test_issue_date_from_the_config_sheet(spell: Spelling) -> None:
     config = grid([[spell("Năm kế hoạch"), 2026], [spell("Ngày ban hành"), "15/01/2026"]], name="Cấu hình")
     plan = read(grid(rows), config)
     assert plan.config.issued == date(2026, 1, 15)
+
+
+@spellings
+@pytest.mark.parametrize("written", ["group_row", "merged_down"])
+def test_items_inherit_what_the_group_row_says_once(spell: Spelling, written: str) -> None:
+    rows = [[spell("Stt"), None, spell("Nội dung công việc"), spell("Chủ trì"), spell("Thời hạn"),
+             spell("Ghi chú")],
+            ["TT", spell("Chi tiết"), None, None, None, None],
+            [None, "1", "Nhóm việc", "Sở Y tế", "30/9/2026", spell("Báo cáo hằng tháng")],
+            [1, "a)", "Việc thứ nhất", None, None, None],
+            [2, "b)", "Việc thứ hai", "Sở Du lịch", "31/7/2026", "Ghi chú riêng"],
+            [3, "2", "Việc có số ở cả hai cột", "Sở Xây dựng", "31/8/2026", None]]
+    merged = [(1, 1, 1, 2), *[(1, c, 2, c) for c in (3, 4, 5, 6)]]
+    if written == "merged_down":  # the unit written once, merged over the group's rows
+        rows[4][3] = None
+        merged.append((3, 4, 5, 4))
+    plan = read(grid(rows, merged=merged))
+    assert codes(plan) == []
+    first, second, third = plan.tasks
+    assert ([u.text for u in first.lead], first.deadline.due, first.note) == (
+        ["Sở Y tế"], date(2026, 9, 30), unicodedata.normalize("NFC", spell("Báo cáo hằng tháng")))
+    assert second.deadline.due == date(2026, 7, 31) and second.note == "Ghi chú riêng"
+    assert [u.text for u in second.lead] == (["Sở Du lịch"] if written == "group_row" else ["Sở Y tế"])
+    assert third.group is None and [u.text for u in third.lead] == ["Sở Xây dựng"]

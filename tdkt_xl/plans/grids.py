@@ -185,9 +185,10 @@ _GENERATED_RUN = tuple(GENERATED_HEADERS)
 # Sub-labels under a merged "Thời gian …" that name the end of the period: the deadline.
 _END_LABELS = frozenset({"hoan thanh", "ket thuc", "den", "den ngay", "han"})
 REQUIRED_FIELDS = ("content", "lead")
-# A header needs the content (named, or the column of the longest free text) and one of these:
-# a number column or an implementing unit column. Two role labels alone ("Ghi chú | Thời gian")
-# make no table.
+# A header needs the content (named, or the column of the longest free text) and an anchor: an
+# implementing unit column, or a number column with one more task role (a deadline, a duration, a
+# partner, a product …). "STT | Nội dung | Ghi chú" is a list of another kind, and two role labels
+# alone ("Ghi chú | Thời gian") make no table.
 ANCHOR_FIELDS = ("number", "lead")
 FIELD_LABELS = {
     "number": "STT/TT", "number2": "STT chi tiết", "code": "Mã", "content": "Nội dung",
@@ -361,7 +362,8 @@ def missing_roles(found: Iterable[str]) -> list[str]:
     """
     roles = set(found)
     missing = [] if "content" in roles else ["content"]
-    if "lead" not in roles and not ("number" in roles and roles & _TASK_ROLES):
+    number, lead = ANCHOR_FIELDS
+    if lead not in roles and not (number in roles and roles & _TASK_ROLES):
         missing.append("anchor")
     return missing
 
@@ -411,7 +413,7 @@ def infer_content(grid: Grid, data_start: int, columns: dict[str, int]) -> int |
     return best
 
 
-_DURATION_CELL = re.compile(r"\d{1,4}(?: ngay(?: lam viec)?)?")
+DURATION_CELL = re.compile(r"(\d{1,4})(?: ngay(?: lam viec)?)?")  # on folded words: "30 ngay"
 
 
 def is_duration(value: object) -> bool:
@@ -424,7 +426,7 @@ def is_duration(value: object) -> bool:
         return False
     if isinstance(value, (int, float)):
         return float(value).is_integer() and 0 < value < 1000
-    return isinstance(value, str) and bool(_DURATION_CELL.fullmatch(fold_words(value)))
+    return isinstance(value, str) and bool(DURATION_CELL.fullmatch(fold_words(value)))
 
 
 def _durations_not_deadlines(grid: Grid, data_start: int, columns: dict[str, int]) -> None:
@@ -488,8 +490,11 @@ def header_candidates(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS, limit: int 
 
 
 def find_header(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> HeaderMatch | None:
-    """Find the task table's header row by its column names (the first one, or a fuller one
-    a few rows below it).
+    """Find the task table's header row by the roles its cells name (see :func:`header_field`):
+    the first row that names the content and an anchor (:data:`ANCHOR_FIELDS`, :func:`missing_roles`),
+    or a row naming more roles a few rows below it. When no label names the content, the column of
+    the longest free text between the number column and the unit columns is the content
+    (:func:`infer_content`); a deadline column holding numbers of days is a duration column.
 
     >>> g = Grid("PL", [["KẾ HOẠCH 2024"], ["TT", "Nội dung", "Đơn vị thực hiện"], [1, "Việc", "Sở"]])
     >>> m = find_header(g); (m.row, m.columns["lead"], m.data_start)

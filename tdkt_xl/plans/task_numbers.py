@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tdkt_xl.plans.cell_text import vn_date
-from tdkt_xl.plans.grids import ExcelError
+from tdkt_xl.plans.grids import DURATION_CELL, ExcelError, is_duration
 from tdkt_xl.plans.text import clean, fold, fold_words
 
 ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
@@ -26,7 +26,6 @@ SUB_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})+)\.?\s+")
 # A section label that starts with its Roman number: "IV. Phát triển …", "II - NHIỆM VỤ …" (capitals:
 # "i) …" is an item after "h)").
 _ROMAN_LABEL = re.compile(r"\s*([IVX]{1,5})\s*[.):\-–]\s*\S")
-_DAYS = re.compile(r"(\d{1,4})(?: ngay(?: lam viec)?)?")
 
 
 def roman_heading(text: str) -> str | None:
@@ -48,11 +47,11 @@ def duration_days(value: object) -> int | None:
     >>> duration_days(30), duration_days("30 ngày"), duration_days("Theo kế hoạch"), duration_days(0)
     (30, 30, None, None)
     """
-    if isinstance(value, (bool, ExcelError)):
+    if not is_duration(value):
         return None
     if isinstance(value, (int, float)):
-        return int(value) if float(value).is_integer() and 0 < value < 10000 else None
-    match = _DAYS.fullmatch(fold_words(value)) if isinstance(value, str) else None
+        return int(value)
+    match = DURATION_CELL.fullmatch(fold_words(value))
     return int(match.group(1)) or None if match else None
 
 
