@@ -126,7 +126,7 @@ def test_a_numbered_list_without_units_is_not_a_task_table() -> None:
     plan = read(grid(rows, name="Phụ lục 3"), grid([["TT", "Nội dung", "Chủ trì"], *task_rows(1)], name="PL"))
     assert [s.name for s in plan.sheets] == ["PL"]
     message = next(p.message for p in plan.problems if p.code == "no-task-table")
-    assert "dòng 1" in message and "cột đơn vị thực hiện" in message
+    assert "dòng 1" in message and "cột đơn vị thực hiện" in message and "cột số thứ tự" not in message
 
 
 # --- 2. durations are not deadlines -------------------------------------------------------------

@@ -465,7 +465,9 @@ def _match_row(grid: Grid, row: int,
 
 
 _ROLE_WORDS = {"content": "cột nội dung (\"Nội dung\", \"Nhiệm vụ\", \"Công việc\" …)",
-               "anchor": "cột số thứ tự (\"STT\") hoặc cột đơn vị thực hiện (\"Chủ trì\" …)"}
+               "anchor": "cột số thứ tự (\"STT\") hoặc cột đơn vị thực hiện (\"Chủ trì\" …)",
+               "numbered": "cột đơn vị thực hiện (\"Chủ trì\" …), hoặc bên cạnh cột STT một cột thời hạn, "
+                           "phối hợp hay sản phẩm"}
 
 
 def header_candidates(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS, limit: int = 3) -> list[str]:
@@ -484,6 +486,8 @@ def header_candidates(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS, limit: int 
             continue
         cells = sorted(c for columns in roles.found.values() for c in columns)
         named = ", ".join(f'"{" ".join(filter(None, roles.labels[c]))}"' for c in cells)
+        if "number" in roles.found:
+            missing = ["numbered" if m == "anchor" else m for m in missing]
         lacks = " và ".join(_ROLE_WORDS[m] for m in missing)
         scored.append((-len(roles.found), row, f"dòng {row} ({named}) thiếu {lacks}"))
     return [text for _, _, text in sorted(scored)[:limit]]
