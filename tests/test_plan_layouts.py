@@ -354,3 +354,11 @@ def test_items_inherit_what_the_group_row_says_once(spell: Spelling, written: st
     assert second.deadline.due == date(2026, 7, 31) and second.note == "Ghi chú riêng"
     assert [u.text for u in second.lead] == (["Sở Du lịch"] if written == "group_row" else ["Sở Y tế"])
     assert third.group is None and [u.text for u in third.lead] == ["Sở Xây dựng"]
+
+
+@pytest.mark.parametrize("label", [None, "Diễn giải"])
+def test_header_without_a_content_label_repeated_on_the_next_page(label: str | None) -> None:
+    header = ["TT", label, "Chủ trì", "Thời hạn"]
+    rows = [header, *task_rows(2), header, *task_rows(2, first=3)]
+    plan = read(grid(rows))
+    assert codes(plan) == [] and [t.number for t in plan.tasks] == ["1", "2", "3", "4"]

@@ -157,7 +157,8 @@ class TaskSheetReader:
             named = header_like(self.grid, row, self.header.last_column)
             if named is None:
                 continue
-            if "content" in named and all(named.get(f) == columns.get(f) for f in REQUIRED_FIELDS):
+            if ("content" in named and all(named.get(f) == columns.get(f) for f in REQUIRED_FIELDS)) \
+                    or self.repeats_header(row):
                 self._header_rows.add(row)
                 if is_column_number_row(self.grid, row + 1, used):
                     self._header_rows.add(row + 1)
@@ -165,6 +166,12 @@ class TaskSheetReader:
             self.problem(Code.SECOND_TABLE, row, None)
             return row - 1
         return self.grid.max_row
+
+    def repeats_header(self, row: int) -> bool:
+        """Whether a row says what the header row says, cell for cell (the header repeated on each
+        printed page, also when no label names the content)."""
+        return all(fold(self.grid.text(row, c)) == fold(self.grid.text(self.header.row, c))
+                   for c in range(1, self.header.last_column + 1))
 
     def last_structured_row(self, end: int) -> int:
         """The last row with a number or a section: unnumbered rows below it are notes."""
