@@ -69,6 +69,8 @@ class Code(StrEnum):
     FORMULA_NO_VALUE = "formula-no-value"
     HIDDEN_ROW = "hidden-row"
     CONFIG_UNREADABLE = "config-unreadable"
+    # plan layouts (issue 14: headers by role, groups, sections)
+    STRAY_TEXT_IN_SECTION = "stray-text-in-section"
     # a unit report's cells (tdkt_xl.consolidation.aggregate)
     NO_IDENTITY = "no-identity"
     UNKNOWN_TASK = "unknown-task"
@@ -191,7 +193,7 @@ _PLAN = (
              "Mở thử tệp bằng Excel, lưu lại thành .xlsx rồi kiểm tra lại."),
     CodeInfo(Code.SHEET_NOT_FOUND, "plan", "error", "Không tìm thấy bảng nhiệm vụ",
              "Không tìm thấy bảng nhiệm vụ (dòng tiêu đề có các cột {expected}). "
-             "Các sheet hiện có: {sheets}.",
+             "Các sheet hiện có: {sheets}.{candidates}",
              "Mở đúng sổ kế hoạch, hoặc thêm dòng tiêu đề có các cột được nêu trong thông báo."),
     CodeInfo(Code.HEADER_NOT_FOUND, "plan", "error", "Không có dòng tiêu đề bảng",
              "Sheet \"{sheet}\" không có dòng tiêu đề bảng. Cần các cột: {expected}; "
@@ -300,6 +302,11 @@ _PLAN = (
              "Giá trị \"{value}\" của \"{label}\" trong sheet Cấu hình không hợp lệ; "
              "dùng mặc định {default}.",
              "Sửa giá trị trong sheet Cấu hình; nếu để nguyên, giá trị mặc định được dùng."),
+    # plan layouts (issue 14: headers by role, groups, sections)
+    CodeInfo(Code.STRAY_TEXT_IN_SECTION, "plan", "warning", "Chữ thừa ở dòng mục",
+             "Dòng mục (số La Mã) có chữ \"{value}\" ở ô này: không đọc là nhiệm vụ hay thời hạn "
+             "(thường là phần chữ bị tách khi ngắt trang).",
+             "Chuyển chữ này về đúng ô của nhiệm vụ nó thuộc về, hoặc xoá nếu thừa."),
 )
 
 _REPORT = (

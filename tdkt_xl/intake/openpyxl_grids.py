@@ -50,9 +50,10 @@ def _legacy_font(cell: Cell | MergedCell) -> str | None:
 
 
 def sheet_grid(sheet: Worksheet) -> Grid:
-    """One worksheet as a :class:`Grid` (values, merged ranges, hidden rows, legacy fonts)."""
+    """One worksheet as a :class:`Grid` (values, merged ranges, hidden rows, legacy fonts, bold text)."""
     rows: list[list[object]] = []
     fonts: dict[tuple[int, int], str] = {}
+    bold: set[tuple[int, int]] = set()
     for row in sheet.iter_rows():
         values: list[object] = []
         for cell in row:
@@ -63,6 +64,8 @@ def sheet_grid(sheet: Worksheet) -> Grid:
                 font = _legacy_font(cell)
                 if font:
                     fonts[(cell.row, cell.column)] = font  # type: ignore[index]
+            if isinstance(value, str) and cell.font is not None and cell.font.b:
+                bold.add((cell.row, cell.column))  # type: ignore[arg-type]
             values.append(value)
         while values and values[-1] is None:
             values.pop()
@@ -77,7 +80,8 @@ def sheet_grid(sheet: Worksheet) -> Grid:
         column for dim in sheet.column_dimensions.values() if dim.hidden and dim.min and dim.max
         for column in range(dim.min, dim.max + 1)
     )
-    return Grid(sheet.title, rows, hidden, merged, fonts, hidden_columns, str(sheet.sheet_state))
+    return Grid(sheet.title, rows, hidden, merged, fonts, hidden_columns, str(sheet.sheet_state),
+                frozenset(bold))
 
 
 def read_grids(path: Path) -> list[Grid]:
