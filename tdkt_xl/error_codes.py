@@ -71,6 +71,8 @@ class Code(StrEnum):
     CONFIG_UNREADABLE = "config-unreadable"
     # plan layouts (issue 14: headers by role, groups, sections)
     STRAY_TEXT_IN_SECTION = "stray-text-in-section"
+    # issue 14, deadline phrases: a deadline counted from the plan's issue date
+    DEADLINE_RELATIVE = "deadline-relative"
     # a unit report's cells (tdkt_xl.consolidation.aggregate)
     NO_IDENTITY = "no-identity"
     UNKNOWN_TASK = "unknown-task"
@@ -307,6 +309,13 @@ _PLAN = (
              "Dòng mục (số La Mã) có chữ \"{value}\" ở ô này: không đọc là nhiệm vụ hay thời hạn "
              "(thường là phần chữ bị tách khi ngắt trang).",
              "Chuyển chữ này về đúng ô của nhiệm vụ nó thuộc về, hoặc xoá nếu thừa."),
+    # issue 14, deadline phrases: "100 ngày kể từ ngày ban hành Kế hoạch" with no issue date
+    CodeInfo(Code.DEADLINE_RELATIVE, "plan", "warning", "Thời hạn tính từ ngày ban hành",
+             "Thời hạn \"{value}\" tính từ ngày ban hành kế hoạch, nhưng không tìm thấy ngày ban "
+             "hành (dòng \"Hà Nội, ngày … tháng … năm …\" ở đầu văn bản hoặc \"Ngày ban hành\" "
+             "trong sheet Cấu hình): chưa tính được hạn của nhiệm vụ.",
+             "Ghi \"Ngày ban hành\" của kế hoạch trong sheet Cấu hình (ví dụ 10/06/2024) để tính "
+             "được hạn."),
 )
 
 _REPORT = (

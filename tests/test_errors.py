@@ -46,7 +46,10 @@ PACKAGE = Path(tdkt_xl.__file__).resolve().parent
 REGISTERED = {code.value for code in Code}
 # Registered for callers of Problem.make (it has been in CATALOG from the start) but given by no
 # module today.
-NOT_GIVEN = {Code.FILE_UNREADABLE}
+NOT_GIVEN = {
+    Code.FILE_UNREADABLE,
+    Code.DEADLINE_RELATIVE,  # given by the sheet reader once wired (issue 14: relative deadlines)
+}
 
 
 # --- the registry itself ------------------------------------------------------

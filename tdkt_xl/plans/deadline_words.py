@@ -47,7 +47,7 @@ def _words_to_number(words: list[str]) -> int | None:
 
 _NUMBER_WORD = r"(?:muoi|gieng|chap|nhat|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|chuc)"
 _WORD_NUMBER_AFTER = LazyPattern(
-    rf"\b(ngay|thang|quy|cac ngay|mung)\s+((?:{_NUMBER_WORD})(?:\s+{_NUMBER_WORD}){{0,3}})\b"
+    rf"\b(ngay|thang|quy|cac ngay|mung|mong)\s+((?:{_NUMBER_WORD})(?:\s+{_NUMBER_WORD}){{0,3}})\b"
 )
 
 
@@ -71,6 +71,46 @@ def replace_number_words(text: str) -> str:
         return match.group(0)
 
     return _WORD_NUMBER_AFTER.sub(repl, text)
+
+
+_SPELLED_NUMBER = (r"(?:muoi|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|chuc|tram|nghin|ngan|khong|"
+                   r"linh|le|nhat|gieng|chap)")
+_RESTATED_NUMBER = LazyPattern(rf"(\d{{1,4}})\s*\(\s*(?:{_SPELLED_NUMBER}\s*)+\)")
+
+
+def drop_restated_numbers(text: str) -> str:
+    """A number followed by its own reading in words in brackets is that number once: "ngày 06
+    (sáu)", "25 (hai mươi lăm)". The digits are kept whatever the words say.
+
+    >>> drop_restated_numbers("ngay 06 (sau) thang 06 (sau) nam 2026")
+    'ngay 06 thang 06 nam 2026'
+    """
+    return _RESTATED_NUMBER.sub(lambda m: m.group(1), text)
+
+
+_LUNAR_MONTH_DAY = LazyPattern(
+    r"(\b\d{1,2}|\b(?:ngay|mung|mong)(?:\s+[a-z]+){1,3}?)\s+thang\s+(gieng|chap)\b"
+    r"(?!\s*[(,]?\s*(?:am\s+lich|al)\b)"
+)
+
+
+def mark_lunar_months(text: str) -> str:
+    """A day of tháng Giêng or tháng Chạp is a lunar day: "26 tháng Chạp", "mùng 10 tháng Giêng"
+    (the month alone, "tháng Giêng", stays the calendar month).
+
+    >>> mark_lunar_months("truoc 26 thang chap nam at ty")
+    'truoc 26 thang 12 am lich nam at ty'
+    """
+    return _LUNAR_MONTH_DAY.sub(
+        lambda m: f"{m.group(1)} thang {1 if m.group(2) == 'gieng' else 12} am lich", text)
+
+
+# "chậm nhất ngày 20 của tháng cuối kỳ báo cáo", "trước ngày 15 của tháng", "ngày 06 của tháng
+# cuối quý": a day of every month (quarter, period): a recurring deadline with no single date
+PERIODIC_DAY = LazyPattern(
+    r"\bngay\s+\d{1,2}\s+(?:(?:cua|trong|hang|moi)\s+)?(?:(?:dau|cuoi)\s+)?(?:thang|quy|ky)\b"
+    r"(?!\s*(?:\d|(?:x|v|i|iv|ix|xi|xii|ii|iii|vi|vii|viii)\b|[/.-]\s*\d))"
+)
 
 
 # --- date patterns ---------------------------------------------------------
@@ -134,6 +174,23 @@ DATE_PATTERNS: list[tuple[str, LazyPattern]] = [
     ("dmy", LazyPattern(r"(?<![\d/.])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d])")),
     # 2024-06-15 (ISO, as str(date) writes it)
     ("iso", LazyPattern(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")),
+    # "năm Ất Tỵ": a year named by its can-chi (a lunar year)
+    ("canchi", LazyPattern(rf"\bnam\s+({'|'.join(_CAN)})\s+({'|'.join(_CHI)}|meo)\b")),
+    # "2025 và những năm tiếp theo": every year from 2025
+    ("onward", LazyPattern(
+        r"(?:\bnam\s+)?(?<!\d)(19\d\d|2[01]\d\d)(?!\d)\s*,?\s*(?:va|den|toi)\s+(?:cac\s+|nhung\s+)?"
+        r"nam\s+(?:tiep\s+theo|ke\s+tiep|sau(?:\s+do)?|tiep)\b"
+    )),
+    # "năm trước kỳ báo cáo", "năm liền trước năm báo cáo": the year before the plan's
+    ("prevyear", LazyPattern(
+        r"\bnam\s+(?:lien\s+)?truoc\s+(?:cua\s+)?(?:ky|nam)\s+bao\s+cao\b"
+        r"|\bnam\s+truoc\s+lien\s+ke\b|\bnam\s+truoc\b(?=\s*(?:$|[;,.)]))"
+    )),
+    # "năm liền kề năm báo cáo", "năm tiếp theo của kỳ báo cáo": the year after the plan's
+    ("nextyear", LazyPattern(
+        r"\bnam\s+lien\s+ke(?:\s+(?:sau\s+|voi\s+)?(?:ky|nam)\s+bao\s+cao)?\b"
+        r"|\bnam\s+(?:tiep\s+theo|sau)\s+(?:cua\s+)?(?:ky|nam)\s+bao\s+cao\b"
+    )),
     # quý III/2024, Q4/2024, trong quý I năm 2024, đầu quý 3
     ("quarter", LazyPattern(
         rf"{_MOD}\b(?:quy|q)\s*(0?\d|iv|i{{1,3}}|v)\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?"
@@ -159,6 +216,30 @@ DATE_PATTERNS: list[tuple[str, LazyPattern]] = [
     ("bare", LazyPattern(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d.]|/(?!\s{{4}})|\s*{_COUNTING}\b)")),
 ]
 
+# --- deadlines counted from the plan's issue date ------------------------------
+
+# "ngày ban hành (Kế hoạch)", "ngày Kế hoạch này được ban hành", "ngày ký", "khi ban hành"
+_ISSUE_EVENT = (r"(?:(?:ngay|khi)\s+)?(?:(?:ke\s+hoach|van\s+ban|quyet\s+dinh|chi\s+thi|cong\s+van)"
+                r"\s+(?:nay\s+)?(?:duoc\s+)?)?(?:ky\s+ban\s+hanh|ban\s+hanh|ky|co\s+hieu\s+luc)\b")
+_SPAN_UNIT = r"(ngay\s+lam\s+viec|ngay|tuan|thang|nam)"
+# "100 ngày kể từ ngày ban hành Kế hoạch", "sau 30 ngày kể từ ngày ban hành", "trong vòng 15 ngày
+# kể từ ngày ký", "05 ngày làm việc kể từ ngày Kế hoạch này được ban hành"
+RELATIVE_SPAN = LazyPattern(
+    rf"(?<![\d/.])(\d{{1,4}})\s+{_SPAN_UNIT}\s+(?:ke\s+tu|tinh\s+tu|tu|sau(?:\s+khi)?)\s+{_ISSUE_EVENT}"
+)
+# "Từ ngày ban hành Kế hoạch trở đi", "kể từ ngày ký": from the issue date, with no due date
+RELATIVE_START = LazyPattern(rf"(?<![a-z])(?:ke\s+)?tu\s+{_ISSUE_EVENT}")
+# a cell that is only a count of days: "100 ngày", "trong vòng 15 ngày", "10 ngày làm việc"
+BARE_SPAN = LazyPattern(
+    r"\W*(?:hoan\s+thanh\s+)?(?:(?:trong(?:\s+vong|\s+thoi\s+han)?|sau|cham\s+nhat|toi\s+da)\s+)?"
+    r"(\d{1,4})\s+(ngay\s+lam\s+viec|ngay|tuan)\W*"
+)
+# a count from another event we cannot date ("15 ngày kể từ ngày nhận được văn bản")
+COUNTED_FROM_EVENT = LazyPattern(
+    r"(?<![\d/.])\d{1,4}\s+(?:ngay|tuan|thang)(?:\s+lam\s+viec)?\s+(?:ke\s+tu|tinh\s+tu|sau\s+khi)\b"
+)
+
+
 # --- the words around a date, and words of the whole phrase ------------------
 
 LUNAR_MARK = LazyPattern(r"\s*[(,]?\s*(?:am\s+lich|al)\b")
@@ -166,6 +247,11 @@ BEFORE_MARK = LazyPattern(r"(?<![a-z])truoc$")
 AFTER_MARK = LazyPattern(r"(?<![a-z])(?<!nam )sau\s*(?:ngay\s*)?$")
 LIST_JOIN = LazyPattern(r"[\s,;]*(?:va|hoac)?[\s,;]*(?:ngay\s*)?")
 FROM_MARK = LazyPattern(r"(?<![a-z])tu\s*(?:ngay\s*)?$")
+# "từ nay đến cuối năm 2025", "đến hết tháng 6": by the end of the period, with no start
+UNTIL_MARK = LazyPattern(
+    r"(?:(?<![a-z])tu\s+(?:nay|bay\s+gio|thoi\s+diem\s+nay)\s+(?:den|toi)(?:\s+het)?"
+    r"|(?<![a-z])(?:den|toi|cho\s+den)\s+het)\s*(?:ngay\s*)?$"
+)
 DEADLINE_ONLY_MARK = LazyPattern(
     r"(truoc|cham nhat|han chot|han cuoi|khong qua|khong muon hon|muon nhat|den het|"
     r"truoc hoac trong|hoan thanh truoc)\s*(la\s*)?(ngay\s*)?$"
@@ -177,7 +263,14 @@ RECURRING_WORDS = LazyPattern(
 CONDITIONAL_WORDS = LazyPattern(
     r"\b(khi co|theo yeu cau|khi duoc|theo chi dao|theo ke hoach|sau khi|tuy theo|khi can|"
     r"theo tien do|theo thong bao|theo huong dan|theo quy dinh|khi phat sinh|theo chi thi|"
-    r"theo van ban|theo cong van|theo quyet dinh|theo nghi dinh|theo nghi quyet)\b"
+    r"theo van ban|theo cong van|theo quyet dinh|theo nghi dinh|theo nghi quyet|"
+    r"theo (?:tung |cac )?(?:moc )?(?:thoi han|thoi gian|moc))\b"
+)
+# where a cell naming several deadlines is cut into one clause each: ";", and "và"/"hoặc" before
+# a deadline marker ("trước ngày 15/6 và trước ngày 01/12")
+CLAUSE_BREAK = LazyPattern(
+    r";|\b(?:va|hoac)\s+(?=(?:hoan\s+thanh\s+)?(?:truoc|cham\s+nhat|han\s+chot|khong\s+qua|"
+    r"muon\s+nhat)\b)"
 )
 TENTATIVE_WORDS = LazyPattern(r"\b(du kien|tam dinh|du tinh)\b")
 CONNECTOR = LazyPattern(r"^[\s,;]*(?:-|den|toi|va|,|;|hoac|\(|tu)?[\s,;]*(?:ngay|thang|cac ngay)?\s*$")
