@@ -70,8 +70,8 @@ def date_items(text: str) -> list[DateItem]:
     >>> [(it.precision, it.month, it.year) for it in date_items("thang 6, 7 nam 2024")]
     [('month', 6, None), ('month', 7, 2024)]
     """
-    items = _drop_restatements(text, _mark_calendar(text, _find_items(text)))
-    return _attach_years(text, _resolve_bare(text, items))
+    items = _attach_years(text, _resolve_bare(text, _mark_calendar(text, _find_items(text))))
+    return _drop_restatements(text, items)
 
 
 def _year_value(raw: str | None) -> tuple[int | None, bool]:

@@ -61,6 +61,9 @@ def replace_number_words(text: str) -> str:
         keyword, words = match.group(1), match.group(2).split()
         if words[0] == "tu" and keyword not in ("thang", "quy"):
             return match.group(0)  # "ngày từ 5 …" is "from"; 4 is "tư" only for months/quarters
+        if (keyword == "ngay" and words == ["sau"]
+                and re.match(r"\s+(?:khi|do|nay|ngay|tro)\b", match.string[match.end() :])):
+            return match.group(0)  # "ngay sau khi …": "right after", not "ngày sáu"
         # Take the longest prefix of words that reads as a number; "nam" after a
         # number is the word "year" ("thang sau nam 2024").
         for size in range(len(words), 0, -1):
@@ -107,9 +110,11 @@ def mark_lunar_months(text: str) -> str:
 
 # "chậm nhất ngày 20 của tháng cuối kỳ báo cáo", "trước ngày 15 của tháng", "ngày 06 của tháng
 # cuối quý": a day of every month (quarter, period): a recurring deadline with no single date
+_NUMBERED = r"(?:\d|(?:x|v|i|iv|ix|xi|xii|ii|iii|vi|vii|viii)\b|[/.-]\s*\d)"
 PERIODIC_DAY = LazyPattern(
     r"\bngay\s+\d{1,2}\s+(?:(?:cua|trong|hang|moi)\s+)?(?:(?:dau|cuoi)\s+)?(?:thang|quy|ky)\b"
-    r"(?!\s*(?:\d|(?:x|v|i|iv|ix|xi|xii|ii|iii|vi|vii|viii)\b|[/.-]\s*\d))"
+    r"(?:\s+(?:dau|cuoi|giua)\s+(?:quy|ky|nam)\b(?:\s+bao\s+cao\b)?)?"
+    rf"(?!\s*(?:(?:dau|cuoi|giua)\s+(?:quy|nam)\s+)?{_NUMBERED})"
 )
 
 
@@ -167,7 +172,7 @@ DATE_PATTERNS: list[tuple[str, LazyPattern]] = [
     )),
     # ngày 30 tháng 11 năm 2019, 20 tháng 7 năm 2019, ngày 5 tháng 7
     ("dtm", LazyPattern(
-        rf"{_MOD}(?:\bngay\s+)?\b(\d{{1,2}})\s+thang\s+{_MONTH}\b"
+        rf"{_MOD}(?:\bngay\s+)?\b(\d{{1,2}})\s+(?:cua\s+)?thang\s+{_MONTH}\b"
         rf"(?:\s*(?:,\s*)?(?:nam\s+|/|-)\s*{_YEAR})?(?!\s*[/.-]\s*\d)"
     )),
     # 30/11/2019, 30-11-2019, 30.11.2019, 30/11/19

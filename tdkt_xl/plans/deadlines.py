@@ -277,12 +277,13 @@ def _parse(value: object, year: int, issued: date | None) -> Deadline:
 def _parse_phrase(text: str, year: int, issued: date | None = None) -> Deadline:
     """Read a deadline phrase (cached: plans repeat phrases on many rows)."""
     folded = mark_lunar_months(drop_restated_numbers(fold(text)))
+    # counted from the issue date ("100 ngày kể từ ngày ban hành"), before "ngày sáu" is read
+    folded, relative, counted_from_issue = relative_items(folded, issued)
     folded = drop_noise(replace_number_words(folded))
     # "ngày 20 của tháng cuối kỳ báo cáo": a day of every period, recurring with no single date
     recurring = bool(RECURRING_WORDS.search(folded) or PERIODIC_DAY.search(folded))
     folded = PERIODIC_DAY.sub(lambda m: " " * len(m.group(0)), folded)
     tentative = bool(TENTATIVE_WORDS.search(folded))
-    folded, relative, counted_from_issue = relative_items(folded, issued)
     items = sorted([*date_items(folded), *relative], key=lambda it: it.pos)
     recurring = recurring or any(it.onward for it in items)  # "2025 và những năm tiếp theo"
     if not items:
