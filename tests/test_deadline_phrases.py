@@ -89,6 +89,7 @@ def _restated(day: date) -> list[tuple[str, object]]:
         (f"ngày {d} ({words(d)}) tháng {m} ({words(m)}) năm {y} ({words(y)})", (day, day)),
         (f"Trước ngày {d:02d} ({words(d).upper()}) tháng {m}", (None, day)),
         (f"ngày {d} ( {words(d)} ) tháng {m}", (day, day)),
+        (f"ngày {words(d)} ({d:02d}) tháng {words(m)} ({m:02d})", (day, day)),  # words first
     ]
 
 
@@ -238,7 +239,7 @@ PERIODIC = [(f"{lead}ngày {day:02d} {of}{period}", None)
             for lead, day, of, period in itertools.product(
                 ["", "chậm nhất ", "Trước ", "Hoàn thành trước "], [6, 15, 20, 25],
                 ["của ", ""], ["tháng cuối kỳ báo cáo", "tháng cuối quý", "tháng", "tháng đầu quý",
-                               "quý", "kỳ báo cáo"])
+                               "quý", "kỳ báo cáo", "tháng đầu quý sau"])
             if not (of == "" and period == "tháng")]  # "ngày 15 tháng" with no "của": still read
 
 
@@ -431,6 +432,17 @@ def test_counted_from_the_issue_date(template: str, issued: date, count: int) ->
         without = parse_deadline(phrase, issued.year)
         assert (without.start, without.due, without.problem) == (None, None, "relative"), phrase
         assert not without.conditional
+
+
+@pytest.mark.parametrize("count", [5, 15, 21, 30, 100, 205, 1000])
+@pytest.mark.parametrize("template", ["{n} ngày kể từ ngày ban hành Kế hoạch",
+                                      "Hoàn thành trong {n} ngày kể từ ngày ký"])
+def test_a_count_in_words(template: str, count: int) -> None:
+    issued = D(2026, 6, 10)
+    for spell in SPELLINGS.values():
+        phrase = spell(template.format(n=words(count)))
+        assert parse_deadline(phrase, 2026, issued=issued).due == issued + timedelta(days=count), phrase
+        assert parse_deadline(phrase, 2026).problem == "relative", phrase
 
 
 @pytest.mark.parametrize("issued", ISSUED)

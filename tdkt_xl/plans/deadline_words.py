@@ -45,6 +45,30 @@ def _words_to_number(words: list[str]) -> int | None:
     return tens * 10 + DIGIT_WORDS[rest[0]] if rest[0] in DIGIT_WORDS else None
 
 
+def spelled_count(words: list[str]) -> int | None:
+    """A count up to 9999 in folded words: "mot tram", "hai nghin khong tram linh nam".
+
+    >>> spelled_count("mot tram".split()), spelled_count("hai tram linh nam".split())
+    (100, 205)
+    >>> spelled_count("muoi lam".split()), spelled_count("tram".split())
+    (15, None)
+    """
+    total = 0
+    for unit, size in (("nghin", 1000), ("ngan", 1000), ("tram", 100)):
+        if unit in words:
+            cut = words.index(unit)
+            head = 0 if words[:cut] == ["khong"] else _words_to_number(words[:cut]) if cut else None
+            if head is None or head > 9:
+                return None
+            total, words = total + head * size, words[cut + 1 :]
+    if words[:1] in (["linh"], ["le"]):
+        words = words[1:]
+    if not words:
+        return total or None
+    rest = _words_to_number(words)
+    return None if rest is None else total + rest
+
+
 _NUMBER_WORD = r"(?:muoi|gieng|chap|nhat|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|chuc)"
 _WORD_NUMBER_AFTER = LazyPattern(
     rf"\b(ngay|thang|quy|cac ngay|mung|mong)\s+((?:{_NUMBER_WORD})(?:\s+{_NUMBER_WORD}){{0,3}})\b"
@@ -61,6 +85,8 @@ def replace_number_words(text: str) -> str:
         keyword, words = match.group(1), match.group(2).split()
         if words[0] == "tu" and keyword not in ("thang", "quy"):
             return match.group(0)  # "ngày từ 5 …" is "from"; 4 is "tư" only for months/quarters
+        if keyword == "quy" and (_words_to_number(words[:1]) or 0) > 4:
+            return match.group(0)  # "quý sau", "quý năm 2024": no fifth or sixth quarter
         if (keyword == "ngay" and words == ["sau"]
                 and re.match(r"\s+(?:khi|do|nay|ngay|tro)\b", match.string[match.end() :])):
             return match.group(0)  # "ngay sau khi …": "right after", not "ngày sáu"
@@ -79,16 +105,24 @@ def replace_number_words(text: str) -> str:
 _SPELLED_NUMBER = (r"(?:muoi|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|chuc|tram|nghin|ngan|khong|"
                    r"linh|le|nhat|gieng|chap)")
 _RESTATED_NUMBER = LazyPattern(rf"(\d{{1,4}})\s*\(\s*(?:{_SPELLED_NUMBER}\s*)+\)")
+_RESTATED_WORDS = LazyPattern(
+    rf"\b(ngay|thang|nam|quy|mung|mong)\s+(?:{_SPELLED_NUMBER}\s+){{0,6}}{_SPELLED_NUMBER}\s*"
+    rf"\(\s*(\d{{1,4}})\s*\)"
+)
 
 
 def drop_restated_numbers(text: str) -> str:
     """A number followed by its own reading in words in brackets is that number once: "ngày 06
-    (sáu)", "25 (hai mươi lăm)". The digits are kept whatever the words say.
+    (sáu)", "25 (hai mươi lăm)", and the other way round, "tháng sáu (06)". The digits are kept
+    whatever the words say.
 
     >>> drop_restated_numbers("ngay 06 (sau) thang 06 (sau) nam 2026")
     'ngay 06 thang 06 nam 2026'
+    >>> drop_restated_numbers("ngay muoi lam (15) thang sau (06)")
+    'ngay 15 thang 06'
     """
-    return _RESTATED_NUMBER.sub(lambda m: m.group(1), text)
+    text = _RESTATED_NUMBER.sub(lambda m: m.group(1), text)
+    return _RESTATED_WORDS.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
 
 
 _LUNAR_MONTH_DAY = LazyPattern(
@@ -232,8 +266,30 @@ _SPAN_UNIT = r"(ngay\s+lam\s+viec|ngay|tuan|thang|nam)"
 RELATIVE_SPAN = LazyPattern(
     rf"(?<![\d/.])(\d{{1,4}})\s+{_SPAN_UNIT}\s+(?:ke\s+tu|tinh\s+tu|tu|sau(?:\s+khi)?)\s+{_ISSUE_EVENT}"
 )
+_COUNT_WORDS = LazyPattern(
+    rf"\b((?:{_SPELLED_NUMBER}\s+){{0,6}}{_SPELLED_NUMBER})\s+(?=(?:ngay|tuan|thang)\s+"
+    r"(?:lam\s+viec\s+)?(?:ke\s+tu|tinh\s+tu|sau)\b)"
+)
+
+
+def count_words_to_digits(text: str) -> str:
+    """A count of days written in words before "kể từ …" in digits: "mười lăm ngày kể từ".
+
+    >>> count_words_to_digits("muoi lam ngay ke tu ngay ky")
+    '15 ngay ke tu ngay ky'
+    """
+    def repl(match: re.Match[str]) -> str:
+        value = spelled_count(match.group(1).split())
+        return match.group(0) if value is None else f"{value} "
+
+    return _COUNT_WORDS.sub(repl, text)
+
+
 # "Từ ngày ban hành Kế hoạch trở đi", "kể từ ngày ký": from the issue date, with no due date
-RELATIVE_START = LazyPattern(rf"(?<![a-z])(?:ke\s+)?tu\s+{_ISSUE_EVENT}")
+# (not after a count of days this module cannot read: "một trăm ngày kể từ …" is no start)
+RELATIVE_START = LazyPattern(
+    rf"(?<![a-z])(?<!ngay )(?<!tuan )(?<!thang )(?<!viec )(?<!ke )(?:ke\s+)?tu\s+{_ISSUE_EVENT}"
+)
 # a cell that is only a count of days: "100 ngày", "trong vòng 15 ngày", "10 ngày làm việc"
 BARE_SPAN = LazyPattern(
     r"\W*(?:hoan\s+thanh\s+)?(?:(?:trong(?:\s+vong|\s+thoi\s+han)?|sau|cham\s+nhat|toi\s+da)\s+)?"

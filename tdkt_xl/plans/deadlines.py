@@ -25,6 +25,7 @@ from tdkt_xl.plans.deadline_words import (
     RECURRING_WORDS,
     TENTATIVE_WORDS,
     canchi_year,
+    count_words_to_digits,
     drop_noise,
     drop_restated_numbers,
     mark_lunar_months,
@@ -278,7 +279,7 @@ def _parse_phrase(text: str, year: int, issued: date | None = None) -> Deadline:
     """Read a deadline phrase (cached: plans repeat phrases on many rows)."""
     folded = mark_lunar_months(drop_restated_numbers(fold(text)))
     # counted from the issue date ("100 ngày kể từ ngày ban hành"), before "ngày sáu" is read
-    folded, relative, counted_from_issue = relative_items(folded, issued)
+    folded, relative, counted_from_issue = relative_items(count_words_to_digits(folded), issued)
     folded = drop_noise(replace_number_words(folded))
     # "ngày 20 của tháng cuối kỳ báo cáo": a day of every period, recurring with no single date
     recurring = bool(RECURRING_WORDS.search(folded) or PERIODIC_DAY.search(folded))
@@ -330,8 +331,8 @@ def _several_dues(folded: str, items: list[DateItem]) -> tuple[date | None, list
         start, due = _combine(clause)
         if len(listed) >= 2:
             dues.update(listed)
-        elif due is not None:
-            dues.add(due)
+        if due is not None:
+            dues.add(due)  # a list's clause still ends on its own due date
         if start is not None:
             starts.append(start)
     if len(dues) < 2:
