@@ -410,6 +410,8 @@ RELATIVE_PHRASES: dict[str, Callable[[date, int], date]] = {
     "Hoàn thành trong thời hạn {n} ngày kể từ ngày Kế hoạch này được ban hành":
         lambda d, n: d + timedelta(days=n),
     "{n} ngày sau khi ban hành Kế hoạch": lambda d, n: d + timedelta(days=n),
+    "{n} ngày sau khi ký": lambda d, n: d + timedelta(days=n),
+    "{n} ngày kể từ ngày Quyết định có hiệu lực": lambda d, n: d + timedelta(days=n),
     "{n} ngày": lambda d, n: d + timedelta(days=n),
     "Trong {n} ngày": lambda d, n: d + timedelta(days=n),
     "{n} tuần kể từ ngày ký ban hành": lambda d, n: d + timedelta(weeks=n),
@@ -460,6 +462,15 @@ def test_from_the_issue_date_on_has_a_start_and_no_due(phrase: str, issued: date
 def test_months_counted_from_the_issue_date_keep_the_day(months: int, due: date) -> None:
     result = parse_deadline(f"{months} tháng kể từ ngày ban hành", 2026, issued=D(2026, 1, 31))
     assert result.due == due
+
+
+@pytest.mark.parametrize(("phrase", "due"), spelled([
+    ("Từ kỳ báo cáo tháng 6", D(2026, 6, 30)),  # "kỳ", not "ký": no issue date needed
+    ("Từ ngày 15/6 đến hết kỳ báo cáo tháng 9", D(2026, 9, 30)),
+]))
+def test_a_period_is_not_the_signing(phrase: str, due: date) -> None:
+    result = parse_deadline(phrase, 2026)
+    assert (result.due, result.problem) == (due, None), phrase
 
 
 def test_explicit_date_wins_over_a_missing_issue_date() -> None:

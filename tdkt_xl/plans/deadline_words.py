@@ -258,13 +258,16 @@ DATE_PATTERNS: list[tuple[str, LazyPattern]] = [
 # --- deadlines counted from the plan's issue date ------------------------------
 
 # "ngày ban hành (Kế hoạch)", "ngày Kế hoạch này được ban hành", "ngày ký", "khi ban hành"
-_ISSUE_EVENT = (r"(?:(?:ngay|khi)\s+)?(?:(?:ke\s+hoach|van\s+ban|quyet\s+dinh|chi\s+thi|cong\s+van)"
-                r"\s+(?:nay\s+)?(?:duoc\s+)?)?(?:ky\s+ban\s+hanh|ban\s+hanh|ky|co\s+hieu\s+luc)\b")
+_DOCUMENT = (r"(?:(?:ke\s+hoach|van\s+ban|quyet\s+dinh|chi\s+thi|cong\s+van)\s+(?:nay\s+)?"
+             r"(?:duoc\s+)?)?")
+# ("ký" only after "ngày"/"khi": "từ kỳ báo cáo" folds alike)
+_ISSUE_EVENT = (rf"(?:(?:(?:ngay|khi)\s+)?{_DOCUMENT}(?:ky\s+)?ban\s+hanh"
+                rf"|(?:ngay|khi)\s+{_DOCUMENT}(?:ky|co\s+hieu\s+luc))\b")
 _SPAN_UNIT = r"(ngay\s+lam\s+viec|ngay|tuan|thang|nam)"
 # "100 ngày kể từ ngày ban hành Kế hoạch", "sau 30 ngày kể từ ngày ban hành", "trong vòng 15 ngày
 # kể từ ngày ký", "05 ngày làm việc kể từ ngày Kế hoạch này được ban hành"
 RELATIVE_SPAN = LazyPattern(
-    rf"(?<![\d/.])(\d{{1,4}})\s+{_SPAN_UNIT}\s+(?:ke\s+tu|tinh\s+tu|tu|sau(?:\s+khi)?)\s+{_ISSUE_EVENT}"
+    rf"(?<![\d/.])(\d{{1,4}})\s+{_SPAN_UNIT}\s+(?:ke\s+tu|tinh\s+tu|tu|sau)\s+{_ISSUE_EVENT}"
 )
 _COUNT_WORDS = LazyPattern(
     rf"\b((?:{_SPELLED_NUMBER}\s+){{0,6}}{_SPELLED_NUMBER})\s+(?=(?:ngay|tuan|thang)\s+"
