@@ -90,6 +90,8 @@ def _restated(day: date) -> list[tuple[str, object]]:
         (f"Trước ngày {d:02d} ({words(d).upper()}) tháng {m}", (None, day)),
         (f"ngày {d} ( {words(d)} ) tháng {m}", (day, day)),
         (f"ngày {words(d)} ({d:02d}) tháng {words(m)} ({m:02d})", (day, day)),  # words first
+        (f"Trước {d}/{m}/{y} (ngày {words(d)} tháng {words(m)} năm {words(y)})", (None, day)),
+        (f"ngày {d:02d}/{m:02d} ({words(d)} tháng {words(m)})", (day, day)),
     ]
 
 

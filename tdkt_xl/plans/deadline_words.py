@@ -104,7 +104,10 @@ def replace_number_words(text: str) -> str:
 
 _SPELLED_NUMBER = (r"(?:muoi|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|chuc|tram|nghin|ngan|khong|"
                    r"linh|le|nhat|gieng|chap)")
-_RESTATED_NUMBER = LazyPattern(rf"(\d{{1,4}})\s*\(\s*(?:{_SPELLED_NUMBER}\s*)+\)")
+_RESTATED_NUMBER = LazyPattern(
+    rf"(\d{{1,4}}|\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*\d{{2,4}})?)"  # a number, or a date
+    rf"\s*\(\s*(?:(?:{_SPELLED_NUMBER}|ngay|thang)\s*[,]?\s*)+(?:nam\s*)?\)"
+)
 _RESTATED_WORDS = LazyPattern(
     rf"\b(ngay|thang|nam|quy|mung|mong)\s+(?:{_SPELLED_NUMBER}\s+){{0,6}}{_SPELLED_NUMBER}\s*"
     rf"\(\s*(\d{{1,4}})\s*\)"
@@ -120,6 +123,8 @@ def drop_restated_numbers(text: str) -> str:
     'ngay 06 thang 06 nam 2026'
     >>> drop_restated_numbers("ngay muoi lam (15) thang sau (06)")
     'ngay 15 thang 06'
+    >>> drop_restated_numbers("truoc 30/6 (ngay ba muoi thang sau)")
+    'truoc 30/6'
     """
     text = _RESTATED_NUMBER.sub(lambda m: m.group(1), text)
     return _RESTATED_WORDS.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
