@@ -69,6 +69,10 @@ class Code(StrEnum):
     FORMULA_NO_VALUE = "formula-no-value"
     HIDDEN_ROW = "hidden-row"
     CONFIG_UNREADABLE = "config-unreadable"
+    # plan layouts (issue 14: headers by role, groups, sections)
+    STRAY_TEXT_IN_SECTION = "stray-text-in-section"
+    # issue 14, deadline phrases: a deadline counted from the plan's issue date
+    DEADLINE_RELATIVE = "deadline-relative"
     # issue 14, deadline cells and workbook kinds (tdkt_xl.plans.deadline_cells, .workbook_kind)
     DEADLINE_NOTE = "deadline-note"
     NOT_A_PLAN = "not-a-plan"
@@ -194,7 +198,7 @@ _PLAN = (
              "Mở thử tệp bằng Excel, lưu lại thành .xlsx rồi kiểm tra lại."),
     CodeInfo(Code.SHEET_NOT_FOUND, "plan", "error", "Không tìm thấy bảng nhiệm vụ",
              "Không tìm thấy bảng nhiệm vụ (dòng tiêu đề có các cột {expected}). "
-             "Các sheet hiện có: {sheets}.",
+             "Các sheet hiện có: {sheets}.{candidates}",
              "Mở đúng sổ kế hoạch, hoặc thêm dòng tiêu đề có các cột được nêu trong thông báo."),
     CodeInfo(Code.HEADER_NOT_FOUND, "plan", "error", "Không có dòng tiêu đề bảng",
              "Sheet \"{sheet}\" không có dòng tiêu đề bảng. Cần các cột: {expected}; "
@@ -303,6 +307,18 @@ _PLAN = (
              "Giá trị \"{value}\" của \"{label}\" trong sheet Cấu hình không hợp lệ; "
              "dùng mặc định {default}.",
              "Sửa giá trị trong sheet Cấu hình; nếu để nguyên, giá trị mặc định được dùng."),
+    # plan layouts (issue 14: headers by role, groups, sections)
+    CodeInfo(Code.STRAY_TEXT_IN_SECTION, "plan", "warning", "Chữ thừa ở dòng mục",
+             "Dòng mục (số La Mã) có chữ \"{value}\" ở ô này: không đọc là nhiệm vụ hay thời hạn "
+             "(thường là phần chữ bị tách khi ngắt trang).",
+             "Chuyển chữ này về đúng ô của nhiệm vụ nó thuộc về, hoặc xoá nếu thừa."),
+    # issue 14, deadline phrases: "100 ngày kể từ ngày ban hành Kế hoạch" with no issue date
+    CodeInfo(Code.DEADLINE_RELATIVE, "plan", "warning", "Thời hạn tính từ ngày ban hành",
+             "Thời hạn \"{value}\" tính từ ngày ban hành kế hoạch, nhưng không tìm thấy ngày ban "
+             "hành (dòng \"Hà Nội, ngày … tháng … năm …\" ở đầu văn bản hoặc \"Ngày ban hành\" "
+             "trong sheet Cấu hình): chưa tính được hạn của nhiệm vụ.",
+             "Ghi \"Ngày ban hành\" của kế hoạch trong sheet Cấu hình (ví dụ 10/06/2024) để tính "
+             "được hạn."),
     # issue 14, deadline cells and workbook kinds
     CodeInfo(Code.DEADLINE_NOTE, "plan", "warning", "Ô thời hạn có ghi chú kèm theo",
              "Ô thời hạn có ghi chú kèm theo: \"{note}\"; chỉ dùng thời hạn \"{value}\".",

@@ -52,10 +52,11 @@ def _legacy_font(cell: Cell | MergedCell) -> str | None:
 
 
 def sheet_grid(sheet: Worksheet) -> Grid:
-    """One worksheet as a :class:`Grid` (values, merged ranges, hidden rows, legacy fonts, the number
-    formats of dates shown as a month or a quarter)."""
+    """One worksheet as a :class:`Grid` (values, merged ranges, hidden rows, legacy fonts, bold text,
+    the number formats of dates shown as a month or a quarter)."""
     rows: list[list[object]] = []
     fonts: dict[tuple[int, int], str] = {}
+    bold: set[tuple[int, int]] = set()
     formats: dict[tuple[int, int], str] = {}
     for row in sheet.iter_rows():
         values: list[object] = []
@@ -69,6 +70,8 @@ def sheet_grid(sheet: Worksheet) -> Grid:
                     fonts[(cell.row, cell.column)] = font  # type: ignore[index]
             elif isinstance(value, date) and keeps_format(cell.number_format):
                 formats[(cell.row, cell.column)] = str(cell.number_format)  # type: ignore[index]
+            if isinstance(value, str) and cell.font is not None and cell.font.b:
+                bold.add((cell.row, cell.column))  # type: ignore[arg-type]
             values.append(value)
         while values and values[-1] is None:
             values.pop()
@@ -83,7 +86,8 @@ def sheet_grid(sheet: Worksheet) -> Grid:
         column for dim in sheet.column_dimensions.values() if dim.hidden and dim.min and dim.max
         for column in range(dim.min, dim.max + 1)
     )
-    return Grid(sheet.title, rows, hidden, merged, fonts, hidden_columns, str(sheet.sheet_state), formats)
+    return Grid(sheet.title, rows, hidden, merged, fonts, hidden_columns, str(sheet.sheet_state),
+                frozenset(bold), formats)
 
 
 def read_grids(path: Path) -> list[Grid]:

@@ -186,7 +186,5 @@ def read_deadline_cell(value: object, number_format: str | None, year: int, *,
 
 
 def _parse(value: object, year: int, issued: date | None) -> Deadline:
-    # the plan's issue date will be given to parse_deadline here (as ``issued=issued``) once it
-    # reads deadlines counted from it ("100 ngày kể từ ngày ban hành Kế hoạch")
-    del issued
-    return parse_deadline(value, year)
+    # the plan's issue date: deadlines counted from it ("100 ngày kể từ ngày ban hành Kế hoạch")
+    return parse_deadline(value, year, issued=issued)

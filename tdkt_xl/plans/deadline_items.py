@@ -3,14 +3,17 @@ one by one before their years are resolved."""
 
 from __future__ import annotations
 
+import calendar
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 from tdkt_xl.plans.deadline_words import (
     AFTER_MARK,
+    BARE_SPAN,
     BEFORE_MARK,
     CONNECTOR,
     DATE_PATTERNS,
@@ -20,7 +23,10 @@ from tdkt_xl.plans.deadline_words import (
     FROM_MARK,
     LIST_JOIN,
     LUNAR_MARK,
+    RELATIVE_SPAN,
+    RELATIVE_START,
     ROMAN_NUMERALS,
+    UNTIL_MARK,
     canchi_index,
     canchi_name,
 )
@@ -40,6 +46,8 @@ class DateItem:
     quarter: int | None = None
     year: int | None = None  # explicit year, None = borrow
     next_year: bool = False  # "năm sau"
+    prev_year: bool = False  # "năm trước kỳ báo cáo"
+    onward: bool = False  # "2025 và những năm tiếp theo": every year from this one
     modifier: str = ""  # dau / giua / cuoi / tuan dau / tuan cuoi
     months: tuple[int, int] | None = None  # year parts: (first, last) month
     lunar: bool = False  # day/month of the lunar calendar ("10/3 âm lịch", Tết)
@@ -62,7 +70,8 @@ def date_items(text: str) -> list[DateItem]:
     >>> [(it.precision, it.month, it.year) for it in date_items("thang 6, 7 nam 2024")]
     [('month', 6, None), ('month', 7, 2024)]
     """
-    return _attach_years(text, _resolve_bare(text, _mark_calendar(text, _find_items(text))))
+    items = _attach_years(text, _resolve_bare(text, _mark_calendar(text, _find_items(text))))
+    return _drop_restatements(text, items)
 
 
 def _year_value(raw: str | None) -> tuple[int | None, bool]:
@@ -106,6 +115,8 @@ def _find_items(text: str) -> list[DateItem]:
             item.deadline_only = True
         if item.precision not in ("day", "bare") and BEFORE_MARK.search(before.rstrip()[-20:]):
             item.before = True
+        if UNTIL_MARK.search(before.rstrip()[-40:]):
+            item.deadline_only = True  # "từ nay đến cuối năm 2025": by then, no start
         after = bool(AFTER_MARK.search(before.rstrip()[-20:]))
         if item.offset:
             # "trước Tết 10 ngày" is 10 days before; "sau Tết 10 ngày" after; else a duration
@@ -230,6 +241,24 @@ def _day_month_item(m: re.Match[str]) -> DateItem:
     return DateItem(m.start(), m.end(), "day", day=int(m.group(1)), month=int(m.group(2)))
 
 
+def _canchi_item(m: re.Match[str]) -> DateItem:
+    """"Năm Ất Tỵ": a lunar year named by its can-chi."""
+    item = DateItem(m.start(), m.end(), "year", canchi=canchi_index(m.group(1), m.group(2)))
+    if item.canchi is None:
+        item.impossible = f"năm {canchi_name(m.group(1), m.group(2))}"
+    return item
+
+
+def _onward_item(m: re.Match[str]) -> DateItem:
+    """"2025 và những năm tiếp theo": every year from 2025, with no due date."""
+    return DateItem(m.start(), m.end(), "year", year=int(m.group(1)), onward=True, open_from="tu")
+
+
+def _prev_year_item(m: re.Match[str]) -> DateItem:
+    """"Năm trước kỳ báo cáo": the year before the plan's."""
+    return DateItem(m.start(), m.end(), "year", prev_year=True)
+
+
 def _year_item(m: re.Match[str]) -> DateItem:
     """"Năm 2024", "2024"."""
     return DateItem(m.start(), m.end(), "year", year=int(m.group(1)))
@@ -264,6 +293,9 @@ _ITEM_BUILDERS: dict[str, Callable[[re.Match[str]], DateItem]] = {
     "my": _month_year_item,
     "dm": _day_month_item,
     "year": _year_item,
+    "canchi": _canchi_item,
+    "onward": _onward_item,
+    "prevyear": _prev_year_item,
     "nextyear": _next_year_item,
     "bare": _bare_item,
 }
@@ -290,6 +322,28 @@ def _mark_calendar(text: str, items: list[DateItem]) -> list[DateItem]:
             continue
         result.append(item)
     return result
+
+
+_RESTATEMENT = re.compile(r"[\s,;:(-]*(?:(?:tuc|nham|tuc\s+la|la)\s+)?(?:(?:ngay|mung|mong)\s*)?")
+
+
+def _drop_restatements(text: str, items: list[DateItem]) -> list[DateItem]:
+    """A lunar day written next to a solar one restates it: the solar day stays.
+
+    "trước ngày 13/2/2026 (tức 26 tháng Chạp)", "26 tháng Chạp (13/2/2026)": one deadline,
+    the day of the solar calendar.
+    """
+    def restates(left: DateItem, right: DateItem) -> bool:
+        return (left.precision == right.precision == "day" and left.lunar != right.lunar
+                and bool(_RESTATEMENT.fullmatch(text[left.end : right.pos])))
+
+    dropped: set[int] = set()
+    for left, right in itertools.pairwise(items):
+        if restates(left, right):
+            lunar, solar = (left, right) if left.lunar else (right, left)
+            dropped.add(id(lunar))
+            solar.deadline_only = solar.deadline_only or lunar.deadline_only
+    return [it for it in items if id(it) not in dropped]
 
 
 def _connected(text: str, left: DateItem, right: DateItem) -> bool:
@@ -335,11 +389,77 @@ def _attach_years(text: str, items: list[DateItem]) -> list[DateItem]:
     result: list[DateItem] = []
     for item in items:
         prev = result[-1] if result else None
-        if (item.precision == "year" and prev is not None and prev.precision != "year"
-                and prev.year is None and not prev.next_year
-                and re.fullmatch(r"[\s,(/.-]*", text[prev.end : item.pos])):
-            prev.year, prev.next_year = item.year, item.next_year
+        if (item.precision == "year" and not item.onward and prev is not None
+                and prev.precision != "year" and prev.year is None and not prev.next_year
+                and not prev.prev_year and prev.canchi is None
+                and re.fullmatch(r"[\s,(/.-]*(?:(?:am\s+lich|al)\b[\s,)/.-]*)?", text[prev.end : item.pos])):
+            prev.year, prev.next_year, prev.prev_year = item.year, item.next_year, item.prev_year
+            prev.canchi, prev.impossible = item.canchi, prev.impossible or item.impossible
+            if item.canchi is not None and prev.precision == "day":
+                prev.lunar = True  # "ngày 26 tháng 12 năm Ất Tỵ": a day of that lunar year
             prev.end = item.end
             continue
         result.append(item)
     return result
+
+
+# --- deadlines counted from the plan's issue date ---------------------------------
+
+
+def after_span(day: date, count: int, unit: str) -> date:
+    """The day ``count`` units after ``day``: the count starts the next day, so "100 ngày kể từ
+    ngày ban hành" ends 100 days after it; working days ("ngày làm việc") skip Saturdays and
+    Sundays; months and years keep the day of the month, or the month's last.
+
+    >>> after_span(date(2026, 6, 10), 100, "ngay"), after_span(date(2026, 6, 12), 5, "ngay lam viec")
+    (datetime.date(2026, 9, 18), datetime.date(2026, 6, 19))
+    >>> after_span(date(2026, 1, 31), 1, "thang")
+    datetime.date(2026, 2, 28)
+    """
+    if unit == "ngay":
+        return day + timedelta(days=count)
+    if unit == "tuan":
+        return day + timedelta(weeks=count)
+    if unit.startswith("ngay"):  # ngày làm việc: from a weekend, as from the Friday before
+        day -= timedelta(days=max(0, day.weekday() - 4))
+        weeks, rest = divmod(count, 5)
+        day += timedelta(weeks=weeks)
+        while rest > 0:
+            day += timedelta(days=1)
+            rest -= day.weekday() < 5
+        return day
+    years, month = divmod(day.month - 1 + count * (12 if unit == "nam" else 1), 12)
+    year = day.year + years
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def relative_items(text: str, issued: date | None) -> tuple[str, list[DateItem], bool]:
+    """Deadlines counted from the plan's issue date: (the text with them blanked out, their items
+    when ``issued`` is known, whether there were any).
+
+    "100 ngày kể từ ngày ban hành Kế hoạch" is due 100 days after ``issued``, a cell that is only
+    a count of days ("100 ngày", "trong vòng 15 ngày") too; "Từ ngày ban hành Kế hoạch trở đi"
+    starts on ``issued`` with no due date.
+
+    >>> _, items, found = relative_items("100 ngay ke tu ngay ban hanh ke hoach", date(2026, 6, 10))
+    >>> [(it.day, it.month, it.year, it.deadline_only) for it in items], found
+    ([(18, 9, 2026, True)], True)
+    """
+    items: list[DateItem] = []
+    whole = BARE_SPAN.fullmatch(text)
+    spans = [whole] if whole else list(RELATIVE_SPAN.finditer(text))
+    starts = [] if whole else list(RELATIVE_START.finditer(_blank(text, spans)))
+    if issued is not None:
+        for m in spans:
+            due = after_span(issued, int(m.group(1)), re.sub(r"\s+", " ", m.group(2)))
+            items.append(DateItem(m.start(), m.end(), "day", day=due.day, month=due.month,
+                                  year=due.year, deadline_only=True))
+        items.extend(DateItem(m.start(), m.end(), "day", day=issued.day, month=issued.month,
+                              year=issued.year, open_from="tu") for m in starts)
+    return _blank(text, [*spans, *starts]), items, bool(spans or starts)
+
+
+def _blank(text: str, matches: list[re.Match[str]]) -> str:
+    for m in matches:
+        text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text

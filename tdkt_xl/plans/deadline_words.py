@@ -45,9 +45,33 @@ def _words_to_number(words: list[str]) -> int | None:
     return tens * 10 + DIGIT_WORDS[rest[0]] if rest[0] in DIGIT_WORDS else None
 
 
+def spelled_count(words: list[str]) -> int | None:
+    """A count up to 9999 in folded words: "mot tram", "hai nghin khong tram linh nam".
+
+    >>> spelled_count("mot tram".split()), spelled_count("hai tram linh nam".split())
+    (100, 205)
+    >>> spelled_count("muoi lam".split()), spelled_count("tram".split())
+    (15, None)
+    """
+    total = 0
+    for unit, size in (("nghin", 1000), ("ngan", 1000), ("tram", 100)):
+        if unit in words:
+            cut = words.index(unit)
+            head = 0 if words[:cut] == ["khong"] else _words_to_number(words[:cut]) if cut else None
+            if head is None or head > 9:
+                return None
+            total, words = total + head * size, words[cut + 1 :]
+    if words[:1] in (["linh"], ["le"]):
+        words = words[1:]
+    if not words:
+        return total or None
+    rest = _words_to_number(words)
+    return None if rest is None else total + rest
+
+
 _NUMBER_WORD = r"(?:muoi|gieng|chap|nhat|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|chuc)"
 _WORD_NUMBER_AFTER = LazyPattern(
-    rf"\b(ngay|thang|quy|cac ngay|mung)\s+((?:{_NUMBER_WORD})(?:\s+{_NUMBER_WORD}){{0,3}})\b"
+    rf"\b(ngay|thang|quy|cac ngay|mung|mong)\s+((?:{_NUMBER_WORD})(?:\s+{_NUMBER_WORD}){{0,3}})\b"
 )
 
 
@@ -61,6 +85,11 @@ def replace_number_words(text: str) -> str:
         keyword, words = match.group(1), match.group(2).split()
         if words[0] == "tu" and keyword not in ("thang", "quy"):
             return match.group(0)  # "ngày từ 5 …" is "from"; 4 is "tư" only for months/quarters
+        if keyword == "quy" and (_words_to_number(words[:1]) or 0) > 4:
+            return match.group(0)  # "quý sau", "quý năm 2024": no fifth or sixth quarter
+        if (keyword == "ngay" and words == ["sau"]
+                and re.match(r"\s+(?:khi|do|nay|ngay|tro)\b", match.string[match.end() :])):
+            return match.group(0)  # "ngay sau khi …": "right after", not "ngày sáu"
         # Take the longest prefix of words that reads as a number; "nam" after a
         # number is the word "year" ("thang sau nam 2024").
         for size in range(len(words), 0, -1):
@@ -71,6 +100,61 @@ def replace_number_words(text: str) -> str:
         return match.group(0)
 
     return _WORD_NUMBER_AFTER.sub(repl, text)
+
+
+_SPELLED_NUMBER = (r"(?:muoi|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|chuc|tram|nghin|ngan|khong|"
+                   r"linh|le|nhat|gieng|chap)")
+_RESTATED_NUMBER = LazyPattern(
+    rf"(\d{{1,4}}|\d{{1,2}}\s*[/.-]\s*\d{{1,2}}(?:\s*[/.-]\s*\d{{2,4}})?)"  # a number, or a date
+    rf"\s*\(\s*(?:(?:{_SPELLED_NUMBER}|ngay|thang)\s*[,]?\s*)+(?:nam\s*)?\)"
+)
+_RESTATED_WORDS = LazyPattern(
+    rf"\b(ngay|thang|nam|quy|mung|mong)\s+(?:{_SPELLED_NUMBER}\s+){{0,6}}{_SPELLED_NUMBER}\s*"
+    rf"\(\s*(\d{{1,4}})\s*\)"
+)
+
+
+def drop_restated_numbers(text: str) -> str:
+    """A number followed by its own reading in words in brackets is that number once: "ngày 06
+    (sáu)", "25 (hai mươi lăm)", and the other way round, "tháng sáu (06)". The digits are kept
+    whatever the words say.
+
+    >>> drop_restated_numbers("ngay 06 (sau) thang 06 (sau) nam 2026")
+    'ngay 06 thang 06 nam 2026'
+    >>> drop_restated_numbers("ngay muoi lam (15) thang sau (06)")
+    'ngay 15 thang 06'
+    >>> drop_restated_numbers("truoc 30/6 (ngay ba muoi thang sau)")
+    'truoc 30/6'
+    """
+    text = _RESTATED_NUMBER.sub(lambda m: m.group(1), text)
+    return _RESTATED_WORDS.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+
+
+_LUNAR_MONTH_DAY = LazyPattern(
+    r"(\b\d{1,2}|\b(?:ngay|mung|mong)(?:\s+[a-z]+){1,3}?)\s+thang\s+(gieng|chap)\b"
+    r"(?!\s*[(,]?\s*(?:am\s+lich|al)\b)"
+)
+
+
+def mark_lunar_months(text: str) -> str:
+    """A day of tháng Giêng or tháng Chạp is a lunar day: "26 tháng Chạp", "mùng 10 tháng Giêng"
+    (the month alone, "tháng Giêng", stays the calendar month).
+
+    >>> mark_lunar_months("truoc 26 thang chap nam at ty")
+    'truoc 26 thang 12 am lich nam at ty'
+    """
+    return _LUNAR_MONTH_DAY.sub(
+        lambda m: f"{m.group(1)} thang {1 if m.group(2) == 'gieng' else 12} am lich", text)
+
+
+# "chậm nhất ngày 20 của tháng cuối kỳ báo cáo", "trước ngày 15 của tháng", "ngày 06 của tháng
+# cuối quý": a day of every month (quarter, period): a recurring deadline with no single date
+_NUMBERED = r"(?:\d|(?:x|v|i|iv|ix|xi|xii|ii|iii|vi|vii|viii)\b|[/.-]\s*\d)"
+PERIODIC_DAY = LazyPattern(
+    r"\bngay\s+\d{1,2}\s+(?:(?:cua|trong|hang|moi)\s+)?(?:(?:dau|cuoi)\s+)?(?:thang|quy|ky)\b"
+    r"(?:\s+(?:dau|cuoi|giua)\s+(?:quy|ky|nam)\b(?:\s+bao\s+cao\b)?)?"
+    rf"(?!\s*(?:(?:dau|cuoi|giua)\s+(?:quy|nam)\s+)?{_NUMBERED})"
+)
 
 
 # --- date patterns ---------------------------------------------------------
@@ -127,13 +211,30 @@ DATE_PATTERNS: list[tuple[str, LazyPattern]] = [
     )),
     # ngày 30 tháng 11 năm 2019, 20 tháng 7 năm 2019, ngày 5 tháng 7
     ("dtm", LazyPattern(
-        rf"{_MOD}(?:\bngay\s+)?\b(\d{{1,2}})\s+thang\s+{_MONTH}\b"
+        rf"{_MOD}(?:\bngay\s+)?\b(\d{{1,2}})\s+(?:cua\s+)?thang\s+{_MONTH}\b"
         rf"(?:\s*(?:,\s*)?(?:nam\s+|/|-)\s*{_YEAR})?(?!\s*[/.-]\s*\d)"
     )),
     # 30/11/2019, 30-11-2019, 30.11.2019, 30/11/19
     ("dmy", LazyPattern(r"(?<![\d/.])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})(?![\d])")),
     # 2024-06-15 (ISO, as str(date) writes it)
     ("iso", LazyPattern(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")),
+    # "năm Ất Tỵ": a year named by its can-chi (a lunar year)
+    ("canchi", LazyPattern(rf"\bnam\s+({'|'.join(_CAN)})\s+({'|'.join(_CHI)}|meo)\b")),
+    # "2025 và những năm tiếp theo": every year from 2025
+    ("onward", LazyPattern(
+        r"(?:\bnam\s+)?(?<!\d)(19\d\d|2[01]\d\d)(?!\d)\s*,?\s*(?:va|den|toi)\s+(?:cac\s+|nhung\s+)?"
+        r"nam\s+(?:tiep\s+theo|ke\s+tiep|sau(?:\s+do)?|tiep)\b"
+    )),
+    # "năm trước kỳ báo cáo", "năm liền trước năm báo cáo": the year before the plan's
+    ("prevyear", LazyPattern(
+        r"\bnam\s+(?:lien\s+)?truoc\s+(?:cua\s+)?(?:ky|nam)\s+bao\s+cao\b"
+        r"|\bnam\s+truoc\s+lien\s+ke\b|\bnam\s+truoc\b(?=\s*(?:$|[;,.)]))"
+    )),
+    # "năm liền kề năm báo cáo", "năm tiếp theo của kỳ báo cáo": the year after the plan's
+    ("nextyear", LazyPattern(
+        r"\bnam\s+lien\s+ke(?:\s+(?:sau\s+|voi\s+)?(?:ky|nam)\s+bao\s+cao)?\b"
+        r"|\bnam\s+(?:tiep\s+theo|sau)\s+(?:cua\s+)?(?:ky|nam)\s+bao\s+cao\b"
+    )),
     # quý III/2024, Q4/2024, trong quý I năm 2024, đầu quý 3
     ("quarter", LazyPattern(
         rf"{_MOD}\b(?:quy|q)\s*(0?\d|iv|i{{1,3}}|v)\b(?:\s*(?:nam\s+|/|-)\s*{_YEAR})?"
@@ -159,6 +260,55 @@ DATE_PATTERNS: list[tuple[str, LazyPattern]] = [
     ("bare", LazyPattern(rf"(?<![\d/.])\b(\d{{1,2}}|{_ROMAN_RE})\b(?![\d.]|/(?!\s{{4}})|\s*{_COUNTING}\b)")),
 ]
 
+# --- deadlines counted from the plan's issue date ------------------------------
+
+# "ngày ban hành (Kế hoạch)", "ngày Kế hoạch này được ban hành", "ngày ký", "khi ban hành"
+_DOCUMENT = (r"(?:(?:ke\s+hoach|van\s+ban|quyet\s+dinh|chi\s+thi|cong\s+van)\s+(?:nay\s+)?"
+             r"(?:duoc\s+)?)?")
+# ("ký" only after "ngày"/"khi": "từ kỳ báo cáo" folds alike)
+_ISSUE_EVENT = (rf"(?:(?:(?:ngay|khi)\s+)?{_DOCUMENT}(?:ky\s+)?ban\s+hanh"
+                rf"|(?:ngay|khi)\s+{_DOCUMENT}(?:ky|co\s+hieu\s+luc))\b")
+_SPAN_UNIT = r"(ngay\s+lam\s+viec|ngay|tuan|thang|nam)"
+# "100 ngày kể từ ngày ban hành Kế hoạch", "sau 30 ngày kể từ ngày ban hành", "trong vòng 15 ngày
+# kể từ ngày ký", "05 ngày làm việc kể từ ngày Kế hoạch này được ban hành"
+RELATIVE_SPAN = LazyPattern(
+    rf"(?<![\d/.])(\d{{1,4}})\s+{_SPAN_UNIT}\s+(?:ke\s+tu|tinh\s+tu|tu|sau)\s+{_ISSUE_EVENT}"
+)
+_COUNT_WORDS = LazyPattern(
+    rf"\b((?:{_SPELLED_NUMBER}\s+){{0,6}}{_SPELLED_NUMBER})\s+(?=(?:ngay|tuan|thang)\s+"
+    r"(?:lam\s+viec\s+)?(?:ke\s+tu|tinh\s+tu|sau)\b)"
+)
+
+
+def count_words_to_digits(text: str) -> str:
+    """A count of days written in words before "kể từ …" in digits: "mười lăm ngày kể từ".
+
+    >>> count_words_to_digits("muoi lam ngay ke tu ngay ky")
+    '15 ngay ke tu ngay ky'
+    """
+    def repl(match: re.Match[str]) -> str:
+        value = spelled_count(match.group(1).split())
+        return match.group(0) if value is None else f"{value} "
+
+    return _COUNT_WORDS.sub(repl, text)
+
+
+# "Từ ngày ban hành Kế hoạch trở đi", "kể từ ngày ký": from the issue date, with no due date
+# (not after a count of days this module cannot read: "một trăm ngày kể từ …" is no start)
+RELATIVE_START = LazyPattern(
+    rf"(?<![a-z])(?<!ngay )(?<!tuan )(?<!thang )(?<!viec )(?<!ke )(?:ke\s+)?tu\s+{_ISSUE_EVENT}"
+)
+# a cell that is only a count of days: "100 ngày", "trong vòng 15 ngày", "10 ngày làm việc"
+BARE_SPAN = LazyPattern(
+    r"\W*(?:hoan\s+thanh\s+)?(?:(?:trong(?:\s+vong|\s+thoi\s+han)?|sau|cham\s+nhat|toi\s+da)\s+)?"
+    r"(\d{1,4})\s+(ngay\s+lam\s+viec|ngay|tuan)\W*"
+)
+# a count from another event we cannot date ("15 ngày kể từ ngày nhận được văn bản")
+COUNTED_FROM_EVENT = LazyPattern(
+    r"(?<![\d/.])\d{1,4}\s+(?:ngay|tuan|thang)(?:\s+lam\s+viec)?\s+(?:ke\s+tu|tinh\s+tu|sau\s+khi)\b"
+)
+
+
 # --- the words around a date, and words of the whole phrase ------------------
 
 LUNAR_MARK = LazyPattern(r"\s*[(,]?\s*(?:am\s+lich|al)\b")
@@ -166,6 +316,11 @@ BEFORE_MARK = LazyPattern(r"(?<![a-z])truoc$")
 AFTER_MARK = LazyPattern(r"(?<![a-z])(?<!nam )sau\s*(?:ngay\s*)?$")
 LIST_JOIN = LazyPattern(r"[\s,;]*(?:va|hoac)?[\s,;]*(?:ngay\s*)?")
 FROM_MARK = LazyPattern(r"(?<![a-z])tu\s*(?:ngay\s*)?$")
+# "từ nay đến cuối năm 2025", "đến hết tháng 6": by the end of the period, with no start
+UNTIL_MARK = LazyPattern(
+    r"(?:(?<![a-z])tu\s+(?:nay|bay\s+gio|thoi\s+diem\s+nay)\s+(?:den|toi)(?:\s+het)?"
+    r"|(?<![a-z])(?:den|toi|cho\s+den)\s+het)\s*(?:ngay\s*)?$"
+)
 DEADLINE_ONLY_MARK = LazyPattern(
     r"(truoc|cham nhat|han chot|han cuoi|khong qua|khong muon hon|muon nhat|den het|"
     r"truoc hoac trong|hoan thanh truoc)\s*(la\s*)?(ngay\s*)?$"
@@ -177,7 +332,14 @@ RECURRING_WORDS = LazyPattern(
 CONDITIONAL_WORDS = LazyPattern(
     r"\b(khi co|theo yeu cau|khi duoc|theo chi dao|theo ke hoach|sau khi|tuy theo|khi can|"
     r"theo tien do|theo thong bao|theo huong dan|theo quy dinh|khi phat sinh|theo chi thi|"
-    r"theo van ban|theo cong van|theo quyet dinh|theo nghi dinh|theo nghi quyet)\b"
+    r"theo van ban|theo cong van|theo quyet dinh|theo nghi dinh|theo nghi quyet|"
+    r"theo (?:tung |cac )?(?:moc )?(?:thoi han|thoi gian|moc))\b"
+)
+# where a cell naming several deadlines is cut into one clause each: ";", and "và"/"hoặc" before
+# a deadline marker ("trước ngày 15/6 và trước ngày 01/12")
+CLAUSE_BREAK = LazyPattern(
+    r";|\b(?:va|hoac)\s+(?=(?:hoan\s+thanh\s+)?(?:truoc|cham\s+nhat|han\s+chot|khong\s+qua|"
+    r"muon\s+nhat)\b)"
 )
 TENTATIVE_WORDS = LazyPattern(r"\b(du kien|tam dinh|du tinh)\b")
 CONNECTOR = LazyPattern(r"^[\s,;]*(?:-|den|toi|va|,|;|hoac|\(|tu)?[\s,;]*(?:ngay|thang|cac ngay)?\s*$")

@@ -6,28 +6,37 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 import re
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from tdkt_xl.errors import TdktError
-from tdkt_xl.plans.deadline_items import DateItem, date_items
+from tdkt_xl.plans.deadline_items import DateItem, date_items, relative_items
 from tdkt_xl.plans.deadline_words import (
+    CLAUSE_BREAK,
     CONDITIONAL_WORDS,
+    COUNTED_FROM_EVENT,
+    PERIODIC_DAY,
     RECURRING_WORDS,
     TENTATIVE_WORDS,
     canchi_year,
+    count_words_to_digits,
     drop_noise,
+    drop_restated_numbers,
+    mark_lunar_months,
     replace_number_words,
 )
 from tdkt_xl.plans.lunar_calendar import lunar_to_solar
 from tdkt_xl.plans.text import fold
 
-DeadlineProblem = Literal["unreadable", "impossible-date"]
+# "relative": counted from the plan's issue date ("100 ngày kể từ ngày ban hành"), which was not
+# given: no due date, and a warning, never an error
+DeadlineProblem = Literal["unreadable", "impossible-date", "relative"]
 
 EXCEL_EPOCH = date(1899, 12, 30)
 MIN_YEAR, MAX_YEAR = 1900, 2199
@@ -38,6 +47,9 @@ class Deadline(BaseModel):
 
     ``start``/``due`` are the first and last day of the period the phrase names
     (``start`` is None for "trước ngày …"), ``quarter`` is the quarter of ``due``.
+    ``dues`` holds every deadline, sorted, when the cell names several ("trước ngày 15/6 và
+    trước ngày 01/12"; "Quý I/2026 (…); Năm 2026 (…)"), and is empty otherwise: ``due`` is
+    always the last one (:attr:`all_dues` gives the list in every case).
 
     >>> d = parse_deadline("Đầu tháng 7", 2024)
     >>> (d.start, d.due, d.quarter)
@@ -49,6 +61,7 @@ class Deadline(BaseModel):
     text: str = ""
     start: date | None = None
     due: date | None = None
+    dues: list[date] = Field(default_factory=list)
     quarter: int | None = None
     recurring: bool = False
     tentative: bool = False
@@ -59,6 +72,17 @@ class Deadline(BaseModel):
     @property
     def is_empty(self) -> bool:
         return not self.text and self.due is None
+
+    @property
+    def all_dues(self) -> list[date]:
+        """Every due date of the cell: :attr:`dues`, or ``[due]``, or none.
+
+        >>> parse_deadline("Trước ngày 15/6 và trước ngày 01/12", 2024).all_dues
+        [datetime.date(2024, 6, 15), datetime.date(2024, 12, 1)]
+        >>> parse_deadline("Tháng 6", 2024).all_dues
+        [datetime.date(2024, 6, 30)]
+        """
+        return list(self.dues) if self.dues else [self.due] if self.due is not None else []
 
 
 def quarter_of(day: date) -> int:
@@ -154,36 +178,44 @@ def _quarter_part_bounds(item: DateItem, year: int) -> tuple[date, date]:
     return start, due
 
 
+def _shift(item: DateItem) -> int:
+    """The years a relative year item ("năm sau", "năm trước kỳ báo cáo") is from the plan's."""
+    return 1 if item.next_year else -1 if item.prev_year else 0
+
+
 def _resolve_years(items: list[DateItem], plan_year: int) -> None:
     """Items without a year borrow the next explicit one, else the previous, else the plan's."""
     for item in items:
         if item.canchi is not None:
             item.year = canchi_year(item.canchi, plan_year)
-    default_shift = any(it.precision == "year" and it.year is None and it.next_year for it in items)
+    default_shift = next((_shift(it) for it in items
+                          if it.precision == "year" and it.year is None and _shift(it)), 0)
     for index, item in enumerate(items):
-        item.explicit_year = item.year is not None or item.next_year
+        item.explicit_year = item.year is not None or bool(_shift(item))
         if item.year is not None:
             continue
-        if item.next_year:
-            item.year = plan_year + 1
+        if _shift(item):
+            item.year = plan_year + _shift(item)
             continue
-        later = next((plan_year + 1 if it.year is None else it.year
+        later = next((plan_year + _shift(it) if it.year is None else it.year
                       for it in items[index + 1 :]
-                      if (it.year is not None or it.next_year) and it.precision != "year"), None)
+                      if (it.year is not None or _shift(it)) and it.precision != "year"), None)
         earlier = next((it.year for it in reversed(items[:index]) if it.year is not None
                         and it.precision != "year"), None)
         standalone = next((it.year for it in items if it.precision == "year"
                            and it.year is not None), None)
         chosen = later or earlier or standalone
         if chosen is None:
-            chosen = plan_year + 1 if default_shift else plan_year
+            chosen = plan_year + default_shift
         item.year = chosen
 
 
-def parse_deadline(value: object, year: int) -> Deadline:
+def parse_deadline(value: object, year: int, *, issued: date | None = None) -> Deadline:
     """Read a deadline cell: a phrase, a date/datetime or an Excel serial number.
 
-    ``year`` is the plan year, used when the phrase names none.
+    ``year`` is the plan year, used when the phrase names none; ``issued`` the plan's issue
+    date, from which "100 ngày kể từ ngày ban hành Kế hoạch" counts (without it such a phrase
+    has no due date and the problem "relative").
 
     >>> parse_deadline("Trước ngày 15/6", 2024).due
     datetime.date(2024, 6, 15)
@@ -193,9 +225,13 @@ def parse_deadline(value: object, year: int) -> Deadline:
     True
     >>> parse_deadline(2025, 2024).due  # 1900–2199 are years, other numbers Excel serials
     datetime.date(2025, 12, 31)
+    >>> parse_deadline("30 ngày kể từ ngày ký", 2024, issued=date(2024, 6, 10)).due
+    datetime.date(2024, 7, 10)
+    >>> parse_deadline("30 ngày kể từ ngày ký", 2024).problem
+    'relative'
     """
     try:
-        return _parse(value, year)
+        return _parse(value, year, issued)
     except Exception as error:  # never raise: a cell we cannot read is a problem, not a crash
         return Deadline(text=_as_text(value), problem="unreadable",
                         problem_detail=type(error).__name__)
@@ -217,7 +253,7 @@ def _single_day(text: str, day: date) -> Deadline:
     return Deadline(text=text, start=day, due=day, quarter=quarter_of(day))
 
 
-def _parse(value: object, year: int) -> Deadline:
+def _parse(value: object, year: int, issued: date | None) -> Deadline:
     text = _as_text(value)
     if value is None or text == "":
         return Deadline()
@@ -229,24 +265,32 @@ def _parse(value: object, year: int) -> Deadline:
         if value != value or value < 1 or value > 2958465:  # NaN or outside Excel's range
             return Deadline(text=text, problem="unreadable", problem_detail=text)
         if float(value).is_integer() and MIN_YEAR <= value <= MAX_YEAR:
-            return _parse_phrase(text, year)  # a year typed as a number: 2024 is "Năm 2024"
+            return _parse_phrase(text, year, issued)  # a year typed as a number: 2024 is "Năm 2024"
         day = EXCEL_EPOCH + timedelta(days=int(value))
         if not MIN_YEAR + 50 <= day.year <= MAX_YEAR:
             return Deadline(text=text, problem="unreadable", problem_detail=text)
         return _single_day(text, day)
 
-    return _parse_phrase(text, year)
+    return _parse_phrase(text, year, issued)
 
 
 @functools.lru_cache(maxsize=8192)
-def _parse_phrase(text: str, year: int) -> Deadline:
+def _parse_phrase(text: str, year: int, issued: date | None = None) -> Deadline:
     """Read a deadline phrase (cached: plans repeat phrases on many rows)."""
-    folded = fold(text)
+    folded = mark_lunar_months(drop_restated_numbers(fold(text)))
+    # counted from the issue date ("100 ngày kể từ ngày ban hành"), before "ngày sáu" is read
+    folded, relative, counted_from_issue = relative_items(count_words_to_digits(folded), issued)
     folded = drop_noise(replace_number_words(folded))
-    recurring = bool(RECURRING_WORDS.search(folded))
+    # "ngày 20 của tháng cuối kỳ báo cáo": a day of every period, recurring with no single date
+    recurring = bool(RECURRING_WORDS.search(folded) or PERIODIC_DAY.search(folded))
+    folded = PERIODIC_DAY.sub(lambda m: " " * len(m.group(0)), folded)
     tentative = bool(TENTATIVE_WORDS.search(folded))
-    items = date_items(folded)
+    items = sorted([*date_items(folded), *relative], key=lambda it: it.pos)
+    recurring = recurring or any(it.onward for it in items)  # "2025 và những năm tiếp theo"
     if not items:
+        if counted_from_issue:  # and the issue date is not known
+            return Deadline(text=text, recurring=recurring, tentative=tentative, problem="relative",
+                            problem_detail=text)
         return _without_dates(text, folded, recurring=recurring, tentative=tentative)
     # "trước ngày 10/8 hằng năm" is recurring and due on that day of the plan year
     _resolve_years(items, year)
@@ -256,9 +300,44 @@ def _parse_phrase(text: str, year: int) -> Deadline:
         return Deadline(text=text, recurring=recurring, tentative=tentative,
                         problem="impossible-date", problem_detail=impossible.detail)
     start, due = _combine(items)
-    return Deadline(text=text, start=start, due=due,
+    several = _several_dues(folded, items)
+    dues: list[date] = []
+    if several is not None:
+        clause_start, dues = several
+        start, due = clause_start or start, dues[-1]
+    return Deadline(text=text, start=start, due=due, dues=dues,
                     quarter=quarter_of(due) if due else None, recurring=recurring,
                     tentative=tentative)
+
+
+def _several_dues(folded: str, items: list[DateItem]) -> tuple[date | None, list[date]] | None:
+    """(start, due dates) of a cell naming several deadlines, else None.
+
+    The cell is cut into clauses at ";" and at "và"/"hoặc" before "trước", "chậm nhất" …: each
+    clause is one deadline ("Quý I/2026 (Kế hoạch CĐS); Năm 2026 (theo từng hệ thống)"), and
+    so is each day of a list after "trước" ("trước ngày 15/6 và 15/12"). A period around its day
+    ("Quý IV (trước 15/12)") and a range ("từ 15/6 đến 30/6") stay one deadline. The start of
+    several clauses is the earliest start among them.
+    """
+    breaks = [m.start() for m in CLAUSE_BREAK.finditer(folded)]
+    clauses: dict[int, list[DateItem]] = {}
+    for item in items:
+        clauses.setdefault(bisect.bisect(breaks, item.pos), []).append(item)
+    dues: set[date] = set()
+    starts: list[date] = []
+    for clause in clauses.values():
+        listed = [it.due for it in clause
+                  if it.deadline_only and it.precision == "day" and not it.open_from and it.due]
+        start, due = _combine(clause)
+        if len(listed) >= 2:
+            dues.update(listed)
+        if due is not None:
+            dues.add(due)  # a list's clause still ends on its own due date
+        if start is not None:
+            starts.append(start)
+    if len(dues) < 2:
+        return None
+    return (min(starts) if len(clauses) > 1 and starts else None), sorted(dues)
 
 
 def _without_dates(text: str, folded: str, *, recurring: bool, tentative: bool) -> Deadline:
@@ -266,7 +345,8 @@ def _without_dates(text: str, folded: str, *, recurring: bool, tentative: bool) 
     else unreadable."""
     if recurring:
         return Deadline(text=text, recurring=True, tentative=tentative)
-    conditional = bool(CONDITIONAL_WORDS.search(folded))
+    # "15 ngày kể từ ngày nhận được văn bản": counted from an event with no date
+    conditional = bool(CONDITIONAL_WORDS.search(folded) or COUNTED_FROM_EVENT.search(folded))
     return Deadline(text=text, tentative=tentative, conditional=conditional,
                     problem=None if conditional else "unreadable",
                     problem_detail="" if conditional else text)

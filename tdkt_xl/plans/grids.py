@@ -86,6 +86,7 @@ class Grid:
     fonts: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_columns: frozenset[int] = frozenset()
     state: str = "visible"  # or "hidden", "veryHidden": the sheet tab is not shown
+    bold: frozenset[tuple[int, int]] = frozenset()  # cells with text in a bold font, when the adapter says
     # the number format of each date cell shown as a month, quarter or year ("Tháng "m/yyyy), not
     # a day (:func:`tdkt_xl.plans.deadline_cells.keeps_format`); the other cells are not listed
     formats: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -135,6 +136,10 @@ class Grid:
                         self.formats[(row, min_col)] = shown
         return filled
 
+    def merged_across(self, row: int, column: int) -> bool:
+        """Whether the cell starts a range merged over several columns of its row."""
+        return any(r1 == row and c1 == column and c2 > c1 for r1, c1, _r2, c2 in self.merged)
+
     def merged_ranges_by_cell(self, last_row: int) -> dict[tuple[int, int], tuple[int, int, int, int]]:
         """Every cell up to ``last_row`` that lies in a merged range, with that range."""
         index: dict[tuple[int, int], tuple[int, int, int, int]] = {}
@@ -148,10 +153,18 @@ class Grid:
 
 # --- header rows -------------------------------------------------------------
 
+# Each role a header cell can name, tried in this order (the first match wins): durations
+# before deadlines ("Thời gian thực hiện (ngày)"), products before anything with "kết quả".
 HEADER_PATTERNS: dict[str, re.Pattern[str]] = {
     "number": re.compile(r"^(s?tt|so tt|so thu tu|stt so)$"),
+    "code": re.compile(r"^ma(?: so)?(?: nhiem vu| cong viec| nv| nhom)?$"),
+    "duration": re.compile(
+        r"^so ngay\b|^thoi luong\b"
+        r"|^(?:thoi gian|thoi han)(?: thuc hien| du kien)? (?:so )?ngay(?: lam viec)?$"
+    ),
     "content": re.compile(
-        r"^(noi dung|ten nhiem vu|nhiem vu|cong viec|ten cong viec|noi dung cong viec)\b"
+        r"^(?:ten )?(?:nhom )?(?:noi dung|nhiem vu|cong viec|hoat dong|de an)\b"
+        r"|^(?:ten|danh muc) (?:cong viec|hoat dong|nhiem vu|de an)\b"
     ),
     "directing": re.compile(r"\bchi dao\b"),
     "lead": re.compile(
@@ -160,12 +173,17 @@ HEADER_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "partners": re.compile(r"\bphoi hop\b"),
     "start": re.compile(r"^(ngay bat dau|thoi gian bat dau|bat dau|tu ngay)\b"),
-    "deadline": re.compile(r"^(thoi gian|thoi han|han|han hoan thanh|han chot|tien do hoan thanh)\b"),
+    "deadline": re.compile(
+        r"^(thoi gian|thoi han|han|han hoan thanh|han chot|tien do hoan thanh|moc thoi gian)\b"
+        r"|^tien do$|^thoi diem hoan thanh\b"
+    ),
     "quarter": re.compile(r"^(quy|quy thuc hien|quy hoan thanh)$"),
     "completed": re.compile(r"^(ngay hoan thanh|hoan thanh ngay|ngay hoan thanh thuc te)\b"),
     "progress": re.compile(r"^(tinh trang|trang thai|tien do thuc hien|tinh hinh thuc hien)$"),
+    "product": re.compile(r"^(?:san pham|ket qua (?:du kien|dau ra|san pham|can dat))\b"),
     "note": re.compile(r"^ghi chu\b"),
 }
+_LABEL_MAX = 80  # longer text is a paragraph or a task, not a header label
 # The columns tdkt_xl itself writes after a table (the status copy), in this order, side by side.
 GENERATED_HEADERS = {"quy": "quarter", "han": "due", "con ngay": "days_left",
                      "trang thai": "status"}
@@ -173,8 +191,14 @@ _GENERATED_RUN = tuple(GENERATED_HEADERS)
 # Sub-labels under a merged "Thời gian …" that name the end of the period: the deadline.
 _END_LABELS = frozenset({"hoan thanh", "ket thuc", "den", "den ngay", "han"})
 REQUIRED_FIELDS = ("content", "lead")
+# A header needs the content (named, or the column of the longest free text) and an anchor: an
+# implementing unit column, or a number column with one more task role (a deadline, a duration, a
+# partner, a product …). "STT | Nội dung | Ghi chú" is a list of another kind, and two role labels
+# alone ("Ghi chú | Thời gian") make no table.
+ANCHOR_FIELDS = ("number", "lead")
 FIELD_LABELS = {
-    "number": "STT/TT", "content": "Nội dung", "directing": "Đơn vị chỉ đạo",
+    "number": "STT/TT", "number2": "STT chi tiết", "code": "Mã", "content": "Nội dung",
+    "directing": "Đơn vị chỉ đạo", "duration": "Số ngày", "product": "Sản phẩm",
     "lead": "Đơn vị thực hiện", "partners": "Đơn vị phối hợp", "start": "Bắt đầu",
     "deadline": "Thời gian hoàn thành", "quarter": "Quý", "completed": "Ngày hoàn thành",
     "progress": "Tình trạng", "note": "Ghi chú",
@@ -205,11 +229,13 @@ def header_field(label: str) -> str | None:
 
     >>> header_field("Nội dung\\nthực hiện"), header_field("THỜI GIAN HOÀN THÀNH"), header_field("Quý")
     ('content', 'deadline', 'quarter')
-    >>> header_field("Cơ quan, đơn vị chủ trì"), header_field("Kết quả/sản phẩm")
-    ('lead', None)
+    >>> header_field("Cơ quan, đơn vị chủ trì"), header_field("Kết quả/sản phẩm"), header_field("Kết quả")
+    ('lead', 'product', None)
+    >>> header_field("Thời gian thực hiện (ngày)"), header_field("Tên nhóm nhiệm vụ/nhiệm vụ")
+    ('duration', 'content')
     """
     words = fold_words(label)
-    if not words:
+    if not words or len(words) > _LABEL_MAX:
         return None
     # "Đơn vị chủ trì, phối hợp" style cells name the lead first
     for name, pattern in HEADER_PATTERNS.items():
@@ -226,8 +252,12 @@ def _two_row_field(top: str, below: str) -> str | None:
 
     >>> _two_row_field("Đơn vị thực hiện", "Phối hợp"), _two_row_field("Thời gian", "Hoàn thành")
     ('partners', 'deadline')
+    >>> _two_row_field("Stt", "TT"), _two_row_field("Stt", "Chi tiết")
+    ('number', 'number2')
     """
     own = header_field(below)
+    if header_field(top) == "number" and own != "number":
+        return "number2"  # "Stt" over "TT | Chi tiết": the second numbering column (groups, a), b) …)
     if own is not None:
         return own
     if header_field(top) == "deadline" and fold_words(below) in _END_LABELS:
@@ -294,9 +324,19 @@ def generated_run(labels: dict[int, str]) -> dict[str, int]:
     return {}
 
 
-def _match_row(grid: Grid, row: int,
-               merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> HeaderMatch | None:
-    """The header a row would be, if it names the required columns."""
+@dataclass
+class _RowRoles:
+    """What one candidate header row names: each column's label, the roles found (a role may be
+    named by several columns), the status copy's own columns, the columns labelled on two rows."""
+
+    row: int
+    labels: dict[int, tuple[str, str]]
+    found: dict[str, list[int]]
+    generated: dict[str, int]
+    two_row: set[int]
+
+
+def _row_roles(grid: Grid, row: int, merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> _RowRoles:
     labels = _row_labels(grid, row, merges)
     generated = generated_run({c: top for c, (top, below) in labels.items() if not below})
     found: dict[str, list[int]] = {}
@@ -309,8 +349,33 @@ def _match_row(grid: Grid, row: int,
             found.setdefault(name, []).append(column)
             if below:
                 two_row.add(column)
-    if not all(f in found for f in REQUIRED_FIELDS):
-        return None
+    return _RowRoles(row, labels, found, generated, two_row)
+
+
+# Roles that make a numbered table a task table when no implementing unit column is named.
+_TASK_ROLES = frozenset({"deadline", "start", "duration", "partners", "directing", "product",
+                         "progress", "completed", "quarter", "number2", "code"})
+
+
+def missing_roles(found: Iterable[str]) -> list[str]:
+    """What a row lacks to be a task table's header (see :data:`ANCHOR_FIELDS`): "content" and/or
+    "anchor" (a number column with one more task role, or an implementing unit column).
+
+    >>> missing_roles(["number", "content", "deadline"]), missing_roles(["number", "content"])
+    ([], ['anchor'])
+    >>> missing_roles(["lead"])
+    ['content']
+    """
+    roles = set(found)
+    missing = [] if "content" in roles else ["content"]
+    number, lead = ANCHOR_FIELDS
+    if lead not in roles and not (number in roles and roles & _TASK_ROLES):
+        missing.append("anchor")
+    return missing
+
+
+def _choose_columns(grid: Grid,
+                    found: dict[str, list[int]]) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     columns: dict[str, int] = {}
     duplicates: list[tuple[str, int, int]] = []
     for name, candidates in found.items():
@@ -318,17 +383,128 @@ def _match_row(grid: Grid, row: int,
         chosen = (visible or candidates)[0]
         columns[name] = chosen
         duplicates.extend((name, chosen, c) for c in candidates if c != chosen)
-    data_start = row + (2 if two_row & set(columns.values()) else 1)
-    used = [*columns.values(), *generated.values()]
+    return columns, duplicates
+
+
+_NOT_FREE_TEXT = re.compile(r"[\d\s.,;:/()\-–]*")
+_CONTENT_SAMPLE = 40  # data rows looked at to find the content column by its text
+
+
+def infer_content(grid: Grid, data_start: int, columns: dict[str, int]) -> int | None:
+    """The content column when no label names it: of the columns between the number column and
+    the first unit column, the one whose cells hold the longest free text (at least 8 letters on
+    average, in at least half of its filled cells).
+
+    >>> g = Grid("PL", [["TT", "", "Chủ trì"], [1, "Xây dựng kế hoạch năm", "Sở Y tế"]])
+    >>> infer_content(g, 2, {"number": 1, "lead": 3})
+    2
+    """
+    left = max((columns[r] for r in ("number", "number2", "code") if r in columns), default=0)
+    units = [columns[r] for r in ("directing", "lead", "partners") if columns.get(r, 0) > left]
+    right = min(units, default=0)
+    used = set(columns.values())
+    best, best_length = None, 8.0
+    last = min(grid.max_row, data_start + _CONTENT_SAMPLE)
+    for column in range(left + 1, right):
+        if column in used:
+            continue
+        texts = [grid.text(row, column) for row in range(data_start, last + 1)]
+        filled = [t for t in texts if t]
+        free = [t for t in filled if not _NOT_FREE_TEXT.fullmatch(t)]
+        if not free or len(free) * 2 < len(filled):
+            continue
+        length = sum(map(len, free)) / len(free)
+        if length > best_length:
+            best, best_length = column, length
+    return best
+
+
+DURATION_CELL = re.compile(r"(\d{1,4})(?: ngay(?: lam viec)?)?")  # on folded words: "30 ngay"
+
+
+def is_duration(value: object) -> bool:
+    """A cell that holds a number of days: 30, "30 ngày", "15 ngày làm việc".
+
+    >>> [is_duration(v) for v in (30, "30 ngày", "15 ngày làm việc", "30/6", 2026, "100 ngày kể từ …")]
+    [True, True, True, False, False, False]
+    """
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return float(value).is_integer() and 0 < value < 1000
+    return isinstance(value, str) and bool(DURATION_CELL.fullmatch(fold_words(value)))
+
+
+def _durations_not_deadlines(grid: Grid, data_start: int, columns: dict[str, int]) -> None:
+    """A "Thời gian thực hiện" column whose cells are numbers of days is a duration column."""
+    column = columns.get("deadline")
+    if column is None or "duration" in columns:
+        return
+    last = min(grid.max_row, data_start + _CONTENT_SAMPLE)
+    values = [grid.value(row, column) for row in range(data_start, last + 1)]
+    filled = [v for v in values if v not in (None, "") and not isinstance(v, ExcelError)]
+    if len(filled) >= 2 and sum(map(is_duration, filled)) * 3 >= len(filled) * 2:
+        columns["duration"] = columns.pop("deadline")
+
+
+def _match_row(grid: Grid, row: int,
+               merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> HeaderMatch | None:
+    """The header a row would be, if it names the roles a task table needs."""
+    roles = _row_roles(grid, row, merges)
+    if not roles.found or "anchor" in missing_roles(roles.found):
+        return None
+    columns, duplicates = _choose_columns(grid, roles.found)
+    data_start = row + (2 if roles.two_row & set(columns.values()) else 1)
+    used = [*columns.values(), *roles.generated.values()]
     if is_column_number_row(grid, data_start, used):
         data_start += 1
-    texts = {c: f"{top} {below}".strip() for c, (top, below) in labels.items()}
-    return HeaderMatch(row, columns, generated, data_start, max(used), sorted(duplicates), texts)
+    if "content" not in columns and "number" in columns and ("lead" in columns or "partners" in columns):
+        content = infer_content(grid, data_start, columns)
+        if content is not None:
+            columns["content"] = content
+    if "content" not in columns:
+        return None
+    _durations_not_deadlines(grid, data_start, columns)
+    used = [*columns.values(), *roles.generated.values()]
+    texts = {c: f"{top} {below}".strip() for c, (top, below) in roles.labels.items()}
+    return HeaderMatch(row, columns, roles.generated, data_start, max(used), sorted(duplicates), texts)
+
+
+_ROLE_WORDS = {"content": "cột nội dung (\"Nội dung\", \"Nhiệm vụ\", \"Công việc\" …)",
+               "anchor": "cột số thứ tự (\"STT\") hoặc cột đơn vị thực hiện (\"Chủ trì\" …)",
+               "numbered": "cột đơn vị thực hiện (\"Chủ trì\" …), hoặc bên cạnh cột STT một cột thời hạn, "
+                           "phối hợp hay sản phẩm"}
+
+
+def header_candidates(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS, limit: int = 3) -> list[str]:
+    """The rows that look like a header but are not one, each with its role labels and what it
+    lacks, for the message of a sheet without a task table (Vietnamese).
+
+    >>> header_candidates(Grid("PL", [["STT", "Mã nhiệm vụ", "Đơn vị chủ trì"]]))[0][:66]
+    'dòng 1 ("STT", "Mã nhiệm vụ", "Đơn vị chủ trì") thiếu cột nội dung'
+    """
+    merges = grid.merged_ranges_by_cell(scan_rows + 1)
+    scored: list[tuple[int, int, str]] = []
+    for row in range(1, min(grid.max_row, scan_rows) + 1):
+        roles = _row_roles(grid, row, merges)
+        missing = missing_roles(roles.found)
+        if len(roles.found) < 2 or not missing:
+            continue
+        cells = sorted(c for columns in roles.found.values() for c in columns)
+        named = ", ".join(f'"{" ".join(filter(None, roles.labels[c]))}"' for c in cells)
+        if "number" in roles.found:
+            missing = ["numbered" if m == "anchor" else m for m in missing]
+        lacks = " và ".join(_ROLE_WORDS[m] for m in missing)
+        scored.append((-len(roles.found), row, f"dòng {row} ({named}) thiếu {lacks}"))
+    return [text for _, _, text in sorted(scored)[:limit]]
 
 
 def find_header(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> HeaderMatch | None:
-    """Find the task table's header row by its column names (the first one, or a fuller one
-    a few rows below it).
+    """Find the task table's header row by the roles its cells name (see :func:`header_field`):
+    the first row that names the content and an anchor (:data:`ANCHOR_FIELDS`, :func:`missing_roles`),
+    or a row naming more roles a few rows below it. When no label names the content, the column of
+    the longest free text between the number column and the unit columns is the content
+    (:func:`infer_content`); a deadline column holding numbers of days is a duration column.
 
     >>> g = Grid("PL", [["KẾ HOẠCH 2024"], ["TT", "Nội dung", "Đơn vị thực hiện"], [1, "Việc", "Sở"]])
     >>> m = find_header(g); (m.row, m.columns["lead"], m.data_start)

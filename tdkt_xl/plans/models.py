@@ -29,6 +29,7 @@ class PlanConfig(BaseModel):
     report_deadline: date | None = None
     stats_from: int = 2014
     stats_to: int = 2023
+    issued: date | None = None  # the plan's issue date ("Ngày ban hành", or the title lines)
 
 
 class CommendationForm(BaseModel):
@@ -72,6 +73,9 @@ class Task(BaseModel):
     progress: str = ""
     note: str = ""
     parent: str | None = None
+    group: str | None = None  # the group heading the task stands under (its number or code)
+    duration_days: int | None = None  # from a duration column ("Số ngày dự kiến"): not a deadline
+    duration_text: str = ""
 
     @property
     def units(self) -> list[UnitRef]:

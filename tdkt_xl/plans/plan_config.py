@@ -20,10 +20,12 @@ _CONFIG_KEYS = {
     "report_deadline": re.compile(r"^han nop|^thoi han nop"),
     "stats_from": re.compile(r"^nam so lieu tu|^so lieu tu nam"),
     "stats_to": re.compile(r"^nam so lieu den|^so lieu den nam"),
+    "issued": re.compile(r"^ngay ban hanh|^ngay ky\b"),
 }
 _CONFIG_LABELS = {"year": "Năm kế hoạch", "due_soon_days": "Số ngày sắp đến hạn",
                   "as_of": "Ngày tính trạng thái", "report_deadline": "Hạn nộp báo cáo",
-                  "stats_from": "Năm số liệu từ", "stats_to": "Năm số liệu đến"}
+                  "stats_from": "Năm số liệu từ", "stats_to": "Năm số liệu đến",
+                  "issued": "Ngày ban hành"}
 
 
 def read_config(grid: Grid, log: ProblemLog, file: str = "") -> PlanConfig:
@@ -63,7 +65,7 @@ def _config_value(key: str, raw: object, year: int | None = None) -> int | date 
     >>> _config_value("as_of", "15/6", 2023), _config_value("as_of", "Trước 30/6 và 31/12", 2023)
     (datetime.date(2023, 6, 15), None)
     """
-    if key in ("as_of", "report_deadline"):
+    if key in ("as_of", "report_deadline", "issued"):
         if isinstance(raw, datetime):
             return raw.date()
         if isinstance(raw, date):
@@ -82,3 +84,28 @@ def _config_value(key: str, raw: object, year: int | None = None) -> int | date 
     if key == "due_soon_days":
         return number if 0 <= number <= 366 else None
     return number if 1900 <= number <= 2199 else None
+
+
+_WRITTEN_DATE = re.compile(
+    r"\bngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})\b|\bngay (\d{1,2}) (\d{1,2}) (\d{4})\b")
+
+
+def issue_date(grid: Grid, header_row: int) -> date | None:
+    """The plan's issue date from the title lines above a table: "Hà Nội, ngày 10 tháng 6 năm
+    2024" (any place name), "(Kèm theo Kế hoạch số 12/KH-UBND ngày 10/6/2024)"; the first one
+    that is a real date. A date left blank ("ngày   /  /2026") is none.
+
+    >>> issue_date(Grid("PL", [["Bắc Ninh, ngày 05 tháng 3 năm 2024"], ["TT"]]), 2)
+    datetime.date(2024, 3, 5)
+    >>> issue_date(Grid("PL", [["(Kèm theo Kế hoạch số /KH-UBND ngày / /2026)"], ["TT"]]), 2) is None
+    True
+    """
+    for row in range(1, header_row):
+        for column in range(1, grid.max_column + 1):
+            for match in _WRITTEN_DATE.finditer(fold_words(grid.text(row, column))):
+                day, month, year = (int(g) for g in match.groups() if g is not None)
+                try:
+                    return date(year, month, day)
+                except ValueError:
+                    continue
+    return None

@@ -29,11 +29,12 @@ from tdkt_xl.plans.grids import (
     SheetRole,
     available,
     find_header,
+    header_candidates,
     role_by_name,
     seen_labels,
 )
 from tdkt_xl.plans.models import CommendationForm, Plan, PlanConfig, SheetKind, TaskSheet
-from tdkt_xl.plans.plan_config import read_config
+from tdkt_xl.plans.plan_config import issue_date, read_config
 from tdkt_xl.plans.task_sheet import TaskSheetReader
 from tdkt_xl.plans.text import fold_words
 from tdkt_xl.plans.unit_list import read_units
@@ -92,8 +93,10 @@ def read_plan(
     tables = _task_tables(grids, roles, names, log, file)
     titles = [title_year(g, h.row) for g, h, _ in tables]
     plan_year = _plan_year(year, config, titles, today)
-    sheets = _read_task_sheets(tables, titles, directory, plan_year, log, file)
-    config = config.model_copy(update={"year": plan_year})
+    issued = config.issued or next(
+        (found for g, h, _ in tables if (found := issue_date(g, h.row)) is not None), None)
+    sheets = _read_task_sheets(tables, titles, directory, _Dates(plan_year, issued), log, file)
+    config = config.model_copy(update={"year": plan_year, "issued": issued})
     return Plan(file=file, sheet_names=names, sheets=sheets, units=units, config=config,
                 forms=forms, year=plan_year, problems=log.problems)
 
@@ -146,6 +149,7 @@ class _FoundTables:
     visible: list[_TaskTable] = field(default_factory=list)
     hidden: list[_TaskTable] = field(default_factory=list)
     without_header: list[Grid] = field(default_factory=list)
+    others: list[Grid] = field(default_factory=list)  # sheets of no task role without a header
 
 
 def _task_tables(grids: Sequence[Grid], roles: dict[str, SheetRole], names: list[str], log: ProblemLog,
@@ -153,7 +157,7 @@ def _task_tables(grids: Sequence[Grid], roles: dict[str, SheetRole], names: list
     """The task tables to read, with what is wrong about them reported."""
     found = _find_task_tables(grids, roles)
     tables = _choose_tables(found, log, file)
-    _report_missing_tables(found.without_header, tables, names, log, file)
+    _report_missing_tables(found, tables, names, log, file)
     _report_duplicate_headers(tables, log, file)
     return tables
 
@@ -168,6 +172,8 @@ def _find_task_tables(grids: Sequence[Grid], roles: dict[str, SheetRole]) -> _Fo
         if header is None:
             if role in ("phu_luc", "phan_cong") and grid.state == "visible":
                 found.without_header.append(grid)
+            else:
+                found.others.append(grid)
             continue
         table = _TaskTable(grid, header, _sheet_kind(role, header))
         (found.visible if grid.state == "visible" else found.hidden).append(table)
@@ -197,15 +203,22 @@ def _choose_tables(found: _FoundTables, log: ProblemLog, file: str) -> list[_Tas
     return candidates
 
 
-def _report_missing_tables(without_header: list[Grid], candidates: list[_TaskTable], names: list[str],
+def _report_missing_tables(found: _FoundTables, candidates: list[_TaskTable], names: list[str],
                            log: ProblemLog, file: str) -> None:
+    """A task sheet without a header; no task table at all. Each message names the rows that look
+    like a header and the role each lacks, else the short texts seen near the top."""
     expected = ", ".join(f'"{FIELD_LABELS[f]}"' for f in ("number", *REQUIRED_FIELDS))
-    for grid in without_header:
+    for grid in found.without_header:
+        near = header_candidates(grid)
         # "Phụ lục 2 - Số liệu" beside the task sheets: a table of another kind, not an error
         log.add(Code.NO_TASK_TABLE if candidates else Code.HEADER_NOT_FOUND, sheet=grid.name, file=file,
-                expected=expected, seen=available(seen_labels(grid)), rows=HEADER_SCAN_ROWS)
-    if not candidates and not without_header:
-        log.add(Code.SHEET_NOT_FOUND, file=file, expected=expected, sheets=available(names))
+                expected=expected, seen="; ".join(near) or available(seen_labels(grid)),
+                rows=HEADER_SCAN_ROWS)
+    if not candidates and not found.without_header:
+        near = [f'sheet "{grid.name}" {text}' for grid in found.others for text in header_candidates(grid)]
+        said = f" Dòng gần giống tiêu đề: {'; '.join(near)}." if near else ""
+        log.add(Code.SHEET_NOT_FOUND, file=file, expected=expected, sheets=available(names),
+                candidates=said)
 
 
 def _report_duplicate_headers(candidates: list[_TaskTable], log: ProblemLog, file: str) -> None:
@@ -241,13 +254,21 @@ def _code_prefixes(kinds: list[SheetKind]) -> list[str]:
     return prefixes
 
 
+class _Dates(NamedTuple):
+    """The plan year, and the plan's issue date when known (relative deadlines count from it)."""
+
+    year: int
+    issued: date | None
+
+
 def _read_task_sheets(tables: list[_TaskTable], titles: list[int | None], directory: UnitDirectory | None,
-                      plan_year: int, log: ProblemLog, file: str) -> list[TaskSheet]:
+                      dates: _Dates, log: ProblemLog, file: str) -> list[TaskSheet]:
     prefixes = _code_prefixes([kind for _, _, kind in tables])
     sheets: list[TaskSheet] = []
     for (grid, header, kind), title, prefix in zip(tables, titles, prefixes, strict=True):
         reader = TaskSheetReader(grid=grid, header=header, kind=kind, code_prefix=prefix,
-                                 units=directory, year=plan_year, log=log, file=file)
+                                 units=directory, year=dates.year, log=log, file=file,
+                                 issued=dates.issued)
         reader.read()
         if not reader.tasks:
             log.add(Code.NO_TASKS, sheet=grid.name, file=file)

@@ -47,7 +47,11 @@ QUARTER_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 class TaskStatus(BaseModel):
-    """A task's status on ``as_of``; ``days_left`` is negative when overdue."""
+    """A task's status on ``as_of``; ``days_left`` is negative when overdue.
+
+    ``due`` is the due date the status is measured against: the task's, or, when its cell names
+    several (``Deadline.dues``), the earliest one not yet met (see :func:`task_status`).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -55,6 +59,7 @@ class TaskStatus(BaseModel):
     as_of: date
     status: Status
     days_left: int | None = None
+    due: date | None = None
 
 
 def today_in_vietnam() -> date:
@@ -80,17 +85,30 @@ def task_status(task: Task, as_of: date, due_soon_days: int = 7) -> TaskStatus:
     ...          deadline=parse_deadline("Trước ngày 15/6", 2024))
     >>> task_status(t, date(2024, 6, 10)).status.value
     'Sắp đến hạn'
+
+    A cell naming several deadlines ("Trước ngày 15/6 và trước ngày 01/12") is measured against
+    the earliest due not yet met. A due is met when the task was done (its completion date, on
+    or before ``as_of``) on or before it: the rule of a single due ("done after the due" is
+    "Hoàn thành trễ hạn", "not done and the due passed" is "Quá hạn") applied to each due in
+    turn. So a task not done is measured against its first due, and is overdue once that day has
+    passed (the later dues do not excuse a missed earlier one); a task done after its first due
+    is done late; a task done by its first due met every due.
+
+    >>> t = t.model_copy(update={"deadline": parse_deadline("Trước ngày 15/6 và trước ngày 01/12", 2024)})
+    >>> late = task_status(t, date(2024, 7, 1))
+    >>> late.status.value, late.due, late.days_left
+    ('Quá hạn', datetime.date(2024, 6, 15), -16)
     """
-    due = task.deadline.due
+    due = _measured_due(task, as_of)
     days_left = (due - as_of).days if due is not None else None
     completed = task.completed_on
     if completed is not None and completed <= as_of:
         late = due is not None and completed > due
         status = Status.DONE_LATE if late else Status.DONE
-        return TaskStatus(task=task, as_of=as_of, status=status, days_left=None)
+        return TaskStatus(task=task, as_of=as_of, status=status, days_left=None, due=due)
     # done after as_of: not yet done on that day, whatever the progress cell says now
     if completed is None and task.progress == Status.DONE.value:
-        return TaskStatus(task=task, as_of=as_of, status=Status.DONE, days_left=None)
+        return TaskStatus(task=task, as_of=as_of, status=Status.DONE, days_left=None, due=due)
     if due is None or days_left is None:
         status = Status.RECURRING if task.deadline.recurring else Status.UNKNOWN
         return TaskStatus(task=task, as_of=as_of, status=status)
@@ -100,7 +118,37 @@ def task_status(task: Task, as_of: date, due_soon_days: int = 7) -> TaskStatus:
         status = Status.DUE_SOON
     else:
         status = Status.NOT_DUE
-    return TaskStatus(task=task, as_of=as_of, status=status, days_left=days_left)
+    return TaskStatus(task=task, as_of=as_of, status=status, days_left=days_left, due=due)
+
+
+def _measured_due(task: Task, as_of: date) -> date | None:
+    """The due a task's status is measured against: its only one, or the earliest not yet met
+    (met: done, on or before ``as_of``, on or before that due); all met, the last."""
+    dues = task.deadline.dues
+    if len(dues) < 2:
+        return task.deadline.due
+    completed = task.completed_on
+    if completed is None and task.progress == Status.DONE.value:
+        return dues[-1]  # done, with no date: every due met
+    done = completed is not None and completed <= as_of
+    return next((day for day in dues if not (done and completed is not None and completed <= day)),
+                dues[-1])
+
+
+def due_label(item: TaskStatus) -> str:
+    """Which of several dues a status is measured against: "15/06/2024 (1/2)"; "" for a task with
+    one due.
+
+    >>> from tdkt_xl.plans.deadlines import parse_deadline
+    >>> t = Task(sheet="PC", kind="phan_cong", code="PC-1", number="1", row=7, rows=[7],
+    ...          deadline=parse_deadline("Trước ngày 15/6 và trước ngày 01/12", 2024))
+    >>> due_label(task_status(t, date(2024, 6, 1)))
+    '15/06/2024 (1/2)'
+    """
+    dues = item.task.deadline.dues
+    if len(dues) < 2 or item.due is None or item.due not in dues:
+        return ""
+    return f"{item.due:%d/%m/%Y} ({dues.index(item.due) + 1}/{len(dues)})"
 
 
 def plan_status(plan: Plan, as_of: date | None = None) -> list[TaskStatus]:
@@ -110,10 +158,14 @@ def plan_status(plan: Plan, as_of: date | None = None) -> list[TaskStatus]:
 
 
 def status_row(item: TaskStatus) -> tuple[str, date | str | None, int | None, str]:
-    """The four values written next to a task: Quý, Hạn, Còn (ngày), Trạng thái."""
+    """The four values written next to a task: Quý, Hạn, Còn (ngày), Trạng thái.
+
+    For a cell naming several deadlines, Hạn says which one the status is measured against
+    ("15/06/2024 (1/2)", see :func:`due_label`); for any other task it is the due date.
+    """
     deadline = item.task.deadline
     quarter = QUARTER_ROMAN.get(deadline.quarter or 0, "")
-    due: date | str | None = deadline.due
+    due: date | str | None = due_label(item) or deadline.due
     if due is None and deadline.recurring:
         due = Status.RECURRING.value
     return quarter, due, item.days_left, item.status.value

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tdkt_xl.plans.cell_text import vn_date
-from tdkt_xl.plans.grids import ExcelError
-from tdkt_xl.plans.text import clean, fold
+from tdkt_xl.plans.grids import DURATION_CELL, ExcelError, is_duration
+from tdkt_xl.plans.text import clean, fold, fold_words
 
 ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
                 "ix": 9, "x": 10, "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}
@@ -23,6 +23,36 @@ SECTION_TEXT = re.compile(
 )
 HEADING_LETTER = re.compile(r"[A-ZĐ]\.?")  # "A", "B." over "NHIỆM VỤ TRỌNG TÂM"
 SUB_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})+)\.?\s+")
+# A section label that starts with its Roman number: "IV. Phát triển …", "II - NHIỆM VỤ …" (capitals:
+# "i) …" is an item after "h)").
+_ROMAN_LABEL = re.compile(r"\s*([IVX]{1,5})\s*[.):\-–]\s*\S")
+
+
+def roman_heading(text: str) -> str | None:
+    """The Roman number a section label starts with, or None.
+
+    >>> roman_heading("IV. Phát triển hạ tầng"), roman_heading("II - NHIỆM VỤ KHÁC"), roman_heading("i) Việc")
+    ('IV', 'II', None)
+    """
+    match = _ROMAN_LABEL.match(text)
+    if match is None or fold(match.group(1)) not in ROMAN_VALUES:
+        return None
+    return match.group(1)
+
+
+def duration_days(value: object) -> int | None:
+    """The number of days a duration cell holds: 30, "30 ngày", "15 ngày làm việc"; None for
+    other text ("Sở KHCN đưa ra kế hoạch").
+
+    >>> duration_days(30), duration_days("30 ngày"), duration_days("Theo kế hoạch"), duration_days(0)
+    (30, 30, None, None)
+    """
+    if not is_duration(value):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    match = DURATION_CELL.fullmatch(fold_words(value))
+    return int(match.group(1)) or None if match else None
 
 
 def section_quarter(text: str) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from tdkt_xl.errors import Code, ProblemLog, column_letter
@@ -21,14 +21,17 @@ from tdkt_xl.plans.grids import (
     is_column_number_row,
 )
 from tdkt_xl.plans.models import Section, SheetKind, Task
+from tdkt_xl.plans.task_groups import Group, group_start, stray_cells
 from tdkt_xl.plans.task_numbers import (
     HEADING_LETTER,
     QUARTER_NAMES,
     SECTION_TEXT,
     SUB_NUMBER,
     TaskNumber,
+    duration_days,
     matched_quarter,
     read_number,
+    roman_heading,
     section_quarter,
 )
 from tdkt_xl.plans.text import clean, clean_lines, fold, fold_words
@@ -74,6 +77,12 @@ class TaskSheetReader:
     _number_unknown: bool = False  # the previous number was a formula without a value
     _heading_rows: set[int] = field(default_factory=set)
     _extra_cells: dict[str, dict[str, tuple[int, object]]] = field(default_factory=dict)
+    issued: date | None = None  # the plan's issue date: relative deadlines count from it
+    _group: Group | None = None  # the group the rows below belong to
+    _groups: dict[str, Group] = field(default_factory=dict)  # each task's group, by task code
+    _letter_parent: str = ""  # what a), b) … items are numbered under: the last number or group
+    _carried_top: int = 0  # the last number before the section: numbering may go on from it
+    _group_count: int = 0  # groups without a number or code so far in the section
 
     def col(self, name: str) -> int | None:
         return self.header.columns.get(name)
@@ -149,7 +158,8 @@ class TaskSheetReader:
             named = header_like(self.grid, row, self.header.last_column)
             if named is None:
                 continue
-            if "content" in named and all(named.get(f) == columns.get(f) for f in REQUIRED_FIELDS):
+            if ("content" in named and all(named.get(f) == columns.get(f) for f in REQUIRED_FIELDS)) \
+                    or self.repeats_header(row):
                 self._header_rows.add(row)
                 if is_column_number_row(self.grid, row + 1, used):
                     self._header_rows.add(row + 1)
@@ -157,6 +167,12 @@ class TaskSheetReader:
             self.problem(Code.SECOND_TABLE, row, None)
             return row - 1
         return self.grid.max_row
+
+    def repeats_header(self, row: int) -> bool:
+        """Whether a row says what the header row says, cell for cell (the header repeated on each
+        printed page, also when no label names the content)."""
+        return all(fold(self.grid.text(row, c)) == fold(self.grid.text(self.header.row, c))
+                   for c in range(1, self.header.last_column + 1))
 
     def last_structured_row(self, end: int) -> int:
         """The last row with a number or a section: unnumbered rows below it are notes."""
@@ -206,12 +222,20 @@ class TaskSheetReader:
         label = content
         if number.kind == "text":
             label = content or number.text  # "I. QUÝ I" typed in column A, merged across
-            number = TaskNumber("none")
+            roman = roman_heading(number.text)
+            number = TaskNumber("roman", roman) if roman else TaskNumber("none")
+        elif number.kind == "none" and content and (roman := roman_heading(content)):
+            number = TaskNumber("roman", roman)  # "IV. Phát triển …" in the content column
         if (number.kind == "roman" and self._last_kind == "letter" and isinstance(raw_number, str)
                 and raw_number.strip().islower()):
             number = TaskNumber("letter", number.text.lower())  # "i" after "h"
-        if not self.read_heading(row, raw_number, number, label):
-            self.read_task_row(row, number, content)
+        if self.read_heading(row, raw_number, number, label):
+            return
+        group = group_start(self.grid, self.header, row, number, content, self.merged_cells)
+        if group is not None:
+            self.start_group(group)
+            return
+        self.read_task_row(row, number, content)
 
     def read_heading(self, row: int, raw_number: object, number: TaskNumber, label: str) -> bool:
         """Start a section ("I | Quý I") or a lettered heading ("A | NHIỆM VỤ TRỌNG TÂM") if the row
@@ -221,9 +245,11 @@ class TaskSheetReader:
         section_match = SECTION_TEXT.match(fold(label)) if label else None
         if section_match and number.kind in ("roman", "none") and (number.kind == "roman" or not own_units):
             self.start_section(row, number, label, section_match)
+            self.report_stray_text(row)
             return True
-        if number.kind == "roman" and not own_units and not own_deadline:
+        if number.kind == "roman" and not own_units:
             self.start_section(row, number, label, None)
+            self.report_stray_text(row)
             return True
         if (isinstance(raw_number, str) and HEADING_LETTER.fullmatch(clean(raw_number)) and label
                 and not own_units and not own_deadline):
@@ -291,6 +317,25 @@ class TaskSheetReader:
         self.sections.append(section)
         self.restart_numbering()
 
+    def report_stray_text(self, row: int) -> None:
+        """Text in a section row's other cells (a deadline fragment left by a page break): said
+        for its cell, never read as a task."""
+        for column, text in stray_cells(self.grid, self.header, row, self.merged_cells | self.merge_tops):
+            self.problem(Code.STRAY_TEXT_IN_SECTION, row, column, value=shorten(text))
+
+    def start_group(self, group: Group) -> None:
+        """A group row: not a task; numbering of its a), b) … items restarts under it (a group
+        without a number or code is named by its place in the section: "N1", "N2" …)."""
+        row = group.row
+        self._group_count += 1
+        if not group.label:
+            group.label = f"N{self._group_count}"
+        for name in _UNIT_FIELDS:
+            group.units[name] = self.read_units(row, name)
+        group.note = self.text(row, "note", lines=True)
+        self._group = group
+        self._letter_parent = group.label
+
     def start_heading(self, row: int, letter: str, label: str) -> None:
         """A lettered heading ("A | NHIỆM VỤ TRỌNG TÂM"): numbering restarts under it; it keeps
         the quarter of the section it stands in."""
@@ -302,6 +347,10 @@ class TaskSheetReader:
         self.restart_numbering()
 
     def restart_numbering(self) -> None:
+        self._carried_top = max(self._carried_top, self._last_top)
+        self._group = None
+        self._group_count = 0
+        self._letter_parent = ""
         self._seen_numbers = {}
         self._last_top = 0
         self._last_sub = {}
@@ -316,21 +365,29 @@ class TaskSheetReader:
             if number.kind == "top" and number.parts == (1,):
                 self.restart_numbering()
         section = self.sections[-1] if self.sections else None
+        group = self._group
+        if group is not None and not group.has_item(self.grid, self.header, row, number):
+            group = self._group = None
         parent: str | None = None
         if number.kind == "letter":
-            parent = str(self._last_top) if self._last_top else None
+            parent = self._letter_parent or None
             text = f"{parent}{number.text}" if parent else number.text
         else:
             text = number.text
         if number.kind == "sub":
             parent = ".".join(map(str, number.parts[:-1]))
         self.check_number(row, number, text)
+        if number.kind in ("top", "sub") and group is None:
+            self._letter_parent = str(self._last_top)
         self._last_kind = number.kind
         code = self.make_code(section, text or f"r{row}", row)
         task = Task(
             sheet=self.grid.name, kind=self.kind, code=code, number=text, row=row, rows=[row],
             section=section, content=content, parent=parent,
+            group=group.label if group is not None else None,
         )
+        if group is not None:
+            self._groups[code] = group
         self.add_row_cells(task, row)
         self.tasks.append(task)
 
@@ -357,7 +414,9 @@ class TaskSheetReader:
         if number.kind == "top":
             value = number.parts[0]
             unknown, self._number_unknown = self._number_unknown, False
-            if value > self._last_top + 1 and not unknown:
+            # under a new section numbering restarts at 1 or goes on from the section above
+            goes_on = self._last_top == 0 and value == self._carried_top + 1
+            if value > self._last_top + 1 and not unknown and not goes_on:
                 missing = _span(self._last_top + 1, value - 1)
                 self.problem(Code.NUMBER_GAP, row, column, missing=missing,
                              previous=self._last_top or "đầu bảng", number=text)
@@ -391,16 +450,11 @@ class TaskSheetReader:
             known = {r.code or fold(r.text) for r in current}
             current.extend(r for r in refs if (r.code or fold(r.text)) not in known)
         if not task.deadline_text:
-            value = self.raw(row, "deadline")
-            if value is not None and not isinstance(value, ExcelError):
-                column = self.col("deadline")
-                cell = read_deadline_cell(self.text(row, "deadline", lines=True) if isinstance(value, str)
-                                          else value, self.grid.formats.get((row, column or 0)), self.year)
-                task.deadline_text, task.deadline = cell.text, cell.deadline
-                for note in cell.notes:
-                    self.problem(Code.DEADLINE_NOTE, row, column, value=cell.text, note=note)
+            found = self._deadline_of(row)
+            if found is not None:
+                task.deadline_text, task.deadline = found
         extra = self._extra_cells.setdefault(task.code, {})
-        for name in ("start", "quarter"):
+        for name in ("start", "quarter", "duration"):
             value = self.raw(row, name)
             if name not in extra and value not in (None, "") and not isinstance(value, ExcelError):
                 extra[name] = (row, self.text(row, name) if isinstance(value, str) else value)
@@ -411,6 +465,20 @@ class TaskSheetReader:
         note = self.text(row, "note", lines=True)
         if note:
             task.note = f"{task.note}\n{note}".strip()
+
+    def _deadline_of(self, row: int) -> tuple[str, Deadline] | None:
+        """The one place a deadline cell becomes a Deadline: the cell's text as shown, and its
+        reading (None for an empty cell or an Excel error). ``self.issued`` is the plan's issue
+        date, for deadlines counted from it."""
+        value = self.raw(row, "deadline")
+        if value is None or isinstance(value, ExcelError):
+            return None
+        column = self.col("deadline")
+        cell = read_deadline_cell(self.text(row, "deadline", lines=True) if isinstance(value, str) else value,
+                                  self.grid.formats.get((row, column or 0)), self.year, issued=self.issued)
+        for note in cell.notes:  # a reviewer's note typed after the deadline (said once per cell)
+            self.problem(Code.DEADLINE_NOTE, row, column, value=cell.text, note=note)
+        return cell.text, cell.deadline
 
     def read_units(self, row: int, name: str) -> list[UnitRef]:
         text = self.text(row, name, lines=True)
@@ -463,6 +531,8 @@ class TaskSheetReader:
     def finish(self, task: Task) -> None:
         """Checks that need the whole task, and the deadline from the section."""
         row = task.row
+        self.inherit(task)
+        self.read_duration(task)
         hidden = [r for r in task.rows if r in self.grid.hidden_rows]
         if hidden:
             self.problem(Code.HIDDEN_ROW, hidden[0], None, number=task.number or "?")
@@ -473,6 +543,42 @@ class TaskSheetReader:
         self.check_deadline(task)
         if task.progress and task.completed_on is None and is_done(task.progress):
             task.progress = "Đã hoàn thành"
+
+    def inherit(self, task: Task) -> None:
+        """What a group's item lacks, from the group row: units, deadline, note."""
+        group = self._groups.get(task.code)
+        if group is None:
+            return
+        for name in _UNIT_FIELDS:
+            if not getattr(task, name) and group.units.get(name):
+                setattr(task, name, list(group.units[name]))
+        if not task.deadline_text:
+            found = self._deadline_of(group.row)
+            if found is not None:
+                task.deadline_text, task.deadline = found
+        if not task.note and group.note:
+            task.note = group.note
+
+    def read_duration(self, task: Task) -> None:
+        """A duration cell ("30", "30 ngày"): the task's number of days, never a deadline."""
+        found = self._extra_cells.get(task.code, {}).get("duration")
+        if found is not None:
+            task.duration_text = value_text(found[1])
+            task.duration_days = duration_days(found[1])
+
+    def deadline_from_duration(self, task: Task) -> bool:
+        """due = start + days, when the task has both a duration and a start; whether it had."""
+        found = self._extra_cells.get(task.code, {}).get("start")
+        if task.duration_days is None or found is None:
+            return False
+        reading = parse_deadline(found[1], self.year)
+        start = reading.start or reading.due
+        if start is None or reading.problem is not None:
+            return False
+        due = start + timedelta(days=task.duration_days)
+        task.deadline = Deadline(text=f"{vn_date(start)} + {task.duration_days} ngày", start=start, due=due,
+                                 quarter=(due.month - 1) // 3 + 1)
+        return True
 
     def quarter_cell(self, task: Task) -> Deadline | None:
         """The task's quarter from a "Quý" column the staff filled ("II", 2, "Quý II")."""
@@ -504,6 +610,8 @@ class TaskSheetReader:
         column = self.col("deadline")
         period = self.period(task)
         deadline = task.deadline
+        if not task.deadline_text and self.deadline_from_duration(task):
+            return
         if not task.deadline_text:
             if period is not None:
                 label, start, due, quarter = period
