@@ -315,7 +315,7 @@ _PLAN = (
     # issue 14, deadline phrases: "100 ngày kể từ ngày ban hành Kế hoạch" with no issue date
     CodeInfo(Code.DEADLINE_RELATIVE, "plan", "warning", "Thời hạn tính từ ngày ban hành",
              "Thời hạn \"{value}\" tính từ ngày ban hành kế hoạch, nhưng không tìm thấy ngày ban "
-             "hành (dòng \"Hà Nội, ngày … tháng … năm …\" ở đầu văn bản hoặc \"Ngày ban hành\" "
+             "hành (dòng \"<nơi ban hành>, ngày … tháng … năm …\" ở đầu văn bản hoặc \"Ngày ban hành\" "
              "trong sheet Cấu hình): chưa tính được hạn của nhiệm vụ.",
              "Ghi \"Ngày ban hành\" của kế hoạch trong sheet Cấu hình (ví dụ 10/06/2024) để tính "
              "được hạn."),

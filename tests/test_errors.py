@@ -48,7 +48,6 @@ REGISTERED = {code.value for code in Code}
 # module today.
 NOT_GIVEN = {
     Code.FILE_UNREADABLE,
-    Code.DEADLINE_RELATIVE,  # given by the sheet reader once wired (issue 14: relative deadlines)
 }
 
 

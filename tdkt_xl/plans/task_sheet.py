@@ -606,6 +606,18 @@ class TaskSheetReader:
             return QUARTER_NAMES[quarter], start, end, quarter
         return None
 
+    def say_deadline_problem(self, task: Task, column: int | None) -> None:
+        """The problem of a deadline cell that gives no usable date: unreadable, impossible, or
+        counted from an issue date the plan does not give (a warning)."""
+        deadline = task.deadline
+        if deadline.problem == "impossible-date":
+            self.problem(Code.DEADLINE_IMPOSSIBLE, task.row, column, value=task.deadline_text,
+                         detail=deadline.problem_detail)
+        elif deadline.problem == "relative":
+            self.problem(Code.DEADLINE_RELATIVE, task.row, column, value=task.deadline_text)
+        else:
+            self.problem(Code.DEADLINE_UNREADABLE, task.row, column, value=task.deadline_text)
+
     def check_deadline(self, task: Task) -> None:
         column = self.col("deadline")
         period = self.period(task)
@@ -624,12 +636,8 @@ class TaskSheetReader:
                 self.problem(Code.NO_DEADLINE, task.row, self.col("content"), number=task.number or "?")
             self.add_start(task)
             return
-        if deadline.problem == "unreadable":
-            self.problem(Code.DEADLINE_UNREADABLE, task.row, column, value=task.deadline_text)
-            return
-        if deadline.problem == "impossible-date":
-            self.problem(Code.DEADLINE_IMPOSSIBLE, task.row, column, value=task.deadline_text,
-                         detail=deadline.problem_detail)
+        if deadline.problem is not None:
+            self.say_deadline_problem(task, column)
             return
         self.add_start(task)
         if deadline.due is None:
