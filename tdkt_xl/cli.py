@@ -180,13 +180,17 @@ def _status_json(file: Path, statuses: list[TaskStatus], as_of: date) -> dict[st
                 "units": [u.label for u in s.task.lead],
                 "quarter": s.task.deadline.quarter,
                 "start": s.task.deadline.start.isoformat() if s.task.deadline.start else None,
-                "due": s.task.deadline.due.isoformat() if s.task.deadline.due else None,
+                "due": _iso(s.due or s.task.deadline.due),
                 "days_left": s.days_left,
                 "status": s.status.value,
             }
             for s in statuses
         ],
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _clip(text: str, width: int) -> str:
@@ -203,7 +207,7 @@ def _print_status_table(plan: Plan, statuses: list[TaskStatus], as_of: date) -> 
         quarter = {1: "I", 2: "II", 3: "III", 4: "IV"}.get(s.task.deadline.quarter or 0, "")
         click.echo(
             f"{_clip(s.task.sheet, 10):<10} {s.task.row:>4} {s.task.number:<5} {quarter:<4} "
-            f"{_vn(s.task.deadline.due):<10} {left:>5}  {s.status.value:<18} "
+            f"{_vn(s.due or s.task.deadline.due):<10} {left:>5}  {s.status.value:<18} "
             f"{_clip(s.task.content, 48)}"
         )
     counts = ", ".join(f"{k.value} {v}" for k, v in count_by_status(statuses).items() if v)

@@ -323,3 +323,20 @@ def test_a_folder_that_is_not_there_is_named_in_vietnamese(tmp_path: Path) -> No
     assert result.exit_code == 2
     missing = tmp_path / "khong_co"
     assert result.stderr.endswith(f"Lỗi: Giá trị không dùng được cho INBOX: không có '{missing}'.\n")
+
+
+def test_status_of_a_task_with_two_deadlines_shows_the_one_it_is_measured_against(
+        make_book: BookMaker) -> None:
+    """A cell naming two deadlines: before the first, the first; once it is met, the second."""
+    rows = [["BẢNG PHÂN CÔNG NHIỆM VỤ NĂM 2024"], [*PHAN_CONG_HEADER, "Ngày hoàn thành"],
+            ["1.", "Báo cáo sơ kết và tổng kết", "Phòng I", "Trước ngày 15/6 và trước ngày 01/12", None],
+            ["2.", "Báo cáo hai kỳ", "Phòng II", "Trước ngày 15/6 và trước ngày 01/12", "10/06/2024"]]
+    plan = make_book({"Phân công": rows})
+    code, output = run("status", str(plan), "--as-of", "2024-06-10", "--json")
+    assert code == 0
+    tasks = json.loads(output)["tasks"]
+    assert [(t["due"], t["days_left"], t["status"]) for t in tasks] == [
+        ("2024-06-15", 5, "Sắp đến hạn"), ("2024-12-01", None, "Đã hoàn thành")]
+    code, output = run("status", str(plan), "--as-of", "2024-06-10", "--out", str(plan.parent / "ra.xlsx"))
+    lines = [line for line in output.splitlines() if line.startswith("Phân công")]
+    assert [line.split()[5] for line in lines] == ["15/06/2024", "01/12/2024"]
