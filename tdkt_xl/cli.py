@@ -19,7 +19,7 @@ from tdkt_xl.errors import Code
 from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, status_copy_path
 from tdkt_xl.intake.plan_workbook import load_plan, validation_report
 from tdkt_xl.plans.models import Plan
-from tdkt_xl.plans.status import TaskStatus, count_by_status, plan_status
+from tdkt_xl.plans.status import TaskStatus, count_by_status, plan_status, shown_quarter
 from tdkt_xl.plans.text import os_error_reason
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
@@ -178,7 +178,7 @@ def _status_json(file: Path, statuses: list[TaskStatus], as_of: date) -> dict[st
                 "number": s.task.number,
                 "content": s.task.content,
                 "units": [u.label for u in s.task.lead],
-                "quarter": s.task.deadline.quarter,
+                "quarter": shown_quarter(s),
                 "start": s.task.deadline.start.isoformat() if s.task.deadline.start else None,
                 "due": _iso(s.due or s.task.deadline.due),
                 "days_left": s.days_left,
@@ -204,7 +204,7 @@ def _print_status_table(plan: Plan, statuses: list[TaskStatus], as_of: date) -> 
                f"{'Trạng thái':<18} Nội dung")
     for s in statuses:
         left = "" if s.days_left is None else str(s.days_left)
-        quarter = {1: "I", 2: "II", 3: "III", 4: "IV"}.get(s.task.deadline.quarter or 0, "")
+        quarter = {1: "I", 2: "II", 3: "III", 4: "IV"}.get(shown_quarter(s) or 0, "")
         click.echo(
             f"{_clip(s.task.sheet, 10):<10} {s.task.row:>4} {s.task.number:<5} {quarter:<4} "
             f"{_vn(s.due or s.task.deadline.due):<10} {left:>5}  {s.status.value:<18} "

@@ -15,6 +15,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from tdkt_xl.errors import Problem
+from tdkt_xl.plans.deadlines import quarter_of
 from tdkt_xl.plans.models import Plan, Task, TaskSheet
 
 VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")  # no DST since 1975
@@ -157,6 +158,22 @@ def plan_status(plan: Plan, as_of: date | None = None) -> list[TaskStatus]:
     return [task_status(t, day, plan.config.due_soon_days) for t in plan.tasks]
 
 
+def shown_quarter(item: TaskStatus) -> int | None:
+    """The quarter shown beside a task: its deadline's, or, for a cell naming several deadlines,
+    that of the one the status is measured against (so Quý and Hạn agree).
+
+    >>> from tdkt_xl.plans.deadlines import parse_deadline
+    >>> t = Task(sheet="PC", kind="phan_cong", code="PC-1", number="1", row=7, rows=[7],
+    ...          deadline=parse_deadline("Trước ngày 15/6 và trước ngày 01/12", 2024))
+    >>> shown_quarter(task_status(t, date(2024, 6, 1))), t.deadline.quarter
+    (2, 4)
+    """
+    deadline = item.task.deadline
+    if len(deadline.dues) > 1 and item.due is not None:
+        return quarter_of(item.due)
+    return deadline.quarter
+
+
 def status_row(item: TaskStatus) -> tuple[str, date | str | None, int | None, str]:
     """The four values written next to a task: Quý, Hạn, Còn (ngày), Trạng thái.
 
@@ -164,7 +181,7 @@ def status_row(item: TaskStatus) -> tuple[str, date | str | None, int | None, st
     ("15/06/2024 (1/2)", see :func:`due_label`); for any other task it is the due date.
     """
     deadline = item.task.deadline
-    quarter = QUARTER_ROMAN.get(deadline.quarter or 0, "")
+    quarter = QUARTER_ROMAN.get(shown_quarter(item) or 0, "")
     due: date | str | None = due_label(item) or deadline.due
     if due is None and deadline.recurring:
         due = Status.RECURRING.value
