@@ -131,6 +131,11 @@ class Code(StrEnum):
     OUT_OF_MEMORY = "out-of-memory"
     # the nightly run
     FILE_LOCKED = "file-locked"
+    # issue 15, the inbox walk: entries skipped (tdkt_xl.intake.inbox_entries)
+    SYMLINK_LOOP = "symlink-loop"
+    DANGLING_LINK = "dangling-link"
+    NOT_A_REGULAR_FILE = "not-a-regular-file"
+    ENTRY_UNREADABLE = "entry-unreadable"
 
 
 @dataclass(frozen=True)
@@ -521,6 +526,24 @@ _RUN = (
                "Không mở được tệp để đọc ({error}): có thể tệp đang được chép "
                "vào, đang bị khoá hoặc không có quyền đọc. Sẽ đọc lại ở lần chạy sau.",
                "Thường không cần làm gì; nếu lặp lại nhiều đêm, kiểm tra quyền đọc tệp.", retried=True),
+    # issue 15, the inbox walk: entries left out (skipped) without being opened
+    _rejection(Code.SYMLINK_LOOP, "run", "Liên kết vòng lặp",
+               "Liên kết tượng trưng (symlink) vòng lặp hoặc nối quá {depth} tầng, không trỏ tới tệp "
+               "nào, nên bỏ qua. Xoá liên kết và chép tệp báo cáo thật vào hộp thư.",
+               "Xoá liên kết và chép tệp báo cáo thật vào hộp thư."),
+    _rejection(Code.DANGLING_LINK, "run", "Liên kết tới tệp không còn",
+               "Liên kết tượng trưng (symlink) trỏ tới {target}, nơi không còn tệp nào, nên bỏ qua. "
+               "Xoá liên kết và chép tệp báo cáo thật vào hộp thư.",
+               "Xoá liên kết và chép tệp báo cáo thật vào hộp thư."),
+    _rejection(Code.NOT_A_REGULAR_FILE, "run", "Không phải tệp thường",
+               "Không phải tệp thường mà là {kind}: không mở để khỏi treo chương trình, nên bỏ qua. "
+               "Xoá mục này khỏi hộp thư và chép tệp báo cáo thật vào.",
+               "Xoá mục này (ống dẫn, tệp thiết bị, socket) khỏi hộp thư và chép tệp báo cáo thật vào."),
+    _rejection(Code.ENTRY_UNREADABLE, "run", "Không đọc được tệp hoặc thư mục",
+               "Không đọc được {what} ({error}). Cấp quyền đọc {what} cho tài khoản chạy chương trình "
+               "rồi chạy lại.",
+               "Cấp quyền đọc tệp hoặc thư mục cho tài khoản chạy chương trình rồi chạy lại; các tệp "
+               "khác vẫn được đọc."),
 )
 
 # The same codes given at a second stage, with that stage's wording.

@@ -11,7 +11,7 @@ import operator
 import os
 import sys
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +22,7 @@ from tdkt_xl.consolidation.aggregate import Consolidation, FileOutcome, consolid
 from tdkt_xl.consolidation.master import write_master
 from tdkt_xl.errors import Code
 from tdkt_xl.intake.book_readers import RawBook, read_values
+from tdkt_xl.intake.inbox_entries import Skipped, entry_status, unreadable_entry
 from tdkt_xl.intake.plan_index import index_plan
 from tdkt_xl.intake.report_sheets import ReportRejected
 from tdkt_xl.intake.safety.limits_and_rejections import Limits
@@ -39,12 +40,19 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 @dataclass(frozen=True)
 class Inbox:
-    """The files found under an inbox folder, as paths relative to it with forward slashes."""
+    """The files found under an inbox folder, as paths relative to it with forward slashes.
+
+    ``skipped_why``: the skipped entries that are not merely other files (a link loop, a named
+    pipe, a folder that cannot be read…), by name, with why; ``unreadable_folders``: the folders
+    (names ending in "/") whose content could not be listed.
+    """
 
     root: Path
     names: list[str]
     skipped_names: list[str]
     stats: dict[str, os.stat_result] = field(default_factory=dict)  # by name, when asked for
+    skipped_why: dict[str, Skipped] = field(default_factory=dict)
+    unreadable_folders: list[str] = field(default_factory=list)
 
     @cached_property
     def workbooks(self) -> list[Path]:
@@ -68,54 +76,113 @@ def inbox_name(path: Path, root: Path) -> str:
     return shown_name(path.relative_to(root).as_posix())
 
 
+def _workbook_status(entry: os.DirEntry[str]) -> os.stat_result | Skipped | None:
+    """A workbook-named entry: its status when it is a regular file (a symbolic link followed to
+    one), why it is skipped otherwise; None for a plain file whose status was not asked for."""
+    if entry.is_file(follow_symlinks=False):  # (from the listing: no system call on most systems)
+        return None
+    return entry_status(entry.path)
+
+
+class _Walk:
+    """What :func:`scan_inbox` has found so far."""
+
+    def __init__(self, stat: bool) -> None:
+        self.stat = stat
+        self.workbooks: list[str] = []
+        self.skipped: list[str] = []
+        self.stats: dict[str, os.stat_result] = {}
+        self.why: dict[str, Skipped] = {}
+        self.unreadable: list[str] = []
+
+    def skip(self, name: str, why: Skipped | None = None) -> None:
+        self.skipped.append(name)
+        if why is not None:
+            self.why[name] = why
+
+    def workbook(self, entry: os.DirEntry[str], name: str) -> None:
+        try:
+            status = _workbook_status(entry)
+            if status is None and self.stat:
+                status = entry.stat()
+        except FileNotFoundError:  # removed since the folder was listed
+            return
+        except OSError:  # the caller finds out why when it opens the file
+            status = None
+        if isinstance(status, Skipped):
+            self.skip(name, status)
+            return
+        if status is not None and self.stat:
+            self.stats[name] = status
+        self.workbooks.append(name)
+
+    def folder(self, folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=operator.attrgetter("name"))
+        except OSError as error:
+            if not prefix:  # the inbox itself: nothing to go on with
+                raise
+            if not isinstance(error, FileNotFoundError):  # (a folder removed meanwhile is just gone)
+                self.unreadable.append(prefix)
+                self.skip(prefix, unreadable_entry(error, folder=True))
+            return
+        subfolders = []
+        for entry in entries:
+            name = prefix + entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                subfolders.append(entry)
+            elif entry.name.startswith("~$") or not entry.name.lower().endswith(EXCEL_SUFFIXES):
+                if not _linked_folder(entry):  # as os.walk: a linked folder is not walked into
+                    self.skip(name)
+            else:
+                self.workbook(entry, name)
+        for entry in subfolders:
+            self.folder(entry.path, f"{prefix}{entry.name}/")
+
+
+def _linked_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
+
+
 def scan_inbox(root: Path, *, stat: bool = False) -> Inbox:
     """Every workbook under ``root`` (subfolders too, after the folder's own files), and the
     other files as skipped. Excel's owner lock files (``~$name.xlsx``) are skipped, not read
     as submissions.
 
+    Only regular files are listed as workbooks, and nothing is opened here: a symbolic link is
+    followed to a regular file only (a loop or a link to nothing is skipped, with why), a named
+    pipe, a device or a socket is skipped with why, and a subfolder that cannot be listed
+    (permissions) is skipped with why while the others are walked (see
+    :mod:`tdkt_xl.intake.inbox_entries`).
+
     ``stat``: also each workbook's size and time, in ``stats`` (on Windows the folder listing
     gives them, which saves a round trip per file on a network share). A workbook gone before
     it could be stat-ed is left out; one that cannot be stat-ed is listed without.
     """
-    workbooks: list[str] = []
-    skipped: list[str] = []
-    stats: dict[str, os.stat_result] = {}
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as found:
-            entries = sorted(found, key=operator.attrgetter("name"))
-        subfolders = []
-        for entry in entries:
-            if entry.is_dir():
-                if not entry.is_symlink():  # as os.walk: a linked folder is not walked into
-                    subfolders.append(entry)
-                continue
-            name = entry.name
-            if name.startswith("~$") or not name.lower().endswith(EXCEL_SUFFIXES):
-                skipped.append(prefix + name)
-            else:
-                if stat:
-                    try:
-                        stats[prefix + name] = entry.stat()
-                    except FileNotFoundError:  # removed since the folder was listed
-                        continue
-                    except OSError:  # the caller finds out why when it opens the file
-                        pass
-                workbooks.append(prefix + name)
-        for entry in subfolders:
-            walk(entry.path, f"{prefix}{entry.name}/")
-
-    walk(os.fspath(root), "")
-    return Inbox(root, workbooks, skipped, stats)
+    walk = _Walk(stat)
+    walk.folder(os.fspath(root), "")
+    return Inbox(root, walk.workbooks, walk.skipped, walk.stats, walk.why, walk.unreadable)
 
 
-def skipped_outcomes(names: Iterable[str]) -> list[FileOutcome]:
-    """The files of an inbox that are not reports, each with why it was left out.
+def skipped_outcomes(names: Iterable[str], why: Mapping[str, Skipped] | None = None) -> list[FileOutcome]:
+    """The files of an inbox that are not reports, each with why it was left out (``why``: the
+    entries skipped for a reason of their own, see :attr:`Inbox.skipped_why`).
 
     >>> [o.reason for o in skipped_outcomes(["ghi_chu.txt", "dot_2/~$P3.xlsx"])]
     ['Không phải tệp Excel', 'Excel đang mở tệp này (tệp khoá ~$)']
     """
-    return [FileOutcome(file=shown_name(name), outcome="skipped", reason=(
+    why = why or {}
+    return [FileOutcome(file=shown_name(name), outcome="skipped", code=why[name].code,
+                        reason=why[name].reason) if name in why else
+            FileOutcome(file=shown_name(name), outcome="skipped", reason=(
                 "Excel đang mở tệp này (tệp khoá ~$)" if name.rpartition("/")[2].startswith("~$")
                 else "Không phải tệp Excel")) for name in names]
 
@@ -246,7 +313,7 @@ def consolidate_inbox(
                             reader=reader)
         reports, outcomes = check_results(plan, inbox, counted(results))
     read_done = time.perf_counter()
-    outcomes += skipped_outcomes(inbox.skipped_names)
+    outcomes += skipped_outcomes(inbox.skipped_names, inbox.skipped_why)
     day = as_of or plan.config.as_of or today_in_vietnam()
     result = consolidate(plan, reports, outcomes, as_of=day, plan_file=plan.file)
     result.timings = {

@@ -13,7 +13,6 @@ completes the work.
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
 import json
 import os
 import shutil
@@ -35,6 +34,7 @@ from tdkt_xl.consolidation.master_package import PieceStore, SkeletonStore
 from tdkt_xl.errors import Code, MissingExtra
 from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.file_formats import WorkbookError
+from tdkt_xl.intake.inbox_entries import UnsafeEntry, bounded_sha256
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.intake.worker_pool import ReadResult, read_many
@@ -65,11 +65,10 @@ def crash_point(name: str) -> None:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """The digest of a regular file (an inbox file or the plan), bounded in size and time; a pipe,
+    a device or a link loop raises :class:`~tdkt_xl.intake.inbox_entries.UnsafeEntry` (an OSError
+    in Vietnamese) instead of being opened (:func:`~tdkt_xl.intake.inbox_entries.bounded_sha256`)."""
+    return bounded_sha256(os.fspath(path))
 
 
 @contextmanager
@@ -386,6 +385,10 @@ def _scan(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, in
             digest = sha256_of(path)
         except FileNotFoundError:  # removed since the folder was listed: gone
             continue
+        except UnsafeEntry as unsafe:  # replaced by a pipe, a device… since the folder was listed
+            inbox.skipped_names.append(found)
+            inbox.skipped_why[found] = unsafe.skipped
+            continue
         except OSError as error:  # locked (being copied in, on Windows) or not readable
             scan.present.add(name)
             _record_locked(summary, ledger, name, identity, now, error, current.get(name))
@@ -393,9 +396,35 @@ def _scan(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, in
         scan.present.add(name)
         _changed_file(summary, ledger, scan, (path, name, stat.st_size, stat.st_mtime_ns, digest), known,
                       identity, now)
+    _keep_unreadable_folders(summary, scan, inbox, current)
     _say_scan_notes(summary, scan)
     summary.files["skipped"] = [shown_name(n) for n in inbox.skipped_names if not _is_own(n, ours)]
+    _say_skipped_entries(summary, inbox, ours)
     return scan
+
+
+def _keep_unreadable_folders(summary: NightlySummary, scan: InboxScan, inbox: Inbox,
+                             current: dict[str, CurrentFile]) -> None:
+    """The files the ledger knows under a folder that cannot be listed now stay as they were (not
+    gone): a folder whose permissions changed does not take its units out of the master."""
+    for folder in inbox.unreadable_folders:
+        prefix = shown_name(folder)
+        kept = [name for name, file in current.items() if file.present and name.startswith(prefix)]
+        scan.present.update(kept)
+        if kept:
+            summary.say(f"Không đọc được thư mục {prefix}: vẫn dùng {len(kept)} tệp đã đọc từ đó ở các "
+                        "lần chạy trước.")
+
+
+def _say_skipped_entries(summary: NightlySummary, inbox: Inbox,
+                         ours: tuple[set[str], tuple[str, ...]]) -> None:
+    """The entries skipped for a cause of their own (a link loop, a pipe, a folder that cannot be
+    read…), each with why, in the run's message (at most ten named)."""
+    said = [(name, why) for name, why in inbox.skipped_why.items() if not _is_own(name, ours)]
+    for name, why in said[:10]:
+        summary.say(f"Bỏ qua {shown_name(name)}: {why.reason}")
+    if len(said) > 10:
+        summary.say(f"… và {len(said) - 10} mục khác cũng bị bỏ qua (xem danh sách tệp bỏ qua).")
 
 
 def _changed_file(summary: NightlySummary, ledger: Ledger, scan: InboxScan,
