@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -23,6 +24,11 @@ from tdkt_xl.demo.run import run_demo
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.reports.layout import INFO_SHEET, STATS_HEADER_ROW, STATS_SHEET
 from tdkt_xl.reports.template import build_unit_report
+
+# No time limit on a hypothesis example: the suite runs on a shared 2-core machine, in parallel
+# (pytest-xdist), and speed is measured in bench/, never asserted by a test.
+settings.register_profile("tdkt", deadline=None)
+settings.load_profile("tdkt")
 
 Rows = Sequence[Sequence[Any]]
 
