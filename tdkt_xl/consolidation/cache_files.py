@@ -235,34 +235,32 @@ class _Encoder:
             return {"n": name, "v": [self(item) for item in value]}
         if hasattr(value, "__getstate__") and hasattr(kind, "__setstate__"):
             return {"o": name, "v": self(value.__getstate__())}
-        return {"c": name, "v": {f.name: self(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        return {"c": name, "v": [self(getattr(value, f.name)) for f in dataclasses.fields(value)]}
 
 
 class _Decoder:
+    """Each JSON object of a payload made again, innermost first (``json.loads``'s object hook:
+    every object of the payload is a tagged value, lists are lists)."""
+
     def __init__(self, classes: dict[str, type], blobs: list[bytes]) -> None:
         self.classes, self.blobs = classes, blobs
 
-    def __call__(self, value: Any) -> Any:
-        if type(value) is list:
-            return [self(item) for item in value]
-        if type(value) is not dict:
-            return value
-        if "v" in value:
+    def __call__(self, value: dict[str, Any]) -> Any:
+        if len(value) == 2:
             return self._instance(value)
         ((tag, inner),) = value.items()
+        if tag == "u":
+            return tuple(inner)
+        if tag == "m":
+            return dict(zip(inner[::2], inner[1::2], strict=True))
         if tag == "b":
             return self.blobs[inner]
-        if tag == "m":
-            items = [self(item) for item in inner]
-            return dict(zip(items[::2], items[1::2], strict=True))
-        if tag == "u":
-            return tuple(self(item) for item in inner)
-        if tag == "t":
-            return datetime.fromisoformat(inner)
         if tag == "d":
             return date.fromordinal(inner)
+        if tag == "t":
+            return datetime.fromisoformat(inner)
         if tag == "e":
-            return {self(item) for item in inner}
+            return set(inner)
         if tag == "a":
             made = array.array(inner[0])
             made.frombytes(self.blobs[inner[1]])
@@ -271,14 +269,12 @@ class _Decoder:
 
     def _instance(self, value: dict[str, Any]) -> Any:
         kind = next(k for k in ("n", "o", "c") if k in value)
-        cls = self.classes[value[kind]]
-        if kind == "n":
-            return cls(*[self(item) for item in value["v"]])
+        cls, inner = self.classes[value[kind]], value["v"]
         if kind == "o":
             made: Any = object.__new__(cls)
-            made.__setstate__(self(value["v"]))
+            made.__setstate__(inner)
             return made
-        return cls(**{name: self(item) for name, item in value["v"].items()})
+        return cls(*inner)  # a named tuple's or a dataclass's fields, in order
 
 
 def encode(value: Any, classes: dict[str, type]) -> list[bytes]:
@@ -309,7 +305,7 @@ def decode(payload: bytes | memoryview, classes: dict[str, type]) -> Any:
             at += size
         if at != len(view) or len(blobs) != count:
             raise CacheDamaged("payload of the wrong length")
-        return _Decoder(classes, blobs)(json.loads(text))
+        return json.loads(text, object_hook=_Decoder(classes, blobs))
     except CacheDamaged:
         raise
     except Exception as error:  # whatever a foreign payload makes the decoder trip on
