@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import math
-import pickle
 import re
 import zipfile
 import zlib
@@ -24,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tdkt_xl.atomic import atomic_path
+from tdkt_xl.consolidation import cache_files
 from tdkt_xl.consolidation.master_cells import HEADER_ROW, Block, SheetRows
 from tdkt_xl.consolidation.zip_writer import ZipWriter, deflate_piece, raw_compressor
 from tdkt_xl.errors import InvalidValue
@@ -78,7 +77,8 @@ class Skeleton:
 
 def skeleton_key(layouts: Sequence[SheetLayout]) -> str:
     """What identifies a skeleton: the layouts, the styles and the code that makes it. (A skeleton
-    kept from an older openpyxl is still a good workbook, with its own style ids.)"""
+    kept from an older openpyxl is still a good workbook, with its own style ids.) The skeleton's
+    file is kept under it and the digest of the whole package too."""
     text = json.dumps([SKELETON_FORMAT, STYLES, [asdict(layout) for layout in layouts]], ensure_ascii=False,
                       sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -180,66 +180,95 @@ def _add_chart(ws: Any, layout: SheetLayout) -> None:
 
 
 class SkeletonStore:
-    """The last skeleton made, kept in a file (the nightly run's state folder) for the next run.
+    """The last skeleton made, kept in a file (the nightly run's state folder) for the next run, as
+    data with a checked header (:mod:`~tdkt_xl.consolidation.cache_files`).
 
-    A file that cannot be read, or a skeleton of other layouts, is made again.
+    A file that cannot be read or is not trusted, or a skeleton of other layouts or code, is made
+    again.
     """
+
+    KIND = b"SKEL"
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
     def get(self, layouts: Sequence[SheetLayout]) -> Skeleton:
         key = skeleton_key(layouts)
-        try:
-            with open(self.path, "rb") as handle:
-                kept = pickle.load(handle)
-            if isinstance(kept, Skeleton) and kept.key == key:
-                return kept
-        except Exception:  # missing, damaged, written by other code: made again
-            pass
+        digest = cache_files.key_digest("skeleton", key)
+        payload = cache_files.read_file(self.path, self.KIND, digest)
+        if payload is not None:
+            try:
+                kept = _skeleton_of(cache_files.decode(payload, {}), key)
+                if kept is not None:
+                    return kept
+            except (cache_files.CacheDamaged, TypeError, ValueError, AttributeError):
+                pass  # made again
         skeleton = build_skeleton(layouts, key)
-        try:
-            with atomic_path(self.path) as temp:
-                temp.write_bytes(pickle.dumps(skeleton, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass  # made again next time
+        data = [[name, list(date_time), blob] for name, date_time, blob in skeleton.parts]
+        cache_files.write_file(self.path, self.KIND, digest, cache_files.encode(
+            [skeleton.key, data, skeleton.sheet_parts, skeleton.style_ids], {}))
         return skeleton
+
+
+def _skeleton_of(value: Any, key: str) -> Skeleton | None:
+    """A skeleton decoded, checked to be made of plain values of the right kinds."""
+    found, data, by_title, ids = value
+    parts = [(name, tuple(date_time), blob) for name, date_time, blob in data]
+    plain = all(isinstance(name, str) and isinstance(blob, bytes) and len(date_time) == 6
+                and all(type(item) is int for item in date_time) for name, date_time, blob in parts)
+    texts = all(isinstance(k, str) and isinstance(v, str) for d in (by_title, ids) for k, v in d.items())
+    if found != key or not plain or not texts or not set(by_title.values()) <= {p[0] for p in parts}:
+        return None
+    return Skeleton(found, parts, by_title, ids)
 
 
 class PieceStore:
     """The long sheets' rows deflated in pieces (:attr:`Block.pieces`) by one nightly run, kept in a
     file for the next: a piece whose rows did not change since (:attr:`Block.changed`) is not
     deflated again. What is kept is used only by a run whose rows were settled at the state it was
-    made of (``tag``: the rebuild's cache, see :meth:`~tdkt_xl.nightly.rebuild.Rebuilt.tag`).
+    made of (``tag``: the rebuild's cache, see :meth:`~tdkt_xl.nightly.rebuild.Rebuilt.tag`), and a
+    kept piece only when the CRC-32 and length of the rows it was deflated from, kept with it, are
+    those of the rows it now stands for (checked, not taken from the bookkeeping).
     """
+
+    KIND = b"PIEC"
 
     def __init__(self, path: Path, tag: object) -> None:
         self.path, self.tag = path, tag
-        self.kept: dict[str, list[bytes]] = {}
-        self.made: dict[str, list[bytes]] = {}
+        # title -> each piece's (deflated, CRC-32 and length of its rows)
+        self.kept: dict[str, list[tuple[bytes, int, int]]] = {}
+        self.made: dict[str, list[tuple[bytes, int, int]]] = {}
         self.fresh = 0  # pieces deflated by this run
         if tag is None:
             return
+        payload = cache_files.read_file(path, self.KIND, cache_files.key_digest("pieces", tag))
+        if payload is None:
+            return
         try:
-            with open(path, "rb") as handle:
-                if pickle.load(handle) == tag:
-                    self.kept = pickle.load(handle)
-        except Exception:  # missing, damaged, or written by other code: every piece deflated again
-            self.kept = {}
+            kept = cache_files.decode(payload, {})
+            self.kept = {title: [(piece, crc, size) for piece, crc, size in pieces]
+                         for title, pieces in kept.items()}
+            if not all(isinstance(piece, bytes) and type(crc) is int and type(size) is int
+                       for pieces in self.kept.values() for piece, crc, size in pieces):
+                self.kept = {}
+        except (cache_files.CacheDamaged, TypeError, ValueError, AttributeError):
+            self.kept = {}  # every piece deflated again
 
     def deflated(self, title: str, block: Block) -> Iterator[tuple[bytes, bytes]]:
         """Each piece of ``block`` (the rows of sheet ``title``) with its raw deflate."""
         kept, changed = self.kept.get(title), block.changed
         if kept is not None and (changed is None or len(kept) != len(block.pieces)):
             kept = None
-        made: list[bytes] = []
+        made: list[tuple[bytes, int, int]] = []
         for number, piece in enumerate(block.pieces):
-            if kept is not None and changed is not None and number not in changed:
-                deflated = kept[number]
+            crc = zlib.crc32(piece)
+            if kept is not None and changed is not None and number not in changed \
+                    and kept[number][1:] == (crc, len(piece)):
+                deflated = kept[number][0]
             else:
                 deflated = deflate_piece(piece)
                 self.fresh += 1
-            made.append(deflated)
+            made.append((deflated, crc, len(piece)))
             yield piece, deflated
         self.made[title] = made
 
@@ -247,12 +276,9 @@ class PieceStore:
         """Keep the pieces of this run's master, the state its rows are at being ``tag``."""
         if tag == self.tag and not self.fresh and self.made.keys() == self.kept.keys():
             return
-        try:
-            with atomic_path(self.path) as temp, open(temp, "wb") as handle:
-                pickle.dump(tag, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(self.made, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError:
-            pass  # deflated again next time
+        made = {title: [list(piece) for piece in pieces] for title, pieces in self.made.items()}
+        cache_files.write_file(self.path, self.KIND, cache_files.key_digest("pieces", tag),
+                               cache_files.encode(made, {}))  # (deflated again next time when not kept)
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")

@@ -23,11 +23,7 @@ It is one file written whole now and then, and a journal of what each run change
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-import hashlib
-import pickle
-import sys
 import uuid
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -35,11 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tdkt_xl import __version__
-from tdkt_xl.atomic import atomic_path
-from tdkt_xl.consolidation import aggregate as consolidate_module
-from tdkt_xl.consolidation import master as master_module
-from tdkt_xl.consolidation import master_cells, master_package
+from tdkt_xl.consolidation import cache_files
 from tdkt_xl.consolidation.aggregate import (
     SUBMISSION_ORDER,
     FileOutcome,
@@ -70,7 +62,8 @@ from tdkt_xl.nightly.ledger import CurrentFile, CurrentVersion, Ledger
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.status import vietnam_time
 
-CACHE_FORMAT = 7  # raise when what is kept changes (the code's own digest is in the key too)
+CACHE_FORMAT = 8  # (the digest of the whole package is in the key too: no constant to remember)
+KIND = b"RBLD"  # of the cache file and of its journal's records
 GONE_MARK = " (không còn trong hộp thư)"
 JOURNAL_ENTRIES = 32  # runs kept in the journal before the whole is written again
 _BATCH = 1000
@@ -212,37 +205,44 @@ class Cache:
     @classmethod
     def read(cls, path: Path, key: tuple[Any, ...], forms: int) -> Cache | None:
         """The cache kept at ``path`` with its journal applied, or None when there is none for
-        ``key`` (its key comes first in the file: a cache of another key is not read)."""
-        try:
-            with open(path, "rb") as handle, collector_paused():
-                if pickle.load(handle) != key:
-                    return None
-                kept = pickle.load(handle)
-            if not (isinstance(kept, Cache) and kept.key == key and kept.generation):
-                return None
-            kept.whole_size, kept.entries, kept.journal_size = path.stat().st_size, 0, 0
-        except Exception:  # missing, damaged, or written by other code: everything is made again
+        ``key`` (kept as data with a checked header, :mod:`~tdkt_xl.consolidation.cache_files`:
+        one of another key, damaged, cut off or not this user's own is not used)."""
+        payload = cache_files.read_file(path, KIND, cache_files.key_digest("rebuild", key))
+        if payload is None:
             return None
+        try:
+            with collector_paused():
+                changes, ids, state, generation = cache_files.decode(payload, _CLASSES)
+            if not (type(changes) is int and isinstance(state, State) and isinstance(generation, str)
+                    and generation and _is_texts(ids) and state.blocks.keys() == {"S", "D", "U"}
+                    and all(isinstance(block, Block) for block in state.blocks.values())):
+                return None
+        except (cache_files.CacheDamaged, TypeError, ValueError, AttributeError):
+            return None  # everything is made again
+        kept = cls(key, changes, ids, state, generation, 0, 0, len(payload))
         latest: dict[str, UnitResult] = {}
         orders: list[list[str] | None] = [None, None]
+        journal_key = cache_files.key_digest("journal", key, generation)
         try:
-            with open(_journal(path), "rb") as handle, collector_paused():
-                while True:
-                    try:
-                        entry = pickle.load(handle)
-                    except EOFError:
-                        break
-                    if not isinstance(entry, JournalEntry) or entry.generation != kept.generation:
+            data = cache_files.read_bytes(_journal(path))
+            kept.journal_size = len(data)
+            with collector_paused():
+                for found, record in cache_files.records(data, KIND):
+                    if found != journal_key:
                         continue
+                    entry = cache_files.decode(record, _CLASSES)
+                    if not isinstance(entry, JournalEntry) or entry.generation != kept.generation:
+                        raise cache_files.CacheDamaged("not a journal entry")
                     kept.entries += 1
                     _apply(kept.state, entry)
                     latest.update(entry.results)
                     orders = [entry.submissions_order or orders[0], entry.by_unit_order or orders[1]]
                     kept.changes = entry.changes
-                kept.journal_size = handle.tell()
         except FileNotFoundError:
             pass
-        except Exception:  # an entry cut short (a run killed while writing it): write the whole next
+        except (OSError, cache_files.CacheDamaged, TypeError, ValueError, AttributeError, KeyError):
+            # an entry cut short (a run killed while writing it), or a journal not to be trusted:
+            # what was read of it stands (each entry checked whole); the whole is written next
             kept.entries = -1
         if latest:
             kept.state.blocks = _updated_blocks(kept.state.blocks, latest, orders[0], orders[1],
@@ -257,25 +257,27 @@ class Cache:
         return (self.key, self.generation, self.changes)
 
     def store_whole(self, path: Path) -> None:
-        try:
-            self.generation = uuid.uuid4().hex
-            with atomic_path(path) as temp, open(temp, "wb") as handle, collector_paused():
-                pickle.dump(self.key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            _journal(path).unlink(missing_ok=True)  # (left by a crash: of another generation anyway)
-        except OSError:
-            pass  # made again next time
+        self.generation = uuid.uuid4().hex
+        with collector_paused():
+            chunks = cache_files.encode([self.changes, self.style_ids, self.state, self.generation], _CLASSES)
+        if cache_files.write_file(path, KIND, cache_files.key_digest("rebuild", self.key), chunks):
+            with contextlib.suppress(OSError):
+                _journal(path).unlink(missing_ok=True)  # (left by a crash: of another generation anyway)
 
     def append(self, path: Path, entry: JournalEntry) -> None:
-        try:
-            with open(_journal(path), "ab") as handle, collector_paused():
-                pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError:
-            pass
+        with collector_paused():
+            chunks = cache_files.encode(entry, _CLASSES)
+        digest = cache_files.key_digest("journal", self.key, self.generation)
+        cache_files.append_record(_journal(path), KIND, digest, chunks)
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"key": self.key, "changes": self.changes, "style_ids": self.style_ids, "state": self.state,
-                "generation": self.generation}
+
+def _is_texts(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                           for k, v in value.items())
+
+
+_CLASSES: dict[str, type] = {"Progress": Progress, "UnitResult": UnitResult, "State": State,
+                              "JournalEntry": JournalEntry, "Block": Block}  # what the cache may hold
 
 
 def _journal(path: Path) -> Path:
@@ -404,8 +406,9 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
     forms = plan_forms(plan)
     form_names = [f.name for f in forms]
     years = plan_years(plan)
+    # (the files are kept under a digest of this key and of the whole package: cache_files.key_digest)
     ids_key = skeleton_key([SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, 0)])
-    key = (CACHE_FORMAT, _code_digest(), READER_VERSION, ledger.identity(), plan_digest, identity, ids_key)
+    key = (CACHE_FORMAT, READER_VERSION, ledger.identity(), plan_digest, identity, ids_key)
     making = _Making(plan, identity, ledger, form_names, years, read or {})
     cache = Cache.read(cache_path, key, len(forms)) if ids is None else None
     base = cache.tag() if cache is not None else None
@@ -637,15 +640,6 @@ def _record(version: CurrentVersion, report: UnitReport, sums: list[int]) -> Rec
                      for p in report.problems)
     return Record(version.id, version.unit_code or report.unit_code, shown(version), version.present,
                   modified, report.report_date or modified.date(), entries, problems, sums)
-
-
-@functools.cache
-def _code_digest() -> str:
-    """The code that makes what the cache keeps: a cache made by other code is not used."""
-    digest = hashlib.sha256(__version__.encode())
-    for module in (consolidate_module, master_module, master_cells, master_package, sys.modules[__name__]):
-        digest.update(Path(module.__file__ or "").read_bytes())
-    return digest.hexdigest()
 
 
 def _no_longer_counted(file: str, unit_code: str, year: int | None, plan_year: int) -> FileOutcome:

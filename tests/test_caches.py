@@ -1,0 +1,306 @@
+"""The nightly run's caches are data, never code (issue 15): no pickle anywhere in tdkt_xl, a
+checked header on every cache file, a kept deflated piece reused only when its CRC is that of the
+rows it stands for, and a hostile, damaged or foreign file where a cache lives ignored and made
+again."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import pickle
+import random
+import shutil
+import stat
+import struct
+import unicodedata
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DemoCopier
+from openpyxl import load_workbook
+from test_nightly import AS_OF, OLD, _change_one, _consolidated_now, master_values
+
+import tdkt_xl
+from tdkt_xl.consolidation import cache_files
+from tdkt_xl.consolidation.master_cells import HEADER_ROW, PIECE_ROWS, Block, CellWriter, RowFormat, SheetRows
+from tdkt_xl.consolidation.master_package import PieceStore, SheetLayout, build_skeleton, save_master
+from tdkt_xl.errors import InvalidValue
+from tdkt_xl.nightly.run import run_nightly
+from tdkt_xl.nightly.settings import NightlySettings
+
+PACKAGE = Path(tdkt_xl.__file__).parent
+CODE_RUNNING_MODULES = {"pickle", "_pickle", "cPickle", "marshal", "shelve", "dill", "cloudpickle", "joblib"}
+CODE_RUNNING_CALLS = {"eval", "exec", "__import__"}
+
+
+# --- no code-running deserialisation in the package -------------------------------------------------
+
+
+def _offences(tree: ast.AST) -> list[str]:
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name.split(".")[0] in CODE_RUNNING_MODULES]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in CODE_RUNNING_MODULES:
+            found.append(node.module or "")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in CODE_RUNNING_CALLS:
+            found.append(f"{node.func.id}()")
+    return found
+
+
+def test_the_checker_finds_what_it_looks_for() -> None:
+    code = "import pickle\nfrom marshal import loads\nimport shelve as s\nx = eval('1')\n"
+    assert _offences(ast.parse(code)) == ["pickle", "marshal", "shelve", "eval()"]
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")),
+                         ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_no_module_imports_pickle_marshal_shelve_or_calls_eval(path: Path) -> None:
+    assert _offences(ast.parse(path.read_bytes(), filename=str(path))) == []
+
+
+# --- the checked-header files and the codec ---------------------------------------------------------
+
+
+def test_the_package_digest_covers_every_python_file_of_the_package(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any .py file of the package changed (not only the three that make the master) changes the
+    digest caches are kept under."""
+    copy = tmp_path / "tdkt_xl"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    fake = copy / "consolidation" / "cache_files.py"
+
+    def digest_of(root: Path) -> str:
+        monkeypatch.setattr(cache_files, "__file__", str(root / "consolidation" / "cache_files.py"))
+        cache_files.package_digest.cache_clear()
+        try:
+            return cache_files.package_digest()
+        finally:
+            cache_files.package_digest.cache_clear()
+
+    first = digest_of(copy)
+    assert fake.exists() and digest_of(copy) == first
+    far = copy / "plans" / "text.py"  # a module far from the caches
+    far.write_bytes(far.read_bytes() + b"\n# ")
+    assert digest_of(copy) != first
+    far.write_bytes(far.read_bytes()[:-3])
+    assert digest_of(copy) == first
+    (copy / "plans" / "new_module.py").write_text("x = 1\n")
+    assert digest_of(copy) != first
+
+
+VALUES: list[Any] = [
+    None, True, 0, -(2**70), 1.5, "ệ", "", b"", b"\x00\xff" * 3, [1, [2]], (1, (2, "a")),
+    {"a": {1: (date(2024, 7, 1), datetime(2024, 7, 1, 8, 30, tzinfo=UTC))}},
+    {(date.min, datetime.min, False, "f"): [b"x"]}, {1, 2},
+    ["Hòa", unicodedata.normalize("NFD", "Hòa"), "Hoa"],
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=range(len(VALUES)))
+def test_the_codec_gives_back_what_it_was_given(value: Any) -> None:
+    back = cache_files.decode(b"".join(cache_files.encode(value, {})), {})
+    assert back == value and type(back) is type(value)
+
+
+def test_the_codec_makes_only_the_classes_it_is_given() -> None:
+    block = Block.build([("A", b"<a/>"), ("B", b"<b/>")], RowFormat(4, b"<n>%d</n>"))
+    payload = b"".join(cache_files.encode({"k": block}, {"Block": Block}))
+    back = cache_files.decode(payload, {"Block": Block})["k"]
+    assert back.data == block.data and back.keys == ["A", "B"] and back.cells(1) == b"<b/>"
+    with pytest.raises(cache_files.CacheDamaged):
+        cache_files.decode(payload, {})
+    with pytest.raises(InvalidValue):
+        cache_files.encode(object(), {})
+    forged = b'{"o":"os.system","v":"touch x"}'
+    with pytest.raises(cache_files.CacheDamaged):
+        cache_files.decode(struct.pack("<QI", len(forged), 0) + forged, {"Block": Block})
+
+
+def test_a_cache_file_is_read_back_only_whole_of_its_kind_and_key(tmp_path: Path) -> None:
+    path = tmp_path / "c"
+    key = cache_files.key_digest("thử", 1)
+    payload = [b"abc", b"\x00" * 100]
+    assert cache_files.write_file(path, b"TEST", key, payload)
+    assert bytes(cache_files.read_file(path, b"TEST", key) or b"") == b"".join(payload)
+    if os.name == "posix":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert cache_files.read_file(path, b"OTHR", key) is None
+    assert cache_files.read_file(path, b"TEST", cache_files.key_digest("thử", 2)) is None
+    data = path.read_bytes()
+    rng = random.Random(15)
+    for cut in sorted({0, 1, 7, 50, len(data) - 1, *rng.sample(range(len(data)), 10)}):
+        path.write_bytes(data[:cut])
+        assert cache_files.read_file(path, b"TEST", key) is None, cut
+    for at in rng.sample(range(len(data)), 20):
+        path.write_bytes(data[:at] + bytes([data[at] ^ 0x40]) + data[at + 1:])
+        assert cache_files.read_file(path, b"TEST", key) is None, at
+    path.write_bytes(data + data)
+    assert cache_files.read_file(path, b"TEST", key) is None
+    path.write_bytes(data)
+    assert cache_files.read_file(path, b"TEST", key) is not None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes and FIFOs")
+def test_a_cache_others_may_write_or_that_is_no_regular_file_is_not_read(tmp_path: Path) -> None:
+    path, key = tmp_path / "c", cache_files.key_digest("k")
+    assert cache_files.write_file(path, b"TEST", key, [b"data"])
+    for mode in (0o620, 0o602, 0o666):
+        path.chmod(mode)
+        assert cache_files.read_file(path, b"TEST", key) is None, oct(mode)
+    path.chmod(0o600)
+    assert cache_files.read_file(path, b"TEST", key) is not None
+    link = tmp_path / "link"
+    link.symlink_to(path)
+    assert cache_files.read_file(link, b"TEST", key) is None
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert cache_files.read_file(fifo, b"TEST", key) is None  # (returns at once: opened non-blocking)
+    zero = tmp_path / "zero"
+    zero.symlink_to("/dev/zero")
+    assert cache_files.read_file(zero, b"TEST", key) is None
+
+
+# --- the deflated pieces: reused only when their CRC matches ----------------------------------------
+
+
+def _sheet(block: Block, writer: CellWriter) -> SheetRows:
+    sheet = SheetRows("Dài", writer)
+    sheet.heading("Tiêu đề", ["A", "B"])
+    sheet.append_block(block)
+    sheet.append(["cuối"])
+    return sheet
+
+
+def test_a_kept_piece_is_not_used_for_rows_it_does_not_stand_for(tmp_path: Path) -> None:
+    """The bookkeeping says no row changed (a block settled on other rows), the tag is right: the
+    pieces whose rows differ are still deflated again, since their CRC is not the kept one's."""
+    rows = PIECE_ROWS * 4
+    skeleton = build_skeleton([SheetLayout("Dài", (8, 8), rows + 1)])
+    writer = CellWriter(skeleton.style_ids)
+    form = RowFormat(HEADER_ROW + 1)
+    first = Block.build([(f"U{i}", writer.cells([f"U{i}", i])) for i in range(rows)], form)
+    store = PieceStore(tmp_path / "pieces", "trạng thái")
+    save_master(skeleton, [_sheet(first, writer)], tmp_path / "1.xlsx", store)
+    store.keep("trạng thái")
+
+    other = Block.build([(f"U{i}", writer.cells([f"U{i}", i if i != PIECE_ROWS + 3 else -7]))
+                         for i in range(rows)], form)
+    other.settle()  # lies: one row differs from the rows the kept pieces were made of
+    again = PieceStore(tmp_path / "pieces", "trạng thái")
+    save_master(skeleton, [_sheet(other, writer)], tmp_path / "2.xlsx", again)
+    save_master(skeleton, [_sheet(other, writer)], tmp_path / "whole.xlsx")
+    assert again.fresh == 1
+    with zipfile.ZipFile(tmp_path / "2.xlsx") as two, zipfile.ZipFile(tmp_path / "whole.xlsx") as whole:
+        part = skeleton.sheet_parts["Dài"]
+        assert two.testzip() is None and two.read(part) == whole.read(part)
+    values = [[c.value for c in row] for row in load_workbook(tmp_path / "2.xlsx")["Dài"].iter_rows()]
+    assert values[HEADER_ROW + PIECE_ROWS + 3] == [f"U{PIECE_ROWS + 3}", -7]
+
+
+# --- a hostile file where each cache lives -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_source(tmp_path_factory: pytest.TempPathFactory, demo_round: DemoCopier) -> Path:
+    root, _result = demo_round(tmp_path_factory.mktemp("caches_demo"))
+    return root
+
+
+@pytest.fixture
+def setup(demo_source: Path, tmp_path: Path) -> NightlySettings:
+    shutil.copy(demo_source / "ke_hoach_mau.xlsx", tmp_path / "ke_hoach.xlsx")
+    shutil.copytree(demo_source / "hop_thu", tmp_path / "hop_thu")
+    for path in (tmp_path / "hop_thu").rglob("*"):
+        os.utime(path, (OLD, OLD))
+    return NightlySettings(plan=tmp_path / "ke_hoach.xlsx", inbox=tmp_path / "hop_thu",
+                           out=tmp_path / "ra" / "tong_hop.xlsx", as_of=AS_OF, workers=2)
+
+
+class _Creates:
+    """Unpickled, creates the file ``path`` (what anyone who can write the shared folder could do)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (open, (str(self.path), "x"))
+
+
+def _cache_places(settings: NightlySettings) -> dict[str, Path]:
+    cache = settings.cache_path
+    return {"cache": cache, "journal": cache.with_name(cache.name + ".journal"),
+            "skeleton": settings.skeleton_path, "pieces": settings.pieces_path}
+
+
+def _hostile(kind: str, place: Path, marker: Path) -> bytes:
+    rng = random.Random(kind)
+    if kind == "pickle":
+        return pickle.dumps(_Creates(marker)) * 2  # (the old reader loaded a key, then the cache)
+    if kind == "random":
+        return rng.randbytes(5000)
+    data = place.read_bytes()  # a valid file of this code, made for other contents
+    magic, found, version, key, length, digest = struct.unpack_from("<8s4sI32sQ32s", data)
+    payload = data[88:88 + length]
+    if kind == "other-key":  # a valid-looking header, payload and its digest, for another key
+        return struct.pack("<8s4sI32sQ32s", magic, found, version, rng.randbytes(32), length,
+                           hashlib.sha256(payload).digest()) + payload
+    assert kind == "wrong-digest"  # the right key, the payload not the one its digest is of
+    changed = payload[:-1] + bytes([payload[-1] ^ 1])
+    return struct.pack("<8s4sI32sQ32s", magic, found, version, key, length, digest) + changed
+
+
+@pytest.mark.parametrize("kind", ["pickle", "random", "other-key", "wrong-digest"])
+@pytest.mark.parametrize("which", ["cache", "journal", "skeleton", "pieces"])
+def test_a_hostile_file_where_a_cache_lives_is_ignored(setup: NightlySettings, demo_source: Path,
+                                                       tmp_path: Path, which: str, kind: str) -> None:
+    """A pickle that would create a file when loaded, random bytes, or a header for another key
+    or with a wrong digest, put where a cache lives: the run makes the master a fresh
+    consolidation makes, runs no code of it, and writes its own cache there again (mode 0o600)."""
+    marker = tmp_path / "da_chay_ma.txt"
+    live = tmp_path / "bom_that.txt"
+    pickle.loads(pickle.dumps(_Creates(live)))  # the bomb is live: it creates its file
+    assert live.exists()
+
+    run_nightly(setup)
+    _change_one(setup, demo_source, 1)
+    run_nightly(setup)  # a journal entry
+    place = _cache_places(setup)[which]
+    assert place.exists()
+    hostile = _hostile(kind, place, marker)
+    place.write_bytes(hostile)
+    _change_one(setup, demo_source, 2)
+    run_nightly(setup)
+    assert not marker.exists()
+    assert master_values(setup.out) == _consolidated_now(setup, tmp_path, "truc_tiep.xlsx")
+    for path in _cache_places(setup).values():
+        if path.exists():
+            assert path.read_bytes()[:8] == cache_files.MAGIC
+            if os.name == "posix":
+                assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert not place.exists() or place.read_bytes() != hostile
+    _change_one(setup, demo_source, 3)
+    run_nightly(setup)
+    assert not marker.exists()
+    assert master_values(setup.out) == _consolidated_now(setup, tmp_path, "truc_tiep_2.xlsx")
+
+
+@pytest.mark.skipif(os.name != "posix" or not hasattr(os, "getuid"), reason="POSIX modes")
+@pytest.mark.parametrize("which", ["cache", "journal", "skeleton", "pieces"])
+def test_a_cache_made_writable_by_others_is_made_again(setup: NightlySettings, demo_source: Path,
+                                                       tmp_path: Path, which: str) -> None:
+    """A cache file of this code, but that others may now write: not trusted, made again."""
+    run_nightly(setup)
+    _change_one(setup, demo_source, 1)
+    run_nightly(setup)
+    place = _cache_places(setup)[which]
+    place.chmod(0o666)
+    _change_one(setup, demo_source, 2)
+    run_nightly(setup)
+    assert master_values(setup.out) == _consolidated_now(setup, tmp_path, "truc_tiep.xlsx")
+    assert not place.exists() or stat.S_IMODE(place.stat().st_mode) == 0o600
