@@ -101,6 +101,8 @@ class Code(StrEnum):
     UNKNOWN_YEAR = "unknown-year"
     REPORT_DATE_AFTER_SAVED = "report-date-after-saved"
     EARLIER_PLAN = "earlier-plan"
+    # issue 15, a value typed into a heading row of "Số liệu" (tdkt_xl.intake.report_statistics)
+    COUNT_IN_HEADING = "count-in-heading"
     # a unit report turned away as a whole (ReportRejected)
     OTHER_PLAN = "other-plan"
     TEMPLATE_VERSION = "template-version"
@@ -414,6 +416,13 @@ _REPORT = (
              "vẫn được tổng hợp. Nhiệm vụ giao thêm sau đó không có trong tệp: gửi "
              "mẫu mới cho đơn vị nếu cần.",
              "Gửi mẫu báo cáo mới cho đơn vị nếu cần báo cáo các nhiệm vụ giao thêm."),
+    # issue 15, a value typed into a heading row of "Số liệu" (a unit that unprotected the sheet)
+    CodeInfo(Code.COUNT_IN_HEADING, "report", "error", "Số liệu ghi ngoài dòng hình thức khen thưởng",
+             "Ô {cell} ghi \"{value}\" ở {where}, không thuộc dòng của hình thức khen "
+             "thưởng nào: giá trị này không được tính. Nhập số vào ô nền vàng ở dòng của hình "
+             "thức khen thưởng tương ứng.",
+             "Xoá giá trị đó và nhập số vào ô nền vàng của đúng dòng hình thức khen thưởng "
+             "(không mở khoá sheet để ghi vào dòng tiêu đề)."),
     # turned away as a whole (ReportRejected): the unit counts as not having reported
     _rejection(Code.OTHER_PLAN, "report", "Mẫu của kế hoạch khác",
                "Tệp là mẫu báo cáo của một kế hoạch khác ({which}mã kế hoạch {declared}); hãy "

@@ -3,11 +3,17 @@ each year (:func:`read_statistics`), and the problems of its cells.
 
 The usual report (the template's rows, every count a whole number as the file stores it) is
 read a block at a time; any other row by row, giving the same counts and problems.
+
+A value in a year cell of a row that is not a form's (a level's heading such as "Cấp Nhà nước",
+or a row without a label), or a number in the header row that is not a year, is not counted: a
+unit that unprotected the sheet and typed it there is told so, cell by cell
+(``count-in-heading``), never left out without a word.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import operator
 import re
 from dataclasses import dataclass
@@ -26,11 +32,18 @@ from tdkt_xl.intake.report_sheets import (
     typed_in,
     unusable_cell,
 )
+from tdkt_xl.plans.grids import FormulaWithoutValue
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.text import clean
 from tdkt_xl.reports.layout import STATS_FORM_HEADER, STATS_SHEET, STATS_TOTAL_HEADER, header_key
 
 _FLOAT_ONLY = {float}
+# A whole number in the header row is a year's column when it is one of the plan's years or in
+# this range; any other number there (3, 2.5, -1) is a count typed into the header row.
+_YEARS = range(1900, 2200)
+_NUMBER_TEXT = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+_IN_HEADER_ROW = "dòng tên cột của bảng"
+_WITHOUT_LABEL = f'dòng để trống cột "{STATS_FORM_HEADER}"'
 
 
 @dataclass(frozen=True)
@@ -54,11 +67,14 @@ def read_statistics(sheets: dict[str, list[list[object]]], plan: Plan, file: str
     (:func:`_read_rows`): both give the same counts and problems.
     """
     index = PlanIndex.of(plan)
+    said = len(problems)
     table = _stats_table(sheets, index.years, file, problems)
     stats: dict[str, dict[int, int]] = {}
     if _read_usual_block(table, index, file, stats, problems):
         return stats, bool(stats)
-    return stats, _read_rows(table, index, file, stats, problems)
+    filled = _read_rows(table, index, file, stats, problems)
+    # a value typed only into a heading row still makes the report a filled one (said, not counted)
+    return stats, filled or any(p.code == Code.COUNT_IN_HEADING for p in problems[said:])
 
 
 # --- the sheet, its header and its columns -----------------------------------
@@ -78,6 +94,8 @@ def _stats_table(sheets: dict[str, list[list[object]]], years: list[int], file: 
                              f'Sheet "{STATS_SHEET}" không có cột "{STATS_FORM_HEADER}".')
     header_row, columns = found
     year_columns, unused, total_column = _year_columns(rows[header_row - 1], years)
+    _say_counts_in_header(rows[header_row - 1], header_row, columns[STATS_FORM_HEADER], years, file,
+                          problems)
     _say_unused_years(rows, header_row, unused, file, problems)
     wanted = [(y, c) for y, c in year_columns.items() if y in years]
     return _StatsTable(rows, header_row, columns[STATS_FORM_HEADER], wanted, total_column)
@@ -106,7 +124,7 @@ def _year_columns(header: list[object], years: list[int]
     total_column = None
     for column, value in enumerate(header, start=1):
         year = _header_year(value)
-        if year is None:
+        if year is None or not _is_year(year, years):
             if header_key(value) == header_key(STATS_TOTAL_HEADER):
                 total_column = column
             continue
@@ -121,6 +139,72 @@ def _year_columns(header: list[object], years: list[int]
         listed = ", ".join(map(str, missing))
         raise ReportRejected(Code.CHANGED_LAYOUT, f'Sheet "{STATS_SHEET}" thiếu cột năm {listed}.')
     return year_columns, unused, total_column
+
+
+def _is_year(year: int, years: list[int]) -> bool:
+    """Whether a whole number in the header row names a year's column (else it is a count).
+
+    >>> _is_year(2024, [2014]), _is_year(1850, [1850]), _is_year(3, [2014]), _is_year(12000, [2014])
+    (True, True, False, False)
+    """
+    return year in _YEARS or year in years
+
+
+def _stray_number(value: object, years: list[int]) -> bool:
+    """Whether a header row's cell holds a number that is not a year (a count typed there).
+
+    >>> [_stray_number(v, [2014]) for v in (3.0, "7", 2.5, "-1", 2014.0, " 2030 ", "Tổng", True, None)]
+    [True, True, True, True, False, False, False, False, False]
+    """
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return not (float(value).is_integer() and _is_year(int(value), years))
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
+        year = _header_year(value)
+        return year is None or not _is_year(year, years)
+    return False
+
+
+def _say_counts_in_header(header: list[object], header_row: int, form_column: int, years: list[int],
+                          file: str, problems: list[Problem]) -> None:
+    """A problem for each number in the header row that is not a year (not read as a column)."""
+    for column, value in enumerate(header, start=1):
+        if column != form_column and _stray_number(value, years):
+            problems.append(_heading_problem(file, header_row, column, value, _IN_HEADER_ROW))
+
+
+def _heading_problem(file: str, row: int, column: int, raw: object, where: str) -> Problem:
+    """The problem of a value typed into a heading row's cell: not counted."""
+    return report_problem(Code.COUNT_IN_HEADING, file, STATS_SHEET, row, column,
+                          cell=f"{column_letter(column)}{row}", value=_shown(raw), where=where)
+
+
+def _shown(raw: object) -> str:
+    """A cell's value as a message shows it: 3.0 as "3", a formula as its text.
+
+    >>> _shown(3.0), _shown(FormulaWithoutValue.of("SUM(B5:K5)")), _shown(" a  b "), _shown(True)
+    ('3', '=SUM(B5:K5)', 'a b', 'True')
+    """
+    if isinstance(raw, FormulaWithoutValue):
+        return raw.formula
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
+        return _number_text(raw)
+    return clean(raw)
+
+
+def _say_heading_row(table: _StatsTable, row_number: int, row: list[object], file: str,
+                     problems: list[Problem]) -> None:
+    """A problem for each year cell of a row that is not a form's (a level's heading, or a row
+    without a label) holding a value: it is not counted. The "Tổng" cell is not looked at."""
+    width = len(row)
+    typed = [(c, row[c - 1]) for _y, c in table.wanted if c <= width and typed_in(row[c - 1])]
+    if not typed:
+        return
+    label = clean(row[table.form_column - 1]) if table.form_column <= width else ""
+    where = f'dòng tiêu đề "{label}"' if label else _WITHOUT_LABEL
+    for column, raw in typed:
+        problems.append(_heading_problem(file, row_number, column, raw, where))
 
 
 def _say_unused_years(rows: list[list[object]], header_row: int,
@@ -148,6 +232,7 @@ def _read_usual_block(table: _StatsTable, index: PlanIndex, file: str, stats: di
         return False
     layout, picked, values, flat = block
     _say_rows_not_counted(table, layout, file, problems)
+    _say_heading_rows(table, layout, file, problems)
     years = [y for y, _c in table.wanted]
     whole = list(map(int, flat))
     counts = iter(whole)  # zip takes a year first: it stops after the form's last year
@@ -200,6 +285,18 @@ def _say_rows_not_counted(table: _StatsTable, layout: StatsLayout, file: str,
                                            form_column, value=name, first=header_row + 1 + first))
 
 
+def _say_heading_rows(table: _StatsTable, layout: StatsLayout, file: str, problems: list[Problem]) -> None:
+    """A problem for each value in a year cell of a usual block's rows that are not a form's: a
+    level's heading or a row without a label (those the layout does not place)."""
+    placed = {offset for offset, _name in layout.forms}
+    placed.update(layout.unknown)
+    placed.update(offset for offset, _name, _first in layout.repeated)
+    header_row = table.header_row
+    for offset, row in enumerate(table.rows[header_row:]):
+        if offset not in placed:
+            _say_heading_row(table, header_row + 1 + offset, row, file, problems)
+
+
 def _check_block_totals(table: _StatsTable, total_column: int, layout: StatsLayout,
                         picked: list[list[object]], values: list[Any], stats: dict[str, dict[int, int]],
                         file: str, problems: list[Problem]) -> None:
@@ -242,6 +339,7 @@ def _read_row(table: _StatsTable, index: PlanIndex, row_number: int, row: list[o
     label = row[form_column - 1] if form_column <= width else None
     key = header_key(label)
     if not key or key in index.levels:
+        _say_heading_row(table, row_number, row, file, problems)
         return False
     name = index.forms.get(key)
     raws = [(y, c, row[c - 1] if c <= width else None) for y, c in table.wanted]
