@@ -675,3 +675,15 @@ def test_the_streams_are_made_utf8_and_never_raise(monkeypatch: pytest.MonkeyPat
         assert len(stream.calls) == (1 if refuse == 0 else 2)
     monkeypatch.setattr(sys, "stdout", io.StringIO())  # a stream that cannot be reconfigured
     utf8_streams()
+
+
+@pytest.mark.parametrize(("body", "where"), [("plan = ", "ở cuối tệp"),
+                                             ('plan = "a.xlsx"\nx = = 1\ninbox = "h"', "ở dòng 2, cột 5")])
+def test_a_config_file_that_is_not_toml_is_said_in_vietnamese(tmp_path: Path, body: str, where: str) -> None:
+    config = tmp_path / "tdkt.toml"
+    config.write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["nightly", "--config", str(config)], prog_name="tdkt-xl")
+    assert result.exit_code == 2
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"Lỗi: {config}: tệp cấu hình sai cú pháp TOML {where}. Mỗi dòng dạng"), last
+    assert "line" not in last and "column" not in last
