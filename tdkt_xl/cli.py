@@ -460,7 +460,8 @@ def _print_nightly(summary: Any) -> None:
               help="Tệp TOML chứa các thiết lập dưới đây (khoá cùng tên).")
 @click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), help="Sổ kế hoạch.")
 @click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), help="Thư mục hộp thư.")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Sổ tổng hợp.")
+@click.option("--out", metavar="TỆP", type=click.Path(path_type=Path),  # (a folder: the run says so)
+              help="Sổ tổng hợp.")
 @click.option("--state", type=click.Path(path_type=Path, dir_okay=False),
               help="Sổ cái SQLite (mặc định: <tên sổ tổng hợp>.tdkt.sqlite cạnh sổ tổng hợp).")
 @click.option("--quarantine", type=click.Path(path_type=Path, file_okay=False),

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -354,7 +355,7 @@ def test_status_of_a_task_with_two_deadlines_shows_the_one_it_is_measured_agains
 # --- field hardening: wrong arguments, Vietnamese help, UTF-8 output whatever the console ---------
 
 _BAD_FILES = ["folder", "missing", "unreadable", "docx", "pdf", "csv", "empty", "lying-extension",
-              "master", "unit-report"]
+              "wrong-extension", "master", "unit-report", "missing-nfd", "folder-no-diacritics"]
 
 
 def _bad_file(root: Path, kind: str, field: dict[str, Path]) -> Path:
@@ -367,6 +368,14 @@ def _bad_file(root: Path, kind: str, field: dict[str, Path]) -> Path:
         return root / "la_thu_muc.xlsx"
     if kind == "missing":
         return root / "khong_co.xlsx"
+    if kind == "missing-nfd":  # a Vietnamese name as macOS and some unzip tools write it
+        return root / unicodedata.normalize("NFD", "Kế hoạch thi đua năm 2024.xlsx")
+    if kind == "folder-no-diacritics":
+        (root / "Ke hoach thi dua").mkdir(exist_ok=True)
+        return root / "Ke hoach thi dua"
+    if kind == "wrong-extension":  # a text file given as the plan
+        (root / "ke_hoach.txt").write_text("Kế hoạch thi đua năm 2024\n", encoding="utf-8")
+        return root / "ke_hoach.txt"
     path = root / f"{kind}.xlsx"
     if kind == "unreadable":
         shutil.copy(field["plan"], path)
@@ -596,8 +605,6 @@ def _tdkt(*args: str, env: dict[str, str], cwd: Path, out: Path) -> int:
 def test_redirected_output_is_utf8_whatever_the_code_page(field: dict[str, Path], tmp_path: Path,
                                                           encoding: str) -> None:
     """The Windows scheduler line: output redirected to a file, the ANSI code page without "ệ"."""
-    import unicodedata
-
     env = {"PYTHONIOENCODING": encoding, "PYTHONUTF8": "0", "PYTHONPATH": str(Path(__file__).parents[1])}
     out = tmp_path / "kq.txt"
     assert _tdkt("validate", str(field["plan"]), env=env, cwd=tmp_path, out=out) == 0
