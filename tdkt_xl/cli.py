@@ -469,7 +469,7 @@ def _print_nightly(summary: Any) -> None:
 @click.option("--fresh-seconds", type=float, help="Tệp sửa trong ngần ấy giây chờ lần sau (60).")
 @click.option("--workers", type=int, help="Số tiến trình đọc tệp (2).")
 @click.option("--timeout", type=float, help="Số giây tối đa để đọc một tệp (60).")
-@click.option("--scheduler", help="Địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786.")
+@click.option("--scheduler", metavar="ĐỊA_CHỈ", help="Địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786.")
 @click.option("--as-of", type=Day(), help="Ngày tính, dd/mm/yyyy hoặc yyyy-mm-dd.")
 @click.option("--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON.")
 def nightly(config_file: Path | None, plan_file: Path | None, inbox: Path | None, out: Path | None,
