@@ -14,6 +14,17 @@ from typing import Any
 import click
 
 from tdkt_xl import __version__
+from tdkt_xl.cli_output import (
+    OPTIONS_METAVAR,
+    Command,
+    Context,
+    Day,
+    log_unexpected,
+    name_metavars,
+    shown_day,
+    shown_time,
+    utf8_streams,
+)
 from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.errors import Code
 from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, status_copy_path
@@ -44,6 +55,15 @@ def _load(path: Path, year: int | None, *, as_json: bool) -> Plan:
         sys.exit(EXIT_UNREADABLE)
 
 
+def _refuse_what_is_not_a_plan(plan: Plan, path: Path) -> None:
+    """A master or a unit report given where a plan is needed: said, and the command stops (2)."""
+    refusals = [p for p in plan.problems if p.code == Code.NOT_A_PLAN]
+    for problem in refusals:
+        click.echo(f"Lỗi: {problem.where() or path}: {problem.message}", err=True)
+    if refusals:
+        sys.exit(EXIT_UNREADABLE)
+
+
 def _print_problems(plan: Plan) -> None:
     for problem in plan.problems:
         label = "Lỗi     " if problem.severity == "error" else "Cảnh báo"
@@ -64,6 +84,10 @@ _CLICK_MESSAGES = [
     (re.compile(r"(?:Path|File|Directory) '(.*)' does not exist\."), "không có '{0}'"),
     (re.compile(r"(?:File|Directory) '(.*)' is a directory\."), "'{0}' là một thư mục"),
     (re.compile(r"(?:File|Directory) '(.*)' is a file\."), "'{0}' là một tệp, không phải thư mục"),
+    (re.compile(r"(?:Path|File|Directory) '(.*)' is not readable\."),
+     "không đọc được '{0}' (không có quyền)"),
+    (re.compile(r"(?:Path|File|Directory) '(.*)' is not writable\."),
+     "không ghi được '{0}' (không có quyền)"),
     (re.compile(r"'(.*)' is not a valid integer(?: range)?\."), "'{0}' không phải một số nguyên"),
     (re.compile(r"'(.*)' is not a valid float(?: range)?\."), "'{0}' không phải một số"),
     (re.compile(r"'(.*)' does not match the formats? (.*)\."), "'{0}' không phải một ngày dạng {1}"),
@@ -112,15 +136,26 @@ def _usage_error_text(error: click.UsageError) -> str:
         problem += "."
     lines = []
     if error.ctx is not None:
-        usage = error.ctx.get_usage().split(" ", 1)[-1]  # (after click's own "Usage:")
+        usage = error.ctx.get_usage().removeprefix("Cách dùng: ")
         lines += [f"Cách dùng: {usage}",
                   f"Xem '{error.ctx.command_path} {error.ctx.help_option_names[0]}' để biết thêm.", ""]
     return "\n".join([*lines, f"Lỗi: {problem[:1].upper()}{problem[1:]}"])
 
 
 class _Commands(click.Group):
-    """The ``tdkt-xl`` group: click's own messages about a command line it cannot take are said
-    in Vietnamese, like everything else the commands say."""
+    """The ``tdkt-xl`` group: click's own messages about a command line it cannot take, and its
+    help, are said in Vietnamese, like everything else the commands say; a group given no command
+    shows its help."""
+
+    context_class = Context
+    command_class = Command
+    group_class = type  # (a group within is one of these too)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI_SỐ]...")
+        super().__init__(*args, **kwargs)
+        name_metavars(self.params)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
@@ -128,6 +163,9 @@ class _Commands(click.Group):
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:  # bare `tdkt-xl`: its help, not an error
+            click.echo(error.ctx.get_help() if error.ctx is not None else "")
+            sys.exit(EXIT_OK)
         except click.UsageError as error:
             click.echo(_usage_error_text(error), err=True)
             sys.exit(error.exit_code)
@@ -137,6 +175,11 @@ class _Commands(click.Group):
         except click.Abort:
             click.echo("Đã dừng.", err=True)
             sys.exit(1)
+        except (click.exceptions.Exit, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as error:  # never a traceback to a user: its details go to the log
+            click.echo(log_unexpected(error), err=True)
+            sys.exit(EXIT_UNREADABLE)
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -147,11 +190,11 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", metavar="TỆP", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @click.option("--year", type=int, help="Năm kế hoạch (mặc định: sheet Cấu hình, rồi tiêu đề).")
 def validate(file: Path, as_json: bool, year: int | None) -> None:
-    """Kiểm tra sổ kế hoạch FILE: cấu trúc, số thứ tự, đơn vị, thời hạn.
+    """Kiểm tra sổ kế hoạch TỆP: cấu trúc, số thứ tự, đơn vị, thời hạn.
 
     Mã thoát: 0 không có lỗi (có thể có cảnh báo), 1 có lỗi, 2 không đọc được tệp.
     """
@@ -211,21 +254,21 @@ def _print_status_table(plan: Plan, statuses: list[TaskStatus], as_of: date) -> 
             f"{_clip(s.task.content, 48)}"
         )
     counts = ", ".join(f"{k.value} {v}" for k, v in count_by_status(statuses).items() if v)
-    click.echo(f"Tổng {len(statuses)} nhiệm vụ: {counts}.")
+    click.echo(f"Tổng {len(statuses)} nhiệm vụ" + (f": {counts}." if counts else "."))
 
 
 @cli.command()
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-              help="Ngày tính trạng thái (mặc định: Cấu hình, rồi hôm nay).")
-@click.option("--out", type=click.Path(path_type=Path),
+@click.argument("file", metavar="TỆP", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--as-of", type=Day(),
+              help="Ngày tính trạng thái, dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: Cấu hình, rồi hôm nay).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
               help="Tệp kết quả (mặc định: <tên>_trang_thai.xlsx cạnh tệp gốc; .xlsm nếu tệp gốc là .xlsm).")
 @click.option("--in-place", is_flag=True, help="Ghi đè tệp gốc (giữ bản sao .bak).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON, không ghi tệp.")
 @click.option("--year", type=int, help="Năm kế hoạch (mặc định: sheet Cấu hình, rồi tiêu đề).")
 def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bool,
            year: int | None) -> None:
-    """Tính quý, hạn và trạng thái của mọi nhiệm vụ trong FILE.
+    """Tính quý, hạn và trạng thái của mọi nhiệm vụ trong TỆP.
 
     Không có --json: ghi bản sao sổ với các cột Quý, Hạn, Còn (ngày), Trạng thái
     (tô màu theo trạng thái) và sheet "Kết quả kiểm tra"; tệp gốc không bị sửa
@@ -240,6 +283,10 @@ def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bo
         return
     if any(p.code == Code.NOT_A_PLAN for p in plan.problems):  # a master or a unit report: no copy
         _print_problems(plan)
+        sys.exit(EXIT_INVALID)
+    if not statuses:  # nothing to mark: no copy
+        _print_problems(plan)
+        click.echo(f"Lỗi: {file}: không thấy nhiệm vụ nào trong sổ kế hoạch; không ghi bản sao.", err=True)
         sys.exit(EXIT_INVALID)
     if in_place and out is not None:
         raise click.UsageError("Chỉ dùng một trong hai: --out hoặc --in-place.")
@@ -299,17 +346,23 @@ def _print_consolidation(result: Consolidation, master: Path) -> None:
 
 
 @cli.command("unit-reports")
-@click.argument("plan_file", metavar="PLAN", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+@click.argument("plan_file", metavar="KẾ_HOẠCH", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Thư mục ghi các mẫu báo cáo.")
 @click.option("--year", type=int, help="Năm kế hoạch (mặc định: sheet Cấu hình, rồi tiêu đề).")
 def unit_reports(plan_file: Path, out_dir: Path, year: int | None) -> None:
-    """Tạo sổ báo cáo cho từng đơn vị trong danh sách Đơn vị của kế hoạch PLAN."""
+    """Tạo sổ báo cáo cho từng đơn vị trong danh sách Đơn vị của kế hoạch KẾ_HOẠCH.
+
+    Mã thoát: 0 đã ghi, 1 kế hoạch không có danh sách đơn vị, 2 không đọc được kế hoạch (hoặc
+    tệp không phải sổ kế hoạch) hay không ghi được các mẫu.
+    """
     from tdkt_xl.reports.template import template_paths, write_unit_reports
 
     plan = _load(plan_file, year, as_json=False)
+    _refuse_what_is_not_a_plan(plan, plan_file)
     if not plan.units:
-        click.echo('Lỗi: kế hoạch không có sheet "Đơn vị" nên không biết gửi mẫu cho ai.', err=True)
+        click.echo(f'Lỗi: {plan_file}: kế hoạch không có sheet "Đơn vị" nên không biết gửi mẫu cho ai.',
+                   err=True)
         sys.exit(EXIT_INVALID)
     written = write_unit_reports(plan, out_dir)
     click.echo(f"Đã ghi {len(written)} sổ báo cáo vào {out_dir}")
@@ -320,20 +373,20 @@ def unit_reports(plan_file: Path, out_dir: Path, year: int | None) -> None:
 
 
 @cli.command()
-@click.argument("inbox", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.option("--plan", "plan_file", type=click.Path(path_type=Path), required=True,
+@click.argument("inbox", metavar="HỘP_THƯ", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="Sổ kế hoạch.")
-@click.option("--out", "master", type=click.Path(path_type=Path), required=True,
+@click.option("--out", "master", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="Sổ tổng hợp sẽ ghi (bản cũ được giữ dạng .bak.xlsx).")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-              help="Ngày tính (mặc định: Cấu hình, rồi hôm nay).")
+@click.option("--as-of", type=Day(),
+              help="Ngày tính, dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: Cấu hình, rồi hôm nay).")
 @click.option("--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON.")
 @click.option("--workers", type=int, default=2, show_default=True, help="Số tiến trình đọc tệp.")
 @click.option("--timeout", type=float, default=60, show_default=True,
               help="Số giây tối đa để đọc một tệp.")
 def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json: bool,
                 workers: int, timeout: float) -> None:
-    """Tổng hợp mọi sổ báo cáo trong INBOX (cả thư mục con) vào sổ tổng hợp.
+    """Tổng hợp mọi sổ báo cáo trong HỘP_THƯ (cả thư mục con) vào sổ tổng hợp.
 
     Mã thoát: 0 mọi tệp được dùng, 1 có tệp bị loại, 2 không đọc được sổ kế hoạch hoặc
     không ghi được sổ tổng hợp.
@@ -341,6 +394,7 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
     from tdkt_xl.consolidation.inbox import run_consolidation
 
     plan = _load(plan_file, None, as_json=as_json)
+    _refuse_what_is_not_a_plan(plan, plan_file)
     try:
         result = run_consolidation(plan, inbox, master, as_of=as_of.date() if as_of else None,
                                    workers=workers, timeout_s=timeout)
@@ -355,9 +409,10 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(path_type=Path), required=False)
+@click.argument("directory", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False),
+                required=False)
 def demo(directory: Path | None) -> None:
-    """Chạy thử trọn quy trình trong DIRECTORY (mặc định ./tdkt_demo).
+    """Chạy thử trọn quy trình trong THƯ_MỤC (mặc định ./tdkt_demo).
 
     Tạo kế hoạch mẫu, các sổ báo cáo đơn vị, điền như các đơn vị sẽ điền (phần lớn
     đúng hạn, vài đơn vị muộn, vài đơn vị chưa nộp, một tệp hỏng, một tệp có chữ
@@ -370,6 +425,11 @@ def demo(directory: Path | None) -> None:
     click.echo(f"Mẫu báo cáo: {paths.templates}")
     click.echo(f"Hộp thư (báo cáo các đơn vị gửi về): {paths.inbox}")
     _print_consolidation(result, paths.master)
+
+
+# the nightly run's phases, as its summary line names them
+_PHASES = {"plan": "đọc kế hoạch", "scan": "quét hộp thư", "parse": "đọc báo cáo", "ledger": "ghi sổ cái",
+           "consolidate": "tổng hợp", "write": "ghi sổ tổng hợp"}
 
 
 def _print_nightly(summary: Any) -> None:
@@ -390,7 +450,7 @@ def _print_nightly(summary: Any) -> None:
     if units:
         click.echo(f"Đơn vị: {units['submitted']}/{units['expected']} đã nộp, {len(units['late'])} nộp muộn, "
                    f"{len(units['missing'])} chưa nộp.")
-    phases = ", ".join(f"{k} {v:.2f}s" for k, v in summary.phases.items())
+    phases = ", ".join(f"{_PHASES.get(k, k)} {v:.2f} giây" for k, v in summary.phases.items())
     click.echo(f"Thời gian: {phases}.")
     click.echo(f"Đã ghi: {summary.master}")
 
@@ -398,18 +458,19 @@ def _print_nightly(summary: Any) -> None:
 @cli.command()
 @click.option("--config", "config_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="Tệp TOML chứa các thiết lập dưới đây (khoá cùng tên).")
-@click.option("--plan", "plan_file", type=click.Path(path_type=Path), help="Sổ kế hoạch.")
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), help="Sổ kế hoạch.")
 @click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), help="Thư mục hộp thư.")
-@click.option("--out", type=click.Path(path_type=Path), help="Sổ tổng hợp.")
-@click.option("--state", type=click.Path(path_type=Path),
+@click.option("--out", metavar="TỆP", type=click.Path(path_type=Path),  # (a folder: the run says so)
+              help="Sổ tổng hợp.")
+@click.option("--state", type=click.Path(path_type=Path, dir_okay=False),
               help="Sổ cái SQLite (mặc định: <tên sổ tổng hợp>.tdkt.sqlite cạnh sổ tổng hợp).")
 @click.option("--quarantine", type=click.Path(path_type=Path, file_okay=False),
               help="Thư mục chép các tệp bị loại (kèm tệp ghi lý do).")
 @click.option("--fresh-seconds", type=float, help="Tệp sửa trong ngần ấy giây chờ lần sau (60).")
 @click.option("--workers", type=int, help="Số tiến trình đọc tệp (2).")
 @click.option("--timeout", type=float, help="Số giây tối đa để đọc một tệp (60).")
-@click.option("--scheduler", help="Địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786.")
-@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]), help="Ngày tính.")
+@click.option("--scheduler", metavar="ĐỊA_CHỈ", help="Địa chỉ Dask scheduler, ví dụ tcp://10.0.0.5:8786.")
+@click.option("--as-of", type=Day(), help="Ngày tính, dd/mm/yyyy hoặc yyyy-mm-dd.")
 @click.option("--json", "as_json", is_flag=True, help="In tóm tắt dạng JSON.")
 def nightly(config_file: Path | None, plan_file: Path | None, inbox: Path | None, out: Path | None,
             state: Path | None, quarantine: Path | None, fresh_seconds: float | None, workers: int | None,
@@ -446,23 +507,28 @@ def nightly(config_file: Path | None, plan_file: Path | None, inbox: Path | None
 
 
 @cli.command()
-@click.argument("unit")
+@click.argument("unit", metavar="MÃ_ĐƠN_VỊ")
 @click.option("--state", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
               help="Sổ cái SQLite của lần tổng hợp hằng đêm.")
 @click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
 def history(unit: str, state: Path, as_json: bool) -> None:
-    """Các lần đơn vị UNIT (mã đơn vị) gửi báo cáo, cũ trước mới sau."""
+    """Các lần đơn vị có mã MÃ_ĐƠN_VỊ gửi báo cáo, cũ trước mới sau."""
     import sqlite3
     from datetime import datetime as _dt
 
     from tdkt_xl.nightly.ledger import Ledger
 
+    with state.open("rb") as handle:  # (the ledger would make any other file a new ledger)
+        is_sqlite = handle.read(16) == b"SQLite format 3\0"
     try:
+        if not is_sqlite:
+            raise sqlite3.DatabaseError(state)
         with Ledger(state) as ledger:
             versions = ledger.history(unit)
             now_at = {v.path: v for v, _present in ledger.current().values()}
-    except sqlite3.Error as error:
-        click.echo(f"Lỗi: sổ cái {state} không đọc được ({error}).", err=True)
+    except sqlite3.Error:
+        click.echo(f"Lỗi: sổ cái {state} không đọc được: tệp không phải sổ cái SQLite của lần tổng hợp "
+                   "hằng đêm, hoặc đã hỏng.", err=True)
         sys.exit(EXIT_UNREADABLE)
     def label(version: Any) -> str:
         if version.outcome == "rejected":
@@ -486,17 +552,18 @@ def history(unit: str, state: Path, as_json: bool) -> None:
         click.echo(f"Chưa có báo cáo nào của đơn vị {unit} trong sổ cái {state}.")
         return
     click.echo(f"Các lần gửi báo cáo của đơn vị {unit}:")
-    for row in rows:
-        made = f", ngày lập {row['report_date']}" if row["report_date"] else ""
-        click.echo(f"  {row['first_seen']}  {row['file']} ({row['sha256']}){made}: {row['state']}")
+    for version, row in zip(versions, rows, strict=True):
+        made = f", ngày lập {shown_day(row['report_date'])}" if row["report_date"] else ""
+        click.echo(f"  {shown_time(version.first_seen)}  {row['file']} ({row['sha256']}){made}: "
+                   f"{row['state']}")
 
 
 @cli.command()
-@click.argument("out", type=click.Path(path_type=Path), required=False)
+@click.argument("out", metavar="TỆP", type=click.Path(path_type=Path, dir_okay=False), required=False)
 def sample(out: Path | None) -> None:
-    """Tạo sổ kế hoạch mẫu (từ hai kế hoạch thật) tại OUT.
+    """Tạo sổ kế hoạch mẫu (từ hai kế hoạch thật) tại TỆP.
 
-    OUT mặc định: workbooks/ke_hoach_mau.xlsx của thư mục mã nguồn; khi cài bằng pip,
+    TỆP mặc định: workbooks/ke_hoach_mau.xlsx của thư mục mã nguồn; khi cài bằng pip,
     ke_hoach_mau.xlsx ở thư mục hiện tại.
     """
     from tdkt_xl.demo.sample_plan import build_sample_plan, default_output
@@ -570,6 +637,7 @@ _COLLECT_AFTER = 10_000
 
 def main() -> None:
     """Entry point of the ``tdkt-xl`` console script."""
+    utf8_streams()
     gc.freeze()
     gc.set_threshold(_COLLECT_AFTER, 20, 20)
     try:

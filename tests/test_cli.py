@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -23,6 +27,12 @@ def run(*args: str) -> tuple[int, str]:
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output
+
+
+@pytest.fixture(autouse=True)
+def _log_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An error no command expected is logged here, not in the user's own log."""
+    monkeypatch.setenv("TDKT_XL_LOG", str(tmp_path / "tdkt_xl_cli.log"))
 
 
 @pytest.fixture
@@ -297,18 +307,18 @@ def test_status_copy_of_a_plain_workbook_cannot_be_xlsm(small_plan: Path, tmp_pa
 
 
 @pytest.mark.parametrize(("args", "said"), [
-    (["consolidate"], "Cách dùng: tdkt-xl consolidate [OPTIONS] INBOX\n"
-                      "Xem 'tdkt-xl consolidate -h' để biết thêm.\n\nLỗi: Thiếu đối số INBOX.\n"),
-    (["nightly", "--plann", "x"], "Cách dùng: tdkt-xl nightly [OPTIONS]\n"
+    (["consolidate"], "Cách dùng: tdkt-xl consolidate [TUỲ_CHỌN] HỘP_THƯ\n"
+                      "Xem 'tdkt-xl consolidate -h' để biết thêm.\n\nLỗi: Thiếu đối số HỘP_THƯ.\n"),
+    (["nightly", "--plann", "x"], "Cách dùng: tdkt-xl nightly [TUỲ_CHỌN]\n"
                                   "Xem 'tdkt-xl nightly -h' để biết thêm.\n\n"
                                   "Lỗi: Không có tuỳ chọn --plann. Có phải là --plan?\n"),
-    (["tonghop"], "Cách dùng: tdkt-xl [OPTIONS] COMMAND [ARGS]...\nXem 'tdkt-xl -h' để biết thêm.\n\n"
+    (["tonghop"], "Cách dùng: tdkt-xl [TUỲ_CHỌN] LỆNH [ĐỐI_SỐ]...\nXem 'tdkt-xl -h' để biết thêm.\n\n"
                   "Lỗi: Không có lệnh 'tonghop'.\n"),
-    (["nightly", "--workers", "abc"], "Cách dùng: tdkt-xl nightly [OPTIONS]\n"
+    (["nightly", "--workers", "abc"], "Cách dùng: tdkt-xl nightly [TUỲ_CHỌN]\n"
                                       "Xem 'tdkt-xl nightly -h' để biết thêm.\n\n"
                                       "Lỗi: Giá trị không dùng được cho --workers: 'abc' không phải một số "
                                       "nguyên.\n"),
-    (["validate", "a", "b"], "Cách dùng: tdkt-xl validate [OPTIONS] FILE\n"
+    (["validate", "a", "b"], "Cách dùng: tdkt-xl validate [TUỲ_CHỌN] TỆP\n"
                              "Xem 'tdkt-xl validate -h' để biết thêm.\n\nLỗi: Thừa đối số: b.\n"),
 ])
 def test_a_command_line_that_cannot_be_taken_is_said_in_vietnamese(args: list[str], said: str) -> None:
@@ -322,7 +332,7 @@ def test_a_folder_that_is_not_there_is_named_in_vietnamese(tmp_path: Path) -> No
                                 prog_name="tdkt-xl")
     assert result.exit_code == 2
     missing = tmp_path / "khong_co"
-    assert result.stderr.endswith(f"Lỗi: Giá trị không dùng được cho INBOX: không có '{missing}'.\n")
+    assert result.stderr.endswith(f"Lỗi: Giá trị không dùng được cho HỘP_THƯ: không có '{missing}'.\n")
 
 
 def test_status_of_a_task_with_two_deadlines_shows_the_one_it_is_measured_against(
@@ -340,3 +350,347 @@ def test_status_of_a_task_with_two_deadlines_shows_the_one_it_is_measured_agains
     code, output = run("status", str(plan), "--as-of", "2024-06-10", "--out", str(plan.parent / "ra.xlsx"))
     lines = [line for line in output.splitlines() if line.startswith("Phân công")]
     assert [line.split()[4:6] for line in lines] == [["II", "15/06/2024"], ["IV", "01/12/2024"]]
+
+
+# --- field hardening: wrong arguments, Vietnamese help, UTF-8 output whatever the console ---------
+
+_BAD_FILES = ["folder", "missing", "unreadable", "docx", "pdf", "csv", "empty", "lying-extension",
+              "wrong-extension", "master", "unit-report", "missing-nfd", "folder-no-diacritics"]
+
+
+def _bad_file(root: Path, kind: str, field: dict[str, Path]) -> Path:
+    """A path of the ``kind`` given where a plan workbook is expected."""
+    import os
+    import zipfile
+
+    if kind == "folder":
+        (root / "la_thu_muc.xlsx").mkdir(exist_ok=True)
+        return root / "la_thu_muc.xlsx"
+    if kind == "missing":
+        return root / "khong_co.xlsx"
+    if kind == "missing-nfd":  # a Vietnamese name as macOS and some unzip tools write it
+        return root / unicodedata.normalize("NFD", "Kế hoạch thi đua năm 2024.xlsx")
+    if kind == "folder-no-diacritics":
+        (root / "Ke hoach thi dua").mkdir(exist_ok=True)
+        return root / "Ke hoach thi dua"
+    if kind == "wrong-extension":  # a text file given as the plan
+        (root / "ke_hoach.txt").write_text("Kế hoạch thi đua năm 2024\n", encoding="utf-8")
+        return root / "ke_hoach.txt"
+    path = root / f"{kind}.xlsx"
+    if kind == "unreadable":
+        shutil.copy(field["plan"], path)
+        os.chmod(path, 0)
+    elif kind == "docx":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("[Content_Types].xml", '<Types><Override PartName="/word/document.xml" '
+                             'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml'
+                             '.document.main+xml"/></Types>')
+            archive.writestr("word/document.xml", "<w:document/>")
+    elif kind == "pdf":
+        path.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    elif kind == "csv":
+        path.write_text("STT,Nội dung,Đơn vị\n1,Việc,Phòng I\n", encoding="utf-8")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "lying-extension":  # a real .xlsx named as an old .xls
+        path = root / "ke_hoach_that.xls"
+        shutil.copy(field["plan"], path)
+    else:
+        shutil.copy(field[kind], path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def field(tmp_path_factory: pytest.TempPathFactory, demo_round: Any) -> dict[str, Path]:
+    """A plan, an inbox with reports, a master and a unit report, as the demo leaves them."""
+    root, _ = demo_round(tmp_path_factory.mktemp("field") / "demo")
+    report = next(p for p in sorted((root / "mau_bao_cao").iterdir()) if p.suffix == ".xlsx")
+    a_file = root / "mot_tep.txt"
+    a_file.write_text("không phải thư mục", encoding="utf-8")
+    return {"plan": root / "ke_hoach_mau.xlsx", "inbox": root / "hop_thu", "master": root / "tong_hop.xlsx",
+            "unit-report": report, "file": a_file, "root": root}
+
+
+# each command with "{bad}" where a plan (or another workbook file) is expected; the exit codes a
+# command documents besides 2 for the file kinds it may take as a workbook (1: not a plan)
+_PLAN_SLOTS = [
+    ["validate", "{bad}"],
+    ["validate", "{bad}", "--json"],
+    ["status", "{bad}", "--out", "{out}/ra.xlsx"],
+    ["status", "{bad}", "--json"],
+    ["unit-reports", "{bad}", "--out", "{out}/mau"],
+    ["consolidate", "{inbox}", "--plan", "{bad}", "--out", "{out}/tong_hop.xlsx"],
+    ["nightly", "--plan", "{bad}", "--inbox", "{inbox}", "--out", "{out}/tong_hop.xlsx"],
+    ["history", "P01", "--state", "{bad}"],
+]
+
+
+def _args(template: list[str], **values: Path) -> list[str]:
+    return [part.format(**{k: str(v) for k, v in values.items()}) for part in template]
+
+
+def _check_said_in_vietnamese(result: Any, path: Path, allowed: set[int]) -> None:
+    said = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert result.exception is None or isinstance(result.exception, SystemExit), said
+    assert "Traceback" not in said
+    assert result.exit_code in allowed, said
+    if result.exit_code == 2:
+        assert str(path) in said or path.name in said, said
+        assert re.search(r"[ạảãáàâấầẩẫậăắằẳẵặđêếềểễệệíìỉĩịóòỏõọôốồổỗộơớờởỡợúùủũụưứừửữựýỳỷỹỵ]",
+                         said.lower()), said
+        for english in ("Error", "Usage", "does not exist", "is a directory", "BadZipFile",
+                        "Permission denied", "database", "not a ", "No such"):
+            assert english not in said, said
+
+
+@pytest.mark.parametrize("kind", _BAD_FILES)
+@pytest.mark.parametrize("template", _PLAN_SLOTS, ids=lambda t: "-".join(t[:2]).strip("{}"))
+def test_a_wrong_plan_argument_is_a_vietnamese_message(field: dict[str, Path], tmp_path: Path,
+                                                      template: list[str], kind: str) -> None:
+    import os
+
+    if kind == "unreadable" and os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    bad = _bad_file(tmp_path, kind, field)
+    args = _args(template, bad=bad, out=tmp_path, inbox=field["inbox"])
+    result = CliRunner().invoke(cli, args, prog_name="tdkt-xl")
+    # a workbook that is not a plan is reported by the plan's check (1) where a command says so;
+    # a real plan whose extension lies is read for what it is
+    allowed = {2} | ({0, 1} if kind in ("master", "unit-report", "lying-extension") else set())
+    if template[0] == "history":
+        allowed = {2}
+    elif template[0] == "nightly":
+        allowed |= {1}  # (its summary names what it could not use)
+    _check_said_in_vietnamese(result, bad, allowed)
+
+
+_PLACES = [
+    # (the command, the argument given the wrong kind of path, what it should be)
+    (["consolidate", "{bad}", "--plan", "{plan}", "--out", "{out}/tong_hop.xlsx"], "folder"),
+    (["consolidate", "{inbox}", "--plan", "{plan}", "--out", "{bad}"], "file"),
+    (["unit-reports", "{plan}", "--out", "{bad}"], "folder"),
+    (["status", "{plan}", "--out", "{bad}"], "file"),
+    (["nightly", "--plan", "{plan}", "--inbox", "{bad}", "--out", "{out}/tong_hop.xlsx"], "folder"),
+    (["nightly", "--plan", "{plan}", "--inbox", "{inbox}", "--out", "{bad}"], "file"),
+    (["nightly", "--plan", "{plan}", "--inbox", "{inbox}", "--out", "{out}/tong_hop.xlsx",
+      "--quarantine", "{bad}"], "folder"),
+    (["nightly", "--config", "{bad}"], "file"),
+    (["demo", "{bad}"], "folder"),
+    (["sample", "{bad}"], "file"),
+    (["addin", "build", "--out", "{bad}"], "file"),
+    (["addin", "build", "--out", "{out}/a.xlam", "--macros", "{bad}"], "folder"),
+]
+
+
+@pytest.mark.parametrize("wrong", ["missing", "other-kind"])
+@pytest.mark.parametrize(("template", "expected"), _PLACES,
+                         ids=lambda v: "-".join(v[:2]) if isinstance(v, list) else v)
+def test_a_folder_for_a_file_or_a_file_for_a_folder_is_a_vietnamese_message(
+        field: dict[str, Path], tmp_path: Path, template: list[str], expected: str, wrong: str) -> None:
+    if wrong == "missing":
+        if expected == "file" or template[0] in ("demo",) or "--macros" in template:
+            bad = tmp_path / "khong_co" / "con" / ("x.xlsx" if expected == "file" else "thu_muc")
+        else:
+            bad = tmp_path / "khong_co"
+    elif expected == "file":  # a folder where a file is wanted
+        bad = tmp_path / "la_thu_muc.xlsx"
+        bad.mkdir()
+    else:  # a file where a folder is wanted
+        bad = tmp_path / "la_tep"
+        bad.write_text("tệp", encoding="utf-8")
+    args = _args(template, bad=bad, out=tmp_path, inbox=field["inbox"], plan=field["plan"])
+    result = CliRunner().invoke(cli, args, prog_name="tdkt-xl")
+    # a missing output folder is made; a missing inbox is the nightly run's own failure (2)
+    allowed = {2} if wrong == "other-kind" else {0, 1, 2}
+    _check_said_in_vietnamese(result, bad, allowed)
+
+
+def _help(*args: str) -> str:
+    result = CliRunner().invoke(cli, [*args, "--help"], prog_name="tdkt-xl", terminal_width=100)
+    assert result.exit_code == 0
+    return result.output
+
+
+def _every_command(group: click.Group = cli, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = [path]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _every_command(command, (*path, name))
+        else:
+            found.append((*path, name))
+    return found
+
+
+@pytest.mark.parametrize("path", _every_command(), ids=lambda p: " ".join(p) or "tdkt-xl")
+def test_help_says_no_english_word_of_click(path: tuple[str, ...]) -> None:
+    said = _help(*path)
+    for english in ("Usage:", "Options:", "Commands:", "Arguments:", "[required]", "default:",
+                    "[OPTIONS]", "COMMAND", "[ARGS]", "Show this message", "Show the version",
+                    "PATH", "INTEGER", "FLOAT", "TEXT", "FILENAME", "DIRECTORY", "FILE", "%Y", "%d"):
+        assert english not in said, (english, said)
+    assert said.startswith(f"Cách dùng: {' '.join(('tdkt-xl', *path))} [TUỲ_CHỌN]")
+
+
+def test_validate_help_exact() -> None:
+    assert _help("validate") == (
+        "Cách dùng: tdkt-xl validate [TUỲ_CHỌN] TỆP\n"
+        "\n"
+        "  Kiểm tra sổ kế hoạch TỆP: cấu trúc, số thứ tự, đơn vị, thời hạn.\n"
+        "\n"
+        "  Mã thoát: 0 không có lỗi (có thể có cảnh báo), 1 có lỗi, 2 không đọc được tệp.\n"
+        "\n"
+        "Tuỳ chọn:\n"
+        "  --json            In kết quả dạng JSON.\n"
+        "  --year SỐ_NGUYÊN  Năm kế hoạch (mặc định: sheet Cấu hình, rồi tiêu đề).\n"
+        "  -h, --help        In hướng dẫn này rồi thoát.\n"
+    )
+
+
+def test_consolidate_help_exact() -> None:
+    assert _help("consolidate") == (
+        "Cách dùng: tdkt-xl consolidate [TUỲ_CHỌN] HỘP_THƯ\n"
+        "\n"
+        "  Tổng hợp mọi sổ báo cáo trong HỘP_THƯ (cả thư mục con) vào sổ tổng hợp.\n"
+        "\n"
+        "  Mã thoát: 0 mọi tệp được dùng, 1 có tệp bị loại, 2 không đọc được sổ kế hoạch hoặc không ghi"
+        " được\n"
+        "  sổ tổng hợp.\n"
+        "\n"
+        "Tuỳ chọn:\n"
+        "  --plan TỆP           Sổ kế hoạch.  [bắt buộc]\n"
+        "  --out TỆP            Sổ tổng hợp sẽ ghi (bản cũ được giữ dạng .bak.xlsx).  [bắt buộc]\n"
+        "  --as-of dd/mm/yyyy   Ngày tính, dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: Cấu hình, rồi hôm nay).\n"
+        "  --json               In tóm tắt dạng JSON.\n"
+        "  --workers SỐ_NGUYÊN  Số tiến trình đọc tệp.  [mặc định: 2]\n"
+        "  --timeout SỐ         Số giây tối đa để đọc một tệp.  [mặc định: 60]\n"
+        "  -h, --help           In hướng dẫn này rồi thoát.\n"
+    )
+
+
+@pytest.mark.parametrize("args", [[], ["addin"]])
+def test_a_group_given_no_command_shows_its_help(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, args, prog_name="tdkt-xl")
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Cách dùng: {' '.join(['tdkt-xl', *args])} [TUỲ_CHỌN] LỆNH")
+    assert "Lệnh:" in result.output
+    assert not result.stderr
+
+
+@pytest.mark.parametrize("typed", ["16/06/2024", "2024-06-16", " 16/06/2024 "])
+def test_a_day_is_typed_either_way(small_plan: Path, typed: str) -> None:
+    code, output = run("status", str(small_plan), "--as-of", typed, "--json")
+    assert code == 0
+    assert json.loads(output)["as_of"] == "2024-06-16"
+
+
+@pytest.mark.parametrize("typed", ["16.06.2024", "2024/06/16", "31/02/2024", "ngày mai"])
+def test_a_day_that_cannot_be_read_is_said_with_the_format(small_plan: Path, typed: str) -> None:
+    result = CliRunner().invoke(cli, ["status", str(small_plan), "--as-of", typed], prog_name="tdkt-xl")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Lỗi: Giá trị không dùng được cho --as-of: '{typed}' không phải một ngày dạng dd/mm/yyyy "
+        "(hoặc yyyy-mm-dd).")
+
+
+def _tdkt(*args: str, env: dict[str, str], cwd: Path, out: Path) -> int:
+    import os
+
+    script = "import sys; from tdkt_xl.cli import main; sys.argv[0] = 'tdkt-xl'; main()"
+    with out.open("wb") as sink:
+        return subprocess.run([sys.executable, "-c", script, *args], stdout=sink, stderr=subprocess.STDOUT,
+                              env={**os.environ, **env}, cwd=cwd, timeout=300).returncode
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "ascii", "cp1258"])
+def test_redirected_output_is_utf8_whatever_the_code_page(field: dict[str, Path], tmp_path: Path,
+                                                          encoding: str) -> None:
+    """The Windows scheduler line: output redirected to a file, the ANSI code page without "ệ"."""
+    env = {"PYTHONIOENCODING": encoding, "PYTHONUTF8": "0", "PYTHONPATH": str(Path(__file__).parents[1])}
+    out = tmp_path / "kq.txt"
+    assert _tdkt("validate", str(field["plan"]), env=env, cwd=tmp_path, out=out) == 0
+    text = out.read_bytes().decode("utf-8")
+    assert "Kết quả: hợp lệ" in text and "Traceback" not in text
+    assert unicodedata.normalize("NFC", text) == text
+    # a failure, on stderr, too; and a nightly run
+    assert _tdkt("validate", str(tmp_path / "không_có.xlsx"), env=env, cwd=tmp_path, out=out) == 2
+    assert f"Lỗi: {tmp_path / 'không_có.xlsx'}" in out.read_bytes().decode("utf-8")
+    assert _tdkt("nightly", "--plan", str(field["plan"]), "--inbox", str(field["inbox"]), "--out",
+                 str(tmp_path / "tong_hop.xlsx"), env=env, cwd=tmp_path, out=out) in (0, 1)
+    text = out.read_bytes().decode("utf-8")
+    assert "Đơn vị:" in text and "Traceback" not in text
+
+
+def test_history_shows_days_and_times_as_people_write_them(field: dict[str, Path], tmp_path: Path) -> None:
+    master = tmp_path / "tong_hop.xlsx"
+    code, _ = run("nightly", "--plan", str(field["plan"]), "--inbox", str(field["inbox"]),
+                  "--out", str(master), "--fresh-seconds", "0")
+    assert code in (0, 1)
+    state = master.with_name("tong_hop.tdkt.sqlite")
+    code, output = run("history", "P1", "--state", str(state))
+    lines = output.splitlines()[1:]
+    assert code == 0 and lines
+    for line in lines:
+        assert re.match(r"  \d\d/\d\d/\d{4} \d\d:\d\d  ", line), line
+        assert not re.search(r"\d{4}-\d\d-\d\d", line), line
+    code, output = run("history", "P1", "--state", str(state), "--json")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", json.loads(output)["submissions"][0]["first_seen"])
+
+
+@pytest.mark.parametrize(("error", "said"), [
+    (RuntimeError("boom: an English detail"), "Lỗi: lệnh không thực hiện được vì một lỗi ngoài dự kiến."),
+    (OSError(28, "No space left on device", "tong_hop.xlsx"), "Lỗi: Hết chỗ trống trên đĩa: tong_hop.xlsx."),
+])
+def test_an_error_no_command_expected_goes_to_the_log(small_plan: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch, error: Exception,
+                                                      said: str) -> None:
+    import tdkt_xl.cli as the_cli
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise error
+
+    monkeypatch.setattr(the_cli, "plan_status", broken)
+    result = CliRunner().invoke(cli, ["status", str(small_plan)], prog_name="tdkt-xl")
+    assert result.exit_code == 2
+    log = tmp_path / "tdkt_xl_cli.log"
+    assert result.stderr == f"{said} Chi tiết đã ghi vào nhật ký {log}.\n"
+    kept = log.read_text(encoding="utf-8")
+    assert "Traceback" in kept and type(error).__name__ in kept
+    assert type(error).__name__ not in result.output
+
+
+class _Stream(io.StringIO):
+    def __init__(self, refuse: int) -> None:
+        super().__init__()
+        self.refuse, self.calls = refuse, []
+
+    def reconfigure(self, **settings: str) -> None:
+        self.calls.append(settings)
+        if len(self.calls) <= self.refuse:
+            raise io.UnsupportedOperation("no")
+
+
+@pytest.mark.parametrize("refuse", [0, 1, 2])
+def test_the_streams_are_made_utf8_and_never_raise(monkeypatch: pytest.MonkeyPatch, refuse: int) -> None:
+    from tdkt_xl.cli_output import utf8_streams
+
+    out, err = _Stream(refuse), _Stream(refuse)
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    utf8_streams()
+    for stream in (out, err):
+        assert stream.calls[0] == {"encoding": "utf-8", "errors": "backslashreplace"}
+        assert len(stream.calls) == (1 if refuse == 0 else 2)
+    monkeypatch.setattr(sys, "stdout", io.StringIO())  # a stream that cannot be reconfigured
+    utf8_streams()
+
+
+@pytest.mark.parametrize(("body", "where"), [("plan = ", "ở cuối tệp"),
+                                             ('plan = "a.xlsx"\nx = = 1\ninbox = "h"', "ở dòng 2, cột 5")])
+def test_a_config_file_that_is_not_toml_is_said_in_vietnamese(tmp_path: Path, body: str, where: str) -> None:
+    config = tmp_path / "tdkt.toml"
+    config.write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["nightly", "--config", str(config)], prog_name="tdkt-xl")
+    assert result.exit_code == 2
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith(f"Lỗi: {config}: tệp cấu hình sai cú pháp TOML {where}. Mỗi dòng dạng"), last
+    assert "line" not in last and "column" not in last

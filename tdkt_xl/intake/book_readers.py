@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
@@ -76,10 +77,11 @@ def _unreadable_ods(error: BaseException) -> Rejection:
     """An .ods that passed the checks but that calamine cannot read (say, its XML laid out with
     line breaks and indents between the cells, which calamine refuses)."""
     text = str(error).strip() or type(error).__name__
+    logging.getLogger(__name__).warning("unreadable .ods: %s: %s", type(error).__name__, text[:300])
     return Rejection(
         Code.UNREADABLE,
-        f"Không đọc được bảng tính .ods ({type(error).__name__}: {text[:300]}). Tệp có thể do một chương "
-        "trình khác LibreOffice tạo ra hoặc bị hỏng: mở bằng LibreOffice Calc, chọn Tệp > Lưu thành, "
+        "Không đọc được bảng tính .ods (chương trình đọc không hiểu cách ghi các ô). Tệp có thể do một "
+        "chương trình khác LibreOffice tạo ra hoặc bị hỏng: mở bằng LibreOffice Calc, chọn Tệp > Lưu thành, "
         "kiểu tệp \"Bảng tính ODF (.ods)\" hoặc \"Excel 2007-365 (.xlsx)\", rồi gửi lại; nếu không mở "
         "được, đề nghị đơn vị gửi lại tệp.",
     )

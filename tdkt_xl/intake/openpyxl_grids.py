@@ -6,6 +6,7 @@ Imported only by what reads a workbook with openpyxl (loading a plan, writing it
 
 from __future__ import annotations
 
+import io
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,8 @@ from tdkt_xl.intake.file_formats import WorkbookError, sniff
 from tdkt_xl.intake.safety.xlsx_parts import formulas_without_value_by_sheet
 from tdkt_xl.plans.deadline_cells import keeps_format
 from tdkt_xl.plans.grids import ExcelError, Grid, formulas_as_cells, put_values
+
+_OPENPYXL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 
 def open_workbook(path: Path, *, data_only: bool = True, keep_vba: bool | None = None) -> Workbook:
@@ -39,9 +42,12 @@ def open_workbook(path: Path, *, data_only: bool = True, keep_vba: bool | None =
         )
     try:
         keep = found.kind == "xlsm" if keep_vba is None else keep_vba and found.kind == "xlsm"
-        return load_workbook(path, data_only=data_only, keep_vba=keep, rich_text=False)
+        # openpyxl goes by the name's extension; a workbook whose extension lies (an .xlsx saved as
+        # .xls) is given to it as bytes, read for what it is
+        source = path if path.suffix.lower() in _OPENPYXL_SUFFIXES else io.BytesIO(path.read_bytes())
+        return load_workbook(source, data_only=data_only, keep_vba=keep, rich_text=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as error:
-        raise WorkbookError(f"{path}: tệp Excel bị hỏng hoặc không đầy đủ ({error}).") from error
+        raise WorkbookError(f"{path}: tệp Excel bị hỏng hoặc không đầy đủ.") from error
 
 
 def _legacy_font(cell: Cell | MergedCell) -> str | None:

@@ -17,6 +17,7 @@ import contextlib
 import ctypes
 import faulthandler
 import gc
+import logging
 import multiprocessing
 import multiprocessing.context
 import os
@@ -65,13 +66,17 @@ _Outcome = tuple["RawBook | Rejection", float]
 _Done = tuple[int, "RawBook | Rejection", float, "float | None"]  # index, outcome, seconds, st_mtime
 
 
+_log = logging.getLogger(__name__)
+
+
 # --- rejections made here ------------------------------------------------------
 
 def _unreadable(error: BaseException) -> Rejection:
     text = str(error).strip() or type(error).__name__
+    _log.warning("unreadable file: %s: %s", type(error).__name__, text[:300])  # (the class: for the log)
     return Rejection(
         Code.UNREADABLE,
-        f"Không đọc được tệp ({type(error).__name__}: {text[:300]}). Thử mở tệp bằng Excel: nếu mở được, "
+        "Không đọc được tệp (chương trình đọc không hiểu cấu trúc tệp). Thử mở tệp bằng Excel: nếu mở được, "
         "lưu thành tệp mới (Lưu thành > Excel Workbook .xlsx) rồi gửi lại; nếu không, đề nghị đơn vị "
         "gửi lại tệp.",
     )
@@ -462,7 +467,8 @@ def _read_with_executor(paths: Sequence[Path], executor: cf.Executor, workers: i
             yield index, ReadResult(paths[index], None, _timed_out(timeout_s), time.monotonic() - submitted)
             continue
         except Exception as error:  # a broken pool, a lost worker of a distributed cluster…
-            crashed = _crashed(f"{type(error).__name__}: {error}")
+            _log.warning("reader failed: %s: %s", type(error).__name__, error)
+            crashed = _crashed("tiến trình đọc gặp lỗi ngoài dự kiến")
             yield index, ReadResult(paths[index], None, crashed, time.monotonic() - submitted)
             continue
         yield index, _result(paths[index], outcome, seconds)

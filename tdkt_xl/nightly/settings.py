@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -74,7 +75,9 @@ class NightlySettings:
             raise InvalidValue(f"{path}: tệp cấu hình không phải văn bản UTF-8 ({error.reason}, byte "
                              f"{error.start}); lưu lại tệp với mã UTF-8.") from error
         except tomllib.TOMLDecodeError as error:
-            raise InvalidValue(f"{path}: tệp cấu hình sai cú pháp TOML ({error}). Mỗi dòng dạng "
+            at = re.search(r"line (\d+), column (\d+)", str(error))  # (the parser says where in English)
+            where = f" ở dòng {at[1]}, cột {at[2]}" if at else " ở cuối tệp" if "end of" in str(error) else ""
+            raise InvalidValue(f"{path}: tệp cấu hình sai cú pháp TOML{where}. Mỗi dòng dạng "
                              'khoá = "giá trị", ví dụ plan = "ke_hoach.xlsx".') from error
         data = data.get("nightly", data)
         if not isinstance(data, dict):

@@ -23,6 +23,7 @@ from typing import Literal, Protocol
 from tdkt_xl.excel.addin.errors import AddinError
 from tdkt_xl.excel.addin.package import ADDIN_FILE_NAME, build_addin, write_atomically
 from tdkt_xl.excel.addin.vba_project import CODE_PAGE_ENCODING
+from tdkt_xl.plans.text import os_error_reason
 
 #: PROJECT_NAME in macros/xlwings.bas: names the config sheet and the user config file.
 CONFIG_NAME = "tdkt_xl"
@@ -365,8 +366,8 @@ def _copy_addin(xlam: Path | None, macros_dir: Path | None, target: Path) -> Non
         try:
             write_atomically(target, built.read_bytes())
         except OSError as error:
-            raise AddinError(f"Không chép được add-in vào {target}: {error}. Nếu Excel đang mở, hãy đóng "
-                             "Excel rồi chạy lại.") from error
+            raise AddinError(f"Không chép được add-in vào {target}: {os_error_reason(error)}. Nếu Excel "
+                             "đang mở, hãy đóng Excel rồi chạy lại.") from error
 
 
 def _write_config(config_file: Path, settings: Sequence[tuple[str, str]], encoding: str) -> None:
@@ -375,7 +376,8 @@ def _write_config(config_file: Path, settings: Sequence[tuple[str, str]], encodi
     try:
         write_atomically(config_file, text.encode(encoding))
     except OSError as error:
-        raise AddinError(f"Không ghi được tệp cấu hình {config_file}: {error}.") from error
+        raise AddinError(f"Không ghi được tệp cấu hình {config_file}: "
+                         f"{os_error_reason(error)}.") from error
 
 
 def _registry_entries(registry: Registry, target: Path) -> list[tuple[str, str, str]]:

@@ -18,6 +18,7 @@ from tdkt_xl.atomic import atomic_path
 from tdkt_xl.excel.addin.errors import AddinError
 from tdkt_xl.excel.addin.source import AddinSource, find_source
 from tdkt_xl.excel.addin.vba_project import DOCUMENT_MODULES, build_vba_project
+from tdkt_xl.plans.text import os_error_reason
 
 ADDIN_FILE_NAME = "tdkt_xl.xlam"
 RIBBON_PART = "customUI/customUI14.xml"
@@ -147,5 +148,5 @@ def build_addin(out: Path, macros_dir: Path | None = None) -> Path:
     try:
         write_atomically(out, _zip(addin_parts(source)))
     except OSError as error:
-        raise AddinError(f"Không ghi được {out}: {error}.") from error
+        raise AddinError(f"Không ghi được {out}: {os_error_reason(error)}.") from error
     return out

@@ -71,9 +71,9 @@ def _examine(path: Path, limits: Limits, full: bool, quick: bool = False) -> Pac
         source.seek(0)
         try:
             archive = zipfile.ZipFile(source)
-        except Exception as error:  # zipfile raises many kinds on broken input
+        except Exception:  # zipfile raises many kinds on broken input
             source.seek(0)
-            raise corrupt_file(f"{type(error).__name__}: {error}", ods=is_ods(source.read(128))) from None
+            raise corrupt_file("không đọc được mục lục của tệp nén", ods=is_ods(source.read(128))) from None
         with archive:
             infos = archive.infolist()
         return _examine_members(source, infos, size, limits, full, quick)

@@ -202,8 +202,8 @@ def _expand(inflater: zlib._Decompress | None, data: bytes, wanted: int, name: s
         if inflater is None:
             return data[:wanted]
         return inflater.decompress(data, wanted) if data else inflater.flush()
-    except zlib.error as error:
-        raise corrupt_file(f"dữ liệu nén của {name} bị hỏng: {error}") from None
+    except zlib.error:
+        raise corrupt_file(f"dữ liệu nén của {name} bị hỏng") from None
 
 
 def _check_read_whole(info: zipfile.ZipInfo, inflater: zlib._Decompress | None, produced: int, crc: int
@@ -264,8 +264,8 @@ def small_member(handle: BinaryIO, info: zipfile.ZipInfo) -> bytes:
         inflater = zlib.decompressobj(-15)
         try:
             data = inflater.decompress(raw, info.file_size + 1)
-        except zlib.error as error:
-            raise corrupt_file(f"dữ liệu nén của {info.orig_filename} bị hỏng: {error}") from None
+        except zlib.error:
+            raise corrupt_file(f"dữ liệu nén của {info.orig_filename} bị hỏng") from None
         if len(data) > info.file_size:
             raise zip_bomb(f"thành phần {info.orig_filename} giải nén ra nhiều hơn kích thước khai báo "
                            f"({thousands(info.file_size)} byte)")
