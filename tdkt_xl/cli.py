@@ -21,6 +21,7 @@ from tdkt_xl.cli_output import (
     Day,
     log_unexpected,
     name_metavars,
+    progress_on_stderr,
     shown_day,
     shown_time,
     utf8_streams,
@@ -364,7 +365,8 @@ def unit_reports(plan_file: Path, out_dir: Path, year: int | None) -> None:
         click.echo(f'Lỗi: {plan_file}: kế hoạch không có sheet "Đơn vị" nên không biết gửi mẫu cho ai.',
                    err=True)
         sys.exit(EXIT_INVALID)
-    written = write_unit_reports(plan, out_dir)
+    with progress_on_stderr("Đang ghi mẫu báo cáo") as bar:
+        written = write_unit_reports(plan, out_dir, progress=bar)
     click.echo(f"Đã ghi {len(written)} sổ báo cáo vào {out_dir}")
     kept = [path.name for _unit, path in template_paths(plan, out_dir) if path not in written]
     if kept:
@@ -396,8 +398,9 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
     plan = _load(plan_file, None, as_json=as_json)
     _refuse_what_is_not_a_plan(plan, plan_file)
     try:
-        result = run_consolidation(plan, inbox, master, as_of=as_of.date() if as_of else None,
-                                   workers=workers, timeout_s=timeout)
+        with progress_on_stderr("Đang đọc báo cáo", quiet=as_json) as bar:
+            result = run_consolidation(plan, inbox, master, as_of=as_of.date() if as_of else None,
+                                       workers=workers, timeout_s=timeout, progress=bar)
     except OSError as error:
         click.echo(f"Lỗi: không ghi được sổ tổng hợp {master}: {os_error_reason(error)}.", err=True)
         sys.exit(EXIT_UNREADABLE)
@@ -498,7 +501,9 @@ def nightly(config_file: Path | None, plan_file: Path | None, inbox: Path | None
             settings = NightlySettings(**{k: v for k, v in given.items() if v is not None})  # type: ignore[arg-type]
     except ValueError as error:
         raise click.UsageError(str(error)) from error
-    summary = run_nightly(settings)
+    with progress_on_stderr("Đang đọc báo cáo", quiet=as_json) as bar:
+        settings.progress = bar
+        summary = run_nightly(settings)
     if as_json:
         _dump(summary.as_json())
     else:

@@ -9,11 +9,12 @@ import io
 import os
 import re
 import sys
+import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -212,3 +213,129 @@ def unexpected_error_text(error: BaseException, log: Path | None) -> str:
 def log_unexpected(error: BaseException) -> str:
     """The traceback of an error no command expected to the log; what the user reads of it."""
     return unexpected_error_text(error, write_log("".join(traceback.format_exception(error))))
+
+
+def vn_number(number: int) -> str:
+    """A whole number as people here write it, "." between thousands.
+
+    >>> vn_number(1000), vn_number(999), vn_number(1234567)
+    ('1.000', '999', '1.234.567')
+    """
+    return f"{number:,}".replace(",", ".")
+
+
+def vn_duration(seconds: float) -> str:
+    """A length of time in words, to the nearest second (at least one), at most two units.
+
+    >>> vn_duration(25), vn_duration(0.2), vn_duration(125), vn_duration(3720), vn_duration(7200)
+    ('25 giây', '1 giây', '2 phút 5 giây', '1 giờ 2 phút', '2 giờ')
+    """
+    whole = max(1, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{vn_number(hours)} giờ" + (f" {minutes} phút" if minutes else "")
+    if minutes:
+        return f"{minutes} phút" + (f" {secs} giây" if secs else "")
+    return f"{secs} giây"
+
+
+def vn_rate(per_second: float) -> str:
+    """Files a second: whole from 10 up, else one decimal with a comma.
+
+    >>> vn_rate(35.4), vn_rate(2.46), vn_rate(1234.5)
+    ('35', '2,5', '1.234')
+    """
+    if per_second >= 10:
+        return vn_number(int(per_second))
+    return f"{per_second:.1f}".replace(".", ",")
+
+
+class ProgressBar:
+    """A progress line on a terminal: "<label>: 120/1.000 tệp, 35 tệp/giây, còn khoảng 25 giây",
+    redrawn in place (``\\r``) at most once every ``interval`` seconds (the last count always),
+    ended with a newline by :meth:`close`. Called as ``progress(done, total)``; the clock and the
+    stream are given, so that it is tested without a terminal or waiting.
+
+    >>> import io
+    >>> ticks = iter([0.0, 0.1, 2.0, 4.0])
+    >>> out = io.StringIO()
+    >>> bar = ProgressBar("Đang đọc báo cáo", out, clock=lambda: next(ticks))
+    >>> bar(0, 4); bar(1, 4); bar(2, 4); bar(4, 4); bar.close()
+    >>> [line.rstrip() for line in out.getvalue().split("\\r")[1:]]
+    ['Đang đọc báo cáo: 0/4 tệp', 'Đang đọc báo cáo: 2/4 tệp, 1,0 tệp/giây, còn khoảng 2 giây', \
+'Đang đọc báo cáo: 4/4 tệp, 1,0 tệp/giây']
+    >>> out.getvalue().endswith("\\n")
+    True
+    """
+
+    def __init__(self, label: str, stream: TextIO, *, clock: Callable[[], float] = time.monotonic,
+                 interval: float = 0.25, unit: str = "tệp") -> None:
+        self.label, self.stream, self.clock, self.interval, self.unit = label, stream, clock, interval, unit
+        self.started: float | None = None
+        self.last_drawn: float | None = None
+        self.width = 0  # of the line drawn last (a shorter one is padded to cover it)
+
+    def text(self, done: int, total: int, elapsed: float) -> str:
+        """The line for ``done`` of ``total`` after ``elapsed`` seconds.
+
+        >>> bar = ProgressBar("Đang đọc báo cáo", io.StringIO())
+        >>> bar.text(120, 1000, 120 / 35)
+        'Đang đọc báo cáo: 120/1.000 tệp, 35 tệp/giây, còn khoảng 25 giây'
+        >>> bar.text(0, 1000, 3.0), bar.text(1000, 1000, 20.0)
+        ('Đang đọc báo cáo: 0/1.000 tệp', 'Đang đọc báo cáo: 1.000/1.000 tệp, 50 tệp/giây')
+        """
+        line = f"{self.label}: {vn_number(done)}/{vn_number(total)} {self.unit}"
+        if done <= 0 or elapsed <= 0:
+            return line
+        rate = done / elapsed
+        line += f", {vn_rate(rate)} {self.unit}/giây"
+        if done < total:
+            line += f", còn khoảng {vn_duration((total - done) / rate)}"
+        return line
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if self.started is None:
+            self.started = now
+        if (self.last_drawn is not None and done < total
+                and now - self.last_drawn < self.interval):
+            return
+        self.last_drawn = now
+        line = self.text(done, total, now - self.started)
+        padded = line.ljust(self.width)
+        self.width = len(line)
+        with contextlib.suppress(OSError, ValueError):
+            self.stream.write("\r" + padded)
+            self.stream.flush()
+
+    def close(self) -> None:
+        """End the line drawn (nothing when nothing was drawn)."""
+        if self.last_drawn is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.stream.write("\n")
+                self.stream.flush()
+            self.last_drawn = None
+
+
+def is_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal (a redirect, a pipe or a test's buffer is not)."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def progress_on_stderr(label: str, *, quiet: bool = False) -> Iterator[ProgressBar | None]:
+    """A :class:`ProgressBar` on stderr when it is a terminal and not ``quiet`` (``--json``), else
+    None; the line is ended on leaving."""
+    stream = sys.stderr
+    if quiet or not is_terminal(stream):
+        yield None
+        return
+    bar = ProgressBar(label, stream)
+    try:
+        yield bar
+    finally:
+        bar.close()

@@ -463,6 +463,18 @@ def _say_scan_notes(summary: NightlySummary, scan: InboxScan) -> None:
                     f"được đọc: {', '.join(ahead[:5])}{' …' if len(ahead) > 5 else ''}.")
 
 
+def _counted(results: Iterator[ReadResult], total: int,
+             progress: Callable[[int, int], None] | None) -> Iterator[ReadResult]:
+    """The results as they come, ``progress(done, total)`` told of each (issue 15, progress)."""
+    if progress is None or not total:
+        yield from results
+        return
+    progress(0, total)
+    for done, result in enumerate(results, start=1):
+        progress(done, total)
+        yield result
+
+
 def _parse(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, plan: Plan, identity: str,
            root: Path, executor: concurrent.futures.Executor | None,
            to_parse: list[tuple[Path, str, int, int, str]], current: dict[str, CurrentFile], now: float
@@ -481,7 +493,7 @@ def _parse(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, p
             else nullcontext(read_values) as reader:  # nothing to read: no workers, no index
         results = read_many([item[0] for item in to_parse], workers=settings.workers,
                             timeout_s=settings.timeout, executor=executor, reader=reader)
-        for batch in _batches(results):
+        for batch in _batches(_counted(results, len(to_parse), settings.progress)):
             with ledger.batch():
                 for result in batch:
                     item = by_path[result.path]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,10 @@ class NightlySettings:
     timeout: float = 60
     scheduler: str | None = None
     as_of: date | None = None
+    # issue 15, progress: called as progress(done, total) while the changed files are read (the
+    # command's bar on a terminal); not a key of the TOML file
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False, repr=False,
+                                                       metadata={"toml": False})
 
     @property
     def state_path(self) -> Path:
@@ -82,7 +86,7 @@ class NightlySettings:
         data = data.get("nightly", data)
         if not isinstance(data, dict):
             raise InvalidValue(f"{path}: mục [nightly] phải là một bảng khoá = giá trị.")
-        known = {f.name for f in fields(cls)}
+        known = {f.name for f in fields(cls) if f.metadata.get("toml", True)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise InvalidValue(f"{path}: không hiểu khoá {', '.join(unknown)}; "

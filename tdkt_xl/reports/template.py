@@ -10,7 +10,7 @@ without a password, so staff can unprotect them when they really must.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -476,26 +476,29 @@ def holds_work(path: Path, plan: Plan) -> bool:
 
 
 def write_unit_reports(plan: Plan, out_dir: Path, *, units: Sequence[str] | None = None,
-                       keep_work: bool = True) -> list[Path]:
+                       keep_work: bool = True,
+                       progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """Write a report template for each reporting unit in ``out_dir`` (see :func:`template_paths`);
     return the paths written.
 
     ``units`` limits the output to those unit codes. Each file is written atomically. With
     ``keep_work`` (the default) a file that already holds a unit's work (:func:`holds_work`) is
     left as it is and not in the list: making the templates again over the folder where reports
-    came back must not wipe them.
+    came back must not wipe them. ``progress(done, total)`` is called after each unit (written or kept).
 
     >>> write_unit_reports(plan, Path("bao_cao"))  # doctest: +SKIP
     [PosixPath('bao_cao/BTDKT.xlsx'), PosixPath('bao_cao/P1.xlsx'), ...]
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
-    for unit, target in template_paths(plan, out_dir, units):
-        if keep_work and holds_work(target, plan):
-            continue
-        workbook = build_unit_report(plan, unit)
-        with atomic_path(target) as temp:
-            workbook.save(temp)
-        workbook.close()
-        paths.append(target)
+    targets = template_paths(plan, out_dir, units)
+    for done, (unit, target) in enumerate(targets, start=1):
+        if not (keep_work and holds_work(target, plan)):
+            workbook = build_unit_report(plan, unit)
+            with atomic_path(target) as temp:
+                workbook.save(temp)
+            workbook.close()
+            paths.append(target)
+        if progress is not None:
+            progress(done, len(targets))
     return paths
