@@ -196,8 +196,8 @@ def ledger_error_message(path: Path, error: sqlite3.Error) -> str:
     """What to tell the user when the ledger failed: damaged (rename it) only when SQLite says
     so; otherwise the disk, the permissions or the share, and that the ledger is kept as is."""
     if _sqlite_code(error) in _SQLITE_DAMAGED or ledger_damaged(path):
-        return (f"Sổ cái {path} bị hỏng ({error}). Đổi tên nó rồi chạy lại: mọi tệp trong hộp thư sẽ "
-                "được đọc lại từ đầu.")
+        return (f"Sổ cái {path} không dùng được ({error}): tệp bị hỏng. Đổi tên nó rồi chạy lại: mọi tệp "
+                "trong hộp thư sẽ được đọc lại từ đầu.")
     code = _SQLITE_AS_OS.get(_sqlite_code(error))
     if code is None:  # busy, locked, or anything else that is not damage
         return (f"Sổ cái {path} chưa dùng được lúc này ({error}); sổ cái không bị hỏng, đừng đổi tên "

@@ -123,10 +123,11 @@ _OS_ERRORS = {
     errno.ETIMEDOUT: "ổ mạng không trả lời kịp",
 }
 
-# What to do about an OS error: the step a user can take (the errno's group decides).
+# What to do about an OS error: the step a user can take (the errno's group decides). A missing
+# file (ENOENT) gets none: it is most often just not there, and the message names it.
 _FULL = (errno.ENOSPC, errno.EDQUOT)
 _DENIED = (errno.EACCES, errno.EPERM)
-_SHARE_GONE = (errno.ENOENT, errno.EIO, errno.ESTALE, errno.ENODEV, errno.ENOTCONN, errno.EHOSTDOWN,
+_SHARE_GONE = (errno.EIO, errno.ESTALE, errno.ENODEV, errno.ENOTCONN, errno.EHOSTDOWN,
                errno.ETIMEDOUT)
 _ADVICE = (
     (_FULL, "Giải phóng chỗ trống trên ổ đĩa chứa tệp (xoá hoặc chuyển bớt tệp), rồi chạy lại."),
@@ -172,17 +173,13 @@ def os_error_text(error: OSError) -> str:
 
 
 def os_error_message(error: OSError) -> str:
-    """A whole sentence for the user: what failed, on which file, why, and what to do.
+    """What went wrong with a file (see :func:`os_error_text`), then what to do about it.
 
-    >>> os_error_message(OSError(errno.ENOSPC, "No space left on device", "/srv/tong_hop.xlsx"))[:70]
-    'Không ghi được /srv/tong_hop.xlsx: hết chỗ trống trên đĩa. Giải phóng '
+    >>> os_error_message(OSError(errno.ENOSPC, "No space left on device", "/srv/tong_hop.xlsx"))[:60]
+    'Hết chỗ trống trên đĩa: /srv/tong_hop.xlsx. Giải phóng chỗ t'
     """
-    verb = "Không ghi được" if error.errno in (*_FULL, errno.EROFS) else "Không dùng được"
-    said = f"{os_error_text(error)}."
-    if error.filename:
-        said = f"{verb} {error.filename}: {os_error_reason(error)}."
-    advice = os_error_advice(error)
-    return f"{said} {advice}" if advice else said
+    said, advice = os_error_text(error), os_error_advice(error)
+    return f"{said}. {advice}" if advice else said
 
 
 def shown_name(name: str) -> str:
