@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tdkt_xl.atomic import atomic_path, backup_path
+from tdkt_xl.atomic import atomic_copy, atomic_path, backup_path
 from tdkt_xl.consolidation.aggregate import STATE_LABELS, Consolidation
 from tdkt_xl.consolidation.master_cells import HEADER_ROW, Block, CellWriter, Formula, SheetRows, row_formats
 from tdkt_xl.consolidation.master_package import (
@@ -300,10 +299,12 @@ def write_rows(sheets: Sequence[SheetRows], skeleton: Skeleton, target: Path,
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
-    if target.exists():
-        shutil.copy2(target, backup_path(target))
     with atomic_path(target) as temp:
         save_master(skeleton, sheets, temp, pieces)
         if before_replace is not None:
             before_replace()
+        # the backup only once the new master is whole: a full disk while writing either one
+        # leaves both the master and its backup as they were
+        if target.exists():
+            atomic_copy(target, backup_path(target))
     return target

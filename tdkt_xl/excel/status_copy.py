@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tdkt_xl.atomic import atomic_path, backup_path
+from tdkt_xl.atomic import atomic_copy, atomic_path, backup_path
 from tdkt_xl.errors import Problem
 from tdkt_xl.intake.file_formats import is_macro_name
 from tdkt_xl.intake.openpyxl_grids import open_workbook
@@ -150,7 +149,7 @@ def write_status_workbook(
             _mark_problem(workbook[problem.sheet], problem)
     _write_result_sheet(workbook, plan, statuses)
     if target.resolve() == source.resolve():
-        shutil.copy2(source, backup_path(source))
+        atomic_copy(source, backup_path(source))
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as temp:
         workbook.save(temp)

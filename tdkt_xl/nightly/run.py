@@ -13,9 +13,9 @@ completes the work.
 from __future__ import annotations
 
 import concurrent.futures
+import errno
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import time
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tdkt_xl import __version__
-from tdkt_xl.atomic import backup_path
+from tdkt_xl.atomic import atomic_copy, atomic_write_text, backup_path
 from tdkt_xl.consolidation.inbox import Inbox, check_result, checking_in_workers, scan_inbox
 from tdkt_xl.consolidation.master import write_rows
 from tdkt_xl.consolidation.master_package import PieceStore, SkeletonStore
@@ -36,6 +36,7 @@ from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.file_formats import WorkbookError
 from tdkt_xl.intake.inbox_entries import UnsafeEntry, bounded_sha256
 from tdkt_xl.intake.plan_workbook import load_plan
+from tdkt_xl.intake.safety.limits_and_rejections import Limits
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.intake.worker_pool import ReadResult, read_many
 from tdkt_xl.nightly.ledger import RETRIED, CurrentFile, Ledger, read_again
@@ -51,10 +52,11 @@ from tdkt_xl.nightly.summary import (
 )
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import today_in_vietnam, vietnam_time
-from tdkt_xl.plans.text import os_error_reason, os_error_text, shown_name
+from tdkt_xl.plans.text import os_error_message, os_error_reason, shown_name
 from tdkt_xl.reports.layout import plan_id
 
 KEPT_READ = 1000  # reports kept for the rebuild as read (more: decoded from the ledger, a few at a time)
+QUARANTINE_LIMIT = Limits().max_file_bytes  # a quarantine copy: no larger than a report may be
 KILL_ENV = "TDKT_TEST_KILL_AT"  # tests only: SIGKILL this process at a named point
 
 
@@ -106,10 +108,15 @@ def _quarantine_rejected(folder: Path, summary: NightlySummary, ledger: Ledger, 
 
 
 def _quarantine(folder: Path, source: Path, name: str, reason: str) -> None:
+    """A copy of ``source`` (inputs are never moved or deleted; no more than the largest report
+    the intake takes, so a huge file cannot fill the disk) and a note of why, each written whole
+    or not at all."""
     folder.mkdir(parents=True, exist_ok=True)
     flat = name.replace("/", "__")
-    shutil.copy2(source, folder / flat)  # a copy: inputs are never moved or deleted
-    (folder / f"{flat}.ly_do.txt").write_text(f"Tệp: {name}\nLý do bị loại: {reason}\n", encoding="utf-8")
+    atomic_copy(source, folder / flat, limit=QUARANTINE_LIMIT)
+    cut = (f"Bản sao chỉ gồm {QUARANTINE_LIMIT} byte đầu của tệp.\n"
+           if source.stat().st_size > QUARANTINE_LIMIT else "")
+    atomic_write_text(folder / f"{flat}.ly_do.txt", f"Tệp: {name}\nLý do bị loại: {reason}\n{cut}")
 
 
 def _executor(settings: NightlySettings) -> tuple[concurrent.futures.Executor | None, Any]:
@@ -146,20 +153,57 @@ def run_nightly(settings: NightlySettings, *, executor: concurrent.futures.Execu
         if executor is None:
             executor, client = _executor(settings)
         _run(settings, summary, executor)
-    except OSError as error:
-        summary.exit_code, summary.message = EXIT_FAILED, os_error_text(error)
+    except OSError as error:  # a full disk, no permission, a read-only disk, a share gone
+        summary.exit_code, summary.message = EXIT_FAILED, os_error_message(error)
     except (WorkbookError, RuntimeError, ValueError) as error:
         summary.exit_code, summary.message = EXIT_FAILED, str(error)
-    except sqlite3.Error as error:  # a damaged ledger, or one another program keeps locked
-        summary.exit_code = EXIT_FAILED
-        summary.message = (f"Sổ cái {settings.state_path} không dùng được ({error}). Nếu tệp bị hỏng, "
-                           "đổi tên nó rồi chạy lại: mọi tệp trong hộp thư sẽ được đọc lại từ đầu.")
+    except sqlite3.Error as error:  # a damaged ledger, a full disk, or another program holds it
+        summary.exit_code, summary.message = EXIT_FAILED, ledger_error_message(settings.state_path, error)
     finally:
         if client is not None:
             client.close()
         lock.release()
         _append_log(settings, summary)
     return summary
+
+
+# SQLite's primary result codes (error.sqlite_errorcode & 0xFF) and the OS error each stands for
+_SQLITE_DAMAGED = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+_SQLITE_AS_OS = {13: errno.ENOSPC, 8: errno.EACCES, 3: errno.EPERM, 23: errno.EACCES, 10: errno.EIO,
+                 14: errno.ENOENT}  # FULL, READONLY, PERM, AUTH, IOERR, CANTOPEN
+
+
+def _sqlite_code(error: sqlite3.Error) -> int:
+    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def ledger_damaged(path: Path) -> bool:
+    """Whether SQLite itself finds the ledger damaged (``PRAGMA quick_check``, read-only); a
+    ledger that cannot be reached at all (full disk, share gone) is not called damaged."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except (sqlite3.Error, OSError, ValueError):
+        return False
+    try:
+        return db.execute("PRAGMA quick_check").fetchall() != [("ok",)]
+    except sqlite3.Error as error:
+        return _sqlite_code(error) in _SQLITE_DAMAGED
+    finally:
+        db.close()
+
+
+def ledger_error_message(path: Path, error: sqlite3.Error) -> str:
+    """What to tell the user when the ledger failed: damaged (rename it) only when SQLite says
+    so; otherwise the disk, the permissions or the share, and that the ledger is kept as is."""
+    if _sqlite_code(error) in _SQLITE_DAMAGED or ledger_damaged(path):
+        return (f"Sổ cái {path} không dùng được ({error}): tệp bị hỏng. Đổi tên nó rồi chạy lại: mọi tệp "
+                "trong hộp thư sẽ được đọc lại từ đầu.")
+    code = _SQLITE_AS_OS.get(_sqlite_code(error))
+    if code is None:  # busy, locked, or anything else that is not damage
+        return (f"Sổ cái {path} chưa dùng được lúc này ({error}); sổ cái không bị hỏng, đừng đổi tên "
+                "nó. Đóng chương trình khác đang mở sổ cái (nếu có), rồi chạy lại.")
+    said = os_error_message(OSError(code, os.strerror(code), str(path)))
+    return f"{said} Sổ cái không bị hỏng, đừng đổi tên nó."
 
 
 def _append_log(settings: NightlySettings, summary: NightlySummary) -> None:

@@ -114,7 +114,38 @@ _OS_ERRORS = {
     errno.EISDIR: "đây là một thư mục, không phải tệp",
     errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
     errno.EEXIST: "đã có một tệp cùng tên ở đó",
+    errno.EDQUOT: "hết hạn mức dung lượng được cấp trên ổ đĩa",
+    errno.EIO: "lỗi đọc ghi ổ đĩa (ổ mạng bị ngắt hoặc ổ đĩa hỏng)",
+    errno.ESTALE: "ổ mạng đã bị ngắt kết nối",
+    errno.ENODEV: "ổ đĩa không còn được kết nối",
+    errno.ENOTCONN: "ổ mạng đã bị ngắt kết nối",
+    errno.EHOSTDOWN: "máy chủ chứa ổ mạng không trả lời",
+    errno.ETIMEDOUT: "ổ mạng không trả lời kịp",
 }
+
+# What to do about an OS error: the step a user can take (the errno's group decides). A missing
+# file (ENOENT) gets none: it is most often just not there, and the message names it.
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+_DENIED = (errno.EACCES, errno.EPERM)
+_SHARE_GONE = (errno.EIO, errno.ESTALE, errno.ENODEV, errno.ENOTCONN, errno.EHOSTDOWN,
+               errno.ETIMEDOUT)
+_ADVICE = (
+    (_FULL, "Giải phóng chỗ trống trên ổ đĩa chứa tệp (xoá hoặc chuyển bớt tệp), rồi chạy lại."),
+    (_DENIED, "Kiểm tra quyền ghi vào thư mục và tệp (và đóng tệp nếu đang mở ở nơi khác), rồi chạy lại."),
+    ((errno.EROFS,), "Ổ đĩa đang chỉ cho đọc: cho phép ghi (hoặc chọn thư mục khác), rồi chạy lại."),
+    (_SHARE_GONE, "Kiểm tra và kết nối lại ổ mạng (hoặc ổ đĩa) chứa tệp, rồi chạy lại."),
+)
+
+
+def os_error_advice(error: OSError) -> str:
+    """What the user can do about ``error``, in Vietnamese; empty when nothing general applies.
+
+    >>> os_error_advice(OSError(errno.ENOSPC, "No space left on device")).startswith("Giải phóng chỗ")
+    True
+    >>> os_error_advice(OSError(errno.EINVAL, "Invalid argument"))
+    ''
+    """
+    return next((advice for codes, advice in _ADVICE if error.errno in codes), "")
 
 
 def os_error_reason(error: OSError) -> str:
@@ -132,11 +163,23 @@ def os_error_text(error: OSError) -> str:
     >>> os_error_text(FileNotFoundError(errno.ENOENT, "No such file or directory", "ke_hoach.xlsx"))
     'Không có tệp hoặc thư mục này: ke_hoach.xlsx'
     >>> os_error_text(OSError(errno.EIO, "Input/output error"))
-    'Input/output error'
+    'Lỗi đọc ghi ổ đĩa (ổ mạng bị ngắt hoặc ổ đĩa hỏng)'
+    >>> os_error_text(OSError(errno.EINVAL, "Invalid argument"))
+    'Invalid argument'
     """
     reason = os_error_reason(error)
     reason = reason[:1].upper() + reason[1:]
     return f"{reason}: {error.filename}" if error.filename else reason
+
+
+def os_error_message(error: OSError) -> str:
+    """What went wrong with a file (see :func:`os_error_text`), then what to do about it.
+
+    >>> os_error_message(OSError(errno.ENOSPC, "No space left on device", "/srv/tong_hop.xlsx"))[:60]
+    'Hết chỗ trống trên đĩa: /srv/tong_hop.xlsx. Giải phóng chỗ t'
+    """
+    said, advice = os_error_text(error), os_error_advice(error)
+    return f"{said}. {advice}" if advice else said
 
 
 def shown_name(name: str) -> str:
