@@ -32,7 +32,7 @@ from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, status_cop
 from tdkt_xl.intake.plan_workbook import load_plan, validation_report
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import TaskStatus, count_by_status, plan_status, shown_quarter
-from tdkt_xl.plans.text import os_error_reason
+from tdkt_xl.plans.text import os_error_message, os_error_reason
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -402,7 +402,7 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
             result = run_consolidation(plan, inbox, master, as_of=as_of.date() if as_of else None,
                                        workers=workers, timeout_s=timeout, progress=bar)
     except OSError as error:
-        click.echo(f"Lỗi: không ghi được sổ tổng hợp {master}: {os_error_reason(error)}.", err=True)
+        click.echo(f"Lỗi: không ghi được sổ tổng hợp {master}. {os_error_message(error)}", err=True)
         sys.exit(EXIT_UNREADABLE)
     if as_json:
         _dump(result.summary(str(master)))
