@@ -416,3 +416,41 @@ def test_callers_process_pool_that_breaks(tmp_path: Path, report: Path) -> None:
     with cf.ProcessPoolExecutor(max_workers=1, initializer=faulthandler.disable) as executor:
         results = list(read_many(paths, executor=executor, reader=crashing_reader))
     assert codes(results) == {"crash.xlsx": "crashed-reader"}
+
+
+def test_a_pool_that_broke_after_the_last_wait_queues_its_files_again(tmp_path: Path) -> None:
+    """A worker can die after ``cf.wait`` said nothing was done: the next submit then finds the
+    pool broken. The files are queued again (the one being read as a suspect, read alone next),
+    never lost, and the run does not stop with BrokenProcessPool."""
+    from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
+
+    from tdkt_xl.intake import worker_pool
+
+    class BreakingExecutor:
+        calls = 0
+
+        def submit(self, *args: object, **kwargs: object) -> cf.Future[list[object]]:
+            self.calls += 1
+            if self.calls > 1:
+                raise BrokenProcessPool("a child process terminated abruptly")
+            return cf.Future()  # taken, never done: its worker dies while reading file 2
+
+    class Pool:
+        executor = BreakingExecutor()
+        closed = False
+
+        def running(self) -> dict[int, float]:
+            return {2: time.monotonic()}
+
+        def close(self, kill: bool = False) -> None:
+            self.closed = True
+
+    pool = Pool()
+    queues = worker_pool._Queues(deque([2, 3, 4]))
+    paths = [tmp_path / f"{n}.xlsx" for n in range(5)]
+    results = list(worker_pool._read_in_pool(pool, queues, paths, crashing_reader, Limits(),  # type: ignore[arg-type]
+                                             workers=2, size=1, poll=0.01, timeout_s=60))
+    assert results == [] and pool.closed
+    assert list(queues.suspects) == [2]
+    assert list(queues.pending) == [3, 4]

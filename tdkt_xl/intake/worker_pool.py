@@ -381,7 +381,9 @@ def _read_in_pool(pool: _Pool, queues: _Queues, paths: Sequence[Path], reader: R
     (the pool is then closed and the files it was given are queued again)."""
     in_flight: _InFlight = {}
     while queues.pending or in_flight:
-        _submit_chunks(pool, in_flight, queues.pending, paths, reader, limits, workers, size)
+        if not _submit_chunks(pool, in_flight, queues.pending, paths, reader, limits, workers, size):
+            _requeue_after_crash(pool, in_flight, [], queues)  # a worker died since the last wait
+            break
         done, _ = cf.wait(in_flight, timeout=poll, return_when=cf.FIRST_COMPLETED)
         lost = yield from _collect(done, in_flight, queues, paths)
         if lost:
@@ -399,12 +401,21 @@ def _read_in_pool(pool: _Pool, queues: _Queues, paths: Sequence[Path], reader: R
 
 
 def _submit_chunks(pool: _Pool, in_flight: _InFlight, pending: deque[int], paths: Sequence[Path],
-                   reader: Reader, limits: Limits, workers: int, size: int) -> None:
-    """Give the pool chunks of pending files until twice as many chunks as workers are in flight."""
+                   reader: Reader, limits: Limits, workers: int, size: int) -> bool:
+    """Give the pool chunks of pending files until twice as many chunks as workers are in flight.
+
+    False when the pool broke before it took them (a worker died after the last wait said
+    nothing was done): the chunk goes back to the front of ``pending``."""
     while pending and len(in_flight) < 2 * workers:
         chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
         tasks = [(index, str(paths[index])) for index in chunk]
-        in_flight[pool.executor.submit(_read_chunk, reader, tasks, limits)] = chunk
+        try:
+            future = pool.executor.submit(_read_chunk, reader, tasks, limits)
+        except BrokenProcessPool:
+            pending.extendleft(reversed(chunk))
+            return False
+        in_flight[future] = chunk
+    return True
 
 
 def _collect(done: Iterable[cf.Future[list[_Done]]], in_flight: _InFlight, queues: _Queues,
