@@ -364,3 +364,23 @@ def test_a_unit_folder_that_becomes_unreadable_keeps_its_reports_in_the_nightly_
     assert later.exit_code == 0 and later.units == baseline["nightly"], later.message
     assert "dot_2/" in later.files["skipped"] and not later.files["gone"]
     assert "Không đọc được thư mục dot_2/" in later.message and "quyền" in later.message
+
+
+def test_a_read_the_system_blocks_in_does_not_hold_the_run(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A network share that stops answering blocks ``read`` itself: the hash is given up after its
+    time limit (the file is tried again at the next run) instead of holding the nightly run."""
+    from tdkt_xl.intake import inbox_entries
+
+    path = tmp_path / "treo.xlsx"
+    path.write_bytes(b"PK" + b"x" * 100)
+
+    def stalled_read(handle: int, size: int) -> bytes:
+        time.sleep(3)
+        return b""
+
+    monkeypatch.setattr(inbox_entries, "_read", stalled_read)
+    started = time.monotonic()
+    with pytest.raises(inbox_entries.ReadTooSlow):
+        inbox_entries.sha256_within(str(path), timeout_s=0.2)
+    assert time.monotonic() - started < 5

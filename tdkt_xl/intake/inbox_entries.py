@@ -14,6 +14,7 @@ import errno
 import hashlib
 import os
 import stat
+import threading
 import time
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from tdkt_xl.intake.safety.limits_and_rejections import Limits
 from tdkt_xl.plans.text import os_error_reason, shown_name
 
 MAX_LINK_DEPTH = 8  # symbolic links followed in a row; more is taken as a loop
+_read = os.read  # one name for the reads of a hash (a test blocks it to play a stalled share)
 HASH_SECONDS = 60.0  # hashing one inbox file in the main process stops after this long
 _CHUNK = 1 << 20
 # read only, never blocking on a pipe that slipped in (where the system has it), binary on Windows
@@ -203,7 +205,7 @@ def bounded_sha256(path: str, limits: Limits = Limits(), timeout_s: float = HASH
     left = limits.max_file_bytes
     try:
         while left > 0:
-            chunk = os.read(handle, min(_CHUNK, left))
+            chunk = _read(handle, min(_CHUNK, left))
             if not chunk:
                 return digest.hexdigest()
             digest.update(chunk)
@@ -216,3 +218,32 @@ def bounded_sha256(path: str, limits: Limits = Limits(), timeout_s: float = HASH
         return digest.hexdigest()
     finally:
         os.close(handle)
+
+
+def sha256_within(path: str, limits: Limits = Limits(), timeout_s: float = HASH_SECONDS) -> str:  # noqa: B008
+    """:func:`bounded_sha256` in a thread of its own, so that an open or a read the system itself
+    blocks in (a network share that stopped answering) cannot hold the run: after ``timeout_s``
+    (and a second's grace) the file is left to that thread and :class:`ReadTooSlow` is raised.
+
+    >>> import tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "a.xlsx"); _ = open(p, "wb").write(b"abc")
+    >>> sha256_within(p)[:12]
+    'ba7816bf8f01'
+    """
+    result: list[str] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            result.append(bounded_sha256(path, limits, timeout_s))
+        except BaseException as error:  # handed to the caller's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=work, name="tdkt-hash", daemon=True)
+    thread.start()
+    thread.join(timeout_s + 1.0)
+    if thread.is_alive():
+        raise ReadTooSlow(f"đọc tệp quá {timeout_s:g} giây")
+    if failure:
+        raise failure[0]
+    return result[0]

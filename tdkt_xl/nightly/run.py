@@ -15,6 +15,7 @@ from __future__ import annotations
 import concurrent.futures
 import errno
 import json
+import logging
 import os
 import signal
 import sqlite3
@@ -34,7 +35,7 @@ from tdkt_xl.consolidation.master_package import PieceStore, SkeletonStore
 from tdkt_xl.errors import Code, MissingExtra
 from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.file_formats import WorkbookError
-from tdkt_xl.intake.inbox_entries import UnsafeEntry, bounded_sha256
+from tdkt_xl.intake.inbox_entries import UnsafeEntry, sha256_within
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.intake.safety.limits_and_rejections import Limits
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
@@ -59,6 +60,8 @@ KEPT_READ = 1000  # reports kept for the rebuild as read (more: decoded from the
 QUARANTINE_LIMIT = Limits().max_file_bytes  # a quarantine copy: no larger than a report may be
 KILL_ENV = "TDKT_TEST_KILL_AT"  # tests only: SIGKILL this process at a named point
 
+_log = logging.getLogger(__name__)
+
 
 def crash_point(name: str) -> None:
     """Let tests kill a real run at a named point (a real SIGKILL, no clean-up runs)."""
@@ -69,8 +72,8 @@ def crash_point(name: str) -> None:
 def sha256_of(path: Path) -> str:
     """The digest of a regular file (an inbox file or the plan), bounded in size and time; a pipe,
     a device or a link loop raises :class:`~tdkt_xl.intake.inbox_entries.UnsafeEntry` (an OSError
-    in Vietnamese) instead of being opened (:func:`~tdkt_xl.intake.inbox_entries.bounded_sha256`)."""
-    return bounded_sha256(os.fspath(path))
+    in Vietnamese) instead of being opened (:func:`~tdkt_xl.intake.inbox_entries.sha256_within`)."""
+    return sha256_within(os.fspath(path))
 
 
 @contextmanager
@@ -196,11 +199,15 @@ def ledger_error_message(path: Path, error: sqlite3.Error) -> str:
     """What to tell the user when the ledger failed: damaged (rename it) only when SQLite says
     so; otherwise the disk, the permissions or the share, and that the ledger is kept as is."""
     if _sqlite_code(error) in _SQLITE_DAMAGED or ledger_damaged(path):
-        return (f"Sổ cái {path} không dùng được ({error}): tệp bị hỏng. Đổi tên nó rồi chạy lại: mọi tệp "
+        _log.warning("ledger %s: %s", path, error)  # SQLite's own (English) words: for the log
+        return (f"Sổ cái {path} không dùng được (SQLite báo tệp hỏng hoặc không phải cơ sở dữ liệu): "
+                "tệp bị hỏng. Đổi tên nó rồi chạy lại: mọi tệp "
                 "trong hộp thư sẽ được đọc lại từ đầu.")
     code = _SQLITE_AS_OS.get(_sqlite_code(error))
     if code is None:  # busy, locked, or anything else that is not damage
-        return (f"Sổ cái {path} chưa dùng được lúc này ({error}); sổ cái không bị hỏng, đừng đổi tên "
+        _log.warning("ledger %s: %s", path, error)
+        return (f"Sổ cái {path} chưa dùng được lúc này (SQLite báo đang bận hoặc bị khoá); sổ cái "
+                "không bị hỏng, đừng đổi tên "
                 "nó. Đóng chương trình khác đang mở sổ cái (nếu có), rồi chạy lại.")
     said = os_error_message(OSError(code, os.strerror(code), str(path)))
     return f"{said} Sổ cái không bị hỏng, đừng đổi tên nó."
