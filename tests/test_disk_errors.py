@@ -323,3 +323,21 @@ def test_a_real_full_tmpfs(tmp_path: Path) -> None:
         assert target.read_bytes() == before and [p.name for p in folder.iterdir()] == ["tong_hop.xlsx"]
     finally:
         subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_a_link_to_a_file_outside_the_inbox_is_not_copied_into_quarantine(tmp_path: Path) -> None:
+    """A colleague could link x.xlsx to a file only the job's user may read: the rejected link
+    gets its note, never a copy of that file, in the quarantine folder others read."""
+    secret = tmp_path / "rieng" / "mat_khau.txt"
+    secret.parent.mkdir()
+    secret.write_text("bí mật", encoding="utf-8")
+    inbox = tmp_path / "hop_thu"
+    inbox.mkdir()
+    (inbox / "x.xlsx").symlink_to(secret)
+    (inbox / "y.xlsx").write_bytes(b"not a workbook")
+    for name in ("x.xlsx", "y.xlsx"):
+        nightly_run._quarantine(tmp_path / "cach_ly", inbox / name, name, "Không phải sổ Excel", inbox)
+    assert sorted(p.name for p in (tmp_path / "cach_ly").iterdir()) == [
+        "x.xlsx.ly_do.txt", "y.xlsx", "y.xlsx.ly_do.txt"]
+    note = (tmp_path / "cach_ly" / "x.xlsx.ly_do.txt").read_text(encoding="utf-8")
+    assert "ngoài hộp thư" in note and "bí mật" not in note

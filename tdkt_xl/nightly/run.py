@@ -99,7 +99,7 @@ def _quarantine_rejected(folder: Path, summary: NightlySummary, ledger: Ledger, 
         if name not in present:
             continue
         try:
-            _quarantine(folder, root / real_names.get(name, name), name, reason)
+            _quarantine(folder, root / real_names.get(name, name), name, reason, root)
         except FileNotFoundError:
             continue  # gone since the scan
         except OSError as error:  # the quarantine folder is full or read-only: say so, go on
@@ -110,16 +110,27 @@ def _quarantine_rejected(folder: Path, summary: NightlySummary, ledger: Ledger, 
         summary.files["quarantined"].append(name)
 
 
-def _quarantine(folder: Path, source: Path, name: str, reason: str) -> None:
+def _quarantine(folder: Path, source: Path, name: str, reason: str, inbox: Path | None = None) -> None:
     """A copy of ``source`` (inputs are never moved or deleted; no more than the largest report
-    the intake takes, so a huge file cannot fill the disk) and a note of why, each written whole
-    or not at all."""
+    the intake takes, so a huge file cannot fill the disk; only a file inside ``inbox``) and a note
+    of why, each written whole or not at all."""
     folder.mkdir(parents=True, exist_ok=True)
     flat = name.replace("/", "__")
-    atomic_copy(source, folder / flat, limit=QUARANTINE_LIMIT)
-    cut = (f"Bản sao chỉ gồm {QUARANTINE_LIMIT} byte đầu của tệp.\n"
-           if source.stat().st_size > QUARANTINE_LIMIT else "")
+    if inbox is None or _inside(source, inbox):
+        atomic_copy(source, folder / flat, limit=QUARANTINE_LIMIT)
+        cut = (f"Bản sao chỉ gồm {QUARANTINE_LIMIT} byte đầu của tệp.\n"
+               if source.stat().st_size > QUARANTINE_LIMIT else "")
+    else:  # a link to a file elsewhere: its content is not copied into a folder others may read
+        cut = "Tệp là liên kết tới một tệp ngoài hộp thư nên không được chép vào đây.\n"
     atomic_write_text(folder / f"{flat}.ly_do.txt", f"Tệp: {name}\nLý do bị loại: {reason}\n{cut}")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, its links followed, is a file under ``folder``."""
+    try:
+        return path.resolve(strict=True).is_relative_to(folder.resolve(strict=True))
+    except (OSError, RuntimeError):
+        return False
 
 
 def _executor(settings: NightlySettings) -> tuple[concurrent.futures.Executor | None, Any]:
