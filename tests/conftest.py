@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from openpyxl.styles import Font
 
 from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.demo.run import run_demo
+from tdkt_xl.nightly.settings import NightlySettings
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.reports.layout import INFO_SHEET, STATS_HEADER_ROW, STATS_SHEET
 from tdkt_xl.reports.template import build_unit_report
@@ -324,3 +326,27 @@ def demo_round(tmp_path_factory: pytest.TempPathFactory) -> DemoCopier:
         return root, Consolidation.model_validate_json(moved)
 
     return copy
+
+
+# --- the nightly run over a copy of the demo round --------------------------------------------
+
+NIGHTLY_AS_OF = date(2024, 7, 1)
+OLD = time.time() - 3600  # the inbox's files were written an hour ago: none is still being written
+
+
+@pytest.fixture(scope="module")
+def demo_source(tmp_path_factory: pytest.TempPathFactory, demo_round: DemoCopier) -> Path:
+    """The demo round copied once for a test module (its plan and inbox are copied per test)."""
+    root, _result = demo_round(tmp_path_factory.mktemp("demo_source"))
+    return root
+
+
+@pytest.fixture
+def setup(demo_source: Path, tmp_path: Path) -> NightlySettings:
+    """Nightly settings over a copy of the demo's plan and inbox, files dated an hour ago."""
+    shutil.copy(demo_source / "ke_hoach_mau.xlsx", tmp_path / "ke_hoach.xlsx")
+    shutil.copytree(demo_source / "hop_thu", tmp_path / "hop_thu")
+    for path in (tmp_path / "hop_thu").rglob("*"):
+        os.utime(path, (OLD, OLD))
+    return NightlySettings(plan=tmp_path / "ke_hoach.xlsx", inbox=tmp_path / "hop_thu",
+                           out=tmp_path / "ra" / "tong_hop.xlsx", as_of=NIGHTLY_AS_OF, workers=2)

@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DemoCopier
 from openpyxl import load_workbook
-from test_nightly import AS_OF, OLD, _change_one, _consolidated_now, master_values
+from test_nightly import _change_one, _consolidated_now, master_values
 
 import tdkt_xl
 from tdkt_xl.consolidation import cache_files
@@ -204,22 +203,6 @@ def test_a_kept_piece_is_not_used_for_rows_it_does_not_stand_for(tmp_path: Path)
 
 
 # --- a hostile file where each cache lives -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_source(tmp_path_factory: pytest.TempPathFactory, demo_round: DemoCopier) -> Path:
-    root, _result = demo_round(tmp_path_factory.mktemp("caches_demo"))
-    return root
-
-
-@pytest.fixture
-def setup(demo_source: Path, tmp_path: Path) -> NightlySettings:
-    shutil.copy(demo_source / "ke_hoach_mau.xlsx", tmp_path / "ke_hoach.xlsx")
-    shutil.copytree(demo_source / "hop_thu", tmp_path / "hop_thu")
-    for path in (tmp_path / "hop_thu").rglob("*"):
-        os.utime(path, (OLD, OLD))
-    return NightlySettings(plan=tmp_path / "ke_hoach.xlsx", inbox=tmp_path / "hop_thu",
-                           out=tmp_path / "ra" / "tong_hop.xlsx", as_of=AS_OF, workers=2)
 
 
 class _Creates:

@@ -9,15 +9,13 @@ import errno
 import os
 import shutil
 import sqlite3
-import time
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import DemoCopier
+from conftest import NIGHTLY_AS_OF, OLD
 
 from tdkt_xl import atomic
 from tdkt_xl.atomic import atomic_copy, atomic_path, atomic_write_text, backup_path
@@ -31,8 +29,7 @@ from tdkt_xl.nightly.run import ledger_error_message, run_nightly
 from tdkt_xl.nightly.settings import NightlySettings
 from tdkt_xl.plans.text import os_error_advice, os_error_message, os_error_reason
 
-AS_OF = date(2024, 7, 1)
-OLD = time.time() - 3600
+AS_OF = NIGHTLY_AS_OF
 FULL = "hết chỗ trống trên đĩa"
 FREE = "Giải phóng chỗ trống"
 RENAME = "Đổi tên"
@@ -40,12 +37,6 @@ RENAME = "Đổi tên"
 
 def _full(path: object = None) -> OSError:
     return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), *([] if path is None else [str(path)]))
-
-
-@pytest.fixture(scope="module")
-def demo_source(tmp_path_factory: pytest.TempPathFactory, demo_round: DemoCopier) -> Path:
-    root, _result = demo_round(tmp_path_factory.mktemp("disk_demo"))
-    return root
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

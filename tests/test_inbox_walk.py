@@ -11,13 +11,12 @@ import stat
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from types import FrameType
 
 import pytest
 from click.testing import CliRunner
-from conftest import DemoCopier
+from conftest import NIGHTLY_AS_OF, OLD
 
 from tdkt_xl.atomic import backup_path
 from tdkt_xl.cli import cli
@@ -28,8 +27,7 @@ from tdkt_xl.intake.safety.limits_and_rejections import Limits
 from tdkt_xl.nightly.run import run_nightly
 from tdkt_xl.nightly.settings import NightlySettings
 
-AS_OF = date(2024, 7, 1)
-OLD = time.time() - 3600
+AS_OF = NIGHTLY_AS_OF
 GUARD_SECONDS = 90  # a run that hangs fails the test after this long instead of blocking the suite
 HAS_FIFO = hasattr(os, "mkfifo")
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -120,12 +118,6 @@ def _restore(inbox: Path) -> None:
     for folder in [inbox, *inbox.rglob("*")]:
         if folder.is_dir() and not folder.is_symlink():
             folder.chmod(stat.S_IRWXU)
-
-
-@pytest.fixture(scope="module")
-def demo_source(tmp_path_factory: pytest.TempPathFactory, demo_round: DemoCopier) -> Path:
-    root, _result = demo_round(tmp_path_factory.mktemp("walk_demo"))
-    return root
 
 
 @pytest.fixture

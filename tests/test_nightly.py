@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import DemoCopier
+from conftest import NIGHTLY_AS_OF, OLD
 from openpyxl import load_workbook
 
 from tdkt_xl.cli import cli
@@ -28,24 +28,7 @@ from tdkt_xl.nightly.settings import NightlySettings
 from tdkt_xl.nightly.summary import EXIT_LOCKED, EXIT_MASTER_IN_USE
 from tdkt_xl.reports.layout import STATS_HEADER_ROW, STATS_SHEET, TEMPLATE_VERSION, plan_id
 
-AS_OF = date(2024, 7, 1)
-OLD = time.time() - 3600
-
-
-@pytest.fixture(scope="module")
-def demo_source(tmp_path_factory: pytest.TempPathFactory, demo_round: DemoCopier) -> Path:
-    root, _result = demo_round(tmp_path_factory.mktemp("nightly_demo"))
-    return root
-
-
-@pytest.fixture
-def setup(demo_source: Path, tmp_path: Path) -> NightlySettings:
-    shutil.copy(demo_source / "ke_hoach_mau.xlsx", tmp_path / "ke_hoach.xlsx")
-    shutil.copytree(demo_source / "hop_thu", tmp_path / "hop_thu")
-    for path in (tmp_path / "hop_thu").rglob("*"):
-        os.utime(path, (OLD, OLD))
-    return NightlySettings(plan=tmp_path / "ke_hoach.xlsx", inbox=tmp_path / "hop_thu",
-                           out=tmp_path / "ra" / "tong_hop.xlsx", as_of=AS_OF, workers=2)
+AS_OF = NIGHTLY_AS_OF
 
 
 def master_values(path: Path) -> dict[str, list[tuple[Any, ...]]]:
