@@ -15,6 +15,7 @@ from conftest import NIGHTLY_AS_OF
 from openpyxl import load_workbook
 
 import tdkt_xl
+from tdkt_xl.demo.run import PROPOSALS
 from tdkt_xl.documents.sources import load_consolidation
 from tdkt_xl.documents.tables import (
     COUNTS_COLUMNS,
@@ -136,3 +137,9 @@ def test_import_tdkt_xl_stays_light() -> None:
     assert found.stdout.split() == ["True", "True"]
     with pytest.raises(AttributeError):
         _ = tdkt_xl.no_such_name  # type: ignore[attr-defined]
+
+
+def test_the_demos_units_write_proposals(demo_results: Results) -> None:
+    written = demo_results.submissions.set_index("unit_code")["proposals"]
+    assert {code: written[code] for code in PROPOSALS} == PROPOSALS
+    assert (written != "").sum() == len(PROPOSALS)
