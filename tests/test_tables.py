@@ -7,14 +7,18 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import NIGHTLY_AS_OF
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import tdkt_xl
+from tdkt_xl.consolidation.aggregate import consolidate
 from tdkt_xl.demo.run import PROPOSALS
 from tdkt_xl.documents.sources import load_consolidation
 from tdkt_xl.documents.tables import (
@@ -25,8 +29,12 @@ from tdkt_xl.documents.tables import (
     Results,
     results_tables,
 )
+from tdkt_xl.intake.unit_report import UnitReport
 from tdkt_xl.nightly.run import run_nightly
 from tdkt_xl.nightly.settings import NightlySettings
+from tdkt_xl.plans.commendation_forms import LEVEL_PROVINCE, LEVEL_STATE
+from tdkt_xl.plans.models import CommendationForm, Plan, PlanConfig
+from tdkt_xl.plans.units import Unit
 from tdkt_xl.reports.layout import PROGRESS_CHOICES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,3 +151,32 @@ def test_the_demos_units_write_proposals(demo_results: Results) -> None:
     written = demo_results.submissions.set_index("unit_code")["proposals"]
     assert {code: written[code] for code in PROPOSALS} == PROPOSALS
     assert (written != "").sum() == len(PROPOSALS)
+
+
+_FORMS = [CommendationForm(level=LEVEL_STATE, name="Huân chương Lao động hạng Ba"),
+          CommendationForm(level=LEVEL_PROVINCE, name="Bằng khen cấp bộ, ban, ngành, tỉnh (tập thể)"),
+          CommendationForm(level=LEVEL_STATE, name="Chiến sĩ thi đua toàn quốc")]
+_YEARS = [2021, 2022, 2023]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(
+    st.sampled_from([f"U{i}" for i in range(8)]),
+    st.dictionaries(st.sampled_from([f.name for f in _FORMS]),
+                    st.dictionaries(st.sampled_from(_YEARS), st.integers(0, 10**6), max_size=3), max_size=3),
+    max_size=8))
+def test_each_count_is_its_units_and_they_add_up_to_the_totals(stats: dict[str, dict[str, dict[int, int]]]
+                                                                ) -> None:
+    plan = Plan(year=2024, units=[Unit(code=f"U{i}", name=f"Đơn vị {i}") for i in range(8)],
+                config=PlanConfig(stats_from=_YEARS[0], stats_to=_YEARS[-1]), forms=_FORMS)
+    reports = [UnitReport(file=f"{code}.xlsx", unit_code=code, stats=by_form)
+               for code, by_form in stats.items()]
+    result = consolidate(plan, reports, [], as_of=date(2024, 7, 1))
+    counts = results_tables(plan, result).counts
+    assert len(counts) == len(stats) * len(_FORMS) * len(_YEARS)
+    for row in counts.itertuples():
+        assert row.count == stats[row.unit_code].get(row.form, {}).get(row.year, 0)
+        assert row.level == next(f.level for f in _FORMS if f.name == row.form)
+        assert row.unit_name == f"Đơn vị {row.unit_code[1:]}"
+    summed = counts.groupby(["form", "year"], observed=False)["count"].sum()
+    assert {f: {y: int(summed.get((f, y), 0)) for y in _YEARS} for f in result.totals} == result.totals

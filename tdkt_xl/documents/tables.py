@@ -89,17 +89,51 @@ def _dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, errors="coerce")
 
 
+def _count_values(values: list[int]) -> Any:
+    import numpy as np
+
+    try:
+        return np.array(values, dtype=np.int64)
+    except OverflowError:  # a count past 64 bits (the ledger keeps those as text): Python integers
+        return np.array(values, dtype=object)
+
+
 def _counts(plan: Plan, result: Consolidation, unit_codes: pd.CategoricalDtype) -> pd.DataFrame:
+    """unit × form × year, built a column at a time from category codes (10,000 units give
+    millions of rows)."""
+    import numpy as np
+
     names = {u.code: u.name for u in plan.units or []}
-    rows = [(report.unit_code, names.get(report.unit_code, report.unit_name), form.name, form.level, year,
-             report.stats.get(form.name, {}).get(year, 0))
-            for report in sorted(result.reports, key=lambda r: r.unit_code)
-            for form in result.forms for year in result.years]
-    return _frame(rows, COUNTS_COLUMNS, {
-        "unit_code": unit_codes, "unit_name": "category",
-        "form": pd.CategoricalDtype(_categories(f.name for f in result.forms), ordered=True),
-        "level": pd.CategoricalDtype(_categories(f.level for f in result.forms), ordered=True),
-        "year": "int64", "count": "int64"})
+    reports = sorted(result.reports, key=lambda r: r.unit_code)
+    forms, years = [f.name for f in result.forms], result.years
+    per_unit = len(forms) * len(years)
+    values = [by_year.get(year, 0) for report in reports
+              for by_year in (report.stats.get(form) or {} for form in forms) for year in years]
+    levels = _categories(f.level for f in result.forms)
+    level_of = np.array([levels.index(f.level) for f in result.forms], dtype=np.int64)
+    form_names = _categories(forms)  # (a name given twice is one category)
+    form_of = np.array([form_names.index(name) for name in forms], dtype=np.int64)
+    form_codes = np.tile(np.repeat(np.arange(len(forms), dtype=np.int64), len(years)), len(reports))
+    position = {code: index for index, code in enumerate(unit_codes.categories)}
+    unit_names = _categories(names.get(r.unit_code, r.unit_name) for r in reports)
+    name_position = {name: index for index, name in enumerate(unit_names)}
+
+    def repeated(codes: list[int]) -> Any:
+        return np.repeat(np.array(codes, dtype=np.int64), per_unit)
+
+    return pd.DataFrame({
+        "unit_code": pd.Categorical.from_codes(repeated([position.get(r.unit_code, -1) for r in reports]),
+                                               dtype=unit_codes),
+        "unit_name": pd.Categorical.from_codes(
+            repeated([name_position[names.get(r.unit_code, r.unit_name)] for r in reports]),
+            dtype=pd.CategoricalDtype(unit_names)),
+        "form": pd.Categorical.from_codes(form_of[form_codes],
+                                          dtype=pd.CategoricalDtype(form_names, ordered=True)),
+        "level": pd.Categorical.from_codes(level_of[form_codes],
+                                           dtype=pd.CategoricalDtype(levels, ordered=True)),
+        "year": np.tile(np.array(years, dtype=np.int64), len(reports) * len(forms)),
+        "count": _count_values(values),
+    }, columns=list(COUNTS_COLUMNS))
 
 
 def _progress(plan: Plan, result: Consolidation, unit_codes: pd.CategoricalDtype) -> pd.DataFrame:

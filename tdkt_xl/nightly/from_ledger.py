@@ -20,7 +20,7 @@ from tdkt_xl.consolidation.aggregate import Consolidation, FileOutcome, consolid
 from tdkt_xl.errors import CODES, Code, TdktError
 from tdkt_xl.intake.unit_report import UnitReport
 from tdkt_xl.nightly.ledger import CurrentVersion, Ledger
-from tdkt_xl.nightly.rebuild import counted_rule, shown
+from tdkt_xl.nightly.rebuild import collector_paused, counted_rule, shown
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import today_in_vietnam, vietnam_time
 from tdkt_xl.plans.text import os_error_message
@@ -104,6 +104,11 @@ def consolidation_from_ledger(plan: Plan, path: Path, *, as_of: date | None = No
     """
     started = time.perf_counter()
     _check_ledger_file(path)
+    with collector_paused():  # thousands of reports made at once, none of them a cycle
+        return _from_ledger(plan, path, as_of, started)
+
+
+def _from_ledger(plan: Plan, path: Path, as_of: date | None, started: float) -> Consolidation:
     try:
         with Ledger(path) as ledger:
             rule = counted_rule(plan, plan_id(plan), ledger)
