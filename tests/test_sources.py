@@ -125,3 +125,19 @@ def test_a_master_given_as_the_plan_is_refused(setup: NightlySettings, tmp_path:
     with pytest.raises(ResultsUnavailable) as caught:
         load_consolidation(master, inbox=setup.inbox)
     assert caught.value.code == Code.NOT_A_PLAN
+
+
+def test_a_ledger_being_written_is_said_so(setup: NightlySettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_nightly(setup)
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect",  # (not 30 s of waiting for the lock)
+                        lambda *args, **kwargs: connect(*args, **{**kwargs, "timeout": 0.1}))
+    writer = connect(setup.state_path, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")  # as a nightly run in its transaction
+    try:
+        with pytest.raises(ResultsUnavailable, match="đang được ghi") as caught:
+            load_consolidation(setup.plan, state=setup.state_path)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert caught.value.code == Code.LEDGER_DAMAGED

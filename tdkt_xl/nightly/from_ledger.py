@@ -68,11 +68,22 @@ def _check_ledger_file(path: Path) -> None:
     try:
         with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    except sqlite3.Error:
-        raise ledger_error(Code.LEDGER_DAMAGED, path, "tệp SQLite đã hỏng.") from None
+    except sqlite3.Error as error:
+        raise ledger_error(Code.LEDGER_DAMAGED, path, _why(error)) from None
     if not tables >= _LEDGER_TABLES:
         raise ledger_error(Code.LEDGER_DAMAGED, path, "tệp là một cơ sở dữ liệu SQLite khác, không phải sổ "
                                                       "cái của lần tổng hợp hằng đêm.")
+
+
+def _why(error: sqlite3.Error | ValueError) -> str:
+    """Why the ledger could not be read, in Vietnamese.
+
+    >>> _why(sqlite3.OperationalError("database is locked"))[:40]
+    'sổ cái đang được ghi (lần tổng hợp hằng '
+    """
+    if isinstance(error, sqlite3.OperationalError) and any(word in str(error) for word in ("locked", "busy")):
+        return "sổ cái đang được ghi (lần tổng hợp hằng đêm đang chạy?); thử lại sau ít phút."
+    return "tệp SQLite đã hỏng." if isinstance(error, sqlite3.Error) else str(error)
 
 
 def _stored_report(version: CurrentVersion, text: str | None, counts: dict[str, dict[int, int]],
@@ -126,8 +137,7 @@ def _from_ledger(plan: Plan, path: Path, as_of: date | None, started: float) -> 
             texts = ledger.stored_reports(ids)
             counts = ledger.report_counts(ids)
     except (sqlite3.Error, ValueError) as error:
-        reason = "tệp SQLite đã hỏng." if isinstance(error, sqlite3.Error) else str(error)
-        raise ledger_error(Code.LEDGER_DAMAGED, path, reason) from None
+        raise ledger_error(Code.LEDGER_DAMAGED, path, _why(error)) from None
     reports = [_stored_report(version, texts.get(version.id), counts.get(version.id, {}), path)
                for version in counted]
     read = time.perf_counter()
