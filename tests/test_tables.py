@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 import tdkt_xl
 from tdkt_xl.consolidation.aggregate import consolidate
+from tdkt_xl.demo.run import PROPOSALS
 from tdkt_xl.documents.sources import load_consolidation
 from tdkt_xl.documents.tables import (
     COUNTS_COLUMNS,
@@ -145,6 +146,11 @@ def test_import_tdkt_xl_stays_light() -> None:
     with pytest.raises(AttributeError):
         _ = tdkt_xl.no_such_name  # type: ignore[attr-defined]
 
+
+def test_the_demos_units_write_proposals(demo_results: Results) -> None:
+    written = demo_results.submissions.set_index("unit_code")["proposals"]
+    assert {code: written[code] for code in PROPOSALS} == PROPOSALS
+    assert (written != "").sum() == len(PROPOSALS)
 
 
 _FORMS = [CommendationForm(level=LEVEL_STATE, name="Huân chương Lao động hạng Ba"),
