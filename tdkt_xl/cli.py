@@ -633,6 +633,50 @@ def addin_install(xlam: Path | None, macros_dir: Path | None, xlstart: bool, no_
         click.echo(line)
 
 
+
+@addin.command("uninstall")
+@click.option("--dry-run", is_flag=True, help="Chỉ in những gì sẽ làm, không xoá gì.")
+def addin_uninstall(dry_run: bool) -> None:
+    """Gỡ add-in cho người dùng Windows hiện tại: xoá tệp add-in, bỏ đăng ký với Excel, xoá cấu hình.
+
+    Hãy đóng Excel trước khi gỡ. Mã thoát: 0 xong, 2 không gỡ được.
+    """
+    from tdkt_xl.excel.addin.errors import AddinError
+    from tdkt_xl.excel.addin.install import uninstall_addin
+
+    try:
+        lines = uninstall_addin(dry_run=dry_run)
+    except AddinError as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    for line in lines:
+        click.echo(line)
+
+
+@addin.command("bundle")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              show_default=True, help="Thư mục sẽ ghi tệp tdkt_xl-<phiên bản>-windows.zip.")
+@click.option("--source", "source_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Thư mục mã nguồn tdkt_xl (có pyproject.toml; mặc định: thư mục mã nguồn đang chạy).")
+@click.option("--guide", "guide_pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Tệp PDF hướng dẫn đã dựng sẵn (mặc định: dựng từ docs/huong-dan.md bằng LibreOffice).")
+def addin_bundle(out_dir: Path, source_dir: Path | None, guide_pdf: Path | None) -> None:
+    """Đóng gói bộ cài Windows không cần Internet: mọi gói wheel cho Windows 64-bit và Python
+    3.11, 3.12, 3.13, CAI_DAT.bat, GO_CAI_DAT.bat và hướng dẫn.
+
+    Cần Internet (pip tải các gói từ PyPI) trên máy đóng gói, không cần trên máy cài.
+    Mã thoát: 0 đã ghi, 2 không đóng gói được.
+    """
+    from tdkt_xl.excel.addin.bundle import build_bundle
+    from tdkt_xl.excel.addin.errors import AddinError
+
+    try:
+        written = build_bundle(out_dir, source_dir=source_dir, guide_pdf=guide_pdf, say=click.echo)
+    except AddinError as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo(f"Đã ghi bộ cài: {written}")
+
 # A command is one short process whose objects are seldom cycles: the collector need not look at
 # what was imported, nor run every 700 new objects (a twentieth of the time of a nightly run that
 # changed little, where tens of thousands of small objects are made). Fifty thousand saved more
