@@ -3,7 +3,8 @@ from it by LibreOffice, for the Windows bundle.
 
 The Markdown it reads is the small part the guide uses: ``#`` headings, paragraphs, ``*``/``-``
 and ``1.`` lists (items continued on indented lines), fenced code blocks, pipe tables,
-``**bold**``, ``*italic*``, ```code```, links and ``![picture](images/x.png)``, the pictures put
+``**bold**``, ``*italic*``, ```code```, links, footnote marks ``[^1]`` and
+``![picture](images/x.png)``, the pictures put
 into the page as ``data:`` URIs. No Markdown library is needed at run time, and LibreOffice,
 which the project already uses to look at what it writes, prints the page.
 """
@@ -29,7 +30,7 @@ _STYLE = (
     "pre{background:#f2f2f2;padding:6pt;white-space:pre-wrap}"
     "table{border-collapse:collapse}td,th{border:1px solid #888;padding:3pt 6pt;vertical-align:top}"
     "img{max-width:16cm}")
-_INLINE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)|\[([^\]]+)\]\(([^)\s]+)\)|`([^`]+)`"
+_INLINE = re.compile(r"\[\^(\w+)\]|!\[([^\]]*)\]\(([^)\s]+)\)|\[([^\]]+)\]\(([^)\s]+)\)|`([^`]+)`"
                      r"|\*\*(.+?)\*\*|\*([^*\s][^*]*?)\*")
 _LIST_ITEM = re.compile(r"(\s*)([*-]|\d+\.)\s+(.*)")
 _TABLE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?")
@@ -46,14 +47,16 @@ def _image(alt: str, target: str, images_from: Path | None) -> str:
 def inline(text: str, images_from: Path | None = None) -> str:
     """One line of Markdown text as HTML.
 
-    >>> inline("Bấm **Kiểm tra** rồi xem `Lỗi` ở [ma-loi](ma-loi.md) *ngay*")
-    'Bấm <b>Kiểm tra</b> rồi xem <code>Lỗi</code> ở <a href="ma-loi.md">ma-loi</a> <i>ngay</i>'
+    >>> inline("Bấm **Kiểm tra** rồi xem `Lỗi` ở [ma-loi](ma-loi.md) *ngay*[^1]")
+    'Bấm <b>Kiểm tra</b> rồi xem <code>Lỗi</code> ở <a href="ma-loi.md">ma-loi</a> <i>ngay</i><sup>1</sup>'
     """
     out, at = [], 0
     for match in _INLINE.finditer(text):
         out.append(html.escape(text[at:match.start()], quote=False))
-        image_alt, image, label, link, code, bold, italic = match.groups()
-        if image is not None:
+        note, image_alt, image, label, link, code, bold, italic = match.groups()
+        if note is not None:
+            out.append(f"<sup>{html.escape(note)}</sup>")
+        elif image is not None:
             out.append(_image(image_alt, image, images_from))
         elif link is not None:
             out.append(f'<a href="{html.escape(link)}">{inline(label, images_from)}</a>')
