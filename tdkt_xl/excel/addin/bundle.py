@@ -110,7 +110,8 @@ def batch_text(name: str, version: str) -> bytes:
     >>> text.startswith(b"@echo off\\r\\nchcp 65001"), b"\\n" in text.replace(b"\\r\\n", b"")
     (True, False)
     """
-    source = resources.files("tdkt_xl.excel.addin").joinpath("windows", name).read_text(encoding="utf-8")
+    packaged = resources.files("tdkt_xl.excel.addin").joinpath("windows").joinpath(name)
+    source = packaged.read_text(encoding="utf-8")
     lines = source.replace("\r\n", "\n").replace(_VERSION_MARK, version).split("\n")
     return "\r\n".join(lines).encode("utf-8")
 

@@ -75,7 +75,9 @@ def _table(rows: list[str], images_from: Path | None) -> str:
     cells = [[c.strip() for c in row.strip().strip("|").split("|")]
              for row in rows if not _TABLE_RULE.fullmatch(row.strip())]
     head, *body = cells
-    out = ["<table><tr>", *(f"<th>{inline(c, images_from)}</th>" for c in head), "</tr>"]
+    # LibreOffice draws a table's borders from these attributes, not from the style sheet
+    out = ['<table border="1" cellspacing="0" cellpadding="4" width="100%"><tr>',
+           *(f"<th>{inline(c, images_from)}</th>" for c in head), "</tr>"]
     for row in body:
         out += ["<tr>", *(f"<td>{inline(c, images_from)}</td>" for c in row), "</tr>"]
     return "".join([*out, "</table>"])
