@@ -300,7 +300,8 @@ def _ansi_safe(value: str, encoding: str) -> str:
             continue
         return candidate
     raise AddinError(f"Đường dẫn {value} có ký tự mà VBA không đọc được (ngoài bảng mã ANSI của Windows); "
-                     "hãy cài Python hoặc tdkt_xl vào thư mục có tên không dấu.")
+                     "hãy cài Python hoặc tdkt_xl vào thư mục có tên không dấu (với bộ cài: đặt biến "
+                     "TDKT_XL_HOME=C:\\tdkt_xl rồi chạy lại CAI_DAT.bat).")
 
 
 def read_config(path: Path, encoding: str) -> list[tuple[str, str]]:
