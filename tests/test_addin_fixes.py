@@ -131,6 +131,16 @@ def test_install_puts_what_runpython_needs_on_the_settings_sheet(tmp_path: Path,
     assert settings["TEMP DIR"] == fallback or sys.platform == "win32"
 
 
+def test_an_add_in_built_before_the_settings_sheet_gets_it(tmp_path: Path, built: Path) -> None:
+    old = tmp_path / "old.xlam"
+    with zipfile.ZipFile(built) as archive, zipfile.ZipFile(old, "w") as copy:
+        for name in archive.namelist():
+            data = archive.read(name)
+            copy.writestr(name, data.replace(f'name="{SETTINGS_SHEET}"'.encode(), 'name="TĐKT"'.encode()))
+    target = _install(tmp_path, old)
+    assert _settings(target)["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"  # (the sheet's name is checked there)
+
+
 def test_an_ansi_temp_folder_needs_no_setting() -> None:
     assert ansi_safe_temp_dir(Path("C:/Users/an/AppData/Local/Temp"), "cp1258") is None
     assert ansi_safe_temp_dir(Path("C:/Users/Lê/Temp"), "cp1252") is None  # ê is in Windows-1252

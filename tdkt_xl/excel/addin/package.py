@@ -157,8 +157,9 @@ def _zip(parts: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 def with_settings(xlam: bytes, settings: Sequence[tuple[str, str]]) -> bytes:
-    """The add-in package ``xlam`` with its settings sheet holding ``settings`` (same order and
-    bytes for every other part).
+    """The add-in package ``xlam`` with its settings sheet holding ``settings`` and named
+    :data:`SETTINGS_SHEET` (an add-in built before the sheet had that name gets it); every
+    other part keeps its order and bytes.
 
     >>> from tdkt_xl.excel.addin.source import find_source
     >>> xlam = _zip(addin_parts(find_source()))
@@ -169,7 +170,8 @@ def with_settings(xlam: bytes, settings: Sequence[tuple[str, str]]) -> bytes:
         parts = [(name, archive.read(name)) for name in archive.namelist()]
     if SHEET_PART not in dict(parts):
         raise AddinError(f"Tệp add-in không có phần {SHEET_PART}: không phải add-in do tdkt_xl dựng.")
-    return _zip([(name, settings_sheet(settings) if name == SHEET_PART else data) for name, data in parts])
+    replaced = {SHEET_PART: settings_sheet(settings), "xl/workbook.xml": _WORKBOOK.encode()}
+    return _zip([(name, replaced.get(name, data)) for name, data in parts])
 
 
 def write_atomically(target: Path, data: bytes) -> None:
