@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,6 +62,8 @@ def bundle() -> Path:
     cache = Path(tempfile.gettempdir()) / "tdkt_xl-bundle-cache" / _inputs_digest()
     unpacked = cache / "unpacked"
     if not (unpacked / TOP / "CAI_DAT.bat").is_file():
+        for stale in cache.parent.glob("*") if cache.parent.is_dir() else ():
+            shutil.rmtree(stale, ignore_errors=True)  # bundles of older sources (~200 MB each)
         cache.mkdir(parents=True, exist_ok=True)
         zipped = build_bundle(cache, source_dir=ROOT)
         with zipfile.ZipFile(zipped) as archive:
