@@ -204,9 +204,15 @@ def test_batch_files_are_crlf_utf8_that_cmd_reads_after_chcp(name: str) -> None:
     assert gotos <= labels, gotos - labels
     checks = "\n".join(lines)
     assert 'tasklist /FI "IMAGENAME eq EXCEL.EXE"' in checks and "goto :excel_running" in checks
-    for line in lines:  # a ")" inside a ( … ) block ends it: blocks hold no text but quoted text
-        if line.rstrip().endswith("(") or (re.search(r"\(\s*\S.*\)\s*$", line) and " do " in line):
-            assert not re.search(r"echo\b", line, re.I), line
+    for line in lines:
+        # every ( … ) block closes on its own line, and holds no echo: cmd.exe ends a block at the
+        # first ")" outside quotes, so a message with parentheses inside one would cut it short
+        unquoted = re.sub(r'"[^"]*"', "", line)
+        assert unquoted.count("(") == unquoted.count(")"), line
+        if re.match(r"\s*(if|for)\b.*\(", unquoted, re.I):
+            assert not re.search(r"\becho\b", unquoted, re.I), line
+        if re.match(r"\s*echo\b", unquoted, re.I):  # a message is no command: no & | < > ^ in it
+            assert not re.search(r"[&|<>^]", unquoted), line
 
 
 def test_cai_dat_installs_offline_into_localappdata_and_then_the_addin() -> None:
