@@ -63,11 +63,17 @@ def bundle() -> Path:
     unpacked = cache / "unpacked"
     if not (unpacked / TOP / "CAI_DAT.bat").is_file():
         for stale in cache.parent.glob("*") if cache.parent.is_dir() else ():
-            shutil.rmtree(stale, ignore_errors=True)  # bundles of older sources (~200 MB each)
+            if stale != cache:
+                shutil.rmtree(stale, ignore_errors=True)  # bundles of older sources (~200 MB each)
         cache.mkdir(parents=True, exist_ok=True)
-        zipped = build_bundle(cache, source_dir=ROOT)
-        with zipfile.ZipFile(zipped) as archive:
-            archive.extractall(unpacked)
+        zipped = build_bundle(cache, source_dir=ROOT)  # (written atomically)
+        staging = Path(tempfile.mkdtemp(dir=cache))  # unpacked aside, then renamed: another
+        with zipfile.ZipFile(zipped) as archive:  # process may be doing the same
+            archive.extractall(staging)
+        try:
+            staging.rename(unpacked)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
     return unpacked / TOP
 
 
