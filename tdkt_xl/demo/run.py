@@ -21,6 +21,7 @@ from tdkt_xl.consolidation.inbox import run_consolidation
 from tdkt_xl.demo.sample_plan import build_sample_plan
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.reports.layout import (
+    INFO_PROPOSALS,
     INFO_SHEET,
     PROGRESS_DONE,
     PROGRESS_HEADER_ROW,
@@ -63,9 +64,28 @@ class DemoPaths:
     def master(self) -> Path:
         return self.root / "tong_hop.xlsx"
 
+    @property
+    def draft_report(self) -> Path:
+        return self.root / "du_thao_bao_cao.docx"
+
+
+# what a few units propose (issue 17: gathered under the draft report's "Kiến nghị, đề xuất")
+PROPOSALS = (
+    "Đề nghị sớm ban hành hướng dẫn thống nhất về hồ sơ, thủ tục khen thưởng theo Luật Thi đua, "
+    "khen thưởng năm 2022.",
+    "Đề nghị tăng cường tập huấn nghiệp vụ cho cán bộ làm công tác thi đua, khen thưởng ở cơ sở.",
+    "Đề nghị quan tâm khen thưởng người lao động trực tiếp sản xuất, công nhân, nông dân.",
+)
+
 
 def _label_rows(ws: Worksheet) -> dict[str, int]:
     return {header_key(ws.cell(r, 1).value): r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+
+
+def _propose(info: Worksheet, labels: dict[str, int], chooser: random.Random) -> None:
+    """Half the units write a proposal in the "Thông tin" sheet."""
+    if header_key(INFO_PROPOSALS) in labels and chooser.random() < 0.5:
+        info.cell(labels[header_key(INFO_PROPOSALS)], 2, chooser.choice(PROPOSALS))
 
 
 def fill_report(template: Path, target: Path, *, made_on: date, rng: random.Random, as_of: date,
@@ -78,6 +98,7 @@ def fill_report(template: Path, target: Path, *, made_on: date, rng: random.Rand
                                                              "Lê Minh Châu", "Phạm Thu Hà"]))
     info.cell(labels[header_key("Điện thoại")], 2, f"0912 {rng.randint(100, 999)} {rng.randint(100, 999)}")
     info.cell(labels[header_key("Ngày lập")], 2, datetime.combine(made_on, datetime.min.time()))
+    _propose(info, labels, random.Random(target.stem))  # its own draws: the rest stays as it was
 
     progress = book[PROGRESS_SHEET]
     columns = {header_key(progress.cell(PROGRESS_HEADER_ROW, c).value): c
@@ -160,4 +181,7 @@ def run_demo(root: Path, *, as_of: date | None = None, seed: int = 2024) -> tupl
     (paths.inbox / "ghi_chu.txt").write_text("Các đơn vị gửi báo cáo vào thư mục này.\n", encoding="utf-8")
     (paths.inbox / "~$P3.xlsx").write_bytes(b"\x00" * 165)  # Excel's owner lock file
     result = run_consolidation(plan, paths.inbox, paths.master, as_of=day)
+    from tdkt_xl.documents.draft_report import write_draft_report  # (python-docx: only here)
+
+    write_draft_report(plan, result, paths.draft_report)
     return paths, result

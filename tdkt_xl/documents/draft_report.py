@@ -53,6 +53,13 @@ TOPIC_TITLES: dict[Topic, str] = {
 }
 
 
+TOPIC_SAID: dict[str, str] = {
+    "statistics": "Số liệu khen thưởng ở đề mục",
+    "difficulties": "Kết quả, khó khăn, vướng mắc các đơn vị nêu ở đề mục",
+    "proposals": "Kiến nghị, đề xuất của các đơn vị ở đề mục",
+}
+
+
 @dataclass
 class DraftReport:
     """What was written: the file, the outline item each topic went under (an appendix when the
@@ -64,6 +71,16 @@ class DraftReport:
     placeholders: int = 0
     quotes: int = 0
     appendices: list[str] = field(default_factory=list)
+
+    def summary_lines(self, consolidation: Consolidation, ledger: Path | None = None) -> list[str]:
+        """What ``tdkt-xl bao-cao`` says it wrote."""
+        reported = sum(1 for s in consolidation.submissions if s.state != "missing")
+        source = f" (sổ cái {ledger})" if ledger else ""
+        return [f"Đã ghi dự thảo báo cáo: {self.path}",
+                f"Số liệu từ báo cáo của {reported}/{len(consolidation.submissions)} đơn vị{source}; "
+                f"{len(consolidation.rejected)} tệp bị loại.",
+                *(f"- {TOPIC_SAID[topic]}: {where}" for topic, where in self.filled.items()),
+                f"Còn {self.placeholders} chỗ \"{DRAFT_PLACEHOLDER}\" chờ người soạn điền."]
 
 
 def report_summary(outline: Outline) -> str:
