@@ -375,6 +375,8 @@ def add_closing(doc: DocxDocument, recipients: Sequence[str], signer_title: str,
     """"Nơi nhận:" (each recipient on a line "- …;", the last "- Lưu: VT, …."), and the signer's
     title and name, placeholders where they are missing."""
     table = borderless_table(doc, [Mm(80), TEXT_WIDTH - Mm(80)])
+    row_properties = table.rows[0]._tr.get_or_add_trPr()
+    row_properties.append(OxmlElement("w:cantSplit"))  # the signature block never split by a page
     left, right = table.rows[0].cells
     heading = _cell_paragraph(left, first=True, before=12, align=WD_ALIGN_PARAGRAPH.LEFT)
     add_run(heading, "Nơi nhận:", size=Pt(12), bold=True, italic=True)
