@@ -1,7 +1,8 @@
 """The đề cương given to ``tdkt-xl bao-cao --de-cuong FILE``: a text file (one heading per line),
 a workbook whose sheet "Đề cương" (else its first sheet) has one heading per row, or a Word
-document whose headings are the outline (read by the units' Word reports' reader, helper module
-``tdkt_xl.documents.outline_matching.outline_from_docx``, when it is installed).
+document whose headings are the outline (read by the units' Word reports' reader,
+``tdkt_xl.documents.outline_docx.outline_from_docx``, imported when there is one: issue 17's
+units' Word reports come on another branch).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ TEXT_SUFFIXES = (".txt", ".md")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 WORD_SUFFIXES = (".docx",)
 # the reader of an outline from a Word document's headings (issue 17, the units' Word reports)
-DOCX_READER = ("tdkt_xl.documents.outline_matching", "outline_from_docx")
+DOCX_READER = ("tdkt_xl.documents.outline_docx", "outline_from_docx")
 MAX_TEXT_BYTES = 1 << 20
 
 
