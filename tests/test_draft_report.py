@@ -45,6 +45,7 @@ from tdkt_xl.documents.admin_document import (
 from tdkt_xl.documents.draft_report import DRAFT_PLACEHOLDER, DraftReport, write_draft_report
 from tdkt_xl.documents.outline import default_outline, parse_outline_lines
 from tdkt_xl.documents.statistics_section import commendation_figures, summary_sentences, year_level_rows
+from tdkt_xl.errors import InvalidValue
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.nightly.run import run_nightly
 from tdkt_xl.nightly.settings import NightlySettings
@@ -504,6 +505,14 @@ def test_bao_cao_follows_the_outline_given(setup: NightlySettings, tmp_path: Pat
     assert read.exit_code == 1, read.output
     assert [p.text for p in Document(str(tmp_path / "w.docx")).paragraphs
             if p.style.name.startswith("Heading")] == ["I. TỪ WORD"]
+
+    def refuse(path: Path) -> None:
+        raise InvalidValue("tệp không phải văn bản Word")
+
+    monkeypatch.setattr(reader, "outline_from_docx", refuse)
+    refused = _invoke("bao-cao", setup.inbox, "--plan", setup.plan, "--out", tmp_path / "r.docx",
+                      "--de-cuong", word)
+    assert refused.exit_code == 2 and "tệp không phải văn bản Word" in refused.output
 
 
 @pytest.mark.parametrize(("content", "said"), [

@@ -67,7 +67,10 @@ def _word_outline(path: Path) -> Outline:
     except (ImportError, AttributeError):
         reason = "phiên bản này chưa đọc được đề cương từ tệp Word; hãy lưu đề cương thành tệp .txt."
         raise OutlineFileError(Code.OUTLINE_UNREADABLE, path, reason) from None
-    outline: Outline = reader(path)
+    try:
+        outline: Outline = reader(path)
+    except TdktError as error:  # a refused file (not a Word document, unsafe, damaged): its reason
+        raise OutlineFileError(Code.OUTLINE_UNREADABLE, path, str(error)) from None
     return outline
 
 
