@@ -422,6 +422,12 @@ def test_a_plan_s_own_outline_is_followed_and_what_it_lacks_goes_to_an_appendix(
     assert written.appendices[2:] == ["Số liệu khen thưởng", "Kiến nghị, đề xuất của các đơn vị"]
     assert "SỐ LIỆU KHEN THƯỞNG" in [p.text for p in doc.paragraphs]
     assert _table(doc, "Năm", LEVEL_STATE)
+    # one item about two topics has both
+    plan = drafted.plan.model_copy(update={"outline": ["I. Khó khăn, vướng mắc và kiến nghị, đề xuất"]})
+    written = write_draft_report(plan, drafted.result, tmp_path / "chung.docx")
+    assert written.filled == {"statistics": "Phụ lục 3", "difficulties": "I", "proposals": "I"}
+    under = [p.text for p in _under(Document(str(tmp_path / "chung.docx")), plan.outline[0])]
+    assert "Kiến nghị, đề xuất của các đơn vị:" in under and any(t.startswith("Nhiệm vụ ") for t in under)
 
 
 # --- figures of any counts -------------------------------------------------------------------

@@ -110,11 +110,11 @@ class _Writer:
                  as_of: date | None, out: Path) -> None:
         self.doc, self.plan, self.consolidation, self.as_of = doc, plan, consolidation, as_of
         self.result = DraftReport(path=out, outline=outline)
-        self.topics: dict[str, Topic] = {}
+        self.topics: dict[str, list[Topic]] = {}  # an item may be about two ("Khó khăn và kiến nghị")
         for topic in TOPIC_TITLES:
             item = find_topic(outline, topic)
-            if item is not None and item.key not in self.topics:
-                self.topics[item.key] = topic
+            if item is not None:
+                self.topics.setdefault(item.key, []).append(topic)
                 self.result.filled[topic] = item.key
 
     def fill(self, topic: Topic) -> None:
@@ -146,13 +146,11 @@ class _Writer:
     def item(self, item: OutlineItem) -> None:
         add_heading(self.doc, item.heading, item.level)
         self.prompt(item)
-        topic = self.topics.get(item.key)
-        if topic is None:
-            self.placeholder()
-            return
-        if topic != "statistics":
-            self.placeholder()  # the drafter's own assessment, then what the units wrote
-        self.fill(topic)
+        topics = self.topics.get(item.key, [])
+        if topics != ["statistics"]:
+            self.placeholder()  # the drafter's own text, then what the units wrote (the figures: none)
+        for topic in topics:
+            self.fill(topic)
 
     def _filler(self, topic: Topic) -> Callable[[], None]:
         return lambda: self.fill(topic)
