@@ -411,6 +411,49 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
     sys.exit(EXIT_INVALID if result.rejected else EXIT_OK)
 
 
+@cli.command("bao-cao")
+@click.argument("inbox", metavar="HỘP_THƯ", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Sổ kế hoạch.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Tệp Word (.docx) sẽ ghi dự thảo báo cáo.")
+@click.option("--as-of", type=Day(),
+              help="Ngày tính, dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: Cấu hình, rồi hôm nay).")
+@click.option("--state", type=click.Path(path_type=Path, dir_okay=False),
+              help="Sổ cái của lần tổng hợp hằng đêm: lấy số liệu từ đó, không đọc lại hộp thư.")
+@click.option("--de-cuong", "outline_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Đề cương: tệp .txt (mỗi đề mục một dòng), .xlsx (sheet \"Đề cương\") hoặc .docx "
+                   "(mặc định: sheet Đề cương của sổ kế hoạch, rồi đề cương mẫu).")
+def draft_report(inbox: Path, plan_file: Path, out: Path, as_of: Any, state: Path | None,
+                 outline_file: Path | None) -> None:
+    """Viết dự thảo Báo cáo tổng kết (Word) theo đề cương, từ báo cáo các đơn vị trong HỘP_THƯ:
+    số liệu khen thưởng (bảng, biểu đồ, nhận xét), kết quả, khó khăn, vướng mắc, kiến nghị các
+    đơn vị nêu; các đề mục khác để chỗ tô vàng cho người soạn.
+
+    Mã thoát: 0 đã ghi, 1 đã ghi nhưng có tệp bị loại, 2 không đọc được sổ kế hoạch, hộp thư,
+    sổ cái hoặc đề cương, hoặc không ghi được tệp.
+    """
+    from tdkt_xl.documents.draft_report import write_draft_report
+    from tdkt_xl.documents.outline_files import OutlineFileError, read_outline_file
+    from tdkt_xl.documents.sources import ResultsUnavailable, consolidation_for
+
+    plan = _load(plan_file, None, as_json=False)
+    _refuse_what_is_not_a_plan(plan, plan_file)
+    try:
+        outline = read_outline_file(outline_file) if outline_file is not None else None
+        result = consolidation_for(plan, inbox=inbox, state=state, as_of=as_of.date() if as_of else None)
+    except (OutlineFileError, ResultsUnavailable) as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    try:
+        written = write_draft_report(plan, result, out, outline=outline)
+    except OSError as error:
+        click.echo(f"Lỗi: không ghi được dự thảo báo cáo {out}. {os_error_message(error)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo("\n".join(written.summary_lines(result, state)))
+    sys.exit(EXIT_INVALID if result.rejected else EXIT_OK)
+
+
 @cli.command()
 @click.argument("directory", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False),
                 required=False)
@@ -428,6 +471,7 @@ def demo(directory: Path | None) -> None:
     click.echo(f"Mẫu báo cáo: {paths.templates}")
     click.echo(f"Hộp thư (báo cáo các đơn vị gửi về): {paths.inbox}")
     _print_consolidation(result, paths.master)
+    click.echo(f"Dự thảo báo cáo tổng kết: {paths.draft_report}")
 
 
 # the nightly run's phases, as its summary line names them
