@@ -34,7 +34,13 @@ from hypothesis import strategies as st
 from tdkt_xl.cli import cli
 from tdkt_xl.excel.addin.errors import AddinError
 from tdkt_xl.excel.addin.install import CONFIG_NAME, install_addin, open_value, options_key
-from tdkt_xl.excel.addin.package import ADDIN_CONTENT_TYPE, RIBBON_PART, RIBBON_RELATIONSHIP, build_addin
+from tdkt_xl.excel.addin.package import (
+    ADDIN_CONTENT_TYPE,
+    RIBBON_PART,
+    RIBBON_RELATIONSHIP,
+    SHEET_PART,
+    build_addin,
+)
 from tdkt_xl.excel.addin.source import find_macros_dir
 from tdkt_xl.excel.addin.vba_project import encrypt_project_data, ovba_compress
 
@@ -42,7 +48,7 @@ with warnings.catch_warnings():  # oletools 0.60 uses pyparsing's old names
     warnings.simplefilter("ignore", DeprecationWarning)
     from oletools.olevba import VBA_Parser, decompress_stream
 
-MACROS = Path(__file__).resolve().parent.parent / "macros"
+MACROS = Path(__file__).resolve().parent.parent / "tdkt_xl" / "excel" / "addin" / "macros"
 HANDLERS = "tdkt_xl.excel.handlers"
 RIBBON_NS = {"ui": "http://schemas.microsoft.com/office/2009/07/customui"}
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -57,7 +63,9 @@ BUTTONS = {
     "Hướng dẫn": "huong_dan",
 }
 GUARD = "If HasWorkbook() Then "  # each button first checks that a workbook is open
-RUNPYTHON = re.compile(r'^\s*(?:If HasWorkbook\(\) Then )?RunPython\s+"([^"]*)"\s*$', re.M)
+RESET = ": Application.StatusBar = False"  # and then gives the status bar back to Excel
+RUNPYTHON = re.compile(r'^\s*(?:If HasWorkbook\(\) Then )?RunPython\s+"([^"]*)"'
+                       r"(?:: Application\.StatusBar = False)?\s*$", re.M)
 TARGET = re.compile(r"import (tdkt_xl\.excel\.handlers) as h; h\.(\w+)\(\)")
 
 
@@ -204,7 +212,9 @@ def test_each_ribbon_macro_is_one_runpython_line(built: Path, modules: dict[str,
         assert len(body) == 1, (callback, body)
         line = body[0].strip()
         assert line.startswith(GUARD), line
-        assert TARGET.fullmatch(line.removeprefix(GUARD).removeprefix("RunPython ").strip('"')), body
+        assert line.endswith(RESET), line
+        command = line.removeprefix(GUARD).removesuffix(RESET).removeprefix("RunPython ").strip('"')
+        assert TARGET.fullmatch(command), body
 
 
 def _unescape(text: str) -> str:
@@ -274,9 +284,9 @@ def test_vba_source_is_ascii_and_xlwings_module_is_the_vendored_open_source_one(
     assert f'Public Const PROJECT_NAME As String = "{CONFIG_NAME}"' in vendored
     version = re.search(r"^'Version: (\S+)$", vendored, re.M)
     assert version
-    if version.group(1) != xlwings.__version__:
-        pytest.skip(f"macros/xlwings.bas is from xlwings {version.group(1)}, "
-                    f"{xlwings.__version__} is installed")
+    # no skip: the installed xlwings must be the one the module declares (pinned in pyproject.toml)
+    assert version.group(1) == xlwings.__version__, (
+        f"macros/xlwings.bas is from xlwings {version.group(1)}, {xlwings.__version__} is installed")
     upstream = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text("ascii")
     theirs, ours = upstream.replace("\r\n", "\n").split("\n"), vendored.split("\n")
     # The installed xlwings' module, plus comment lines, with our PROJECT_NAME.
@@ -487,6 +497,22 @@ class FakeRegistry:
         self.keys.setdefault(key, {})[name] = value
 
 
+def _sheet_settings(xlam: Path) -> list[tuple[str, str]]:
+    """The (key, value) rows of the add-in's settings sheet, read back from its XML."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(xlam) as archive:
+        sheet = ET.fromstring(archive.read(SHEET_PART))
+    return [tuple("".join(t.text or "" for t in cell.iter(f"{main}t")) for cell in row.iter(f"{main}c"))
+            for row in sheet.iter(f"{main}row")]  # type: ignore[misc]
+
+
+def _same_but_settings(installed: Path, built: Path) -> bool:
+    """Every part of ``installed`` but its settings sheet is the built add-in's, byte for byte."""
+    with zipfile.ZipFile(installed) as one, zipfile.ZipFile(built) as other:
+        return (one.namelist() == other.namelist()
+                and all(one.read(n) == other.read(n) for n in one.namelist() if n != SHEET_PART))
+
+
 def _config(path: Path) -> list[str]:
     return path.read_bytes().decode("cp1252").split("\r\n")
 
@@ -505,7 +531,10 @@ def test_install_copies_configures_and_registers(tmp_path: Path, built: Path) ->
     report = install_addin(built, target_dir=addins, config_file=conf, interpreter=Path("C:/py/pythonw.exe"),
                            pythonpath=Path("E:/src"), registry=registry)
     target = addins / "tdkt_xl.xlam"
-    assert target.read_bytes() == built.read_bytes()
+    assert _same_but_settings(target, built)
+    assert _sheet_settings(target) == [("ADD_WORKBOOK_TO_PYTHONPATH", "false"),
+                                       ("PYTHONPATH", "E:/src;D:\\lib"),
+                                       ("INTERPRETER_WIN", "C:/py/pythonw.exe")]
     assert _config(conf) == ['"SHOW CONSOLE","False"', '"PythonPath","E:/src;D:\\lib"',
                              '"INTERPRETER_WIN","C:/py/pythonw.exe"', ""]
     assert registry.keys == {options_key("16.0"): {"OPEN": '"C:\\x\\other.xlam"', "Font": "Calibri",
@@ -525,7 +554,7 @@ def test_install_builds_when_no_xlam_is_given_and_registers_in_every_excel(tmp_p
     install_addin(target_dir=tmp_path, config_file=tmp_path / "c.conf", interpreter=Path("C:/p.exe"),
                   pythonpath=None, registry=registry)
     target = tmp_path / "tdkt_xl.xlam"
-    assert target.read_bytes() == built.read_bytes()
+    assert _same_but_settings(target, built)
     assert _config(tmp_path / "c.conf") == ['"INTERPRETER_WIN","C:/p.exe"', ""]
     assert registry.keys[options_key("16.0")] == {"OPEN": f'"{target}"'}
     assert registry.keys[options_key("14.0")] == {"OPEN": f'"{target}"'}  # repointed

@@ -74,6 +74,10 @@ class DemoPaths:
     def master(self) -> Path:
         return self.root / "tong_hop.xlsx"
 
+    @property
+    def draft_report(self) -> Path:
+        return self.root / "du_thao_bao_cao.docx"
+
 
 def _label_rows(ws: Worksheet) -> dict[str, int]:
     return {header_key(ws.cell(r, 1).value): r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
@@ -178,4 +182,7 @@ def run_demo(root: Path, *, as_of: date | None = None, seed: int = 2024) -> tupl
     (paths.inbox / "ghi_chu.txt").write_text("Các đơn vị gửi báo cáo vào thư mục này.\n", encoding="utf-8")
     (paths.inbox / "~$P3.xlsx").write_bytes(b"\x00" * 165)  # Excel's owner lock file
     result = run_consolidation(plan, paths.inbox, paths.master, as_of=day)
+    from tdkt_xl.documents.draft_report import write_draft_report  # (python-docx: only here)
+
+    write_draft_report(plan, result, paths.draft_report)
     return paths, result

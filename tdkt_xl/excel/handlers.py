@@ -193,11 +193,7 @@ def _run(title: str, book: xw.Book | None, work: Callable[[Session], str]) -> st
     try:
         caller = book if book is not None else xw.Book.caller()
     except Exception:
-        path = write_log(title, "?", traceback.format_exc())
-        message = (f"{title}: không tìm thấy sổ Excel gọi lệnh. Hãy mở sổ kế hoạch rồi bấm nút trên "
-                   f"thẻ {APP_TITLE}. Chi tiết: {path}")
-        print(message, file=sys.stderr)
-        return message
+        return _no_caller(title)
     ui = Ui(caller)
     critical = False
     try:
@@ -224,6 +220,44 @@ def _run(title: str, book: xw.Book | None, work: Callable[[Session], str]) -> st
     except Exception:
         write_log(title, _name(caller), "Không hiện được hộp thông báo:\n" + traceback.format_exc())
     return message
+
+
+def _no_caller(title: str) -> str:
+    """``Book.caller()`` failed: say so in a Vietnamese message box, not on stderr (which RunPython
+    shows only when Python exits with an error, in a MsgBox that turns Vietnamese letters to "?")."""
+    path = write_log(title, "?", traceback.format_exc())
+    message = (f"{title}: không tìm thấy sổ Excel gọi lệnh. Hãy mở sổ kế hoạch, lưu nó trên máy "
+               f"(không mở từ e-mail hay trình duyệt), để cửa sổ của nó ở phía trước rồi bấm lại nút "
+               f"trên thẻ {APP_TITLE}. Chi tiết: {path}")
+    if not _alert_without_book(message, f"{APP_TITLE} – {title}"):
+        print(message, file=sys.stderr)
+        if "--from_xl=1" in sys.argv:  # RunPython: a non-zero exit makes it show stderr
+            raise SystemExit(1)
+    return message
+
+
+def _active_app() -> xw.App:
+    """The Excel that started this process (the one in front)."""
+    app = xw.apps.active
+    if app is None:
+        raise TdktError("Không thấy Excel nào đang chạy.")
+    return app
+
+
+def _alert_without_book(message: str, title: str) -> bool:
+    """Show ``message`` through Excel (``App.alert``), else Windows' own Unicode message box;
+    False when neither could be shown."""
+    try:
+        _active_app().alert(message, title, mode="critical")
+        return True
+    except Exception:
+        write_log(title, "?", "App.alert không hiện được:\n" + traceback.format_exc())
+    if sys.platform == "win32":
+        import ctypes
+
+        ctypes.windll.user32.MessageBoxW(None, message, title, 0x10 | 0x40000)  # MB_ICONERROR|MB_TOPMOST
+        return True
+    return False
 
 
 def _name(book: xw.Book) -> str:

@@ -1,7 +1,8 @@
 """The "TĐKT" Excel add-in: build ``tdkt_xl.xlam`` from text source, without Excel, and install it.
 
-The source is the top-level ``macros/`` folder of the repository: ``*.bas`` VBA modules
-(ASCII) and ``customUI.xml``, the ribbon (UTF-8, Vietnamese labels).
+The source is the package data folder ``tdkt_xl/excel/addin/macros/`` (read with
+:mod:`importlib.resources`): ``*.bas`` VBA modules (ASCII) and ``customUI.xml``, the ribbon
+(UTF-8, Vietnamese labels).
 :func:`~tdkt_xl.excel.addin.package.build_addin` turns them into an add-in package:
 
 * ``xl/vbaProject.bin`` is written here from scratch, following [MS-OVBA] and [MS-CFB]:
@@ -17,16 +18,18 @@ The source is the top-level ``macros/`` folder of the repository: ``*.bas`` VBA 
 
 RunPython itself is ``macros/xlwings.bas``, xlwings' open-source (BSD) standalone module for
 custom add-ins, vendored with ``PROJECT_NAME = "tdkt_xl"``: it reads its settings from a
-``tdkt_xl.conf`` sheet or from ``%USERPROFILE%\\.tdkt_xl\\tdkt_xl.conf``, which
-:func:`~tdkt_xl.excel.addin.install.install_addin` writes (interpreter and PYTHONPATH) when it
-installs the add-in for the current Windows user.
+``tdkt_xl.conf`` sheet (the add-in's own: ``ADD_WORKBOOK_TO_PYTHONPATH`` off, and what
+:func:`~tdkt_xl.excel.addin.install.install_addin` adds) or from
+``%USERPROFILE%\\.tdkt_xl\\tdkt_xl.conf``, which install also writes.
 
 The modules, low to high: :mod:`~tdkt_xl.excel.addin.errors` (:class:`AddinError`),
 :mod:`~tdkt_xl.excel.addin.compound_file` (the [MS-CFB] writer),
 :mod:`~tdkt_xl.excel.addin.vba_project` (modules, compression, the project streams),
 :mod:`~tdkt_xl.excel.addin.source` (reading and checking ``macros/``),
 :mod:`~tdkt_xl.excel.addin.package` (the ``.xlam`` parts and :func:`build_addin`),
-:mod:`~tdkt_xl.excel.addin.install` (config file, registry, :func:`install_addin`).
+:mod:`~tdkt_xl.excel.addin.install` (config file, registry, :func:`install_addin`,
+:func:`uninstall_addin`), :mod:`~tdkt_xl.excel.addin.guide` (the staff guide as HTML and PDF),
+:mod:`~tdkt_xl.excel.addin.bundle` (the Windows offline bundle).
 
 >>> import zipfile, tempfile
 >>> from pathlib import Path

@@ -1,6 +1,15 @@
 """Installing the add-in for the current Windows user: the copy in ``%APPDATA%``, the xlwings
 config file RunPython reads, the registry's ``OPEN`` values of Excel, and
-:func:`install_addin`, which does all three.
+:func:`install_addin`, which does all three (and :func:`uninstall_addin`, which undoes them).
+
+Installing refuses while Excel runs (Excel rewrites its ``Options`` key when it exits, losing the
+registration) and under Microsoft Store Python (it virtualizes ``%APPDATA%`` and the registry, so
+Excel would see neither the add-in nor its settings).
+
+The settings RunPython needs are also written into the add-in itself, on its ``tdkt_xl.conf``
+sheet (:func:`~tdkt_xl.excel.addin.package.with_settings`): xlwings reads that sheet through
+Excel (Unicode) before the config file, which VBA finds through ``Environ("USERPROFILE")`` and
+opens with ``Open`` — both ANSI, so a profile folder with Vietnamese letters hides the file.
 
 RunPython itself is ``macros/xlwings.bas``, xlwings' open-source (BSD) standalone module for
 custom add-ins, vendored with ``PROJECT_NAME = "tdkt_xl"``: it reads its settings from a
@@ -10,18 +19,26 @@ custom add-ins, vendored with ``PROJECT_NAME = "tdkt_xl"``: it reads its setting
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import site
+import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
 from tdkt_xl.excel.addin.errors import AddinError
-from tdkt_xl.excel.addin.package import ADDIN_FILE_NAME, build_addin, write_atomically
+from tdkt_xl.excel.addin.package import (
+    ADDIN_FILE_NAME,
+    ADDIN_SETTINGS,
+    build_addin,
+    with_settings,
+    write_atomically,
+)
 from tdkt_xl.excel.addin.vba_project import CODE_PAGE_ENCODING
 from tdkt_xl.plans.text import os_error_reason
 
@@ -29,6 +46,13 @@ from tdkt_xl.plans.text import os_error_reason
 CONFIG_NAME = "tdkt_xl"
 #: Excel versions whose HKCU ...\\Excel\\Options key gets the OPEN value (16.0 = 2016 … 365).
 OFFICE_VERSIONS = ("16.0", "15.0", "14.0")
+
+#: The image name of a running Excel in the task list.
+EXCEL_IMAGE = "EXCEL.EXE"
+#: Lists the image names of the running processes (tests pass their own).
+ProcessLister = Callable[[], Iterable[str]]
+#: Where Microsoft Store Python lives: its app folders, its package family name.
+_STORE_MARKS = ("\\windowsapps\\", "pythonsoftwarefoundation.python")
 
 _CONFIG_LINE = re.compile(r'^\s*"([^"]*)"\s*,\s*"([^"]*)"\s*$')
 
@@ -41,6 +65,9 @@ class Registry(Protocol):
 
     def set_value(self, key: str, name: str, value: str) -> None:
         """Create ``key`` if needed and set its string value ``name``."""
+
+    def delete_value(self, key: str, name: str) -> None:
+        """Remove the value ``name`` of ``key`` (nothing if it is not there)."""
 
 
 class WindowsRegistry:
@@ -77,6 +104,70 @@ class WindowsRegistry:
 
         with winreg.CreateKey(winreg.HKEY_CURRENT_USER, key) as handle:
             winreg.SetValueEx(handle, name, 0, winreg.REG_SZ, value)
+
+    def delete_value(self, key: str, name: str) -> None:
+        """Remove the value ``name`` of HKCU\\``key``, if there."""
+        if sys.platform != "win32":
+            raise AddinError(_WINDOWS_ONLY)
+        import winreg
+
+        try:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key, 0, winreg.KEY_SET_VALUE) as handle:
+                winreg.DeleteValue(handle, name)
+        except FileNotFoundError:
+            return
+
+
+def running_images() -> list[str]:
+    """The image names of the running processes (``tasklist``; none off Windows)."""
+    if sys.platform != "win32":
+        return []
+    try:
+        listed = subprocess.run(["tasklist", "/FO", "CSV", "/NH"], capture_output=True, text=True,
+                                check=False, timeout=30, creationflags=0x08000000)  # CREATE_NO_WINDOW
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [line.split('","', 1)[0].strip('"') for line in listed.stdout.splitlines() if line.startswith('"')]
+
+
+def excel_is_running(processes: ProcessLister) -> bool:
+    """Whether ``EXCEL.EXE`` is among the processes.
+
+    >>> excel_is_running(lambda: ["explorer.exe", "EXCEL.EXE"]), excel_is_running(lambda: ["python.exe"])
+    (True, False)
+    """
+    return any(name.strip().upper() == EXCEL_IMAGE for name in processes())
+
+
+def refuse_while_excel_runs(processes: ProcessLister) -> None:
+    """Raise :class:`AddinError` when Excel is running."""
+    if excel_is_running(processes):
+        raise AddinError("Excel đang chạy: hãy lưu sổ, đóng hết các cửa sổ Excel rồi chạy lại lệnh cài "
+                         "(nếu cài khi Excel đang mở, Excel sẽ xoá đăng ký add-in khi nó đóng).")
+
+
+def is_store_python(executable: Path, base_prefix: str = sys.base_prefix) -> bool:
+    """Whether ``executable`` (or the Python a venv was made from, ``base_prefix``) is Microsoft
+    Store Python.
+
+    >>> is_store_python(Path("C:/Users/a/AppData/Local/Microsoft/WindowsApps/python.exe"), "C:/x")
+    True
+    >>> is_store_python(Path("C:/tdkt/venv/Scripts/python.exe"), "C:/Program Files/WindowsApps/"
+    ...                 "PythonSoftwareFoundation.Python.3.12_3.12.2800.0_x64__qbz5n2kfra8p0")
+    True
+    >>> is_store_python(Path("C:/Users/a/AppData/Local/Programs/Python/Python312/python.exe"), "C:/x")
+    False
+    """
+    places = (str(executable), base_prefix)
+    return any(mark in place.replace("/", "\\").lower() + "\\" for place in places for mark in _STORE_MARKS)
+
+
+def refuse_store_python(executable: Path, base_prefix: str = sys.base_prefix) -> None:
+    """Raise :class:`AddinError` for Microsoft Store Python."""
+    if is_store_python(executable, base_prefix):
+        raise AddinError(f"Python này ({executable}) là bản của Microsoft Store: nó chuyển %APPDATA% và "
+                         "registry vào vùng riêng nên Excel không thấy add-in và cấu hình. Hãy gỡ bản đó, "
+                         "cài Python từ python.org (Windows installer 64-bit) rồi chạy lại.")
 
 
 _WINDOWS_ONLY = ("Lệnh cài add-in chỉ chạy trên Windows (Excel cho Windows): trên máy này không có "
@@ -209,7 +300,8 @@ def _ansi_safe(value: str, encoding: str) -> str:
             continue
         return candidate
     raise AddinError(f"Đường dẫn {value} có ký tự mà VBA không đọc được (ngoài bảng mã ANSI của Windows); "
-                     "hãy cài Python hoặc tdkt_xl vào thư mục có tên không dấu.")
+                     "hãy cài Python hoặc tdkt_xl vào thư mục có tên không dấu (với bộ cài: đặt biến "
+                     "TDKT_XL_HOME=C:\\tdkt_xl rồi chạy lại CAI_DAT.bat).")
 
 
 def read_config(path: Path, encoding: str) -> list[tuple[str, str]]:
@@ -274,10 +366,17 @@ def install_addin(
     register: bool = True,
     registry: Registry | None = None,
     dry_run: bool = False,
+    processes: ProcessLister = running_images,
+    executable: Path | None = None,
 ) -> InstallReport:
     """Install the add-in for the current Windows user.
 
-    * copies ``xlam`` (default: built now from ``macros_dir``) to ``%APPDATA%\\Microsoft\\AddIns``,
+    Refuses (:class:`AddinError`) while ``processes`` lists ``EXCEL.EXE`` (a dry run only notes
+    it) and when ``executable`` (default: this Python) is Microsoft Store Python.
+
+    * copies ``xlam`` (default: built now from ``macros_dir``), its settings sheet holding what
+      RunPython needs (:data:`ADDIN_SETTINGS`, the interpreter, PYTHONPATH, an ANSI-safe
+      ``TEMP DIR`` when needed), to ``%APPDATA%\\Microsoft\\AddIns``,
       or with ``xlstart`` to ``%APPDATA%\\Microsoft\\Excel\\XLSTART`` (opened at every start,
       no registration needed);
     * writes ``INTERPRETER_WIN`` (default :func:`default_interpreter`) and ``PYTHONPATH``
@@ -301,7 +400,12 @@ def install_addin(
     """
     if sys.platform != "win32" and (target_dir is None or config_file is None):
         raise AddinError(_WINDOWS_ONLY)
+    refuse_store_python(executable or Path(sys.executable), sys.base_prefix if executable is None else "")
     notes: list[str] = []
+    if dry_run and excel_is_running(processes):
+        notes.append("Lưu ý: Excel đang chạy; hãy đóng Excel trước khi cài thật.")
+    elif not dry_run:
+        refuse_while_excel_runs(processes)
     if target_dir is None:
         target_dir = _windows_addin_dir(xlstart, notes)
     if config_file is None:
@@ -318,7 +422,7 @@ def install_addin(
                                                  {"INTERPRETER_WIN", "PYTHONPATH"}}, entries, dry_run, notes)
     if dry_run:
         return report
-    _copy_addin(xlam, macros_dir, target)
+    _copy_addin(xlam, macros_dir, target, [*ADDIN_SETTINGS, *_sheet_settings(settings, encoding)])
     _write_config(config_file, settings, encoding)
     if registry is not None:
         for key, name, value in entries:
@@ -359,12 +463,47 @@ def _open_values_to_write(registry: Registry | None, target: Path,
     return registry, _registry_entries(registry, target)
 
 
-def _copy_addin(xlam: Path | None, macros_dir: Path | None, target: Path) -> None:
-    """Copy ``xlam`` (or one built now from ``macros_dir``) to ``target``."""
+def _sheet_settings(settings: Sequence[tuple[str, str]], encoding: str) -> list[tuple[str, str]]:
+    """What install writes on the add-in's settings sheet: the interpreter and PYTHONPATH of
+    ``settings`` (upper-case keys, as xlwings looks them up there), and ``TEMP DIR``."""
+    chosen = [(key.upper(), value) for key, value in settings
+              if key.upper() in {"INTERPRETER_WIN", "PYTHONPATH"}]
+    temp = ansi_safe_temp_dir(Path(tempfile.gettempdir()), encoding)
+    return chosen + ([("TEMP DIR", str(temp))] if temp is not None else [])
+
+
+def ansi_safe_temp_dir(temp: Path, encoding: str, fallback: Path | None = None) -> Path | None:
+    """A folder for xlwings' error log that VBA's ANSI ``Open`` can read, when ``temp`` (``%TEMP%``)
+    cannot be: its 8.3 short form, else ``fallback`` (default ``%ProgramData%\\tdkt_xl\\tam``,
+    made now); None when ``temp`` itself is fine.
+
+    >>> ansi_safe_temp_dir(Path("C:/Users/an/AppData/Local/Temp"), "cp1258") is None
+    True
+    >>> ansi_safe_temp_dir(Path("C:/Users/Nguyễn/Temp"), "cp1252", Path("C:/ProgramData/tdkt_xl/tam")).name
+    'tam'
+    """
+    text = str(temp)
+    for candidate in (text, _short_path(text)):
+        try:
+            candidate.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        return None if candidate == text else Path(candidate)
+    folder = fallback or Path(os.environ.get("PROGRAMDATA", "C:\\ProgramData")) / CONFIG_NAME / "tam"
+    if sys.platform == "win32":
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _copy_addin(xlam: Path | None, macros_dir: Path | None, target: Path,
+                settings: Sequence[tuple[str, str]]) -> None:
+    """Copy ``xlam`` (or one built now from ``macros_dir``) to ``target``, with ``settings`` on its
+    settings sheet."""
     with tempfile.TemporaryDirectory() as tmp:
         built = xlam if xlam is not None else build_addin(Path(tmp) / ADDIN_FILE_NAME, macros_dir)
         try:
-            write_atomically(target, built.read_bytes())
+            write_atomically(target, with_settings(built.read_bytes(), settings))
         except OSError as error:
             raise AddinError(f"Không chép được add-in vào {target}: {os_error_reason(error)}. Nếu Excel "
                              "đang mở, hãy đóng Excel rồi chạy lại.") from error
@@ -405,3 +544,109 @@ def _userprofile() -> Path:
     if not value:
         raise AddinError("Không có biến môi trường %USERPROFILE%.")
     return Path(value)
+
+
+def _open_number(name: str) -> int | None:
+    """0 for OPEN, n for OPENn, None for other names."""
+    match = re.fullmatch(r"OPEN(\d*)", name.upper())
+    return (int(match.group(1)) if match.group(1) else 0) if match else None
+
+
+def open_values_without(values: dict[str, str], file_name: str) -> tuple[dict[str, str], list[str]]:
+    """The ``OPEN`` values to write and the names to delete so that no entry opens ``file_name``
+    and the others stay numbered without a gap (OPEN, OPEN1, OPEN2 …, as Excel reads them).
+
+    >>> open_values_without({"OPEN": '"C:\\\\a\\\\tdkt_xl.xlam"', "OPEN1": "/R b.xlam", "Font": "x"},
+    ...                     "tdkt_xl.xlam")
+    ({'OPEN': '/R b.xlam'}, ['OPEN1'])
+    >>> open_values_without({"OPEN": "a.xlam"}, "tdkt_xl.xlam")
+    ({}, [])
+    """
+    numbered = sorted((number, name) for name in values if (number := _open_number(name)) is not None)
+    ours = [name for _, name in numbered
+            if re.split(r"[\\/]", _open_target(values[name]))[-1].lower() == file_name.lower()]
+    if not ours:
+        return {}, []
+    kept = [values[name] for _, name in numbered if name not in ours]
+    wanted = {(f"OPEN{i}" if i else "OPEN"): value for i, value in enumerate(kept)}
+    writes = {name: value for name, value in wanted.items() if values.get(name) != value}
+    deletes = [name for _, name in numbered if name not in wanted]
+    return writes, deletes
+
+
+def uninstall_addin(
+    *,
+    addin_dirs: Sequence[Path] | None = None,
+    config_file: Path | None = None,
+    registry: Registry | None = None,
+    dry_run: bool = False,
+    processes: ProcessLister = running_images,
+) -> list[str]:
+    """Remove the add-in for the current Windows user: the copies in ``addin_dirs`` (default: the
+    AddIns and XLSTART folders of ``%APPDATA%\\Microsoft``), its ``OPEN`` values in every Excel
+    version's Options key (the others renumbered), and the config file; Vietnamese lines saying
+    what was (or, with ``dry_run``, would be) done. Refuses while Excel runs.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     uninstall_addin(addin_dirs=[Path(tmp)], config_file=Path(tmp) / "c.conf", processes=list)[0]
+    'Không thấy add-in tdkt_xl.xlam nào để gỡ.'
+    """
+    if sys.platform != "win32" and (addin_dirs is None or config_file is None):
+        raise AddinError(_WINDOWS_ONLY)
+    if not dry_run:
+        refuse_while_excel_runs(processes)
+    if addin_dirs is None:
+        microsoft = _appdata() / "Microsoft"
+        addin_dirs = [microsoft / "AddIns", microsoft / "Excel" / "XLSTART"]
+    if config_file is None:
+        config_file = _userprofile() / f".{CONFIG_NAME}" / f"{CONFIG_NAME}.conf"
+    if registry is None and sys.platform == "win32":
+        registry = WindowsRegistry()
+    verb = "Sẽ " if dry_run else "Đã "
+    found = [folder / ADDIN_FILE_NAME for folder in addin_dirs if (folder / ADDIN_FILE_NAME).is_file()]
+    lines = ([f"{verb}xoá add-in: {path}" for path in found]
+             or [f"Không thấy add-in {ADDIN_FILE_NAME} nào để gỡ."])
+    changes = _registry_removals(registry)
+    lines += [f"{verb}bỏ đăng ký với Excel: HKCU\\{key} {', '.join(deletes + list(writes))}"
+              for key, writes, deletes in changes]
+    if config_file.is_file():
+        lines.append(f"{verb}xoá tệp cấu hình: {config_file}")
+    if dry_run:
+        return lines
+    _remove_files(found, config_file)
+    if registry is not None:
+        for key, writes, deletes in changes:
+            for name, value in writes.items():
+                registry.set_value(key, name, value)
+            for name in deletes:
+                registry.delete_value(key, name)
+    return lines
+
+
+def _remove_files(addins: Sequence[Path], config_file: Path) -> None:
+    """Delete the add-in copies and the config file (and its folder when empty)."""
+    try:
+        for path in addins:
+            path.unlink()
+        if config_file.is_file():
+            config_file.unlink()
+            with contextlib.suppress(OSError):
+                config_file.parent.rmdir()
+    except OSError as error:
+        raise AddinError(f"Không xoá được: {os_error_reason(error)}. Hãy đóng Excel rồi chạy lại.") from error
+
+
+def _registry_removals(registry: Registry | None) -> list[tuple[str, dict[str, str], list[str]]]:
+    """Per Options key that opens the add-in: the values to rewrite and the names to delete."""
+    if registry is None:
+        return []
+    changes = []
+    for version in OFFICE_VERSIONS:
+        key = options_key(version)
+        values = registry.values(key)
+        if values:
+            writes, deletes = open_values_without(values, ADDIN_FILE_NAME)
+            if writes or deletes:
+                changes.append((key, writes, deletes))
+    return changes

@@ -5,14 +5,20 @@ atomically.
 
 The ribbon is related from ``_rels/.rels``; the workbook has the add-in content type and the
 ``ThisWorkbook``/``Sheet1`` document modules its code names point at.
+
+The add-in's one sheet is ``tdkt_xl.conf``: xlwings' RunPython reads settings from a sheet of
+that name in the add-in (column A the key, B the value) before any config file. Every build
+carries :data:`ADDIN_SETTINGS`; ``addin install`` adds the interpreter and PYTHONPATH
+(:func:`with_settings`).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from tdkt_xl.atomic import atomic_path
 from tdkt_xl.excel.addin.errors import AddinError
@@ -21,6 +27,13 @@ from tdkt_xl.excel.addin.vba_project import DOCUMENT_MODULES, build_vba_project
 from tdkt_xl.plans.text import os_error_reason
 
 ADDIN_FILE_NAME = "tdkt_xl.xlam"
+#: The sheet RunPython reads settings from (``PROJECT_NAME & ".conf"`` in xlwings.bas).
+SETTINGS_SHEET = "tdkt_xl.conf"
+SHEET_PART = "xl/worksheets/sheet1.xml"
+#: Settings every build carries. A plan on OneDrive/SharePoint has a URL for its folder, which
+#: xlwings cannot put on sys.path (it stops in English before the handler runs); the handlers
+#: need nothing from the plan's folder on sys.path.
+ADDIN_SETTINGS: tuple[tuple[str, str], ...] = (("ADD_WORKBOOK_TO_PYTHONPATH", "false"),)
 RIBBON_PART = "customUI/customUI14.xml"
 RIBBON_RELATIONSHIP = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 ADDIN_CONTENT_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
@@ -56,18 +69,35 @@ _WORKBOOK = (
     '<fileVersion appName="xl" lastEdited="7" lowestEdited="7" rupBuild="30228"/>'
     '<workbookPr codeName="ThisWorkbook"/>'
     '<bookViews><workbookView xWindow="0" yWindow="0" windowWidth="16000" windowHeight="9000"/></bookViews>'
-    '<sheets><sheet name="TĐKT" sheetId="1" r:id="rId1"/></sheets><calcPr calcId="191029"/></workbook>')
+    f'<sheets><sheet name="{SETTINGS_SHEET}" sheetId="1" r:id="rId1"/></sheets>'
+    '<calcPr calcId="191029"/></workbook>')
 _WORKBOOK_RELS = (
     _XML + f'<Relationships xmlns="{_PKG_REL}">'
     f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
     f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
     '<Relationship Id="rId3" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
     'Target="vbaProject.bin"/></Relationships>')
-_SHEET = (
-    _XML + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetPr codeName="Sheet1"/><dimension ref="A1"/>'
-    '<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>'
-    '<sheetFormatPr defaultRowHeight="15"/><sheetData/>'
-    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
+
+
+def settings_sheet(settings: Sequence[tuple[str, str]]) -> bytes:
+    """The settings sheet's XML: one row per (key, value), inline strings in columns A and B.
+
+    >>> b'<c r="A1" t="inlineStr"><is><t>K</t></is></c>' in settings_sheet([("K", "V")])
+    True
+    """
+    rows = "".join(
+        f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{escape(key)}</t></is></c>'
+        f'<c r="B{number}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c></row>'
+        for number, (key, value) in enumerate(settings, start=1))
+    size = f"A1:B{len(settings)}" if settings else "A1"
+    return (_XML + f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetPr codeName="Sheet1"/>'
+            f'<dimension ref="{size}"/>'
+            '<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>'
+            '<sheetFormatPr defaultRowHeight="15"/>'
+            '<cols><col min="1" max="2" width="40" customWidth="1"/></cols>'
+            f'<sheetData>{rows}</sheetData>'
+            '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+            "</worksheet>").encode()
 _STYLES = (
     _XML + f'<styleSheet xmlns="{_MAIN}">'
     '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
@@ -108,7 +138,7 @@ def addin_parts(source: AddinSource) -> list[tuple[str, bytes]]:
         (RIBBON_PART, source.ribbon),
         ("xl/workbook.xml", _WORKBOOK.encode()),
         ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()),
-        ("xl/worksheets/sheet1.xml", _SHEET.encode()),
+        (SHEET_PART, settings_sheet(ADDIN_SETTINGS)),
         ("xl/styles.xml", _STYLES.encode()),
         ("xl/vbaProject.bin", build_vba_project(modules)),
     ]
@@ -124,6 +154,24 @@ def _zip(parts: Iterable[tuple[str, bytes]]) -> bytes:
             info.external_attr = 0
             archive.writestr(info, data, compresslevel=6)
     return buffer.getvalue()
+
+
+def with_settings(xlam: bytes, settings: Sequence[tuple[str, str]]) -> bytes:
+    """The add-in package ``xlam`` with its settings sheet holding ``settings`` and named
+    :data:`SETTINGS_SHEET` (an add-in built before the sheet had that name gets it); every
+    other part keeps its order and bytes.
+
+    >>> from tdkt_xl.excel.addin.source import find_source
+    >>> xlam = _zip(addin_parts(find_source()))
+    >>> with_settings(xlam, ADDIN_SETTINGS) == xlam
+    True
+    """
+    with zipfile.ZipFile(io.BytesIO(xlam)) as archive:
+        parts = [(name, archive.read(name)) for name in archive.namelist()]
+    if SHEET_PART not in dict(parts):
+        raise AddinError(f"Tệp add-in không có phần {SHEET_PART}: không phải add-in do tdkt_xl dựng.")
+    replaced = {SHEET_PART: settings_sheet(settings), "xl/workbook.xml": _WORKBOOK.encode()}
+    return _zip([(name, replaced.get(name, data)) for name, data in parts])
 
 
 def write_atomically(target: Path, data: bytes) -> None:

@@ -1,5 +1,6 @@
-"""The add-in's text source, the top-level ``macros/`` folder: finding it, reading it and
-checking it (:class:`AddinSource`).
+"""The add-in's text source, the package data folder ``tdkt_xl/excel/addin/macros/``: finding it
+(with :mod:`importlib.resources`, so that a per-user or any other pip install finds it inside the
+package itself), reading it and checking it (:class:`AddinSource`).
 
 It holds ``*.bas`` VBA modules (ASCII) and ``customUI.xml``, the ribbon (UTF-8, Vietnamese
 labels), whose every ``onAction`` must name a public ``Sub X(control As IRibbonControl)``.
@@ -8,9 +9,9 @@ labels), whose every ``onAction`` must name a public ``Sub X(control As IRibbonC
 from __future__ import annotations
 
 import re
-import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from tdkt_xl.excel.addin.errors import AddinError
@@ -19,9 +20,8 @@ from tdkt_xl.excel.addin.vba_project import DOCUMENT_MODULES, VBA_PROJECT_NAME, 
 RIBBON_SOURCE = "customUI.xml"
 RIBBON_NAMESPACE = "http://schemas.microsoft.com/office/2009/07/customui"
 
-#: The repository's macros/ (this file is tdkt_xl/excel/addin/source.py in a checkout).
-_REPO_MACROS = Path(__file__).resolve().parents[3] / "macros"
-_SHARED_MACROS = Path(sys.prefix) / "share" / "tdkt_xl" / "macros"
+#: The package data folder holding the VBA modules and the ribbon (``tdkt_xl/excel/addin/macros``).
+MACROS_PACKAGE, MACROS_FOLDER = "tdkt_xl.excel.addin", "macros"
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}\Z")
 _VB_NAME = re.compile(r'Attribute VB_Name = "([^"]*)"\Z')
 _RIBBON_ARGUMENT = re.compile(r"(ByRef\s+|ByVal\s+)?\w+\s+As\s+(Office\.)?IRibbonControl", re.I)
@@ -45,8 +45,8 @@ class AddinSource:
 
 
 def find_macros_dir(macros_dir: Path | None = None) -> Path:
-    """The VBA source folder: ``macros_dir`` if given, else ``macros/`` of the checkout, else
-    ``<sys.prefix>/share/tdkt_xl/macros`` (where an installed wheel puts it).
+    """The VBA source folder: ``macros_dir`` if given, else the package's own ``macros/`` (package
+    data, found through :mod:`importlib.resources` wherever the package is installed).
 
     >>> find_macros_dir().name
     'macros'
@@ -55,11 +55,11 @@ def find_macros_dir(macros_dir: Path | None = None) -> Path:
         if not macros_dir.is_dir():
             raise AddinError(f"Không có thư mục mã VBA {macros_dir}.")
         return macros_dir
-    for candidate in (_REPO_MACROS, _SHARED_MACROS):
-        if (candidate / RIBBON_SOURCE).is_file():
-            return candidate
-    raise AddinError(f"Không tìm thấy thư mục macros/ (đã tìm {_REPO_MACROS} và {_SHARED_MACROS}); "
-                     "hãy chỉ rõ bằng --macros THƯ_MỤC.")
+    packaged = resources.files(MACROS_PACKAGE).joinpath(MACROS_FOLDER)
+    if isinstance(packaged, Path) and (packaged / RIBBON_SOURCE).is_file():
+        return packaged
+    raise AddinError(f"Không tìm thấy thư mục mã VBA của add-in ({packaged}) trong bộ cài tdkt_xl; "
+                     "hãy cài lại tdkt_xl, hoặc chỉ rõ thư mục bằng --macros THƯ_MỤC.")
 
 
 def ribbon_callbacks(ribbon: bytes) -> list[str]:

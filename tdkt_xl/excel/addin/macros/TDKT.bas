@@ -5,7 +5,9 @@ Attribute VB_Name = "TDKT"
 ' HasWorkbook has checked there is one.
 ' Keep this file ASCII: VBA source is stored in the project's code page; the Vietnamese
 ' labels and screentips live in customUI.xml; the one message written here (no workbook open,
-' where RunPython would stop with a VBA error in English) is spelled with \uXXXX escapes.
+' where RunPython would stop with a VBA error in English) and the status bar text are spelled
+' with \uXXXX escapes. Python takes 2-6 s to start: HasWorkbook puts "Dang xu ly ..." (in
+' Vietnamese) in the status bar first, and each button gives the status bar back to Excel after.
 Option Explicit
 
 #If Mac Then
@@ -37,7 +39,10 @@ Private Function HasWorkbook() As Boolean
     ' The buttons work on the workbook in front (ActiveWorkbook): say so when there is none
     Dim text As String, title As String
     HasWorkbook = Not (ActiveWorkbook Is Nothing)
-    If HasWorkbook Then Exit Function
+    If HasWorkbook Then
+        Application.StatusBar = Unescape("\u0110ang x\u1eed l\u00fd \u2026")
+        Exit Function
+    End If
     text = Unescape("Ch\u01b0a c\u00f3 s\u1ed5 Excel n\u00e0o \u0111ang m\u1edf, ho\u1eb7c s\u1ed5 \u0111ang \u1edf ch\u1ebf \u0111\u1ed9 Protected View " & _
         "(ch\u1ec9 xem: b\u1ea5m Enable Editing tr\u00ean thanh m\u00e0u v\u00e0ng). H\u00e3y m\u1edf s\u1ed5 k\u1ebf ho\u1ea1ch (ho\u1eb7c s\u1ed5 c\u1ea7n l\u00e0m vi\u1ec7c), " & _
         "\u0111\u1ec3 c\u1eeda s\u1ed5 c\u1ee7a n\u00f3 \u1edf ph\u00eda tr\u01b0\u1edbc r\u1ed3i b\u1ea5m l\u1ea1i n\u00fat tr\u00ean th\u1ebb T\u0110KT.")
@@ -50,25 +55,25 @@ Private Function HasWorkbook() As Boolean
 End Function
 
 Sub KiemTra(control As IRibbonControl)
-    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.kiem_tra()"
+    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.kiem_tra()": Application.StatusBar = False
 End Sub
 
 Sub CapNhatTrangThai(control As IRibbonControl)
-    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.cap_nhat_trang_thai()"
+    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.cap_nhat_trang_thai()": Application.StatusBar = False
 End Sub
 
 Sub TaoMauBaoCao(control As IRibbonControl)
-    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.tao_mau_bao_cao()"
+    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.tao_mau_bao_cao()": Application.StatusBar = False
 End Sub
 
 Sub TongHop(control As IRibbonControl)
-    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.tong_hop()"
+    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.tong_hop()": Application.StatusBar = False
 End Sub
 
 Sub DonDoc(control As IRibbonControl)
-    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.don_doc()"
+    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.don_doc()": Application.StatusBar = False
 End Sub
 
 Sub HuongDan(control As IRibbonControl)
-    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.huong_dan()"
+    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.huong_dan()": Application.StatusBar = False
 End Sub
