@@ -27,6 +27,7 @@ from tdkt_xl.consolidation.aggregate import (
 )
 from tdkt_xl.consolidation.inbox import run_consolidation
 from tdkt_xl.consolidation.master import PROGRESS_DETAIL_SHEET, PROGRESS_SHEET, SUBMISSIONS_SHEET
+from tdkt_xl.documents.sources import load_consolidation
 from tdkt_xl.errors import Code, ProblemLog
 from tdkt_xl.excel import content
 from tdkt_xl.intake.plan_workbook import load_plan
@@ -220,9 +221,15 @@ def test_groups_and_rejected_files_in_both_masters(setup: NightlySettings, tmp_p
     os.utime(setup.inbox / "PQLHS (1).xlsx", (OLD, OLD))  # not one being written
     second = run_nightly(setup)
     assert "PQLHS" in second.units["rejected"] and "PQLHS" not in second.units["missing"]
-    run_consolidation(plan, setup.inbox, direct, as_of=NIGHTLY_AS_OF)
+    again = run_consolidation(plan, setup.inbox, direct, as_of=NIGHTLY_AS_OF)
     nightly = _values(setup.out)
     assert nightly == _values(direct)
+    # and the consolidation read back from the ledger (documents.sources), as the Word documents do
+    ledger = load_consolidation(setup.plan, state=setup.state_path, as_of=NIGHTLY_AS_OF).consolidation
+    assert {s.unit.code: (s.state, [f.file for f in s.rejected]) for s in ledger.submissions} == \
+        {s.unit.code: (s.state, [f.file for f in s.rejected]) for s in again.submissions}
+    assert [(t.status, t.nothing, t.groups) for t in ledger.tasks] == [(t.status, t.nothing, t.groups)
+                                                                       for t in again.tasks]
     submissions = {row[1]: row for row in nightly[SUBMISSIONS_SHEET][3:]}
     assert submissions["PQLHS"][4] == "Tệp bị loại – đề nghị gửi lại"
     assert submissions["PQLHS"][6].startswith("PQLHS (1).xlsx – bị loại: ")

@@ -38,6 +38,9 @@ class FileOutcome(BaseModel):
     code: str = ""
     unit_code: str | None = None
     problems: int = 0
+    # a rejected file that makes its unit "Tệp bị loại – đề nghị gửi lại" (not one rejected under
+    # another plan, or a report no longer counted: the nightly ledger's files of before)
+    chased: bool = True
 
 
 STATE_LABELS = {"missing": "Chưa nộp", "rejected": "Tệp bị loại – đề nghị gửi lại", "late": "Nộp muộn",
@@ -92,6 +95,13 @@ class Consolidation(BaseModel):
     problems: list[Problem]
     timings: dict[str, float] = Field(default_factory=dict)  # seconds per phase
     groups: dict[str, str] = Field(default_factory=dict)  # the plan's groups: code -> name
+
+    @property
+    def proposals(self) -> list[tuple[Unit, str]]:
+        """Each unit's "Kiến nghị, đề xuất" from the report used (issue 17: gathered under the đề
+        cương's item IV), by unit code; the units that wrote none are left out."""
+        return sorted(((s.unit, s.report.proposals) for s in self.submissions
+                       if s.report is not None and s.report.proposals), key=lambda item: item[0].code)
 
     @property
     def rejected(self) -> list[FileOutcome]:
@@ -373,7 +383,7 @@ def consolidate(
     of_file = FileUnits(plan.units)
     rejected_of: dict[str, list[FileOutcome]] = {}
     for outcome in files:
-        if outcome.outcome == "rejected":
+        if outcome.outcome == "rejected" and outcome.chased:
             code = outcome.unit_code or of_file(outcome.file)
             if code is not None:
                 rejected_of.setdefault(code, []).append(outcome)
