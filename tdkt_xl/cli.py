@@ -413,6 +413,33 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
     sys.exit(EXIT_INVALID if result.rejected else EXIT_OK)
 
 
+@cli.command("don-doc")
+@click.argument("inbox", metavar="HỘP_THƯ", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Sổ kế hoạch.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Công văn đôn đốc sẽ ghi (.docx).")
+@click.option("--as-of", type=Day(),
+              help="Ngày tính, dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: Cấu hình, rồi hôm nay).")
+@click.option("--eml", "eml_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Thư mục ghi mỗi đơn vị cần đôn đốc một thư điện tử soạn sẵn (.eml).")
+def don_doc(inbox: Path, plan_file: Path, out: Path, as_of: Any, eml_dir: Path | None) -> None:
+    """Lập công văn đôn đốc (Word) các đơn vị chưa nộp, có tệp bị loại hoặc nộp muộn."""
+    from tdkt_xl.documents.reminder_emails import run_reminders
+    from tdkt_xl.errors import TdktError
+
+    plan = _load(plan_file, None, as_json=False)
+    _refuse_what_is_not_a_plan(plan, plan_file)
+    try:
+        lines = run_reminders(plan, inbox, out, as_of=as_of.date() if as_of else None, eml=eml_dir)
+        click.echo("\n".join(lines))
+    except TdktError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        click.echo(f"Lỗi: không ghi được {error.filename or out}. {os_error_message(error)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+
+
 @cli.command()
 @click.argument("directory", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False),
                 required=False)
@@ -430,6 +457,7 @@ def demo(directory: Path | None) -> None:
     click.echo(f"Mẫu báo cáo: {paths.templates}")
     click.echo(f"Hộp thư (báo cáo các đơn vị gửi về): {paths.inbox}")
     _print_consolidation(result, paths.master)
+    click.echo(f"Công văn đôn đốc: {paths.reminder_letter}")
 
 
 # the nightly run's phases, as its summary line names them

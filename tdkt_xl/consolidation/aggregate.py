@@ -337,6 +337,17 @@ def superseded_reason(unit_code: str, newer_file: str) -> str:
     return f"Đơn vị {unit_code} đã có báo cáo mới hơn: {newer_file}"
 
 
+# the units to chase, in this order: not reported, their files all rejected, reported late (each
+# under its heading on the "Đôn đốc" sheet, in the công văn đôn đốc and its e-mails)
+CHASE_ORDER = {"missing": 0, "rejected": 1, "late": 2}
+
+
+def to_chase(submissions: Iterable[UnitSubmission]) -> list[UnitSubmission]:
+    """The units to chase, in :data:`CHASE_ORDER` (by code within each state)."""
+    chosen = [s for s in submissions if s.state in CHASE_ORDER]
+    return sorted(chosen, key=lambda s: (CHASE_ORDER[s.state], s.unit.code))
+
+
 def submission_state(submitted_on: date | None, deadline: date | None, found: bool,
                      rejected: bool = False) -> SubmissionState:
     """Where a unit's report stands: missing, its files all rejected, late, on time, or submitted

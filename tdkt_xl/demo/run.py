@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.consolidation.inbox import run_consolidation
 from tdkt_xl.demo.sample_plan import build_sample_plan
+from tdkt_xl.documents.reminder_letter import write_reminder_letter
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.reports.layout import (
     INFO_SHEET,
@@ -62,6 +63,10 @@ class DemoPaths:
     @property
     def master(self) -> Path:
         return self.root / "tong_hop.xlsx"
+
+    @property
+    def reminder_letter(self) -> Path:
+        return self.root / "cong_van_don_doc.docx"
 
 
 def _label_rows(ws: Worksheet) -> dict[str, int]:
@@ -160,4 +165,5 @@ def run_demo(root: Path, *, as_of: date | None = None, seed: int = 2024) -> tupl
     (paths.inbox / "ghi_chu.txt").write_text("Các đơn vị gửi báo cáo vào thư mục này.\n", encoding="utf-8")
     (paths.inbox / "~$P3.xlsx").write_bytes(b"\x00" * 165)  # Excel's owner lock file
     result = run_consolidation(plan, paths.inbox, paths.master, as_of=day)
+    write_reminder_letter(plan, result, paths.reminder_letter)  # (issue 17: the công văn đôn đốc)
     return paths, result

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from tdkt_xl.consolidation.aggregate import NOT_SUBMITTED, Consolidation, UnitSubmission
+from tdkt_xl.consolidation.aggregate import NOT_SUBMITTED, Consolidation, UnitSubmission, to_chase
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import Status, TaskStatus, count_by_status, problem_counts
 
@@ -19,8 +19,7 @@ HELP_SHEET = "Hướng dẫn"
 REMINDER_HEADERS = ("STT", "Mã đơn vị", "Tên đơn vị", "Tình hình", "Ngày nộp", "Email", "Tệp bị loại, lý do")
 REMINDER_HEADER_ROW = 4
 REMINDER_WIDTHS = (6, 14, 45, 20, 12, 32, 50)
-# the units to chase, in this order (each under its heading in the công văn đôn đốc)
-REMIND_ORDER = {"missing": 0, "rejected": 1, "late": 2}
+
 MAX_LISTED = 5  # files or units named in a message box; the rest are counted
 
 _FORMULA_START = ("=", "+", "-", "@")
@@ -169,8 +168,7 @@ def _short(text: str, limit: int) -> str:
 def to_remind(result: Consolidation) -> list[UnitSubmission]:
     """Units that have not reported, then those whose files were all rejected, then those that
     reported late."""
-    chosen = [s for s in result.submissions if s.state in REMIND_ORDER]
-    return sorted(chosen, key=lambda s: REMIND_ORDER[s.state])
+    return to_chase(result.submissions)
 
 
 def rejected_reasons(item: UnitSubmission) -> str:
