@@ -1,8 +1,8 @@
 """The đôn đốc e-mails: one ready message (.eml) per unit to chase, beside the công văn.
 
-Each is an RFC 5322 message made by the standard library's :mod:`email` (``email.policy.default``:
-the Vietnamese subject and the unit's name in the "To" header as RFC 2047 encoded words, the body
-as UTF-8 text, quoted-printable), addressed to the unit's "Email" of the "Đơn vị" sheet, marked
+Each is an RFC 5322 message made by the standard library's :mod:`email` (the Vietnamese subject
+and the unit's name in the "To" header as RFC 2047 encoded words, the body as UTF-8 text in
+base64), addressed to the unit's "Email" of the "Đơn vị" sheet, marked
 as a draft ("X-Unsent: 1", so that Outlook opens it ready to send). A unit without an address still gets its
 message (without "To", to be completed) and is listed, never dropped.
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import default
-from email.utils import format_datetime, make_msgid
+from email.header import Header
+from email.message import Message
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
 from tdkt_xl.atomic import atomic_path
@@ -90,23 +90,37 @@ def body_text(plan: Plan, result: Consolidation, item: UnitSubmission, sender: s
     return "\n".join(lines) + "\n"
 
 
+def encoded_address(name: str, address: str) -> str:
+    """An address with its name, as RFC 5322 and RFC 2047 ask: a name of ASCII only quoted where it
+    must be, any other as UTF-8 encoded words of at most 75 characters.
+
+    >>> encoded_address("Ban A, B", "a@b.vn"), encoded_address("Sở Y tế", "a@b.vn")
+    ('"Ban A, B" <a@b.vn>', '=?utf-8?b?U+G7nyBZIHThur8=?= <a@b.vn>')
+    """
+    if name.isascii():
+        return formataddr((name, address))
+    return f"{Header(name, 'utf-8', header_name='To').encode()} <{address}>"
+
+
 def reminder_message(plan: Plan, result: Consolidation, item: UnitSubmission, *,
-                     sender_address: str | None = None) -> EmailMessage:
-    """The message to one unit (without "To" when it has no address)."""
+                     sender_address: str | None = None) -> Message:
+    """The message to one unit (without "To" when it has no address).
+
+    Made with the email package's compat32 classes: Python 3.11's folding of a long Vietnamese
+    header under ``email.policy.default`` loses the space at a fold ("sáng kiến cấp" read back
+    "sáng kiếncấp"); :class:`~email.header.Header` encodes the spaces inside its words.
+    """
     sender = issuer_from_plan(plan).body or "Cơ quan thường trực thi đua, khen thưởng"
-    message = EmailMessage(policy=default)
+    message = MIMEText(body_text(plan, result, item, sender), "plain", "utf-8")
     address = first_address(item.unit.email)
     if address is not None:
-        local, _, domain = address.partition("@")
-        message["To"] = Address(item.unit.name, local, domain)
+        message["To"] = encoded_address(item.unit.name, address)
     if sender_address:
-        local, _, domain = sender_address.partition("@")
-        message["From"] = Address(sender, local, domain)
-    message["Subject"] = subject(plan, item)
+        message["From"] = encoded_address(sender, sender_address)
+    message["Subject"] = Header(subject(plan, item), "utf-8", header_name="Subject").encode()
     message["Date"] = format_datetime(datetime.combine(result.as_of, time(8), _VIETNAM))
     message["Message-ID"] = make_msgid(domain="tdkt-xl.local")
     message["X-Unsent"] = "1"
-    message.set_content(body_text(plan, result, item, sender), charset="utf-8", cte="quoted-printable")
     return message
 
 
