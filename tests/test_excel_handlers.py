@@ -537,7 +537,8 @@ def test_don_doc_lists_missing_and_late_units_with_emails(demo: Path) -> None:
     assert message == ('Sheet "Đôn đốc": 5 đơn vị cần đôn đốc; chưa nộp: CUMDBSH, PQLHS; '
                        "tệp bị loại, đề nghị gửi lại: PPCTT; "
                        "nộp muộn: HDSKT, SGTVT. Sao chép dòng email và nội dung nhắc vào thư gửi "
-                       "các đơn vị.")
+                       f"các đơn vị. Công văn đôn đốc (Word): {demo / 'cong_van_don_doc.docx'}.")
+    assert (demo / "cong_van_don_doc.docx").stat().st_size > 0
     cells = written(book, content.REMINDER_SHEET)
     header = content.REMINDER_HEADER_ROW
     width = len(content.REMINDER_HEADERS)

@@ -273,7 +273,8 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
                  "sổ kế hoạch, cả thư mục con), ghi sổ tong_hop.xlsx và mở sổ đó; báo đơn vị nào "
                  "đã nộp, nộp muộn, chưa nộp và tệp nào bị loại vì sao."),
     ("Đôn đốc", "Lập sheet \"Đôn đốc\": các đơn vị chưa nộp, có tệp bị loại (kèm tệp và lý do) hoặc "
-                "nộp muộn, email của họ (một dòng, cách nhau bởi dấu ;) và đoạn thư nhắc để sao chép."),
+                "nộp muộn, email của họ (một dòng, cách nhau bởi dấu ;) và đoạn thư nhắc để sao chép; "
+                "ghi công văn đôn đốc (Word) cong_van_don_doc.docx cạnh sổ kế hoạch."),
     ("Hướng dẫn", "Mở sheet này."),
     ("", ""),
     ("Lưu ý", ""),
