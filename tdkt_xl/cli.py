@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from tdkt_xl import __version__
+from tdkt_xl.cli_documents import don_doc
 from tdkt_xl.cli_output import (
     OPTIONS_METAVAR,
     Command,
@@ -322,9 +323,8 @@ def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bo
 
 def _print_consolidation(result: Consolidation, master: Path) -> None:
     submitted = [s for s in result.submissions if s.state not in ("missing", "rejected")]
-    late = [s.unit.code for s in result.submissions if s.state == "late"]
-    missing = [s.unit.code for s in result.submissions if s.state == "missing"]
-    refused = [s.unit.code for s in result.submissions if s.state == "rejected"]
+    late, missing, refused = ([s.unit.code for s in result.submissions if s.state == state]
+                              for state in ("late", "missing", "rejected"))
     click.echo(f"Tính đến ngày {_vn(result.as_of)}"
                + (f"; hạn nộp báo cáo {_vn(result.report_deadline)}." if result.report_deadline else "."))
     click.echo(f"Đơn vị: {len(submitted)}/{len(result.submissions)} đã nộp, {len(late)} nộp muộn"
@@ -413,31 +413,47 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
     sys.exit(EXIT_INVALID if result.rejected else EXIT_OK)
 
 
-@cli.command("don-doc")
-@click.argument("inbox", metavar="HỘP_THƯ", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@cli.command("bao-cao")
+@click.argument("inbox", metavar="HỘP_THƯ", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="Sổ kế hoạch.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="Công văn đôn đốc sẽ ghi (.docx).")
+              help="Tệp Word (.docx) sẽ ghi dự thảo báo cáo.")
 @click.option("--as-of", type=Day(),
               help="Ngày tính, dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: Cấu hình, rồi hôm nay).")
-@click.option("--eml", "eml_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Thư mục ghi mỗi đơn vị cần đôn đốc một thư điện tử soạn sẵn (.eml).")
-def don_doc(inbox: Path, plan_file: Path, out: Path, as_of: Any, eml_dir: Path | None) -> None:
-    """Lập công văn đôn đốc (Word) các đơn vị chưa nộp, có tệp bị loại hoặc nộp muộn."""
-    from tdkt_xl.documents.reminder_emails import run_reminders
-    from tdkt_xl.errors import TdktError
+@click.option("--state", type=click.Path(path_type=Path, dir_okay=False),
+              help="Sổ cái của lần tổng hợp hằng đêm: lấy số liệu từ đó, không đọc lại hộp thư.")
+@click.option("--de-cuong", "outline_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Đề cương: tệp .txt (mỗi đề mục một dòng), .xlsx (sheet \"Đề cương\") hoặc .docx "
+                   "(mặc định: sheet Đề cương của sổ kế hoạch, rồi đề cương mẫu).")
+def draft_report(inbox: Path, plan_file: Path, out: Path, as_of: Any, state: Path | None,
+                 outline_file: Path | None) -> None:
+    """Viết dự thảo Báo cáo tổng kết (Word) theo đề cương, từ báo cáo các đơn vị trong HỘP_THƯ:
+    số liệu khen thưởng (bảng, biểu đồ, nhận xét), kết quả, khó khăn, vướng mắc, kiến nghị các
+    đơn vị nêu; các đề mục khác để chỗ tô vàng cho người soạn.
+
+    Mã thoát: 0 đã ghi, 1 đã ghi nhưng có tệp bị loại, 2 không đọc được sổ kế hoạch, hộp thư,
+    sổ cái hoặc đề cương, hoặc không ghi được tệp.
+    """
+    from tdkt_xl.documents.draft_report import write_draft_report
+    from tdkt_xl.documents.outline_files import OutlineFileError, read_outline_file
+    from tdkt_xl.documents.sources import ResultsUnavailable, consolidation_for
 
     plan = _load(plan_file, None, as_json=False)
     _refuse_what_is_not_a_plan(plan, plan_file)
     try:
-        lines = run_reminders(plan, inbox, out, as_of=as_of.date() if as_of else None, eml=eml_dir)
-        click.echo("\n".join(lines))
-    except TdktError as error:
-        raise click.ClickException(str(error)) from None
-    except OSError as error:
-        click.echo(f"Lỗi: không ghi được {error.filename or out}. {os_error_message(error)}", err=True)
+        outline = read_outline_file(outline_file) if outline_file is not None else None
+        result = consolidation_for(plan, inbox=inbox, state=state, as_of=as_of.date() if as_of else None)
+    except (OutlineFileError, ResultsUnavailable) as error:
+        click.echo(f"Lỗi: {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
+    try:
+        written = write_draft_report(plan, result, out, outline=outline)
+    except OSError as error:
+        click.echo(f"Lỗi: không ghi được dự thảo báo cáo {out}. {os_error_message(error)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo("\n".join(written.summary_lines(result, state)))
+    sys.exit(EXIT_INVALID if result.rejected else EXIT_OK)
 
 
 @cli.command()
@@ -457,8 +473,9 @@ def demo(directory: Path | None) -> None:
     click.echo(f"Mẫu báo cáo: {paths.templates}")
     click.echo(f"Hộp thư (báo cáo các đơn vị gửi về): {paths.inbox}")
     _print_consolidation(result, paths.master)
-    click.echo(f"Công văn đôn đốc: {paths.reminder_letter}")
+    click.echo(f"Dự thảo báo cáo tổng kết: {paths.draft_report}")
 
+cli.add_command(don_doc)  # (tdkt_xl/cli_documents.py)
 
 # the nightly run's phases, as its summary line names them
 _PHASES = {"plan": "đọc kế hoạch", "scan": "quét hộp thư", "parse": "đọc báo cáo", "ledger": "ghi sổ cái",
@@ -482,8 +499,7 @@ def _print_nightly(summary: Any) -> None:
     units = summary.units
     if units:
         click.echo(f"Đơn vị: {units['submitted']}/{units['expected']} đã nộp, {len(units['late'])} nộp muộn, "
-                   f"{len(units['missing'])} chưa nộp"
-                   + (f", {len(units['rejected'])} có tệp bị loại" if units.get("rejected") else "") + ".")
+                   f"{len(units['missing'])} chưa nộp.")
     phases = ", ".join(f"{_PHASES.get(k, k)} {v:.2f} giây" for k, v in summary.phases.items())
     click.echo(f"Thời gian: {phases}.")
     click.echo(f"Đã ghi: {summary.master}")

@@ -251,7 +251,7 @@ def test_don_doc_without_a_unit_list(sample_plan: Path, tmp_path: Path) -> None:
     (tmp_path / "hop_thu").mkdir()
     run = CliRunner().invoke(cli, ["don-doc", str(tmp_path / "hop_thu"), "--plan", str(plan), "--out",
                                    str(tmp_path / "cv.docx")])
-    assert run.exit_code == 1 and 'chưa có sheet "Đơn vị"' in run.output and "Traceback" not in run.output
+    assert run.exit_code == 2 and 'chưa có sheet "Đơn vị"' in run.output and "Traceback" not in run.output
     assert not (tmp_path / "cv.docx").exists()
 
 

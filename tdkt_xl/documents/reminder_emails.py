@@ -158,16 +158,18 @@ def write_reminder_emails(plan: Plan, result: Consolidation, folder: Path, *,
     return done
 
 
-def run_reminders(plan: Plan, inbox: Path, out: Path, *, as_of: date | None = None,
+def run_reminders(plan_path: Path, inbox: Path, out: Path, *, as_of: date | None = None,
                   eml: Path | None = None, workers: int = 2) -> list[str]:
-    """``tdkt-xl don-doc``: consolidate ``inbox`` (nothing else is written), write the công văn
-    đôn đốc to ``out`` and, with ``eml``, one message per unit to chase; what to say when done."""
-    from tdkt_xl.documents.sources import consolidation_for
+    """``tdkt-xl don-doc``: read the plan at ``plan_path`` (a master or a unit report given as the
+    plan is refused), consolidate ``inbox`` (nothing else is written), write the công văn đôn đốc
+    to ``out`` and, with ``eml``, one message per unit to chase; what to say when done."""
+    from tdkt_xl.documents.sources import load_consolidation
 
+    loaded = load_consolidation(plan_path, inbox=inbox, as_of=as_of, workers=workers)
+    plan, result = loaded.plan, loaded.consolidation
     if not plan.units:
         raise InvalidValue('Sổ kế hoạch chưa có sheet "Đơn vị" nên chưa biết đơn vị nào phải nộp báo cáo. '
                            "Thêm sheet đó (Mã đơn vị, Tên đơn vị, Email) rồi chạy lại.")
-    result = consolidation_for(plan, inbox=inbox, as_of=as_of, workers=workers)
     write_reminder_letter(plan, result, out)
     chased = to_chase(result.submissions)
     counts = {state: [s.unit.code for s in chased if s.state == state] for state in CHASE_ORDER}
