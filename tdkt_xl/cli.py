@@ -499,7 +499,7 @@ def _print_nightly(summary: Any) -> None:
     units = summary.units
     if units:
         click.echo(f"Đơn vị: {units['submitted']}/{units['expected']} đã nộp, {len(units['late'])} nộp muộn, "
-                   f"{len(units['missing'])} chưa nộp.")
+                   f"{len(units['missing'])} chưa nộp, {len(units.get('rejected', []))} có tệp bị loại.")
     phases = ", ".join(f"{_PHASES.get(k, k)} {v:.2f} giây" for k, v in summary.phases.items())
     click.echo(f"Thời gian: {phases}.")
     click.echo(f"Đã ghi: {summary.master}")
