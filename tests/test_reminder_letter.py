@@ -269,3 +269,26 @@ def test_libreoffice_renders_the_letter(demo: tuple[Path, Consolidation], tmp_pa
         assert heading in text
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "595.3" in pages or "595" in pages  # A4 wide (points)
+
+
+def test_the_letter_keeps_the_schemas_order_of_properties(demo: tuple[Path, Consolidation],
+                                                          tmp_path: Path) -> None:
+    """Word refuses a document whose properties are out of ECMA-376's order (LibreOffice does not)."""
+    from lxml import etree
+    from test_draft_report import _SCHEMA_ORDER, W_NS
+
+    root, result = demo
+    out = write_reminder_letter(load_plan(root / "ke_hoach_mau.xlsx"), result, tmp_path / "cv.docx")
+    package = Document(str(out)).part.package
+    checked = 0
+    for part in package.iter_parts():
+        if not str(part.partname).startswith(("/word/document", "/word/header", "/word/styles")):
+            continue
+        tree = etree.fromstring(part.blob)
+        for name, order in _SCHEMA_ORDER.items():
+            rank = {tag: n for n, tag in enumerate(order.split())}
+            for element in tree.iter(f"{{{W_NS}}}{name}"):
+                ranks = [rank.get(etree.QName(child).localname, -1) for child in element]
+                assert -1 not in ranks and ranks == sorted(ranks), (part.partname, name)
+                checked += 1
+    assert checked > 50
