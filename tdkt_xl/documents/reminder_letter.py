@@ -182,8 +182,7 @@ def reminder_document(plan: Plan, result: Consolidation, *, issued_on: date | No
     """The công văn đôn đốc of ``result`` (the consolidation of ``plan``'s inbox)."""
     issuer = issuer_from_plan(plan)
     body = issuer.body or "cơ quan thường trực"
-    doc = new_admin_document(issuer, "", letter_summary(plan), issued_on,
-                             f"{issuer.abbreviation}-TĐKT" if issuer.abbreviation else "")
+    doc = new_admin_document(issuer, "", letter_summary(plan), issued_on, issuer.abbreviation)
     _opening(doc, plan, result, body)
     _lists(doc, result)
     _request(doc, result, body)
