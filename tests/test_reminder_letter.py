@@ -213,6 +213,17 @@ def test_the_first_address_of_a_cell(cell: str, address: str | None) -> None:
     assert first_address(cell) == address
 
 
+def test_every_address_of_a_cell_is_a_recipient() -> None:
+    import tempfile
+
+    plan, result = _result({"A": "missing"}, {"A": "vt@so.gov.vn; lanhdao@so.gov.vn"})
+    with tempfile.TemporaryDirectory() as folder:
+        (path,) = write_reminder_emails(plan, result, Path(folder)).written
+        to = _parsed(path)["To"].addresses
+    assert [(a.display_name, a.addr_spec) for a in to] == [("Đơn vị A", "vt@so.gov.vn"),
+                                                           ("Đơn vị A", "lanhdao@so.gov.vn")]
+
+
 def test_file_names_are_safe() -> None:
     item = UnitSubmission(unit=Unit(code="../Sở Y tế", name="x"), state="missing")
     assert file_name(item) == "S_Y_t.eml"

@@ -38,17 +38,24 @@ class Emails:
     without_address: list[tuple[str, str]] = field(default_factory=list)
 
 
+def addresses(text: str) -> list[str]:
+    """The well-formed addresses of an "Email" cell (several may be written, separated by ";", ","
+    or spaces), each once.
+
+    >>> addresses("vanthu@sgtvt.gov.vn; ld@x.vn, vanthu@sgtvt.gov.vn chưa rõ")
+    ['vanthu@sgtvt.gov.vn', 'ld@x.vn']
+    """
+    return list(dict.fromkeys(piece for piece in re.split(r"[;,\s]+", text) if _ADDRESS.match(piece)))
+
+
 def first_address(text: str) -> str | None:
-    """The first well-formed address of an "Email" cell (several may be written, separated by ";"
-    or ","), or None.
+    """The first well-formed address of an "Email" cell, or None.
 
     >>> first_address("vanthu@sgtvt.gov.vn; ld@x.vn"), first_address("chưa có")
     ('vanthu@sgtvt.gov.vn', None)
     """
-    for piece in re.split(r"[;,\s]+", text):
-        if _ADDRESS.match(piece):
-            return piece
-    return None
+    found = addresses(text)
+    return found[0] if found else None
 
 
 def subject(plan: Plan, item: UnitSubmission) -> str:
@@ -104,7 +111,8 @@ def encoded_address(name: str, address: str) -> str:
 
 def reminder_message(plan: Plan, result: Consolidation, item: UnitSubmission, *,
                      sender_address: str | None = None) -> Message:
-    """The message to one unit (without "To" when it has no address).
+    """The message to one unit, to every address of its "Email" cell (without "To" when it has
+    none).
 
     Made with the email package's compat32 classes: Python 3.11's folding of a long Vietnamese
     header under ``email.policy.default`` loses the space at a fold ("sáng kiến cấp" read back
@@ -112,9 +120,9 @@ def reminder_message(plan: Plan, result: Consolidation, item: UnitSubmission, *,
     """
     sender = issuer_from_plan(plan).body or "Cơ quan thường trực thi đua, khen thưởng"
     message = MIMEText(body_text(plan, result, item, sender), "plain", "utf-8")
-    address = first_address(item.unit.email)
-    if address is not None:
-        message["To"] = encoded_address(item.unit.name, address)
+    to = addresses(item.unit.email)
+    if to:  # every address the cell gives, each with the unit's name
+        message["To"] = ",\n ".join(encoded_address(item.unit.name, address) for address in to)
     if sender_address:
         message["From"] = encoded_address(sender, sender_address)
     message["Subject"] = Header(subject(plan, item), "utf-8", header_name="Subject").encode()
