@@ -260,8 +260,9 @@ def task_progress(task: Task, entries: dict[str, ProgressEntry], as_of: date, du
 
 # --- files rejected: the unit they came from, by the file's name ------------------------------
 
-_COPY_MARKS = re.compile(r"(\s*\(\d+\)|[\s_-]*(copy|ban sao|bản sao|sua|sửa|moi|mới|v\d+|lan \d+|\d+))+$",
-                         re.IGNORECASE)
+# a mark a copy's name ends with: "(1)", "_v2", " - Copy", "_sua", "-2" (after a separator)
+_COPY_MARK = re.compile(r"(\s*\(\d+\)|[\s_-]+(copy|ban sao|bản sao|sua|sửa|moi|mới|v\d+|lan \d+|lần \d+"
+                        r"|\d+))$", re.IGNORECASE)
 
 
 def unit_of_file(path: str, units: UnitDirectory, codes: Mapping[str, str]) -> str | None:
@@ -269,32 +270,40 @@ def unit_of_file(path: str, units: UnitDirectory, codes: Mapping[str, str]) -> s
     also "SGTVT (1).xlsx", "SGTVT_v2.xlsx", "sgtvt - Copy.xlsx") or its name or alias ("Sở GTVT.xlsx").
     ``codes``: each unit's code by its folded words.
 
-    >>> d = UnitDirectory([Unit(code="SGTVT", name="Sở Giao thông vận tải", aliases=("Sở GTVT",))])
-    >>> [unit_of_file(p, d, {"sgtvt": "SGTVT"}) for p in ("a/SGTVT (1).xlsx", "Sở GTVT.xls", "x.xlsx")]
-    ['SGTVT', 'SGTVT', None]
+    >>> d = UnitDirectory([Unit(code="SGTVT", name="Sở Giao thông vận tải", aliases=("Sở GTVT",)),
+    ...                    Unit(code="DV0017", name="Xã 17")])
+    >>> [unit_of_file(p, d, {"sgtvt": "SGTVT", "dv0017": "DV0017"})
+    ...  for p in ("a/SGTVT (1).xlsx", "Sở GTVT.xls", "DV0017 (2)_v3.xlsx", "DV00.xlsx", "x.xlsx")]
+    ['SGTVT', 'SGTVT', 'DV0017', None, None]
     """
     name = re.split(r"[\\/]", path)[-1]
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    for text in (stem, _COPY_MARKS.sub("", stem)):
+    text = name.rsplit(".", 1)[0] if "." in name else name
+    while text.strip():
         code = codes.get(fold_words(text))
         if code is None:
-            unit = units.lookup(text) if text.strip() else None
+            unit = units.lookup(text)
             code = unit.code if unit is not None else None
         if code is not None:
             return code
+        shorter = _COPY_MARK.sub("", text)
+        if shorter == text:
+            return None
+        text = shorter
     return None
 
 
 class FileUnits:
-    """Tells, by its name, the unit (one that reports) each rejected file comes from."""
+    """Tells, by its name, the unit (one that reports) each rejected file comes from (the lookup
+    is made on the first file: most runs reject none)."""
 
     def __init__(self, units: Iterable[Unit] | None) -> None:
-        reporting = [u for u in units or [] if not u.is_group]
-        self.directory = UnitDirectory(reporting)
-        self.codes = {fold_words(u.code): u.code for u in reporting}
+        self.units = [u for u in units or [] if not u.is_group]
+        self._lookup: tuple[UnitDirectory, dict[str, str]] | None = None
 
     def __call__(self, path: str) -> str | None:
-        return unit_of_file(path, self.directory, self.codes)
+        if self._lookup is None:
+            self._lookup = (UnitDirectory(self.units), {fold_words(u.code): u.code for u in self.units})
+        return unit_of_file(path, *self._lookup)
 
 
 class _Sent(Protocol):
