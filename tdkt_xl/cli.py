@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from tdkt_xl import __version__
+from tdkt_xl.cli_documents import don_doc
 from tdkt_xl.cli_output import (
     OPTIONS_METAVAR,
     Command,
@@ -321,14 +322,15 @@ def status(file: Path, as_of: Any, out: Path | None, in_place: bool, as_json: bo
 
 
 def _print_consolidation(result: Consolidation, master: Path) -> None:
-    submitted = [s for s in result.submissions if s.state != "missing"]
-    late = [s.unit.code for s in result.submissions if s.state == "late"]
-    missing = [s.unit.code for s in result.submissions if s.state == "missing"]
+    submitted = [s for s in result.submissions if s.state not in ("missing", "rejected")]
+    late, missing, refused = ([s.unit.code for s in result.submissions if s.state == state]
+                              for state in ("late", "missing", "rejected"))
     click.echo(f"Tính đến ngày {_vn(result.as_of)}"
                + (f"; hạn nộp báo cáo {_vn(result.report_deadline)}." if result.report_deadline else "."))
     click.echo(f"Đơn vị: {len(submitted)}/{len(result.submissions)} đã nộp, {len(late)} nộp muộn"
                + (f" ({', '.join(late)})" if late else "")
-               + f", {len(missing)} chưa nộp" + (f" ({', '.join(missing)})" if missing else "") + ".")
+               + f", {len(missing)} chưa nộp" + (f" ({', '.join(missing)})" if missing else "")
+               + (f", {len(refused)} có tệp bị loại ({', '.join(refused)})" if refused else "") + ".")
     counts = {kind: sum(1 for f in result.files if f.outcome == kind)
               for kind in ("accepted", "rejected", "superseded", "skipped")}
     click.echo(f"Tệp: {counts['accepted']} được dùng, {counts['rejected']} bị loại, "
@@ -473,6 +475,7 @@ def demo(directory: Path | None) -> None:
     _print_consolidation(result, paths.master)
     click.echo(f"Dự thảo báo cáo tổng kết: {paths.draft_report}")
 
+cli.add_command(don_doc)  # (tdkt_xl/cli_documents.py)
 
 # the nightly run's phases, as its summary line names them
 _PHASES = {"plan": "đọc kế hoạch", "scan": "quét hộp thư", "parse": "đọc báo cáo", "ledger": "ghi sổ cái",
@@ -496,7 +499,7 @@ def _print_nightly(summary: Any) -> None:
     units = summary.units
     if units:
         click.echo(f"Đơn vị: {units['submitted']}/{units['expected']} đã nộp, {len(units['late'])} nộp muộn, "
-                   f"{len(units['missing'])} chưa nộp.")
+                   f"{len(units['missing'])} chưa nộp, {len(units.get('rejected', []))} có tệp bị loại.")
     phases = ", ".join(f"{_PHASES.get(k, k)} {v:.2f} giây" for k, v in summary.phases.items())
     click.echo(f"Thời gian: {phases}.")
     click.echo(f"Đã ghi: {summary.master}")

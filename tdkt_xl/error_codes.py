@@ -76,6 +76,8 @@ class Code(StrEnum):
     # issue 14, deadline cells and workbook kinds (tdkt_xl.plans.deadline_cells, .workbook_kind)
     DEADLINE_NOTE = "deadline-note"
     NOT_A_PLAN = "not-a-plan"
+    # issue 16 (H5 chase): the groups a unit belongs to (tdkt_xl.plans.unit_list)
+    GROUP_NOT_FOUND = "group-not-found"
     # a unit report's cells (tdkt_xl.consolidation.aggregate)
     NO_IDENTITY = "no-identity"
     UNKNOWN_TASK = "unknown-task"
@@ -341,6 +343,12 @@ _PLAN = (
     CodeInfo(Code.NOT_A_PLAN, "plan", "error", "Tệp không phải sổ kế hoạch",
              "Tệp này không phải sổ kế hoạch mà là {what}: có các sheet {sheets}. {todo}",
              "Mở sổ kế hoạch (sổ có bảng nhiệm vụ Phụ lục hoặc Phân công) rồi kiểm tra lại."),
+    # issue 16 (H5 chase): a "Thuộc nhóm" cell of the "Đơn vị" sheet naming no group of the list
+    CodeInfo(Code.GROUP_NOT_FOUND, "plan", "warning", "Nhóm không có trong danh sách",
+             "Đơn vị \"{unit}\" ghi thuộc nhóm \"{value}\", nhưng danh sách đơn vị không có nhóm "
+             "này (các nhóm có: {groups}).",
+             "Ghi mã hoặc tên một dòng có Loại \"Nhóm …\" trong sheet \"Đơn vị\", hoặc thêm nhóm đó "
+             "vào danh sách."),
 )
 
 _REPORT = (

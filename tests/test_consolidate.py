@@ -15,7 +15,7 @@ from tdkt_xl.intake.report_sheets import ReportRejected
 from tdkt_xl.intake.unit_report import read_unit_report
 from tdkt_xl.plans.grids import ExcelError
 from tdkt_xl.plans.models import Plan
-from tdkt_xl.plans.status import Status
+from tdkt_xl.plans.status import Status, task_status
 from tdkt_xl.reports.layout import (
     INFO_SHEET,
     META_SHEET,
@@ -235,7 +235,17 @@ def test_task_status_from_unit_reports(plan: Plan) -> None:
     late = read_unit_report(report_sheets(plan, "P1", completed=datetime(2024, 6, 20)), plan, file="p1.xlsx")
     result = consolidate(plan, [late], [], as_of=date(2024, 7, 1))
     assert {t.task.code: t for t in result.tasks}["PC-3"].status is Status.DONE_LATE
+    # no unit reports it done: the plan's own record stands, the status the status copy shows
+    # (issue 16: the master and the status copy agree)
     result = consolidate(plan, [], [], as_of=date(2024, 7, 1))
+    task = {t.task.code: t for t in result.tasks}["PC-3"]
+    assert task.status is task_status(task.task, date(2024, 7, 1), plan.config.due_soon_days).status
+    assert task.task.completed_on or task.task.progress  # (the sample plan records it done)
+    blank = plan.model_copy(deep=True)
+    for sheet in blank.sheets:
+        sheet.tasks = [t.model_copy(update={"completed_on": None, "progress": ""}) if t.code == "PC-3" else t
+                       for t in sheet.tasks]
+    result = consolidate(blank, [], [], as_of=date(2024, 7, 1))
     assert {t.task.code: t for t in result.tasks}["PC-3"].status is Status.OVERDUE
 
 

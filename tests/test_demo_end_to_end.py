@@ -35,7 +35,8 @@ def test_demo_outcomes(demo: tuple[Path, Consolidation]) -> None:
     units = summary["units"]
     files = summary["files"]
     assert isinstance(units, dict) and isinstance(files, dict)
-    assert sorted(units["missing"]) == sorted([*MISSING, BROKEN_UNIT])
+    # the broken file's unit: "Tệp bị loại – đề nghị gửi lại", not "Chưa nộp" (issue 16)
+    assert sorted(units["missing"]) == sorted(MISSING) and units["rejected"] == [BROKEN_UNIT]
     assert sorted(units["late"]) == sorted(LATE)
     assert [r["file"] for r in files["rejected"]] == [f"{BROKEN_UNIT}.xlsx"]
     assert "ZIP" in files["rejected"][0]["reason"] or "hỏng" in files["rejected"][0]["reason"]
@@ -60,7 +61,8 @@ def test_master_keeps_unit_text_as_text(demo: tuple[Path, Consolidation]) -> Non
     assert formula_like and all(c.data_type == "s" for c in formula_like)
     submissions = book[SUBMISSIONS_SHEET]
     first_states = [submissions.cell(r, 5).value for r in range(4, 7)]
-    assert first_states == ["Chưa nộp"] * 3
+    assert first_states == ["Chưa nộp"] * 2 + ["Tệp bị loại – đề nghị gửi lại"]
+    assert str(submissions.cell(6, 7).value).startswith(f"{BROKEN_UNIT}.xlsx – bị loại: ")
     assert book[PROBLEMS_SHEET].max_row > 4
 
 

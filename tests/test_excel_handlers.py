@@ -493,8 +493,9 @@ def test_tong_hop_consolidates_and_reports(demo: Path, tmp_path: Path) -> None:
     message = handlers.tong_hop(book, folder=demo / "hop_thu", master=master)
     lines = message.splitlines()
     assert lines[0] == "Tổng hợp xong, tính đến ngày 01/07/2024 (hạn nộp 25/06/2024)."
-    assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 3 chưa nộp "
-                        "(CUMDBSH, PPCTT, PQLHS).")
+    # PPCTT's only file is broken: "có tệp bị loại", not "chưa nộp" (issue 16)
+    assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 2 chưa nộp "
+                        "(CUMDBSH, PQLHS), 1 có tệp bị loại (PPCTT).")
     assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 2 bỏ qua."
     assert lines[3].startswith("Bị loại: PPCTT.xlsx: Tệp Excel bị hỏng")
     assert lines[-1].startswith(f"Sổ tổng hợp: {master}")
@@ -516,8 +517,9 @@ def test_tong_hop_reads_a_report_saved_in_libreoffice(demo: Path, tmp_path: Path
     book = open_book(demo / "ke_hoach_mau.xlsx")
     message = handlers.tong_hop(book, folder=inbox, master=tmp_path / "tong_hop.xlsx")
     lines = message.splitlines()
-    assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 3 chưa nộp "
-                        "(CUMDBSH, PPCTT, PQLHS).")
+    # PPCTT's only file is broken: "có tệp bị loại", not "chưa nộp" (issue 16)
+    assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 2 chưa nộp "
+                        "(CUMDBSH, PQLHS), 1 có tệp bị loại (PPCTT).")
     assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 2 bỏ qua."
     submissions = load_workbook(tmp_path / "tong_hop.xlsx")["Tình hình nộp báo cáo"]
     assert "dot_2/SGTVT.ods" in {c.value for row in submissions.iter_rows() for c in row}
@@ -532,15 +534,22 @@ def test_tong_hop_with_a_missing_folder(sample_plan: Path, tmp_path: Path) -> No
 def test_don_doc_lists_missing_and_late_units_with_emails(demo: Path) -> None:
     book = open_book(demo / "ke_hoach_mau.xlsx")
     message = handlers.don_doc(book, folder=demo / "hop_thu")
-    assert message == ('Sheet "Đôn đốc": 5 đơn vị cần đôn đốc; chưa nộp: CUMDBSH, PPCTT, PQLHS; '
+    assert message == ('Sheet "Đôn đốc": 5 đơn vị cần đôn đốc; chưa nộp: CUMDBSH, PQLHS; '
+                       "tệp bị loại, đề nghị gửi lại: PPCTT; "
                        "nộp muộn: HDSKT, SGTVT. Sao chép dòng email và nội dung nhắc vào thư gửi "
-                       "các đơn vị.")
+                       f"các đơn vị. Công văn đôn đốc (Word): {demo / 'cong_van_don_doc.docx'}.")
+    assert (demo / "cong_van_don_doc.docx").stat().st_size > 0
     cells = written(book, content.REMINDER_SHEET)
     header = content.REMINDER_HEADER_ROW
-    assert [cells[(header, c)] for c in range(1, 7)] == list(content.REMINDER_HEADERS)
+    width = len(content.REMINDER_HEADERS)
+    assert [cells[(header, c)] for c in range(1, width + 1)] == list(content.REMINDER_HEADERS)
     listed = [(cells[(header + i, 2)], cells[(header + i, 4)]) for i in range(1, 6)]
-    assert listed == [("CUMDBSH", "Chưa nộp"), ("PPCTT", "Chưa nộp"), ("PQLHS", "Chưa nộp"),
+    assert listed == [("CUMDBSH", "Chưa nộp"), ("PQLHS", "Chưa nộp"),
+                      ("PPCTT", "Tệp bị loại – đề nghị gửi lại"),
                       ("HDSKT", "Nộp muộn"), ("SGTVT", "Nộp muộn")]
+    # the rejected unit's file and why, beside it (issue 16)
+    assert str(cells[(header + 3, width)]).startswith("PPCTT.xlsx: Tệp Excel bị hỏng")
+    assert not cells.get((header + 1, width))
     plan = load_plan(demo / "ke_hoach_mau.xlsx")
     emails = {u.code: u.email for u in plan.units or []}
     values = [v for v in cells.values() if isinstance(v, str)]

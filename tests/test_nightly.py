@@ -496,7 +496,9 @@ def test_file_that_cannot_be_opened_is_rejected_and_tried_again(setup: NightlySe
     monkeypatch.setattr(tdkt_xl.nightly.run, "sha256_of", locked)
     first = run_nightly(setup)
     assert first.exit_code == 1 and "P3.xlsx" in first.files["rejected"]
-    assert "P3" in first.units["missing"] and first.counts()["new"] == 15
+    # its only file rejected: on the list to chase, as "Tệp bị loại" (issue 16), not "Chưa nộp"
+    assert "P3" in first.units["rejected"] and "P3" not in first.units["missing"]
+    assert first.counts()["new"] == 15
     problems = master_values(setup.out)["Lỗi"]
     assert any(row[1] == "P3.xlsx" and row[5] == "file-locked" and "lần chạy sau" in row[6]
                for row in problems)

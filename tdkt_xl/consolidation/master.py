@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from tdkt_xl.atomic import atomic_copy, atomic_path, backup_path
-from tdkt_xl.consolidation.aggregate import STATE_LABELS, Consolidation
+from tdkt_xl.consolidation.aggregate import GROUP_LINE_STATUS, STATE_LABELS, Consolidation, FileOutcome
 from tdkt_xl.consolidation.master_cells import HEADER_ROW, Block, CellWriter, Formula, SheetRows, row_formats
 from tdkt_xl.consolidation.master_package import (
     PieceStore,
@@ -65,7 +65,8 @@ PROBLEMS_WIDTHS = (6, 36, 14, 8, 12, 18, 80)
 
 
 class SubmissionRow(NamedTuple):
-    """A unit of the plan on the submissions sheet (``file`` "" and ``problems`` None: missing)."""
+    """A unit of the plan on the submissions sheet (``file`` "" and ``problems`` None: missing; its
+    files all rejected: ``file`` says which and why, :func:`rejected_text`)."""
 
     code: str
     name: str
@@ -88,6 +89,25 @@ class TaskRow(NamedTuple):
     nothing: int
     status: Status
     entries: Mapping[str, Any]
+    groups: Sequence[str] = ()  # of ``units``, the groups without listed members (one line each)
+    leads: Collection[str] | None = None  # of ``units``, the lead ones (None: the task's lead as written)
+
+    def lead_codes(self) -> Collection[str]:
+        return self.leads if self.leads is not None else {u.code for u in self.task.lead if u.code}
+
+
+def rejected_text(files: Iterable[tuple[str, str]]) -> str:
+    """The "Tệp" cell of a unit whose files were all rejected: each file and why.
+
+    >>> print(rejected_text([("SGTVT.xlsx", "Tệp bị hỏng.")]))
+    SGTVT.xlsx – bị loại: Tệp bị hỏng.
+    """
+    return "\n".join(f"{file} – bị loại: {reason}" if reason else f"{file} – bị loại"
+                     for file, reason in files)
+
+
+def rejected_outcomes_text(files: Iterable[FileOutcome]) -> str:
+    return rejected_text((f.file, f.reason) for f in files)
 
 
 # The values of each kind of row of the long sheets (after the STT), and the styles of their
@@ -100,9 +120,13 @@ def submission_values(row: SubmissionRow) -> tuple[list[Any], dict[int, str]]:
     return [row.code, row.name, row.email, label, row.submitted_on, row.file, row.problems], {3: row.state}
 
 
-def detail_values(task: Task, code: str, name: str, lead: bool, entry: Any, file: str) -> list[Any]:
-    """One unit's row on one task in "Chi tiết tiến độ" (``entry`` None: it has not reported)."""
+def detail_values(task: Task, code: str, name: str, lead: bool, entry: Any, file: str, *,
+                  group: bool = False) -> list[Any]:
+    """One unit's row on one task in "Chi tiết tiến độ" (``entry`` None: it has not reported;
+    ``group``: a group whose members are not listed, shown by name and not chased)."""
     role = "Chủ trì" if lead else "Phối hợp"
+    if group:
+        return [task.code, task.content, code, name, role, GROUP_LINE_STATUS, None, "", "", "", ""]
     if entry is None:
         return [task.code, task.content, code, name, role, "Chưa báo cáo", None, "", "", "", ""]
     return [task.code, task.content, code, name, role, entry.status or "", entry.completed_on, entry.result,
@@ -111,7 +135,7 @@ def detail_values(task: Task, code: str, name: str, lead: bool, entry: Any, file
 
 def outcome_values(file: str, outcome: str, code: str, reason: str) -> list[Any]:
     """A rejected or superseded file in "Lỗi"."""
-    return [file, "", "", "Bị loại" if outcome == "rejected" else "Bị thay thế", code or outcome, reason]
+    return [file, "", "", "Bị thay thế" if outcome == "superseded" else "Bị loại", code or outcome, reason]
 
 
 def problem_values(file: str, sheet: str, cell: str, severity: str, code: str, message: str) -> list[Any]:
@@ -164,6 +188,7 @@ class MasterData:
     outcomes: list[tuple[str, str, str, str]]  # (file, outcome, code, reason): rejected, superseded
     problems: list[tuple[str, str, str, str, str, str]]  # (file, sheet, cell, severity, code, message)
     rejected: int
+    names: dict[str, str] | None = None  # the groups' names (shown on their lines in "Chi tiết tiến độ")
 
     def layouts(self) -> list[SheetLayout]:
         """The sheets of this master, as its skeleton depends on them."""
@@ -178,10 +203,10 @@ def master_data(result: Consolidation) -> MasterData:
         as_of=result.as_of, deadline=result.report_deadline,
         submissions=[SubmissionRow(s.unit.code, s.unit.name, s.unit.email, s.state,
                                    s.report.submitted_on if s.report else None,
-                                   s.report.file if s.report else "",
+                                   s.report.file if s.report else rejected_outcomes_text(s.rejected),
                                    len(s.report.problems) if s.report else None) for s in result.submissions],
-        tasks=[TaskRow(t.task, t.units, t.done, t.ongoing, t.not_started, t.nothing, t.status, t.entries)
-               for t in result.tasks],
+        tasks=[TaskRow(t.task, t.units, t.done, t.ongoing, t.not_started, t.nothing, t.status, t.entries,
+                       t.groups, t.leads) for t in result.tasks],
         files={r.unit_code: r.file for r in result.reports},
         forms=list(result.forms), years=list(result.years), totals=result.totals,
         by_unit=[(r.unit_code, r.unit_name, r.form_total_list(forms))
@@ -191,19 +216,21 @@ def master_data(result: Consolidation) -> MasterData:
         problems=[(p.file or "", p.sheet or "", p.cell or "", p.severity, p.code, p.message)
                   for p in result.problems],
         rejected=len(result.rejected),
+        names=dict(result.groups),
     )
 
 
 def master_rows(data: MasterData, writer: CellWriter) -> list[SheetRows]:
     """Every sheet of the master, as rows."""
     forms = row_formats(writer.ids, len(data.forms))
-    names = {s.code: s.name for s in data.submissions}
+    names = {**(data.names or {}), **{s.code: s.name for s in data.submissions}}
     detail: list[tuple[str, bytes]] = []
     for item in data.tasks:
-        leads = {u.code for u in item.task.lead}
+        leads = item.lead_codes()
         for code in item.units:
             values = detail_values(item.task, code, names.get(code, code), code in leads,
-                                   item.entries.get(code), data.files.get(code, ""))
+                                   item.entries.get(code), data.files.get(code, ""),
+                                   group=code in item.groups)
             detail.append((code, writer.cells(values)))
     problems = [("", writer.cells(outcome_values(*outcome))) for outcome in data.outcomes]
     problems += [("", writer.cells(problem_values(*problem))) for problem in data.problems]
@@ -228,9 +255,12 @@ def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: 
     "Lỗi" rows) and the rest."""
     sheet = SheetRows(SUBMISSIONS_SHEET, writer)
     missing, late, expected = states.count("missing"), states.count("late"), len(states)
+    refused = states.count("rejected")
     said = f"; hạn nộp {_vn(deadline)}" if deadline else ""
-    sheet.heading(f"TÌNH HÌNH NỘP BÁO CÁO (đến ngày {_vn(as_of)}{said}): {expected - missing}/{expected} "
-                  f"đơn vị đã nộp, {missing} chưa nộp, {late} nộp muộn", SUBMISSIONS_HEADERS)
+    said_refused = f", {refused} có tệp bị loại (đề nghị gửi lại)" if refused else ""
+    sheet.heading(f"TÌNH HÌNH NỘP BÁO CÁO (đến ngày {_vn(as_of)}{said}): {expected - missing - refused}/"
+                  f"{expected} đơn vị đã nộp, {missing} chưa nộp{said_refused}, {late} nộp muộn",
+                  SUBMISSIONS_HEADERS)
     sheet.append_block(submissions)
     sheets = [sheet]
 
@@ -240,8 +270,8 @@ def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: 
         task = item.task
         sheet.append([task.code, task.content, "; ".join(u.label for u in task.lead),
                       "; ".join(u.label for u in task.partners), task.deadline.due or task.deadline_text,
-                      len(item.units), item.done, item.ongoing, item.not_started, item.nothing,
-                      item.status.value], {10: item.status.value})
+                      len(item.units) - len(item.groups), item.done, item.ongoing, item.not_started,
+                      item.nothing, item.status.value], {10: item.status.value})
     sheets.append(sheet)
 
     sheet = SheetRows(PROGRESS_DETAIL_SHEET, writer)

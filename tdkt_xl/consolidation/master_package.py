@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 PAGE_WIDTH = 300
 SKELETON_FORMAT = 1  # raise when what build_skeleton makes of the same layouts changes
 
-_STATE_COLORS = {"missing": "FFC7CE", "late": "FFEB9C", "on_time": "C6EFCE", "submitted": "DDEBF7"}
+_STATE_COLORS = {"missing": "FFC7CE", "late": "FFEB9C", "on_time": "C6EFCE", "submitted": "DDEBF7",
+                 "rejected": "F8CBAD"}  # (rejected: issue 16, H5)
 _BORDER = "808080"
 # What each named cell style is, as plain data (openpyxl objects are made from it for the skeleton)
 STYLES: dict[str, dict[str, Any]] = {

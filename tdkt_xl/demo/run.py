@@ -78,6 +78,10 @@ class DemoPaths:
     def draft_report(self) -> Path:
         return self.root / "du_thao_bao_cao.docx"
 
+    @property
+    def reminder_letter(self) -> Path:
+        return self.root / "cong_van_don_doc.docx"
+
 
 def _label_rows(ws: Worksheet) -> dict[str, int]:
     return {header_key(ws.cell(r, 1).value): r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
@@ -183,6 +187,8 @@ def run_demo(root: Path, *, as_of: date | None = None, seed: int = 2024) -> tupl
     (paths.inbox / "~$P3.xlsx").write_bytes(b"\x00" * 165)  # Excel's owner lock file
     result = run_consolidation(plan, paths.inbox, paths.master, as_of=day)
     from tdkt_xl.documents.draft_report import write_draft_report  # (python-docx: only here)
+    from tdkt_xl.documents.reminder_letter import write_reminder_letter
 
     write_draft_report(plan, result, paths.draft_report)
+    write_reminder_letter(plan, result, paths.reminder_letter)  # (issue 17: the công văn đôn đốc)
     return paths, result

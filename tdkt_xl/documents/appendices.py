@@ -67,7 +67,8 @@ def submission_counts(consolidation: Consolidation) -> dict[str, int]:
     """How many units are in each state, and how many files were rejected."""
     counts = {state: 0 for state in ("on_time", "late", "submitted", "missing")}
     for submission in consolidation.submissions:
-        counts[submission.state] += 1
+        # (a unit whose files were all rejected has not reported: issue 16, H5)
+        counts["missing" if submission.state == "rejected" else submission.state] += 1
     counts["rejected"] = len(consolidation.rejected)
     return counts
 

@@ -63,7 +63,7 @@ def commendation_figures(consolidation: Consolidation) -> Figures:
         by_form.append((form, sum(counts.get(year, 0) for year in years)))
     by_year = {year: sum(level[year] for level in by_level_year.values()) for year in years}
     by_level = {level: sum(by_level_year[level].values()) for level in levels}
-    reported = sum(1 for s in consolidation.submissions if s.state != "missing")
+    reported = sum(1 for s in consolidation.submissions if s.state not in ("missing", "rejected"))
     return Figures(years=years, levels=levels, by_form=by_form, by_year=by_year, by_level=by_level,
                    by_level_year=by_level_year, units_reported=reported,
                    units_expected=len(consolidation.submissions))

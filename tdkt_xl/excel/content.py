@@ -10,15 +10,16 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from tdkt_xl.consolidation.aggregate import Consolidation, UnitSubmission
+from tdkt_xl.consolidation.aggregate import NOT_SUBMITTED, Consolidation, UnitSubmission, to_chase
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import Status, TaskStatus, count_by_status, problem_counts
 
 REMINDER_SHEET = "Đôn đốc"
 HELP_SHEET = "Hướng dẫn"
-REMINDER_HEADERS = ("STT", "Mã đơn vị", "Tên đơn vị", "Tình hình", "Ngày nộp", "Email")
+REMINDER_HEADERS = ("STT", "Mã đơn vị", "Tên đơn vị", "Tình hình", "Ngày nộp", "Email", "Tệp bị loại, lý do")
 REMINDER_HEADER_ROW = 4
-REMINDER_WIDTHS = (6, 14, 45, 14, 12, 32)
+REMINDER_WIDTHS = (6, 14, 45, 20, 12, 32, 50)
+
 MAX_LISTED = 5  # files or units named in a message box; the rest are counted
 
 _FORMULA_START = ("=", "+", "-", "@")
@@ -131,16 +132,18 @@ def status_message(plan: Plan, statuses: Sequence[TaskStatus], as_of: date) -> s
 
 def consolidation_message(result: Consolidation, master: str) -> str:
     """What Tổng hợp says: units submitted, late and missing; files used, rejected and skipped."""
-    submitted = [s for s in result.submissions if s.state != "missing"]
+    submitted = [s for s in result.submissions if s.state not in NOT_SUBMITTED]
     late = [s.unit.code for s in result.submissions if s.state == "late"]
     missing = [s.unit.code for s in result.submissions if s.state == "missing"]
+    refused = [s.unit.code for s in result.submissions if s.state == "rejected"]
     counts = {kind: sum(1 for f in result.files if f.outcome == kind)
               for kind in ("accepted", "rejected", "superseded", "skipped")}
     lines = [f"Tổng hợp xong, tính đến ngày {vn_date(result.as_of)}"
              + (f" (hạn nộp {vn_date(result.report_deadline)})." if result.report_deadline else "."),
              f"Đơn vị: {len(submitted)}/{len(result.submissions)} đã nộp"
              + (f", {len(late)} nộp muộn ({listed(late)})" if late else "")
-             + (f", {len(missing)} chưa nộp ({listed(missing)})" if missing else "") + ".",
+             + (f", {len(missing)} chưa nộp ({listed(missing)})" if missing else "")
+             + (f", {len(refused)} có tệp bị loại ({listed(refused)})" if refused else "") + ".",
              f"Tệp: {counts['accepted']} được dùng, {counts['rejected']} bị loại, "
              f"{counts['superseded']} bị thay bằng bản mới hơn, {counts['skipped']} bỏ qua."]
     rejected = [f for f in result.files if f.outcome == "rejected"]
@@ -163,10 +166,14 @@ def _short(text: str, limit: int) -> str:
 
 
 def to_remind(result: Consolidation) -> list[UnitSubmission]:
-    """Units that have not reported, then those that reported late."""
-    order = {"missing": 0, "late": 1}
-    chosen = [s for s in result.submissions if s.state in order]
-    return sorted(chosen, key=lambda s: order[s.state])
+    """Units that have not reported, then those whose files were all rejected, then those that
+    reported late."""
+    return to_chase(result.submissions)
+
+
+def rejected_reasons(item: UnitSubmission) -> str:
+    """The files of a unit that were rejected, and why ("" when none)."""
+    return "\n".join(f"{f.file}: {f.reason}" if f.reason else f.file for f in item.rejected)
 
 
 def reminder_text(result: Consolidation, plan_year: int) -> str:
@@ -188,6 +195,7 @@ def reminder_text(result: Consolidation, plan_year: int) -> str:
         f"Thực hiện Kế hoạch công tác thi đua, khen thưởng năm {plan_year}, Ban Thi đua - Khen "
         f"thưởng đề nghị các đơn vị gửi báo cáo tiến độ và số liệu thi đua, khen thưởng ({when}).\n"
         f"Tính đến ngày {vn_date(result.as_of)}, đơn vị chưa gửi báo cáo ({urge}); "
+        "đơn vị có tệp bị loại đề nghị sửa theo lý do nêu trong danh sách và gửi lại; "
         "đơn vị gửi muộn lưu ý gửi đúng hạn ở các kỳ sau.\n"
         "Báo cáo lập trên mẫu đã gửi (tệp <mã đơn vị>.xlsx), không đổi tên sheet và tiêu đề cột.\n"
         "Trân trọng cảm ơn."
@@ -207,13 +215,15 @@ def reminder_rows(result: Consolidation, plan_year: int) -> list[list[object]]:
     rows = [row("DANH SÁCH ĐƠN VỊ CẦN ĐÔN ĐỐC NỘP BÁO CÁO"),
             row(f"Tính đến ngày {vn_date(result.as_of)}{deadline}: {len(units)} đơn vị "
                 f"({sum(1 for s in units if s.state == 'missing')} chưa nộp, "
+                f"{sum(1 for s in units if s.state == 'rejected')} có tệp bị loại, "
                 f"{sum(1 for s in units if s.state == 'late')} nộp muộn)."),
             row(),
             row(*REMINDER_HEADERS)]
     for index, item in enumerate(units, start=1):
         report = item.report
         rows.append(row(index, as_text(item.unit.code), as_text(item.unit.name), item.label,
-                        report.submitted_on if report else None, item.unit.email or "(chưa có email)"))
+                        report.submitted_on if report else None, item.unit.email or "(chưa có email)",
+                        as_text(rejected_reasons(item))))
     if not units:
         rows.append(row(None, "Mọi đơn vị đã nộp báo cáo đúng hạn."))
     emails = [s.unit.email for s in units if s.unit.email]
@@ -234,9 +244,11 @@ def reminder_message(result: Consolidation) -> str:
     if not units:
         return f'Mọi đơn vị đã nộp báo cáo đúng hạn (tính đến ngày {vn_date(result.as_of)}).'
     missing = [s.unit.code for s in units if s.state == "missing"]
+    rejected = [s.unit.code for s in units if s.state == "rejected"]
     late = [s.unit.code for s in units if s.state == "late"]
     text = f'Sheet "{REMINDER_SHEET}": {len(units)} đơn vị cần đôn đốc'
     text += f"; chưa nộp: {listed(missing)}" if missing else ""
+    text += f"; tệp bị loại, đề nghị gửi lại: {listed(rejected)}" if rejected else ""
     text += f"; nộp muộn: {listed(late)}" if late else ""
     return text + ". Sao chép dòng email và nội dung nhắc vào thư gửi các đơn vị."
 
@@ -260,8 +272,9 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("Tổng hợp", "Đọc mọi báo cáo các đơn vị gửi về trong thư mục đã chọn (mặc định hop_thu cạnh "
                  "sổ kế hoạch, cả thư mục con), ghi sổ tong_hop.xlsx và mở sổ đó; báo đơn vị nào "
                  "đã nộp, nộp muộn, chưa nộp và tệp nào bị loại vì sao."),
-    ("Đôn đốc", "Lập sheet \"Đôn đốc\": các đơn vị chưa nộp hoặc nộp muộn, email của họ (một dòng, "
-                "cách nhau bởi dấu ;) và đoạn thư nhắc để sao chép."),
+    ("Đôn đốc", "Lập sheet \"Đôn đốc\": các đơn vị chưa nộp, có tệp bị loại (kèm tệp và lý do) hoặc "
+                "nộp muộn, email của họ (một dòng, cách nhau bởi dấu ;) và đoạn thư nhắc để sao chép; "
+                "ghi công văn đôn đốc (Word) cong_van_don_doc.docx cạnh sổ kế hoạch."),
     ("Hướng dẫn", "Mở sheet này."),
     ("", ""),
     ("Lưu ý", ""),

@@ -92,6 +92,7 @@ MAX_NOTES = 100  # comments put on problem cells per run (one Excel call each); 
 TEMPLATES_FOLDER = "mau_bao_cao"
 INBOX_FOLDER = "hop_thu"
 MASTER_FILE = "tong_hop.xlsx"
+REMINDER_LETTER_FILE = "cong_van_don_doc.docx"
 LOG_ENV = "TDKT_XL_LOG"
 APP_TITLE = "TĐKT"
 
@@ -142,8 +143,9 @@ def tong_hop(book: xw.Book | None = None, folder: str | Path | None = None,
 
 def don_doc(book: xw.Book | None = None, folder: str | Path | None = None,
             as_of: dt.date | None = None) -> str:
-    """Đôn đốc: a sheet "Đôn đốc" with the units that have not reported or reported late, their
-    e-mails on one line and a reminder text."""
+    """Đôn đốc: a sheet "Đôn đốc" with the units that have not reported, whose files were all
+    rejected or that reported late, their e-mails on one line and a reminder text; and the công văn
+    đôn đốc in Word, "<plan folder>/cong_van_don_doc.docx"."""
     return _run("Đôn đốc", book, lambda s: _remind(s, folder, as_of))
 
 
@@ -619,7 +621,15 @@ def _remind(session: Session, folder: str | Path | None, as_of: dt.date | None) 
     block(sheet, header + 1, 5, header + listed, 5).number_format = DATE_FORMAT
     column_widths(sheet, content.REMINDER_WIDTHS)
     sheet.activate()
-    return content.reminder_message(result)
+    from tdkt_xl.documents.reminder_letter import write_reminder_letter  # (python-docx: only here)
+
+    letter = (book_folder(session.book) or inbox.parent) / REMINDER_LETTER_FILE
+    try:
+        write_reminder_letter(plan, result, letter)
+    except OSError as error:
+        raise UserError(f"Không ghi được công văn đôn đốc {letter} ({os_error_reason(error)}): tệp đang "
+                        "mở trong Word? Đóng tệp đó rồi bấm Đôn đốc lại.") from None
+    return f"{content.reminder_message(result)} Công văn đôn đốc (Word): {letter}."
 
 
 # --- Hướng dẫn -----------------------------------------------------------------------------

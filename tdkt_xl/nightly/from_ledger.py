@@ -130,9 +130,9 @@ def _from_ledger(plan: Plan, path: Path, as_of: date | None, started: float) -> 
                 if row is None:
                     counted.append(version)
                 else:
-                    file, _outcome, code, reason = row
+                    file, outcome, code, reason = row
                     outcomes.append(FileOutcome(file=file, outcome="rejected", code=code, reason=reason,
-                                                unit_code=version.unit_code))
+                                                unit_code=version.unit_code, chased=outcome == "rejected"))
             ids = [version.id for version in counted]
             texts = ledger.stored_reports(ids)
             counts = ledger.report_counts(ids)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -33,8 +33,11 @@ from typing import Any, NamedTuple
 
 from tdkt_xl.consolidation import cache_files
 from tdkt_xl.consolidation.aggregate import (
+    NOT_SUBMITTED,
     SUBMISSION_ORDER,
     FileOutcome,
+    FileUnits,
+    UnitGroups,
     choose_newest,
     progress_counts,
     submission_state,
@@ -49,6 +52,7 @@ from tdkt_xl.consolidation.master import (
     detail_values,
     outcome_values,
     problem_values,
+    rejected_text,
     sheet_layouts,
     style_ids,
     submission_values,
@@ -62,9 +66,12 @@ from tdkt_xl.nightly.ledger import CurrentFile, CurrentVersion, Ledger
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.status import vietnam_time
 
-CACHE_FORMAT = 8  # (the digest of the whole package is in the key too: no constant to remember)
+CACHE_FORMAT = 9  # (the digest of the whole package is in the key too: no constant to remember)
 KIND = b"RBLD"  # of the cache file and of its journal's records
 GONE_MARK = " (không còn trong hộp thư)"
+# a "Lỗi" row's outcome: a file gone, rejected or no longer counted under another plan (shown
+# "Bị loại", as "rejected"; it makes no unit "Tệp bị loại – đề nghị gửi lại")
+EARLIER = "rejected earlier"
 JOURNAL_ENTRIES = 32  # runs kept in the journal before the whole is written again
 _BATCH = 1000
 
@@ -131,7 +138,7 @@ class UnitResult(NamedTuple):
 class State:
     """What the master is made of, kept between runs."""
 
-    states: dict[str, str]  # unit -> missing | late | on_time | submitted
+    states: dict[str, str]  # unit -> missing | rejected | late | on_time | submitted
     newest: dict[str, int]  # unit -> the version of its report used
     files: dict[str, str]  # unit -> that report's file
     entries: dict[str, dict[str, Progress]]  # task -> unit -> progress
@@ -428,9 +435,12 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
     tasks: list[TaskRow] = []
     for task in plan.tasks:
         entries = state.entries.get(task.code, {})
+        lines = making.groups.lines(task)
         codes, done, ongoing, not_started, nothing, status = progress_counts(
-            task, entries, as_of, plan.config.due_soon_days)
-        tasks.append(TaskRow(task, codes, done, ongoing, not_started, nothing, status, entries))
+            task, entries, as_of, plan.config.due_soon_days, lines)
+        tasks.append(TaskRow(task, codes, done, ongoing, not_started, nothing, status, entries,
+                             [line.code for line in lines if line.group],
+                             [line.code for line in lines if line.lead]))
 
     # "Lỗi": rejected and superseded files by name, then the problems of the reports used (in the
     # order their units' first reports come) and of those superseded (in the order they were)
@@ -448,12 +458,13 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
     order = state.blocks["S"].keys
     said = {
         "expected": len(order),
-        "submitted": sum(1 for code in order if state.states[code] != "missing"),
+        "submitted": sum(1 for code in order if state.states[code] not in NOT_SUBMITTED),
         "late": [code for code in order if state.states[code] == "late"],
         "missing": [code for code in order if state.states[code] == "missing"],
+        "rejected": [code for code in order if state.states[code] == "rejected"],
     }
     return Rebuilt(plan, as_of, forms, years, state, tasks, problem_rows,
-                   sum(1 for outcome in outcomes if outcome[1] == "rejected"), len(cell_problems), said,
+                   sum(1 for outcome in outcomes if outcome[1] != "superseded"), len(cell_problems), said,
                    {version_id: state.files[code] for _, version_id, _, _, code in replaced},
                    sorted(file for _, _, file, _, _ in replaced), cache.style_ids, cache, cache_path,
                    entry, entry is None or bool(entry.results or entry.rejected) or cache.tag() != base,
@@ -470,6 +481,20 @@ class _Making:
         self.units = {unit.code: unit for unit in plan.units or []}
         self.codes = [code for code, unit in self.units.items() if not unit.is_group]  # the units that report
         self._plan_years: dict[str, int] | None = None
+        self.groups = UnitGroups(plan.units)
+        self.of_file = FileUnits(plan.units)
+
+    def rejected_by_unit(self, rejected: Mapping[str, OutcomeRow]) -> dict[str, list[OutcomeRow]]:
+        """The files the inbox rejected (path -> row) of each unit, told by their names, in the order
+        of their names as shown (the consolidation's); not the reports of before that no longer
+        count or were rejected against another plan (:data:`EARLIER`: last year's files, archived, do
+        not make a unit "rejected")."""
+        by_unit: dict[str, list[OutcomeRow]] = {}
+        for path, row in sorted(rejected.items(), key=lambda item: item[1][0]):
+            code = self.of_file(path) if row[1] == "rejected" else None
+            if code is not None:
+                by_unit.setdefault(code, []).append(row)
+        return by_unit
 
     def few(self, count: int) -> bool:
         """Whether so many paths or units are few enough to go on from the last run's state."""
@@ -478,7 +503,8 @@ class _Making:
     def outcome(self, version: CurrentVersion) -> OutcomeRow | None:
         """The "Lỗi" row of a path's current version, or None when its report counts."""
         if version.outcome != "accepted":
-            return (shown(version), "rejected", version.code, version.reason)
+            now = version.present or version.plan_id == self.identity
+            return (shown(version), "rejected" if now else EARLIER, version.code, version.reason)
         # checked when read, against the plan of then: what the plan says now still counts (a file
         # gone from the inbox cannot be read again)
         unit = self.units.get(version.unit_code or "")
@@ -488,19 +514,18 @@ class _Making:
             year = self._plan_years.get(version.plan_id)
         if unit is None or unit.is_group or year != self.plan.year:
             gone = _no_longer_counted(shown(version), version.unit_code or "", year, self.plan.year)
-            return (gone.file, gone.outcome, gone.code, gone.reason)
+            return (gone.file, EARLIER, gone.code, gone.reason)
         return None
 
-    def units_made(self, codes: Collection[str], versions: dict[str, list[CurrentVersion]], writer: CellWriter
-                   ) -> dict[str, UnitResult]:
-        """These units made from their counted ``versions``."""
+    def units_made(self, codes: Collection[str], versions: dict[str, list[CurrentVersion]],
+                   writer: CellWriter, rejected: Mapping[str, list[OutcomeRow]]) -> dict[str, UnitResult]:
+        """These units made from their counted ``versions`` (and their ``rejected`` files)."""
         wanted = set(codes)
         occurrences: dict[str, list[tuple[Task, bool]]] = {code: [] for code in wanted}
         for task in self.plan.tasks:  # each unit's rows in "Chi tiết tiến độ", in the order they come
-            leads = {u.code for u in task.lead}
-            for ref in task.units:
-                if ref.code in wanted:
-                    occurrences[ref.code].append((task, ref.code in leads))
+            for line in self.groups.lines(task):
+                if line.code in wanted:
+                    occurrences[line.code].append((task, line.lead))
         deadline = self.plan.config.report_deadline
         ordered_codes = list(codes)
         made: dict[str, UnitResult] = {}
@@ -523,10 +548,13 @@ class _Making:
             replaced = tuple((ordered[index + 1].order, record.id, record.file, record.problems)
                              for index, record in enumerate(ordered[:-1]))
             assert [r.id for r in superseded] == [item[1] for item in replaced]
-            state = submission_state(newest.submitted_on if newest else None, deadline, newest is not None)
+            refused = rejected.get(code, []) if newest is None else []
+            state = submission_state(newest.submitted_on if newest else None, deadline, newest is not None,
+                                     bool(refused))
             file = newest.file if newest else ""
             row = SubmissionRow(code, unit.name, unit.email, state, newest.submitted_on if newest else None,
-                                file, len(newest.problems) if newest else None)
+                                file or rejected_text((r[0], r[3]) for r in refused),
+                                len(newest.problems) if newest else None)
             made[code] = UnitResult(
                 state, newest.id if newest else None, file,
                 {task: Progress(e.status, e.completed_on) for task, e in newest.entries.items()}
@@ -553,7 +581,7 @@ def _whole(making: _Making, writer: CellWriter) -> State:
             versions.setdefault(version.unit_code or "", []).append(version)
         else:
             rejected[version.path] = row
-    results = making.units_made(making.codes, versions, writer)
+    results = making.units_made(making.codes, versions, writer, making.rejected_by_unit(rejected))
     state = State({}, {}, {}, {}, {}, {}, rejected, {}, {})
     for code in making.codes:
         state.put(code, results[code])
@@ -562,14 +590,13 @@ def _whole(making: _Making, writer: CellWriter) -> State:
     detail: list[tuple[str, bytes]] = []
     seen: dict[str, int] = {}
     for task in making.plan.tasks:
-        leads = {u.code for u in task.lead}
-        for ref in task.units:
-            if not ref.code:
-                continue
-            code = ref.code
+        for line in making.groups.lines(task):
+            code = line.code
             result = results.get(code)
-            if result is None:  # not a unit that reports (a group, or a unit not in the list): never reported
-                detail.append((code, writer.cells(detail_values(task, code, code, code in leads, None, ""))))
+            if result is None:  # a group without listed members: one line, by name, not chased
+                unit = making.units.get(code)
+                detail.append((code, writer.cells(detail_values(task, code, unit.name if unit else code,
+                                                                line.lead, None, "", group=True))))
                 continue
             at = seen.get(code, 0)
             detail.append((code, result.detail[at]))
@@ -595,6 +622,7 @@ def _update(cache: Cache, making: _Making, touched: set[str], scanned: dict[str,
     now = {version.path: version for version in ledger.current_versions(paths=touched)} if touched else {}
     named = {scanned[path].unit_code for path in touched if path in scanned}
     named |= {version.unit_code for version in now.values()}
+    named |= {making.of_file(path) for path in touched}  # a rejected file's unit, by its name
     affected = {code for code in named if code is not None and code in state.states}
     if not making.few(len(affected)):
         return None
@@ -609,7 +637,8 @@ def _update(cache: Cache, making: _Making, touched: set[str], scanned: dict[str,
         if making.outcome(version) is None:
             versions.setdefault(version.unit_code or "", []).append(version)
     writer = CellWriter(cache.style_ids)
-    results = making.units_made(sorted(affected), versions, writer)
+    rejected_now = {path: row for path, row in {**state.rejected, **rejected}.items() if row is not None}
+    results = making.units_made(sorted(affected), versions, writer, making.rejected_by_unit(rejected_now))
     gone = [state.newest[code] for code in affected if code in state.newest]
     new = [result.newest for result in results.values() if result.newest is not None]
     totals = {name: dict(by_year) for name, by_year in state.totals.items()}

@@ -18,6 +18,9 @@ _UNIT_HEADERS = {
     "aliases": re.compile(r"(ten goi khac|viet tat|ten khac|bi danh)"),
     "kind": re.compile(r"^(loai|loai don vi|phan loai)$"),
     "email": re.compile(r"(email|e mail|thu dien tu)"),
+    # the groups a unit belongs to (issue 16, H5): "Thuộc nhóm", "Thuộc cụm, khối", "Nhóm"
+    "groups": re.compile(r"^(thuoc (nhom|cum|khoi|cum khoi|nhom cum khoi)|nhom|cum khoi|nhom cum khoi|"
+                         r"la thanh vien cua|thanh vien cua)$"),
 }
 _UNIT_SCAN_ROWS = 15
 
@@ -84,7 +87,53 @@ def read_units(grid: Grid, log: ProblemLog, file: str = "") -> list[Unit]:
             kind=cell(row, "kind") if "kind" in columns else "Đơn vị",
             email=cell(row, "email"), row=row,
         ))
-    return units
+    return _with_groups(units, grid, columns["groups"], log, file) if "groups" in columns else units
+
+
+def _with_groups(units: list[Unit], grid: Grid, column: int, log: ProblemLog, file: str) -> list[Unit]:
+    """The units with the groups each names in its "Thuộc nhóm" cell (codes or names of the list's
+    groups, separated by ";", line breaks, or "," between codes); a name that is no group of the
+    list is warned and left out."""
+    groups = [u for u in units if u.is_group]
+    by_key: dict[str, str] = {}
+    for group in groups:
+        for name in (group.code, group.name, *group.aliases):
+            by_key.setdefault(fold_words(name), group.code)
+    result: list[Unit] = []
+    for unit in units:
+        row = unit.row or 0
+        text = _unit_cell(grid, row, column, log, file, lines=True) if row and not unit.is_group else ""
+        found: list[str] = []
+        for piece in _group_pieces(text, by_key):
+            code = by_key.get(fold_words(piece))
+            if code is None:
+                log.add(Code.GROUP_NOT_FOUND, sheet=grid.name, row=unit.row, column=column, file=file,
+                        value=shorten(piece), unit=unit.name,
+                        groups=available([g.code for g in groups]) if groups else "(không có)")
+            elif code not in found:
+                found.append(code)
+        result.append(unit.model_copy(update={"groups": tuple(found)}) if found else unit)
+    return result
+
+
+def _group_pieces(text: str, by_key: dict[str, str]) -> list[str]:
+    """The groups a "Thuộc nhóm" cell names: ";" and line breaks separate; a comma separates only
+    when every part is a group's code or name ("Các huyện, thị xã, thành phố" is one name).
+
+    >>> _group_pieces("NHOM_A, NHOM_B; Các huyện, thị xã", {"nhom a": "A", "nhom b": "B"})
+    ['NHOM_A', 'NHOM_B', 'Các huyện, thị xã']
+    """
+    pieces: list[str] = []
+    for piece in re.split(r"[;\n]", text):
+        piece = piece.strip(" .,-")
+        if not piece:
+            continue
+        parts = [p.strip() for p in piece.split(",") if p.strip()]
+        if len(parts) > 1 and fold_words(piece) not in by_key and all(fold_words(p) in by_key for p in parts):
+            pieces.extend(parts)
+        else:
+            pieces.append(piece)
+    return pieces
 
 
 def _is_group_heading(number: object, name: str, with_code: bool) -> bool:

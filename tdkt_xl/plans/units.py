@@ -33,6 +33,7 @@ class Unit(BaseModel):
     kind: str = "Đơn vị"
     email: str = ""
     row: int | None = None
+    groups: tuple[str, ...] = ()  # the codes of the groups it belongs to ("Thuộc nhóm" column)
 
     @property
     def is_group(self) -> bool:
