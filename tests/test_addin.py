@@ -60,6 +60,7 @@ BUTTONS = {
     "Tạo mẫu báo cáo": "tao_mau_bao_cao",
     "Tổng hợp": "tong_hop",
     "Đôn đốc": "don_doc",
+    "Dự thảo báo cáo": "du_thao_bao_cao",
     "Hướng dẫn": "huong_dan",
 }
 GUARD = "If HasWorkbook() Then "  # each button first checks that a workbook is open

@@ -272,7 +272,7 @@ def test_the_status_bar_says_working_before_runpython(built: Path) -> None:
                       r"\s*Exit Function", guard.group(1))
     assert shown and _unescape(shown.group(1)) == "Đang xử lý …"
     buttons = re.findall(r"^    If HasWorkbook\(\) Then RunPython \"[^\"]*\"(.*)$", tdkt, re.M)
-    assert len(buttons) == 6 and set(buttons) == {": Application.StatusBar = False"}
+    assert len(buttons) == 7 and set(buttons) == {": Application.StatusBar = False"}  # (issue 17: 7 buttons)
     assert tdkt.isascii()  # VBA source stays ASCII: the text is built with ChrW at run time
 
 

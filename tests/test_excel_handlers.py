@@ -21,10 +21,12 @@ from typing import Any
 import pytest
 import xlwings as xw
 from conftest import PHAN_CONG_HEADER, BookMaker, DemoCopier, find_soffice, libreoffice_convert
+from docx import Document
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import get_column_letter
 
+from tdkt_xl.demo.run import PROPOSALS
 from tdkt_xl.excel import content, handlers
 from tdkt_xl.excel.status_copy import write_status_workbook
 from tdkt_xl.excel.xw_io import address_chunks, values_to_rows
@@ -560,14 +562,54 @@ def test_don_doc_lists_missing_and_late_units_with_emails(demo: Path) -> None:
     assert funcs(book).count("setValues") == 1
 
 
+# --- Dự thảo báo cáo (issue 17) ------------------------------------------------------------
+
+
+def test_du_thao_bao_cao_writes_the_draft_report_beside_the_plan(demo: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "hop_thu"
+    shutil.copytree(demo / "hop_thu", inbox)
+    book = open_book(demo / "ke_hoach_mau.xlsx")  # (not saved on this computer: beside the inbox)
+    message = handlers.du_thao_bao_cao(book, folder=inbox)
+    target = tmp_path / handlers.DRAFT_REPORT_FILE
+    assert message.startswith("Đã viết dự thảo Báo cáo tổng kết (Word), tính đến ngày 01/07/2024:\n"
+                              f"{target}\nSố liệu và ý kiến lấy từ báo cáo của 14/17 đơn vị "
+                              f"({len(PROPOSALS)} đơn vị có kiến nghị, đề xuất).")
+    assert message.endswith("Còn 5 đơn vị chưa nộp, có tệp bị loại hoặc nộp muộn: bấm Đôn đốc để lập "
+                            "công văn nhắc.")
+    assert alert(book)["args"][:2] == [message, "TĐKT – Dự thảo báo cáo"]
+    paragraphs = [p.text for p in Document(str(target)).paragraphs]
+    text = "\n".join(paragraphs)
+    assert "BÁO CÁO" in paragraphs and "Kiến nghị, đề xuất".lower() in text.lower()
+    for proposal in PROPOSALS.values():  # what the units proposed, quoted
+        assert all(line in text for line in proposal.split("\n"))
+    assert sorted(p.name for p in inbox.rglob("*")) == sorted(p.name for p in (demo / "hop_thu").rglob("*"))
+
+
+def test_du_thao_bao_cao_that_cannot_be_written_says_why(demo: Path, tmp_path: Path) -> None:
+    inbox = tmp_path / "hop_thu"
+    shutil.copytree(demo / "hop_thu", inbox)
+    (tmp_path / handlers.DRAFT_REPORT_FILE).mkdir()  # where the document goes: not a file
+    book = open_book(demo / "ke_hoach_mau.xlsx")
+    message = handlers.du_thao_bao_cao(book, folder=inbox)
+    assert message.startswith(f"Không ghi được dự thảo báo cáo {tmp_path / handlers.DRAFT_REPORT_FILE} (")
+    assert "Traceback" not in message and alert(book)["args"][3] == "critical"
+
+
+def test_du_thao_bao_cao_with_a_missing_folder(sample_plan: Path, tmp_path: Path) -> None:
+    book = open_book(sample_plan)
+    message = handlers.du_thao_bao_cao(book, folder=tmp_path / "khong_co")
+    assert message.startswith(f"Không có thư mục {tmp_path / 'khong_co'}.")
+    assert not (tmp_path / handlers.DRAFT_REPORT_FILE).exists()
+
+
 def test_huong_dan_writes_the_help_sheet(sample_plan: Path, tmp_path: Path) -> None:
     book = open_book(sample_plan)
     assert handlers.huong_dan() == 'Đã mở sheet "Hướng dẫn".'
     cells = written(book, content.HELP_SHEET)
     assert cells[(1, 1)] == "HƯỚNG DẪN SỬ DỤNG THẺ TĐKT (tdkt_xl)"
-    buttons = [cells[(r, 1)] for r in range(4, 10)]
+    buttons = [cells[(r, 1)] for r in range(4, 11)]
     assert buttons == ["Kiểm tra", "Cập nhật trạng thái", "Tạo mẫu báo cáo", "Tổng hợp", "Đôn đốc",
-                       "Hướng dẫn"]
+                       "Dự thảo báo cáo", "Hướng dẫn"]
     assert cells[(max(r for r, _ in cells), 2)] == str(tmp_path / "nhat_ky.log")
 
 
@@ -605,7 +647,7 @@ def test_every_button_has_its_handler() -> None:
     import tdkt_xl.excel as excel
 
     for name in ("kiem_tra", "cap_nhat_trang_thai", "tao_mau_bao_cao", "tong_hop", "don_doc",
-                 "huong_dan"):
+                 "du_thao_bao_cao", "huong_dan"):
         assert getattr(excel, name) is handlers.BUTTONS[name]
 
 

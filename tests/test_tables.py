@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 import tdkt_xl
 from tdkt_xl.consolidation.aggregate import consolidate
-from tdkt_xl.demo.run import PROPOSALS
+from tdkt_xl.demo.run import BROKEN_UNIT, PROPOSALS
 from tdkt_xl.documents.sources import load_consolidation
 from tdkt_xl.documents.tables import (
     COUNTS_COLUMNS,
@@ -180,3 +180,9 @@ def test_each_count_is_its_units_and_they_add_up_to_the_totals(stats: dict[str, 
         assert row.unit_name == f"Đơn vị {row.unit_code[1:]}"
     summed = counts.groupby(["form", "year"], observed=False)["count"].sum()
     assert {f: {y: int(summed.get((f, y), 0)) for y in _YEARS} for f in result.totals} == result.totals
+
+
+def test_a_unit_whose_files_were_all_rejected_says_which_and_why(demo_results: Results) -> None:
+    unit = demo_results.submissions.set_index("unit_code").loc[BROKEN_UNIT]
+    assert unit["state"] == "rejected" and unit["file"] == f"{BROKEN_UNIT}.xlsx"
+    assert unit["reason"].startswith(f"{BROKEN_UNIT}.xlsx: ") and pd.isna(unit["submitted_on"])

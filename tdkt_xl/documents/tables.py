@@ -14,7 +14,8 @@ of four DataFrames, one observation a row:
 ``submissions``
     one row per unit: ``unit_code``, ``unit_name``, ``state`` (missing, late, on_time, submitted),
     ``state_label`` (as the master words it), ``file``, ``submitted_on`` ("Ngày lập", else the
-    file's date), ``modified``, ``problems``, ``proposals`` ("Kiến nghị, đề xuất"), ``reason``.
+    file's date), ``modified``, ``problems``, ``proposals`` ("Kiến nghị, đề xuất"), ``reason`` (the
+    files of a unit whose files were all rejected, and why).
 ``problems``
     the rejected files and the cell problems of the reports: ``file``, ``sheet``, ``cell``,
     ``code``, ``severity``, ``message``, ``unit_code``.
@@ -163,21 +164,15 @@ def _progress(plan: Plan, result: Consolidation, unit_codes: pd.CategoricalDtype
     return frame
 
 
-def _rejected_by_unit(result: Consolidation) -> dict[str, tuple[str, str]]:
-    """Each unit's last rejected file (by name) with why, for the units the rejection names."""
-    return {f.unit_code: (f.file, f.reason) for f in sorted(result.rejected, key=lambda f: f.file)
-            if f.unit_code}
-
-
 def _submissions(result: Consolidation, unit_codes: pd.CategoricalDtype) -> pd.DataFrame:
-    rejected = _rejected_by_unit(result)
     rows = []
     for submission in result.submissions:
         unit, report = submission.unit, submission.report
         if report is not None:
             file, reason = report.file, ""
-        else:
-            file, reason = rejected.get(unit.code, ("", ""))
+        else:  # its rejected files (a unit "Tệp bị loại – đề nghị gửi lại"), each with why
+            file = "\n".join(f.file for f in submission.rejected)
+            reason = "\n".join(f"{f.file}: {f.reason}" for f in submission.rejected)
         rows.append((unit.code, unit.name, submission.state, submission.label, file,
                      report.submitted_on if report else None, report.modified if report else None,
                      len(report.problems) if report else 0, report.proposals if report else "", reason))

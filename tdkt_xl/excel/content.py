@@ -253,6 +253,22 @@ def reminder_message(result: Consolidation) -> str:
     return text + ". Sao chép dòng email và nội dung nhắc vào thư gửi các đơn vị."
 
 
+def draft_message(result: Consolidation, document: str) -> str:
+    """What Dự thảo báo cáo says when done (issue 17)."""
+    submitted = [s for s in result.submissions if s.state not in NOT_SUBMITTED]
+    proposing = len(result.proposals)
+    text = (f"Đã viết dự thảo Báo cáo tổng kết (Word), tính đến ngày {vn_date(result.as_of)}:\n{document}\n"
+            f"Số liệu và ý kiến lấy từ báo cáo của {len(submitted)}/{len(result.submissions)} đơn vị"
+            + (f" ({proposing} đơn vị có kiến nghị, đề xuất)" if proposing else "") + ". "
+            "Các mục số liệu không nói được để chữ nghiêng hướng dẫn và chỗ tô vàng cho người soạn thảo "
+            "viết tiếp.")
+    chased = to_remind(result)
+    if chased:
+        text += (f"\nCòn {len(chased)} đơn vị chưa nộp, có tệp bị loại hoặc nộp muộn: bấm Đôn đốc để "
+                 "lập công văn nhắc.")
+    return text
+
+
 # --- the "Hướng dẫn" sheet -----------------------------------------------------
 
 HELP_LINES: tuple[tuple[str, str], ...] = (
@@ -275,6 +291,10 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("Đôn đốc", "Lập sheet \"Đôn đốc\": các đơn vị chưa nộp, có tệp bị loại (kèm tệp và lý do) hoặc "
                 "nộp muộn, email của họ (một dòng, cách nhau bởi dấu ;) và đoạn thư nhắc để sao chép; "
                 "ghi công văn đôn đốc (Word) cong_van_don_doc.docx cạnh sổ kế hoạch."),
+    ("Dự thảo báo cáo", "Đọc thư mục báo cáo như nút Tổng hợp và viết dự thảo Báo cáo tổng kết (Word) "
+                        "du_thao_bao_cao.docx cạnh sổ kế hoạch theo đề cương (sheet \"Đề cương\" của "
+                        "sổ kế hoạch, nếu không có thì đề cương mặc định): bảng số liệu khen thưởng, "
+                        "biểu đồ, kết quả, khó khăn, kiến nghị các đơn vị viết; rồi mở tệp đó."),
     ("Hướng dẫn", "Mở sheet này."),
     ("", ""),
     ("Lưu ý", ""),

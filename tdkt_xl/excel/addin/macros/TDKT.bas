@@ -74,6 +74,10 @@ Sub DonDoc(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.don_doc()": Application.StatusBar = False
 End Sub
 
+Sub DuThaoBaoCao(control As IRibbonControl)
+    If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.du_thao_bao_cao()": Application.StatusBar = False
+End Sub
+
 Sub HuongDan(control As IRibbonControl)
     If HasWorkbook() Then RunPython "import tdkt_xl.excel.handlers as h; h.huong_dan()": Application.StatusBar = False
 End Sub
