@@ -146,6 +146,10 @@ class Code(StrEnum):
     DANGLING_LINK = "dangling-link"
     NOT_A_REGULAR_FILE = "not-a-regular-file"
     ENTRY_UNREADABLE = "entry-unreadable"
+    # issue 17 (H6 results), the nightly ledger read back for documents and analysts
+    # (tdkt_xl.nightly.from_ledger)
+    LEDGER_MISSING = "ledger-missing"
+    LEDGER_DAMAGED = "ledger-damaged"
 
 
 @dataclass(frozen=True)
@@ -589,6 +593,16 @@ _RUN = (
                "rồi chạy lại.",
                "Cấp quyền đọc tệp hoặc thư mục cho tài khoản chạy chương trình rồi chạy lại; các tệp "
                "khác vẫn được đọc."),
+    # issue 17 (H6 results): the nightly ledger read back instead of the inbox
+    _rejection(Code.LEDGER_MISSING, "run", "Không có sổ cái",
+               "Không có sổ cái {path}: lần tổng hợp hằng đêm chưa chạy với sổ cái này, hoặc đường dẫn "
+               "sai.",
+               "Kiểm tra đường dẫn sổ cái (tệp .tdkt.sqlite bên cạnh sổ tổng hợp của lần tổng hợp hằng "
+               "đêm), hoặc đọc thẳng hộp thư."),
+    _rejection(Code.LEDGER_DAMAGED, "run", "Sổ cái không đọc được",
+               "Sổ cái {path} không đọc được: {reason}",
+               "Kiểm tra đường dẫn; nếu sổ cái đã hỏng, đọc thẳng hộp thư, hoặc chạy lần tổng hợp hằng "
+               "đêm với một sổ cái mới."),
 )
 
 # The same codes given at a second stage, with that stage's wording.

@@ -83,6 +83,13 @@ class Consolidation(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)  # seconds per phase
 
     @property
+    def proposals(self) -> list[tuple[Unit, str]]:
+        """Each unit's "Kiến nghị, đề xuất" from the report used (issue 17: gathered under the đề
+        cương's item IV), by unit code; the units that wrote none are left out."""
+        return sorted(((s.unit, s.report.proposals) for s in self.submissions
+                       if s.report is not None and s.report.proposals), key=lambda item: item[0].code)
+
+    @property
     def rejected(self) -> list[FileOutcome]:
         return [f for f in self.files if f.outcome == "rejected"]
 

@@ -37,6 +37,7 @@ from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.text import clean, fold, fold_words
 from tdkt_xl.plans.units import Unit
 from tdkt_xl.reports.layout import (
+    INFO_PROPOSALS,
     INFO_SHEET,
     META_SHEET,
     PROGRESS_CHOICES,
@@ -51,8 +52,9 @@ from tdkt_xl.reports.layout import (
 
 # Raised whenever the reading of a report changes what it gives (a rule added or fixed): the
 # nightly ledger then reads again each file an earlier reader read (1: before it was counted;
-# 2: before .ods reports were read, which were rejected with the code "ods").
-READER_VERSION = 3
+# 2: before .ods reports were read, which were rejected with the code "ods";
+# 3: before "Kiến nghị, đề xuất" was read, issue 17).
+READER_VERSION = 4
 
 
 class ProgressEntry(BaseModel):
@@ -81,6 +83,7 @@ class UnitReport(BaseModel):
     period: str = ""
     author: str = ""
     phone: str = ""
+    proposals: str = ""  # issue 17: "Kiến nghị, đề xuất" ("" from a template or a ledger of before)
     template_version: str = ""  # as the file's hidden identity sheet gives it ("" when it has none)
     progress: dict[str, ProgressEntry] = Field(default_factory=dict)
     stats: dict[str, dict[int, int]] = Field(default_factory=dict)
@@ -144,7 +147,7 @@ def read_unit_report(
     report.stats, counted = read_statistics(sheets, plan, file, problems)
     filled = counted or filled
     _, date_value = _info_cell(labels, "Ngày lập")
-    if not filled and not (report.author or report.phone or typed_in(date_value)):
+    if not filled and not (report.author or report.phone or report.proposals or typed_in(date_value)):
         raise ReportRejected(
             Code.EMPTY_REPORT, "Tệp là mẫu báo cáo chưa điền (không có người lập, ngày lập, tình trạng "
                             "nhiệm vụ hay số liệu nào): đơn vị vẫn được coi là chưa nộp.")
@@ -241,6 +244,7 @@ def _read_info(report: UnitReport, labels: dict[str, tuple[int, object]], year: 
 
     report.period, report.author, report.phone = text_of("Kỳ báo cáo"), text_of("Người lập"), \
         text_of("Điện thoại")
+    report.proposals = text_of(INFO_PROPOSALS)
     date_row, date_value = _info_cell(labels, "Ngày lập")
     if date_row and typed_in(date_value):
         report.report_date = _read_date(date_value, problems, file, INFO_SHEET, date_row, 2, year)

@@ -405,6 +405,21 @@ class Ledger:
                 summed.add_decoded(version_id, *decoded)
         return summed.totals(), summed.per_version
 
+    def report_counts(self, version_ids: list[int]) -> dict[int, dict[str, dict[int, int]]]:
+        """Each of these versions' counts as its report had them (form -> year -> count), for the
+        versions that have counts (issue 17: the consolidation read back from the ledger)."""
+        layouts: dict[str, tuple[list[int], list[str]]] = {}
+        found: dict[int, dict[str, dict[int, int]]] = {}
+        for version_id in version_ids:
+            decoded = self._stored_counts(version_id, layouts)
+            if decoded is None:
+                continue
+            years, forms, counts, _sums = decoded
+            width = len(years)
+            found[version_id] = {form: dict(zip(years, counts[i * width:(i + 1) * width], strict=True))
+                                 for i, form in enumerate(forms)}
+        return found
+
     def _packed_counts(self, version_ids: list[int], usual: str, dtypes: dict[int, str]
                        ) -> tuple[dict[str, tuple[list[int], list[bytes]]], list[int]]:
         """The packed counts of these versions of the ``usual`` layout, by numpy type (``dtypes``:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import uuid
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -653,3 +653,10 @@ def _no_longer_counted(file: str, unit_code: str, year: int | None, plan_year: i
     return FileOutcome(file=file, outcome="rejected", code=Code.OTHER_PLAN, unit_code=unit_code,
                        reason=f"Báo cáo đã được kiểm tra theo {which} và tệp không còn trong hộp thư để "
                               f"kiểm tra lại; không tổng hợp vào kế hoạch năm {plan_year}.")
+
+
+def counted_rule(plan: Plan, identity: str, ledger: Ledger) -> Callable[[CurrentVersion], OutcomeRow | None]:
+    """The rule the rebuild counts a stored version by (issue 17: the consolidation read back from
+    the ledger, :mod:`~tdkt_xl.nightly.from_ledger`): a version's "Lỗi" row (file,
+    outcome, code, reason) when it is rejected or no longer counted, None when its report counts."""
+    return _Making(plan, identity, ledger, [], [], {}).outcome

@@ -558,12 +558,13 @@ def seen_labels(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> list[str]:
 
 # --- sheets by name ----------------------------------------------------------
 
-SheetRole = str  # "phu_luc" | "phan_cong" | "units" | "config" | "forms" | "output" | "other"
+SheetRole = str  # "phu_luc" | "phan_cong" | "units" | "config" | "forms" | "outline" | "output" | "other"
 
 _NAME_ROLES: list[tuple[re.Pattern[str], SheetRole]] = [
     # the sheets tdkt_xl itself adds (status copy, Excel add-in): exactly these names
     (re.compile(r"^(ket qua kiem tra|huong dan|don doc)( \d+)?$"), "output"),
     (re.compile(r"\bhinh thuc khen thuong\b"), "forms"),
+    (re.compile(r"^de cuong\b"), "outline"),  # the plan's own đề cương (tdkt_xl.plans.outline_sheet)
     (re.compile(r"\bphu luc\b|^pl ?\d*$"), "phu_luc"),
     (re.compile(r"\bphan cong\b|\bnhiem vu\b"), "phan_cong"),
     (re.compile(r"^((danh sach|ds|bang) )?(cac )?(don vi|dv|co quan don vi)\b|\bdanh muc don vi\b"),

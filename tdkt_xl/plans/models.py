@@ -30,6 +30,13 @@ class PlanConfig(BaseModel):
     stats_from: int = 2014
     stats_to: int = 2023
     issued: date | None = None  # the plan's issue date ("Ngày ban hành", or the title lines)
+    # who issues the documents drafted from the plan (tdkt_xl.documents), all text ("" unknown)
+    parent_body: str = ""  # "Cơ quan chủ quản"
+    issuing_body: str = ""  # "Cơ quan ban hành"
+    body_abbreviation: str = ""  # "Ký hiệu cơ quan", as in "Số: …/BC-SNV"
+    place: str = ""  # "Địa danh"
+    signer_name: str = ""  # "Người ký"
+    signer_title: str = ""  # "Chức vụ người ký"
 
 
 class CommendationForm(BaseModel):
@@ -108,6 +115,7 @@ class Plan(BaseModel):
     units: list[Unit] | None = None
     config: PlanConfig = Field(default_factory=PlanConfig)
     forms: list[CommendationForm] | None = None  # None: the default list (tdkt_xl.plans.commendation_forms)
+    outline: list[str] | None = None  # the "Đề cương" sheet's lines; None: the default
     year: int
     problems: list[Problem] = Field(default_factory=list)
 

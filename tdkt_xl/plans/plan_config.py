@@ -21,11 +21,21 @@ _CONFIG_KEYS = {
     "stats_from": re.compile(r"^nam so lieu tu|^so lieu tu nam"),
     "stats_to": re.compile(r"^nam so lieu den|^so lieu den nam"),
     "issued": re.compile(r"^ngay ban hanh|^ngay ky\b"),
+    # the documents' issuer (tdkt_xl.documents.admin_document)
+    "parent_body": re.compile(r"^(ten )?co quan (chu quan|cap tren)"),
+    "issuing_body": re.compile(r"^(ten )?co quan ban hanh|^(ten )?co quan$|^don vi ban hanh"),
+    "body_abbreviation": re.compile(r"^(ky hieu|viet tat) (co quan|don vi)"),
+    "place": re.compile(r"^dia danh"),
+    "signer_name": re.compile(r"^(ho (va )?ten )?nguoi ky$"),
+    "signer_title": re.compile(r"^chuc vu( nguoi ky)?$"),
 }
+_TEXT_KEYS = ("parent_body", "issuing_body", "body_abbreviation", "place", "signer_name", "signer_title")
 _CONFIG_LABELS = {"year": "Năm kế hoạch", "due_soon_days": "Số ngày sắp đến hạn",
                   "as_of": "Ngày tính trạng thái", "report_deadline": "Hạn nộp báo cáo",
                   "stats_from": "Năm số liệu từ", "stats_to": "Năm số liệu đến",
-                  "issued": "Ngày ban hành"}
+                  "issued": "Ngày ban hành", "parent_body": "Cơ quan chủ quản",
+                  "issuing_body": "Cơ quan ban hành", "body_abbreviation": "Ký hiệu cơ quan",
+                  "place": "Địa danh", "signer_name": "Người ký", "signer_title": "Chức vụ người ký"}
 
 
 def read_config(grid: Grid, log: ProblemLog, file: str = "") -> PlanConfig:
@@ -59,12 +69,16 @@ def read_config(grid: Grid, log: ProblemLog, file: str = "") -> PlanConfig:
     return PlanConfig(**values)
 
 
-def _config_value(key: str, raw: object, year: int | None = None) -> int | date | None:
+def _config_value(key: str, raw: object, year: int | None = None) -> int | date | str | None:
     """One Cấu hình value; ``year`` is the plan year for dates written without one.
 
     >>> _config_value("as_of", "15/6", 2023), _config_value("as_of", "Trước 30/6 và 31/12", 2023)
     (datetime.date(2023, 6, 15), None)
+    >>> _config_value("place", "  Bắc  Ninh ")
+    'Bắc Ninh'
     """
+    if key in _TEXT_KEYS:
+        return clean(value_text(raw)) or None
     if key in ("as_of", "report_deadline", "issued"):
         if isinstance(raw, datetime):
             return raw.date()

@@ -34,6 +34,7 @@ from tdkt_xl.plans.grids import (
     seen_labels,
 )
 from tdkt_xl.plans.models import CommendationForm, Plan, PlanConfig, SheetKind, TaskSheet
+from tdkt_xl.plans.outline_sheet import read_outline_lines
 from tdkt_xl.plans.plan_config import issue_date, read_config
 from tdkt_xl.plans.task_sheet import TaskSheetReader
 from tdkt_xl.plans.text import fold_words
@@ -89,6 +90,8 @@ def read_plan(
     config = _read_config_sheet(grids, roles, log, file)
     units = _read_unit_sheet(grids, roles, log, file)
     forms = _read_forms_sheet(grids, roles)
+    outline_grid = _sheet_with_role(grids, roles, "outline")
+    outline = (read_outline_lines(outline_grid) or None) if outline_grid is not None else None
     directory = UnitDirectory(units) if units is not None else None
     tables = _task_tables(grids, roles, names, log, file)
     titles = [title_year(g, h.row) for g, h, _ in tables]
@@ -98,7 +101,7 @@ def read_plan(
     sheets = _read_task_sheets(tables, titles, directory, _Dates(plan_year, issued), log, file)
     config = config.model_copy(update={"year": plan_year, "issued": issued})
     return Plan(file=file, sheet_names=names, sheets=sheets, units=units, config=config,
-                forms=forms, year=plan_year, problems=log.problems)
+                forms=forms, outline=outline, year=plan_year, problems=log.problems)
 
 
 # --- the sheets beside the task tables ---------------------------------------
@@ -166,7 +169,7 @@ def _find_task_tables(grids: Sequence[Grid], roles: dict[str, SheetRole]) -> _Fo
     found = _FoundTables()
     for grid in grids:
         role = roles[grid.name]
-        if role in ("units", "config", "forms", "output"):
+        if role in ("units", "config", "forms", "outline", "output"):
             continue
         header = find_header(grid)
         if header is None:

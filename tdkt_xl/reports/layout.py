@@ -21,7 +21,10 @@ META_SHEET = "_tdkt_xl"  # very hidden: plan id, template version, unit code
 # "Thông tin": label in column A, value in column B, from row INFO_FIRST_ROW.
 INFO_TITLE = "BÁO CÁO TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH VÀ SỐ LIỆU THI ĐUA, KHEN THƯỞNG"
 INFO_FIRST_ROW = 3
-INFO_LABELS = ("Mã đơn vị", "Tên đơn vị", "Kỳ báo cáo", "Người lập", "Điện thoại", "Ngày lập")
+# issue 17: "Kiến nghị, đề xuất", the unit's proposals, a multi-line cell gathered under the
+# đề cương's item IV of the draft report; a report of a template without it is read as before
+INFO_PROPOSALS = "Kiến nghị, đề xuất"
+INFO_LABELS = ("Mã đơn vị", "Tên đơn vị", "Kỳ báo cáo", "Người lập", "Điện thoại", "Ngày lập", INFO_PROPOSALS)
 INFO_LOCKED = ("Mã đơn vị", "Tên đơn vị")
 
 # "Tiến độ": title in row 1, header in PROGRESS_HEADER_ROW, one task per row below.

@@ -34,6 +34,7 @@ from tdkt_xl.reports.layout import (
     INFO_FIRST_ROW,
     INFO_LABELS,
     INFO_LOCKED,
+    INFO_PROPOSALS,
     INFO_SHEET,
     INFO_TITLE,
     META_KEYS,
@@ -222,9 +223,12 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit) -> None:
             validation = _date_validation("Ngày lập báo cáo")
             ws.add_data_validation(validation)
             validation.add(cell.coordinate)
+        elif label == INFO_PROPOSALS:  # issue 17: a few paragraphs (Alt+Enter for a new line)
+            _put(ws, row, 2, number_format=TEXT_FORMAT, editable=True, vertical="top")
+            _cell(ws, row, 1).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         else:
             _put(ws, row, 2, values.get(label), number_format=TEXT_FORMAT, editable=True)
-        _fit_row(ws, row, {1: 24, 2: 62})
+        _fit_row(ws, row, {1: 24, 2: 62}, min_lines=8 if label == INFO_PROPOSALS else 1)
     row = INFO_FIRST_ROW + len(INFO_LABELS) + 1
     deadline = plan.config.report_deadline
     if deadline is not None:
