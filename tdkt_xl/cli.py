@@ -27,7 +27,7 @@ from tdkt_xl.cli_output import (
     utf8_streams,
 )
 from tdkt_xl.consolidation.aggregate import Consolidation
-from tdkt_xl.errors import Code
+from tdkt_xl.errors import Code, TdktError
 from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, status_copy_path
 from tdkt_xl.intake.plan_workbook import load_plan, validation_report
 from tdkt_xl.plans.models import Plan
@@ -372,6 +372,43 @@ def unit_reports(plan_file: Path, out_dir: Path, year: int | None) -> None:
     if kept:
         click.echo(f"Không ghi đè {len(kept)} tệp đã có nội dung (báo cáo đơn vị đã điền?): "
                    f"{', '.join(kept)}")
+
+
+@cli.command("y-kien")
+@click.argument("inbox", metavar="HỘP_THƯ", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Sổ kế hoạch (danh sách Đơn vị để nhận ra đơn vị gửi văn bản).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Văn bản Word (.docx) sẽ ghi.")
+@click.option("--de-cuong", "de_cuong", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Đề cương: tệp .docx (các đề mục là đề cương), .txt hoặc .xlsx (mặc định: sheet "
+                   "\"Đề cương\" của kế hoạch, rồi đề cương mẫu).")
+@click.option("--as-of", type=Day(), help="Ngày ghi trên văn bản (mặc định: để trống).")
+@click.option("--workers", type=int, default=2, show_default=True, help="Số tiến trình đọc tệp.")
+@click.option("--timeout", type=float, default=60, show_default=True, help="Số giây tối đa để đọc một tệp.")
+def y_kien(inbox: Path, plan_file: Path, out: Path, de_cuong: Path | None, as_of: Any, workers: int,
+           timeout: float) -> None:
+    """Tập hợp ý kiến các đơn vị theo đề cương từ các báo cáo bằng văn bản Word (.docx) trong HỘP_THƯ:
+    nhận ra đơn vị theo tên cơ quan ở đầu văn bản (rồi tên tệp), tách theo đề mục của đề cương.
+
+    Mã thoát: 0 đã ghi, 1 đã ghi nhưng có tệp bị loại hoặc chưa xác định được đơn vị, 2 không
+    đọc được kế hoạch hoặc đề cương, hay không ghi được văn bản.
+    """
+    from tdkt_xl.documents.opinions import choose_outline, gather_and_write, summary_lines
+
+    plan = _load(plan_file, None, as_json=False)
+    _refuse_what_is_not_a_plan(plan, plan_file)
+    try:
+        gathering = gather_and_write(plan, inbox, out, choose_outline(plan, de_cuong), workers=workers,
+                                     as_of=as_of.date() if as_of else None, timeout_s=timeout)
+    except TdktError as error:  # the đề cương given cannot be read
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except OSError as error:
+        click.echo(f"Lỗi: không ghi được {out}. {os_error_message(error)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo("\n".join([*summary_lines(gathering), f"Đã ghi: {out}"]))
+    sys.exit(EXIT_OK if gathering.complete else EXIT_INVALID)
 
 
 @cli.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -92,3 +92,84 @@ def write_unit_report_docx(path: Path, letter: UnitLetter, sections: Sequence[Se
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
+
+
+# --- the demo's units -----------------------------------------------------------------------------
+
+# What a unit writes under an item, by the words of its title (folded): the first that matches.
+_SAYINGS: tuple[tuple[str, str], ...] = (
+    ("thuan loi", "{name} luôn nhận được sự quan tâm, chỉ đạo sát sao của Tỉnh ủy, UBND tỉnh và sự "
+                  "phối hợp chặt chẽ của các sở, ngành."),
+    ("kho khan", "Biên chế làm công tác thi đua, khen thưởng của {name} còn kiêm nhiệm, thường xuyên "
+                 "thay đổi, ảnh hưởng đến chất lượng tham mưu."),
+    ("uu diem", "Phong trào thi đua tại {name} được triển khai rộng khắp, gắn với nhiệm vụ chính trị "
+                "của đơn vị; khen thưởng kịp thời, đúng người, đúng thành tích."),
+    ("ton tai", "Một số phong trào thi đua của {name} còn hình thức, chưa có tiêu chí cụ thể; việc "
+                "phát hiện nhân tố mới, điển hình tiên tiến còn hạn chế."),
+    ("khach quan", "Văn bản hướng dẫn thi hành Luật Thi đua, khen thưởng thay đổi nhiều lần trong "
+                   "giai đoạn 2014 - 2023."),
+    ("chu quan", "Một số lãnh đạo phòng, đơn vị trực thuộc {name} chưa quan tâm đúng mức đến công tác "
+                 "thi đua, khen thưởng."),
+    ("bai hoc", "Phải gắn phong trào thi đua với nhiệm vụ chuyên môn; người đứng đầu trực tiếp chỉ "
+                "đạo và chịu trách nhiệm về kết quả."),
+    ("kien nghi", "Đề nghị Sở Nội vụ tổ chức tập huấn nghiệp vụ thi đua, khen thưởng hằng năm và "
+                  "sớm triển khai phần mềm quản lý hồ sơ khen thưởng dùng chung toàn tỉnh."),
+    ("dac diem", "{name} có 12 phòng, đơn vị trực thuộc với 356 cán bộ, công chức, viên chức và người "
+                 "lao động."),
+)
+_GENERIC = ("Trong giai đoạn 2014 - 2023, {name} đã triển khai nội dung này bằng kế hoạch hằng năm, "
+            "lồng ghép vào chương trình công tác của đơn vị.")
+
+
+def unit_sayings(name: str, title: str) -> tuple[str, ...]:
+    """What unit ``name`` writes under an item titled ``title`` (a sentence or two).
+
+    >>> unit_sayings("Sở Giao thông vận tải", "Khó khăn")[0][:20]
+    'Biên chế làm công tá'
+    """
+    folded = strip_diacritics(title).lower()
+    found = next((text for words, text in _SAYINGS if words in folded), _GENERIC)
+    return (found.format(name=name),)
+
+
+@dataclass(frozen=True)
+class DemoDocument:
+    """One of the demo's units' Word reports: the file, who writes, how it writes the headings,
+    and the outline items it leaves out (keys)."""
+
+    file: str
+    letter: UnitLetter
+    way: HeadingWay
+    left_out: tuple[str, ...] = ()
+
+
+DEMO_DOCUMENTS = (
+    DemoDocument("SGTVT_bao_cao_tong_ket.docx",
+                 UnitLetter("UBND tỉnh Bắc Ninh", "Sở Giao thông vận tải", "BC-SGTVT"), "styles",
+                 ("II.3.d",)),
+    DemoDocument("dot_2/bao_cao_phong_1.docx", UnitLetter("Ban Thi đua - Khen thưởng", "Phòng I", "BC-P1"),
+                 "bold", ("I.-1", "I.-2", "I.-3")),
+    DemoDocument("bao cao GDDT.docx", UnitLetter("UBND tỉnh Bắc Ninh", "Sở Giáo dục và Đào tạo", "BC-SGDĐT"),
+                 "ascii-upper", ("III.3",)),
+)
+
+
+class _OutlineItem(Protocol):
+    key: str
+    label: str
+    title: str
+    level: int
+
+
+def write_demo_documents(inbox: Path, items: Sequence[_OutlineItem]) -> list[Path]:
+    """The demo's units' Word reports under ``inbox``, following the outline ``items``."""
+    written = []
+    for demo in DEMO_DOCUMENTS:
+        name = demo.letter.body
+        sections = [Section(item.label, item.title, item.level, unit_sayings(name, item.title))
+                    for item in items if item.key not in demo.left_out]
+        preface = (f"Thực hiện Văn bản số 962/SNV-TĐKT ngày 13/3/2024 của Sở Nội vụ, {name} báo cáo "
+                   "như sau:",)
+        written.append(write_unit_report_docx(inbox / demo.file, demo.letter, sections, way=demo.way,
+                                              preface=preface))
+    return written

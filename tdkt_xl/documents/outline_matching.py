@@ -17,9 +17,13 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from tdkt_xl.plans.text import clean, fold, fold_words
+
+if TYPE_CHECKING:
+    from tdkt_xl.documents.outline import Outline
 
 OTHER_KEY = "_khac"
 OTHER_TITLE = "Khác / không theo đề cương"
@@ -226,3 +230,12 @@ def split_by_outline(paragraphs: Iterable[Paragraph], items: Sequence[HeadingIte
         split.sections.setdefault(current, []).append(paragraph.text)
     split.missing = [item.key for item in items if item.key not in split.headings]
     return split
+
+
+def outline_from_docx(path: Path) -> Outline:
+    """The đề cương of a Word document whose headings are the outline (the hook
+    ``tdkt_xl.documents.outline_files`` names): :func:`tdkt_xl.documents.outline_docx.outline_from_docx`,
+    imported when called (reading a file is not this module's business)."""
+    from tdkt_xl.documents.outline_docx import outline_from_docx as read
+
+    return read(path)

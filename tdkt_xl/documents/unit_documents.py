@@ -59,6 +59,11 @@ class Gathering:
     def rejected(self) -> list[FileOutcome]:
         return [f for f in self.files if f.outcome == "rejected"]
 
+    @property
+    def complete(self) -> bool:
+        """No file rejected, every document's unit told."""
+        return not self.rejected and all(d.unit is not None for d in self.documents)
+
 
 def gather_document(document: WordDocument, items: Sequence[HeadingItem], directory: UnitDirectory,
                     *, modified: float = 0.0) -> UnitDocument:
