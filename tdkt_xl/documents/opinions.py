@@ -72,7 +72,7 @@ def _short(item: OutlineItem, words: int = 12) -> str:
     >>> _short(OutlineItem(key="I.-2", label="-", title="Thuận lợi", level=4))
     'I – Thuận lợi'
     """
-    title = item.title.split()
+    title = item.title.rstrip(" .;:").split()
     text = " ".join(title[:words]) + (" …" if len(title) > words else "")
     if item.level == 1 or "." not in item.key:
         return f"{item.label} {text}".strip()
