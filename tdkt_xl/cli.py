@@ -464,6 +464,7 @@ def demo(directory: Path | None) -> None:
     click.echo(f"Kế hoạch: {paths.plan}")
     click.echo(f"Mẫu báo cáo: {paths.templates}")
     click.echo(f"Hộp thư (báo cáo các đơn vị gửi về): {paths.inbox}")
+    click.echo(f"Tập hợp ý kiến các đơn vị theo đề cương: {paths.opinions}")
     _print_consolidation(result, paths.master)
 
 

@@ -495,7 +495,7 @@ def test_tong_hop_consolidates_and_reports(demo: Path, tmp_path: Path) -> None:
     assert lines[0] == "Tổng hợp xong, tính đến ngày 01/07/2024 (hạn nộp 25/06/2024)."
     assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 3 chưa nộp "
                         "(CUMDBSH, PPCTT, PQLHS).")
-    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 2 bỏ qua."
+    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 5 bỏ qua."
     assert lines[3].startswith("Bị loại: PPCTT.xlsx: Tệp Excel bị hỏng")
     assert lines[-1].startswith(f"Sổ tổng hợp: {master}")
     assert load_workbook(master).sheetnames[0] == "Tình hình nộp báo cáo"
@@ -518,7 +518,7 @@ def test_tong_hop_reads_a_report_saved_in_libreoffice(demo: Path, tmp_path: Path
     lines = message.splitlines()
     assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 3 chưa nộp "
                         "(CUMDBSH, PPCTT, PQLHS).")
-    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 2 bỏ qua."
+    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 5 bỏ qua."
     submissions = load_workbook(tmp_path / "tong_hop.xlsx")["Tình hình nộp báo cáo"]
     assert "dot_2/SGTVT.ods" in {c.value for row in submissions.iter_rows() for c in row}
 

@@ -19,6 +19,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.consolidation.inbox import run_consolidation
 from tdkt_xl.demo.sample_plan import build_sample_plan
+from tdkt_xl.demo.unit_documents import write_demo_documents
+from tdkt_xl.documents.opinions import gather_and_write
+from tdkt_xl.documents.outline import outline_or_default
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.reports.layout import (
     INFO_SHEET,
@@ -62,6 +65,10 @@ class DemoPaths:
     @property
     def master(self) -> Path:
         return self.root / "tong_hop.xlsx"
+
+    @property
+    def opinions(self) -> Path:
+        return self.root / "tap_hop_y_kien.docx"
 
 
 def _label_rows(ws: Worksheet) -> dict[str, int]:
@@ -159,5 +166,8 @@ def run_demo(root: Path, *, as_of: date | None = None, seed: int = 2024) -> tupl
             target.write_bytes(data[: len(data) // 2])  # cut off, as an interrupted e-mail download
     (paths.inbox / "ghi_chu.txt").write_text("Các đơn vị gửi báo cáo vào thư mục này.\n", encoding="utf-8")
     (paths.inbox / "~$P3.xlsx").write_bytes(b"\x00" * 165)  # Excel's owner lock file
+    outline = outline_or_default(plan.outline)
+    write_demo_documents(paths.inbox, outline.items)  # three units' reports in Word (issue 17)
     result = run_consolidation(plan, paths.inbox, paths.master, as_of=day)
+    gather_and_write(plan, paths.inbox, paths.opinions, outline)
     return paths, result

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
+from tdkt_xl.documents.outline import OutlineItem
 from tdkt_xl.plans.text import strip_diacritics
 
 HeadingWay = Literal["styles", "bold", "ascii-upper", "list"]
@@ -154,14 +155,7 @@ DEMO_DOCUMENTS = (
 )
 
 
-class _OutlineItem(Protocol):
-    key: str
-    label: str
-    title: str
-    level: int
-
-
-def write_demo_documents(inbox: Path, items: Sequence[_OutlineItem]) -> list[Path]:
+def write_demo_documents(inbox: Path, items: Sequence[OutlineItem]) -> list[Path]:
     """The demo's units' Word reports under ``inbox``, following the outline ``items``."""
     written = []
     for demo in DEMO_DOCUMENTS:
