@@ -333,6 +333,11 @@ def _print_consolidation(result: Consolidation, master: Path) -> None:
               for kind in ("accepted", "rejected", "superseded", "skipped")}
     click.echo(f"Tệp: {counts['accepted']} được dùng, {counts['rejected']} bị loại, "
                f"{counts['superseded']} bị thay thế bằng bản mới hơn, {counts['skipped']} bỏ qua.")
+    from tdkt_xl.consolidation.inbox import NARRATIVE_REPORT  # (imported by the consolidation already)
+
+    words = [f.file for f in result.files if f.reason == NARRATIVE_REPORT]
+    if words:  # received, not consolidated (issue 17)
+        click.echo(f"Báo cáo bằng văn bản Word: {len(words)} tệp (tập hợp bằng lệnh tdkt-xl y-kien).")
     for outcome in result.files:
         if outcome.outcome == "rejected":
             click.echo(f"  Bị loại: {outcome.file}: {outcome.reason}")

@@ -6,6 +6,7 @@ way a unit writes them. Every file is made by code in tmp_path.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,6 +123,22 @@ def huge_document(tmp: Path) -> Path:  # a document.xml over the limit the test 
                           + b"</w:body></w:document>")
 
 
+def lying_size(tmp: Path) -> Path:  # document.xml says it is 100 bytes, and expands further
+    source = good_docx(tmp / "src.docx")
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
+        info = archive.getinfo("word/document.xml")
+    name = info.filename.encode()
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46:central + 46 + len(name)] != name:
+        central = data.index(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 24, 100)  # the central directory's uncompressed size
+    struct.pack_into("<I", data, info.header_offset + 22, 100)  # and the local header's
+    path = tmp / "noi_doi.docx"
+    path.write_bytes(bytes(data))
+    return path
+
+
 def not_a_zip(tmp: Path) -> Path:
     path = tmp / "rac.docx"
     path.write_bytes(bytes(range(256)) * 10)
@@ -181,6 +198,7 @@ def truncated(tmp: Path) -> Path:
 HOSTILE: dict[str, tuple[Callable[[Path], Path], str, str]] = {
     "zip bomb": (bomb, "zip-bomb", "bom nén"),
     "entity expansion": (entities, "xml-entities", "DOCTYPE/ENTITY"),
+    "a part larger than it says": (lying_size, "zip-bomb", "nhiều hơn kích thước khai báo"),
     "huge document.xml": (huge_document, "oversized-word-document", "vượt mức tối đa 1,0 MB"),
     "not a zip": (not_a_zip, "not-a-word-document", "không nhận ra nội dung"),
     "RTF named .docx": (rtf, "not-a-word-document", "RTF"),

@@ -14,6 +14,7 @@ before the first goes to :data:`OTHER_KEY` ("Khác / không theo đề cương")
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -115,26 +116,46 @@ def split_label(text: str) -> tuple[str, str]:
     return "", text
 
 
-def _words(text: str) -> list[str]:
-    return fold_words(text).split()
+@functools.lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
+    """A text's folded words (the outline's titles come again for every document: cached)."""
+    return tuple(fold_words(text).split())
 
 
-def title_score(title: str, text: str) -> float:
+def title_score(title: str, text: str, floor: float = 0.0) -> float:
     """How close a heading's words are to a title's (1.0: the same words), case, diacritics, Unicode
     form and punctuation aside; a heading that is the title followed by a colon and text scores as
-    the title.
+    the title. A score at or under ``floor`` may be given as 0 (it is not worked out).
 
     >>> title_score("Kết quả 10 năm triển khai thực hiện", "KET QUA 10 NAM TRIEN KHAI THUC HIEN")
     1.0
     >>> title_score("Thuận lợi", "Thuận lợi: nhiều mặt") == 1.0, title_score("Thuận lợi", "Khó khăn") < 0.5
     (True, True)
     """
-    wanted = _words(title)
-    if not wanted:
+    if not _words(title):
         return 0.0
+    matcher = _matcher(title)
+    best = 0.0
+    for words in _candidates(text):
+        matcher.set_seq1(words)
+        bar = max(best, floor)
+        if matcher.real_quick_ratio() <= bar or matcher.quick_ratio() <= bar:
+            continue  # (upper bounds of the ratio, quick to work out)
+        best = max(best, matcher.ratio())
+    return best
+
+
+@functools.lru_cache(maxsize=2048)
+def _matcher(title: str) -> difflib.SequenceMatcher[str]:
+    """A matcher of the title's words (the second sequence, whose index it keeps), made once."""
+    return difflib.SequenceMatcher(None, (), _words(title), autojunk=False)
+
+
+@functools.lru_cache(maxsize=8192)
+def _candidates(text: str) -> tuple[tuple[str, ...], ...]:
+    """A heading's words, and those before its colon if it has one."""
     head, colon, _rest = clean(text).partition(":")
-    candidates = [text, head] if colon else [text]
-    return max(difflib.SequenceMatcher(None, wanted, _words(c), autojunk=False).ratio() for c in candidates)
+    return (_words(text), _words(head)) if colon else (_words(text),)
 
 
 def looks_like_heading(paragraph: Paragraph) -> bool:
@@ -163,17 +184,23 @@ def _heading_words(paragraph: Paragraph) -> tuple[str, str]:
     return mark, words
 
 
+@functools.lru_cache(maxsize=1024)
+def _label_mark(label: str) -> str:
+    return split_label(f"{label} x")[0] if label else ""
+
+
 def _item_mark(item: HeadingItem) -> str:
-    return split_label(f"{item.label} x")[0] if item.label else ""
+    return _label_mark(item.label)
 
 
-def _score(item: HeadingItem, paragraph: Paragraph) -> float:
-    mark, words = _heading_words(paragraph)
-    score = title_score(item.title, words)
+def _score(item: HeadingItem, heading: tuple[str, str, bool, int], floor: float = 0.0) -> float:
+    """How well a heading (its mark, words, whether it looks like one, its word count) heads ``item``."""
+    mark, words, looks, count = heading
+    score = title_score(item.title, words, floor - 0.1)
     item_mark = _item_mark(item)
     if mark and item_mark and mark != "-" and mark_value(mark) == mark_value(item_mark):
         score += 0.1  # the same number, however written ("II." / "2." / "B.")
-    if not looks_like_heading(paragraph) or len(_words(words)) > 3 * max(len(_words(item.title)), 4):
+    if not looks or count > 3 * max(len(_words(item.title)), 4):
         score -= 0.3  # body text that happens to use the title's words
     return score
 
@@ -181,9 +208,11 @@ def _score(item: HeadingItem, paragraph: Paragraph) -> float:
 def _best_item(items: Sequence[HeadingItem], start: int, paragraph: Paragraph) -> int | None:
     """The index (from ``start`` on) of the item this paragraph heads, if any: the best score over
     :data:`MIN_SCORE`, the nearest on a tie."""
+    mark, words = _heading_words(paragraph)
+    heading = (mark, words, looks_like_heading(paragraph), len(_words(words)))
     best, best_score = None, MIN_SCORE
     for index in range(start, len(items)):
-        score = _score(items[index], paragraph)
+        score = _score(items[index], heading, best_score)
         if score > best_score + 1e-9:
             best, best_score = index, score
     return best

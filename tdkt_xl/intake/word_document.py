@@ -12,6 +12,7 @@ process).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -106,6 +107,7 @@ def _num_properties(properties: ET.Element | None) -> tuple[str, int] | None:
     return (num_id, level) if num_id is not None else None
 
 
+@functools.lru_cache(maxsize=16)  # most units' documents come from a few templates: the same styles
 def parse_styles(data: bytes) -> dict[str, _Style]:
     """The paragraph styles of ``word/styles.xml`` by id: name, parent, outline level, bold, list.
 
