@@ -10,13 +10,18 @@ case "${CI:-}" in ""|0|false|False|FALSE|no) ;; *) export TDKT_REQUIRE_SOFFICE=1
 [ "${TDKT_REQUIRE_SOFFICE:-}" = 0 ] && unset TDKT_REQUIRE_SOFFICE
 
 _soffice_found() { command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; }
+# Calc; Writer for the Word documents (issue 17) and Liberation Serif, Times New Roman's metrics
+_lo_packages="libreoffice-calc-nogui libreoffice-writer-nogui fonts-liberation2"
+_writer_missing() { command -v dpkg >/dev/null 2>&1 && ! dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 \
+                    && ! dpkg -s libreoffice-writer >/dev/null 2>&1; }
 _soffice_tried=""
-if ! _soffice_found && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+if { ! _soffice_found || _writer_missing; } && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   echo "Cài LibreOffice Calc (một lần) ... / Installing LibreOffice Calc (once) ..."
   _soffice_tried=1
-  apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1 \
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $_lo_packages >/dev/null 2>&1 \
     || { apt-get update -qq >/dev/null 2>&1 \
-         && apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null 2>&1; } \
+         && apt-get install -y -qq --no-install-recommends $_lo_packages >/dev/null 2>&1; } \
     || true
 fi
 _soffice_note=""

@@ -5,6 +5,8 @@
 datetime.date(2024, 6, 15)
 """
 
+from typing import Any
+
 from tdkt_xl.errors import Problem, ProblemLog
 from tdkt_xl.intake.plan_workbook import load_plan, validate
 from tdkt_xl.plans.deadlines import Deadline, parse_deadline, quarter_bounds, quarter_of
@@ -16,6 +18,22 @@ from tdkt_xl.plans.units import Unit, UnitDirectory, UnitRef
 
 __version__ = "0.1.0"
 
+# issue 17, for analysts: imported when first used, so that ``import tdkt_xl`` does not load pandas
+# (and a stage below the documents that imports tdkt_xl does not import them)
+_LAZY = {"read_results": "tdkt_xl.documents.tables", "Results": "tdkt_xl.documents.tables"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tdkt_xl' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "Deadline",
     "ExcelError",
@@ -24,6 +42,7 @@ __all__ = [
     "PlanConfig",
     "Problem",
     "ProblemLog",
+    "Results",
     "Section",
     "Status",
     "Task",
@@ -39,6 +58,7 @@ __all__ = [
     "quarter_bounds",
     "quarter_of",
     "read_plan",
+    "read_results",
     "task_status",
     "validate",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from tdkt_xl import __version__
+from tdkt_xl.cli_documents import y_kien
 from tdkt_xl.cli_output import (
     OPTIONS_METAVAR,
     Command,
@@ -27,7 +28,7 @@ from tdkt_xl.cli_output import (
     utf8_streams,
 )
 from tdkt_xl.consolidation.aggregate import Consolidation
-from tdkt_xl.errors import Code, TdktError
+from tdkt_xl.errors import Code
 from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, status_copy_path
 from tdkt_xl.intake.plan_workbook import load_plan, validation_report
 from tdkt_xl.plans.models import Plan
@@ -184,7 +185,7 @@ class _Commands(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, commands=[y_kien])
 @click.version_option(__version__, prog_name="tdkt-xl")
 def cli() -> None:
     """Kế hoạch, tiến độ và tổng hợp báo cáo thi đua – khen thưởng trong Excel."""
@@ -333,11 +334,6 @@ def _print_consolidation(result: Consolidation, master: Path) -> None:
               for kind in ("accepted", "rejected", "superseded", "skipped")}
     click.echo(f"Tệp: {counts['accepted']} được dùng, {counts['rejected']} bị loại, "
                f"{counts['superseded']} bị thay thế bằng bản mới hơn, {counts['skipped']} bỏ qua.")
-    from tdkt_xl.consolidation.inbox import NARRATIVE_REPORT  # (imported by the consolidation already)
-
-    words = [f.file for f in result.files if f.reason == NARRATIVE_REPORT]
-    if words:  # received, not consolidated (issue 17)
-        click.echo(f"Báo cáo bằng văn bản Word: {len(words)} tệp (tập hợp bằng lệnh tdkt-xl y-kien).")
     for outcome in result.files:
         if outcome.outcome == "rejected":
             click.echo(f"  Bị loại: {outcome.file}: {outcome.reason}")
@@ -379,43 +375,6 @@ def unit_reports(plan_file: Path, out_dir: Path, year: int | None) -> None:
                    f"{', '.join(kept)}")
 
 
-@cli.command("y-kien")
-@click.argument("inbox", metavar="HỘP_THƯ", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="Sổ kế hoạch (danh sách Đơn vị để nhận ra đơn vị gửi văn bản).")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="Văn bản Word (.docx) sẽ ghi.")
-@click.option("--de-cuong", "de_cuong", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Đề cương: tệp .docx (các đề mục là đề cương), .txt hoặc .xlsx (mặc định: sheet "
-                   "\"Đề cương\" của kế hoạch, rồi đề cương mẫu).")
-@click.option("--as-of", type=Day(), help="Ngày ghi trên văn bản (mặc định: để trống).")
-@click.option("--workers", type=int, default=2, show_default=True, help="Số tiến trình đọc tệp.")
-@click.option("--timeout", type=float, default=60, show_default=True, help="Số giây tối đa để đọc một tệp.")
-def y_kien(inbox: Path, plan_file: Path, out: Path, de_cuong: Path | None, as_of: Any, workers: int,
-           timeout: float) -> None:
-    """Tập hợp ý kiến các đơn vị theo đề cương từ các báo cáo bằng văn bản Word (.docx) trong HỘP_THƯ:
-    nhận ra đơn vị theo tên cơ quan ở đầu văn bản (rồi tên tệp), tách theo đề mục của đề cương.
-
-    Mã thoát: 0 đã ghi, 1 đã ghi nhưng có tệp bị loại hoặc chưa xác định được đơn vị, 2 không
-    đọc được kế hoạch hoặc đề cương, hay không ghi được văn bản.
-    """
-    from tdkt_xl.documents.opinions import choose_outline, gather_and_write, summary_lines
-
-    plan = _load(plan_file, None, as_json=False)
-    _refuse_what_is_not_a_plan(plan, plan_file)
-    try:
-        gathering = gather_and_write(plan, inbox, out, choose_outline(plan, de_cuong), workers=workers,
-                                     as_of=as_of.date() if as_of else None, timeout_s=timeout)
-    except TdktError as error:  # the đề cương given cannot be read
-        click.echo(f"Lỗi: {error}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    except OSError as error:
-        click.echo(f"Lỗi: không ghi được {out}. {os_error_message(error)}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    click.echo("\n".join([*summary_lines(gathering), f"Đã ghi: {out}"]))
-    sys.exit(EXIT_OK if gathering.complete else EXIT_INVALID)
-
-
 @cli.command()
 @click.argument("inbox", metavar="HỘP_THƯ", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
@@ -453,6 +412,49 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
     sys.exit(EXIT_INVALID if result.rejected else EXIT_OK)
 
 
+@cli.command("bao-cao")
+@click.argument("inbox", metavar="HỘP_THƯ", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Sổ kế hoạch.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Tệp Word (.docx) sẽ ghi dự thảo báo cáo.")
+@click.option("--as-of", type=Day(),
+              help="Ngày tính, dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: Cấu hình, rồi hôm nay).")
+@click.option("--state", type=click.Path(path_type=Path, dir_okay=False),
+              help="Sổ cái của lần tổng hợp hằng đêm: lấy số liệu từ đó, không đọc lại hộp thư.")
+@click.option("--de-cuong", "outline_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Đề cương: tệp .txt (mỗi đề mục một dòng), .xlsx (sheet \"Đề cương\") hoặc .docx "
+                   "(mặc định: sheet Đề cương của sổ kế hoạch, rồi đề cương mẫu).")
+def draft_report(inbox: Path, plan_file: Path, out: Path, as_of: Any, state: Path | None,
+                 outline_file: Path | None) -> None:
+    """Viết dự thảo Báo cáo tổng kết (Word) theo đề cương, từ báo cáo các đơn vị trong HỘP_THƯ:
+    số liệu khen thưởng (bảng, biểu đồ, nhận xét), kết quả, khó khăn, vướng mắc, kiến nghị các
+    đơn vị nêu; các đề mục khác để chỗ tô vàng cho người soạn.
+
+    Mã thoát: 0 đã ghi, 1 đã ghi nhưng có tệp bị loại, 2 không đọc được sổ kế hoạch, hộp thư,
+    sổ cái hoặc đề cương, hoặc không ghi được tệp.
+    """
+    from tdkt_xl.documents.draft_report import write_draft_report
+    from tdkt_xl.documents.outline_files import OutlineFileError, read_outline_file
+    from tdkt_xl.documents.sources import ResultsUnavailable, consolidation_for
+
+    plan = _load(plan_file, None, as_json=False)
+    _refuse_what_is_not_a_plan(plan, plan_file)
+    try:
+        outline = read_outline_file(outline_file) if outline_file is not None else None
+        result = consolidation_for(plan, inbox=inbox, state=state, as_of=as_of.date() if as_of else None)
+    except (OutlineFileError, ResultsUnavailable) as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    try:
+        written = write_draft_report(plan, result, out, outline=outline)
+    except OSError as error:
+        click.echo(f"Lỗi: không ghi được dự thảo báo cáo {out}. {os_error_message(error)}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    click.echo("\n".join(written.summary_lines(result, state)))
+    sys.exit(EXIT_INVALID if result.rejected else EXIT_OK)
+
+
 @cli.command()
 @click.argument("directory", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False),
                 required=False)
@@ -469,8 +471,8 @@ def demo(directory: Path | None) -> None:
     click.echo(f"Kế hoạch: {paths.plan}")
     click.echo(f"Mẫu báo cáo: {paths.templates}")
     click.echo(f"Hộp thư (báo cáo các đơn vị gửi về): {paths.inbox}")
-    click.echo(f"Tập hợp ý kiến các đơn vị theo đề cương: {paths.opinions}")
     _print_consolidation(result, paths.master)
+    click.echo(f"Dự thảo báo cáo tổng kết: {paths.draft_report}")
 
 
 # the nightly run's phases, as its summary line names them

@@ -150,6 +150,9 @@ class Code(StrEnum):
     # (tdkt_xl.nightly.from_ledger)
     LEDGER_MISSING = "ledger-missing"
     LEDGER_DAMAGED = "ledger-damaged"
+    # issue 17 (H3 report): the đề cương given to the draft report (tdkt_xl.documents.outline_files)
+    OUTLINE_UNREADABLE = "outline-unreadable"
+    OUTLINE_EMPTY = "outline-empty"
 
 
 @dataclass(frozen=True)
@@ -603,6 +606,15 @@ _RUN = (
                "Sổ cái {path} không đọc được: {reason}",
                "Kiểm tra đường dẫn; nếu sổ cái đã hỏng, đọc thẳng hộp thư, hoặc chạy lần tổng hợp hằng "
                "đêm với một sổ cái mới."),
+    # issue 17 (H3 report): the đề cương given to the draft report
+    _rejection(Code.OUTLINE_UNREADABLE, "run", "Không đọc được đề cương",
+               "Không đọc được đề cương {path}: {reason}",
+               "Lưu đề cương thành tệp .txt (mỗi đề mục một dòng, đánh số như I., 1., a), -), tệp .xlsx "
+               "có sheet \"Đề cương\" hoặc tệp .docx, rồi chạy lại; bỏ --de-cuong để dùng đề cương trong sổ "
+               "kế hoạch hoặc đề cương mặc định."),
+    _rejection(Code.OUTLINE_EMPTY, "run", "Đề cương không có đề mục",
+               "Đề cương {path} không có đề mục nào được đánh số (như \"I.\", \"1.\", \"a)\", \"-\").",
+               "Đánh số mỗi đề mục ở đầu dòng như đề cương mẫu (I. … ; 1. … ; a) … ; - …) rồi chạy lại."),
 )
 
 # The same codes given at a second stage, with that stage's wording.

@@ -317,7 +317,10 @@ def _demo_round_once(shared: Path) -> Path:
 def demo_round(tmp_path_factory: pytest.TempPathFactory) -> DemoCopier:
     """``copy(root)``: the demo round as ``run_demo(root)`` leaves it (files with their times, and
     its consolidation, paths under ``root``), copied instead of made again for each test module."""
-    source = _demo_round_once(tmp_path_factory.getbasetemp().parent)
+    # the session's folder: shared by pytest-xdist's workers (each has a folder in it), never by
+    # another session (whose demo code may differ)
+    base = tmp_path_factory.getbasetemp()
+    source = _demo_round_once(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
 
     def copy(root: Path) -> tuple[Path, Consolidation]:
         shutil.copytree(source / "root", root, dirs_exist_ok=True)

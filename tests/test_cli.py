@@ -422,6 +422,7 @@ _PLAN_SLOTS = [
     ["consolidate", "{inbox}", "--plan", "{bad}", "--out", "{out}/tong_hop.xlsx"],
     ["nightly", "--plan", "{bad}", "--inbox", "{inbox}", "--out", "{out}/tong_hop.xlsx"],
     ["history", "P01", "--state", "{bad}"],
+    ["bao-cao", "{inbox}", "--plan", "{bad}", "--out", "{out}/du_thao.docx"],
 ]
 
 
@@ -468,6 +469,11 @@ _PLACES = [
     # (the command, the argument given the wrong kind of path, what it should be)
     (["consolidate", "{bad}", "--plan", "{plan}", "--out", "{out}/tong_hop.xlsx"], "folder"),
     (["consolidate", "{inbox}", "--plan", "{plan}", "--out", "{bad}"], "file"),
+    (["bao-cao", "{bad}", "--plan", "{plan}", "--out", "{out}/du_thao.docx"], "folder"),
+    (["bao-cao", "{inbox}", "--plan", "{plan}", "--out", "{bad}"], "file"),
+    (["bao-cao", "{inbox}", "--plan", "{plan}", "--out", "{out}/du_thao.docx", "--state", "{bad}"], "file"),
+    (["bao-cao", "{inbox}", "--plan", "{plan}", "--out", "{out}/du_thao.docx", "--de-cuong", "{bad}"],
+     "file"),
     (["unit-reports", "{plan}", "--out", "{bad}"], "folder"),
     (["status", "{plan}", "--out", "{bad}"], "file"),
     (["nightly", "--plan", "{plan}", "--inbox", "{bad}", "--out", "{out}/tong_hop.xlsx"], "folder"),

@@ -68,6 +68,8 @@ def test_the_template_has_a_tall_unlocked_proposals_cell(sample_plan: Path, tmp_
     assert not cell.protection.locked and cell.alignment.wrap_text and cell.alignment.vertical == "top"
     assert (info.row_dimensions[row].height or 0) >= 8 * 15
     assert info.cell(row + 1, 1).value != INFO_PROPOSALS
+    prompts = [v.prompt for v in info.data_validations.dataValidation if cell.coordinate in v.sqref]
+    assert len(prompts) == 1 and "Alt+Enter" in prompts[0] and len(prompts[0]) <= 255  # (Excel's limit)
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", pytest.param("ods", marks=pytest.mark.slow)])

@@ -19,11 +19,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.consolidation.inbox import run_consolidation
 from tdkt_xl.demo.sample_plan import build_sample_plan
-from tdkt_xl.demo.unit_documents import write_demo_documents
-from tdkt_xl.documents.opinions import gather_and_write
-from tdkt_xl.documents.outline import outline_or_default
 from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.reports.layout import (
+    INFO_PROPOSALS,
     INFO_SHEET,
     PROGRESS_DONE,
     PROGRESS_HEADER_ROW,
@@ -42,6 +40,16 @@ FORMULA_TEXT_UNIT = "P2"
 NUMBERS_AS_TEXT_UNIT = "SLDTBXH"
 DUPLICATE_UNIT = "P1"
 BROKEN_UNIT = "PPCTT"
+# issue 17: what a few units write under "Kiến nghị, đề xuất" (gathered under IV of the draft report)
+PROPOSALS = {
+    "SGDDT": "Đề nghị Ban Thi đua - Khen thưởng hướng dẫn thống nhất quy trình xét tặng danh hiệu "
+             "“Tập thể lao động xuất sắc” cho các trường học.\nĐề nghị tăng số Bằng khen của Chủ tịch "
+             "UBND tỉnh dành cho giáo viên trực tiếp giảng dạy.",
+    "SGTVT": "Đề nghị sớm ban hành văn bản hướng dẫn thi hành Luật Thi đua, khen thưởng năm 2022 ở cấp "
+             "tỉnh.\nĐề nghị bổ sung kinh phí khen thưởng đột xuất cho lực lượng tham gia giải phóng mặt "
+             "bằng đường Vành đai 4.",
+    "HDSKT": "Đề nghị công nhận hiệu quả áp dụng sáng kiến theo quý để kịp xét khen thưởng cuối năm.",
+}
 
 
 @dataclass(frozen=True)
@@ -70,21 +78,31 @@ class DemoPaths:
     def opinions(self) -> Path:
         return self.root / "tap_hop_y_kien.docx"
 
+    @property
+    def draft_report(self) -> Path:
+        return self.root / "du_thao_bao_cao.docx"
+
 
 def _label_rows(ws: Worksheet) -> dict[str, int]:
     return {header_key(ws.cell(r, 1).value): r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
 
 
-def fill_report(template: Path, target: Path, *, made_on: date, rng: random.Random, as_of: date,
-                formula_text: bool = False, numbers_as_text: bool = False) -> None:
-    """Fill a unit's report workbook the way a unit would, and save it as ``target``."""
-    book = load_workbook(template)
-    info = book[INFO_SHEET]
+def _fill_info(info: Worksheet, *, made_on: date, rng: random.Random, proposals: str) -> None:
+    """The "Thông tin" sheet: who made the report, when, and the unit's proposals (when any)."""
     labels = _label_rows(info)
     info.cell(labels[header_key("Người lập")], 2, rng.choice(["Nguyễn Văn An", "Trần Thị Bình",
                                                              "Lê Minh Châu", "Phạm Thu Hà"]))
     info.cell(labels[header_key("Điện thoại")], 2, f"0912 {rng.randint(100, 999)} {rng.randint(100, 999)}")
     info.cell(labels[header_key("Ngày lập")], 2, datetime.combine(made_on, datetime.min.time()))
+    if proposals and header_key(INFO_PROPOSALS) in labels:
+        set_value(info.cell(labels[header_key(INFO_PROPOSALS)], 2), proposals)
+
+
+def fill_report(template: Path, target: Path, *, made_on: date, rng: random.Random, as_of: date,
+                formula_text: bool = False, numbers_as_text: bool = False, proposals: str = "") -> None:
+    """Fill a unit's report workbook the way a unit would, and save it as ``target``."""
+    book = load_workbook(template)
+    _fill_info(book[INFO_SHEET], made_on=made_on, rng=rng, proposals=proposals)
 
     progress = book[PROGRESS_SHEET]
     columns = {header_key(progress.cell(PROGRESS_HEADER_ROW, c).value): c
@@ -157,7 +175,8 @@ def run_demo(root: Path, *, as_of: date | None = None, seed: int = 2024) -> tupl
             made_on = deadline + timedelta(days=LATE[code])
         target = paths.inbox / ("dot_2" if code in LATE else "") / f"{code}.xlsx"
         fill_report(template, target, made_on=made_on, rng=rng, as_of=day,
-                    formula_text=code == FORMULA_TEXT_UNIT, numbers_as_text=code == NUMBERS_AS_TEXT_UNIT)
+                    formula_text=code == FORMULA_TEXT_UNIT, numbers_as_text=code == NUMBERS_AS_TEXT_UNIT,
+                    proposals=PROPOSALS.get(code, ""))
         if code == DUPLICATE_UNIT:
             fill_report(template, paths.inbox / f"{code}_ban_cu.xlsx", made_on=made_on - timedelta(days=7),
                         rng=rng, as_of=day)
@@ -166,8 +185,14 @@ def run_demo(root: Path, *, as_of: date | None = None, seed: int = 2024) -> tupl
             target.write_bytes(data[: len(data) // 2])  # cut off, as an interrupted e-mail download
     (paths.inbox / "ghi_chu.txt").write_text("Các đơn vị gửi báo cáo vào thư mục này.\n", encoding="utf-8")
     (paths.inbox / "~$P3.xlsx").write_bytes(b"\x00" * 165)  # Excel's owner lock file
+    from tdkt_xl.demo.unit_documents import write_demo_documents  # (python-docx: only here)
+    from tdkt_xl.documents.draft_report import write_draft_report
+    from tdkt_xl.documents.opinions import gather_and_write
+    from tdkt_xl.documents.outline import outline_or_default
+
     outline = outline_or_default(plan.outline)
     write_demo_documents(paths.inbox, outline.items)  # three units' reports in Word (issue 17)
     result = run_consolidation(plan, paths.inbox, paths.master, as_of=day)
     gather_and_write(plan, paths.inbox, paths.opinions, outline)
+    write_draft_report(plan, result, paths.draft_report)
     return paths, result

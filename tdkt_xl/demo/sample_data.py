@@ -448,7 +448,7 @@ UNITS: tuple[Unit, ...] = (
 )
 
 CONFIG_HEADERS = ("Thiết lập", "Giá trị", "Giải thích")
-CONFIG_ROWS: tuple[tuple[str, int | dt.date, str], ...] = (
+CONFIG_ROWS: tuple[tuple[str, int | dt.date | str, str], ...] = (
     ("Năm kế hoạch", 2024, "Năm của kế hoạch đang theo dõi."),
     (
         "Số ngày sắp đến hạn",
@@ -467,4 +467,11 @@ CONFIG_ROWS: tuple[tuple[str, int | dt.date, str], ...] = (
     ),
     ("Năm số liệu từ", 2014, "Năm đầu của bảng số liệu khen thưởng."),
     ("Năm số liệu đến", 2023, "Năm cuối của bảng số liệu khen thưởng."),
+    # who issues the Word documents drafted from the plan (issue 17): their header and signature
+    ("Cơ quan chủ quản", "Sở Nội vụ tỉnh Bắc Ninh", "In hoa, phía trên tên cơ quan ban hành văn bản."),
+    ("Cơ quan ban hành", "Ban Thi đua - Khen thưởng", "Tên cơ quan ban hành văn bản (báo cáo, công văn)."),
+    ("Ký hiệu cơ quan", "BTĐKT", "Chữ viết tắt trong số, ký hiệu văn bản: Số: …/BC-BTĐKT."),
+    ("Địa danh", "Bắc Ninh", "Địa danh ghi trước ngày tháng của văn bản."),
+    ("Chức vụ người ký", "Trưởng ban", "Chức vụ của người ký văn bản."),
+    ("Người ký", "", "Họ và tên người ký; để trống thì văn bản để chỗ cho người soạn điền."),
 )

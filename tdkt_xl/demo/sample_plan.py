@@ -249,7 +249,7 @@ def _build_config(ws: Worksheet) -> None:
         if isinstance(value, dt.date):
             ws.cell(row=row, column=2).number_format = _DATE_FORMAT
         ws.cell(row=row, column=2).alignment = Alignment(horizontal="left", vertical="top")
-    _set_widths(ws, (24, 14, 70))
+    _set_widths(ws, (24, 26, 70))
     ws.freeze_panes = "A2"
 
 

@@ -55,6 +55,16 @@ SIGNER_TITLE_PLACEHOLDER = "[CHỨC VỤ NGƯỜI KÝ]"
 SIGNER_NAME_PLACEHOLDER = "[Họ và tên người ký]"
 RECIPIENT_PLACEHOLDER = "[Nơi nhận]"
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3", 4: "Heading 4"}
+# what follows w:pBdr in w:pPr and w:tblBorders in w:tblPr (ECMA-376): Word refuses another order
+_AFTER_PARAGRAPH_BORDERS = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+    "w:rPr", "w:sectPr", "w:pPrChange",
+)
+_AFTER_TABLE_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                        "w:tblDescription", "w:tblPrChange")
 
 
 class Issuer(BaseModel):
@@ -129,7 +139,7 @@ def _set_fonts(r_pr: Any, name: str = FONT) -> None:
     fonts = r_pr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
-        r_pr.insert(0, fonts)
+        r_pr.insert(1 if r_pr.find(qn("w:rStyle")) is not None else 0, fonts)  # after a run style
     for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attribute), None)
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
@@ -212,7 +222,7 @@ def _line_under(paragraph: Paragraph, width: Any, room: Any) -> None:
     for attribute, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(attribute), value)
     borders.append(bottom)
-    p_pr.append(borders)
+    p_pr.insert_element_before(borders, *_AFTER_PARAGRAPH_BORDERS)  # Word wants the schema's order
 
 
 # --- the document's styles and page ----------------------------------------------
@@ -298,7 +308,7 @@ def borderless_table(doc: DocxDocument, widths: Sequence[Any]) -> Table:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    tbl_pr.append(borders)
+    tbl_pr.insert_element_before(borders, *_AFTER_TABLE_BORDERS)
     for cell, width in zip(table.rows[0].cells, widths, strict=True):
         cell.width = width
     for column, width in zip(table.columns, widths, strict=True):
@@ -375,6 +385,8 @@ def add_closing(doc: DocxDocument, recipients: Sequence[str], signer_title: str,
     """"Nơi nhận:" (each recipient on a line "- …;", the last "- Lưu: VT, …."), and the signer's
     title and name, placeholders where they are missing."""
     table = borderless_table(doc, [Mm(80), TEXT_WIDTH - Mm(80)])
+    row_properties = table.rows[0]._tr.get_or_add_trPr()
+    row_properties.append(OxmlElement("w:cantSplit"))  # the signature block never split by a page
     left, right = table.rows[0].cells
     heading = _cell_paragraph(left, first=True, before=12, align=WD_ALIGN_PARAGRAPH.LEFT)
     add_run(heading, "Nơi nhận:", size=Pt(12), bold=True, italic=True)

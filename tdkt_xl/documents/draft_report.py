@@ -53,6 +53,13 @@ TOPIC_TITLES: dict[Topic, str] = {
 }
 
 
+TOPIC_SAID: dict[str, str] = {
+    "statistics": "Số liệu khen thưởng ở đề mục",
+    "difficulties": "Kết quả, khó khăn, vướng mắc các đơn vị nêu ở đề mục",
+    "proposals": "Kiến nghị, đề xuất của các đơn vị ở đề mục",
+}
+
+
 @dataclass
 class DraftReport:
     """What was written: the file, the outline item each topic went under (an appendix when the
@@ -64,6 +71,16 @@ class DraftReport:
     placeholders: int = 0
     quotes: int = 0
     appendices: list[str] = field(default_factory=list)
+
+    def summary_lines(self, consolidation: Consolidation, ledger: Path | None = None) -> list[str]:
+        """What ``tdkt-xl bao-cao`` says it wrote."""
+        reported = sum(1 for s in consolidation.submissions if s.state != "missing")
+        source = f" (sổ cái {ledger})" if ledger else ""
+        return [f"Đã ghi dự thảo báo cáo: {self.path}",
+                f"Số liệu từ báo cáo của {reported}/{len(consolidation.submissions)} đơn vị{source}; "
+                f"{len(consolidation.rejected)} tệp bị loại.",
+                *(f"- {TOPIC_SAID[topic]}: {where}" for topic, where in self.filled.items()),
+                f"Còn {self.placeholders} chỗ \"{DRAFT_PLACEHOLDER}\" chờ người soạn điền."]
 
 
 def report_summary(outline: Outline) -> str:
@@ -93,11 +110,11 @@ class _Writer:
                  as_of: date | None, out: Path) -> None:
         self.doc, self.plan, self.consolidation, self.as_of = doc, plan, consolidation, as_of
         self.result = DraftReport(path=out, outline=outline)
-        self.topics: dict[str, Topic] = {}
+        self.topics: dict[str, list[Topic]] = {}  # an item may be about two ("Khó khăn và kiến nghị")
         for topic in TOPIC_TITLES:
             item = find_topic(outline, topic)
-            if item is not None and item.key not in self.topics:
-                self.topics[item.key] = topic
+            if item is not None:
+                self.topics.setdefault(item.key, []).append(topic)
                 self.result.filled[topic] = item.key
 
     def fill(self, topic: Topic) -> None:
@@ -129,13 +146,11 @@ class _Writer:
     def item(self, item: OutlineItem) -> None:
         add_heading(self.doc, item.heading, item.level)
         self.prompt(item)
-        topic = self.topics.get(item.key)
-        if topic is None:
-            self.placeholder()
-            return
-        if topic != "statistics":
-            self.placeholder()  # the drafter's own assessment, then what the units wrote
-        self.fill(topic)
+        topics = self.topics.get(item.key, [])
+        if topics != ["statistics"]:
+            self.placeholder()  # the drafter's own text, then what the units wrote (the figures: none)
+        for topic in topics:
+            self.fill(topic)
 
     def _filler(self, topic: Topic) -> Callable[[], None]:
         return lambda: self.fill(topic)

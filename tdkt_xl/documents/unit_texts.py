@@ -7,7 +7,7 @@ The same words written by several units are quoted once, naming every unit that 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from docx.document import Document as DocxDocument
@@ -81,16 +81,9 @@ def gathered_progress(plan: Plan, consolidation: Consolidation) -> list[TaskText
 
 
 def gathered_proposals(plan: Plan, consolidation: Consolidation) -> list[Quote]:
-    """Each unit's "Kiến nghị, đề xuất" (the report's ``proposals``, when the report has that
-    field), in the order of the submissions."""
+    """Each unit's "Kiến nghị, đề xuất" (the "Thông tin" sheet's row), by unit code."""
     names = unit_names(plan, consolidation)
-    texts: list[tuple[str, str]] = []
-    for submission in consolidation.submissions:
-        report = submission.report
-        text = getattr(report, "proposals", "") if report is not None else ""
-        if isinstance(text, str) and text.strip():
-            texts.append((names.get(submission.unit.code, submission.unit.name), text))
-    return group_quotes(texts)
+    return group_quotes((names.get(unit.code, unit.name), text) for unit, text in consolidation.proposals)
 
 
 # --- writing them ------------------------------------------------------------------
@@ -147,12 +140,3 @@ def add_proposals(doc: DocxDocument, quotes: list[Quote]) -> int:
     for quote in quotes:
         _quote_paragraph(doc, quote)
     return len(quotes)
-
-
-def quotes_by_unit(quotes: Iterable[Quote]) -> Mapping[str, list[str]]:
-    """Unit name -> the texts it is quoted with (for checking what was gathered)."""
-    found: dict[str, list[str]] = {}
-    for quote in quotes:
-        for unit in quote.units:
-            found.setdefault(unit, []).append(quote.text)
-    return found

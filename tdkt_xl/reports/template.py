@@ -177,6 +177,15 @@ def _date_validation(title: str) -> DataValidation:
     )
 
 
+def _proposals_prompt() -> DataValidation:
+    """What to write in "Kiến nghị, đề xuất", shown when the cell is chosen (issue 17)."""
+    return DataValidation(
+        type="textLength", operator="lessThanOrEqual", formula1="32767", allow_blank=True,
+        showInputMessage=True, promptTitle="Kiến nghị, đề xuất",
+        prompt="Kiến nghị, đề xuất của đơn vị (được tập hợp vào mục Kiến nghị, đề xuất của báo cáo tổng "
+               "kết). Mỗi ý một dòng: Alt+Enter để xuống dòng.")
+
+
 def _protect(ws: Worksheet) -> None:
     """Protect the sheet (no password); rows and columns may still be resized."""
     ws.protection.sheet = True
@@ -224,8 +233,11 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit) -> None:
             ws.add_data_validation(validation)
             validation.add(cell.coordinate)
         elif label == INFO_PROPOSALS:  # issue 17: a few paragraphs (Alt+Enter for a new line)
-            _put(ws, row, 2, number_format=TEXT_FORMAT, editable=True, vertical="top")
+            cell = _put(ws, row, 2, number_format=TEXT_FORMAT, editable=True, vertical="top")
             _cell(ws, row, 1).alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+            validation = _proposals_prompt()
+            ws.add_data_validation(validation)
+            validation.add(cell.coordinate)
         else:
             _put(ws, row, 2, values.get(label), number_format=TEXT_FORMAT, editable=True)
         _fit_row(ws, row, {1: 24, 2: 62}, min_lines=8 if label == INFO_PROPOSALS else 1)
