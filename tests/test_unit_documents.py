@@ -6,6 +6,7 @@ way a unit writes them. Every file is made by code in tmp_path.
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 from collections.abc import Callable, Sequence
@@ -250,6 +251,17 @@ def test_the_run_goes_on_past_every_bad_file(tmp_path: Path, plan: Plan) -> None
     assert {f.file: f.code for f in gathering.rejected} == expected
     assert [d.unit.code if d.unit else None for d in gathering.documents] == ["SGTVT", None]
     assert {p.name: p.read_bytes() for p in inbox.iterdir()} == before  # inputs never modified
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes: not on Windows")
+def test_a_pipe_named_docx_is_skipped_unopened(tmp_path: Path, plan: Plan) -> None:
+    inbox = tmp_path / "hop_thu"
+    good_docx(inbox / "SGTVT.docx")
+    os.mkfifo(inbox / "ong.docx")  # opening it for reading would block the run
+    gathering = gather_unit_documents(plan, inbox, ITEMS, workers=1)
+    assert [(f.file, f.outcome, f.code) for f in gathering.files] == [
+        ("ong.docx", "skipped", "not-a-regular-file")]
+    assert [d.unit.code if d.unit else None for d in gathering.documents] == ["SGTVT"]
 
 
 # --- the inbox walk and the consolidation ---------------------------------------------------------
