@@ -478,3 +478,30 @@ def test_read_back_through_python_docx_matches(tmp_path: Path) -> None:
     ours = [p.text for p in read_word_document(path).paragraphs if p.table is None]
     theirs = [p.text for p in docx.Document(io.BytesIO(path.read_bytes())).paragraphs if p.text.strip()]
     assert ours == theirs
+
+
+def test_headings_numbered_by_their_style_get_their_numbers(tmp_path: Path) -> None:
+    """Word's multilevel list tied to Heading 1 and Heading 2 (the number is in the style, not the
+    paragraph): "I." and "1." come from the list, the level from the style."""
+    members = _docx_members(good_docx(tmp_path / "src.docx"))
+    styles = members["word/styles.xml"].decode()
+    for style_id, level in (("Heading1", 0), ("Heading2", 1)):
+        start = styles.index(f'w:styleId="{style_id}"')
+        at = styles.index("<w:pPr>", start) + len("<w:pPr>")
+        styles = (styles[:at] + f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="9"/></w:numPr>'
+                  + styles[at:])
+    members["word/styles.xml"] = styles.encode()
+    members["word/numbering.xml"] = (
+        f"<w:numbering {W_NS}><w:abstractNum w:abstractNumId=\"3\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
+        '<w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/>'
+        '<w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="9"><w:abstractNumId w:val="3"/></w:num></w:numbering>').encode()
+    body = "".join(f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
+                   for style, text in [("Heading1", "Khái quát"), ("Heading1", "Kết quả"),
+                                       ("Heading2", "Lãnh đạo"), ("Heading2", "Phong trào"),
+                                       ("Heading1", "Đánh giá")])
+    members["word/document.xml"] = f"<w:document {W_NS}><w:body>{body}</w:body></w:document>".encode()
+    document = read_word_document(_zip(tmp_path / "kieu.docx", members))
+    assert [(p.numbering, p.outline_level, p.text) for p in document.paragraphs] == [
+        ("I.", 0, "Khái quát"), ("II.", 0, "Kết quả"), ("1.", 1, "Lãnh đạo"), ("2.", 1, "Phong trào"),
+        ("III.", 0, "Đánh giá")]
