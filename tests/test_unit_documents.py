@@ -505,3 +505,19 @@ def test_headings_numbered_by_their_style_get_their_numbers(tmp_path: Path) -> N
     assert [(p.numbering, p.outline_level, p.text) for p in document.paragraphs] == [
         ("I.", 0, "Khái quát"), ("II.", 0, "Kết quả"), ("1.", 1, "Lãnh đạo"), ("2.", 1, "Phong trào"),
         ("III.", 0, "Đánh giá")]
+
+
+def test_a_text_box_is_read_once(tmp_path: Path) -> None:
+    """Word writes a text box's text twice (the drawing and its fallback for old readers)."""
+    namespaces = (f'{W_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+                  'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+                  'xmlns:v="urn:schemas-microsoft-com:vml"')
+    box = '<w:txbxContent><w:p><w:r><w:t>SỞ GIAO THÔNG VẬN TẢI</w:t></w:r></w:p></w:txbxContent>'
+    body = ('<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>'
+            f"{box}</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{box}"
+            "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+            "<w:p><w:r><w:t>I. Khái quát</w:t></w:r></w:p>")
+    members = _docx_members(good_docx(tmp_path / "src.docx"))
+    members["word/document.xml"] = f"<w:document {namespaces}><w:body>{body}</w:body></w:document>".encode()
+    document = read_word_document(_zip(tmp_path / "hop.docx", members))
+    assert [p.text for p in document.paragraphs] == ["SỞ GIAO THÔNG VẬN TẢI", "I. Khái quát"]

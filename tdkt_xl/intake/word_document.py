@@ -30,6 +30,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WORD_SUFFIXES = (".docx", ".docm")
 LEGACY_WORD_SUFFIXES = (".doc",)
 _HEADING_NAME = re.compile(r"^(?:heading|tiêu đề|tieu de|đề mục)\s*([1-9])$", re.IGNORECASE)
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _MAX_STYLE_DEPTH = 16
 _OFF = ("0", "false", "off", "none")
 
@@ -277,11 +278,38 @@ def _runs(paragraph: ET.Element) -> Iterator[ET.Element]:
 
 @dataclass
 class _Place:
+    """Where the parser is: the body's tables (nested ones counted with their outer table), the row
+    and cell, and whether inside the fallback copy of a drawing (a text box's text is there twice:
+    in ``mc:Choice`` and again in ``mc:Fallback``, read once)."""
+
     tables: int = -1
     depth: int = 0
     row: int = -1
     cell: int = -1
     rows: list[int] = field(default_factory=list)
+    fallback: int = 0
+
+    def start(self, tag: str) -> None:
+        if tag == f"{W}tbl":
+            if self.depth == 0:
+                self.tables += 1
+            self.depth += 1
+            self.rows.append(self.row)
+            self.row = -1
+        elif tag == f"{W}tr" and self.depth:
+            self.row += 1
+            self.cell = -1
+        elif tag == f"{W}tc" and self.depth:
+            self.cell += 1
+        elif tag == _FALLBACK:
+            self.fallback += 1
+
+    def end(self, tag: str) -> None:
+        if tag == f"{W}tbl":
+            self.depth -= 1
+            self.row = self.rows.pop()
+        elif tag == _FALLBACK:
+            self.fallback -= 1
 
 
 def _paragraph(element: ET.Element, styles: dict[str, _Style], numbering: Numbering, place: _Place
@@ -340,26 +368,15 @@ def _paragraphs(document: bytes, styles: dict[str, _Style], numbering: Numbering
                 "không phải văn bản). Đề nghị đơn vị gửi lại đúng văn bản báo cáo dạng .docx."))
         root = False
         if event == "start":
-            if tag == f"{W}tbl":
-                if place.depth == 0:
-                    place.tables += 1
-                place.depth += 1
-                place.rows.append(place.row)
-                place.row = -1
-            elif tag == f"{W}tr" and place.depth:
-                place.row += 1
-                place.cell = -1
-            elif tag == f"{W}tc" and place.depth:
-                place.cell += 1
+            place.start(tag)
             continue
         if tag == f"{W}p":
-            found = _paragraph(element, styles, numbering, place)
+            found = _paragraph(element, styles, numbering, place) if not place.fallback else None
             element.clear()
             if found is not None:
                 yield found
-        elif tag == f"{W}tbl":
-            place.depth -= 1
-            place.row = place.rows.pop()
+        elif tag in (f"{W}tbl", _FALLBACK):
+            place.end(tag)
             element.clear()
 
 
