@@ -21,6 +21,7 @@ from tdkt_xl.consolidation.master import (
     TOTALS_SHEET,
 )
 from tdkt_xl.demo.run import BROKEN_UNIT, DUPLICATE_UNIT, FORMULA_TEXT_UNIT, LATE, MISSING, DemoPaths
+from tdkt_xl.demo.unit_documents import DEMO_DOCUMENTS
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,10 @@ def test_demo_outcomes(demo: tuple[Path, Consolidation]) -> None:
     assert [r["file"] for r in files["rejected"]] == [f"{BROKEN_UNIT}.xlsx"]
     assert "ZIP" in files["rejected"][0]["reason"] or "hỏng" in files["rejected"][0]["reason"]
     assert files["superseded"] == [f"{DUPLICATE_UNIT}_ban_cu.xlsx"]
-    assert sorted(files["skipped"]) == ["ghi_chu.txt", "~$P3.xlsx"]
+    # the units' reports in Word are listed (received), never consolidated (issue 17)
+    assert sorted(files["skipped"]) == sorted(["ghi_chu.txt", "~$P3.xlsx", *(d.file for d in DEMO_DOCUMENTS)])
+    narrative = {f.file: f.reason for f in result.files if f.file.endswith(".docx")}
+    assert all(reason.startswith("Báo cáo bằng văn bản Word") for reason in narrative.values())
     assert "dot_2/SGTVT.xlsx" in files["accepted"]
     codes = {p.code for p in result.problems}
     assert "number-as-text" in codes
@@ -130,3 +134,14 @@ def test_print_setup_keeps_wide_sheets_readable(demo: tuple[Path, Consolidation]
     assert int(wide.page_setup.fitToWidth) == 4 and int(wide.page_setup.fitToHeight) == 0
     assert wide.print_title_cols == "$A:$B" and wide.print_title_rows == "$3:$3"
     assert wide.page_setup.orientation == "landscape"
+
+
+def test_the_demo_gathers_the_units_word_reports(demo: tuple[Path, Consolidation]) -> None:
+    """tap_hop_y_kien.docx: the three units' Word reports, each under its name (issue 17)."""
+    import docx
+
+    master, _result = demo
+    opinions = DemoPaths(master.parent).opinions
+    texts = [p.text for p in docx.Document(str(opinions)).paragraphs]
+    for name in ("Sở Giao thông vận tải:", "Phòng I:", "Sở Giáo dục và Đào tạo:"):
+        assert texts.count(name) >= 20, name  # under most of the outline's items

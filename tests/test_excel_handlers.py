@@ -496,7 +496,7 @@ def test_tong_hop_consolidates_and_reports(demo: Path, tmp_path: Path) -> None:
     # PPCTT's only file is broken: "có tệp bị loại", not "chưa nộp" (issue 16)
     assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 2 chưa nộp "
                         "(CUMDBSH, PQLHS), 1 có tệp bị loại (PPCTT).")
-    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 2 bỏ qua."
+    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 5 bỏ qua."
     assert lines[3].startswith("Bị loại: PPCTT.xlsx: Tệp Excel bị hỏng")
     assert lines[-1].startswith(f"Sổ tổng hợp: {master}")
     assert load_workbook(master).sheetnames[0] == "Tình hình nộp báo cáo"
@@ -520,7 +520,7 @@ def test_tong_hop_reads_a_report_saved_in_libreoffice(demo: Path, tmp_path: Path
     # PPCTT's only file is broken: "có tệp bị loại", not "chưa nộp" (issue 16)
     assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 2 chưa nộp "
                         "(CUMDBSH, PQLHS), 1 có tệp bị loại (PPCTT).")
-    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 2 bỏ qua."
+    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 5 bỏ qua."
     submissions = load_workbook(tmp_path / "tong_hop.xlsx")["Tình hình nộp báo cáo"]
     assert "dot_2/SGTVT.ods" in {c.value for row in submissions.iter_rows() for c in row}
 
