@@ -26,6 +26,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.atomic import atomic_path
 from tdkt_xl.errors import Code, InvalidValue
+from tdkt_xl.paper import (
+    A4_PAPER,
+    DEFAULT_POINTS,
+    MARGINS_INCH,
+    first_page_columns,
+    line_points,
+    page_fit,
+    row_points,
+)
+from tdkt_xl.paper import Cell as PaperCell
 from tdkt_xl.plans.commendation_forms import DEFAULT_FORMS, forms_by_level
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.text import fold
@@ -184,18 +194,95 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    fit_to_paper(ws, title_rows=title_rows, portrait=not landscape)
     ws.print_options.horizontalCentered = True
-    if title_rows is not None:
-        ws.print_title_rows = title_rows
     footer = ws.oddFooter
     if footer is not None:
         footer.center.text = "Trang &P/&N"
+
+
+def _column_widths(ws: Worksheet) -> list[float]:
+    """The width of each used column (Excel's default, 8.43, where none is set)."""
+    return [float(ws.column_dimensions[get_column_letter(c)].width or 8.43)
+            for c in range(1, (ws.max_column or 1) + 1)]
+
+
+def _font_of(cell: Any) -> tuple[float, bool]:
+    font = cell.font
+    return float(font.sz or DEFAULT_POINTS) if font is not None else DEFAULT_POINTS, bool(font and font.b)
+
+
+def fit_rows(ws: Worksheet, widths: Sequence[float]) -> None:
+    """Each row as high as its wrapped text needs (:func:`tdkt_xl.paper.row_points`, from the
+    text, its column's width, or its merged columns', and its font); a row already higher is left
+    so. Rows of a range merged down several rows are left as they are."""
+    spans: dict[tuple[int, int], float] = {}
+    tall: set[int] = set()
+    for merged in ws.merged_cells.ranges:
+        if merged.max_row > merged.min_row:
+            tall.update(range(merged.min_row, merged.max_row + 1))
+        spans[merged.min_row, merged.min_col] = sum(widths[merged.min_col - 1:merged.max_col])
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+        cells = []
+        for cell in row:
+            column = cell.column
+            if cell.value is None or column is None or cell.row in tall or column > len(widths):
+                continue
+            size, bold = _font_of(cell)
+            wrap = isinstance(cell.value, str) and bool(cell.alignment and cell.alignment.wrap_text)
+            width = spans.get((cell.row, column), widths[column - 1])
+            cells.append(PaperCell(str(cell.value) if wrap else "", width, size, bold, wrap))
+        if not cells or row[0].row is None:
+            continue
+        dimension = ws.row_dimensions[row[0].row]
+        needed = row_points(cells)
+        if needed > float(dimension.height or line_points()):
+            dimension.height = needed
+
+
+def fit_to_paper(ws: Worksheet, *, title_rows: str | None, title_columns: int = 1, portrait: bool = True,
+                 rows: bool = True) -> None:
+    """Rows as high as their text (``rows``), and A4 with margins, printed text never under 9 pt
+    (:func:`tdkt_xl.paper.page_fit`): a sheet too wide for that is printed across pages with its
+    ``title_rows`` ("4:5") and first ``title_columns`` repeated on each."""
+    widths = _column_widths(ws)
+    if rows:
+        fit_rows(ws, widths)
+    smallest = min((_font_of(cell)[0] for row in ws.iter_rows() for cell in row if cell.value is not None),
+                   default=DEFAULT_POINTS)
+    fit = page_fit(widths, smallest=smallest, title_columns=title_columns, portrait=portrait)
+    ws.page_setup.paperSize = A4_PAPER
+    ws.page_setup.orientation = "landscape" if fit.landscape else "portrait"
+    ws.page_margins = PageMargins(**MARGINS_INCH)
+    if fit.fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.page_setup.scale = None
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+        ws.page_setup.scale = fit.scale
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    if title_rows is not None:
+        ws.print_title_rows = title_rows
+    if fit.title_columns:
+        ws.print_title_cols = f"A:{get_column_letter(fit.title_columns)}"
+    first_page = first_page_columns(widths, fit)
+    if first_page < len(widths):
+        _title_lines_on_first_page(ws, first_page, int(title_rows.split(":")[0]) if title_rows else 1)
+
+
+def _title_lines_on_first_page(ws: Worksheet, columns: int, header_row: int) -> None:
+    """The title lines above the header, merged across a table printed across pages, merged across
+    the columns of its first page instead: a page's edge would cut them, and the repeated title
+    columns show a piece of them on every page."""
+    for merged in list(ws.merged_cells.ranges):
+        if merged.max_row < header_row and merged.min_row == merged.max_row and merged.min_col == 1 \
+                and merged.max_col > columns:
+            row = merged.min_row
+            ws.unmerge_cells(merged.coord)
+            if columns > 1:
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
 
 
 def _vn_date(day: date) -> str:
