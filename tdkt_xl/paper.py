@@ -24,20 +24,26 @@ MAX_ROW_POINTS = 409.0  # Excel's highest row
 DEFAULT_POINTS = 11.0  # Calibri 11, the default font of a new workbook
 _POINTS_PER_MM = 72 / 25.4
 _CELL_PADDING = 6.0  # points of a column's width no text is drawn in (both sides)
+# Text in a cell is measured with :func:`text_points` (the widest fonts) times this: Excel draws
+# Calibri, about three quarters as wide as DejaVu Sans; LibreOffice lacking Calibri draws a wider
+# font, but in columns as much wider (their widths count its digits); Times New Roman (the
+# templates') is narrower than DejaVu Sans by more than this
+_WRAP_SCALE = 0.85
 _SLACK = 1.04  # a scale this much over the least one, for renderers that measure a little wider
 _WIDER_RENDERER = 1.17  # how much wider LibreOffice draws columns with Liberation Sans for Calibri
 
-# Advance widths (em), the widest of DejaVu Sans, Liberation Sans (Arial's widths) and Liberation
-# Serif (Times New Roman's); a letter with marks takes its base letter's, a horn (ơ, ư) a little more
-_NARROW = 0.32
+# Advance widths (em), about the widest of DejaVu Sans, Liberation Sans (Arial's widths) and Liberation
+# Serif (Times New Roman's) as a renderer draws them (:data:`_WRAP_SCALE`); a letter with marks takes
+# its base letter's, a horn (ơ, ư) a little more
+_NARROW = 0.34
 _WIDTHS: dict[str, float] = {
     " ": 0.32, "i": _NARROW, "l": _NARROW, "j": _NARROW, ".": _NARROW, ",": _NARROW, ":": 0.34, ";": 0.34,
-    "'": _NARROW, "|": 0.34, "!": 0.40, "f": 0.38, "t": 0.42, "r": 0.44, "(": 0.40, ")": 0.40, "-": 0.37,
-    "[": 0.40, "]": 0.40, "/": 0.34, "m": 0.98, "w": 0.82, "M": 0.89, "W": 0.99, "I": 0.34, "J": 0.56,
-    "đ": 0.64, "Đ": 0.78, "%": 0.97, "@": 1.02, "–": 0.56, "—": 1.0, "…": 1.0, "\"": 0.49, "&": 0.78,
+    "'": _NARROW, "|": 0.34, "!": 0.40, "f": 0.41, "t": 0.42, "r": 0.46, "(": 0.40, ")": 0.40, "-": 0.41,
+    "[": 0.40, "]": 0.40, "/": 0.34, "m": 0.98, "w": 0.86, "M": 1.06, "W": 1.13, "I": 0.41, "J": 0.56,
+    "đ": 0.64, "Đ": 0.86, "%": 1.06, "@": 1.02, "–": 0.60, "—": 1.0, "…": 1.0, "\"": 0.58, "&": 0.93,
     **dict.fromkeys("#+<=>^~", 0.84),
 }
-_UPPER, _LOWER, _DIGIT, _OTHER = 0.79, 0.64, 0.64, 0.64
+_UPPER, _LOWER, _DIGIT, _OTHER = 0.86, 0.64, 0.64, 0.64
 _HORN = "\u031b"
 
 
@@ -67,7 +73,7 @@ def char_width(char: str) -> float:
             width = _LOWER
         else:
             return 0.0 if unicodedata.combining(base) else _OTHER
-    return width + (0.14 if base.isupper() else 0.04) if _HORN in parts else width
+    return width + (0.14 if base.isupper() else 0.08) if _HORN in parts else width
 
 
 def text_points(text: str, size: float = DEFAULT_POINTS, bold: bool = False) -> float:
@@ -105,7 +111,7 @@ def wrapped_lines(text: str, width: float, size: float = DEFAULT_POINTS, bold: b
     >>> wrapped_lines("rất " * 30, 20) > 3
     True
     """
-    room = max(column_points(width) - _CELL_PADDING, size)
+    room = max(column_points(width) - _CELL_PADDING, size) / _WRAP_SCALE
     space = text_points(" ", size, bold)
     lines = 0
     for paragraph in text.split("\n"):

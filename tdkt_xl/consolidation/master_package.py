@@ -46,8 +46,10 @@ STYLES: dict[str, dict[str, Any]] = {
     "date": {"border": True, "alignment": {"vertical": "top"}, "number_format": "dd/mm/yyyy"},
     "bold": {"font": {"bold": True}, "border": True, "number_format": "#,##0"},
     "level": {"font": {"bold": True}, "fill": "F2F2F2", "border": True},
-    **{state: {"fill": color, "border": True} for state, color in _STATE_COLORS.items()},
-    **{status.value: {"fill": fill, "font": {"color": font}, "border": True}
+    **{state: {"fill": color, "border": True, "alignment": {"vertical": "top"}}
+       for state, color in _STATE_COLORS.items()},
+    **{status.value: {"fill": fill, "font": {"color": font}, "border": True,
+                      "alignment": {"vertical": "top", "wrap_text": True}}
        for status, (fill, font) in STATUS_COLORS.items()},
     # (added last: the ids of the others stay those of masters written before)
     "count": {"border": True, "alignment": {"vertical": "top"}, "number_format": "#,##0"},

@@ -84,9 +84,10 @@ _UNLOCKED = Protection(locked=False)
 _LINE_HEIGHT = 15.75  # points per line of 12 pt Times New Roman
 _CHARS_PER_WIDTH = 1.1  # characters of 12 pt Times New Roman per unit of column width
 
+# (together one landscape A4 page wide in Excel at a scale keeping 9 pt: issue 16)
 _PROGRESS_WIDTHS = {
-    "Mã nhiệm vụ": 12, "Nội dung": 48, "Vai trò": 10, "Hạn": 12, "Tình trạng": 17,
-    "Ngày hoàn thành": 13, "Kết quả": 32, "Khó khăn, vướng mắc": 26, "Ghi chú": 18,
+    "Mã nhiệm vụ": 11, "Nội dung": 40, "Vai trò": 10, "Hạn": 12, "Tình trạng": 15,
+    "Ngày hoàn thành": 12, "Kết quả": 28, "Khó khăn, vướng mắc": 22, "Ghi chú": 14,
 }
 _CENTERED = ("Mã nhiệm vụ", "Vai trò", "Hạn", "Tình trạng", "Ngày hoàn thành")
 _TEXT_INPUTS = ("Kết quả", "Khó khăn, vướng mắc", "Ghi chú")
