@@ -33,7 +33,7 @@ PICTURES: dict[str, tuple[str, str]] = {
     "tong_hop_chi_tiet.png": ("tong_hop", "CHI TIẾT TIẾN ĐỘ THEO ĐƠN VỊ"),
     "tong_hop_bieu_do.png": ("tong_hop", "Tổng số khen thưởng theo năm"),
     "tong_hop_loi.png": ("tong_hop", "LỖI TRONG CÁC TỆP BÁO CÁO"),
-    "ke_hoach_trang_thai.png": ("trang_thai", "PHỤ LỤC THỰC HIỆN"),
+    "ke_hoach_trang_thai.png": ("trang_thai", "Trạng thái"),  # (the status columns: a page to the right)
     "kiem_tra_o_loi.png": ("kiem_tra", "Bảng tóm tắt phân"),
     "ket_qua_kiem_tra.png": ("kiem_tra", "Kết quả kiểm tra:"),
     "ke_hoach_mau_don_vi.png": ("ke_hoach_mau", "Mã đơn vị"),
