@@ -16,7 +16,9 @@ from tdkt_xl.consolidation.master_cells import (
     CellWriter,
     RowFormat,
     cell_texts,
+    cells_height,
     row_height,
+    xml_text,
 )
 from tdkt_xl.errors import Problem
 from tdkt_xl.paper import (
@@ -140,6 +142,19 @@ def test_patched_rows_are_the_rows_built_again(texts: list[str], changes: dict[i
     new = {index: writer.cells([text, index]) for index, text in changes.items() if index < len(texts)}
     expected = [(key, new.get(index, cells)) for index, (key, cells) in enumerate(rows)]
     assert Block.build(rows, form).patched(new, form).data == Block.build(expected, form).data
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.integers(0, 10**6), WORDS, TEXTS,
+                                 st.lists(WORDS, min_size=1, max_size=4).map("\n".join)),
+                       min_size=1, max_size=12),
+       widths=st.lists(st.floats(4, 60), min_size=12, max_size=12), style=st.sampled_from(["1", "12", "123"]))
+def test_the_fast_row_height_is_the_row_height_of_its_texts(values: list[object], widths: list[float],
+                                                            style: str) -> None:
+    """The master's rows' heights, found in their XML without decoding most of it, are those of their
+    texts (the texts as written: "&amp;" five characters)."""
+    cells = CellWriter({"cell": style, "date": style, "count": style}).cells(values)
+    assert cells_height(cells, tuple(widths)) == row_height([xml_text(t) for t in cell_texts(cells)], widths)
 
 
 def test_an_openpyxl_sheet_is_fitted_to_paper(tmp_path: Path) -> None:
