@@ -208,37 +208,45 @@ def _column_widths(ws: Worksheet) -> list[float]:
             for c in range(1, (ws.max_column or 1) + 1)]
 
 
-def _font_of(cell: Any) -> tuple[float, bool]:
-    font = cell.font
-    return float(font.sz or DEFAULT_POINTS) if font is not None else DEFAULT_POINTS, bool(font and font.b)
-
-
-def fit_rows(ws: Worksheet, widths: Sequence[float]) -> None:
+def fit_rows(ws: Worksheet, widths: Sequence[float], *, heights: bool = True) -> float:
     """Each row as high as its wrapped text needs (:func:`tdkt_xl.paper.row_points`, from the
     text, its column's width, or its merged columns', and its font); a row already higher is left
-    so. Rows of a range merged down several rows are left as they are."""
+    so, and so are the rows of a range merged down several rows. Returns the smallest font size of
+    the sheet's cells (with ``heights`` False, only that)."""
     spans: dict[tuple[int, int], float] = {}
     tall: set[int] = set()
     for merged in ws.merged_cells.ranges:
         if merged.max_row > merged.min_row:
             tall.update(range(merged.min_row, merged.max_row + 1))
         spans[merged.min_row, merged.min_col] = sum(widths[merged.min_col - 1:merged.max_col])
+    # the fonts and alignments of the workbook by their ids (a cell's own are made on each access)
+    book: Any = ws.parent
+    fonts = [(float(font.sz or DEFAULT_POINTS), bool(font.b)) for font in book._fonts]
+    wraps = [bool(alignment.wrap_text) for alignment in book._alignments]
+    smallest = DEFAULT_POINTS * 10
     for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
         cells = []
-        for cell in row:
-            column = cell.column
-            if cell.value is None or column is None or cell.row in tall or column > len(widths):
+        for item in row:
+            cell: Any = item
+            column, value, number = cell.column, cell.value, cell.row
+            if value is None or column is None or column > len(widths):
                 continue
-            size, bold = _font_of(cell)
-            wrap = isinstance(cell.value, str) and bool(cell.alignment and cell.alignment.wrap_text)
-            width = spans.get((cell.row, column), widths[column - 1])
-            cells.append(PaperCell(str(cell.value) if wrap else "", width, size, bold, wrap))
-        if not cells or row[0].row is None:
+            style = cell._style  # (None: the default style, every id 0)
+            size, bold = fonts[style.fontId if style is not None else 0]
+            smallest = min(smallest, size)
+            if heights and number not in tall:
+                wrap = wraps[style.alignmentId if style is not None else 0]
+                text = value if isinstance(value, str) and wrap else ""
+                width = spans.get((number, column), widths[column - 1])
+                cells.append(PaperCell(text, width, size, bold, bool(text)))
+        number = row[0].row if row else None
+        if not cells or number is None:
             continue
-        dimension = ws.row_dimensions[row[0].row]
         needed = row_points(cells)
-        if needed > float(dimension.height or line_points()):
-            dimension.height = needed
+        kept = ws.row_dimensions.get(number)  # (none made for a row that needs none)
+        if needed > float((kept.height if kept is not None else None) or line_points()):
+            ws.row_dimensions[number].height = needed
+    return smallest if smallest < DEFAULT_POINTS * 10 else DEFAULT_POINTS
 
 
 def fit_to_paper(ws: Worksheet, *, title_rows: str | None, title_columns: int = 1, portrait: bool = True,
@@ -247,10 +255,7 @@ def fit_to_paper(ws: Worksheet, *, title_rows: str | None, title_columns: int = 
     (:func:`tdkt_xl.paper.page_fit`): a sheet too wide for that is printed across pages with its
     ``title_rows`` ("4:5") and first ``title_columns`` repeated on each."""
     widths = _column_widths(ws)
-    if rows:
-        fit_rows(ws, widths)
-    smallest = min((_font_of(cell)[0] for row in ws.iter_rows() for cell in row if cell.value is not None),
-                   default=DEFAULT_POINTS)
+    smallest = fit_rows(ws, widths, heights=rows)
     fit = page_fit(widths, smallest=smallest, title_columns=title_columns, portrait=portrait)
     ws.page_setup.paperSize = A4_PAPER
     ws.page_setup.orientation = "landscape" if fit.landscape else "portrait"
