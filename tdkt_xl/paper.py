@@ -2,11 +2,12 @@
 that keeps printed text at 9 pt or more (plain values: every workbook writer uses these).
 
 A row's height is estimated from its cells' text, their columns' widths and their fonts: the
-text is wrapped word by word as Excel and LibreOffice wrap it, with character widths of a wide
-font (DejaVu Sans, what LibreOffice draws when Calibri or Times New Roman is missing), so that the
-estimate is never short in Excel nor in LibreOffice (a little room to spare rather than a line
-drawn over the row below). A sheet too wide to fit its page at 9 pt is not shrunk further: it is
-printed across pages, its title rows and columns repeated on each.
+text is wrapped word by word as Excel and LibreOffice wrap it, with character widths at least those
+of the fonts they draw (Calibri and Times New Roman in Excel; Carlito, Liberation Sans or DejaVu
+Sans, and Liberation Serif, in LibreOffice: tests/test_paper_layout.py checks the estimate against
+the real fonts), so that it is never short (a little room to spare rather than a line drawn over
+the row below). A sheet too wide to fit its page at 9 pt is not shrunk further: it is printed
+across pages, its title rows and columns repeated on each.
 """
 
 from __future__ import annotations
@@ -183,9 +184,10 @@ def page_fit(widths: Sequence[float], *, smallest: float = DEFAULT_POINTS, title
     """How a sheet of these column widths prints with no text under :data:`MIN_PRINTED_POINTS`
     (``smallest``: its smallest font): portrait when it fits (and ``portrait`` allows), else
     landscape. Shrinking to a page's width is left to the spreadsheet only when the sheet fits at
-    full size (with room for a renderer whose font is wider: LibreOffice without Calibri draws
-    columns a quarter wider); otherwise the scale is given: as much as fits the page in Excel's
-    widths, but never below 9 pt, the sheet printed across pages with its title columns repeated.
+    full size (with room for a renderer whose font is wider: LibreOffice drawing Calibri as
+    Liberation Sans draws columns about a sixth wider); otherwise the scale is given: one page wide
+    in both when that keeps 9 pt, else in Excel's widths when that does, else the least that keeps
+    9 pt, the sheet printed across pages with its title columns repeated.
 
     >>> page_fit([10, 40])
     PageFit(landscape=False, fit_width=1, scale=100, title_columns=0)
