@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+ESTIMATE_VERSION = 1  # raise when what the estimates give changes (rows kept by a nightly run are made again)
 MIN_PRINTED_POINTS = 9.0  # no printed text smaller
 A4_PAPER = 9  # the paperSize of A4 (ECMA-376 18.3.1.63)
 A4_MM = (210.0, 297.0)

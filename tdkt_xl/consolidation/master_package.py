@@ -23,11 +23,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tdkt_xl.consolidation import cache_files
-from tdkt_xl.consolidation.master_cells import HEADER_ROW, Block, SheetRows, title_span
+from tdkt_xl.consolidation.master_cells import (
+    DETAIL_WIDTHS,
+    HEADER_ROW,
+    PROBLEMS_WIDTHS,
+    SUBMISSIONS_WIDTHS,
+    Block,
+    SheetRows,
+    title_span,
+)
 from tdkt_xl.consolidation.zip_writer import ZipWriter, deflate_piece, raw_compressor
 from tdkt_xl.errors import InvalidValue
 from tdkt_xl.intake.safety.xlsx_parts import sheet_parts
-from tdkt_xl.paper import A4_PAPER, MARGINS_INCH, page_fit
+from tdkt_xl.paper import A4_PAPER, ESTIMATE_VERSION, MARGINS_INCH, page_fit
 from tdkt_xl.plans.status import STATUS_COLORS
 
 if TYPE_CHECKING:
@@ -80,11 +88,13 @@ class Skeleton:
 
 
 def skeleton_key(layouts: Sequence[SheetLayout]) -> str:
-    """What identifies a skeleton: the layouts, the styles and the code that makes it. (A skeleton
-    kept from an older openpyxl is still a good workbook, with its own style ids.) The skeleton's
-    file is kept under it and the digest of the whole package too."""
-    text = json.dumps([SKELETON_FORMAT, STYLES, [asdict(layout) for layout in layouts]], ensure_ascii=False,
-                      sort_keys=True)
+    """What identifies a skeleton: the layouts, the styles, the code that makes it, and the widths
+    and estimates the long sheets' rows' heights are made with (the nightly run keeps those rows
+    under this key too). (A skeleton kept from an older openpyxl is still a good workbook, with its
+    own style ids.) The skeleton's file is kept under it and the digest of the whole package too."""
+    rows = [SUBMISSIONS_WIDTHS, DETAIL_WIDTHS, PROBLEMS_WIDTHS, ESTIMATE_VERSION]
+    text = json.dumps([SKELETON_FORMAT, STYLES, [asdict(layout) for layout in layouts], rows],
+                      ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
