@@ -29,7 +29,14 @@ from tdkt_xl.excel import content, handlers
 from tdkt_xl.excel.status_copy import write_status_workbook
 from tdkt_xl.excel.xw_io import address_chunks, values_to_rows
 from tdkt_xl.intake.plan_workbook import load_plan
-from tdkt_xl.plans.status import RESULT_SHEET, STATUS_COLORS, plan_status, status_row
+from tdkt_xl.plans.status import (
+    RESULT_LINK_COLUMN,
+    RESULT_SHEET,
+    STATUS_COLORS,
+    plan_status,
+    result_problems,
+    status_row,
+)
 from tdkt_xl.reports.template import reporting_units
 
 Action = dict[str, Any]
@@ -206,7 +213,8 @@ def test_kiem_tra_on_the_sample_plan(sample_plan: Path) -> None:
     cells = written(book, RESULT_SHEET)
     assert cells[(1, 1)] == ("Kết quả kiểm tra: 0 lỗi, 0 cảnh báo; 37 nhiệm vụ; "
                              "trạng thái tính đến ngày 01/07/2024.")
-    assert [cells[(3, c)] for c in range(1, 7)] == ["STT", "Mức độ", "Mã", "Sheet", "Ô", "Nội dung"]
+    assert [cells[(3, c)] for c in range(1, 8)] == ["STT", "Mức độ", "Mã", "Tên lỗi", "Sheet", "Ô",
+                                                    "Nội dung"]
     assert cells[(4, 1)] == "Không có lỗi hay cảnh báo nào."
 
 
@@ -258,9 +266,10 @@ def test_kiem_tra_marks_problems_with_fills_notes_and_links(bad_plan: Path) -> N
     assert notes["$C$5"].startswith('[unknown-unit] Đơn vị "Phòng Y"')
     # the result sheet lists every problem, with a link to its cell
     cells = written(book, RESULT_SHEET)
-    listed = [cells[(4 + i, 3)] for i in range(len(plan.problems))]
-    assert listed == [p.code for p in plan.problems]
-    links = [cells[(4 + i, 5)] for i in range(len(plan.problems))]
+    listed = [cells[(4 + i, 3)] for i in range(len(plan.problems))]  # sorted by sheet, then cell
+    assert listed == [p.code for p in result_problems(plan.problems, [s.name for s in book.sheets])]
+    assert sorted(listed) == sorted(p.code for p in plan.problems)
+    links = [cells[(4 + i, RESULT_LINK_COLUMN)] for i in range(len(plan.problems))]
     assert content.link_formula("Phân công", "A4") in links
     assert "ADDRESS(ROW('Phân công'!A4),COLUMN('Phân công'!A4),4)" in content.link_formula("Phân công", "A4")
     rules = on_sheet(book, RESULT_SHEET, "addConditionalFormat")
@@ -432,7 +441,7 @@ def test_action_count_does_not_grow_with_rows(tmp_path: Path) -> None:
             counts[name].append(funcs(book))
     for name, (small, large) in counts.items():
         assert small == large, name
-    assert len(counts["kiem_tra"][0]) == 31
+    assert len(counts["kiem_tra"][0]) == 32  # (one a column width: "Tên lỗi" beside "Mã", issue 16)
     assert len(counts["cap_nhat_trang_thai"][0]) == 97
 
 

@@ -69,6 +69,7 @@ from tdkt_xl.plans.status import (
     PROBLEM_FILLS,
     RESULT_FIRST_ROW,
     RESULT_HEADERS,
+    RESULT_LINK_COLUMN,
     RESULT_SHEET,
     RESULT_WIDTHS,
     STATUS_COLORS,
@@ -77,6 +78,7 @@ from tdkt_xl.plans.status import (
     mark_cell,
     note_text,
     plan_status,
+    result_problems,
     result_rows,
     result_title,
     status_columns,
@@ -393,12 +395,12 @@ def _write_results(book: xw.Book, plan: Plan, statuses: list[TaskStatus]) -> str
     sheet = fresh_sheet(book, RESULT_SHEET, RESULT_PREFIX)
     names = [s.name for s in book.sheets]
     rows: list[list[object]] = [[result_title(plan, statuses)], [], list(RESULT_HEADERS)]
-    for values, problem in zip(result_rows(plan), plan.problems, strict=True):
-        index, severity, code, sheet_name, cell, message = values
+    for values, problem in zip(result_rows(plan, names), result_problems(plan.problems, names), strict=True):
+        index, severity, code, code_title, sheet_name, cell, message = values
         target = link_target(problem, names)
         shown: object = content.link_formula(sheet_name, target, whole_row=problem.column is None) \
             if target else cell
-        rows.append([index, severity, code, content.as_text(sheet_name), shown,
+        rows.append([index, severity, code, code_title, content.as_text(sheet_name), shown,
                      content.as_text(message)])
     if not plan.problems:
         rows.append([NO_PROBLEMS])
@@ -415,7 +417,8 @@ def _write_results(book: xw.Book, plan: Plan, statuses: list[TaskStatus]) -> str
         color_by_value(block(sheet, RESULT_FIRST_ROW, 2, last, 2),
                        {"Lỗi": (PROBLEM_FILLS["error"], "9C0006"),
                         "Cảnh báo": (PROBLEM_FILLS["warning"], "9C5700")})
-        block(sheet, RESULT_FIRST_ROW, 5, last, 5).font.color = "#" + LINK_COLOR.lower()
+        block(sheet, RESULT_FIRST_ROW, RESULT_LINK_COLUMN, last, RESULT_LINK_COLUMN).font.color = \
+            "#" + LINK_COLOR.lower()
     column_widths(sheet, RESULT_WIDTHS)
     try:
         sheet.freeze_panes.freeze_at(f"A{RESULT_FIRST_ROW}")

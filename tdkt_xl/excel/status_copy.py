@@ -26,6 +26,7 @@ from tdkt_xl.plans.status import (
     NO_PROBLEMS,
     PROBLEM_FILLS,
     RESULT_HEADERS,
+    RESULT_LINK_COLUMN,
     RESULT_SHEET,
     RESULT_WIDTHS,
     STATUS_COLORS,
@@ -34,12 +35,13 @@ from tdkt_xl.plans.status import (
     link_target,
     mark_cell,
     note_text,
+    result_problems,
     result_rows,
     result_title,
     status_columns,
     status_row,
 )
-from tdkt_xl.reports.template import set_value
+from tdkt_xl.reports.template import fit_to_paper, set_value
 
 _ERROR_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["error"])
 _WARNING_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["warning"])
@@ -103,13 +105,17 @@ def _write_result_sheet(workbook: Workbook, plan: Plan, statuses: list[TaskStatu
     ws = workbook.create_sheet(RESULT_SHEET)
     ws["A1"] = result_title(plan, statuses)
     ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].alignment = Alignment(vertical="top", wrap_text=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(RESULT_HEADERS))
     for column, title in enumerate(RESULT_HEADERS, start=1):
         cell = ws.cell(3, column, title)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
-    for (index, values), problem in zip(enumerate(result_rows(plan), start=1), plan.problems,
-                                        strict=True):
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    names = workbook.sheetnames
+    problems = result_problems(plan.problems, names)
+    for (index, values), problem in zip(enumerate(result_rows(plan, names), start=1), problems, strict=True):
         row = 3 + index
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row, column)
@@ -117,16 +123,29 @@ def _write_result_sheet(workbook: Workbook, plan: Plan, statuses: list[TaskStatu
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         ws.cell(row, 2).fill = _ERROR_FILL if problem.severity == "error" else _WARNING_FILL
-        target = link_target(problem, workbook.sheetnames)
+        target = link_target(problem, names)
         if target is not None:
-            link = ws.cell(row, 5)
+            link = ws.cell(row, RESULT_LINK_COLUMN)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{problem.sheet}'!{target}")
             link.font = Font(color=LINK_COLOR, underline="single")
-    for letter, width in zip("ABCDEF", RESULT_WIDTHS, strict=True):
-        ws.column_dimensions[letter].width = width
+    for column, width in enumerate(RESULT_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "A4"
     if not plan.problems:
         ws["A4"] = NO_PROBLEMS
+
+
+def _print_setup(workbook: Workbook, plan: Plan) -> None:
+    """Every sheet the status copy wrote to readable on A4 (:func:`~tdkt_xl.reports.template.fit_to_paper`):
+    each task sheet's rows as high as their text, its header rows (those the plan repeats, else its
+    header row) and first two columns repeated on each page; "Kết quả kiểm tra" landscape, its
+    header row repeated."""
+    for sheet in plan.sheets:
+        ws = workbook[sheet.name]
+        titles = ws.print_title_rows
+        rows = titles.replace("$", "") if titles else f"{sheet.header_row}:{sheet.header_row}"
+        fit_to_paper(ws, title_rows=rows, title_columns=2)
+    fit_to_paper(workbook[RESULT_SHEET], title_rows="3:3", title_columns=0, portrait=False)
 
 
 def write_status_workbook(
@@ -148,6 +167,7 @@ def write_status_workbook(
         if problem.sheet and problem.sheet in workbook.sheetnames:
             _mark_problem(workbook[problem.sheet], problem)
     _write_result_sheet(workbook, plan, statuses)
+    _print_setup(workbook, plan)
     if target.resolve() == source.resolve():
         atomic_copy(source, backup_path(source))
     target.parent.mkdir(parents=True, exist_ok=True)
