@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from tdkt_xl.consolidation.aggregate import Consolidation, UnitSubmission
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import Status, TaskStatus, count_by_status, problem_counts
+
+if TYPE_CHECKING:  # the consolidation is imported by the buttons that consolidate, not at each press
+    from tdkt_xl.consolidation.aggregate import Consolidation, UnitSubmission
 
 REMINDER_SHEET = "Đôn đốc"
 HELP_SHEET = "Hướng dẫn"
