@@ -57,3 +57,27 @@ def test_the_master_sheets_the_buttons_know_are_the_master_s() -> None:
 @pytest.mark.parametrize(("letters", "number"), [("A", 1), ("Z", 26), ("AA", 27), ("XFD", 16384)])
 def test_column_letters(letters: str, number: int) -> None:
     assert handlers._column_number(letters) == number
+
+
+@pytest.mark.parametrize(("before", "flag", "after"), [
+    ("", True, "True"), ('"USE UDF SERVER","False"\r\n', True, "True"),
+    ('"Use UDF Server","True"\r\n', False, "False"), ('"USE UDF SERVER","True"\r\n', None, "True"),
+    ("", None, None)])
+def test_install_can_turn_the_udf_server_on_and_off(tmp_path: Path, before: str, flag: bool | None,
+                                                     after: str | None) -> None:
+    """``addin install --udf-server``: RunPython runs in xlwings' COM server, one Python kept open
+    (what only Windows Excel can show working: docs/excel-addin.md); without the flag the file's
+    own setting stays."""
+    from tdkt_xl.excel.addin.install import UDF_SERVER_KEY, install_addin, read_config
+
+    config = tmp_path / "tdkt_xl.conf"
+    config.write_bytes(('"SHOW CONSOLE","False"\r\n' + before).encode("cp1252"))
+    xlam = tmp_path / "built.xlam"
+    xlam.write_bytes(b"not read")
+    report = install_addin(xlam, target_dir=tmp_path / "AddIns", config_file=config,
+                           interpreter=Path("C:/py/pythonw.exe"), pythonpath=None, register=False,
+                           udf_server=flag)
+    settings = {key.upper(): value for key, value in read_config(config, "cp1252")}
+    assert settings.get(UDF_SERVER_KEY) == after
+    assert settings["SHOW CONSOLE"] == "False"
+    assert (UDF_SERVER_KEY in {key.upper() for key in report.settings}) == (after is not None)
