@@ -83,7 +83,7 @@ class TaskSheetReader:
     _letter_parent: str = ""  # what a), b) … items are numbered under: the last number or group
     _carried_top: int = 0  # the last number before the section: numbering may go on from it
     _group_count: int = 0  # groups without a number or code so far in the section
-    _texts: dict[tuple[int, int, bool], str] = field(default_factory=dict)  # (row, column, lines) -> text
+    _texts: dict[tuple[int, str, bool], str] = field(default_factory=dict)  # (row, field, lines) -> text
     _numbers: dict[int, TaskNumber] = field(default_factory=dict)  # each row's number cell, read
 
     def col(self, name: str) -> int | None:
@@ -101,15 +101,14 @@ class TaskSheetReader:
     def text(self, row: int, name: str, *, lines: bool = False) -> str:
         """A cell's text, legacy encodings read as Unicode (and reported). Each cell is read once:
         the rows of a task are looked at several times (units, deadline, headings)."""
-        column = self.col(name)
-        if column is None:
-            return ""
-        key = (row, column, lines)
-        found = self._texts.get(key)
-        if found is None:
-            found = self._texts[key] = self._cell_text(row, column, lines)
-            if lines and "\n" not in found:  # one line kept: the cell reads the same without lines
-                self._texts[(row, column, False)] = found
+        found = self._texts.get((row, name, lines))
+        if found is not None:
+            return found
+        column = self.header.columns.get(name)
+        found = "" if column is None else self._cell_text(row, column, lines)
+        self._texts[(row, name, lines)] = found
+        if lines and "\n" not in found:  # one line kept: the cell reads the same without lines
+            self._texts[(row, name, False)] = found
         return found
 
     def _cell_text(self, row: int, column: int, lines: bool) -> str:
