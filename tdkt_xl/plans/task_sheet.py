@@ -20,6 +20,7 @@ from tdkt_xl.plans.grids import (
     header_like,
     is_column_number_row,
 )
+from tdkt_xl.plans.legacy_encodings import unicode_only
 from tdkt_xl.plans.models import Section, SheetKind, Task
 from tdkt_xl.plans.task_groups import Group, group_start, stray_cells
 from tdkt_xl.plans.task_numbers import (
@@ -116,8 +117,9 @@ class TaskSheetReader:
         if isinstance(value, ExcelError) or value is None:
             return ""
         tidy = clean_lines if lines else clean
-        if isinstance(value, str) and not value.isascii():
-            # before any cleaning: TCVN3 uses the soft hyphen (U+00AD) for "ư"
+        if isinstance(value, str) and not value.isascii() and not unicode_only(value):
+            # before any cleaning: TCVN3 uses the soft hyphen (U+00AD) for "ư"; a text with letters
+            # only Unicode has ("ệ", "ư") is no legacy text, whatever its font (detect_legacy)
             reading = detect_legacy_cached(value.strip(), self.grid.fonts.get((row, column)))
             if reading is not None:
                 if reads_differently(value, reading):
