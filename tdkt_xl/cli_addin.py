@@ -49,8 +49,11 @@ def addin_build(out: Path, macros_dir: Path | None) -> None:
               help="Chép vào thư mục XLSTART (Excel tự mở khi khởi động) thay vì AddIns và đăng ký.")
 @click.option("--no-register", is_flag=True, help="Không ghi khoá OPEN của Excel trong registry.")
 @click.option("--dry-run", is_flag=True, help="Chỉ in những gì sẽ làm, không ghi gì.")
+@click.option("--udf-server/--no-udf-server", default=None,
+              help="Chạy các nút trong một Python mở sẵn (máy chủ UDF của xlwings): từ lần bấm thứ hai "
+                   "không phải chờ Python khởi động (mặc định: giữ như tệp cấu hình đang ghi).")
 def addin_install(xlam: Path | None, macros_dir: Path | None, xlstart: bool, no_register: bool,
-                  dry_run: bool) -> None:
+                  dry_run: bool, udf_server: bool | None) -> None:
     """Cài add-in cho người dùng Windows hiện tại: chép tệp, ghi cấu hình xlwings, đăng ký với Excel.
 
     Hãy đóng Excel trước khi cài; mở lại Excel sẽ thấy thẻ TĐKT trên ribbon.
@@ -62,13 +65,12 @@ def addin_install(xlam: Path | None, macros_dir: Path | None, xlstart: bool, no_
 
     try:
         report = install_addin(xlam, macros_dir=macros_dir, xlstart=xlstart, register=not no_register,
-                               dry_run=dry_run)
+                               dry_run=dry_run, udf_server=udf_server)
     except AddinError as error:
         click.echo(f"Lỗi: {error}", err=True)
         sys.exit(EXIT_UNREADABLE)
     for line in report.lines():
         click.echo(line)
-
 
 
 @addin.command("uninstall")

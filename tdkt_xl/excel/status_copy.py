@@ -7,8 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -64,23 +67,47 @@ def _status_columns(ws: Worksheet, sheet: TaskSheet) -> list[int]:
     return list(layout.columns)
 
 
-def _write_status(ws: Worksheet, sheet: TaskSheet, statuses: list[TaskStatus]) -> None:
+class _StyleIds:
+    """The style ids of the status cells, each added to the workbook's style tables once: a cell
+    then takes them as numbers (openpyxl would hash a new Alignment, Border … for every cell, most
+    of the time a status copy took). A cell keeps the rest of its own style (font, fill …)."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        tables = workbook  # openpyxl's style tables: IndexedLists of the workbook
+        self.border = tables._borders.add(_BORDER)  # type: ignore[attr-defined]
+        self.alignment = tables._alignments.add(  # type: ignore[attr-defined]
+            Alignment(horizontal="center", vertical="center", wrap_text=True))
+        self.date_format = (BUILTIN_FORMATS_REVERSE[DATE_FORMAT] if DATE_FORMAT in BUILTIN_FORMATS_REVERSE
+                            else tables._number_formats.add(DATE_FORMAT)  # type: ignore[attr-defined]
+                            + BUILTIN_FORMATS_MAX_SIZE)
+        self.status = {status: (tables._fills.add(PatternFill("solid", fgColor=fill)),  # type: ignore[attr-defined]
+                                tables._fonts.add(Font(color=color)))  # type: ignore[attr-defined]
+                       for status, (fill, color) in STATUS_COLORS.items()}
+
+
+def _styled(cell: Cell | MergedCell) -> StyleArray:
+    """The cell's own style array (a new one for a cell without a style)."""
+    style: StyleArray | None = getattr(cell, "_style", None)  # openpyxl's own slot, not in its stubs
+    if style is None:
+        style = StyleArray()
+        setattr(cell, "_style", style)  # noqa: B010
+    return style
+
+
+def _write_status(ws: Worksheet, sheet: TaskSheet, statuses: list[TaskStatus], ids: _StyleIds) -> None:
     columns = _status_columns(ws, sheet)
-    fills = {s: (PatternFill("solid", fgColor=f), Font(color=c)) for s, (f, c) in
-             STATUS_COLORS.items()}
     for item in statuses:
         row = item.task.row
         for column, value in zip(columns, status_row(item), strict=True):
             cell = ws.cell(row, column)
             cell.value = value
-            cell.border = _BORDER
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            style = _styled(cell)
+            style.borderId, style.alignmentId = ids.border, ids.alignment
             if isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-        fill, font = fills[Status(item.status)]
-        status_cell = ws.cell(row, columns[-1])
-        status_cell.fill = fill
-        status_cell.font = font
+                style.numFmtId = ids.date_format
+        fill, font = ids.status[Status(item.status)]
+        style = _styled(ws.cell(row, columns[-1]))
+        style.fillId, style.fontId = fill, font
 
 
 def _mark_problem(ws: Worksheet, problem: Problem) -> None:
@@ -161,8 +188,9 @@ def write_status_workbook(
     by_sheet: dict[str, list[TaskStatus]] = {}
     for item in statuses:
         by_sheet.setdefault(item.task.sheet, []).append(item)
+    ids = _StyleIds(workbook)
     for sheet in plan.sheets:
-        _write_status(workbook[sheet.name], sheet, by_sheet.get(sheet.name, []))
+        _write_status(workbook[sheet.name], sheet, by_sheet.get(sheet.name, []), ids)
     for problem in plan.problems:
         if problem.sheet and problem.sheet in workbook.sheetnames:
             _mark_problem(workbook[problem.sheet], problem)
