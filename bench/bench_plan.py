@@ -1,16 +1,21 @@
-"""Time validate + status of a generated plan of N tasks, against a baseline in the same run.
+"""Time validate and validate + status copy of a generated plan of N tasks, against baselines in
+the same run, in alternating rounds (each round runs each step once; medians and spread):
 
-Baseline: openpyxl opening the same workbook (the floor for anything that reads
-it with styles, merged cells and hidden rows). Figures are ratios to that
-baseline, so they mean the same on a slower or faster machine.
+* python-calamine reading every sheet's values of the same file (the reader's floor): ``validate``
+  should take at most 8 times as long (issue 18);
+* openpyxl opening the same workbook, and opening and saving it (what the status copy must do at
+  least: it keeps the plan's formatting): validate + status copy at most twice the latter.
 
-    python bench/bench_plan.py [--tasks 10000] [--repeat 3]
+Figures are ratios to the baselines, so they mean the same on a slower or faster machine.
+
+    python bench/bench_plan.py [--tasks 10000] [--rounds 5] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import tempfile
@@ -21,7 +26,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from tdkt_xl import load_plan, plan_status
+from tdkt_xl import load_plan, plan_status, validate
 from tdkt_xl.excel.status_copy import write_status_workbook
 
 DEADLINES = ["Tháng 2", "Trước ngày 15/6", "Đầu tháng 7", "Quý III", "Thường xuyên",
@@ -64,46 +69,89 @@ def make_plan(path: Path, tasks: int) -> Path:
     return path
 
 
-def timed(action: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` runs."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def calamine_values(path: Path) -> None:
+    """Every sheet's values, as python-calamine gives them (the floor of any reader)."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
+            "max": round(max(values), 3)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tasks", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", "--repeat", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="print where validate spends its time")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         source = make_plan(Path(folder) / "plan.xlsx", args.tasks)
         out = Path(folder) / "status.xlsx"
-        baseline = timed(lambda: load_workbook(source).close(), args.repeat)
-        validate = timed(lambda: load_plan(source), args.repeat)
-        plan = load_plan(source)
+        saved = Path(folder) / "saved.xlsx"
+
+        def open_and_save() -> None:
+            book = load_workbook(source)
+            book.save(saved)
+            book.close()
 
         def status() -> None:
             fresh = load_plan(source)
             write_status_workbook(source, out, fresh, plan_status(fresh))
 
-        status_time = timed(status, args.repeat)
+        steps: dict[str, Callable[[], object]] = {
+            "calamine_values": lambda: calamine_values(source),
+            "openpyxl_open": lambda: load_workbook(source).close(),
+            "openpyxl_open_save": open_and_save,
+            "validate": lambda: validate(source),
+            "validate_plus_status_copy": status,
+        }
+        for step in steps.values():  # warm: imports and caches, as in a running command
+            step()
+        times: dict[str, list[float]] = {name: [] for name in steps}
+        cpu: dict[str, list[float]] = {name: [] for name in steps}
+        for round_number in range(args.rounds):
+            names = list(steps)
+            if round_number % 2:
+                names.reverse()  # alternate the order too
+            for name in names:
+                start, start_cpu = time.perf_counter(), time.process_time()
+                steps[name]()
+                times[name].append(time.perf_counter() - start)
+                cpu[name].append(time.process_time() - start_cpu)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            cProfile.runctx("validate(source)", globals(), {"validate": validate, "source": source},
+                            str(Path(folder) / "validate.prof"))
+            pstats.Stats(str(Path(folder) / "validate.prof")).sort_stats("tottime").print_stats(25)
+        plan = load_plan(source)
         tracemalloc.start()
         status()
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    cpu_medians = {name: statistics.median(values) for name, values in cpu.items()}
     result = {
         "tasks": len(plan.tasks),
-        "machine": f"{platform.machine()}, {platform.python_implementation()} "
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
                    f"{platform.python_version()}",
-        "baseline_openpyxl_open_s": round(baseline, 3),
-        "validate_s": round(validate, 3),
-        "validate_ratio": round(validate / baseline, 2),
-        "validate_plus_status_written_s": round(status_time, 3),
-        "validate_plus_status_ratio": round(status_time / baseline, 2),
+        "rounds": args.rounds,
+        "seconds": {name: spread(values) for name, values in times.items()},
+        "validate_over_calamine": round(medians["validate"] / medians["calamine_values"], 2),
+        "validate_over_openpyxl_open": round(medians["validate"] / medians["openpyxl_open"], 2),
+        "validate_plus_status_over_openpyxl_open_save": round(
+            medians["validate_plus_status_copy"] / medians["openpyxl_open_save"], 2),
+        # CPU time of this process (every step runs in it): steadier than wall time on a busy machine
+        "cpu_seconds": {name: spread(values) for name, values in cpu.items()},
+        "cpu_validate_over_calamine": round(cpu_medians["validate"] / cpu_medians["calamine_values"], 2),
+        "cpu_validate_plus_status_over_openpyxl_open_save": round(
+            cpu_medians["validate_plus_status_copy"] / cpu_medians["openpyxl_open_save"], 2),
         "peak_python_memory_mb": round(peak / 2**20, 1),
         "problems": len(plan.problems),
     }

@@ -68,6 +68,8 @@ FIELDS = {
     "suggestion": "gợi ý", "unit": "đơn vị", "used": "cột được dùng", "used_label": "tên cột được dùng",
     "value": "giá trị", "version": "phiên bản trong tệp", "which": "kế hoạch đã kiểm tra", "why": "lý do",
     "year": "năm",
+    # issue 17 (H4 unitdocs): a unit's Word report
+    "file_name": "tên tệp", "header": "tên cơ quan ở đầu văn bản", "heading": "đề mục của đề cương",
 }
 
 

@@ -5,34 +5,52 @@
 datetime.date(2024, 6, 15)
 """
 
-from typing import Any
+from __future__ import annotations
 
-from tdkt_xl.errors import Problem, ProblemLog
-from tdkt_xl.intake.plan_workbook import load_plan, validate
-from tdkt_xl.plans.deadlines import Deadline, parse_deadline, quarter_bounds, quarter_of
-from tdkt_xl.plans.grids import ExcelError, Grid
-from tdkt_xl.plans.models import Plan, PlanConfig, Section, Task, TaskSheet
-from tdkt_xl.plans.reader import read_plan
-from tdkt_xl.plans.status import Status, TaskStatus, plan_status, task_status
-from tdkt_xl.plans.units import Unit, UnitDirectory, UnitRef
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from tdkt_xl.errors import Problem, ProblemLog
+    from tdkt_xl.intake.plan_workbook import load_plan, validate
+    from tdkt_xl.plans.deadlines import Deadline, parse_deadline, quarter_bounds, quarter_of
+    from tdkt_xl.plans.grids import ExcelError, Grid
+    from tdkt_xl.plans.models import Plan, PlanConfig, Section, Task, TaskSheet
+    from tdkt_xl.plans.reader import read_plan
+    from tdkt_xl.plans.status import Status, TaskStatus, plan_status, task_status
+    from tdkt_xl.plans.units import Unit, UnitDirectory, UnitRef
 
-# issue 17, for analysts: imported when first used, so that ``import tdkt_xl`` does not load pandas
-# (and a stage below the documents that imports tdkt_xl does not import them)
-_LAZY = {"read_results": "tdkt_xl.documents.tables", "Results": "tdkt_xl.documents.tables"}
+# Each name is imported from its module on first use: ``import tdkt_xl.excel.handlers`` (every
+# button press of the add-in starts a Python) or ``tdkt_xl.cli`` then load only what they use.
+_MODULES = {
+    "tdkt_xl.errors": ("Problem", "ProblemLog"),
+    "tdkt_xl.intake.plan_workbook": ("load_plan", "validate"),
+    "tdkt_xl.plans.deadlines": ("Deadline", "parse_deadline", "quarter_bounds", "quarter_of"),
+    "tdkt_xl.plans.grids": ("ExcelError", "Grid"),
+    "tdkt_xl.plans.models": ("Plan", "PlanConfig", "Section", "Task", "TaskSheet"),
+    "tdkt_xl.plans.reader": ("read_plan",),
+    "tdkt_xl.plans.status": ("Status", "TaskStatus", "plan_status", "task_status"),
+    "tdkt_xl.plans.units": ("Unit", "UnitDirectory", "UnitRef"),
+    # issue 17, for analysts (pandas is loaded then, not by ``import tdkt_xl``)
+    "tdkt_xl.documents.tables": ("Results", "read_results"),
+}
+_LAZY = {name: module for module, names in _MODULES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'tdkt_xl' has no attribute {name!r}")
-    import importlib
-
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+__version__ = "0.1.0"
 
 __all__ = [
     "Deadline",

@@ -14,14 +14,12 @@ from typing import Any
 import click
 
 from tdkt_xl import __version__
-from tdkt_xl.cli_documents import don_doc
+from tdkt_xl.cli_addin import addin
+from tdkt_xl.cli_documents import don_doc, draft_report, y_kien
 from tdkt_xl.cli_output import (
-    OPTIONS_METAVAR,
-    Command,
-    Context,
+    CommandGroup,
     Day,
     log_unexpected,
-    name_metavars,
     progress_on_stderr,
     shown_day,
     shown_time,
@@ -144,20 +142,10 @@ def _usage_error_text(error: click.UsageError) -> str:
     return "\n".join([*lines, f"Lỗi: {problem[:1].upper()}{problem[1:]}"])
 
 
-class _Commands(click.Group):
+class _Commands(CommandGroup):
     """The ``tdkt-xl`` group: click's own messages about a command line it cannot take, and its
     help, are said in Vietnamese, like everything else the commands say; a group given no command
     shows its help."""
-
-    context_class = Context
-    command_class = Command
-    group_class = type  # (a group within is one of these too)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
-        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI_SỐ]...")
-        super().__init__(*args, **kwargs)
-        name_metavars(self.params)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
@@ -185,7 +173,7 @@ class _Commands(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, commands=[y_kien])
 @click.version_option(__version__, prog_name="tdkt-xl")
 def cli() -> None:
     """Kế hoạch, tiến độ và tổng hợp báo cáo thi đua – khen thưởng trong Excel."""
@@ -413,49 +401,6 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
     sys.exit(EXIT_INVALID if result.rejected else EXIT_OK)
 
 
-@cli.command("bao-cao")
-@click.argument("inbox", metavar="HỘP_THƯ", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="Sổ kế hoạch.")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="Tệp Word (.docx) sẽ ghi dự thảo báo cáo.")
-@click.option("--as-of", type=Day(),
-              help="Ngày tính, dd/mm/yyyy hoặc yyyy-mm-dd (mặc định: Cấu hình, rồi hôm nay).")
-@click.option("--state", type=click.Path(path_type=Path, dir_okay=False),
-              help="Sổ cái của lần tổng hợp hằng đêm: lấy số liệu từ đó, không đọc lại hộp thư.")
-@click.option("--de-cuong", "outline_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Đề cương: tệp .txt (mỗi đề mục một dòng), .xlsx (sheet \"Đề cương\") hoặc .docx "
-                   "(mặc định: sheet Đề cương của sổ kế hoạch, rồi đề cương mẫu).")
-def draft_report(inbox: Path, plan_file: Path, out: Path, as_of: Any, state: Path | None,
-                 outline_file: Path | None) -> None:
-    """Viết dự thảo Báo cáo tổng kết (Word) theo đề cương, từ báo cáo các đơn vị trong HỘP_THƯ:
-    số liệu khen thưởng (bảng, biểu đồ, nhận xét), kết quả, khó khăn, vướng mắc, kiến nghị các
-    đơn vị nêu; các đề mục khác để chỗ tô vàng cho người soạn.
-
-    Mã thoát: 0 đã ghi, 1 đã ghi nhưng có tệp bị loại, 2 không đọc được sổ kế hoạch, hộp thư,
-    sổ cái hoặc đề cương, hoặc không ghi được tệp.
-    """
-    from tdkt_xl.documents.draft_report import write_draft_report
-    from tdkt_xl.documents.outline_files import OutlineFileError, read_outline_file
-    from tdkt_xl.documents.sources import ResultsUnavailable, consolidation_for
-
-    plan = _load(plan_file, None, as_json=False)
-    _refuse_what_is_not_a_plan(plan, plan_file)
-    try:
-        outline = read_outline_file(outline_file) if outline_file is not None else None
-        result = consolidation_for(plan, inbox=inbox, state=state, as_of=as_of.date() if as_of else None)
-    except (OutlineFileError, ResultsUnavailable) as error:
-        click.echo(f"Lỗi: {error}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    try:
-        written = write_draft_report(plan, result, out, outline=outline)
-    except OSError as error:
-        click.echo(f"Lỗi: không ghi được dự thảo báo cáo {out}. {os_error_message(error)}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    click.echo("\n".join(written.summary_lines(result, state)))
-    sys.exit(EXIT_INVALID if result.rejected else EXIT_OK)
-
-
 @cli.command()
 @click.argument("directory", metavar="THƯ_MỤC", type=click.Path(path_type=Path, file_okay=False),
                 required=False)
@@ -475,7 +420,8 @@ def demo(directory: Path | None) -> None:
     _print_consolidation(result, paths.master)
     click.echo(f"Dự thảo báo cáo tổng kết: {paths.draft_report}")
 
-cli.add_command(don_doc)  # (tdkt_xl/cli_documents.py)
+cli.add_command(draft_report)  # (tdkt_xl/cli_documents.py)
+cli.add_command(don_doc)
 
 # the nightly run's phases, as its summary line names them
 _PHASES = {"plan": "đọc kế hoạch", "scan": "quét hộp thư", "parse": "đọc báo cáo", "ledger": "ghi sổ cái",
@@ -624,105 +570,7 @@ def sample(out: Path | None) -> None:
     click.echo(f"Đã ghi sổ mẫu: {written}")
 
 
-@cli.group()
-def addin() -> None:
-    """Add-in Excel "TĐKT": dựng tệp tdkt_xl.xlam từ macros/ và cài cho người dùng Windows."""
-
-
-@addin.command("build")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("tdkt_xl.xlam"),
-              show_default=True, help="Tệp add-in sẽ ghi.")
-@click.option("--macros", "macros_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Thư mục mã VBA (.bas) và customUI.xml (mặc định: macros/ của bộ cài).")
-def addin_build(out: Path, macros_dir: Path | None) -> None:
-    """Dựng add-in từ mã nguồn VBA và ribbon, không cần Excel.
-
-    Mã thoát: 0 đã ghi, 1 mã nguồn có lỗi hoặc không ghi được tệp.
-    """
-    from tdkt_xl.excel.addin.errors import AddinError
-    from tdkt_xl.excel.addin.package import build_addin
-
-    try:
-        written = build_addin(out, macros_dir)
-    except AddinError as error:
-        click.echo(f"Lỗi: {error}", err=True)
-        sys.exit(EXIT_INVALID)
-    click.echo(f"Đã ghi add-in: {written}")
-
-
-@addin.command("install")
-@click.option("--xlam", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Add-in đã dựng sẵn (mặc định: dựng mới từ macros/).")
-@click.option("--macros", "macros_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Thư mục mã VBA và customUI.xml khi dựng mới.")
-@click.option("--xlstart", is_flag=True,
-              help="Chép vào thư mục XLSTART (Excel tự mở khi khởi động) thay vì AddIns và đăng ký.")
-@click.option("--no-register", is_flag=True, help="Không ghi khoá OPEN của Excel trong registry.")
-@click.option("--dry-run", is_flag=True, help="Chỉ in những gì sẽ làm, không ghi gì.")
-def addin_install(xlam: Path | None, macros_dir: Path | None, xlstart: bool, no_register: bool,
-                  dry_run: bool) -> None:
-    """Cài add-in cho người dùng Windows hiện tại: chép tệp, ghi cấu hình xlwings, đăng ký với Excel.
-
-    Hãy đóng Excel trước khi cài; mở lại Excel sẽ thấy thẻ TĐKT trên ribbon.
-
-    Mã thoát: 0 xong, 2 không cài được (ví dụ không phải Windows).
-    """
-    from tdkt_xl.excel.addin.errors import AddinError
-    from tdkt_xl.excel.addin.install import install_addin
-
-    try:
-        report = install_addin(xlam, macros_dir=macros_dir, xlstart=xlstart, register=not no_register,
-                               dry_run=dry_run)
-    except AddinError as error:
-        click.echo(f"Lỗi: {error}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    for line in report.lines():
-        click.echo(line)
-
-
-
-@addin.command("uninstall")
-@click.option("--dry-run", is_flag=True, help="Chỉ in những gì sẽ làm, không xoá gì.")
-def addin_uninstall(dry_run: bool) -> None:
-    """Gỡ add-in cho người dùng Windows hiện tại: xoá tệp add-in, bỏ đăng ký với Excel, xoá cấu hình.
-
-    Hãy đóng Excel trước khi gỡ. Mã thoát: 0 xong, 2 không gỡ được.
-    """
-    from tdkt_xl.excel.addin.errors import AddinError
-    from tdkt_xl.excel.addin.install import uninstall_addin
-
-    try:
-        lines = uninstall_addin(dry_run=dry_run)
-    except AddinError as error:
-        click.echo(f"Lỗi: {error}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    for line in lines:
-        click.echo(line)
-
-
-@addin.command("bundle")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
-              show_default=True, help="Thư mục sẽ ghi tệp tdkt_xl-<phiên bản>-windows.zip.")
-@click.option("--source", "source_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Thư mục mã nguồn tdkt_xl (có pyproject.toml; mặc định: thư mục mã nguồn đang chạy).")
-@click.option("--guide", "guide_pdf", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="Tệp PDF hướng dẫn đã dựng sẵn (mặc định: dựng từ docs/huong-dan.md bằng LibreOffice).")
-def addin_bundle(out_dir: Path, source_dir: Path | None, guide_pdf: Path | None) -> None:
-    """Đóng gói bộ cài Windows không cần Internet: mọi gói wheel cho Windows 64-bit và Python
-    3.11, 3.12, 3.13, CAI_DAT.bat, GO_CAI_DAT.bat và hướng dẫn.
-
-    Cần Internet (pip tải các gói từ PyPI) trên máy đóng gói, không cần trên máy cài.
-    Mã thoát: 0 đã ghi, 2 không đóng gói được.
-    """
-    from tdkt_xl.excel.addin.bundle import build_bundle
-    from tdkt_xl.excel.addin.errors import AddinError
-
-    try:
-        written = build_bundle(out_dir, source_dir=source_dir, guide_pdf=guide_pdf, say=click.echo)
-    except AddinError as error:
-        click.echo(f"Lỗi: {error}", err=True)
-        sys.exit(EXIT_UNREADABLE)
-    click.echo(f"Đã ghi bộ cài: {written}")
+cli.add_command(addin)  # (tdkt_xl/cli_addin.py)
 
 # A command is one short process whose objects are seldom cycles: the collector need not look at
 # what was imported, nor run every 700 new objects (a twentieth of the time of a nightly run that

@@ -167,6 +167,21 @@ class Command(click.Command):
         name_metavars(self.params)
 
 
+class CommandGroup(click.Group):
+    """A group of commands (``tdkt-xl``, ``tdkt-xl addin``) whose help and usage are Vietnamese
+    throughout, and whose commands and groups within are of these kinds too."""
+
+    context_class = Context
+    command_class = Command
+    group_class = type  # (a group within is one of these too)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI_SỐ]...")
+        super().__init__(*args, **kwargs)
+        name_metavars(self.params)
+
+
 LOG_ENV = "TDKT_XL_LOG"
 
 

@@ -103,6 +103,9 @@ class Code(StrEnum):
     UNKNOWN_YEAR = "unknown-year"
     REPORT_DATE_AFTER_SAVED = "report-date-after-saved"
     EARLIER_PLAN = "earlier-plan"
+    # issue 17 (H4 unitdocs), a unit's Word report (tdkt_xl.documents.unit_documents)
+    UNIT_NOT_IDENTIFIED = "unit-not-identified"
+    HEADING_NOT_FOUND = "heading-not-found"
     # issue 15, a value typed into a heading row of "Số liệu" (tdkt_xl.intake.report_statistics)
     COUNT_IN_HEADING = "count-in-heading"
     # a unit report turned away as a whole (ReportRejected)
@@ -133,6 +136,11 @@ class Code(StrEnum):
     CRASHED_READER = "crashed-reader"
     TIMEOUT = "timeout"
     OUT_OF_MEMORY = "out-of-memory"
+    # issue 17 (H4 unitdocs), a unit's Word report turned away (tdkt_xl.intake.safety.word_package)
+    LEGACY_DOC = "legacy-doc"
+    ENCRYPTED_WORD = "encrypted-word"
+    NOT_A_WORD_DOCUMENT = "not-a-word-document"
+    OVERSIZED_WORD_DOCUMENT = "oversized-word-document"
     # the nightly run
     FILE_LOCKED = "file-locked"
     # issue 15, the inbox walk: entries skipped (tdkt_xl.intake.inbox_entries)
@@ -438,6 +446,16 @@ _REPORT = (
              "thức khen thưởng tương ứng.",
              "Xoá giá trị đó và nhập số vào ô nền vàng của đúng dòng hình thức khen thưởng "
              "(không mở khoá sheet để ghi vào dòng tiêu đề)."),
+    # issue 17 (H4 unitdocs), a unit's Word report: its text is still gathered
+    CodeInfo(Code.UNIT_NOT_IDENTIFIED, "report", "warning", "Không xác định được đơn vị gửi văn bản",
+             "Không xác định được đơn vị gửi văn bản: tên cơ quan ở đầu văn bản ({header}) và tên "
+             "tệp ({file_name}) không khớp đơn vị nào trong sheet \"Đơn vị\" của kế hoạch.",
+             "Sửa tên cơ quan ban hành ở đầu văn bản cho đúng tên trong sheet \"Đơn vị\", hoặc đặt "
+             "tên tệp là mã đơn vị (ví dụ SGTVT.docx)."),
+    CodeInfo(Code.HEADING_NOT_FOUND, "report", "warning", "Văn bản thiếu đề mục của đề cương",
+             "Không tìm thấy đề mục \"{heading}\" của đề cương trong văn bản.",
+             "Kiểm tra văn bản của đơn vị có nội dung cho đề mục này không (có thể đơn vị đặt tên "
+             "khác hoặc gộp vào đề mục khác)."),
     # turned away as a whole (ReportRejected): the unit counts as not having reported
     _rejection(Code.OTHER_PLAN, "report", "Mẫu của kế hoạch khác",
                "Tệp là mẫu báo cáo của một kế hoạch khác ({which}mã kế hoạch {declared}); hãy "
@@ -543,6 +561,24 @@ _FILE = (
                "thể quá lớn hoặc bị làm giả kích thước: xoá bớt dữ liệu, ảnh và định dạng thừa, lưu lại rồi "
                "gửi; hoặc đề nghị đơn vị gửi lại tệp.",
                "Xoá bớt dữ liệu, ảnh và định dạng thừa, lưu lại rồi gửi.", retried=True),
+    # issue 17 (H4 unitdocs), a unit's Word report (.docx) turned away before it is read
+    _rejection(Code.LEGACY_DOC, "file", "Văn bản Word 97-2003 (.doc)",
+               "Tệp là văn bản Word 97-2003 (.doc), dạng chương trình không đọc. Mở tệp bằng Word, "
+               "chọn Lưu thành > Word Document (.docx) rồi gửi lại tệp .docx.",
+               "Mở tệp bằng Word, lưu thành Word Document (.docx) rồi gửi lại."),
+    _rejection(Code.ENCRYPTED_WORD, "file", "Văn bản Word có mật khẩu",
+               "Văn bản Word có đặt mật khẩu mở tệp (nội dung đã mã hoá) nên không đọc được. Đề nghị "
+               "đơn vị gỡ mật khẩu (Tệp > Thông tin > Bảo vệ tài liệu > Mã hoá bằng mật khẩu, xoá "
+               "mật khẩu, Lưu) rồi gửi lại.",
+               "Đề nghị đơn vị gỡ mật khẩu mở tệp rồi gửi lại."),
+    _rejection(Code.NOT_A_WORD_DOCUMENT, "file", "Không phải văn bản Word .docx", "{reason}",
+               "Đề nghị đơn vị gửi lại đúng văn bản báo cáo dạng .docx (Word hoặc LibreOffice Writer "
+               "lưu thành .docx)."),
+    _rejection(Code.OVERSIZED_WORD_DOCUMENT, "file", "Nội dung văn bản Word quá lớn",
+               "Phần nội dung văn bản ({part}) dài {size} MB, vượt mức tối đa {limit} MB cho một văn "
+               "bản báo cáo: tệp bất thường hoặc bị chỉnh sửa. Đề nghị đơn vị gửi lại văn bản được lưu "
+               "trực tiếp từ Word.",
+               "Đề nghị đơn vị gửi lại văn bản được lưu trực tiếp từ Word (.docx)."),
 )
 
 _RUN = (

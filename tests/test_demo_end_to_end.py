@@ -19,8 +19,10 @@ from tdkt_xl.consolidation.master import (
     SUBMISSIONS_SHEET,
     TOTALS_DETAIL_SHEET,
     TOTALS_SHEET,
+    write_master,
 )
 from tdkt_xl.demo.run import BROKEN_UNIT, DUPLICATE_UNIT, FORMULA_TEXT_UNIT, LATE, MISSING, DemoPaths
+from tdkt_xl.demo.unit_documents import DEMO_DOCUMENTS
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,10 @@ def test_demo_outcomes(demo: tuple[Path, Consolidation]) -> None:
     assert [r["file"] for r in files["rejected"]] == [f"{BROKEN_UNIT}.xlsx"]
     assert "ZIP" in files["rejected"][0]["reason"] or "hỏng" in files["rejected"][0]["reason"]
     assert files["superseded"] == [f"{DUPLICATE_UNIT}_ban_cu.xlsx"]
-    assert sorted(files["skipped"]) == ["ghi_chu.txt", "~$P3.xlsx"]
+    # the units' reports in Word are listed (received), never consolidated (issue 17)
+    assert sorted(files["skipped"]) == sorted(["ghi_chu.txt", "~$P3.xlsx", *(d.file for d in DEMO_DOCUMENTS)])
+    narrative = {f.file: f.reason for f in result.files if f.file.endswith(".docx")}
+    assert all(reason.startswith("Báo cáo bằng văn bản Word") for reason in narrative.values())
     assert "dot_2/SGTVT.xlsx" in files["accepted"]
     codes = {p.code for p in result.problems}
     assert "number-as-text" in codes
@@ -119,14 +124,28 @@ def test_libreoffice_computes_the_same_totals(demo: tuple[Path, Consolidation], 
                       for index, s in enumerate(result.submissions, start=1)]
 
 
-def test_print_setup_keeps_wide_sheets_readable(demo: tuple[Path, Consolidation]) -> None:
-    master, result = demo
-    book = load_workbook(master)
-    for name in (SUBMISSIONS_SHEET, PROGRESS_DETAIL_SHEET, PROBLEMS_SHEET):
-        sheet = book[name]
-        assert (sheet.page_setup.fitToWidth, sheet.print_title_rows) == (1, "$3:$3"), name
+def test_print_setup_keeps_wide_sheets_readable(demo: tuple[Path, Consolidation], tmp_path: Path) -> None:
+    """No sheet is shrunk under 9 pt (issue 16): a sheet too wide for a page at that size is
+    printed across pages with its header row and first columns repeated."""
+    _master, result = demo
+    book = load_workbook(write_master(result, tmp_path / "tong_hop.xlsx"))  # (this code's master)
+    for sheet in book.worksheets:
+        assert int(sheet.page_setup.paperSize) == 9 and sheet.print_title_rows == "$3:$3", sheet.title
+        if sheet.sheet_properties.pageSetUpPr.fitToPage:
+            assert int(sheet.page_setup.fitToWidth) == 1, sheet.title
+        else:
+            assert int(sheet.page_setup.scale) * 11 >= 900 and sheet.print_title_cols == "$A:$B", sheet.title
     wide = book[TOTALS_DETAIL_SHEET]  # one column per form: printed across pages
     assert wide.max_column == len(result.forms) + 3
-    assert int(wide.page_setup.fitToWidth) == 4 and int(wide.page_setup.fitToHeight) == 0
-    assert wide.print_title_cols == "$A:$B" and wide.print_title_rows == "$3:$3"
     assert wide.page_setup.orientation == "landscape"
+
+
+def test_the_demo_gathers_the_units_word_reports(demo: tuple[Path, Consolidation]) -> None:
+    """tap_hop_y_kien.docx: the three units' Word reports, each under its name (issue 17)."""
+    import docx
+
+    master, _result = demo
+    opinions = DemoPaths(master.parent).opinions
+    texts = [p.text for p in docx.Document(str(opinions)).paragraphs]
+    for name in ("Sở Giao thông vận tải:", "Phòng I:", "Sở Giáo dục và Đào tạo:"):
+        assert texts.count(name) >= 20, name  # under most of the outline's items

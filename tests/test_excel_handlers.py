@@ -31,7 +31,14 @@ from tdkt_xl.excel import content, handlers
 from tdkt_xl.excel.status_copy import write_status_workbook
 from tdkt_xl.excel.xw_io import address_chunks, values_to_rows
 from tdkt_xl.intake.plan_workbook import load_plan
-from tdkt_xl.plans.status import RESULT_SHEET, STATUS_COLORS, plan_status, status_row
+from tdkt_xl.plans.status import (
+    RESULT_LINK_COLUMN,
+    RESULT_SHEET,
+    STATUS_COLORS,
+    plan_status,
+    result_problems,
+    status_row,
+)
 from tdkt_xl.reports.template import reporting_units
 
 Action = dict[str, Any]
@@ -208,7 +215,8 @@ def test_kiem_tra_on_the_sample_plan(sample_plan: Path) -> None:
     cells = written(book, RESULT_SHEET)
     assert cells[(1, 1)] == ("Kết quả kiểm tra: 0 lỗi, 0 cảnh báo; 37 nhiệm vụ; "
                              "trạng thái tính đến ngày 01/07/2024.")
-    assert [cells[(3, c)] for c in range(1, 7)] == ["STT", "Mức độ", "Mã", "Sheet", "Ô", "Nội dung"]
+    assert [cells[(3, c)] for c in range(1, 8)] == ["STT", "Mức độ", "Mã", "Tên lỗi", "Sheet", "Ô",
+                                                    "Nội dung"]
     assert cells[(4, 1)] == "Không có lỗi hay cảnh báo nào."
 
 
@@ -260,9 +268,10 @@ def test_kiem_tra_marks_problems_with_fills_notes_and_links(bad_plan: Path) -> N
     assert notes["$C$5"].startswith('[unknown-unit] Đơn vị "Phòng Y"')
     # the result sheet lists every problem, with a link to its cell
     cells = written(book, RESULT_SHEET)
-    listed = [cells[(4 + i, 3)] for i in range(len(plan.problems))]
-    assert listed == [p.code for p in plan.problems]
-    links = [cells[(4 + i, 5)] for i in range(len(plan.problems))]
+    listed = [cells[(4 + i, 3)] for i in range(len(plan.problems))]  # sorted by sheet, then cell
+    assert listed == [p.code for p in result_problems(plan.problems, [s.name for s in book.sheets])]
+    assert sorted(listed) == sorted(p.code for p in plan.problems)
+    links = [cells[(4 + i, RESULT_LINK_COLUMN)] for i in range(len(plan.problems))]
     assert content.link_formula("Phân công", "A4") in links
     assert "ADDRESS(ROW('Phân công'!A4),COLUMN('Phân công'!A4),4)" in content.link_formula("Phân công", "A4")
     rules = on_sheet(book, RESULT_SHEET, "addConditionalFormat")
@@ -434,7 +443,7 @@ def test_action_count_does_not_grow_with_rows(tmp_path: Path) -> None:
             counts[name].append(funcs(book))
     for name, (small, large) in counts.items():
         assert small == large, name
-    assert len(counts["kiem_tra"][0]) == 31
+    assert len(counts["kiem_tra"][0]) == 32  # (one a column width: "Tên lỗi" beside "Mã", issue 16)
     assert len(counts["cap_nhat_trang_thai"][0]) == 97
 
 
@@ -498,7 +507,7 @@ def test_tong_hop_consolidates_and_reports(demo: Path, tmp_path: Path) -> None:
     # PPCTT's only file is broken: "có tệp bị loại", not "chưa nộp" (issue 16)
     assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 2 chưa nộp "
                         "(CUMDBSH, PQLHS), 1 có tệp bị loại (PPCTT).")
-    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 2 bỏ qua."
+    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 5 bỏ qua."
     assert lines[3].startswith("Bị loại: PPCTT.xlsx: Tệp Excel bị hỏng")
     assert lines[-1].startswith(f"Sổ tổng hợp: {master}")
     assert load_workbook(master).sheetnames[0] == "Tình hình nộp báo cáo"
@@ -522,7 +531,7 @@ def test_tong_hop_reads_a_report_saved_in_libreoffice(demo: Path, tmp_path: Path
     # PPCTT's only file is broken: "có tệp bị loại", not "chưa nộp" (issue 16)
     assert lines[1] == ("Đơn vị: 14/17 đã nộp, 2 nộp muộn (HDSKT, SGTVT), 2 chưa nộp "
                         "(CUMDBSH, PQLHS), 1 có tệp bị loại (PPCTT).")
-    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 2 bỏ qua."
+    assert lines[2] == "Tệp: 14 được dùng, 1 bị loại, 1 bị thay bằng bản mới hơn, 5 bỏ qua."
     submissions = load_workbook(tmp_path / "tong_hop.xlsx")["Tình hình nộp báo cáo"]
     assert "dot_2/SGTVT.ods" in {c.value for row in submissions.iter_rows() for c in row}
 

@@ -71,12 +71,13 @@ def test_the_pure_core_imports_no_spreadsheet_library_at_run_time() -> None:
 
 
 def test_load_plan_still_reads_a_file_through_the_adapter() -> None:
+    """Through python-calamine and the sheet XML (issue 18): openpyxl is not even imported."""
     sample = ROOT / "workbooks" / "ke_hoach_mau.xlsx"
     code = ("import sys, tdkt_xl\n"
             f"plan = tdkt_xl.load_plan({str(sample)!r})\n"
-            "print(len(plan.tasks) > 0, 'openpyxl' in sys.modules)")
+            "print(len(plan.tasks) > 0, 'python_calamine' in sys.modules, 'openpyxl' in sys.modules)")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert found.stdout.split() == ["True", "True"]
+    assert found.stdout.split() == ["True", "True", "False"]
 
 
 @pytest.mark.parametrize("module", ["tdkt_xl.cli", "tdkt_xl.nightly.run", "tdkt_xl.nightly.rebuild",

@@ -27,6 +27,7 @@ from tdkt_xl.intake.plan_index import index_plan
 from tdkt_xl.intake.report_sheets import ReportRejected
 from tdkt_xl.intake.safety.limits_and_rejections import Limits
 from tdkt_xl.intake.unit_report import UnitReport, read_unit_report, share_plan_keys
+from tdkt_xl.intake.word_document import LEGACY_WORD_SUFFIXES, is_word_name
 from tdkt_xl.intake.worker_pool import Reader, ReadResult, read_many
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import today_in_vietnam, vietnam_time
@@ -44,7 +45,9 @@ class Inbox:
 
     ``skipped_why``: the skipped entries that are not merely other files (a link loop, a named
     pipe, a folder that cannot be read…), by name, with why; ``unreadable_folders``: the folders
-    (names ending in "/") whose content could not be listed.
+    (names ending in "/") whose content could not be listed; ``documents``: the units' reports in
+    Word (.docx, and .doc, which is refused with why), regular files checked as workbooks are, also
+    among the skipped names (they are not consolidated into the master).
     """
 
     root: Path
@@ -53,6 +56,7 @@ class Inbox:
     stats: dict[str, os.stat_result] = field(default_factory=dict)  # by name, when asked for
     skipped_why: dict[str, Skipped] = field(default_factory=dict)
     unreadable_folders: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
 
     @cached_property
     def workbooks(self) -> list[Path]:
@@ -94,11 +98,26 @@ class _Walk:
         self.stats: dict[str, os.stat_result] = {}
         self.why: dict[str, Skipped] = {}
         self.unreadable: list[str] = []
+        self.documents: list[str] = []
 
     def skip(self, name: str, why: Skipped | None = None) -> None:
         self.skipped.append(name)
         if why is not None:
             self.why[name] = why
+
+    def document(self, entry: os.DirEntry[str], name: str) -> None:
+        """A unit's report in Word: listed when it is a regular file, skipped (not consolidated)."""
+        try:
+            status = _workbook_status(entry)
+        except FileNotFoundError:
+            return
+        except OSError:
+            status = None
+        if isinstance(status, Skipped):
+            self.skip(name, status)
+            return
+        self.documents.append(name)
+        self.skip(name)
 
     def workbook(self, entry: os.DirEntry[str], name: str) -> None:
         try:
@@ -136,6 +155,8 @@ class _Walk:
                 is_folder = False
             if is_folder:
                 subfolders.append(entry)
+            elif is_word_name(entry.name):
+                self.document(entry, name)
             elif entry.name.startswith("~$") or not entry.name.lower().endswith(EXCEL_SUFFIXES):
                 if not _linked_folder(entry):  # as os.walk: a linked folder is not walked into
                     self.skip(name)
@@ -169,22 +190,39 @@ def scan_inbox(root: Path, *, stat: bool = False) -> Inbox:
     """
     walk = _Walk(stat)
     walk.folder(os.fspath(root), "")
-    return Inbox(root, walk.workbooks, walk.skipped, walk.stats, walk.why, walk.unreadable)
+    return Inbox(root, walk.workbooks, walk.skipped, walk.stats, walk.why, walk.unreadable, walk.documents)
+
+
+NARRATIVE_REPORT = ("Báo cáo bằng văn bản Word của đơn vị: đã nhận, không tổng hợp vào sổ tổng hợp "
+                    "(lệnh tdkt-xl y-kien tập hợp nội dung theo đề cương)")
+LEGACY_WORD_REPORT = ("Văn bản Word 97-2003 (.doc): chương trình không đọc. Đề nghị đơn vị mở bằng Word, "
+                      "lưu thành Word Document (.docx) rồi gửi lại")
+
+
+def _skipped_reason(name: str) -> str:
+    base = name.rpartition("/")[2]
+    if base.startswith("~$"):
+        return "Excel đang mở tệp này (tệp khoá ~$)"
+    if is_word_name(base):
+        return LEGACY_WORD_REPORT if base.lower().endswith(LEGACY_WORD_SUFFIXES) else NARRATIVE_REPORT
+    return "Không phải tệp Excel"
 
 
 def skipped_outcomes(names: Iterable[str], why: Mapping[str, Skipped] | None = None) -> list[FileOutcome]:
     """The files of an inbox that are not reports, each with why it was left out (``why``: the
-    entries skipped for a reason of their own, see :attr:`Inbox.skipped_why`).
+    entries skipped for a reason of their own, see :attr:`Inbox.skipped_why`). A unit's report
+    in Word is listed as received, not consolidated.
 
     >>> [o.reason for o in skipped_outcomes(["ghi_chu.txt", "dot_2/~$P3.xlsx"])]
     ['Không phải tệp Excel', 'Excel đang mở tệp này (tệp khoá ~$)']
+    >>> skipped_outcomes(["SGTVT.docx"])[0].reason.startswith("Báo cáo bằng văn bản Word")
+    True
     """
     why = why or {}
     return [FileOutcome(file=shown_name(name), outcome="skipped", code=why[name].code,
                         reason=why[name].reason) if name in why else
-            FileOutcome(file=shown_name(name), outcome="skipped", reason=(
-                "Excel đang mở tệp này (tệp khoá ~$)" if name.rpartition("/")[2].startswith("~$")
-                else "Không phải tệp Excel")) for name in names]
+            FileOutcome(file=shown_name(name), outcome="skipped", reason=_skipped_reason(name))
+            for name in names]
 
 
 def _modified(result: ReadResult) -> datetime | None:

@@ -26,7 +26,27 @@ from typing import Any, NamedTuple
 
 from tdkt_xl.atomic import atomic_copy, atomic_path, backup_path
 from tdkt_xl.consolidation.aggregate import GROUP_LINE_STATUS, STATE_LABELS, Consolidation, FileOutcome
-from tdkt_xl.consolidation.master_cells import HEADER_ROW, Block, CellWriter, Formula, SheetRows, row_formats
+from tdkt_xl.consolidation.master_cells import (
+    DETAIL_WIDTHS as DETAIL_WIDTHS,  # (re-exported: the nightly's rows use them)
+)
+from tdkt_xl.consolidation.master_cells import (
+    HEADER_ROW,
+    Block,
+    CellWriter,
+    Formula,
+    SheetRows,
+    row_formats,
+    totals_detail_widths,
+)
+from tdkt_xl.consolidation.master_cells import (
+    PROBLEMS_WIDTHS as PROBLEMS_WIDTHS,  # (re-exported: the nightly's rows use them)
+)
+from tdkt_xl.consolidation.master_cells import (
+    PROGRESS_WIDTHS as PROGRESS_WIDTHS,  # (re-exported: the nightly's rows use them)
+)
+from tdkt_xl.consolidation.master_cells import (
+    SUBMISSIONS_WIDTHS as SUBMISSIONS_WIDTHS,  # (re-exported: the nightly's rows use them)
+)
 from tdkt_xl.consolidation.master_package import (
     PieceStore,
     SheetLayout,
@@ -53,15 +73,11 @@ def _vn(day: date | None) -> str:
 # --- what each sheet shows ---------------------------------------------------------------
 
 SUBMISSIONS_HEADERS = ["STT", "Mã đơn vị", "Tên đơn vị", "Email", "Tình trạng", "Ngày lập", "Tệp", "Số lỗi"]
-SUBMISSIONS_WIDTHS = (6, 14, 42, 28, 16, 12, 40, 8)
 PROGRESS_HEADERS = ["Mã nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "Đơn vị phối hợp", "Hạn", "Số đơn vị",
                     "Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Chưa báo cáo", "Trạng thái"]
-PROGRESS_WIDTHS = (12, 60, 28, 28, 12, 9, 11, 11, 11, 11, 18)
 DETAIL_HEADERS = ["Mã nhiệm vụ", "Nội dung", "Mã đơn vị", "Tên đơn vị", "Vai trò", "Tình trạng",
                   "Ngày hoàn thành", "Kết quả", "Khó khăn, vướng mắc", "Ghi chú", "Tệp"]
-DETAIL_WIDTHS = (12, 50, 12, 30, 10, 16, 12, 40, 40, 24, 30)
 PROBLEMS_HEADERS = ["STT", "Tệp", "Sheet", "Ô", "Mức độ", "Mã", "Nội dung"]
-PROBLEMS_WIDTHS = (6, 36, 14, 8, 12, 18, 80)
 
 
 class SubmissionRow(NamedTuple):
@@ -152,6 +168,11 @@ def totals_levels(forms: Iterable[CommendationForm]) -> list[str]:
     return levels
 
 
+def totals_widths(years: int) -> tuple[float, ...]:
+    """The widths of "Số liệu tổng hợp": form, one column per year, total."""
+    return (52, *[9] * years, 10)
+
+
 def sheet_layouts(units: int, tasks: Sequence[TaskRow], forms: Sequence[CommendationForm], years: int,
                   reports: int, problem_rows: int) -> list[SheetLayout]:
     """The layouts of a master's six sheets, from how many rows each has."""
@@ -160,8 +181,8 @@ def sheet_layouts(units: int, tasks: Sequence[TaskRow], forms: Sequence[Commenda
         SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, units),
         SheetLayout(PROGRESS_SHEET, PROGRESS_WIDTHS, len(tasks)),
         SheetLayout(PROGRESS_DETAIL_SHEET, DETAIL_WIDTHS, sum(len(item.units) for item in tasks)),
-        SheetLayout(TOTALS_SHEET, (52, *[8] * years, 10), sum_row - HEADER_ROW - 1, sum_row, years),
-        SheetLayout(TOTALS_DETAIL_SHEET, (12, 30, *[14] * len(forms), 10), reports),
+        SheetLayout(TOTALS_SHEET, totals_widths(years), sum_row - HEADER_ROW - 1, sum_row, years),
+        SheetLayout(TOTALS_DETAIL_SHEET, totals_detail_widths(len(forms)), reports),
         SheetLayout(PROBLEMS_SHEET, PROBLEMS_WIDTHS, problem_rows),
     ]
 
@@ -253,7 +274,7 @@ def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: 
     """The master's sheets, from the rows of its long sheets (:class:`Block`, rows made with
     :func:`row_formats`: the submissions, the units' rows on each task, the units' counts and the
     "Lỗi" rows) and the rest."""
-    sheet = SheetRows(SUBMISSIONS_SHEET, writer)
+    sheet = SheetRows(SUBMISSIONS_SHEET, writer, SUBMISSIONS_WIDTHS)
     missing, late, expected = states.count("missing"), states.count("late"), len(states)
     refused = states.count("rejected")
     said = f"; hạn nộp {_vn(deadline)}" if deadline else ""
@@ -264,7 +285,7 @@ def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: 
     sheet.append_block(submissions)
     sheets = [sheet]
 
-    sheet = SheetRows(PROGRESS_SHEET, writer)
+    sheet = SheetRows(PROGRESS_SHEET, writer, PROGRESS_WIDTHS)
     sheet.heading(f"TIẾN ĐỘ NHIỆM VỤ (đến ngày {_vn(as_of)})", PROGRESS_HEADERS)
     for item in tasks:
         task = item.task
@@ -274,12 +295,12 @@ def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: 
                       item.nothing, item.status.value], {10: item.status.value})
     sheets.append(sheet)
 
-    sheet = SheetRows(PROGRESS_DETAIL_SHEET, writer)
+    sheet = SheetRows(PROGRESS_DETAIL_SHEET, writer, DETAIL_WIDTHS)
     sheet.heading("CHI TIẾT TIẾN ĐỘ THEO ĐƠN VỊ", DETAIL_HEADERS)
     sheet.append_block(detail)
     sheets.append(sheet)
 
-    sheet = SheetRows(TOTALS_SHEET, writer)
+    sheet = SheetRows(TOTALS_SHEET, writer, totals_widths(len(years)))
     sheet.heading(f"SỐ LIỆU KHEN THƯỞNG TỔNG HỢP {years[0]}–{years[-1]} ({len(by_unit.keys)} đơn vị đã nộp)",
                   ["Hình thức khen thưởng", *years, "Tổng"])
     first, last = column_letter(2), column_letter(1 + len(years))
@@ -297,14 +318,14 @@ def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: 
                  dict.fromkeys(range(len(years) + 2), "bold"))
     sheets.append(sheet)
 
-    sheet = SheetRows(TOTALS_DETAIL_SHEET, writer)
+    sheet = SheetRows(TOTALS_DETAIL_SHEET, writer, totals_detail_widths(len(forms)))
     sheet.heading(f"SỐ LIỆU KHEN THƯỞNG THEO ĐƠN VỊ (cộng {years[0]}–{years[-1]}; "
                   "số từng năm xem trong tệp của đơn vị)",
                   ["Mã đơn vị", "Tên đơn vị", *[f.name for f in forms], "Tổng"])
     sheet.append_block(by_unit)
     sheets.append(sheet)
 
-    sheet = SheetRows(PROBLEMS_SHEET, writer)
+    sheet = SheetRows(PROBLEMS_SHEET, writer, PROBLEMS_WIDTHS)
     sheet.heading(f"LỖI TRONG CÁC TỆP BÁO CÁO: {rejected} tệp bị loại, {cell_problems} lỗi/cảnh báo trong ô",
                   PROBLEMS_HEADERS)
     sheet.append_block(problems)

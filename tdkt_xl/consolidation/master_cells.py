@@ -15,13 +15,32 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from tdkt_xl.errors import column_letter
+from tdkt_xl.paper import Cell, first_page_columns, line_points, page_fit, row_points
 
 HEADER_ROW = 3
 # rows of a long sheet deflated together (:class:`~tdkt_xl.consolidation.master_package.PieceStore`)
 PIECE_ROWS = 16
+# the column widths of the sheets with rows of their own (the rows' heights are fitted to them)
+SUBMISSIONS_WIDTHS = (6, 14, 36, 24, 14, 12, 32, 8)
+PROGRESS_WIDTHS = (11, 44, 20, 20, 11, 8, 8, 8, 8, 8, 18)
+DETAIL_WIDTHS = (12, 44, 12, 28, 10, 16, 12, 34, 34, 24, 26)
+PROBLEMS_WIDTHS = (6, 30, 14, 8, 10, 18, 72)
+TITLE_POINTS = 12.0  # the title line's font (the rest: Calibri 11)
+
+
+def title_span(widths: Sequence[float]) -> int:
+    """How many columns a sheet's title line is merged across: those its first page prints, so that
+    it wraps there rather than run off the page."""
+    return first_page_columns(widths, page_fit(widths, title_columns=2))
+
+
+def totals_detail_widths(forms: int) -> tuple[float, ...]:
+    """The widths of "Số liệu chi tiết": code, name, one column per form, total."""
+    return (12, 30, *[14] * forms, 10)
 
 
 class Formula(str):
@@ -64,7 +83,7 @@ class CellWriter:
         # Numbers carry no t="n", the default type.
         ids = self.ids
         plain, escaped = ids["cell"], self.escaped
-        number = f'<c s="{plain}"><v>'
+        number = f'<c s="{ids.get("count", plain)}"><v>'  # counts shown with thousands separators
         cells: list[str] = []
         index, count = 0, len(values)
         while index < count:
@@ -115,6 +134,105 @@ class CellWriter:
         return f'<c s="{style}" t="inlineStr"><is><t>{xml_text(str(value))}</t></is></c>'
 
 
+_CELL = re.compile(rb"<c [^>]*?(?:/>|>(.*?)</c>)", re.DOTALL)
+_TEXT = re.compile(rb"<is><t[^>]*>(.*?)</t></is>", re.DOTALL)
+
+
+def cell_texts(cells: bytes) -> list[str]:
+    """The text of each cell of a row written by :meth:`CellWriter.cells` ("" for a number, a date,
+    a formula or an empty cell: none of them wraps).
+
+    >>> cell_texts(CellWriter({"cell": "1", "date": "2"}).cells(["a & b", 3, None, "c"]))
+    ['a & b', '', '', 'c']
+    """
+    texts: list[str] = []
+    for match in _CELL.finditer(cells):
+        inner = match.group(1)
+        text = _TEXT.match(inner) if inner else None
+        texts.append(text.group(1).decode("utf-8").replace("&lt;", "<").replace("&gt;", ">")
+                     .replace("&amp;", "&") if text else "")
+    return texts
+
+
+_INLINE_TEXT = re.compile(rb"<t[^>]*>([^<]*)</t>")
+
+
+@lru_cache(maxsize=1 << 16)
+def _written_points(text: bytes, width: float) -> float:
+    # (as written: "&amp;" measured as five characters, a little more room than it needs)
+    return row_points([Cell(text.decode("utf-8"), width)])
+
+
+def cells_height(cells: bytes, widths: tuple[float, ...]) -> float | None:
+    """:func:`row_height` of a row written by :meth:`CellWriter.cells`, from its XML (fast: a long
+    sheet's rows are made many thousands at a time).
+
+    >>> cells_height(CellWriter({"cell": "1"}).cells(["a", "một nội dung khá dài " * 3, 1]), (5, 20, 5)) > 30
+    True
+    """
+    height = 0.0
+    if b"\n" in cells:  # (rare: every text looked at)
+        for match in _INLINE_TEXT.finditer(cells):
+            text = match.group(1)
+            column = cells.count(b"<c ", 0, match.start()) - 1  # (cells carry no "r": counted)
+            if column < len(widths) and (len(text) >= 0.4 * widths[column] or b"\n" in text):
+                height = max(height, _written_points(text, widths[column]))
+    else:
+        # a cell's XML shorter than its column's limit holds no text long enough to wrap
+        for cell, limit, width in zip(cells.split(b"<c ")[1:], _limits(widths), widths, strict=False):
+            if len(cell) > limit:
+                height = max(height, _cell_xml_points(cell, width))
+    return height if height > line_points() else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_xml_points(cell: bytes, width: float) -> float:
+    """The height of one cell's XML (texts repeat: a task's content on each unit's row)."""
+    match = _INLINE_TEXT.search(cell)
+    if match is None or len(match.group(1)) < 0.4 * width:
+        return 0.0
+    return _written_points(match.group(1), width)
+
+
+@lru_cache(maxsize=64)
+def _limits(widths: tuple[float, ...]) -> list[float]:
+    # (a text cell's XML but its text, `s="1" t="inlineStr"><is><t>` and `</t></is></c>`, is 40 bytes
+    # or more; its text's bytes at least its characters)
+    return [0.4 * width + 39 for width in widths]
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_points(text: str, width: float, bold: bool) -> float:
+    return row_points([Cell(text, width, bold=bold)])
+
+
+def row_height(texts: Sequence[str], widths: Sequence[float], *, bold: bool = False) -> float | None:
+    """The height (points) of a row of these texts in columns of these widths, or None when one
+    line of the default font is enough (the row is written without one).
+
+    >>> row_height(["a", "b"], [10, 10]) is None, row_height(["một nội dung khá dài " * 3], [20]) > 30
+    (True, True)
+    """
+    height = 0.0
+    for text, width in zip(texts, widths, strict=False):
+        # a text of fewer characters than 0.4 of its column's width fits on one line, whatever they are
+        if text and (len(text) >= 0.4 * width or "\n" in text):
+            height = max(height, _cell_points(text, width, bold))
+    return height if height > line_points() else None
+
+
+def row_start(row: int, height: float | None) -> bytes:
+    """A row's start tag, with its height when it has one (``customHeight``: Excel and LibreOffice
+    otherwise give the row the default height).
+
+    >>> row_start(4, 30.0)
+    b'<row r="4" ht="30" customHeight="1">'
+    """
+    if height is None:
+        return b'<row r="%d">' % row
+    return b'<row r="%d" ht="%s" customHeight="1">' % (row, f"{height:g}".encode("ascii"))
+
+
 class SheetRows:
     """The rows of one sheet, as XML: its title line, its header row, then its data rows.
 
@@ -123,20 +241,31 @@ class SheetRows:
     <row r="4"><c s="3" t="inlineStr"><is><t>x</t></is></c></row>
     """
 
-    def __init__(self, title: str, writer: CellWriter) -> None:
+    def __init__(self, title: str, writer: CellWriter, widths: Sequence[float] = ()) -> None:
         self.title = title
         self.writer = writer
+        self.widths = tuple(widths)  # the columns' (each row's height is fitted to its text)
         self.row = 0
         self.chunks: list[bytes | Block] = []  # the XML, in pieces (a row's cells are not copied into it)
 
     def heading(self, text: str, headers: Sequence[object]) -> None:
         """Row 1 the sheet's title, row 2 empty, row 3 (:data:`HEADER_ROW`) the headers."""
-        self.append([text], {0: "title"})
         self.row += 1
-        self.append(headers, dict.fromkeys(range(len(headers)), "header"))
+        title = self.writer.cells([text], {0: "title"})
+        width = sum(self.widths[:title_span(self.widths)]) if self.widths else 0
+        height = row_points([Cell(text, width, TITLE_POINTS, bold=True)] if width else [],
+                            least=line_points(TITLE_POINTS))
+        self.chunks += (row_start(self.row, height), title, b"</row>")
+        self.row += 1
+        self.append(headers, dict.fromkeys(range(len(headers)), "header"), bold=True)
 
-    def append(self, values: Sequence[Any], special: dict[int, str] | None = None) -> None:
-        self.append_cells(self.writer.cells(values, special))
+    def append(self, values: Sequence[Any], special: dict[int, str] | None = None, *,
+               bold: bool = False) -> None:
+        texts = [value if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+                 for value in values]
+        height = row_height(texts, self.widths, bold=bold) if self.widths else None
+        self.row += 1
+        self.chunks += (row_start(self.row, height), self.writer.cells(values, special), b"</row>")
 
     def append_cells(self, *cells: bytes) -> None:
         """A row made of cells already written by :meth:`CellWriter.cells` (in pieces)."""
@@ -157,9 +286,13 @@ class RowFormat(NamedTuple):
     first: int = HEADER_ROW + 1
     number: bytes | None = None
     total: bytes | None = None
+    widths: tuple[float, ...] = ()  # of the columns of the item's cells (empty: no heights)
 
-    def head(self, index: int) -> bytes:
-        row = b'<row r="%d">' % (self.first + index)
+    def head(self, index: int, cells: bytes = b"") -> bytes:
+        """What goes before the item's ``cells``: the row's start (with the height its cells' text
+        needs in :attr:`widths`) and its STT."""
+        height = cells_height(cells, self.widths) if self.widths and cells else None
+        row = row_start(self.first + index, height)
         return row + self.number % (index + 1) if self.number is not None else row
 
     def tail(self, index: int) -> bytes:
@@ -204,7 +337,7 @@ class Block:
         sizes = array.array("q")
         rows = PIECE_ROWS
         for index, (key, cells) in enumerate(items):
-            head, tail = form.head(index), form.tail(index)
+            head, tail = form.head(index, cells), form.tail(index)
             parts += (head, cells, tail)
             keys.append(key)
             sizes += array.array("q", (len(head), len(cells), len(tail)))
@@ -236,8 +369,9 @@ class Block:
         """From now on, :attr:`changed` counts the pieces changed from these rows."""
         self.changed = set()
 
-    def patched(self, new: dict[int, bytes]) -> Block:
-        """The same rows with the cells of some replaced (by index)."""
+    def patched(self, new: dict[int, bytes], form: RowFormat | None = None) -> Block:
+        """The same rows with the cells of some replaced (by index); with the ``form`` they were
+        built with, their starts too (a row's height follows its cells)."""
         if not new:
             return self
         sizes, pieces = array.array("q", self.sizes), list(self.pieces)
@@ -250,7 +384,12 @@ class Block:
             previous = 0
             for index in indexes:
                 row, cells = index % self.rows, new[index]
-                parts += (data[previous:ends[3 * row]], cells)
+                if form is None:
+                    parts += (data[previous:ends[3 * row]], cells)
+                else:
+                    head = form.head(index, cells)
+                    parts += (data[previous:ends[3 * row] - sizes[3 * index]], head, cells)
+                    sizes[3 * index] = len(head)
                 previous = ends[3 * row + 1]
                 sizes[3 * index + 1] = len(cells)
             parts.append(data[previous:])
@@ -272,8 +411,10 @@ class Block:
 def row_formats(ids: dict[str, str], forms: int) -> dict[str, RowFormat]:
     """How each long sheet's rows are written: "S" the submissions (STT), "D" the units' rows on
     each task, "U" the units' counts ("Tổng" after them), "P" the "Lỗi" rows (STT)."""
-    plain = ids["cell"]
+    plain, count = ids["cell"], ids.get("count", ids["cell"])
     number = f'<c s="{plain}"><v>%d</v></c>'.encode("ascii")
-    total = f'<c s="{plain}"><f>SUM({column_letter(3)}%d:{column_letter(2 + forms)}%d)</f><v/></c>'
-    return {"S": RowFormat(number=number), "D": RowFormat(), "U": RowFormat(total=total.encode("ascii")),
-            "P": RowFormat(number=number)}
+    total = f'<c s="{count}"><f>SUM({column_letter(3)}%d:{column_letter(2 + forms)}%d)</f><v/></c>'
+    return {"S": RowFormat(number=number, widths=SUBMISSIONS_WIDTHS[1:]),
+            "D": RowFormat(widths=DETAIL_WIDTHS),
+            "U": RowFormat(total=total.encode("ascii"), widths=totals_detail_widths(forms)[:-1]),
+            "P": RowFormat(number=number, widths=PROBLEMS_WIDTHS[1:])}

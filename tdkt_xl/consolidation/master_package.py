@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import re
 import zipfile
 import zlib
@@ -24,33 +23,45 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tdkt_xl.consolidation import cache_files
-from tdkt_xl.consolidation.master_cells import HEADER_ROW, Block, SheetRows
+from tdkt_xl.consolidation.master_cells import (
+    DETAIL_WIDTHS,
+    HEADER_ROW,
+    PROBLEMS_WIDTHS,
+    SUBMISSIONS_WIDTHS,
+    Block,
+    SheetRows,
+    title_span,
+)
 from tdkt_xl.consolidation.zip_writer import ZipWriter, deflate_piece, raw_compressor
 from tdkt_xl.errors import InvalidValue
 from tdkt_xl.intake.safety.xlsx_parts import sheet_parts
+from tdkt_xl.paper import A4_PAPER, ESTIMATE_VERSION, MARGINS_INCH, page_fit
 from tdkt_xl.plans.status import STATUS_COLORS
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-PAGE_WIDTH = 300
-SKELETON_FORMAT = 1  # raise when what build_skeleton makes of the same layouts changes
+SKELETON_FORMAT = 2  # raise when what build_skeleton makes of the same layouts changes
 
 _STATE_COLORS = {"missing": "FFC7CE", "late": "FFEB9C", "on_time": "C6EFCE", "submitted": "DDEBF7",
                  "rejected": "F8CBAD"}  # (rejected: issue 16, H5)
 _BORDER = "808080"
 # What each named cell style is, as plain data (openpyxl objects are made from it for the skeleton)
 STYLES: dict[str, dict[str, Any]] = {
-    "title": {"font": {"bold": True, "size": 12}},
+    "title": {"font": {"bold": True, "size": 12}, "alignment": {"vertical": "top", "wrap_text": True}},
     "header": {"font": {"bold": True}, "fill": "D9E1F2", "border": True,
                "alignment": {"horizontal": "center", "vertical": "center", "wrap_text": True}},
     "cell": {"border": True, "alignment": {"vertical": "top", "wrap_text": True}},
     "date": {"border": True, "alignment": {"vertical": "top"}, "number_format": "dd/mm/yyyy"},
-    "bold": {"font": {"bold": True}, "border": True},
+    "bold": {"font": {"bold": True}, "border": True, "number_format": "#,##0"},
     "level": {"font": {"bold": True}, "fill": "F2F2F2", "border": True},
-    **{state: {"fill": color, "border": True} for state, color in _STATE_COLORS.items()},
-    **{status.value: {"fill": fill, "font": {"color": font}, "border": True}
+    **{state: {"fill": color, "border": True, "alignment": {"vertical": "top"}}
+       for state, color in _STATE_COLORS.items()},
+    **{status.value: {"fill": fill, "font": {"color": font}, "border": True,
+                      "alignment": {"vertical": "top", "wrap_text": True}}
        for status, (fill, font) in STATUS_COLORS.items()},
+    # (added last: the ids of the others stay those of masters written before)
+    "count": {"border": True, "alignment": {"vertical": "top"}, "number_format": "#,##0"},
 }
 
 
@@ -63,6 +74,7 @@ class SheetLayout:
     data_rows: int  # rows under the header (the filter covers them)
     chart_row: int = 0  # the row whose year columns the chart plots (0: no chart)
     chart_columns: int = 0
+    title_columns: int = 2  # repeated on each page when the sheet is printed across pages
 
 
 @dataclass
@@ -77,11 +89,13 @@ class Skeleton:
 
 
 def skeleton_key(layouts: Sequence[SheetLayout]) -> str:
-    """What identifies a skeleton: the layouts, the styles and the code that makes it. (A skeleton
-    kept from an older openpyxl is still a good workbook, with its own style ids.) The skeleton's
-    file is kept under it and the digest of the whole package too."""
-    text = json.dumps([SKELETON_FORMAT, STYLES, [asdict(layout) for layout in layouts]], ensure_ascii=False,
-                      sort_keys=True)
+    """What identifies a skeleton: the layouts, the styles, the code that makes it, and the widths
+    and estimates the long sheets' rows' heights are made with (the nightly run keeps those rows
+    under this key too). (A skeleton kept from an older openpyxl is still a good workbook, with its
+    own style ids.) The skeleton's file is kept under it and the digest of the whole package too."""
+    rows = [SUBMISSIONS_WIDTHS, DETAIL_WIDTHS, PROBLEMS_WIDTHS, ESTIMATE_VERSION]
+    text = json.dumps([SKELETON_FORMAT, STYLES, [asdict(layout) for layout in layouts], rows],
+                      ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -111,7 +125,6 @@ def build_skeleton(layouts: Sequence[SheetLayout], key: str | None = None) -> Sk
 def _lay_out_sheet(ws: Any, layout: SheetLayout) -> None:
     """A skeleton's sheet: its column widths, frozen panes, filter and print setup."""
     from openpyxl.utils.cell import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     for column, width in enumerate(layout.widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
@@ -119,17 +132,36 @@ def _lay_out_sheet(ws: Any, layout: SheetLayout) -> None:
     if layout.data_rows:
         ws.auto_filter.ref = (f"A{HEADER_ROW}:{get_column_letter(len(layout.widths))}"
                               f"{HEADER_ROW + layout.data_rows}")
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    # a landscape A4 page holds about PAGE_WIDTH character widths still readable; a wider sheet
-    # (one column per form) is printed across pages, its first two columns repeated on each
-    pages = max(1, math.ceil(sum(layout.widths) / PAGE_WIDTH))
-    ws.page_setup.fitToWidth = pages
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    _print_setup(ws, layout)
+
+
+def _print_setup(ws: Any, layout: SheetLayout) -> None:
+    """A4, margins, the header row on every page; shrunk to the page's width only as far as its
+    text stays 9 pt or more (:func:`tdkt_xl.paper.page_fit`), else across pages with its title
+    columns repeated; the chart (under the table) on a page of its own."""
+    from openpyxl.utils.cell import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.pagebreak import Break
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    fit = page_fit(layout.widths, title_columns=layout.title_columns)
+    ws.page_setup.orientation = "landscape" if fit.landscape else "portrait"
+    ws.page_setup.paperSize = A4_PAPER
+    ws.page_margins = PageMargins(**MARGINS_INCH)
+    if fit.fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        ws.page_setup.scale = fit.scale
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    if pages > 1:
-        ws.print_title_cols = "A:B"
+    if fit.title_columns:
+        ws.print_title_cols = f"A:{get_column_letter(fit.title_columns)}"
+    if layout.chart_row:
+        ws.row_breaks.append(Break(id=layout.chart_row + 1))
+    # the title line merged across the first page's columns: it wraps there (its row is as high)
+    ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=title_span(layout.widths), max_row=1))
 
 
 def _add_styles(workbook: Workbook, ws: Any) -> dict[str, str]:
@@ -177,7 +209,7 @@ def _add_chart(ws: Any, layout: SheetLayout) -> None:
     chart.x_axis.delete = False  # otherwise recent Excel hides the axes' labels
     chart.y_axis.delete = False
     chart.width, chart.height = 22, 9
-    ws.add_chart(chart, f"A{layout.chart_row + 3}")
+    ws.add_chart(chart, f"A{layout.chart_row + 3}")  # (on the page after the table's: a row break)
 
 
 class SkeletonStore:

@@ -75,6 +75,10 @@ class DemoPaths:
         return self.root / "tong_hop.xlsx"
 
     @property
+    def opinions(self) -> Path:
+        return self.root / "tap_hop_y_kien.docx"
+
+    @property
     def draft_report(self) -> Path:
         return self.root / "du_thao_bao_cao.docx"
 
@@ -185,10 +189,16 @@ def run_demo(root: Path, *, as_of: date | None = None, seed: int = 2024) -> tupl
             target.write_bytes(data[: len(data) // 2])  # cut off, as an interrupted e-mail download
     (paths.inbox / "ghi_chu.txt").write_text("Các đơn vị gửi báo cáo vào thư mục này.\n", encoding="utf-8")
     (paths.inbox / "~$P3.xlsx").write_bytes(b"\x00" * 165)  # Excel's owner lock file
-    result = run_consolidation(plan, paths.inbox, paths.master, as_of=day)
-    from tdkt_xl.documents.draft_report import write_draft_report  # (python-docx: only here)
+    from tdkt_xl.demo.unit_documents import write_demo_documents  # (python-docx: only here)
+    from tdkt_xl.documents.draft_report import write_draft_report
+    from tdkt_xl.documents.opinions import gather_and_write
+    from tdkt_xl.documents.outline import outline_or_default
     from tdkt_xl.documents.reminder_letter import write_reminder_letter
 
+    outline = outline_or_default(plan.outline)
+    write_demo_documents(paths.inbox, outline.items)  # three units' reports in Word (issue 17)
+    result = run_consolidation(plan, paths.inbox, paths.master, as_of=day)
+    gather_and_write(plan, paths.inbox, paths.opinions, outline)
     write_draft_report(plan, result, paths.draft_report)
     write_reminder_letter(plan, result, paths.reminder_letter)  # (issue 17: the công văn đôn đốc)
     return paths, result

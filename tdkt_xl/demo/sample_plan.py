@@ -26,7 +26,6 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.demo.sample_data import (
@@ -43,6 +42,7 @@ from tdkt_xl.demo.sample_data import (
     UNIT_HEADERS,
     UNITS,
 )
+from tdkt_xl.reports.template import fit_to_paper
 
 __all__ = [
     "DEFAULT_OUTPUT",
@@ -110,14 +110,10 @@ def _merged_line(ws: Worksheet, row: int, text: str, width: int, font: Font) -> 
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
-def _print_setup(ws: Worksheet, title_rows: str) -> None:
-    """A4 landscape, fit to one page wide, header rows on every page."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = title_rows
+def _print_setup(ws: Worksheet, title_rows: str, title_columns: int = 2) -> None:
+    """A4, rows as high as their text, printed text never under 9 pt (wide sheets across pages
+    with the header rows and first columns repeated): :func:`~tdkt_xl.reports.template.fit_to_paper`."""
+    fit_to_paper(ws, title_rows=title_rows, title_columns=title_columns)
 
 
 def _set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
@@ -197,7 +193,7 @@ def _build_appendix(ws: Worksheet) -> None:
     ws.cell(row=row + 1, column=1).alignment = Alignment(
         horizontal="left", vertical="center", wrap_text=True
     )
-    _set_widths(ws, (6, 60, 28, 28, 28, 14, 16))
+    _set_widths(ws, (6, 48, 22, 22, 20, 10, 12))
     ws.freeze_panes = "A6"
     _print_setup(ws, "4:5")
 
@@ -225,7 +221,7 @@ def _build_assignment(ws: Worksheet) -> None:
         if not item.number:
             ws.merge_cells(start_row=row - 1, start_column=1, end_row=row, end_column=1)
         row += 1
-    _set_widths(ws, (6, 60, 28, 18, 14, 16))
+    _set_widths(ws, (6, 52, 26, 18, 14, 16))
     ws.freeze_panes = f"A{header_row + 1}"
     _print_setup(ws, f"{header_row}:{header_row}")
 
@@ -236,9 +232,10 @@ def _build_units(ws: Worksheet) -> None:
     for row, unit in enumerate(UNITS, start=2):
         values = (unit.code, unit.name, unit.aliases or None, unit.kind, unit.email or None)
         _write_row(ws, row, values)
-    _set_widths(ws, (22, 48, 48, 14, 30))
+    _set_widths(ws, (14, 44, 36, 12, 26))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:E{len(UNITS) + 1}"
+    _print_setup(ws, "1:1", title_columns=1)
 
 
 def _build_config(ws: Worksheet) -> None:
@@ -251,6 +248,7 @@ def _build_config(ws: Worksheet) -> None:
         ws.cell(row=row, column=2).alignment = Alignment(horizontal="left", vertical="top")
     _set_widths(ws, (24, 26, 70))
     ws.freeze_panes = "A2"
+    _print_setup(ws, "1:1", title_columns=1)
 
 
 def _new_workbook() -> Workbook:

@@ -27,13 +27,8 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import xlwings as xw
-from openpyxl.utils.cell import column_index_from_string
-
-from tdkt_xl.consolidation.aggregate import Consolidation
-from tdkt_xl.consolidation.inbox import consolidate_inbox, run_consolidation
-from tdkt_xl.consolidation.master import SUBMISSIONS_SHEET, TOTALS_DETAIL_SHEET
 from tdkt_xl.errors import Code, TdktError
 from tdkt_xl.excel import content
 from tdkt_xl.excel.xw_io import (
@@ -58,6 +53,7 @@ from tdkt_xl.excel.xw_io import (
     style_header,
     write,
 )
+from tdkt_xl.excel.xw_light import xw
 from tdkt_xl.plans.grids import Grid
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.reader import read_plan
@@ -70,6 +66,7 @@ from tdkt_xl.plans.status import (
     PROBLEM_FILLS,
     RESULT_FIRST_ROW,
     RESULT_HEADERS,
+    RESULT_LINK_COLUMN,
     RESULT_SHEET,
     RESULT_WIDTHS,
     STATUS_COLORS,
@@ -78,6 +75,7 @@ from tdkt_xl.plans.status import (
     mark_cell,
     note_text,
     plan_status,
+    result_problems,
     result_rows,
     result_title,
     status_columns,
@@ -85,9 +83,27 @@ from tdkt_xl.plans.status import (
     today_in_vietnam,
 )
 from tdkt_xl.plans.text import fold, os_error_reason
-from tdkt_xl.reports.template import reporting_units, template_paths, write_unit_reports
+from tdkt_xl.plans.workbook_kind import MASTER_SHEETS
+
+if TYPE_CHECKING:
+    from tdkt_xl.consolidation.aggregate import Consolidation
+
+# A button press starts a Python (RunPython): what only one button needs is imported by that button
+# (consolidation, the report template), and xlwings without pandas and numpy (xw_light). The two
+# master sheets that tell a master from a plan are named as plans.workbook_kind keeps them (checked
+# against consolidation.master by tests/test_workbook_kind.py and tests/test_click.py), not imported
+# with the master's writer.
+SUBMISSIONS_SHEET, TOTALS_DETAIL_SHEET = (list(MASTER_SHEETS)[i] for i in (0, 4))
 
 log = logging.getLogger("tdkt_xl.excel")
+
+
+def _column_number(letters: str) -> int:
+    """1 for "A", 28 for "AB" (without importing a spreadsheet library at each press)."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
 
 MAX_NOTES = 100  # comments put on problem cells per run (one Excel call each); all are listed
 TEMPLATES_FOLDER = "mau_bao_cao"
@@ -358,7 +374,7 @@ def previous_marks(grids: Iterable[Grid]) -> dict[str, set[tuple[Cell, bool]]]:
             if not sheet or not found:
                 continue
             if found.group(1):
-                place = (int(found.group(2)), column_index_from_string(found.group(1)))
+                place = (int(found.group(2)), _column_number(found.group(1)))
                 marks.setdefault(sheet, set()).add((place, True))
             else:
                 marks.setdefault(sheet, set()).add(((int(found.group(3)), 1), False))
@@ -403,12 +419,12 @@ def _write_results(book: xw.Book, plan: Plan, statuses: list[TaskStatus]) -> str
     sheet = fresh_sheet(book, RESULT_SHEET, RESULT_PREFIX)
     names = [s.name for s in book.sheets]
     rows: list[list[object]] = [[result_title(plan, statuses)], [], list(RESULT_HEADERS)]
-    for values, problem in zip(result_rows(plan), plan.problems, strict=True):
-        index, severity, code, sheet_name, cell, message = values
+    for values, problem in zip(result_rows(plan, names), result_problems(plan.problems, names), strict=True):
+        index, severity, code, code_title, sheet_name, cell, message = values
         target = link_target(problem, names)
         shown: object = content.link_formula(sheet_name, target, whole_row=problem.column is None) \
             if target else cell
-        rows.append([index, severity, code, content.as_text(sheet_name), shown,
+        rows.append([index, severity, code, code_title, content.as_text(sheet_name), shown,
                      content.as_text(message)])
     if not plan.problems:
         rows.append([NO_PROBLEMS])
@@ -425,7 +441,8 @@ def _write_results(book: xw.Book, plan: Plan, statuses: list[TaskStatus]) -> str
         color_by_value(block(sheet, RESULT_FIRST_ROW, 2, last, 2),
                        {"Lỗi": (PROBLEM_FILLS["error"], "9C0006"),
                         "Cảnh báo": (PROBLEM_FILLS["warning"], "9C5700")})
-        block(sheet, RESULT_FIRST_ROW, 5, last, 5).font.color = "#" + LINK_COLOR.lower()
+        block(sheet, RESULT_FIRST_ROW, RESULT_LINK_COLUMN, last, RESULT_LINK_COLUMN).font.color = \
+            "#" + LINK_COLOR.lower()
     column_widths(sheet, RESULT_WIDTHS)
     try:
         sheet.freeze_panes.freeze_at(f"A{RESULT_FIRST_ROW}")
@@ -532,6 +549,8 @@ def _templates(session: Session, folder: str | Path | None) -> str:
     if plan.units is None:
         raise UserError('Sổ kế hoạch chưa có sheet "Đơn vị" (Mã đơn vị, Tên đơn vị, Email) nên '
                         "chưa biết lập mẫu cho đơn vị nào. Thêm sheet đó rồi bấm lại.")
+    from tdkt_xl.reports.template import reporting_units, template_paths, write_unit_reports
+
     try:
         units = reporting_units(plan)
     except ValueError as error:
@@ -587,6 +606,8 @@ def _consolidate(session: Session, folder: str | Path | None, master: str | Path
     for other in session.book.app.books:
         if _fullname(other).casefold() == str(target).casefold():
             raise UserError(f"Sổ tổng hợp {target} đang mở. Đóng sổ đó rồi bấm Tổng hợp lại.")
+    from tdkt_xl.consolidation.inbox import run_consolidation
+
     try:
         result = run_consolidation(plan, inbox, target, as_of=as_of,
                                    progress=_counter(session, "đã đọc"))
@@ -606,6 +627,8 @@ def _consolidate(session: Session, folder: str | Path | None, master: str | Path
 def read_inbox(plan: Plan, inbox: Path, as_of: dt.date | None = None,
                progress: Callable[[int, int], None] | None = None) -> Consolidation:
     """Consolidate ``inbox`` without writing a master (what Đôn đốc needs)."""
+    from tdkt_xl.consolidation.inbox import consolidate_inbox
+
     return consolidate_inbox(plan, inbox, as_of=as_of, progress=progress)
 
 

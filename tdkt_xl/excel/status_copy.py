@@ -7,8 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,6 +29,7 @@ from tdkt_xl.plans.status import (
     NO_PROBLEMS,
     PROBLEM_FILLS,
     RESULT_HEADERS,
+    RESULT_LINK_COLUMN,
     RESULT_SHEET,
     RESULT_WIDTHS,
     STATUS_COLORS,
@@ -34,12 +38,13 @@ from tdkt_xl.plans.status import (
     link_target,
     mark_cell,
     note_text,
+    result_problems,
     result_rows,
     result_title,
     status_columns,
     status_row,
 )
-from tdkt_xl.reports.template import set_value
+from tdkt_xl.reports.template import fit_to_paper, set_value
 
 _ERROR_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["error"])
 _WARNING_FILL = PatternFill("solid", fgColor=PROBLEM_FILLS["warning"])
@@ -62,23 +67,47 @@ def _status_columns(ws: Worksheet, sheet: TaskSheet) -> list[int]:
     return list(layout.columns)
 
 
-def _write_status(ws: Worksheet, sheet: TaskSheet, statuses: list[TaskStatus]) -> None:
+class _StyleIds:
+    """The style ids of the status cells, each added to the workbook's style tables once: a cell
+    then takes them as numbers (openpyxl would hash a new Alignment, Border … for every cell, most
+    of the time a status copy took). A cell keeps the rest of its own style (font, fill …)."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        tables = workbook  # openpyxl's style tables: IndexedLists of the workbook
+        self.border = tables._borders.add(_BORDER)  # type: ignore[attr-defined]
+        self.alignment = tables._alignments.add(  # type: ignore[attr-defined]
+            Alignment(horizontal="center", vertical="center", wrap_text=True))
+        self.date_format = (BUILTIN_FORMATS_REVERSE[DATE_FORMAT] if DATE_FORMAT in BUILTIN_FORMATS_REVERSE
+                            else tables._number_formats.add(DATE_FORMAT)  # type: ignore[attr-defined]
+                            + BUILTIN_FORMATS_MAX_SIZE)
+        self.status = {status: (tables._fills.add(PatternFill("solid", fgColor=fill)),  # type: ignore[attr-defined]
+                                tables._fonts.add(Font(color=color)))  # type: ignore[attr-defined]
+                       for status, (fill, color) in STATUS_COLORS.items()}
+
+
+def _styled(cell: Cell | MergedCell) -> StyleArray:
+    """The cell's own style array (a new one for a cell without a style)."""
+    style: StyleArray | None = getattr(cell, "_style", None)  # openpyxl's own slot, not in its stubs
+    if style is None:
+        style = StyleArray()
+        setattr(cell, "_style", style)  # noqa: B010
+    return style
+
+
+def _write_status(ws: Worksheet, sheet: TaskSheet, statuses: list[TaskStatus], ids: _StyleIds) -> None:
     columns = _status_columns(ws, sheet)
-    fills = {s: (PatternFill("solid", fgColor=f), Font(color=c)) for s, (f, c) in
-             STATUS_COLORS.items()}
     for item in statuses:
         row = item.task.row
         for column, value in zip(columns, status_row(item), strict=True):
             cell = ws.cell(row, column)
             cell.value = value
-            cell.border = _BORDER
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            style = _styled(cell)
+            style.borderId, style.alignmentId = ids.border, ids.alignment
             if isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-        fill, font = fills[Status(item.status)]
-        status_cell = ws.cell(row, columns[-1])
-        status_cell.fill = fill
-        status_cell.font = font
+                style.numFmtId = ids.date_format
+        fill, font = ids.status[Status(item.status)]
+        style = _styled(ws.cell(row, columns[-1]))
+        style.fillId, style.fontId = fill, font
 
 
 def _mark_problem(ws: Worksheet, problem: Problem) -> None:
@@ -103,13 +132,17 @@ def _write_result_sheet(workbook: Workbook, plan: Plan, statuses: list[TaskStatu
     ws = workbook.create_sheet(RESULT_SHEET)
     ws["A1"] = result_title(plan, statuses)
     ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].alignment = Alignment(vertical="top", wrap_text=True)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(RESULT_HEADERS))
     for column, title in enumerate(RESULT_HEADERS, start=1):
         cell = ws.cell(3, column, title)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
-    for (index, values), problem in zip(enumerate(result_rows(plan), start=1), plan.problems,
-                                        strict=True):
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    names = workbook.sheetnames
+    problems = result_problems(plan.problems, names)
+    for (index, values), problem in zip(enumerate(result_rows(plan, names), start=1), problems, strict=True):
         row = 3 + index
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row, column)
@@ -117,16 +150,29 @@ def _write_result_sheet(workbook: Workbook, plan: Plan, statuses: list[TaskStatu
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         ws.cell(row, 2).fill = _ERROR_FILL if problem.severity == "error" else _WARNING_FILL
-        target = link_target(problem, workbook.sheetnames)
+        target = link_target(problem, names)
         if target is not None:
-            link = ws.cell(row, 5)
+            link = ws.cell(row, RESULT_LINK_COLUMN)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{problem.sheet}'!{target}")
             link.font = Font(color=LINK_COLOR, underline="single")
-    for letter, width in zip("ABCDEF", RESULT_WIDTHS, strict=True):
-        ws.column_dimensions[letter].width = width
+    for column, width in enumerate(RESULT_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = "A4"
     if not plan.problems:
         ws["A4"] = NO_PROBLEMS
+
+
+def _print_setup(workbook: Workbook, plan: Plan) -> None:
+    """Every sheet the status copy wrote to readable on A4 (:func:`~tdkt_xl.reports.template.fit_to_paper`):
+    each task sheet's rows as high as their text, its header rows (those the plan repeats, else its
+    header row) and first two columns repeated on each page; "Kết quả kiểm tra" landscape, its
+    header row repeated."""
+    for sheet in plan.sheets:
+        ws = workbook[sheet.name]
+        titles = ws.print_title_rows
+        rows = titles.replace("$", "") if titles else f"{sheet.header_row}:{sheet.header_row}"
+        fit_to_paper(ws, title_rows=rows, title_columns=2)
+    fit_to_paper(workbook[RESULT_SHEET], title_rows="3:3", title_columns=0, portrait=False)
 
 
 def write_status_workbook(
@@ -142,12 +188,14 @@ def write_status_workbook(
     by_sheet: dict[str, list[TaskStatus]] = {}
     for item in statuses:
         by_sheet.setdefault(item.task.sheet, []).append(item)
+    ids = _StyleIds(workbook)
     for sheet in plan.sheets:
-        _write_status(workbook[sheet.name], sheet, by_sheet.get(sheet.name, []))
+        _write_status(workbook[sheet.name], sheet, by_sheet.get(sheet.name, []), ids)
     for problem in plan.problems:
         if problem.sheet and problem.sheet in workbook.sheetnames:
             _mark_problem(workbook[problem.sheet], problem)
     _write_result_sheet(workbook, plan, statuses)
+    _print_setup(workbook, plan)
     if target.resolve() == source.resolve():
         atomic_copy(source, backup_path(source))
     target.parent.mkdir(parents=True, exist_ok=True)

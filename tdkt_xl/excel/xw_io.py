@@ -28,10 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import xlwings as xw
-from openpyxl.utils.cell import get_column_letter
-
-from tdkt_xl.errors import TdktError
+from tdkt_xl.errors import TdktError, column_letter
+from tdkt_xl.excel.xw_light import xw
 from tdkt_xl.plans.deadline_cells import keeps_format
 from tdkt_xl.plans.grids import EXCEL_ERRORS, ExcelError, Grid
 from tdkt_xl.plans.text import fold
@@ -68,7 +66,7 @@ def hex_color(color: Color | None) -> str | None:
 
 def address(row: int, column: int) -> str:
     """``(7, 2)`` -> ``"B7"``."""
-    return f"{get_column_letter(column)}{row}"
+    return f"{column_letter(column)}{row}"
 
 
 # --- reading -----------------------------------------------------------------------

@@ -14,12 +14,13 @@ from tdkt_xl.errors import TdktError
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
 
 
 @dataclass(frozen=True)
 class FileFormat:
     """``kind`` is one of xlsx, xlsm, xlsb, xls, ods, fods, encrypted, html, csv, empty, zip,
-    unknown, missing; ``label`` says it in Vietnamese."""
+    unknown, missing, and docx, doc (a unit's report in Word); ``label`` says it in Vietnamese."""
 
     kind: str
     label: str
@@ -43,6 +44,8 @@ _LABELS = {
     "zip": "tệp nén ZIP không phải sổ Excel, hoặc tệp bị cắt cụt",
     "unknown": "tệp không phải định dạng Excel",
     "missing": "không tìm thấy tệp",
+    "docx": "văn bản Word .docx",
+    "doc": "văn bản Word 97-2003 .doc",
 }
 
 
@@ -70,6 +73,8 @@ def sniff(path: Path) -> FileFormat:
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.xlsx"; _ = p.write_text("<html></html>")
     >>> sniff(p).kind
     'html'
+    >>> import docx; docx.Document().save(p); sniff(p).label
+    'văn bản Word .docx'
     """
     try:
         with path.open("rb") as handle:
@@ -77,7 +82,9 @@ def sniff(path: Path) -> FileFormat:
             if head.startswith(_OLE):
                 handle.seek(0)
                 body = handle.read(1 << 20)
-                return _format("encrypted" if _ENCRYPTED in body else "xls")
+                if _ENCRYPTED in body:
+                    return _format("encrypted")
+                return _format("doc" if _WORD_STREAM in body else "xls")
     except FileNotFoundError:
         return _format("missing")
     if not head:
@@ -101,6 +108,8 @@ def _zip_kind(path: Path, head: bytes) -> str:
         return "xlsb"
     if "xl/workbook.xml" in names:
         return "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
     if is_ods(head) or mimetype == ODS_MIMETYPE:  # "mimetype" first, as the format wants, or not
         return "ods"
     return "zip"

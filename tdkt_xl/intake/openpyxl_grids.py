@@ -15,7 +15,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tdkt_xl.intake.file_formats import WorkbookError, sniff
+from tdkt_xl.intake.calamine_grids import check_plan_file
+from tdkt_xl.intake.file_formats import WorkbookError
 from tdkt_xl.intake.safety.xlsx_parts import formulas_without_value_by_sheet
 from tdkt_xl.plans.deadline_cells import keeps_format
 from tdkt_xl.plans.grids import ExcelError, Grid, formulas_as_cells, put_values
@@ -27,19 +28,7 @@ def open_workbook(path: Path, *, data_only: bool = True, keep_vba: bool | None =
     """Open with openpyxl, turning every failure into a :class:`WorkbookError` that says why.
 
     ``keep_vba``: keep the macros to save them again (default: when the file is an .xlsm)."""
-    found = sniff(path)
-    if found.kind == "missing":
-        raise WorkbookError(f"{path}: không tìm thấy tệp.")
-    if found.kind == "ods":  # unit reports may be .ods; a plan may not (its layout is read with openpyxl)
-        raise WorkbookError(
-            f"{path}: tệp là {found.label}; sổ kế hoạch cần là sổ Excel .xlsx hoặc .xlsm (mở bằng "
-            "LibreOffice Calc, chọn Tệp > Lưu thành, kiểu tệp \"Excel 2007-365 (.xlsx)\")."
-        )
-    if not found.is_openxml:
-        raise WorkbookError(
-            f"{path}: tệp là {found.label}; cần sổ Excel .xlsx hoặc .xlsm "
-            "(mở bằng Excel rồi Lưu thành .xlsx)."
-        )
+    found = check_plan_file(path)
     try:
         keep = found.kind == "xlsm" if keep_vba is None else keep_vba and found.kind == "xlsm"
         # openpyxl goes by the name's extension; a workbook whose extension lies (an .xlsx saved as

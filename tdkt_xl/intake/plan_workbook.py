@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tdkt_xl.intake.calamine_grids import check_plan_file, read_plan_grids
+from tdkt_xl.plans.grids import Grid
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.reader import read_plan
 
@@ -23,11 +25,22 @@ def load_plan(
     >>> plan.valid, len(plan.tasks)  # doctest: +SKIP
     (True, 37)
     """
+    source = Path(path)
+    return read_plan(read_plan_file(source), file=str(path), year=year, today=today,
+                     fail_fast=fail_fast)
+
+
+def read_plan_file(path: Path) -> list[Grid]:
+    """The grids of the plan workbook at ``path``: the values read by python-calamine and the layout
+    from the XML (:mod:`tdkt_xl.intake.calamine_grids`), else by openpyxl (a file that reader
+    leaves to it). Raises :class:`~tdkt_xl.intake.file_formats.WorkbookError` as :func:`load_plan`."""
+    check_plan_file(path)
+    grids = read_plan_grids(path)
+    if grids is not None:
+        return grids
     from tdkt_xl.intake.openpyxl_grids import read_grids  # importing tdkt_xl alone does not load openpyxl
 
-    source = Path(path)
-    return read_plan(read_grids(source), file=str(path), year=year, today=today,
-                     fail_fast=fail_fast)
+    return read_grids(path)
 
 
 def validate(path: str | Path, *, year: int | None = None) -> dict[str, Any]:

@@ -36,6 +36,8 @@ from tdkt_xl.errors import Code
 from tdkt_xl.intake.book_readers import RawBook, read_values
 from tdkt_xl.intake.safety.examine import scan_package
 from tdkt_xl.intake.safety.limits_and_rejections import MB, Limits, RejectedFile, Rejection
+from tdkt_xl.intake.safety.word_package import scan_word_package
+from tdkt_xl.intake.word_document import is_word_name
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -220,7 +222,10 @@ def _read_alone_main(reader: Reader, name: str, limits: Limits, memory_mb: int, 
         pass
     _limit_memory(memory_mb)
     try:  # a file that broke a pool: the full package scan first, to name the cause
-        scan_package(Path(name), limits)
+        if is_word_name(name):
+            scan_word_package(Path(name), limits)
+        else:
+            scan_package(Path(name), limits)
     except RejectedFile as rejected:
         sender.send((rejected.rejection, 0.0))
         sender.close()

@@ -311,7 +311,8 @@ def _updated_blocks(blocks: dict[str, Block], results: dict[str, UnitResult],
     old = blocks["S"]
     index = {code: position for position, code in enumerate(old.keys)}
     if submissions_order is None:
-        submissions = old.patched({index[code]: result.submission for code, result in results.items()})
+        submissions = old.patched({index[code]: result.submission for code, result in results.items()},
+                                  forms["S"])
     else:
         submissions = Block.build(((code, results[code].submission if code in results
                                     else old.cells(index[code])) for code in submissions_order), forms["S"])
@@ -319,7 +320,7 @@ def _updated_blocks(blocks: dict[str, Block], results: dict[str, UnitResult],
     index = {code: position for position, code in enumerate(old.keys)}
     if by_unit_order is None:
         by_unit = old.patched({index[code]: result.by_unit for code, result in results.items()
-                               if result.by_unit is not None})
+                               if result.by_unit is not None}, forms["U"])
     else:
         by_unit = Block.build(((code, _cells(results[code]) if code in results else old.cells(index[code]))
                                for code in by_unit_order), forms["U"])
@@ -332,7 +333,7 @@ def _updated_blocks(blocks: dict[str, Block], results: dict[str, UnitResult],
             at = seen.get(code, 0)
             changed[position] = result.detail[at]
             seen[code] = at + 1
-    return {"S": submissions, "D": old.patched(changed), "U": by_unit}
+    return {"S": submissions, "D": old.patched(changed, forms["D"]), "U": by_unit}  # (rows' heights too)
 
 
 def _cells(result: UnitResult) -> bytes:

@@ -482,6 +482,15 @@ def _reading(text: str, encoding: Encoding, font_name: str | None) -> LegacyRead
     return LegacyReading("TCVN3", tcvn3_to_unicode(text, uppercase_font=uppercase_font))
 
 
+def unicode_only(text: str) -> bool:
+    """Whether a text holds a letter only Unicode has (never legacy-encoded, see :func:`detect_legacy`).
+
+    >>> unicode_only("Nhiệm vụ"), unicode_only("Th«ng tin")
+    (True, False)
+    """
+    return _UNICODE_ONLY.search(text) is not None
+
+
 def detect_legacy(text: str, font_name: str | None = None) -> LegacyReading | None:
     """Return the Unicode reading of a legacy-encoded cell text, or None for ordinary text.
 
@@ -507,7 +516,7 @@ def detect_legacy(text: str, font_name: str | None = None) -> LegacyReading | No
     >>> detect_legacy("Thông tin") is None, detect_legacy("© 2024") is None
     (True, True)
     """
-    if text.isascii() or _UNICODE_ONLY.search(text):
+    if text.isascii() or unicode_only(text):
         return None
     hinted = _font_encoding(font_name)
     if hinted is not None:

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from tdkt_xl.error_codes import CODES, Code
 from tdkt_xl.errors import Problem
 from tdkt_xl.plans.deadlines import quarter_of
 from tdkt_xl.plans.models import Plan, Task, TaskSheet
@@ -207,8 +208,9 @@ HEADER_FILL = "D9E1F2"
 BORDER_COLOR = "808080"
 LINK_COLOR = "0563C1"
 PROBLEM_FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
-RESULT_HEADERS = ("STT", "Mức độ", "Mã", "Sheet", "Ô", "Nội dung")
-RESULT_WIDTHS = (6, 10, 24, 14, 8, 90)
+RESULT_HEADERS = ("STT", "Mức độ", "Mã", "Tên lỗi", "Sheet", "Ô", "Nội dung")
+RESULT_WIDTHS = (6, 10, 18, 26, 12, 7, 56)
+RESULT_LINK_COLUMN = 6  # "Ô": a link to the cell
 RESULT_FIRST_ROW = 4  # the header is on row 3, the first problem on row 4
 NO_PROBLEMS = "Không có lỗi hay cảnh báo nào."
 
@@ -287,10 +289,48 @@ def severity_label(problem: Problem) -> str:
     return "Lỗi" if problem.severity == "error" else "Cảnh báo"
 
 
-def result_rows(plan: Plan) -> list[tuple[int, str, str, str, str, str]]:
-    """One row per problem: STT, Mức độ, Mã, Sheet, Ô, Nội dung."""
-    return [(index, severity_label(p), p.code, p.sheet or "", p.cell or "", p.message)
-            for index, p in enumerate(plan.problems, start=1)]
+def problem_title(code: str) -> str:
+    """The Vietnamese title of a problem's code (the code itself when it is not registered).
+
+    >>> problem_title("deadline-unreadable")
+    'Thời hạn không đọc được'
+    """
+    try:
+        return CODES[Code(code)].title
+    except (ValueError, KeyError):
+        return code
+
+
+def result_problems(problems: Sequence[Problem], sheet_names: Sequence[str] = ()) -> list[Problem]:
+    """The problems in the order "Kết quả kiểm tra" lists them: those of no sheet first, then by
+    sheet (in ``sheet_names``' order, others after by name), then by cell, row before column (B2
+    before A10, "10:10" a whole row before its cells).
+
+    >>> found = result_problems([Problem.make("hidden-row", sheet="PL", row=10, number="1"),
+    ...                          Problem.make("empty-content", sheet="PL", row=2, column=3, number="1"),
+    ...                          Problem.make("empty-content", sheet="A", row=9, column=1, number="1")],
+    ...                         ["PL", "A"])
+    >>> [p.cell for p in found]
+    ['C2', '10:10', 'A9']
+    """
+    order = {name: index for index, name in enumerate(sheet_names)}
+
+    def key(problem: Problem) -> tuple[int, int, str, int, int]:
+        if problem.sheet is None:
+            return (0, 0, "", 0, 0)
+        known = order.get(problem.sheet)
+        return (1, known if known is not None else len(order), problem.sheet if known is None else "",
+                problem.row or 0, problem.column or 0)
+
+    return sorted(problems, key=key)
+
+
+def result_rows(plan: Plan, sheet_names: Sequence[str] = ()
+                ) -> list[tuple[int, str, str, str, str, str, str]]:
+    """One row per problem, in :func:`result_problems`' order: STT, Mức độ, Mã, Tên lỗi, Sheet, Ô,
+    Nội dung."""
+    return [(index, severity_label(p), p.code, problem_title(p.code), p.sheet or "", p.cell or "",
+             p.message) for index, p in enumerate(result_problems(plan.problems, sheet_names), start=1)]
 
 
 def link_target(problem: Problem, sheet_names: Sequence[str]) -> str | None:

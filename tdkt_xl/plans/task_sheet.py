@@ -20,6 +20,7 @@ from tdkt_xl.plans.grids import (
     header_like,
     is_column_number_row,
 )
+from tdkt_xl.plans.legacy_encodings import unicode_only
 from tdkt_xl.plans.models import Section, SheetKind, Task
 from tdkt_xl.plans.task_groups import Group, group_start, stray_cells
 from tdkt_xl.plans.task_numbers import (
@@ -83,6 +84,8 @@ class TaskSheetReader:
     _letter_parent: str = ""  # what a), b) … items are numbered under: the last number or group
     _carried_top: int = 0  # the last number before the section: numbering may go on from it
     _group_count: int = 0  # groups without a number or code so far in the section
+    _texts: dict[tuple[int, str, bool], str] = field(default_factory=dict)  # (row, field, lines) -> text
+    _numbers: dict[int, TaskNumber] = field(default_factory=dict)  # each row's number cell, read
 
     def col(self, name: str) -> int | None:
         return self.header.columns.get(name)
@@ -97,16 +100,26 @@ class TaskSheetReader:
         return None if column is None else self.grid.value(row, column)
 
     def text(self, row: int, name: str, *, lines: bool = False) -> str:
-        """A cell's text, legacy encodings read as Unicode (and reported)."""
-        column = self.col(name)
-        if column is None:
-            return ""
+        """A cell's text, legacy encodings read as Unicode (and reported). Each cell is read once:
+        the rows of a task are looked at several times (units, deadline, headings)."""
+        found = self._texts.get((row, name, lines))
+        if found is not None:
+            return found
+        column = self.header.columns.get(name)
+        found = "" if column is None else self._cell_text(row, column, lines)
+        self._texts[(row, name, lines)] = found
+        if lines and "\n" not in found:  # one line kept: the cell reads the same without lines
+            self._texts[(row, name, False)] = found
+        return found
+
+    def _cell_text(self, row: int, column: int, lines: bool) -> str:
         value = self.grid.value(row, column)
         if isinstance(value, ExcelError) or value is None:
             return ""
         tidy = clean_lines if lines else clean
-        if isinstance(value, str) and not value.isascii():
-            # before any cleaning: TCVN3 uses the soft hyphen (U+00AD) for "ư"
+        if isinstance(value, str) and not value.isascii() and not unicode_only(value):
+            # before any cleaning: TCVN3 uses the soft hyphen (U+00AD) for "ư"; a text with letters
+            # only Unicode has ("ệ", "ư") is no legacy text, whatever its font (detect_legacy)
             reading = detect_legacy_cached(value.strip(), self.grid.fonts.get((row, column)))
             if reading is not None:
                 if reads_differently(value, reading):
@@ -127,8 +140,10 @@ class TaskSheetReader:
         return any(self.own_text(row, n) for n in _UNIT_FIELDS)
 
     def report_cell_problems(self, row: int) -> None:
-        for column in range(1, self.header.last_column + 1):
-            value = self.grid.value(row, column)
+        cells = self.grid.rows[row - 1][:self.header.last_column] if row <= len(self.grid.rows) else []
+        for column, value in enumerate(cells, start=1):
+            if type(value) is str or value is None:  # most cells: nothing to say
+                continue
             if isinstance(value, ExcelError):
                 self.problem(Code.EXCEL_ERROR, row, column, value=str(value))
             elif isinstance(value, FormulaWithoutValue):
@@ -143,8 +158,13 @@ class TaskSheetReader:
         return sorted(self.header.columns.values())
 
     def number_at(self, row: int) -> TaskNumber:
-        number_col = self.col("number")
-        return read_number(self.grid.value(row, number_col)) if number_col else TaskNumber("none")
+        """The row's number cell, read (once: the table's end, its last row and the row itself ask)."""
+        found = self._numbers.get(row)
+        if found is None:
+            number_col = self.col("number")
+            found = read_number(self.grid.value(row, number_col)) if number_col else TaskNumber("none")
+            self._numbers[row] = found
+        return found
 
     def table_end(self) -> int:
         """The table's last row: a header row naming other columns starts another table (its rows
@@ -217,7 +237,7 @@ class TaskSheetReader:
         """One row of the table: a section or a heading, a new task, or more of the task above."""
         number_col = self.col("number")
         raw_number = self.grid.value(row, number_col) if number_col else None
-        number = read_number(raw_number)
+        number = self.number_at(row)
         content = self.text(row, "content", lines=True)
         label = content
         if number.kind == "text":

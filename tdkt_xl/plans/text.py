@@ -40,6 +40,27 @@ _LOOKALIKES = str.maketrans(
 )
 
 _SPACES = re.compile(r"\s+")
+_LOOKALIKE_CHARS = re.compile("[" + "".join(re.escape(chr(code)) for code in _LOOKALIKES) + "]")
+# combining marks (all of U+0300–U+036F but the grapheme joiner U+034F): the Vietnamese tones,
+# hats and horns after NFD; a regular expression removes them faster than a loop over characters
+_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+# Plans repeat short texts on many rows (unit names, deadlines, numbers, labels): each is cleaned
+# and folded once. Long texts (task contents, each its own) are not kept; neither are more than
+# _CACHED texts (a few megabytes at most).
+_SHORT = 80
+_CACHED = 16384
+_CLEANED: dict[str, str] = {}
+_FOLDED: dict[str, str] = {}
+
+
+def _without_lookalikes(text: str) -> str:
+    """``text`` with the look-alike letters replaced (``str.translate`` only when there is one)."""
+    if text.isascii() or _LOOKALIKE_CHARS.search(text) is None:
+        return text
+    return text.translate(_LOOKALIKES)
 
 
 def clean(value: object) -> str:
@@ -50,8 +71,20 @@ def clean(value: object) -> str:
     """
     if value is None:
         return ""
-    text = str(value).translate(_LOOKALIKES)
-    text = unicodedata.normalize("NFC", text)
+    if type(value) is str and len(value) <= _SHORT:
+        found = _CLEANED.get(value)
+        if found is None:
+            found = _clean_text(value)
+            if len(_CLEANED) < _CACHED:
+                _CLEANED[value] = found
+        return found
+    return _clean_text(str(value))
+
+
+def _clean_text(text: str) -> str:
+    text = _without_lookalikes(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -63,8 +96,11 @@ def clean_lines(value: object) -> str:
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value).translate(_LOOKALIKES))
-    lines = (_SPACES.sub(" ", line).strip() for line in re.split(r"\r\n|\r|\n", text))
+    text = str(value)
+    if "\n" not in text and "\r" not in text:
+        return clean(text)  # one line: the same
+    text = unicodedata.normalize("NFC", _without_lookalikes(text))
+    lines = (_SPACES.sub(" ", line).strip() for line in _LINE_BREAKS.split(text))
     return "\n".join(line for line in lines if line)
 
 
@@ -75,8 +111,12 @@ def strip_diacritics(text: str) -> str:
     'Thi dua – Khen thuong'
     """
     decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace("đ", "d").replace("Đ", "D")
+    if decomposed.isascii():
+        return decomposed
+    bare = _MARKS.sub("", decomposed).replace("đ", "d").replace("Đ", "D")
+    if bare.isascii():
+        return bare
+    return "".join(ch for ch in bare if not unicodedata.combining(ch))
 
 
 def fold(value: object) -> str:
@@ -90,6 +130,13 @@ def fold(value: object) -> str:
     >>> fold("Ban  Thi đua – Khen thưởng")
     'ban thi dua - khen thuong'
     """
+    if type(value) is str and len(value) <= _SHORT:
+        found = _FOLDED.get(value)
+        if found is None:
+            found = strip_diacritics(clean(value)).casefold()
+            if len(_FOLDED) < _CACHED:
+                _FOLDED[value] = found
+        return found
     return strip_diacritics(clean(value)).casefold()
 
 

@@ -26,6 +26,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.atomic import atomic_path
 from tdkt_xl.errors import Code, InvalidValue
+from tdkt_xl.paper import (
+    A4_PAPER,
+    DEFAULT_POINTS,
+    MARGINS_INCH,
+    first_page_columns,
+    line_points,
+    page_fit,
+    row_points,
+)
+from tdkt_xl.paper import Cell as PaperCell
 from tdkt_xl.plans.commendation_forms import DEFAULT_FORMS, forms_by_level
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.text import fold
@@ -75,9 +85,10 @@ _UNLOCKED = Protection(locked=False)
 _LINE_HEIGHT = 15.75  # points per line of 12 pt Times New Roman
 _CHARS_PER_WIDTH = 1.1  # characters of 12 pt Times New Roman per unit of column width
 
+# (together one landscape A4 page wide in Excel at a scale keeping 9 pt: issue 16)
 _PROGRESS_WIDTHS = {
-    "Mã nhiệm vụ": 12, "Nội dung": 48, "Vai trò": 10, "Hạn": 12, "Tình trạng": 17,
-    "Ngày hoàn thành": 13, "Kết quả": 32, "Khó khăn, vướng mắc": 26, "Ghi chú": 18,
+    "Mã nhiệm vụ": 11, "Nội dung": 40, "Vai trò": 10, "Hạn": 12, "Tình trạng": 15,
+    "Ngày hoàn thành": 12, "Kết quả": 28, "Khó khăn, vướng mắc": 22, "Ghi chú": 14,
 }
 _CENTERED = ("Mã nhiệm vụ", "Vai trò", "Hạn", "Tình trạng", "Ngày hoàn thành")
 _TEXT_INPUTS = ("Kết quả", "Khó khăn, vướng mắc", "Ghi chú")
@@ -194,18 +205,100 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _print_setup(ws: Worksheet, *, landscape: bool, title_rows: str | None) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    fit_to_paper(ws, title_rows=title_rows, portrait=not landscape)
     ws.print_options.horizontalCentered = True
-    if title_rows is not None:
-        ws.print_title_rows = title_rows
     footer = ws.oddFooter
     if footer is not None:
         footer.center.text = "Trang &P/&N"
+
+
+def _column_widths(ws: Worksheet) -> list[float]:
+    """The width of each used column (Excel's default, 8.43, where none is set)."""
+    return [float(ws.column_dimensions[get_column_letter(c)].width or 8.43)
+            for c in range(1, (ws.max_column or 1) + 1)]
+
+
+def fit_rows(ws: Worksheet, widths: Sequence[float], *, heights: bool = True) -> float:
+    """Each row as high as its wrapped text needs (:func:`tdkt_xl.paper.row_points`, from the
+    text, its column's width, or its merged columns', and its font); a row already higher is left
+    so, and so are the rows of a range merged down several rows. Returns the smallest font size of
+    the sheet's cells (with ``heights`` False, only that)."""
+    spans: dict[tuple[int, int], float] = {}
+    tall: set[int] = set()
+    for merged in ws.merged_cells.ranges:
+        if merged.max_row > merged.min_row:
+            tall.update(range(merged.min_row, merged.max_row + 1))
+        spans[merged.min_row, merged.min_col] = sum(widths[merged.min_col - 1:merged.max_col])
+    # the fonts and alignments of the workbook by their ids (a cell's own are made on each access)
+    book: Any = ws.parent
+    fonts = [(float(font.sz or DEFAULT_POINTS), bool(font.b)) for font in book._fonts]
+    wraps = [bool(alignment.wrap_text) for alignment in book._alignments]
+    smallest = DEFAULT_POINTS * 10
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+        cells = []
+        for item in row:
+            cell: Any = item
+            column, value, number = cell.column, cell.value, cell.row
+            if value is None or column is None or column > len(widths):
+                continue
+            style = cell._style  # (None: the default style, every id 0)
+            size, bold = fonts[style.fontId if style is not None else 0]
+            smallest = min(smallest, size)
+            if heights and number not in tall:
+                wrap = wraps[style.alignmentId if style is not None else 0]
+                text = value if isinstance(value, str) and wrap else ""
+                width = spans.get((number, column), widths[column - 1])
+                cells.append(PaperCell(text, width, size, bold, bool(text)))
+        number = row[0].row if row else None
+        if not cells or number is None:
+            continue
+        needed = row_points(cells)
+        kept = ws.row_dimensions.get(number)  # (none made for a row that needs none)
+        if needed > float((kept.height if kept is not None else None) or line_points()):
+            ws.row_dimensions[number].height = needed
+    return smallest if smallest < DEFAULT_POINTS * 10 else DEFAULT_POINTS
+
+
+def fit_to_paper(ws: Worksheet, *, title_rows: str | None, title_columns: int = 1, portrait: bool = True,
+                 rows: bool = True) -> None:
+    """Rows as high as their text (``rows``), and A4 with margins, printed text never under 9 pt
+    (:func:`tdkt_xl.paper.page_fit`): a sheet too wide for that is printed across pages with its
+    ``title_rows`` ("4:5") and first ``title_columns`` repeated on each."""
+    widths = _column_widths(ws)
+    smallest = fit_rows(ws, widths, heights=rows)
+    fit = page_fit(widths, smallest=smallest, title_columns=title_columns, portrait=portrait)
+    ws.page_setup.paperSize = A4_PAPER
+    ws.page_setup.orientation = "landscape" if fit.landscape else "portrait"
+    ws.page_margins = PageMargins(**MARGINS_INCH)
+    if fit.fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.page_setup.scale = None
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+        ws.page_setup.scale = fit.scale
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    if title_rows is not None:
+        ws.print_title_rows = title_rows
+    if fit.title_columns:
+        ws.print_title_cols = f"A:{get_column_letter(fit.title_columns)}"
+    first_page = first_page_columns(widths, fit)
+    if first_page < len(widths):
+        _title_lines_on_first_page(ws, first_page, int(title_rows.split(":")[0]) if title_rows else 1)
+
+
+def _title_lines_on_first_page(ws: Worksheet, columns: int, header_row: int) -> None:
+    """The title lines above the header, merged across a table printed across pages, merged across
+    the columns of its first page instead: a page's edge would cut them, and the repeated title
+    columns show a piece of them on every page."""
+    for merged in list(ws.merged_cells.ranges):
+        if merged.max_row < header_row and merged.min_row == merged.max_row and merged.min_col == 1 \
+                and merged.max_col > columns:
+            row = merged.min_row
+            ws.unmerge_cells(merged.coord)
+            if columns > 1:
+                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
 
 
 def _vn_date(day: date) -> str:

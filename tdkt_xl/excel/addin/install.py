@@ -354,6 +354,10 @@ def merge_config(pairs: Sequence[tuple[str, str]], interpreter: str,
     return merged
 
 
+# xlwings' RunPython setting: run in the COM server's Python, kept open between presses (issue 18)
+UDF_SERVER_KEY = "USE UDF SERVER"
+
+
 def install_addin(
     xlam: Path | None = None,
     *,
@@ -368,6 +372,7 @@ def install_addin(
     dry_run: bool = False,
     processes: ProcessLister = running_images,
     executable: Path | None = None,
+    udf_server: bool | None = None,
 ) -> InstallReport:
     """Install the add-in for the current Windows user.
 
@@ -384,7 +389,10 @@ def install_addin(
       keeping the other settings there;
     * unless ``xlstart`` or not ``register``: adds an ``OPENn`` value to
       ``HKCU\\Software\\Microsoft\\Office\\<ver>\\Excel\\Options`` of every Excel version present
-      (16.0 if none is), which is what ticking it in Excel's Add-ins dialog does.
+      (16.0 if none is), which is what ticking it in Excel's Add-ins dialog does;
+    * ``udf_server`` True (False): writes ``"USE UDF SERVER","True"`` (``"False"``), which makes
+      RunPython run every button in one Python that stays open (xlwings' COM server) instead of
+      starting one per press; None keeps what the file says (docs/excel-addin.md).
 
     ``target_dir``, ``config_file`` and ``registry`` replace the Windows locations, which
     lets the logic run anywhere; without them a non-Windows system raises :class:`AddinError`.
@@ -413,13 +421,17 @@ def install_addin(
     target = target_dir / ADDIN_FILE_NAME
     encoding = _ansi_encoding()
     settings = _config_settings(config_file, encoding, interpreter, pythonpath)
+    if udf_server is not None:
+        settings = [(k, v) for k, v in settings if k.upper() != UDF_SERVER_KEY]
+        settings.append((UDF_SERVER_KEY, "True" if udf_server else "False"))
 
     entries: list[tuple[str, str, str]] = []
     if register and not xlstart:
         registry, entries = _open_values_to_write(registry, target, notes)
 
     report = InstallReport(target, config_file, {k: v for k, v in settings if k.upper() in
-                                                 {"INTERPRETER_WIN", "PYTHONPATH"}}, entries, dry_run, notes)
+                                                 {"INTERPRETER_WIN", "PYTHONPATH", UDF_SERVER_KEY}},
+                           entries, dry_run, notes)
     if dry_run:
         return report
     _copy_addin(xlam, macros_dir, target, [*ADDIN_SETTINGS, *_sheet_settings(settings, encoding)])

@@ -94,6 +94,12 @@ def _examine_members(handle: BinaryIO, infos: list[zipfile.ZipInfo], size: int, 
         scan = examine_opendocument(handle, infos, size, limits, quick)
         if scan is not None:
             return scan
+    if "xl/workbook.xml" not in names and "word/document.xml" in names:
+        raise rejected_file(
+            Code.NOT_A_WORKBOOK,
+            "Tệp là văn bản Word (.docx) được đặt đuôi Excel, không phải sổ Excel. Nếu đây là báo cáo "
+            "bằng văn bản, đổi đuôi tệp thành .docx; báo cáo số liệu gửi bằng mẫu .xlsx.",
+        )
     if "xl/workbook.xml" not in names:
         raise rejected_file(
             Code.NOT_A_WORKBOOK,

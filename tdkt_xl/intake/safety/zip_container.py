@@ -71,6 +71,13 @@ def not_a_zip(path: Path, handle: BinaryIO) -> RejectedFile:
             "được kiểm tra an toàn theo cùng một cách. Mở tệp bằng Excel, chọn Lưu thành > "
             "Excel Workbook (.xlsx) rồi gửi lại tệp .xlsx.",
         )
+    if kind == "doc":
+        return rejected_file(
+            Code.NOT_EXCEL,
+            "Tệp là văn bản Word 97-2003 (.doc) được đặt đuôi Excel, không phải sổ Excel. Nếu đây là báo "
+            "cáo bằng văn bản, đề nghị đơn vị lưu thành .docx và gửi kèm; báo cáo số liệu gửi bằng mẫu "
+            ".xlsx.",
+        )
     if kind == "fods":
         return rejected_file(
             Code.NOT_EXCEL,

@@ -1,0 +1,108 @@
+"""The README's and the guide's pictures (docs/images/*.png), made again from the workbooks the
+current code writes, printed to PDF by LibreOffice as the paper test prints them
+(tests/paper_pdf.py), each picture one printed page at 70 dpi (pdftoppm): as printed, nothing
+adjusted by hand.
+
+Usage: PYTHONPATH=. python scripts/render_pictures.py [OUT_DIR (docs/images)]
+Needs LibreOffice (soffice) and poppler (pdftoppm).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from openpyxl import load_workbook  # noqa: E402
+from paper_pdf import paper_problems, text_lines, to_pdf  # noqa: E402
+
+from tdkt_xl.demo.run import run_demo  # noqa: E402
+from tdkt_xl.excel.status_copy import write_status_workbook  # noqa: E402
+from tdkt_xl.intake.plan_workbook import load_plan  # noqa: E402
+from tdkt_xl.plans.status import plan_status  # noqa: E402
+
+# picture -> (the workbook printed, a text on the page wanted: its first page holding it)
+PICTURES: dict[str, tuple[str, str]] = {
+    "tong_hop.png": ("tong_hop", "TÌNH HÌNH NỘP BÁO CÁO"),
+    "tong_hop_tien_do.png": ("tong_hop", "TIẾN ĐỘ NHIỆM VỤ"),
+    "tong_hop_chi_tiet.png": ("tong_hop", "CHI TIẾT TIẾN ĐỘ THEO ĐƠN VỊ"),
+    "tong_hop_bieu_do.png": ("tong_hop", "Tổng số khen thưởng theo năm"),
+    "tong_hop_loi.png": ("tong_hop", "LỖI TRONG CÁC TỆP BÁO CÁO"),
+    "ke_hoach_trang_thai.png": ("trang_thai", "Trạng thái"),  # (the status columns: a page to the right)
+    "kiem_tra_o_loi.png": ("kiem_tra", "Bảng tóm tắt phân"),
+    "ket_qua_kiem_tra.png": ("kiem_tra", "Kết quả kiểm tra:"),
+    "ke_hoach_mau_don_vi.png": ("ke_hoach_mau", "Mã đơn vị"),
+    "mau_bao_cao_thong_tin.png": ("mau_bao_cao", "BÁO CÁO TIẾN ĐỘ"),
+    "mau_bao_cao_tien_do.png": ("mau_bao_cao", "TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ"),
+}
+
+
+def plan_with_problems(sample: Path, target: Path) -> Path:
+    """The sample plan with an unreadable deadline, another deadline in words and an unknown unit
+    on "Phân công" (what "Kiểm tra" marks)."""
+    book = load_workbook(sample)
+    ws = book["Phân công"]
+    sheet = next(s for s in load_plan(sample).sheets if s.name == "Phân công")
+    due, lead = sheet.columns["deadline"], sheet.columns["lead"]
+    ws.cell(sheet.first_row + 1, due, "Khi nào xong")
+    ws.cell(sheet.first_row + 4, lead, "Phòng Y không có trong danh sách đơn vị")
+    ws.cell(sheet.first_row + 2, due, "Sau khi có ý kiến của Ban Thường vụ")
+    book.save(target)
+    return target
+
+
+def workbooks(work: Path) -> dict[str, Path]:
+    """The workbooks pictured, written by the current code under ``work``."""
+    paths, _result = run_demo(work / "demo")
+    books = work / "books"
+    books.mkdir()
+    made = {"tong_hop": shutil.copy(paths.master, books / "tong_hop.xlsx"),
+            "ke_hoach_mau": shutil.copy(paths.plan, books / "ke_hoach_mau.xlsx"),
+            "mau_bao_cao": shutil.copy(paths.templates / "BTDKT.xlsx", books / "mau_bao_cao.xlsx")}
+    plan = load_plan(paths.plan)
+    made["trang_thai"] = write_status_workbook(paths.plan, books / "trang_thai.xlsx", plan, plan_status(plan))
+    wrong = plan_with_problems(paths.plan, work / "ke_hoach_loi.xlsx")
+    plan = load_plan(wrong)
+    made["kiem_tra"] = write_status_workbook(wrong, books / "kiem_tra.xlsx", plan, plan_status(plan))
+    return {name: Path(path) for name, path in made.items()}
+
+
+def page_with(pdf: Path, text: str) -> int:
+    """The first page (from 1) with a line starting with ``text``."""
+    for line in text_lines(pdf):
+        if line.text.strip().startswith(text):
+            return line.page
+    raise SystemExit(f"{pdf.name}: không có trang nào có «{text}»")
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "images"
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None or shutil.which("pdftoppm") is None:
+        print("Cần LibreOffice (soffice) và pdftoppm (poppler-utils).", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as temp:
+        work = Path(temp)
+        books = workbooks(work)
+        pdfs = dict(zip(books, to_pdf(soffice, list(books.values()), work / "pdf"), strict=True))
+        problems = [problem for pdf in pdfs.values() for problem in paper_problems(pdf)]
+        if problems:  # the pictures are of paper the paper test passes
+            print("\n".join(problems), file=sys.stderr)
+            return 1
+        out.mkdir(parents=True, exist_ok=True)
+        for picture, (book, text) in PICTURES.items():
+            page = page_with(pdfs[book], text)
+            stem = out / Path(picture).stem
+            subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page), "-singlefile",
+                            str(pdfs[book]), str(stem)], check=True)
+            print(f"{picture}: {book}.xlsx, trang {page}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
