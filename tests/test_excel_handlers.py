@@ -28,6 +28,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from tdkt_xl.demo.run import PROPOSALS
 from tdkt_xl.excel import content, handlers
+from tdkt_xl.excel.draft_button import DRAFT_REPORT_FILE
 from tdkt_xl.excel.status_copy import write_status_workbook
 from tdkt_xl.excel.xw_io import address_chunks, values_to_rows
 from tdkt_xl.intake.plan_workbook import load_plan
@@ -579,7 +580,7 @@ def test_du_thao_bao_cao_writes_the_draft_report_beside_the_plan(demo: Path, tmp
     shutil.copytree(demo / "hop_thu", inbox)
     book = open_book(demo / "ke_hoach_mau.xlsx")  # (not saved on this computer: beside the inbox)
     message = handlers.du_thao_bao_cao(book, folder=inbox)
-    target = tmp_path / handlers.DRAFT_REPORT_FILE
+    target = tmp_path / DRAFT_REPORT_FILE
     assert message.startswith("Đã viết dự thảo Báo cáo tổng kết (Word), tính đến ngày 01/07/2024:\n"
                               f"{target}\nSố liệu và ý kiến lấy từ báo cáo của 14/17 đơn vị "
                               f"({len(PROPOSALS)} đơn vị có kiến nghị, đề xuất).")
@@ -597,10 +598,10 @@ def test_du_thao_bao_cao_writes_the_draft_report_beside_the_plan(demo: Path, tmp
 def test_du_thao_bao_cao_that_cannot_be_written_says_why(demo: Path, tmp_path: Path) -> None:
     inbox = tmp_path / "hop_thu"
     shutil.copytree(demo / "hop_thu", inbox)
-    (tmp_path / handlers.DRAFT_REPORT_FILE).mkdir()  # where the document goes: not a file
+    (tmp_path / DRAFT_REPORT_FILE).mkdir()  # where the document goes: not a file
     book = open_book(demo / "ke_hoach_mau.xlsx")
     message = handlers.du_thao_bao_cao(book, folder=inbox)
-    assert message.startswith(f"Không ghi được dự thảo báo cáo {tmp_path / handlers.DRAFT_REPORT_FILE} (")
+    assert message.startswith(f"Không ghi được dự thảo báo cáo {tmp_path / DRAFT_REPORT_FILE} (")
     assert "Traceback" not in message and alert(book)["args"][3] == "critical"
 
 
@@ -608,7 +609,7 @@ def test_du_thao_bao_cao_with_a_missing_folder(sample_plan: Path, tmp_path: Path
     book = open_book(sample_plan)
     message = handlers.du_thao_bao_cao(book, folder=tmp_path / "khong_co")
     assert message.startswith(f"Không có thư mục {tmp_path / 'khong_co'}.")
-    assert not (tmp_path / handlers.DRAFT_REPORT_FILE).exists()
+    assert not (tmp_path / DRAFT_REPORT_FILE).exists()
 
 
 def test_huong_dan_writes_the_help_sheet(sample_plan: Path, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from tdkt_xl.errors import Code, TdktError
 from tdkt_xl.excel import content
+from tdkt_xl.excel.draft_button import DraftNotWritten, open_in_word, write_draft
 from tdkt_xl.excel.xw_io import (
     OWN_MARK,
     Cancelled,
@@ -110,7 +111,6 @@ TEMPLATES_FOLDER = "mau_bao_cao"
 INBOX_FOLDER = "hop_thu"
 MASTER_FILE = "tong_hop.xlsx"
 REMINDER_LETTER_FILE = "cong_van_don_doc.docx"
-DRAFT_REPORT_FILE = "du_thao_bao_cao.docx"
 LOG_ENV = "TDKT_XL_LOG"
 APP_TITLE = "TĐKT"
 
@@ -169,9 +169,8 @@ def don_doc(book: xw.Book | None = None, folder: str | Path | None = None,
 
 def du_thao_bao_cao(book: xw.Book | None = None, folder: str | Path | None = None,
                     as_of: dt.date | None = None) -> str:
-    """Dự thảo báo cáo: the draft Báo cáo tổng kết in Word from the reports under ``folder`` (else
-    picked, starting at "<plan folder>/hop_thu"), written to "<plan folder>/du_thao_bao_cao.docx"
-    and opened in Word."""
+    """Dự thảo báo cáo: the draft Báo cáo tổng kết (Word) from the reports under ``folder`` (else picked),
+    "<plan folder>/du_thao_bao_cao.docx", opened in Word (:mod:`tdkt_xl.excel.draft_button`)."""
     return _run("Dự thảo báo cáo", book, lambda s: _draft(s, folder, as_of))
 
 
@@ -665,37 +664,20 @@ def _remind(session: Session, folder: str | Path | None, as_of: dt.date | None) 
     return f"{content.reminder_message(result)} Công văn đôn đốc (Word): {letter}."
 
 
-def _open_document(session: Session, path: Path) -> None:
-    """Open a document just written in Word (Windows, a workbook on this computer; else nothing)."""
-    start = getattr(os, "startfile", None)
-    if start is None or is_remote(session.book):
-        return
-    try:
-        start(str(path))
-    except OSError:
-        log.info("Cannot open %s", path, exc_info=True)
-
-
 def _draft(session: Session, folder: str | Path | None, as_of: dt.date | None) -> str:
     """Dự thảo báo cáo (issue 17): the draft Báo cáo tổng kết following the plan's đề cương."""
-    from tdkt_xl.documents.draft_report import write_draft_report  # (python-docx: only here)
-
     _, plan = _read_plan(session)
     if not plan.units:
         raise UserError('Sổ kế hoạch chưa có sheet "Đơn vị" nên chưa biết đơn vị nào báo cáo. Thêm sheet '
                         "đó (Mã đơn vị, Tên đơn vị, Email) rồi bấm lại.")
     inbox = _inbox(session, folder)
     result = read_inbox(plan, inbox, as_of, _counter(session, "đã đọc"))
-    target = (book_folder(session.book) or inbox.parent) / DRAFT_REPORT_FILE
     session.ui.progress("TĐKT: đang viết dự thảo báo cáo…")
     try:
-        write_draft_report(plan, result, target)
-    except OSError as error:
-        raise UserError(f"Không ghi được dự thảo báo cáo {target} ({os_error_reason(error)}): tệp đang "
-                        "mở trong Word? Đóng tệp đó rồi bấm Dự thảo báo cáo lại.") from None
-    except TdktError as error:  # the plan's own đề cương cannot be read: said as it is
+        target = write_draft(plan, result, book_folder(session.book) or inbox.parent)
+    except DraftNotWritten as error:
         raise UserError(str(error)) from None
-    _open_document(session, target)
+    open_in_word(target, local=not is_remote(session.book))
     return content.draft_message(result, str(target))
 
 
