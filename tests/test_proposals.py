@@ -138,3 +138,13 @@ def test_proposals_are_kept_through_the_nightly_ledger(sample_plan: Path, tmp_pa
     run_nightly(settings_)  # the reader of before: the files are read again
     result = consolidation_from_ledger(plan, settings_.state_path, as_of=AS_OF)
     assert [(unit.code, text) for unit, text in result.proposals] == [(codes[0], PROPOSALS)]
+
+
+def test_the_info_sheet_prints_on_one_page_width(sample_plan: Path, tmp_path: Path) -> None:
+    """Labels and values on one A4 page (not the labels alone on a page of their own)."""
+    plan = load_plan(sample_plan)
+    path = tmp_path / "mau.xlsx"
+    build_unit_report(plan, reporting_units(plan)[0]).save(path)
+    info = load_workbook(path)[INFO_SHEET]
+    assert info.sheet_properties.pageSetUpPr.fitToPage and info.page_setup.fitToWidth == 1
+    assert not info.print_title_cols

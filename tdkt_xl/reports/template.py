@@ -308,9 +308,14 @@ def _vn_date(day: date) -> str:
 # --- sheets -------------------------------------------------------------------
 
 
+# the value column of "Thông tin": 24 + 58 characters fit one A4 page's width at 100 % (62 did
+# not, and the sheet was printed as its labels on one page and again with the values on another)
+INFO_VALUE_WIDTH = 58
+
+
 def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit) -> None:
     ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 62
+    ws.column_dimensions["B"].width = INFO_VALUE_WIDTH
     _banner(ws, 1, 2, INFO_TITLE, _TITLE_FONT, height=40)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     values: dict[str, object] = {"Mã đơn vị": unit.code, "Tên đơn vị": unit.name,
@@ -333,7 +338,7 @@ def _info_sheet(ws: Worksheet, plan: Plan, unit: Unit) -> None:
             validation.add(cell.coordinate)
         else:
             _put(ws, row, 2, values.get(label), number_format=TEXT_FORMAT, editable=True)
-        _fit_row(ws, row, {1: 24, 2: 62}, min_lines=8 if label == INFO_PROPOSALS else 1)
+        _fit_row(ws, row, {1: 24, 2: INFO_VALUE_WIDTH}, min_lines=8 if label == INFO_PROPOSALS else 1)
     row = INFO_FIRST_ROW + len(INFO_LABELS) + 1
     deadline = plan.config.report_deadline
     if deadline is not None:
