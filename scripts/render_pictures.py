@@ -1,5 +1,5 @@
-"""The README's and the guide's pictures (docs/images/*.png), made again from the workbooks the
-current code writes, printed to PDF by LibreOffice as the paper test prints them
+"""The README's and the guide's pictures (docs/images/*.png), made again from the workbooks and the
+Word documents the current code writes, printed to PDF by LibreOffice as the paper test prints them
 (tests/paper_pdf.py), each picture one printed page at 70 dpi (pdftoppm): as printed, nothing
 adjusted by hand.
 
@@ -39,7 +39,13 @@ PICTURES: dict[str, tuple[str, str]] = {
     "ke_hoach_mau_don_vi.png": ("ke_hoach_mau", "Mã đơn vị"),
     "mau_bao_cao_thong_tin.png": ("mau_bao_cao", "BÁO CÁO TIẾN ĐỘ"),
     "mau_bao_cao_tien_do.png": ("mau_bao_cao", "TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ"),
+    # the Word documents (issue 17), as LibreOffice prints them on A4
+    "du_thao_bao_cao_trang_1.png": ("du_thao_bao_cao", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    "du_thao_bao_cao_so_lieu.png": ("du_thao_bao_cao", "Bảng 1."),
+    "cong_van_don_doc_trang_1.png": ("cong_van_don_doc", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    "tap_hop_y_kien_trang_1.png": ("tap_hop_y_kien", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
 }
+WORKBOOKS = ("tong_hop", "ke_hoach_mau", "mau_bao_cao", "trang_thai", "kiem_tra")
 
 
 def plan_with_problems(sample: Path, target: Path) -> Path:
@@ -69,6 +75,10 @@ def workbooks(work: Path) -> dict[str, Path]:
     wrong = plan_with_problems(paths.plan, work / "ke_hoach_loi.xlsx")
     plan = load_plan(wrong)
     made["kiem_tra"] = write_status_workbook(wrong, books / "kiem_tra.xlsx", plan, plan_status(plan))
+    documents = {"du_thao_bao_cao": paths.draft_report, "cong_van_don_doc": paths.reminder_letter,
+                 "tap_hop_y_kien": paths.opinions}
+    for name, document in documents.items():
+        made[name] = shutil.copy(document, books / f"{name}.docx")
     return {name: Path(path) for name, path in made.items()}
 
 
@@ -90,7 +100,7 @@ def main(argv: list[str]) -> int:
         work = Path(temp)
         books = workbooks(work)
         pdfs = dict(zip(books, to_pdf(soffice, list(books.values()), work / "pdf"), strict=True))
-        problems = [problem for pdf in pdfs.values() for problem in paper_problems(pdf)]
+        problems = [problem for name in WORKBOOKS for problem in paper_problems(pdfs[name])]
         if problems:  # the pictures are of paper the paper test passes
             print("\n".join(problems), file=sys.stderr)
             return 1
@@ -100,7 +110,7 @@ def main(argv: list[str]) -> int:
             stem = out / Path(picture).stem
             subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page), "-singlefile",
                             str(pdfs[book]), str(stem)], check=True)
-            print(f"{picture}: {book}.xlsx, trang {page}")
+            print(f"{picture}: {books[book].name}, trang {page}")
     return 0
 
 
