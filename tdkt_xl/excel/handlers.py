@@ -631,13 +631,19 @@ def read_inbox(plan: Plan, inbox: Path, as_of: dt.date | None = None,
     return consolidate_inbox(plan, inbox, as_of=as_of, progress=progress)
 
 
-def _remind(session: Session, folder: str | Path | None, as_of: dt.date | None) -> str:
+def _units_reports(session: Session, folder: str | Path | None, as_of: dt.date | None,
+                   need: str) -> tuple[Plan, Path, Consolidation]:
+    """The plan, its inbox and its reports, for a button that needs the unit list (for ``need``)."""
     _, plan = _read_plan(session)
     if not plan.units:
-        raise UserError('Sổ kế hoạch chưa có sheet "Đơn vị" nên chưa biết đơn vị nào phải nộp '
-                        "báo cáo. Thêm sheet đó (Mã đơn vị, Tên đơn vị, Email) rồi bấm lại.")
+        raise UserError(f'Sổ kế hoạch chưa có sheet "Đơn vị" nên chưa biết {need}. Thêm sheet '
+                        "đó (Mã đơn vị, Tên đơn vị, Email) rồi bấm lại.")
     inbox = _inbox(session, folder)
-    result = read_inbox(plan, inbox, as_of, _counter(session, "đã đọc"))
+    return plan, inbox, read_inbox(plan, inbox, as_of, _counter(session, "đã đọc"))
+
+
+def _remind(session: Session, folder: str | Path | None, as_of: dt.date | None) -> str:
+    plan, inbox, result = _units_reports(session, folder, as_of, "đơn vị nào phải nộp báo cáo")
     rows = content.reminder_rows(result, plan.year)
     sheet = fresh_sheet(session.book, content.REMINDER_SHEET, str(rows[0][0]))
     write(sheet, 1, 1, rows)
@@ -666,12 +672,7 @@ def _remind(session: Session, folder: str | Path | None, as_of: dt.date | None) 
 
 def _draft(session: Session, folder: str | Path | None, as_of: dt.date | None) -> str:
     """Dự thảo báo cáo (issue 17): the draft Báo cáo tổng kết following the plan's đề cương."""
-    _, plan = _read_plan(session)
-    if not plan.units:
-        raise UserError('Sổ kế hoạch chưa có sheet "Đơn vị" nên chưa biết đơn vị nào báo cáo. Thêm sheet '
-                        "đó (Mã đơn vị, Tên đơn vị, Email) rồi bấm lại.")
-    inbox = _inbox(session, folder)
-    result = read_inbox(plan, inbox, as_of, _counter(session, "đã đọc"))
+    plan, inbox, result = _units_reports(session, folder, as_of, "đơn vị nào báo cáo")
     session.ui.progress("TĐKT: đang viết dự thảo báo cáo…")
     try:
         target = write_draft(plan, result, book_folder(session.book) or inbox.parent)
