@@ -86,7 +86,7 @@ def test_a_head_start_for_other_paths_is_not_used(tmp_path: Path, book: Path) ->
 
 def test_workers_forked_before_the_plan_check_once_it_is_handed_over(tmp_path: Path, plan: Plan) -> None:
     report = save_report(plan, plan.units[0].code, tmp_path / "hop_thu" / "a.xlsx")  # type: ignore[index]
-    checking = str(tmp_path / "checking.pickle")
+    checking = str(tmp_path / "checking.json")
     assert inbox_module._CHECKING is None
     before = read_and_check_when_ready(checking, report, Limits())
     assert before.checked is None and before.sheets  # the values, to be checked by the parent
@@ -98,6 +98,10 @@ def test_workers_forked_before_the_plan_check_once_it_is_handed_over(tmp_path: P
         inbox_module._CHECKING = None
     assert after.sheets == {} and after.checked is not None
     assert type(after.checked).__name__ == "UnitReport"
+    # the plan as handed over (JSON) checks the report as the plan itself does
+    with inbox_module.checking_in_workers(plan, report.parent) as reader:
+        direct = reader(report, Limits())
+    assert after.checked.model_dump() == direct.checked.model_dump()  # type: ignore[attr-defined]
 
 
 def _summary(result: object) -> object:

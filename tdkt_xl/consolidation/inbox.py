@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import json
 import operator
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -251,16 +251,17 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
 
 def read_and_check_when_ready(checking: str, path: Path, limits: Limits) -> RawBook:
     """:func:`read_and_check` in a worker forked before the plan was read (see :class:`ReadingAhead`):
-    the plan is taken from the file ``checking`` once the parent has written it there; until then
-    the values go back to be checked in the parent."""
+    the plan is taken from the file ``checking`` (JSON, as the nightly ledger keeps plans) once the
+    parent has written it there; until then the values go back to be checked in the parent."""
     global _CHECKING
     if _CHECKING is None and os.path.exists(checking):
         try:
-            with open(checking, "rb") as handle:  # written by our parent, in a folder of its own
-                plan, expected, root, earlier = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError):
+            with open(checking, encoding="utf-8") as handle:  # written by our parent, in a folder of its own
+                given = json.load(handle)
+            plan = Plan.model_validate_json(given["plan"])
+        except (OSError, ValueError, KeyError, TypeError):
             return read_values(path, limits)
-        _CHECKING = (plan, index_plan(plan, expected), root, earlier)
+        _CHECKING = (plan, index_plan(plan, given["id"]), Path(given["root"]), frozenset(given["earlier"]))
     return read_and_check(path, limits)
 
 
@@ -277,11 +278,13 @@ class ReadingAhead:
         return functools.partial(read_and_check_when_ready, self.checking)
 
     def hand_over(self, checking: tuple[Plan, str, Path, frozenset[str]]) -> None:
-        """Write what the workers check against where they look for it (atomically: a worker
-        never sees half of it)."""
+        """Write what the workers check against where they look for it, as data (JSON), atomically:
+        a worker never sees half of it."""
+        plan, identity, root, earlier = checking
         partial = self.checking + ".part"
-        with open(partial, "wb") as handle:
-            pickle.dump(checking, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        with open(partial, "w", encoding="utf-8") as handle:
+            json.dump({"plan": plan.model_dump_json(exclude_defaults=True), "id": identity, "root": str(root),
+                       "earlier": sorted(earlier)}, handle)
         os.replace(partial, self.checking)
 
 
@@ -302,7 +305,7 @@ def reading_ahead(inbox_dir: Path, *, workers: int = 2) -> Iterator[ReadingAhead
         yield None
         return
     folder = tempfile.mkdtemp(prefix="tdkt_xl_")
-    checking = os.path.join(folder, "checking.pickle")
+    checking = os.path.join(folder, "checking.json")
     head_start = HeadStart(inbox.workbooks, workers=workers,
                            reader=functools.partial(read_and_check_when_ready, checking))
     try:

@@ -520,12 +520,10 @@ class HeadStart:
         self._thread: threading.Thread | None = None
         if not self.paths:
             return
-        gc.freeze()  # as read_many: forked workers start with the caller's objects frozen
-        try:
-            self.pool = _Pool(self.context, self.workers, memory_mb)
-            self._submit()  # forks the workers, here and now
-        finally:
-            gc.unfreeze()
+        # as read_many: forked workers start with the caller's objects frozen (read_many unfreezes)
+        gc.freeze()
+        self.pool = _Pool(self.context, self.workers, memory_mb)
+        self._submit()  # forks the workers, here and now
         self._thread = threading.Thread(target=self._feed, name="tdkt_xl-head-start", daemon=True)
         self._thread.start()
 
