@@ -565,6 +565,11 @@ class HeadStart:
         """Stop the workers when :func:`read_many` did not take them over."""
         self._halt()
         if self.pool is not None:
+            # every worker, a starting one too (not yet in the slots, so not killed by the pool's
+            # kill): one left alive could wait for ever on a queue lock held by a killed one
+            for process in list(getattr(self.pool.executor, "_processes", {}).values()):
+                if process.pid:
+                    _kill(process.pid)
             self.pool.close(kill=True)
             self.pool = None
 
