@@ -15,7 +15,12 @@ workbooks, then measures on the same files, each the median of ``--repeat`` runs
     the same files (all sheets), the "Số liệu" sheet found by its header row, the year
     columns summed per form and written with ``DataFrame.to_excel``; its totals are checked;
 (c) python-calamine reading every sheet of every file (``to_python()``), in-process, single
-    thread, nothing else.
+    thread, nothing else;
+(d) the script an expert would write today (``bench/expert_polars.py``: fastexcel, a pool of
+    ``--workers`` processes, polars, the master with the same per-unit detail sheets written by
+    ``write_excel``), run as a subprocess alternating with (a), the order swapped every round;
+    its totals are checked. Needs the ``bench`` extra (``pip install -e .[bench]``); left out
+    when it is missing. ``--only-peer`` runs (a) and (d) alone.
 
 Memory: peak RSS of (a) as a subprocess with its worker processes, sampled from /proc every
 50 ms (largest single process and sum over the process tree; PSS sum too, which counts pages
@@ -94,6 +99,7 @@ COUNTS = (0, 0, 0, 1, 1, 2, 3, 5, 8, 12)
 AUTHORS = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu", "Phạm Thu Hà", "Hoàng Quốc Việt")
 SAMPLE_S = 0.05
 TARGET_SPEEDUP_OVER_B = 5.0
+TARGET_SPEEDUP_OVER_D = 1.25
 TARGET_READ_CHECK_OVER_C = 1.5
 TARGET_PEAK_MB = 500.0
 FLAT_RATIO = 1.25  # peak at N within this factor of the peak at N/10 counts as flat
@@ -599,6 +605,84 @@ def profile(action: Callable[[], object], limit: int = 25) -> str:
     return buffer.getvalue()
 
 
+# --- (d) the expert's script ---------------------------------------------------------
+
+
+def run_peer(inbox: Path, master: Path, workers: int, detail: bool = True) -> CommandRun:
+    """(d) ``bench/expert_polars.py`` in a subprocess (fastexcel, a pool, polars), memory sampled."""
+    master.unlink(missing_ok=True)
+    command = [sys.executable, str(BENCH / "expert_polars.py"), str(inbox), str(master),
+               "--workers", str(workers)]
+    return run_sampled(command + ([] if detail else ["--no-detail"]))
+
+
+def peer_available() -> bool:
+    try:
+        metadata.version("polars")
+        metadata.version("fastexcel")
+        metadata.version("xlsxwriter")
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def alternate_a_and_d(data: Data, out: Path, workers: int, repeat: int, peer: bool
+                      ) -> tuple[list[CommandRun], list[CommandRun]]:
+    """(a) and (d) one after the other in each round (the machine's speed drifts), the order
+    swapped every round."""
+    runs: list[CommandRun] = []
+    peer_runs: list[CommandRun] = []
+    peer = peer and peer_available()
+    for round_ in range(repeat):
+        order = ("a", "d") if round_ % 2 == 0 else ("d", "a")
+        for which in order:
+            if which == "a":
+                runs.append(run_command(data.inbox, data.plan, out / "tong_hop.xlsx", workers))
+            elif peer:
+                peer_runs.append(run_peer(data.inbox, out / "tong_hop_polars.xlsx", workers))
+    return runs, peer_runs
+
+
+def _spread(values: list[float]) -> dict[str, Any]:
+    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
+            "max": round(max(values), 3), "each": [round(v, 3) for v in values]}
+
+
+def peer_figures(runs: list[CommandRun], peer_runs: list[CommandRun], expected: Totals) -> dict[str, Any]:
+    """(d) beside (a): seconds, the ratio d/a of each round and their median, memory, totals checked."""
+    if not peer_runs:
+        return {"d_expert_polars": "not run (polars, fastexcel and xlsxwriter: pip install -e .[bench])"}
+    ratios = [d.seconds / a.seconds for a, d in zip(runs, peer_runs, strict=True)]
+    return {
+        "d_expert_polars": {
+            "a_seconds": _spread([r.seconds for r in runs]),
+            "d_seconds": _spread([r.seconds for r in peer_runs]),
+            "d_over_a_each_round": [round(r, 3) for r in ratios],
+            "d_over_a_median_of_rounds": round(statistics.median(ratios), 3),
+            "a_cpu_s": _spread([r.cpu_seconds for r in runs]),
+            "d_cpu_s": _spread([r.cpu_seconds for r in peer_runs]),
+            "a_max_tree_pss_sum_mb": _mb(max(r.sampler.max_pss_sum_kb for r in runs)),
+            "d_max_tree_pss_sum_mb": _mb(max(r.sampler.max_pss_sum_kb for r in peer_runs)),
+            "d_exit_code": peer_runs[-1].exit_code,
+            "d_totals_match": bool(peer_runs[-1].summary) and same_totals(peer_runs[-1].summary, expected),
+            "target_a_at_least_1_25x_faster_than_d": statistics.median(ratios) >= TARGET_SPEEDUP_OVER_D,
+        },
+    }
+
+
+def only_peer(data: Data, out: Path, workers: int, repeat: int, files: int) -> None:
+    """``--only-peer``: (a) and (d) alternating, nothing else."""
+    runs, peer_runs = alternate_a_and_d(data, out, workers, repeat, peer=True)
+    last = runs[-1]
+    accepted = len(last.summary.get("files", {}).get("accepted", [])) if last.summary else 0
+    print(json.dumps({"machine": machine(), "files": files, "workers": workers, "repeat": repeat,
+                      "a_totals_match": bool(last.summary) and same_totals(last.summary.get("totals", {}),
+                                                                          data.totals),
+                      "a_accepted_files": accepted, "a_exit_code": last.exit_code,
+                      "a_stderr": last.stderr if last.exit_code else "",
+                      **peer_figures(runs, peer_runs, data.totals)}, ensure_ascii=False, indent=2))
+
+
 # --- the machine --------------------------------------------------------------------
 
 
@@ -616,7 +700,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     versions: dict[str, str] = {}
-    for name in ("openpyxl", "pandas", "python-calamine", "XlsxWriter"):
+    for name in ("openpyxl", "pandas", "python-calamine", "XlsxWriter", "polars", "fastexcel"):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -645,6 +729,9 @@ def main() -> None:
                         help="cache folder for the generated files (default bench/data/files_N)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (generation and reading)")
     parser.add_argument("--profile", action="store_true", help="print cProfile tables to stderr")
+    parser.add_argument("--no-peer", action="store_true", help="leave out (d), the expert's polars script")
+    parser.add_argument("--only-peer", action="store_true",
+                        help="only (a) and (d), alternating (no (b), (c) or in-process steps)")
     args = parser.parse_args()
     if args.files < 10:
         parser.error("--files must be at least 10")
@@ -656,6 +743,9 @@ def main() -> None:
     files = sorted(data.inbox.glob("*.xlsx"))
     for path in files:  # the same warm page cache for every measurement
         path.read_bytes()
+    if args.only_peer:
+        only_peer(data, out, args.workers, args.repeat, len(files))
+        return
     plan_load_s, plan = timed(lambda: load_plan(data.plan), args.repeat)
     startup_s, _ = timed(startup, args.repeat)
 
@@ -669,14 +759,14 @@ def main() -> None:
         fresh_runs.append(run_consolidation_fresh(data, out / "tong_hop_fresh.xlsx", args.workers))
     c_s = statistics.median(c_runs)
 
-    # (a) the command, end to end, as a user runs it; its memory sampled
-    runs: list[CommandRun] = []
-    for _ in range(args.repeat):
-        runs.append(run_command(data.inbox, data.plan, out / "tong_hop.xlsx", args.workers))
+    # (a) the command, end to end, as a user runs it, alternating with (d) the expert's script;
+    # the memory of both sampled
+    runs, peer_runs = alternate_a_and_d(data, out, args.workers, args.repeat, peer=not args.no_peer)
     a_s = statistics.median(r.seconds for r in runs)
     last = runs[-1]
     a_totals_ok = bool(last.summary) and same_totals(last.summary.get("totals", {}), data.totals)
     accepted = len(last.summary.get("files", {}).get("accepted", [])) if last.summary else 0
+    peer = peer_figures(runs, peer_runs, data.totals)
 
     # (a) in-process: the same steps timed, and run_consolidation itself
     step_runs = [steps(plan, data.inbox, out / "tong_hop_steps.xlsx", args.workers)
@@ -762,6 +852,7 @@ def main() -> None:
             "growth_n_over_n10": round(peak_sum / peak_small, 2) if peak_small else None,
             "sample_interval_s": SAMPLE_S,
         },
+        **peer,
         "checks": {
             "a_exit_code": last.exit_code,
             "a_accepted_files": accepted,

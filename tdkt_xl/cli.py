@@ -383,17 +383,18 @@ def consolidate(inbox: Path, plan_file: Path, master: Path, as_of: Any, as_json:
     Mã thoát: 0 mọi tệp được dùng, 1 có tệp bị loại, 2 không đọc được sổ kế hoạch hoặc
     không ghi được sổ tổng hợp.
     """
-    from tdkt_xl.consolidation.inbox import run_consolidation
+    from tdkt_xl.consolidation.inbox import reading_ahead, run_consolidation
 
-    plan = _load(plan_file, None, as_json=as_json)
-    _refuse_what_is_not_a_plan(plan, plan_file)
-    try:
-        with progress_on_stderr("Đang đọc báo cáo", quiet=as_json) as bar:
-            result = run_consolidation(plan, inbox, master, as_of=as_of.date() if as_of else None,
-                                       workers=workers, timeout_s=timeout, progress=bar)
-    except OSError as error:
-        click.echo(f"Lỗi: không ghi được sổ tổng hợp {master}. {os_error_message(error)}", err=True)
-        sys.exit(EXIT_UNREADABLE)
+    with reading_ahead(inbox, workers=workers) as ahead:  # the reports are read while the plan loads
+        plan = _load(plan_file, None, as_json=as_json)
+        _refuse_what_is_not_a_plan(plan, plan_file)
+        try:
+            with progress_on_stderr("Đang đọc báo cáo", quiet=as_json) as bar:
+                result = run_consolidation(plan, inbox, master, as_of=as_of.date() if as_of else None,
+                                           workers=workers, timeout_s=timeout, progress=bar, ahead=ahead)
+        except OSError as error:
+            click.echo(f"Lỗi: không ghi được sổ tổng hợp {master}. {os_error_message(error)}", err=True)
+            sys.exit(EXIT_UNREADABLE)
     if as_json:
         _dump(result.summary(str(master)))
     else:

@@ -7,9 +7,13 @@ superseded by a newer report of the same unit, or skipped (not a workbook).
 from __future__ import annotations
 
 import concurrent.futures
+import functools
+import json
 import operator
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,7 +32,7 @@ from tdkt_xl.intake.report_sheets import ReportRejected
 from tdkt_xl.intake.safety.limits_and_rejections import Limits
 from tdkt_xl.intake.unit_report import UnitReport, read_unit_report, share_plan_keys
 from tdkt_xl.intake.word_document import LEGACY_WORD_SUFFIXES, is_word_name
-from tdkt_xl.intake.worker_pool import Reader, ReadResult, read_many
+from tdkt_xl.intake.worker_pool import HeadStart, Reader, ReadResult, read_many
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import today_in_vietnam, vietnam_time
 from tdkt_xl.plans.text import shown_name
@@ -283,25 +287,97 @@ def read_and_check(path: Path, limits: Limits) -> RawBook:
     return RawBook({}, book.hidden_sheets, book.very_hidden_sheets, checked=checked)
 
 
+def read_and_check_when_ready(checking: str, path: Path, limits: Limits) -> RawBook:
+    """:func:`read_and_check` in a worker forked before the plan was read (see :class:`ReadingAhead`):
+    the plan is taken from the file ``checking`` (JSON, as the nightly ledger keeps plans) once the
+    parent has written it there; until then the values go back to be checked in the parent."""
+    global _CHECKING
+    if _CHECKING is None and os.path.exists(checking):
+        try:
+            with open(checking, encoding="utf-8") as handle:  # written by our parent, in a folder of its own
+                given = json.load(handle)
+            plan = Plan.model_validate_json(given["plan"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return read_values(path, limits)
+        _CHECKING = (plan, index_plan(plan, given["id"]), Path(given["root"]), frozenset(given["earlier"]))
+    return read_and_check(path, limits)
+
+
+@dataclass
+class ReadingAhead:
+    """An inbox scanned and its first reports being read before the plan is (see :func:`reading_ahead`)."""
+
+    inbox: Inbox
+    head_start: HeadStart
+    checking: str  # where the plan goes for the workers, once it is read
+
+    @property
+    def reader(self) -> Reader:
+        return functools.partial(read_and_check_when_ready, self.checking)
+
+    def hand_over(self, checking: tuple[Plan, str, Path, frozenset[str]]) -> None:
+        """Write what the workers check against where they look for it, as data (JSON), atomically:
+        a worker never sees half of it."""
+        plan, identity, root, earlier = checking
+        partial = self.checking + ".part"
+        with open(partial, "w", encoding="utf-8") as handle:
+            json.dump({"plan": plan.model_dump_json(exclude_defaults=True), "id": identity, "root": str(root),
+                       "earlier": sorted(earlier)}, handle)
+        os.replace(partial, self.checking)
+
+
+@contextmanager
+def reading_ahead(inbox_dir: Path, *, workers: int = 2) -> Iterator[ReadingAhead | None]:
+    """Scan ``inbox_dir`` and start reading its reports in worker processes at once, before the
+    plan is read (give the result to :func:`run_consolidation`): the plan takes a while to load,
+    and meanwhile the other core reads reports. None where workers are not forked (not Linux) or
+    the inbox cannot be listed (then :func:`run_consolidation` says why). The workers are stopped
+    on leaving when the reading was not taken over.
+    """
+    if not sys.platform.startswith("linux"):
+        yield None
+        return
+    try:
+        inbox = scan_inbox(inbox_dir)
+    except OSError:
+        yield None
+        return
+    folder = tempfile.mkdtemp(prefix="tdkt_xl_")
+    checking = os.path.join(folder, "checking.json")
+    head_start = HeadStart(inbox.workbooks, workers=workers,
+                           reader=functools.partial(read_and_check_when_ready, checking))
+    try:
+        yield ReadingAhead(inbox, head_start, checking)
+    finally:
+        head_start.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextmanager
 def checking_in_workers(plan: Plan, root: Path, executor: concurrent.futures.Executor | None = None,
-                        earlier_plan_ids: Collection[str] = (), identity: str | None = None
-                        ) -> Iterator[Reader]:
+                        earlier_plan_ids: Collection[str] = (), identity: str | None = None,
+                        ahead: ReadingAhead | None = None) -> Iterator[Reader]:
     """The reader to give :func:`~tdkt_xl.intake.worker_pool.read_many`: one that checks in forked workers,
     or :func:`~tdkt_xl.intake.book_readers.read_values` (checked in this process) with a caller's
     ``executor`` or where workers are not forked. ``identity``: the plan's id, when known.
 
     The plan is handed over in a module variable that the workers inherit when forked, so
-    two consolidations must not run at the same time in threads of one process.
+    two consolidations must not run at the same time in threads of one process; workers forked
+    before (``ahead``) take it from a file.
     """
     global _CHECKING
     if executor is not None or not sys.platform.startswith("linux"):  # read_many forks on Linux only
         yield read_values
         return
     # the index once here, not once in each worker forked from now on
-    _CHECKING = (plan, index_plan(plan, identity), root, frozenset(earlier_plan_ids))
+    expected = index_plan(plan, identity)
+    _CHECKING = (plan, expected, root, frozenset(earlier_plan_ids))
     try:
-        yield read_and_check
+        if ahead is not None:
+            ahead.hand_over((plan, expected, root, frozenset(earlier_plan_ids)))
+            yield ahead.reader
+        else:
+            yield read_and_check
     finally:
         _CHECKING = None
 
@@ -331,13 +407,18 @@ def consolidate_inbox(
     timeout_s: float = 60,
     executor: concurrent.futures.Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    ahead: ReadingAhead | None = None,
 ) -> Consolidation:
     """Read, check and consolidate every report under ``inbox_dir``, writing nothing.
 
-    ``timings`` gets "read_and_check" and "consolidate" (seconds).
+    ``timings`` gets "read_and_check" and "consolidate" (seconds). ``ahead``: the reading
+    :func:`reading_ahead` started on ``inbox_dir``.
     """
     started = time.perf_counter()
-    inbox = scan_inbox(inbox_dir)
+    if ahead is not None and (executor is not None or ahead.inbox.root != inbox_dir):
+        ahead.head_start.close()
+        ahead = None
+    inbox = ahead.inbox if ahead is not None else scan_inbox(inbox_dir)
     total = len(inbox.workbooks)
 
     def counted(results: Iterable[ReadResult]) -> Iterable[ReadResult]:
@@ -346,9 +427,9 @@ def consolidate_inbox(
                 progress(done, total)
             yield result
 
-    with checking_in_workers(plan, inbox.root, executor) as reader:
+    with checking_in_workers(plan, inbox.root, executor, ahead=ahead) as reader:
         results = read_many(inbox.workbooks, workers=workers, timeout_s=timeout_s, executor=executor,
-                            reader=reader)
+                            reader=reader, head_start=ahead.head_start if ahead is not None else None)
         reports, outcomes = check_results(plan, inbox, counted(results))
     read_done = time.perf_counter()
     outcomes += skipped_outcomes(inbox.skipped_names, inbox.skipped_why)
@@ -371,13 +452,15 @@ def run_consolidation(
     timeout_s: float = 60,
     executor: concurrent.futures.Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
+    ahead: ReadingAhead | None = None,
 ) -> Consolidation:
     """Read, check and consolidate every report under ``inbox_dir``; write ``master``.
 
     Inputs are only read. ``master`` is written atomically, the previous one kept as a backup.
+    ``ahead``: the reading :func:`reading_ahead` started on ``inbox_dir`` before the plan was read.
     """
     result = consolidate_inbox(plan, inbox_dir, as_of=as_of, workers=workers, timeout_s=timeout_s,
-                               executor=executor, progress=progress)
+                               executor=executor, progress=progress, ahead=ahead)
     started = time.perf_counter()
     write_master(result, master)
     result.timings["write_master"] = round(time.perf_counter() - started, 3)

@@ -24,6 +24,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -358,33 +359,40 @@ _InFlight = dict[cf.Future[list[_Done]], list[int]]  # a submitted chunk -> the 
 
 def _read_in_pools(
     paths: Sequence[Path], workers: int, timeout_s: float, memory_mb: int, limits: Limits, reader: Reader,
-    context: multiprocessing.context.BaseContext,
+    context: multiprocessing.context.BaseContext, head_start: HeadStart | None = None,
 ) -> Iterator[tuple[int, ReadResult]]:
-    """Read in a pool, a new one after a worker died or a file took too long; a suspect of a
-    crash in a process of its own."""
+    """Read in a pool (the first one: ``head_start``'s, when given), a new one after a worker died
+    or a file took too long; a suspect of a crash in a process of its own."""
     queues = _Queues(deque(range(len(paths))))
+    started = head_start.take() if head_start is not None else None
+    if started is not None:
+        queues.pending = started[2]
     size = _chunk_size(len(paths), workers)
     poll = min(0.5, max(0.05, timeout_s / 20))
-    while queues.pending or queues.suspects:
+    while queues.pending or queues.suspects or started is not None:
         while queues.suspects:
             index = queues.suspects.popleft()
             yield index, _read_alone(paths[index], reader, limits, timeout_s, memory_mb, context)
-        if not queues.pending:
+        if not queues.pending and started is None:
             break
-        pool = _Pool(context, workers, memory_mb)
+        pool, in_flight = started[:2] if started is not None else (_Pool(context, workers, memory_mb), {})
+        started = None
         finished = False
         try:
-            yield from _read_in_pool(pool, queues, paths, reader, limits, workers, size, poll, timeout_s)
+            yield from _read_in_pool(pool, queues, paths, reader, limits, workers, size, poll, timeout_s,
+                                     in_flight)
             finished = True
         finally:
             pool.close(kill=not finished)
 
 
 def _read_in_pool(pool: _Pool, queues: _Queues, paths: Sequence[Path], reader: Reader, limits: Limits,
-                  workers: int, size: int, poll: float, timeout_s: float) -> Iterator[tuple[int, ReadResult]]:
+                  workers: int, size: int, poll: float, timeout_s: float, in_flight: _InFlight | None = None
+                  ) -> Iterator[tuple[int, ReadResult]]:
     """Keep one pool busy until the pending files are read, a worker dies or a file takes too long
-    (the pool is then closed and the files it was given are queued again)."""
-    in_flight: _InFlight = {}
+    (the pool is then closed and the files it was given are queued again). ``in_flight``: the
+    chunks already given to it (by a :class:`HeadStart`)."""
+    in_flight = {} if in_flight is None else in_flight
     while queues.pending or in_flight:
         if not _submit_chunks(pool, in_flight, queues.pending, paths, reader, limits, workers, size):
             _requeue_after_crash(pool, in_flight, [], queues)  # a worker died since the last wait
@@ -490,6 +498,93 @@ def _read_with_executor(paths: Sequence[Path], executor: cf.Executor, workers: i
         yield index, _result(paths[index], outcome, seconds)
 
 
+class HeadStart:
+    """A pool started, and given the first files, before the caller is ready to take the results
+    (the command forks it before it loads the plan, so that the second core reads reports while the
+    first loads the plan): hand it to :func:`read_many` with the same paths and reader.
+
+    The workers are forked here, in the calling thread; a thread then keeps up to two chunks per
+    worker submitted until :func:`read_many` takes the pool over (it forks nothing). Everything
+    else is as in :func:`read_many`: the same limits, a worker that dies or a file over time
+    handled the same way. Close it (or use it as a context manager) when it is not taken.
+    """
+
+    CHUNK = 4  # small chunks: the caller may take over soon
+
+    def __init__(self, paths: Sequence[Path], *, workers: int = 2, memory_mb: int = 1024,
+                 limits: Limits = Limits(), reader: Reader = read_values,  # noqa: B008
+                 mp_context: multiprocessing.context.BaseContext | None = None) -> None:
+        self.paths = [Path(path) for path in paths]
+        self.workers = max(1, min(workers, len(self.paths)))
+        self.memory_mb, self.limits, self.reader = memory_mb, limits, reader
+        self.context = mp_context or _default_context()
+        self.in_flight: _InFlight = {}
+        self.next = 0
+        self.pool: _Pool | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if not self.paths:
+            return
+        # as read_many: forked workers start with the caller's objects frozen (read_many unfreezes)
+        gc.freeze()
+        self.pool = _Pool(self.context, self.workers, memory_mb)
+        self._submit()  # forks the workers, here and now
+        self._thread = threading.Thread(target=self._feed, name="tdkt_xl-head-start", daemon=True)
+        self._thread.start()
+
+    def _submit(self) -> bool:
+        assert self.pool is not None
+        chunk = list(range(self.next, min(self.next + self.CHUNK, len(self.paths))))
+        tasks = [(index, str(self.paths[index])) for index in chunk]
+        try:
+            future = self.pool.executor.submit(_read_chunk, self.reader, tasks, self.limits)
+        except (BrokenProcessPool, RuntimeError):
+            return False
+        self.in_flight[future] = chunk
+        self.next += len(chunk)
+        return True
+
+    def _feed(self) -> None:
+        while not self._stop.is_set() and self.next < len(self.paths):
+            busy = [future for future in self.in_flight if not future.done()]
+            if len(busy) >= 2 * self.workers:
+                cf.wait(busy, timeout=0.05, return_when=cf.FIRST_COMPLETED)
+            elif not self._submit():
+                return
+
+    def _halt(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def take(self) -> tuple[_Pool, _InFlight, deque[int]] | None:
+        """For :func:`read_many`: the pool, the chunks in flight, the indexes not yet submitted."""
+        self._halt()
+        if self.pool is None:
+            return None
+        pool, self.pool = self.pool, None
+        return pool, self.in_flight, deque(range(self.next, len(self.paths)))
+
+    def close(self) -> None:
+        """Stop the workers when :func:`read_many` did not take them over."""
+        self._halt()
+        if self.pool is not None:
+            # every worker, a starting one too (not yet in the slots, so not killed by the pool's
+            # kill): one left alive could wait for ever on a queue lock held by a killed one
+            for process in list(getattr(self.pool.executor, "_processes", {}).values()):
+                if process.pid:
+                    _kill(process.pid)
+            self.pool.close(kill=True)
+            self.pool = None
+
+    def __enter__(self) -> HeadStart:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def _default_context() -> multiprocessing.context.BaseContext:
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")  # cheap to start again after a crash
@@ -506,6 +601,7 @@ def read_many(
     executor: cf.Executor | None = None,
     reader: Reader = read_values,
     mp_context: multiprocessing.context.BaseContext | None = None,
+    head_start: HeadStart | None = None,
 ) -> Iterator[ReadResult]:
     """Read many workbooks in worker processes; yield one :class:`ReadResult` per path, in any order.
 
@@ -521,7 +617,8 @@ def read_many(
     submission; a file over time is rejected but cannot be stopped (it keeps its
     worker busy). ``reader`` must be a module-level function (it is sent to the
     workers); where processes are spawned (Windows, macOS) call this under
-    ``if __name__ == "__main__":``.
+    ``if __name__ == "__main__":``. ``head_start``: a :class:`HeadStart` started on the same
+    ``paths`` with the same ``reader``, whose pool reads first (not with a caller's ``executor``).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "rong.xlsx"; _ = p.write_bytes(b"")
@@ -529,28 +626,33 @@ def read_many(
     [('rong.xlsx', 'empty-file')]
     """
     paths = [Path(path) for path in paths]
+    if head_start is not None and (executor is not None or head_start.paths != paths):
+        head_start.close()  # (not the same files: read as if there were none)
+        head_start = None
     if not paths:
         return
     # The caller's objects (the plan, earlier results) stay out of collections while
     # thousands of results arrive; forked workers start with them frozen too.
     gc.freeze()
     try:
-        yield from _read_many(paths, workers, timeout_s, memory_mb, limits, executor, reader, mp_context)
+        yield from _read_many(paths, workers, timeout_s, memory_mb, limits, executor, reader, mp_context,
+                              head_start)
     finally:
         gc.unfreeze()
 
 
 def _read_many(paths: list[Path], workers: int, timeout_s: float, memory_mb: int, limits: Limits,
                executor: cf.Executor | None, reader: Reader,
-               mp_context: multiprocessing.context.BaseContext | None) -> Iterator[ReadResult]:
+               mp_context: multiprocessing.context.BaseContext | None,
+               head_start: HeadStart | None = None) -> Iterator[ReadResult]:
     workers = max(1, workers)
     seen: set[int] = set()
     if executor is not None:
         stream = _read_with_executor(paths, executor, workers, timeout_s, limits, reader)
     else:
-        context = mp_context or _default_context()
+        context = mp_context or (head_start.context if head_start is not None else _default_context())
         workers = min(workers, len(paths))
-        stream = _read_in_pools(paths, workers, timeout_s, memory_mb, limits, reader, context)
+        stream = _read_in_pools(paths, workers, timeout_s, memory_mb, limits, reader, context, head_start)
     for index, result in stream:
         if index in seen:  # never twice, whatever happened
             continue
