@@ -9,22 +9,27 @@ Needs LibreOffice (soffice) and poppler (pdftoppm).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from openpyxl import load_workbook  # noqa: E402
+from openpyxl import Workbook, load_workbook  # noqa: E402
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: E402
+from openpyxl.utils import get_column_letter  # noqa: E402
 from paper_pdf import paper_problems, text_lines, to_pdf  # noqa: E402
 
 from tdkt_xl.demo.run import run_demo  # noqa: E402
 from tdkt_xl.excel.status_copy import write_status_workbook  # noqa: E402
 from tdkt_xl.intake.plan_workbook import load_plan  # noqa: E402
 from tdkt_xl.plans.status import plan_status  # noqa: E402
+from tdkt_xl.reports.template import fit_to_paper  # noqa: E402
 
 # picture -> (the workbook printed, a text on the page wanted: its first page holding it)
 PICTURES: dict[str, tuple[str, str]] = {
@@ -44,8 +49,11 @@ PICTURES: dict[str, tuple[str, str]] = {
     "du_thao_bao_cao_so_lieu.png": ("du_thao_bao_cao", "Bảng 1."),
     "cong_van_don_doc_trang_1.png": ("cong_van_don_doc", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
     "tap_hop_y_kien_trang_1.png": ("tap_hop_y_kien", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+    # the sheets the "Đôn đốc" and "Hướng dẫn" buttons write into the plan (xlwings actions, replayed)
+    "don_doc_sheet.png": ("nut_bam", "DANH SÁCH ĐƠN VỊ CẦN ĐÔN ĐỐC"),
+    "huong_dan_sheet.png": ("nut_bam", "HƯỚNG DẪN SỬ DỤNG"),
 }
-WORKBOOKS = ("tong_hop", "ke_hoach_mau", "mau_bao_cao", "trang_thai", "kiem_tra")
+WORKBOOKS = ("tong_hop", "ke_hoach_mau", "mau_bao_cao", "trang_thai", "kiem_tra", "nut_bam")
 
 
 def plan_with_problems(sample: Path, target: Path) -> Path:
@@ -79,7 +87,85 @@ def workbooks(work: Path) -> dict[str, Path]:
                  "tap_hop_y_kien": paths.opinions}
     for name, document in documents.items():
         made[name] = shutil.copy(document, books / f"{name}.docx")
+    made["nut_bam"] = button_sheets(paths.plan, paths.inbox, books / "nut_bam.xlsx")
     return {name: Path(path) for name, path in made.items()}
+
+
+def button_sheets(plan: Path, inbox: Path, target: Path) -> Path:
+    """The sheets the "Đôn đốc" and "Hướng dẫn" buttons add to the plan, as a workbook of their own:
+    the buttons run on xlwings' remote engine (as tests/test_excel_handlers.py runs them) and the
+    actions they send Excel are replayed with openpyxl (values, fonts, fills, borders, alignment,
+    widths, formats), then given the page setup of the other sheets (A4, ≥ 9 pt)."""
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # the remote engine, as the tests
+    from test_excel_handlers import actions, open_book
+
+    from tdkt_xl.excel import handlers
+
+    book = open_book(plan)
+    handlers.don_doc(book, folder=inbox)
+    handlers.huong_dan(book)
+    made = Workbook()
+    made.remove(made.active)
+    sheets: dict[int, Any] = {}
+    for action in actions(book):
+        replay(action, made, sheets)
+    for ws in made.worksheets:
+        fit_to_paper(ws, title_rows="4:4" if ws.title.startswith("Đôn") else "3:3", title_columns=0, portrait=False)
+    made.save(target)
+    return target
+
+
+def replay(action: dict[str, Any], made: Workbook, sheets: dict[int, Any]) -> None:
+    """One xlwings action applied to the openpyxl workbook ``made`` (sheets by Excel's position)."""
+    func, args = action["func"], action["args"]
+    if func == "addSheet":
+        sheets[args[0]] = made.create_sheet(args[1])
+        return
+    ws = sheets.get(action["sheet_position"])
+    if ws is None or action["start_row"] is None:
+        return
+    top, left = action["start_row"] + 1, action["start_column"] + 1
+    if func == "setValues":
+        for r, row in enumerate(action["values"]):
+            for c, value in enumerate(row):
+                ws.cell(top + r, left + c, value)
+        return
+    if func == "setColumnWidth":
+        ws.column_dimensions[get_column_letter(left)].width = args[0]
+        return
+    for r in range(action["row_count"]):
+        for c in range(action["column_count"]):
+            style_cell(ws.cell(top + r, left + c), func, args)
+
+
+def style_cell(cell: Any, func: str, args: list[Any]) -> None:
+    """What one styling action does to one cell."""
+    if func == "setFontProperty":
+        cell.font = Font(**{**_font_of(cell), _FONT_KEYS.get(args[0], args[0]): args[1]})
+    elif func == "setRangeColor":
+        cell.fill = PatternFill("solid", fgColor=args[0].lstrip("#"))
+    elif func == "setWrapText":
+        cell.alignment = Alignment(**{**_alignment_of(cell), "wrap_text": args[0]})
+    elif func in ("setHorizontalAlignment", "setVerticalAlignment"):
+        key = "horizontal" if func == "setHorizontalAlignment" else "vertical"
+        cell.alignment = Alignment(**{**_alignment_of(cell), key: args[0].lower()})
+    elif func == "setNumberFormat":
+        cell.number_format = args[0]
+    elif func == "setBorderProperty":
+        side = Side(style="thin", color="808080")
+        cell.border = Border(left=side, right=side, top=side, bottom=side)
+
+
+_FONT_KEYS = {"bold": "bold", "italic": "italic", "size": "size", "color": "color", "name": "name"}
+
+
+def _font_of(cell: Any) -> dict[str, Any]:
+    return {"name": cell.font.name, "size": cell.font.sz, "bold": cell.font.b, "italic": cell.font.i}
+
+
+def _alignment_of(cell: Any) -> dict[str, Any]:
+    a = cell.alignment
+    return {"horizontal": a.horizontal, "vertical": a.vertical, "wrap_text": a.wrap_text}
 
 
 def page_with(pdf: Path, text: str) -> int:
