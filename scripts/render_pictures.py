@@ -110,7 +110,8 @@ def button_sheets(plan: Path, inbox: Path, target: Path) -> Path:
     for action in actions(book):
         replay(action, made, sheets)
     for ws in made.worksheets:
-        fit_to_paper(ws, title_rows="4:4" if ws.title.startswith("Đôn") else "3:3", title_columns=0, portrait=False)
+        title_rows = "4:4" if ws.title.startswith("Đôn") else "3:3"
+        fit_to_paper(ws, title_rows=title_rows, title_columns=0, portrait=False)
     made.save(target)
     return target
 
