@@ -420,6 +420,9 @@ def demo(directory: Path | None) -> None:
     click.echo(f"Hộp thư (báo cáo các đơn vị gửi về): {paths.inbox}")
     _print_consolidation(result, paths.master)
     click.echo(f"Dự thảo báo cáo tổng kết: {paths.draft_report}")
+    click.echo(f"Công văn đôn đốc: {paths.reminder_letter}")
+    click.echo(f"Tập hợp ý kiến các đơn vị theo đề cương: {paths.opinions}")
+
 
 cli.add_command(draft_report)  # (tdkt_xl/cli_documents.py)
 cli.add_command(don_doc)

@@ -149,3 +149,17 @@ def test_the_demo_gathers_the_units_word_reports(demo: tuple[Path, Consolidation
     texts = [p.text for p in docx.Document(str(opinions)).paragraphs]
     for name in ("Sở Giao thông vận tải:", "Phòng I:", "Sở Giáo dục và Đào tạo:"):
         assert texts.count(name) >= 20, name  # under most of the outline's items
+
+
+def test_the_demo_command_names_every_document_it_writes(tmp_path: Path) -> None:
+    """`tdkt-xl demo` says where the master and the three Word documents are (issue 17), and each
+    is there: staff find them from the command's output alone."""
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    said = dict(line.split(": ", 1) for line in result.output.splitlines()
+                if line.startswith(("Đã ghi", "Dự thảo", "Công văn", "Tập hợp")))
+    paths = DemoPaths(tmp_path / "demo")
+    assert said == {"Đã ghi": str(paths.master), "Dự thảo báo cáo tổng kết": str(paths.draft_report),
+                    "Công văn đôn đốc": str(paths.reminder_letter),
+                    "Tập hợp ý kiến các đơn vị theo đề cương": str(paths.opinions)}
+    assert all(Path(path).is_file() and Path(path).stat().st_size > 0 for path in said.values())
