@@ -12,6 +12,7 @@ across pages, its title rows and columns repeated on each.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -80,7 +81,13 @@ def char_width(char: str) -> float:
 
 def text_points(text: str, size: float = DEFAULT_POINTS, bold: bool = False) -> float:
     """How wide ``text`` is drawn, in points, at ``size`` points."""
-    return sum(_bold(char_width(c)) if bold else char_width(c) for c in text) * size
+    return _ems(text, bold) * size
+
+
+@functools.lru_cache(maxsize=65536)
+def _ems(word: str, bold: bool) -> float:
+    """How wide ``word`` is drawn, in em (a sheet's words repeat: each is measured once)."""
+    return sum(_bold(char_width(c)) if bold else char_width(c) for c in word)
 
 
 def column_points(width: float) -> float:
