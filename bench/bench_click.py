@@ -14,7 +14,6 @@ applying the actions), which only Windows can measure.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import platform
@@ -27,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the payload as the handler tests make it
+from xlwings_remote import payload  # noqa: E402
+
 SAMPLE = ROOT / "workbooks" / "ke_hoach_mau.xlsx"
 
 CLICK = """
@@ -45,44 +47,6 @@ print(json.dumps({"import_s": imported - start, "handler_s": done - imported, "a
                   "message": message, "loaded": sorted(m for m in ("pandas", "numpy", "openpyxl")
                                                        if m in sys.modules)}, ensure_ascii=False))
 """
-
-
-def _json_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    if isinstance(value, dt.date):
-        return f"{value.isoformat()}T00:00:00.000Z"
-    return value
-
-
-def payload(path: Path) -> dict[str, Any]:
-    """The JSON an xlwings client sends for the workbook at ``path`` (as tests/test_excel_handlers.py)."""
-    import xlwings as xw
-    from openpyxl import load_workbook
-    from openpyxl.utils.cell import get_column_letter
-
-    workbook = load_workbook(path, data_only=True)
-    sheets = []
-    for ws in workbook.worksheets:
-        cells = [(c.row, c.column) for row in ws.iter_rows() for c in row if c.value is not None]
-        values: list[list[Any]] = [[]]
-        used = None
-        if cells:
-            top, left = min(r for r, _ in cells), min(c for _, c in cells)
-            bottom, right = max(r for r, _ in cells), max(c for _, c in cells)
-            values = [[_json_value(ws.cell(r, c).value) for c in range(1, right + 1)]
-                      for r in range(1, bottom + 1)]
-            used = f"${get_column_letter(left)}${top}:${get_column_letter(right)}${bottom}"
-        sheets.append({"name": ws.title, "values": values, "used_range_address": used,
-                       "visibility": "Visible" if ws.sheet_state == "visible" else "Hidden",
-                       "pictures": [], "shapes": [], "charts": [], "tables": [], "pivot_tables": [],
-                       "notes": [], "show_gridlines": True, "print_area": None})
-    workbook.close()
-    return {"client": "Office.js", "version": xw.__version__,
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
-            "names": [], "sheets": sheets}
 
 
 def run(code: str, *args: str, env: dict[str, str]) -> tuple[float, str]:

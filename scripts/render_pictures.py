@@ -97,7 +97,7 @@ def button_sheets(plan: Path, inbox: Path, target: Path) -> Path:
     actions they send Excel are replayed with openpyxl (values, fonts, fills, borders, alignment,
     widths, formats), then given the page setup of the other sheets (A4, ≥ 9 pt)."""
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # the remote engine, as the tests
-    from test_excel_handlers import actions, open_book
+    from xlwings_remote import actions, open_book
 
     from tdkt_xl.excel import handlers
 

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_excel_handlers import actions, open_book, payload, remote_engine  # noqa: F401  (autouse here too)
+from test_excel_handlers import remote_engine  # noqa: F401  (autouse here too)
+from xlwings_remote import actions, open_book, payload
 
 from tdkt_xl.consolidation import master
 from tdkt_xl.excel import handlers

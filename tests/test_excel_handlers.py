@@ -2,7 +2,7 @@
 
 xlwings' ``remote`` engine builds a Book from the JSON that Excel's xlwings client sends
 (``xw.Book(json=payload)``); ``book.json()["actions"]`` is what Excel would apply. The
-payloads are made here from real workbooks read with openpyxl. The remote engine is
+payloads are made from real workbooks read with openpyxl (tests/xlwings_remote.py). The remote engine is
 xlwings PRO code (PolyForm Noncommercial, which permits use by government institutions)
 and needs ``XLWINGS_LICENSE_KEY=noncommercial``: only these tests use it; the add-in
 itself runs on open-source xlwings with desktop Excel.
@@ -24,7 +24,7 @@ from conftest import PHAN_CONG_HEADER, BookMaker, DemoCopier, find_soffice, libr
 from docx import Document
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import PatternFill
-from openpyxl.utils.cell import get_column_letter
+from xlwings_remote import Action, actions, open_book
 
 from tdkt_xl.demo.run import PROPOSALS
 from tdkt_xl.excel import content, handlers
@@ -42,9 +42,6 @@ from tdkt_xl.plans.status import (
 )
 from tdkt_xl.reports.template import reporting_units
 
-Action = dict[str, Any]
-
-
 # --- the remote engine and payloads ---------------------------------------------------------
 
 
@@ -61,57 +58,6 @@ def remote_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     yield
     if hasattr(xw.Book, "_mock_caller"):
         del xw.Book._mock_caller
-
-
-def _json_value(value: Any) -> Any:
-    """A cell value as the xlwings client sends it."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    if isinstance(value, dt.date):
-        return f"{value.isoformat()}T00:00:00.000Z"
-    return value
-
-
-def payload(path: Path, *, client: str = "Office.js", notes: dict[str, list[str]] | None = None
-            ) -> dict[str, Any]:
-    """The JSON the xlwings client would send for the workbook at ``path``: every sheet's values
-    from A1 to the end of its used range, which may start elsewhere (``used_range_address``)."""
-    workbook = load_workbook(path, data_only=True)
-    sheets = []
-    for ws in workbook.worksheets:
-        cells = [(c.row, c.column) for row in ws.iter_rows() for c in row if c.value is not None]
-        values: list[list[Any]] = [[]]
-        used = None
-        if cells:
-            top, left = min(r for r, _ in cells), min(c for _, c in cells)
-            bottom, right = max(r for r, _ in cells), max(c for _, c in cells)
-            values = [[_json_value(ws.cell(r, c).value) for c in range(1, right + 1)]
-                      for r in range(1, bottom + 1)]
-            used = f"${get_column_letter(left)}${top}:${get_column_letter(right)}${bottom}"
-        sheets.append({
-            "name": ws.title, "values": values, "used_range_address": used,
-            "visibility": "Visible" if ws.sheet_state == "visible" else "Hidden",
-            "pictures": [], "shapes": [], "charts": [], "tables": [], "pivot_tables": [],
-            "notes": [{"address": a} for a in (notes or {}).get(ws.title, [])],
-            "show_gridlines": True, "print_area": None,
-        })
-    workbook.close()
-    return {"client": client, "version": xw.__version__,
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
-            "names": [], "sheets": sheets}
-
-
-def open_book(path: Path, **options: Any) -> xw.Book:
-    """A remote Book of the workbook at ``path``, set as the caller."""
-    book = xw.Book(json=payload(path, **options))
-    book.set_mock_caller()
-    return book
-
-
-def actions(book: xw.Book) -> list[Action]:
-    return list(book.json()["actions"])
 
 
 def funcs(book: xw.Book) -> list[str]:
