@@ -497,6 +497,9 @@ class FakeRegistry:
     def set_value(self, key: str, name: str, value: str) -> None:
         self.keys.setdefault(key, {})[name] = value
 
+    def delete_value(self, key: str, name: str) -> None:
+        self.keys.get(key, {}).pop(name, None)
+
 
 def _sheet_settings(xlam: Path) -> list[tuple[str, str]]:
     """The (key, value) rows of the add-in's settings sheet, read back from its XML."""

@@ -13,7 +13,6 @@ import tomllib
 import warnings
 import zipfile
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 import pytest
 import xlwings
@@ -21,6 +20,7 @@ import xlwings.utils
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from test_addin import FakeRegistry, _sheet_settings
 
 from tdkt_xl.cli import cli
 from tdkt_xl.excel import handlers
@@ -35,7 +35,7 @@ from tdkt_xl.excel.addin.install import (
     options_key,
     uninstall_addin,
 )
-from tdkt_xl.excel.addin.package import ADDIN_SETTINGS, SETTINGS_SHEET, SHEET_PART, build_addin
+from tdkt_xl.excel.addin.package import ADDIN_SETTINGS, SETTINGS_SHEET, build_addin
 from tdkt_xl.excel.addin.source import find_macros_dir
 
 with warnings.catch_warnings():  # oletools 0.60 uses pyparsing's old names
@@ -47,22 +47,6 @@ MACROS = ROOT / "tdkt_xl" / "excel" / "addin" / "macros"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
-class FakeRegistry:
-    """HKEY_CURRENT_USER as a dict of keys to string values."""
-
-    def __init__(self, keys: dict[str, dict[str, str]]) -> None:
-        self.keys = keys
-
-    def values(self, key: str) -> dict[str, str] | None:
-        return dict(self.keys[key]) if key in self.keys else None
-
-    def set_value(self, key: str, name: str, value: str) -> None:
-        self.keys.setdefault(key, {})[name] = value
-
-    def delete_value(self, key: str, name: str) -> None:
-        self.keys.get(key, {}).pop(name, None)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_addin(tmp_path_factory.mktemp("addin") / "tdkt_xl.xlam")
@@ -70,12 +54,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _settings(xlam: Path) -> dict[str, str]:
     with zipfile.ZipFile(xlam) as archive:
-        sheet = ET.fromstring(archive.read(SHEET_PART))
         workbook = archive.read("xl/workbook.xml").decode()
     assert f'<sheet name="{SETTINGS_SHEET}"' in workbook
-    rows = [["".join(t.text or "" for t in c.iter(f"{MAIN}t")) for c in row.iter(f"{MAIN}c")]
-            for row in sheet.iter(f"{MAIN}row")]
-    return {key: value for key, value in rows}
+    return dict(_sheet_settings(xlam))
 
 
 def _install(tmp_path: Path, built: Path, **options: object) -> Path:
