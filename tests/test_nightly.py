@@ -1023,15 +1023,22 @@ def test_a_run_with_the_same_layout_writes_the_master_without_openpyxl(setup: Ni
     book.save(target)
     os.utime(target, (OLD + 60, OLD + 60))
     code = (
-        "import sys, json, datetime\n"
+        "import sys, json, datetime, traceback\n"
         "from pathlib import Path\n"
+        "who = {}\n"  # the stack that first imported each of them: said when the test fails
+        "class Watch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name in ('openpyxl', 'numpy') and name not in who:\n"
+        "            who[name] = ''.join(traceback.format_stack()[-14:-1])\n"
+        "sys.meta_path.insert(0, Watch())\n"
         "from tdkt_xl.nightly.run import run_nightly\n"
         "from tdkt_xl.nightly.settings import NightlySettings\n"
         f"s = NightlySettings(plan=Path({str(setup.plan)!r}), inbox=Path({str(setup.inbox)!r}), "
         f"out=Path({str(setup.out)!r}), as_of=datetime.date(2024, 7, 1), workers=2)\n"
         "summary = run_nightly(s)\n"
         "loaded = [m for m in ('openpyxl', 'numpy') if m in sys.modules]\n"
-        "print(json.dumps([summary.files['changed'], loaded]))\n"
+        "print(json.dumps([summary.files['changed'], loaded, who]))\n"
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert json.loads(found.stdout.splitlines()[-1]) == [["P3.xlsx"], []]
+    changed, loaded, who = json.loads(found.stdout.splitlines()[-1])
+    assert [changed, loaded] == [["P3.xlsx"], []], "\n".join(who.values())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import sys
+import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -74,6 +75,22 @@ def test_a_head_start_not_taken_stops_its_workers(tmp_path: Path, book: Path) ->
     with HeadStart(paths, workers=2) as head_start:
         assert head_start.pool is not None
     assert head_start.pool is None
+    assert not {p.pid for p in multiprocessing.active_children()} - before
+
+
+def bulky_reader(path: Path, limits: Limits) -> Any:
+    """A result of 32 MB: its worker spends a while writing it to the parent."""
+    return b"x" * (32 << 20)
+
+
+def test_a_head_start_closed_while_its_workers_send_results_ends(tmp_path: Path, book: Path) -> None:
+    """Workers killed in the middle of sending a result leave half a message in the pipe: closing
+    must not wait for the rest of it for ever."""
+    paths = _inbox(tmp_path / "hop_thu", book, 8, {})
+    before = {p.pid for p in multiprocessing.active_children()}
+    for pause in (0.2, 0.4, 0.6, 0.8):
+        with HeadStart(paths, workers=2, reader=bulky_reader):
+            time.sleep(pause)
     assert not {p.pid for p in multiprocessing.active_children()} - before
 
 

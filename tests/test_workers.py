@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as dt
 import faulthandler
+import multiprocessing
 import os
 import shutil
 import signal
@@ -22,6 +23,7 @@ import pytest
 from conftest import WORKBOOK, raw_xlsx, sheet_xml
 from openpyxl import Workbook
 
+from tdkt_xl.intake import worker_pool
 from tdkt_xl.intake.book_readers import RawBook, read_values, read_values_openpyxl
 from tdkt_xl.intake.safety import Limits, RejectedFile, Rejection
 from tdkt_xl.intake.worker_pool import ReadResult, read_many
@@ -360,6 +362,33 @@ def test_hanging_reader_times_out_and_others_are_read(tmp_path: Path, report: Pa
     assert slow.rejection is not None and slow.rejection.reason.startswith("Đọc tệp quá 2 giây")
     assert 2 <= slow.seconds < 10
     assert elapsed < 15
+
+
+_READ_CHUNK = worker_pool._read_chunk
+
+
+def stuck_once_chunk(reader: object, tasks: list[tuple[int, str]], limits: Limits) -> object:
+    """The first chunk of all sticks its worker outside any file (as a lock inherited held at the
+    fork would): the worker never says it reads, and never ends."""
+    try:
+        os.close(os.open(Path(tasks[0][1]).parent / "stuck", os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return _READ_CHUNK(reader, tasks, limits)  # type: ignore[arg-type]
+    time.sleep(3600)
+    return []
+
+
+@pytest.mark.skipif(not LINUX, reason="the test's chunk reaches the workers by fork")
+def test_workers_stuck_outside_any_file_are_replaced(tmp_path: Path, report: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(worker_pool, "_read_chunk", stuck_once_chunk)
+    paths = copies(report, tmp_path / "hop_thu", [f"{letter}.xlsx" for letter in "abcdef"])
+    before = {process.pid for process in multiprocessing.active_children()}
+    results = list(read_many(paths, workers=2, timeout_s=1))
+    assert (tmp_path / "hop_thu" / "stuck").exists()  # (the test did stick a worker)
+    assert Counter(r.path for r in results) == Counter(paths)
+    assert set(codes(results).values()) == {"ok"}
+    assert not {process.pid for process in multiprocessing.active_children()} - before
 
 
 @pytest.mark.slow

@@ -251,6 +251,9 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL if sys.platform != "win32" else signal.SIGTERM)
 
 
+_CLOSE_WAIT_S = 60  # at most, for a killed pool's thread to clean up
+
+
 class _Pool:
     """A process pool whose workers say which file each one reads, and since when."""
 
@@ -273,20 +276,43 @@ class _Pool:
         return found
 
     def kill(self) -> None:
-        """Kill the workers now (SIGKILL; TerminateProcess on Windows), without waiting."""
+        """Kill the workers now (SIGKILL; TerminateProcess on Windows), without waiting: those that
+        said their pid, and those still starting (one left alive could wait for ever on a queue
+        lock held by a killed one)."""
         ours = {process.pid for process in multiprocessing.active_children()}
-        for at in range(0, len(self.slots), _SLOT_WIDTH):
-            pid = int(self.slots[at])
+        pids = {int(self.slots[at]) for at in range(0, len(self.slots), _SLOT_WIDTH)}
+        starting = getattr(self.executor, "_processes", None) or {}  # (None once shut down)
+        pids.update(process.pid for process in list(starting.values()) if process.pid)
+        for pid in pids:
             if pid and pid in ours:
                 _kill(pid)
 
     def close(self, *, kill: bool = False) -> None:
+        """Shut the pool down: once its workers have finished (``kill``: at once, the workers
+        killed). Never waits for ever on a worker killed while it sent a result."""
         if self.closed:
             return
         self.closed = True
-        if kill:
-            self.kill()
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        if not kill:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            return
+        # A worker killed in the middle of sending a result leaves half a message in the result
+        # pipe, and the executor's thread waits for the rest of it for ever (this process holds
+        # the pipe's other end open). With the workers dead, closing that end ends the wait: the
+        # thread then finds the pool broken and cleans up. (CPython internals, looked up with care.)
+        manager: threading.Thread | None = getattr(self.executor, "_executor_manager_thread", None)
+        results = getattr(self.executor, "_result_queue", None)
+        self.kill()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
+        if manager is not None:
+            manager.join(_CLOSE_WAIT_S)
+            if manager.is_alive():
+                _log.warning("worker pool's thread still running %d s after its workers were killed",
+                             _CLOSE_WAIT_S)
 
 
 def _chunk_size(count: int, workers: int) -> int:
@@ -317,7 +343,10 @@ def _read_alone(path: Path, reader: Reader, limits: Limits, timeout_s: float, me
         else:
             process.join(5)
             return _result(path, outcome, seconds)
-        process.join()
+        process.join(timeout_s)  # it closed its end: it is ending (or stuck ending: killed below)
+        if process.is_alive():
+            process.kill()
+            process.join()
         with open(log, "rb") as printed:
             said = printed.read()[-4096:].decode("utf-8", "replace")
         code = process.exitcode
@@ -393,6 +422,7 @@ def _read_in_pool(pool: _Pool, queues: _Queues, paths: Sequence[Path], reader: R
     (the pool is then closed and the files it was given are queued again). ``in_flight``: the
     chunks already given to it (by a :class:`HeadStart`)."""
     in_flight = {} if in_flight is None else in_flight
+    last_sign = time.monotonic()  # of a worker's life: a chunk done or a file being read
     while queues.pending or in_flight:
         if not _submit_chunks(pool, in_flight, queues.pending, paths, reader, limits, workers, size):
             _requeue_after_crash(pool, in_flight, [], queues)  # a worker died since the last wait
@@ -402,8 +432,18 @@ def _read_in_pool(pool: _Pool, queues: _Queues, paths: Sequence[Path], reader: R
         if lost:
             _requeue_after_crash(pool, in_flight, lost, queues)
             break
+        running = pool.running()
+        if done or running:
+            last_sign = time.monotonic()
+        elif in_flight and time.monotonic() - last_sign > timeout_s:
+            # Chunks given, none done and no worker reading for the whole time limit: the workers
+            # are stuck before or between files (a lock inherited held at the fork, say). Start a
+            # new pool; the files go back to the queue, alone at the second time.
+            _log.warning("worker pool stuck for %.0f s: started again", time.monotonic() - last_sign)
+            _requeue_after_crash(pool, in_flight, [], queues, kill=True)
+            break
         outstanding = {index for chunk in in_flight.values() for index in chunk}
-        expired = _over_time(pool, outstanding, timeout_s)
+        expired = _over_time(pool, outstanding, timeout_s, running)
         if expired:
             pool.close(kill=True)
             for index, seconds in expired.items():
@@ -450,14 +490,16 @@ def _collect(done: Iterable[cf.Future[list[_Done]]], in_flight: _InFlight, queue
     return lost
 
 
-def _requeue_after_crash(pool: _Pool, in_flight: _InFlight, lost: list[int], queues: _Queues) -> None:
-    """Close a pool whose worker died and queue again the files it lost and those still in flight."""
+def _requeue_after_crash(pool: _Pool, in_flight: _InFlight, lost: list[int], queues: _Queues, *,
+                         kill: bool = False) -> None:
+    """Close a pool whose worker died (``kill``: whose workers are stuck) and queue again the files
+    it lost and those still in flight."""
     # A worker died: the files being read then are suspects, read alone;
     # the others go back in the queue (alone too if caught in a second crash).
     running = pool.running()
     lost.extend(index for chunk in in_flight.values() for index in chunk)
     in_flight.clear()
-    pool.close()
+    pool.close(kill=kill)
     for index in lost:
         if index in running or index in queues.strikes:
             queues.suspects.append(index)
@@ -466,10 +508,12 @@ def _requeue_after_crash(pool: _Pool, in_flight: _InFlight, lost: list[int], que
             queues.pending.appendleft(index)
 
 
-def _over_time(pool: _Pool, outstanding: set[int], timeout_s: float) -> dict[int, float]:
+def _over_time(pool: _Pool, outstanding: set[int], timeout_s: float,
+               running: dict[int, float] | None = None) -> dict[int, float]:
     """The files of ``outstanding`` a worker has been reading for over ``timeout_s``: their seconds."""
     now = time.monotonic()
-    return {index: now - started for index, started in pool.running().items()
+    running = pool.running() if running is None else running
+    return {index: now - started for index, started in running.items()
             if now - started > timeout_s and index in outstanding}
 
 
@@ -570,11 +614,6 @@ class HeadStart:
         """Stop the workers when :func:`read_many` did not take them over."""
         self._halt()
         if self.pool is not None:
-            # every worker, a starting one too (not yet in the slots, so not killed by the pool's
-            # kill): one left alive could wait for ever on a queue lock held by a killed one
-            for process in list(getattr(self.pool.executor, "_processes", {}).values()):
-                if process.pid:
-                    _kill(process.pid)
             self.pool.close(kill=True)
             self.pool = None
 

@@ -305,6 +305,8 @@ def _parse_phrase(text: str, year: int, issued: date | None = None) -> Deadline:
     if several is not None:
         clause_start, dues = several
         start, due = clause_start or start, dues[-1]
+        if start is not None and start > due:
+            start = None  # as in _combine: keep the due dates, drop a start after the last of them
     return Deadline(text=text, start=start, due=due, dues=dues,
                     quarter=quarter_of(due) if due else None, recurring=recurring,
                     tentative=tentative)
