@@ -500,7 +500,7 @@ def test_file_that_cannot_be_opened_is_rejected_and_tried_again(setup: NightlySe
     assert "P3" in first.units["rejected"] and "P3" not in first.units["missing"]
     assert first.counts()["new"] == 15
     problems = master_values(setup.out)["Lỗi"]
-    assert any(row[1] == "P3.xlsx" and row[5] == "file-locked" and "lần chạy sau" in row[6]
+    assert any(row[1] == "P3.xlsx" and row[5] == "file-locked" and "lần chạy sau" in row[7]
                for row in problems)
     still = run_nightly(setup)  # still locked: rejected again, nothing else read again
     assert still.files["rejected"] == ["P3.xlsx"] and still.counts()["unchanged"] == 15
@@ -790,7 +790,7 @@ def test_archived_reports_do_not_count_for_the_next_years_plan(setup: NightlySet
     problems = master_values(setup.out)["Lỗi"]
     other = [row for row in problems if row[5] == "other-plan"]
     assert len(other) == 15 and all(str(row[1]).endswith("(không còn trong hộp thư)") for row in other)
-    assert other[0][6].startswith("Báo cáo đã được kiểm tra theo kế hoạch năm 2024 và tệp không còn")
+    assert other[0][7].startswith("Báo cáo đã được kiểm tra theo kế hoạch năm 2024 và tệp không còn")
     totals = master_values(setup.out)["Số liệu tổng hợp"]
     assert totals[0][0] == "SỐ LIỆU KHEN THƯỞNG TỔNG HỢP 2014–2023 (0 đơn vị đã nộp)"
 

@@ -56,7 +56,7 @@ from tdkt_xl.consolidation.master_package import (
 )
 from tdkt_xl.errors import column_letter
 from tdkt_xl.plans.models import CommendationForm, Task
-from tdkt_xl.plans.status import Status
+from tdkt_xl.plans.status import Status, problem_title
 
 SUBMISSIONS_SHEET = "Tình hình nộp báo cáo"
 PROGRESS_SHEET = "Tiến độ nhiệm vụ"
@@ -77,7 +77,7 @@ PROGRESS_HEADERS = ["Mã nhiệm vụ", "Nội dung", "Đơn vị chủ trì", "
                     "Đã hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Chưa báo cáo", "Trạng thái"]
 DETAIL_HEADERS = ["Mã nhiệm vụ", "Nội dung", "Mã đơn vị", "Tên đơn vị", "Vai trò", "Tình trạng",
                   "Ngày hoàn thành", "Kết quả", "Khó khăn, vướng mắc", "Ghi chú", "Tệp"]
-PROBLEMS_HEADERS = ["STT", "Tệp", "Sheet", "Ô", "Mức độ", "Mã", "Nội dung"]
+PROBLEMS_HEADERS = ["STT", "Tệp", "Sheet", "Ô", "Mức độ", "Mã", "Tên lỗi", "Nội dung"]
 
 
 class SubmissionRow(NamedTuple):
@@ -149,14 +149,25 @@ def detail_values(task: Task, code: str, name: str, lead: bool, entry: Any, file
             entry.difficulties, entry.note, file]
 
 
+SUPERSEDED_TITLE = "Đã có báo cáo mới hơn"
+
+
 def outcome_values(file: str, outcome: str, code: str, reason: str) -> list[Any]:
-    """A rejected or superseded file in "Lỗi"."""
-    return [file, "", "", "Bị thay thế" if outcome == "superseded" else "Bị loại", code or outcome, reason]
+    """A rejected or superseded file in "Lỗi": file, -, -, what became of it, code, its
+    Vietnamese title, reason.
+
+    >>> outcome_values("a.xlsx", "rejected", "corrupt-zip", "…")[3:6]
+    ['Bị loại', 'corrupt-zip', 'Tệp hỏng hoặc bị cắt cụt']
+    """
+    superseded = outcome == "superseded"
+    title = SUPERSEDED_TITLE if superseded and not code else problem_title(code or outcome)
+    return [file, "", "", "Bị thay thế" if superseded else "Bị loại", code or outcome, title, reason]
 
 
 def problem_values(file: str, sheet: str, cell: str, severity: str, code: str, message: str) -> list[Any]:
-    """A cell problem in "Lỗi"."""
-    return [file, sheet, cell, "Lỗi" if severity == "error" else "Cảnh báo", code, message]
+    """A cell problem in "Lỗi": file, sheet, cell, severity, code, its Vietnamese title, message."""
+    return [file, sheet, cell, "Lỗi" if severity == "error" else "Cảnh báo", code, problem_title(code),
+            message]
 
 
 def totals_levels(forms: Iterable[CommendationForm]) -> list[str]:

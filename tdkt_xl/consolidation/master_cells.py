@@ -28,7 +28,7 @@ PIECE_ROWS = 16
 SUBMISSIONS_WIDTHS = (6, 14, 36, 24, 14, 12, 32, 8)
 PROGRESS_WIDTHS = (11, 44, 20, 20, 11, 8, 8, 8, 8, 8, 18)
 DETAIL_WIDTHS = (12, 44, 12, 28, 10, 16, 12, 34, 34, 24, 26)
-PROBLEMS_WIDTHS = (6, 30, 14, 8, 10, 18, 72)
+PROBLEMS_WIDTHS = (6, 24, 12, 7, 10, 17, 22, 60)
 TITLE_POINTS = 12.0  # the title line's font (the rest: Calibri 11)
 
 
