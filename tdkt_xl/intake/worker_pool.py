@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tdkt_xl.errors import Code
 from tdkt_xl.intake.book_readers import RawBook, read_values
+from tdkt_xl.intake.reader_failures import crashed, out_of_memory, timed_out, unreadable
 from tdkt_xl.intake.safety.examine import scan_package
 from tdkt_xl.intake.safety.limits_and_rejections import MB, Limits, RejectedFile, Rejection
 from tdkt_xl.intake.safety.word_package import scan_word_package
@@ -70,47 +70,6 @@ _Done = tuple[int, "RawBook | Rejection", float, "float | None"]  # index, outco
 
 
 _log = logging.getLogger(__name__)
-
-
-# --- rejections made here ------------------------------------------------------
-
-def _unreadable(error: BaseException) -> Rejection:
-    text = str(error).strip() or type(error).__name__
-    _log.warning("unreadable file: %s: %s", type(error).__name__, text[:300])  # (the class: for the log)
-    return Rejection(
-        Code.UNREADABLE,
-        "Không đọc được tệp (chương trình đọc không hiểu cấu trúc tệp). Thử mở tệp bằng Excel: nếu mở được, "
-        "lưu thành tệp mới (Lưu thành > Excel Workbook .xlsx) rồi gửi lại; nếu không, đề nghị đơn vị "
-        "gửi lại tệp.",
-    )
-
-
-def _crashed(detail: str) -> Rejection:
-    return Rejection(
-        Code.CRASHED_READER,
-        f"Tệp làm chương trình đọc bị lỗi nghiêm trọng ({detail}) nên đã bỏ qua tệp này; các tệp khác "
-        "vẫn được đọc. Tệp có thể bị hỏng hoặc có cấu trúc bất thường: mở bằng Excel, lưu thành tệp "
-        ".xlsx mới rồi gửi lại; nếu Excel cũng không mở được, đề nghị đơn vị gửi lại tệp.",
-    )
-
-
-def _timed_out(timeout_s: float) -> Rejection:
-    return Rejection(
-        Code.TIMEOUT,
-        f"Đọc tệp quá {timeout_s:g} giây nên đã dừng; các tệp khác vẫn được đọc. Tệp có thể quá lớn "
-        "hoặc có cấu trúc bất thường: xoá bớt sheet, dòng/cột trống và định dạng thừa, lưu lại rồi "
-        "gửi; hoặc đề nghị đơn vị gửi lại tệp.",
-    )
-
-
-def _out_of_memory(memory_mb: int | None) -> Rejection:
-    limit = f" {memory_mb} MB" if memory_mb else ""
-    return Rejection(
-        Code.OUT_OF_MEMORY,
-        f"Đọc tệp cần quá mức bộ nhớ cho phép{limit} nên đã dừng; các tệp khác vẫn được đọc. Tệp có "
-        "thể quá lớn hoặc bị làm giả kích thước: xoá bớt dữ liệu, ảnh và định dạng thừa, lưu lại rồi "
-        "gửi; hoặc đề nghị đơn vị gửi lại tệp.",
-    )
 
 
 # --- inside a worker process ---------------------------------------------------
@@ -152,11 +111,11 @@ def _read_guarded(reader: Reader, path: Path, limits: Limits) -> _Outcome:
     except RejectedFile as rejected:
         outcome = rejected.rejection
     except MemoryError:
-        outcome = _out_of_memory(_worker_memory_mb)
+        outcome = out_of_memory(_worker_memory_mb)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:  # calamine's PanicException is a BaseException
-        outcome = _unreadable(error)
+        outcome = unreadable(error)
     return outcome, time.perf_counter() - start
 
 
@@ -335,7 +294,7 @@ def _read_alone(path: Path, reader: Reader, limits: Limits, timeout_s: float, me
         if not receiver.poll(timeout_s):
             process.kill()
             process.join()
-            return ReadResult(path, None, _timed_out(timeout_s), time.perf_counter() - start)
+            return ReadResult(path, None, timed_out(timeout_s), time.perf_counter() - start)
         try:
             outcome, seconds = receiver.recv()
         except (EOFError, OSError):
@@ -354,15 +313,15 @@ def _read_alone(path: Path, reader: Reader, limits: Limits, timeout_s: float, me
             marker in said for marker in ("memory allocation of", "MemoryError", "Cannot allocate memory",
                                           "out of memory")
         ):
-            rejection = _out_of_memory(memory_mb)
+            rejection = out_of_memory(memory_mb)
         elif code is not None and code < 0:
             try:
                 detail = f"tiến trình đọc bị dừng bởi tín hiệu {signal.Signals(-code).name}"
             except ValueError:
                 detail = f"tiến trình đọc bị dừng bởi tín hiệu {-code}"
-            rejection = _crashed(detail)
+            rejection = crashed(detail)
         else:
-            rejection = _crashed(f"tiến trình đọc kết thúc đột ngột, mã {code}")
+            rejection = crashed(f"tiến trình đọc kết thúc đột ngột, mã {code}")
         return ReadResult(path, None, rejection, time.perf_counter() - start)
     finally:
         receiver.close()
@@ -447,7 +406,7 @@ def _read_in_pool(pool: _Pool, queues: _Queues, paths: Sequence[Path], reader: R
         if expired:
             pool.close(kill=True)
             for index, seconds in expired.items():
-                yield index, ReadResult(paths[index], None, _timed_out(timeout_s), seconds)
+                yield index, ReadResult(paths[index], None, timed_out(timeout_s), seconds)
             queues.pending.extendleft(index for index in outstanding if index not in expired)
             in_flight.clear()
             break
@@ -532,12 +491,12 @@ def _read_with_executor(paths: Sequence[Path], executor: cf.Executor, workers: i
             outcome, seconds = future.result(timeout=max(0.0, submitted + timeout_s - time.monotonic()))
         except (TimeoutError, cf.TimeoutError):
             future.cancel()
-            yield index, ReadResult(paths[index], None, _timed_out(timeout_s), time.monotonic() - submitted)
+            yield index, ReadResult(paths[index], None, timed_out(timeout_s), time.monotonic() - submitted)
             continue
         except Exception as error:  # a broken pool, a lost worker of a distributed cluster…
             _log.warning("reader failed: %s: %s", type(error).__name__, error)
-            crashed = _crashed("tiến trình đọc gặp lỗi ngoài dự kiến")
-            yield index, ReadResult(paths[index], None, crashed, time.monotonic() - submitted)
+            failed = crashed("tiến trình đọc gặp lỗi ngoài dự kiến")
+            yield index, ReadResult(paths[index], None, failed, time.monotonic() - submitted)
             continue
         yield index, _result(paths[index], outcome, seconds)
 
