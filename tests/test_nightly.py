@@ -1010,22 +1010,13 @@ def test_a_damaged_or_foreign_cache_is_not_used(setup: NightlySettings, demo_sou
     assert master_values(setup.out) == _consolidated_now(setup, tmp_path, "truc_tiep_2.xlsx")
 
 
-def test_a_run_with_the_same_layout_writes_the_master_without_openpyxl(setup: NightlySettings) -> None:
-    """The skeleton and the parts kept, a run where one report changed (same rows in every sheet)
-    neither imports openpyxl nor numpy in the process that writes the master."""
-    run_nightly(setup)
-    target = setup.inbox / "P3.xlsx"  # one count of P3's own report changed: the same rows everywhere
-    book = load_workbook(target)
-    sheet = book[STATS_SHEET]
-    cell = next(c for row in sheet.iter_rows(min_row=STATS_HEADER_ROW + 1) for c in row
-                if isinstance(c.value, int) and c.column > 1)
-    cell.value += 1
-    book.save(target)
-    os.utime(target, (OLD + 60, OLD + 60))
+def _nightly_in_a_new_process(setup: NightlySettings) -> tuple[list[str], list[str], dict[str, str]]:
+    """A nightly run as the scheduler starts it, in a Python of its own: the files it found changed,
+    which of openpyxl and numpy it imported, and the stack that first imported each."""
     code = (
         "import sys, json, datetime, traceback\n"
         "from pathlib import Path\n"
-        "who = {}\n"  # the stack that first imported each of them: said when the test fails
+        "who = {}\n"
         "class Watch:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
         "        if name in ('openpyxl', 'numpy') and name not in who:\n"
@@ -1039,6 +1030,24 @@ def test_a_run_with_the_same_layout_writes_the_master_without_openpyxl(setup: Ni
         "loaded = [m for m in ('openpyxl', 'numpy') if m in sys.modules]\n"
         "print(json.dumps([summary.files['changed'], loaded, who]))\n"
     )
-    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           timeout=300)
     changed, loaded, who = json.loads(found.stdout.splitlines()[-1])
+    return changed, loaded, who
+
+
+def test_a_run_with_the_same_layout_writes_the_master_without_openpyxl(setup: NightlySettings) -> None:
+    """The skeleton and the parts kept, a run where one report changed (same rows in every sheet)
+    neither imports openpyxl nor numpy in the process that writes the master. Both runs are new
+    processes, as the scheduler starts them every night."""
+    _nightly_in_a_new_process(setup)  # the first run: everything is made and kept
+    target = setup.inbox / "P3.xlsx"  # one count of P3's own report changed: the same rows everywhere
+    book = load_workbook(target)
+    sheet = book[STATS_SHEET]
+    cell = next(c for row in sheet.iter_rows(min_row=STATS_HEADER_ROW + 1) for c in row
+                if isinstance(c.value, int) and c.column > 1)
+    cell.value += 1
+    book.save(target)
+    os.utime(target, (OLD + 60, OLD + 60))
+    changed, loaded, who = _nightly_in_a_new_process(setup)
     assert [changed, loaded] == [["P3.xlsx"], []], "\n".join(who.values())
