@@ -160,7 +160,7 @@ def outcome_values(file: str, outcome: str, code: str, reason: str) -> list[Any]
     ['Bị loại', 'corrupt-zip', 'Tệp hỏng hoặc bị cắt cụt']
     """
     superseded = outcome == "superseded"
-    title = SUPERSEDED_TITLE if superseded and not code else problem_title(code or outcome)
+    title = SUPERSEDED_TITLE if superseded else problem_title(code or outcome)
     return [file, "", "", "Bị thay thế" if superseded else "Bị loại", code or outcome, title, reason]
 
 

@@ -402,7 +402,7 @@ def _read_in_pool(pool: _Pool, queues: _Queues, paths: Sequence[Path], reader: R
             _requeue_after_crash(pool, in_flight, [], queues, kill=True)
             break
         outstanding = {index for chunk in in_flight.values() for index in chunk}
-        expired = _over_time(pool, outstanding, timeout_s, running)
+        expired = _over_time(running, outstanding, timeout_s)
         if expired:
             pool.close(kill=True)
             for index, seconds in expired.items():
@@ -467,11 +467,10 @@ def _requeue_after_crash(pool: _Pool, in_flight: _InFlight, lost: list[int], que
             queues.pending.appendleft(index)
 
 
-def _over_time(pool: _Pool, outstanding: set[int], timeout_s: float,
-               running: dict[int, float] | None = None) -> dict[int, float]:
-    """The files of ``outstanding`` a worker has been reading for over ``timeout_s``: their seconds."""
+def _over_time(running: dict[int, float], outstanding: set[int], timeout_s: float) -> dict[int, float]:
+    """The files of ``outstanding`` a worker has been reading (``running``: :meth:`_Pool.running`)
+    for over ``timeout_s``: their seconds."""
     now = time.monotonic()
-    running = pool.running() if running is None else running
     return {index: now - started for index, started in running.items()
             if now - started > timeout_s and index in outstanding}
 
