@@ -1,5 +1,6 @@
 """Workbooks printed to PDF by LibreOffice, and what is wrong on the paper: text under 9 pt, lines
-of text drawn over each other (used by tests/test_paper.py and scripts/render_pictures.py).
+of text drawn over each other (used by tests/test_paper.py and scripts/render_pictures.py); a
+PDF's text, pages and pictures for the tests of the Word documents and the guide.
 
 LibreOffice draws a font it lacks with another: Calibri (the master's and the sample's) with
 Carlito when installed, which has Calibri's widths, else with Liberation Sans (Arial's widths,
@@ -70,6 +71,32 @@ def text_lines(pdf: Path) -> list[Line]:
                         lines.append(Line(number, tuple(line["bbox"]), "".join(s["text"] for s in spans),
                                           min(span["size"] for span in spans)))
     return lines
+
+
+def pdf_text(pdf: Path) -> str:
+    """The text of every page, page after page (PyMuPDF: no poppler needed)."""
+    import pymupdf
+
+    with pymupdf.open(pdf) as document:
+        return "\n".join(page.get_text() for page in document)
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    pages: int
+    width: float  # of the first page, in points
+    height: float
+    images: int  # pictures drawn, over all pages
+
+
+def pdf_info(pdf: Path) -> PdfInfo:
+    """Pages, the first page's size and the pictures of a PDF."""
+    import pymupdf
+
+    with pymupdf.open(pdf) as document:
+        first = document[0].rect
+        images = sum(len(page.get_images(full=True)) for page in document)
+        return PdfInfo(document.page_count, round(first.width, 1), round(first.height, 1), images)
 
 
 def paper_problems(pdf: Path) -> list[str]:

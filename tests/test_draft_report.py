@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import types
@@ -25,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
+from paper_pdf import pdf_info, pdf_text
 
 from tdkt_xl.cli import cli
 from tdkt_xl.consolidation.aggregate import Consolidation
@@ -553,15 +553,10 @@ def test_libreoffice_prints_the_draft_on_a4(drafted: Drafted, tmp_path: Path) ->
         if os.environ.get("TDKT_REQUIRE_SOFFICE"):
             pytest.fail(message)
         pytest.skip(message)
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout \
-        if shutil.which("pdfinfo") else ""
-    if info:
-        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
-        assert pages >= 5 and "595.3" in info  # A4 (595 × 842 pt) from the first page
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout \
-        if shutil.which("pdftotext") else ""
-    if text:
-        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Bảng 1. Số lượt khen thưởng" in text
+    info = pdf_info(pdf)
+    assert info.pages >= 5 and sorted((info.width, info.height)) == [595.3, 841.9]  # A4 (210 × 297 mm)
+    text = pdf_text(pdf)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Bảng 1. Số lượt khen thưởng" in text
 
 
 # the order ECMA-376 gives the children of paragraph, run and table properties (Word refuses a

@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from tdkt_xl.errors import Code, ProblemLog, column_letter
-from tdkt_xl.plans.cell_text import detect_legacy_cached, reads_differently, shorten, value_text, vn_date
-from tdkt_xl.plans.deadline_cells import read_deadline_cell
+from tdkt_xl.plans.cell_text import shorten, value_text, vn_date
+from tdkt_xl.plans.column_texts import ColumnTexts, read_column
+from tdkt_xl.plans.deadline_cells import DeadlineCell, read_deadline_cell
 from tdkt_xl.plans.deadlines import Deadline, parse_deadline, quarter_bounds
 from tdkt_xl.plans.grids import (
     REQUIRED_FIELDS,
@@ -20,7 +21,6 @@ from tdkt_xl.plans.grids import (
     header_like,
     is_column_number_row,
 )
-from tdkt_xl.plans.legacy_encodings import unicode_only
 from tdkt_xl.plans.models import Section, SheetKind, Task
 from tdkt_xl.plans.task_groups import Group, group_start, stray_cells
 from tdkt_xl.plans.task_numbers import (
@@ -35,7 +35,7 @@ from tdkt_xl.plans.task_numbers import (
     roman_heading,
     section_quarter,
 )
-from tdkt_xl.plans.text import clean, clean_lines, fold, fold_words
+from tdkt_xl.plans.text import clean, fold, fold_words
 from tdkt_xl.plans.units import UnitDirectory, UnitRef
 
 # Only an explicit done status: not "Không hoàn thành", "Chưa hoàn thành", "Hoàn thành 50%".
@@ -84,8 +84,9 @@ class TaskSheetReader:
     _letter_parent: str = ""  # what a), b) … items are numbered under: the last number or group
     _carried_top: int = 0  # the last number before the section: numbering may go on from it
     _group_count: int = 0  # groups without a number or code so far in the section
-    _texts: dict[tuple[int, str, bool], str] = field(default_factory=dict)  # (row, field, lines) -> text
+    _columns: dict[str, ColumnTexts | None] = field(default_factory=dict)  # each field's texts, read once
     _numbers: dict[int, TaskNumber] = field(default_factory=dict)  # each row's number cell, read
+    _deadline_cells: dict[tuple[str, str | None], DeadlineCell] = field(default_factory=dict)
 
     def col(self, name: str) -> int | None:
         return self.header.columns.get(name)
@@ -100,33 +101,22 @@ class TaskSheetReader:
         return None if column is None else self.grid.value(row, column)
 
     def text(self, row: int, name: str, *, lines: bool = False) -> str:
-        """A cell's text, legacy encodings read as Unicode (and reported). Each cell is read once:
-        the rows of a task are looked at several times (units, deadline, headings)."""
-        found = self._texts.get((row, name, lines))
-        if found is not None:
-            return found
-        column = self.header.columns.get(name)
-        found = "" if column is None else self._cell_text(row, column, lines)
-        self._texts[(row, name, lines)] = found
-        if lines and "\n" not in found:  # one line kept: the cell reads the same without lines
-            self._texts[(row, name, False)] = found
-        return found
-
-    def _cell_text(self, row: int, column: int, lines: bool) -> str:
-        value = self.grid.value(row, column)
-        if isinstance(value, ExcelError) or value is None:
+        """A cell's text, legacy encodings read as Unicode (and reported). Each column is read
+        once (:mod:`~tdkt_xl.plans.column_texts`): a task's rows are looked at several times."""
+        if name in self._columns:
+            texts = self._columns[name]
+        else:
+            column = self.header.columns.get(name)
+            texts = self._columns[name] = None if column is None else read_column(self.grid, column)
+        if texts is None or row >= len(texts.one):
             return ""
-        tidy = clean_lines if lines else clean
-        if isinstance(value, str) and not value.isascii() and not unicode_only(value):
-            # before any cleaning: TCVN3 uses the soft hyphen (U+00AD) for "ư"; a text with letters
-            # only Unicode has ("ệ", "ư") is no legacy text, whatever its font (detect_legacy)
-            reading = detect_legacy_cached(value.strip(), self.grid.fonts.get((row, column)))
-            if reading is not None:
-                if reads_differently(value, reading):
-                    self.problem(Code.LEGACY_ENCODING, row, column, encoding=reading.encoding,
-                                 value=shorten(clean(value)), reading=shorten(clean(reading.unicode_text)))
-                return tidy(reading.unicode_text)
-        return tidy(value)
+        if texts.legacy:
+            said = texts.take_legacy(row)
+            if said is not None:
+                value, reading = said
+                self.problem(Code.LEGACY_ENCODING, row, self.col(name), encoding=reading.encoding,
+                             value=shorten(clean(value)), reading=shorten(clean(reading.unicode_text)))
+        return texts.lines[row] if lines else texts.one[row]
 
     def own_text(self, row: int, name: str) -> str:
         """A cell's text unless it was copied down from a merged range above, or heads a range
@@ -467,6 +457,9 @@ class TaskSheetReader:
         for name in _UNIT_FIELDS:
             refs = self.read_units(row, name)
             current: list[UnitRef] = getattr(task, name)
+            if not current:  # the task's first row (a cell names each unit once)
+                current.extend(refs)
+                continue
             known = {r.code or fold(r.text) for r in current}
             current.extend(r for r in refs if (r.code or fold(r.text)) not in known)
         if not task.deadline_text:
@@ -494,8 +487,15 @@ class TaskSheetReader:
         if value is None or isinstance(value, ExcelError):
             return None
         column = self.col("deadline")
-        cell = read_deadline_cell(self.text(row, "deadline", lines=True) if isinstance(value, str) else value,
-                                  self.grid.formats.get((row, column or 0)), self.year, issued=self.issued)
+        number_format = self.grid.formats.get((row, column or 0))
+        if isinstance(value, str):  # plans repeat their deadline phrases: each read once
+            text = self.text(row, "deadline", lines=True)
+            cell = self._deadline_cells.get((text, number_format))
+            if cell is None:
+                cell = self._deadline_cells[(text, number_format)] = read_deadline_cell(
+                    text, number_format, self.year, issued=self.issued)
+        else:
+            cell = read_deadline_cell(value, number_format, self.year, issued=self.issued)
         for note in cell.notes:  # a reviewer's note typed after the deadline (said once per cell)
             self.problem(Code.DEADLINE_NOTE, row, column, value=cell.text, note=note)
         return cell.text, cell.deadline
