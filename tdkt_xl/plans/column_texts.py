@@ -4,7 +4,7 @@ The task reader looks at each row's cells several times (units, deadline, headin
 end), with and without line breaks. Reading a whole column once, each distinct text tidied once
 (plans repeat unit names and deadline phrases on many rows), costs a fraction of reading cell by
 cell. A legacy-encoded cell (TCVN3, VNI) is read as Unicode here; the reader says so for the cell
-the first time it uses the cell (:meth:`ColumnTexts.take_legacy`), as it did cell by cell.
+the first time it uses the cell, as it did cell by cell.
 """
 
 from __future__ import annotations
@@ -22,15 +22,12 @@ _EMPTY: tuple[str, str, LegacyReading | None] = ("", "", None)
 @dataclass
 class ColumnTexts:
     """One column's texts, by 1-based row (index 0 unused): ``one`` on one line, ``lines`` with
-    the line breaks kept; ``legacy`` the rows read from a legacy encoding, not said yet."""
+    the line breaks kept; ``legacy`` the rows read from a legacy encoding (the raw text and its
+    reading), for the reader to say."""
 
     one: list[str]
     lines: list[str]
     legacy: dict[int, tuple[str, LegacyReading]] = field(default_factory=dict)
-
-    def take_legacy(self, row: int) -> tuple[str, LegacyReading] | None:
-        """The legacy reading of the row's cell (its raw text and the reading), once: None after."""
-        return self.legacy.pop(row, None) if self.legacy else None
 
 
 def cell_texts(value: object, font: str | None) -> tuple[str, str, LegacyReading | None]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from tdkt_xl.errors import Code, ProblemLog, column_letter
-from tdkt_xl.plans.cell_text import shorten, value_text, vn_date
+from tdkt_xl.plans.cell_text import shorten, value_text
 from tdkt_xl.plans.column_texts import ColumnTexts, read_column
 from tdkt_xl.plans.deadline_cells import DeadlineCell, read_deadline_cell
-from tdkt_xl.plans.deadlines import Deadline, parse_deadline, quarter_bounds
+from tdkt_xl.plans.deadlines import Deadline, parse_deadline
 from tdkt_xl.plans.grids import (
     REQUIRED_FIELDS,
     ExcelError,
@@ -21,15 +21,15 @@ from tdkt_xl.plans.grids import (
     header_like,
     is_column_number_row,
 )
+from tdkt_xl.plans.legacy_encodings import LegacyReading
 from tdkt_xl.plans.models import Section, SheetKind, Task
+from tdkt_xl.plans.task_deadlines import TaskDeadlineChecks
 from tdkt_xl.plans.task_groups import Group, group_start, stray_cells
 from tdkt_xl.plans.task_numbers import (
     HEADING_LETTER,
-    QUARTER_NAMES,
     SECTION_TEXT,
     SUB_NUMBER,
     TaskNumber,
-    duration_days,
     matched_quarter,
     read_number,
     roman_heading,
@@ -53,7 +53,7 @@ def is_done(progress: str) -> bool:
 
 
 @dataclass
-class TaskSheetReader:
+class TaskSheetReader(TaskDeadlineChecks):
     """Reads one task table. Keeps the running state of numbering checks."""
 
     grid: Grid
@@ -84,9 +84,14 @@ class TaskSheetReader:
     _letter_parent: str = ""  # what a), b) … items are numbered under: the last number or group
     _carried_top: int = 0  # the last number before the section: numbering may go on from it
     _group_count: int = 0  # groups without a number or code so far in the section
-    _columns: dict[str, ColumnTexts | None] = field(default_factory=dict)  # each field's texts, read once
+    # each field's cell texts by row, read a column at a time: on one line, with line breaks
+    _one: dict[str, list[str]] = field(default_factory=dict)
+    _lines: dict[str, list[str]] = field(default_factory=dict)
+    _legacy: dict[str, dict[int, tuple[str, LegacyReading]]] = field(default_factory=dict)  # not said yet
+    _legacy_rows: set[int] = field(default_factory=set)  # the rows of those
     _numbers: dict[int, TaskNumber] = field(default_factory=dict)  # each row's number cell, read
     _deadline_cells: dict[tuple[str, str | None], DeadlineCell] = field(default_factory=dict)
+    _unit_cells: dict[str, list[UnitRef]] = field(default_factory=dict)  # a units cell's text, split
 
     def col(self, name: str) -> int | None:
         return self.header.columns.get(name)
@@ -103,20 +108,30 @@ class TaskSheetReader:
     def text(self, row: int, name: str, *, lines: bool = False) -> str:
         """A cell's text, legacy encodings read as Unicode (and reported). Each column is read
         once (:mod:`~tdkt_xl.plans.column_texts`): a task's rows are looked at several times."""
-        if name in self._columns:
-            texts = self._columns[name]
-        else:
-            column = self.header.columns.get(name)
-            texts = self._columns[name] = None if column is None else read_column(self.grid, column)
-        if texts is None or row >= len(texts.one):
-            return ""
+        texts = (self._lines if lines else self._one).get(name)
+        if texts is None:
+            texts = self.read_texts(name, lines)
+        if self._legacy_rows and row in self._legacy_rows:
+            self.say_legacy(row, name)
+        return texts[row] if row < len(texts) else ""
+
+    def read_texts(self, name: str, lines: bool) -> list[str]:
+        """Read a field's column (none: no texts)."""
+        column = self.header.columns.get(name)
+        texts = read_column(self.grid, column) if column is not None else ColumnTexts([], [])
+        self._one[name], self._lines[name] = texts.one, texts.lines
         if texts.legacy:
-            said = texts.take_legacy(row)
-            if said is not None:
-                value, reading = said
-                self.problem(Code.LEGACY_ENCODING, row, self.col(name), encoding=reading.encoding,
-                             value=shorten(clean(value)), reading=shorten(clean(reading.unicode_text)))
-        return texts.lines[row] if lines else texts.one[row]
+            self._legacy[name] = texts.legacy
+            self._legacy_rows.update(texts.legacy)
+        return texts.lines if lines else texts.one
+
+    def say_legacy(self, row: int, name: str) -> None:
+        """A legacy-encoded cell read as Unicode: said the first time the cell is read."""
+        said = self._legacy.get(name, {}).pop(row, None)
+        if said is not None:
+            value, reading = said
+            self.problem(Code.LEGACY_ENCODING, row, self.col(name), encoding=reading.encoding,
+                         value=shorten(clean(value)), reading=shorten(clean(reading.unicode_text)))
 
     def own_text(self, row: int, name: str) -> str:
         """A cell's text unless it was copied down from a merged range above, or heads a range
@@ -127,7 +142,18 @@ class TaskSheetReader:
         return self.text(row, name)
 
     def own_units(self, row: int) -> bool:
-        return any(self.own_text(row, n) for n in _UNIT_FIELDS)
+        return bool(self.own_text(row, "lead") or self.own_text(row, "partners")
+                    or self.own_text(row, "directing"))  # _UNIT_FIELDS, without a generator
+
+    def blank_rows(self, end: int) -> list[bool]:
+        """Whether each row (1-based, up to ``end``) is empty in every column of the table."""
+        blank = [True] * (end + 1)
+        for name in self.header.columns:
+            texts = self._one.get(name) or self.read_texts(name, False)
+            for row, text in enumerate(texts[:end + 1]):
+                if text:
+                    blank[row] = False
+        return blank
 
     def report_cell_problems(self, row: int) -> None:
         cells = self.grid.rows[row - 1][:self.header.last_column] if row <= len(self.grid.rows) else []
@@ -210,11 +236,12 @@ class TaskSheetReader:
         self.merge_tops = {(r1, c1) for r1, c1, r2, _ in self.grid.merged if r2 > r1 and r1 >= start}
         end = self.last_structured_row(self.table_end())
         columns = self.table_columns()
+        blank = self.blank_rows(end)
         for row in range(start, end + 1):
             if row in self._header_rows:
                 self._after_header = True
                 continue
-            if self.grid.row_is_blank(row, columns):
+            if blank[row]:
                 if any(isinstance(self.grid.value(row, c), FormulaWithoutValue) for c in columns):
                     self.report_cell_problems(row)
                 continue
@@ -504,9 +531,12 @@ class TaskSheetReader:
         text = self.text(row, name, lines=True)
         if not text:
             return []
+        found = self._unit_cells.get(text)  # plans name the same units on many rows: split once
+        if found is None:
+            found = self._unit_cells[text] = (self.units or UnitDirectory([])).split(text)
+        refs = list(found)
         if self.units is None:
-            return UnitDirectory([]).split(text)
-        refs = self.units.split(text)
+            return refs
         for ref in refs:
             if ref.code is None:
                 names = self.units.suggest(ref.text)
@@ -578,114 +608,6 @@ class TaskSheetReader:
                 task.deadline_text, task.deadline = found
         if not task.note and group.note:
             task.note = group.note
-
-    def read_duration(self, task: Task) -> None:
-        """A duration cell ("30", "30 ngày"): the task's number of days, never a deadline."""
-        found = self._extra_cells.get(task.code, {}).get("duration")
-        if found is not None:
-            task.duration_text = value_text(found[1])
-            task.duration_days = duration_days(found[1])
-
-    def deadline_from_duration(self, task: Task) -> bool:
-        """due = start + days, when the task has both a duration and a start; whether it had."""
-        found = self._extra_cells.get(task.code, {}).get("start")
-        if task.duration_days is None or found is None:
-            return False
-        reading = parse_deadline(found[1], self.year)
-        start = reading.start or reading.due
-        if start is None or reading.problem is not None:
-            return False
-        due = start + timedelta(days=task.duration_days)
-        task.deadline = Deadline(text=f"{vn_date(start)} + {task.duration_days} ngày", start=start, due=due,
-                                 quarter=(due.month - 1) // 3 + 1)
-        return True
-
-    def quarter_cell(self, task: Task) -> Deadline | None:
-        """The task's quarter from a "Quý" column the staff filled ("II", 2, "Quý II")."""
-        found = self._extra_cells.get(task.code, {}).get("quarter")
-        if found is None:
-            return None
-        row, value = found
-        text = value_text(value)
-        if re.fullmatch(r"(?i)[ivx]+|\d", text):
-            text = f"Quý {text}"
-        reading = parse_deadline(text, self.year)
-        if reading.problem is not None or reading.due is None or reading.start is None:
-            self.problem(Code.QUARTER_UNREADABLE, row, self.col("quarter"), value=value_text(value))
-            return None
-        return reading
-
-    def period(self, task: Task) -> tuple[str, date, date, int | None] | None:
-        """The period a task must fall in: its "Quý" cell, else its quarter section."""
-        cell = self.quarter_cell(task)
-        if cell is not None and cell.start is not None and cell.due is not None:
-            return cell.text, cell.start, cell.due, cell.quarter
-        quarter = task.section.quarter if task.section else None
-        if quarter is not None and 1 <= quarter <= 4:
-            start, end = quarter_bounds(self.year, quarter)
-            return QUARTER_NAMES[quarter], start, end, quarter
-        return None
-
-    def say_deadline_problem(self, task: Task, column: int | None) -> None:
-        """The problem of a deadline cell that gives no usable date: unreadable, impossible, or
-        counted from an issue date the plan does not give (a warning)."""
-        deadline = task.deadline
-        if deadline.problem == "impossible-date":
-            self.problem(Code.DEADLINE_IMPOSSIBLE, task.row, column, value=task.deadline_text,
-                         detail=deadline.problem_detail)
-        elif deadline.problem == "relative":
-            self.problem(Code.DEADLINE_RELATIVE, task.row, column, value=task.deadline_text)
-        else:
-            self.problem(Code.DEADLINE_UNREADABLE, task.row, column, value=task.deadline_text)
-
-    def check_deadline(self, task: Task) -> None:
-        column = self.col("deadline")
-        period = self.period(task)
-        deadline = task.deadline
-        if not task.deadline_text and self.deadline_from_duration(task):
-            return
-        if not task.deadline_text:
-            if period is not None:
-                label, start, due, quarter = period
-                task.deadline = Deadline(text=label, start=start, due=due, quarter=quarter)
-                task.deadline_from_section = True
-            elif column is not None:
-                if not self.is_formula(task.row, "deadline"):  # said for its cell already
-                    self.problem(Code.DEADLINE_EMPTY, task.row, column, number=task.number or "?")
-            else:
-                self.problem(Code.NO_DEADLINE, task.row, self.col("content"), number=task.number or "?")
-            self.add_start(task)
-            return
-        if deadline.problem is not None:
-            self.say_deadline_problem(task, column)
-            return
-        self.add_start(task)
-        if deadline.due is None:
-            return
-        if period is not None:
-            label, start, end, _ = period
-            if not start <= deadline.due <= end:
-                self.problem(Code.DEADLINE_OUTSIDE_QUARTER, task.row, column,
-                             value=task.deadline_text, due=vn_date(deadline.due),
-                             section=label, start=vn_date(start), end=vn_date(end))
-                return
-        if deadline.due.year != self.year:
-            self.problem(Code.DEADLINE_OUTSIDE_YEAR, task.row, column, value=task.deadline_text,
-                         due=vn_date(deadline.due), year=self.year)
-
-    def add_start(self, task: Task) -> None:
-        """The start of the task from a "Bắt đầu" column ("Thời gian thực hiện" over "Bắt đầu |
-        Hoàn thành"): the deadline itself comes from the end column."""
-        found = self._extra_cells.get(task.code, {}).get("start")
-        if found is None:
-            return
-        row, value = found
-        reading = parse_deadline(value, self.year)
-        start = reading.start or reading.due
-        if start is None or reading.problem is not None:
-            self.problem(Code.DEADLINE_UNREADABLE, row, self.col("start"), value=value_text(value))
-            return
-        task.deadline = task.deadline.model_copy(update={"start": start})
 
 
 def _roman(quarter: int | None) -> str:
