@@ -68,7 +68,7 @@ class TaskSheetReader(TaskDeadlineChecks):
     sections: list[Section] = field(default_factory=list)
     merged_cells: set[tuple[int, int]] = field(default_factory=set)
     merge_tops: set[tuple[int, int]] = field(default_factory=set)
-    _seen_numbers: dict[str, str] = field(default_factory=dict)
+    _seen_numbers: dict[str, int] = field(default_factory=dict)  # each number's first row
     _last_top: int = 0
     _last_sub: dict[int, int] = field(default_factory=dict)
     _last_kind: str = ""
@@ -92,6 +92,7 @@ class TaskSheetReader(TaskDeadlineChecks):
     _numbers: dict[int, TaskNumber] = field(default_factory=dict)  # each row's number cell, read
     _deadline_cells: dict[tuple[str, str | None], DeadlineCell] = field(default_factory=dict)
     _unit_cells: dict[str, list[UnitRef]] = field(default_factory=dict)  # a units cell's text, split
+    _extra_names: tuple[str, ...] = ("start", "quarter", "duration")  # those of the table's columns
 
     def col(self, name: str) -> int | None:
         return self.header.columns.get(name)
@@ -223,12 +224,13 @@ class TaskSheetReader(TaskDeadlineChecks):
             content = self.text(row, "content")
             label = content or (number.text if number.kind == "text" else "")
             section = bool(label) and section_quarter(label) is not None
-            if section or (content and (self.units_text(row) or self.text(row, "deadline"))):
+            if section or (content and (self.has_units(row) or self.text(row, "deadline"))):
                 last = row
         return last
 
-    def units_text(self, row: int) -> str:
-        return " ".join(filter(None, (self.text(row, n) for n in _UNIT_FIELDS)))
+    def has_units(self, row: int) -> bool:
+        """Whether the row names a unit in any unit column."""
+        return bool(self.text(row, "lead") or self.text(row, "partners") or self.text(row, "directing"))
 
     def read(self) -> None:
         start = self.header.data_start
@@ -237,6 +239,7 @@ class TaskSheetReader(TaskDeadlineChecks):
         end = self.last_structured_row(self.table_end())
         columns = self.table_columns()
         blank = self.blank_rows(end)
+        self._extra_names = tuple(n for n in ("start", "quarter", "duration") if n in self.header.columns)
         for row in range(start, end + 1):
             if row in self._header_rows:
                 self._after_header = True
@@ -297,7 +300,7 @@ class TaskSheetReader(TaskDeadlineChecks):
     def read_task_row(self, row: int, number: TaskNumber, content: str) -> None:
         """A row that is no heading: a new task, or more of the task above."""
         number_col = self.col("number")
-        has_units = bool(self.units_text(row))
+        has_units = self.has_units(row)
         has_deadline = bool(self.text(row, "deadline"))
         from_merge = number_col is not None and (row, number_col) in self.merged_cells
         sub = SUB_NUMBER.match(content)
@@ -445,9 +448,9 @@ class TaskSheetReader(TaskDeadlineChecks):
             return
         if text in self._seen_numbers:
             self.problem(Code.DUPLICATE_NUMBER, row, column, number=text,
-                         first_cell=self._seen_numbers[text])
+                         first_cell=f"{self.col_letter('number')}{self._seen_numbers[text]}")
             return
-        self._seen_numbers[text] = f"{self.col_letter('number')}{row}"
+        self._seen_numbers[text] = row
         if number.kind == "top":
             value = number.parts[0]
             unknown, self._number_unknown = self._number_unknown, False
@@ -483,6 +486,8 @@ class TaskSheetReader(TaskDeadlineChecks):
         """Fill a task's units, deadline and dates from one of its rows (first value wins)."""
         for name in _UNIT_FIELDS:
             refs = self.read_units(row, name)
+            if not refs:
+                continue
             current: list[UnitRef] = getattr(task, name)
             if not current:  # the task's first row (a cell names each unit once)
                 current.extend(refs)
@@ -493,15 +498,17 @@ class TaskSheetReader(TaskDeadlineChecks):
             found = self._deadline_of(row)
             if found is not None:
                 task.deadline_text, task.deadline = found
-        extra = self._extra_cells.setdefault(task.code, {})
-        for name in ("start", "quarter", "duration"):
+        for name in self._extra_names:
             value = self.raw(row, name)
+            extra = self._extra_cells.setdefault(task.code, {})
             if name not in extra and value not in (None, "") and not isinstance(value, ExcelError):
                 extra[name] = (row, self.text(row, name) if isinstance(value, str) else value)
-        if task.completed_on is None:
+        if task.completed_on is None and "completed" in self.header.columns:
             self.read_completed(task, row)
         if not task.progress:
-            task.progress = self.text(row, "progress")
+            progress = self.text(row, "progress")
+            if progress:
+                task.progress = progress
         note = self.text(row, "note", lines=True)
         if note:
             task.note = f"{task.note}\n{note}".strip()
