@@ -234,25 +234,25 @@ def fit_rows(ws: Worksheet, widths: Sequence[float], *, heights: bool = True) ->
     fonts = [(float(font.sz or DEFAULT_POINTS), bool(font.b)) for font in book._fonts]
     wraps = [bool(alignment.wrap_text) for alignment in book._alignments]
     smallest = DEFAULT_POINTS * 10
-    for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
-        cells = []
-        for item in row:
-            cell: Any = item
-            column, value, number = cell.column, cell.value, cell.row
-            if value is None or column is None or column > len(widths):
-                continue
-            style = cell._style  # (None: the default style, every id 0)
-            size, bold = fonts[style.fontId if style is not None else 0]
-            smallest = min(smallest, size)
-            if heights and number not in tall:
-                wrap = wraps[style.alignmentId if style is not None else 0]
-                text = value if isinstance(value, str) and wrap else ""
-                width = spans.get((number, column), widths[column - 1])
-                cells.append(PaperCell(text, width, size, bold, bool(text)))
-        number = row[0].row if row else None
-        if not cells or number is None:
+    texts: dict[int, list[PaperCell]] = {}  # each row's wrapped texts
+    one_line: dict[int, float] = {}  # each row's largest font of a cell on one line
+    cells: Any = ws._cells  # the cells the sheet has, by (row, column): iter_rows would make the rest
+    for (number, column), cell in cells.items():
+        value = cell.value
+        if value is None or column > len(widths):
             continue
-        needed = row_points(cells)
+        style = cell._style  # (None: the default style, every id 0)
+        size, bold = fonts[style.fontId if style is not None else 0]
+        smallest = min(smallest, size)
+        if heights and number not in tall:
+            if isinstance(value, str) and value and wraps[style.alignmentId if style is not None else 0]:
+                width = spans.get((number, column), widths[column - 1])
+                texts.setdefault(number, []).append(PaperCell(value, width, size, bold, True))
+            else:
+                one_line[number] = max(one_line.get(number, 0.0), size)
+    for number in texts.keys() | one_line.keys():
+        single = one_line.get(number)
+        needed = row_points(texts.get(number, ()), least=line_points(single) if single is not None else None)
         kept = ws.row_dimensions.get(number)  # (none made for a row that needs none)
         if needed > float((kept.height if kept is not None else None) or line_points()):
             ws.row_dimensions[number].height = needed
