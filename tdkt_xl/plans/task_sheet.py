@@ -421,14 +421,20 @@ class TaskSheetReader(TaskDeadlineChecks):
             self._letter_parent = str(self._last_top)
         self._last_kind = number.kind
         code = self.make_code(section, text or f"r{row}", row)
+        # the first row's units and deadline given to the model at once (set one by one, each is
+        # checked again): the units in the order the row names them, the deadline if it has one
+        lead, partners, directing = (self.read_units(row, name) for name in _UNIT_FIELDS)
+        deadline = self._deadline_of(row)
         task = Task(
             sheet=self.grid.name, kind=self.kind, code=code, number=text, row=row, rows=[row],
             section=section, content=content, parent=parent,
             group=group.label if group is not None else None,
+            lead=lead, partners=partners, directing=directing,
+            **({"deadline_text": deadline[0], "deadline": deadline[1]} if deadline is not None else {}),
         )
         if group is not None:
             self._groups[code] = group
-        self.add_row_cells(task, row)
+        self.add_row_cells(task, row, first=True)
         self.tasks.append(task)
 
     def make_code(self, section: Section | None, number: str, row: int) -> str:
@@ -482,9 +488,10 @@ class TaskSheetReader(TaskDeadlineChecks):
                                  previous=self._last_top or "đầu bảng", number=text)
                 self._last_top = parent
 
-    def add_row_cells(self, task: Task, row: int) -> None:
-        """Fill a task's units, deadline and dates from one of its rows (first value wins)."""
-        for name in _UNIT_FIELDS:
+    def add_row_cells(self, task: Task, row: int, *, first: bool = False) -> None:
+        """Fill a task's units, deadline and dates from one of its rows (first value wins; the
+        ``first`` row's units and deadline are in the task already)."""
+        for name in () if first else _UNIT_FIELDS:
             refs = self.read_units(row, name)
             if not refs:
                 continue
@@ -494,7 +501,7 @@ class TaskSheetReader(TaskDeadlineChecks):
                 continue
             known = {r.code or fold(r.text) for r in current}
             current.extend(r for r in refs if (r.code or fold(r.text)) not in known)
-        if not task.deadline_text:
+        if not task.deadline_text and not first:
             found = self._deadline_of(row)
             if found is not None:
                 task.deadline_text, task.deadline = found
