@@ -279,12 +279,13 @@ def header_text(grid: Grid, row: int, column: int) -> str:
 
 
 def _row_labels(
-    grid: Grid, row: int, merges: dict[tuple[int, int], tuple[int, int, int, int]]
+    grid: Grid, row: int, merges: dict[tuple[int, int], tuple[int, int, int, int]], width: int | None = None
 ) -> dict[int, tuple[str, str]]:
     """Each column's header label, and the sub-label below it when the label is merged across
-    columns ("Đơn vị" over "Chủ trì | Phối hợp"); "" when there is none."""
+    columns ("Đơn vị" over "Chủ trì | Phối hợp"); "" when there is none. ``width``: the grid's
+    ``max_column`` when the caller has it (it walks every row)."""
     labels: dict[int, tuple[str, str]] = {}
-    for column in range(1, grid.max_column + 1):
+    for column in range(1, (grid.max_column if width is None else width) + 1):
         text = header_text(grid, row, column)
         merged = merges.get((row, column))
         if merged is not None and merged[0] == row and merged[3] > merged[1]:
@@ -336,8 +337,9 @@ class _RowRoles:
     two_row: set[int]
 
 
-def _row_roles(grid: Grid, row: int, merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> _RowRoles:
-    labels = _row_labels(grid, row, merges)
+def _row_roles(grid: Grid, row: int, merges: dict[tuple[int, int], tuple[int, int, int, int]],
+               width: int | None = None) -> _RowRoles:
+    labels = _row_labels(grid, row, merges, width)
     generated = generated_run({c: top for c, (top, below) in labels.items() if not below})
     found: dict[str, list[int]] = {}
     two_row: set[int] = set()
@@ -447,10 +449,10 @@ def _durations_not_deadlines(grid: Grid, data_start: int, columns: dict[str, int
         columns["duration"] = columns.pop("deadline")
 
 
-def _match_row(grid: Grid, row: int,
-               merges: dict[tuple[int, int], tuple[int, int, int, int]]) -> HeaderMatch | None:
+def _match_row(grid: Grid, row: int, merges: dict[tuple[int, int], tuple[int, int, int, int]],
+               width: int | None = None) -> HeaderMatch | None:
     """The header a row would be, if it names the roles a task table needs."""
-    roles = _row_roles(grid, row, merges)
+    roles = _row_roles(grid, row, merges, width)
     if not roles.found or "anchor" in missing_roles(roles.found):
         return None
     columns, duplicates = _choose_columns(grid, roles.found)
@@ -485,8 +487,9 @@ def header_candidates(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS, limit: int 
     """
     merges = grid.merged_ranges_by_cell(scan_rows + 1)
     scored: list[tuple[int, int, str]] = []
+    width = grid.max_column
     for row in range(1, min(grid.max_row, scan_rows) + 1):
-        roles = _row_roles(grid, row, merges)
+        roles = _row_roles(grid, row, merges, width)
         missing = missing_roles(roles.found)
         if len(roles.found) < 2 or not missing:
             continue
@@ -513,9 +516,10 @@ def find_header(grid: Grid, scan_rows: int = HEADER_SCAN_ROWS) -> HeaderMatch | 
     best: HeaderMatch | None = None
     merges = grid.merged_ranges_by_cell(scan_rows + 1)
     last = min(grid.max_row, scan_rows)
+    width = grid.max_column
     row = 1
     while row <= last:
-        match = _match_row(grid, row, merges)
+        match = _match_row(grid, row, merges, width)
         if match is not None:
             if best is None:
                 last = min(last, row + _HEADER_WINDOW)
