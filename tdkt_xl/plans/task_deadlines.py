@@ -4,6 +4,7 @@ duration counted from a start, the start column (mixed into
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -98,7 +99,7 @@ class TaskDeadlineChecks:
         if not task.deadline_text:
             if period is not None:
                 label, start, due, quarter = period
-                task.deadline = Deadline(text=label, start=start, due=due, quarter=quarter)
+                task.deadline = _period_deadline(label, start, due, quarter)
                 task.deadline_from_section = True
             elif column is not None:
                 if not self.is_formula(task.row, "deadline"):  # said for its cell already
@@ -137,3 +138,10 @@ class TaskDeadlineChecks:
             self.problem(Code.DEADLINE_UNREADABLE, row, self.col("start"), value=value_text(value))
             return
         task.deadline = task.deadline.model_copy(update={"start": start})
+
+
+@functools.lru_cache(maxsize=256)
+def _period_deadline(label: str, start: date, due: date, quarter: int | None) -> Deadline:
+    """The deadline of a task that takes its section's or its "Quý" cell's period (one model for all
+    the tasks of a period: a task's deadline is replaced, never changed in place)."""
+    return Deadline(text=label, start=start, due=due, quarter=quarter)
