@@ -25,6 +25,12 @@ class TaskDeadlineChecks:
     def col(self, name: str) -> int | None:
         raise NotImplementedError
 
+    def extra_cell(self, task: Task, name: str) -> tuple[int, object] | None:
+        """The task's first "start", "quarter" or "duration" cell: its row and value (none in most
+        tables, which have no such column)."""
+        extra = self._extra_cells.get(task.code) if self._extra_cells else None
+        return extra.get(name) if extra else None
+
     def problem(self, code: str, row: int, column: int | None = None, **fields: Any) -> None:
         raise NotImplementedError
 
@@ -33,14 +39,14 @@ class TaskDeadlineChecks:
 
     def read_duration(self, task: Task) -> None:
         """A duration cell ("30", "30 ngày"): the task's number of days, never a deadline."""
-        found = self._extra_cells.get(task.code, {}).get("duration")
+        found = self.extra_cell(task, "duration")
         if found is not None:
             task.duration_text = value_text(found[1])
             task.duration_days = duration_days(found[1])
 
     def deadline_from_duration(self, task: Task) -> bool:
         """due = start + days, when the task has both a duration and a start; whether it had."""
-        found = self._extra_cells.get(task.code, {}).get("start")
+        found = self.extra_cell(task, "start")
         if task.duration_days is None or found is None:
             return False
         reading = parse_deadline(found[1], self.year)
@@ -54,7 +60,7 @@ class TaskDeadlineChecks:
 
     def quarter_cell(self, task: Task) -> Deadline | None:
         """The task's quarter from a "Quý" column the staff filled ("II", 2, "Quý II")."""
-        found = self._extra_cells.get(task.code, {}).get("quarter")
+        found = self.extra_cell(task, "quarter")
         if found is None:
             return None
         row, value = found
@@ -128,7 +134,7 @@ class TaskDeadlineChecks:
     def add_start(self, task: Task) -> None:
         """The start of the task from a "Bắt đầu" column ("Thời gian thực hiện" over "Bắt đầu |
         Hoàn thành"): the deadline itself comes from the end column."""
-        found = self._extra_cells.get(task.code, {}).get("start")
+        found = self.extra_cell(task, "start")
         if found is None:
             return
         row, value = found

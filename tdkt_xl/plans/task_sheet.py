@@ -114,7 +114,10 @@ class TaskSheetReader(TaskDeadlineChecks):
             texts = self.read_texts(name, lines)
         if self._legacy_rows and row in self._legacy_rows:
             self.say_legacy(row, name)
-        return texts[row] if row < len(texts) else ""
+        try:
+            return texts[row]
+        except IndexError:  # below the sheet's last row, or no such column
+            return ""
 
     def read_texts(self, name: str, lines: bool) -> list[str]:
         """Read a field's column (none: no texts)."""
@@ -280,19 +283,19 @@ class TaskSheetReader(TaskDeadlineChecks):
     def read_heading(self, row: int, raw_number: object, number: TaskNumber, label: str) -> bool:
         """Start a section ("I | Quý I") or a lettered heading ("A | NHIỆM VỤ TRỌNG TÂM") if the row
         is one (a row with units or a deadline of its own is a task); whether it was."""
-        own_units = self.own_units(row)
-        own_deadline = bool(self.own_text(row, "deadline"))
-        section_match = SECTION_TEXT.match(fold(label)) if label else None
-        if section_match and number.kind in ("roman", "none") and (number.kind == "roman" or not own_units):
-            self.start_section(row, number, label, section_match)
-            self.report_stray_text(row)
-            return True
-        if number.kind == "roman" and not own_units:
-            self.start_section(row, number, label, None)
-            self.report_stray_text(row)
-            return True
-        if (isinstance(raw_number, str) and HEADING_LETTER.fullmatch(clean(raw_number)) and label
-                and not own_units and not own_deadline):
+        # (a numbered row is a heading only if its number is a letter: most rows ask nothing more)
+        if number.kind in ("roman", "none"):
+            section_match = SECTION_TEXT.match(fold(label)) if label else None
+            if section_match and (number.kind == "roman" or not self.own_units(row)):
+                self.start_section(row, number, label, section_match)
+                self.report_stray_text(row)
+                return True
+            if number.kind == "roman" and not self.own_units(row):
+                self.start_section(row, number, label, None)
+                self.report_stray_text(row)
+                return True
+        if (isinstance(raw_number, str) and label and HEADING_LETTER.fullmatch(clean(raw_number))
+                and not self.own_units(row) and not self.own_text(row, "deadline")):
             self.start_heading(row, clean(raw_number).rstrip("."), label)
             return True
         return False
@@ -300,8 +303,6 @@ class TaskSheetReader(TaskDeadlineChecks):
     def read_task_row(self, row: int, number: TaskNumber, content: str) -> None:
         """A row that is no heading: a new task, or more of the task above."""
         number_col = self.col("number")
-        has_units = self.has_units(row)
-        has_deadline = bool(self.text(row, "deadline"))
         from_merge = number_col is not None and (row, number_col) in self.merged_cells
         sub = SUB_NUMBER.match(content)
         previous = self.tasks[-1] if self.tasks else None
@@ -322,7 +323,7 @@ class TaskSheetReader(TaskDeadlineChecks):
         if number.kind in ("top", "sub", "letter"):
             self.new_task(row, number, content)
             return
-        if previous is not None and content and not has_units and not has_deadline:
+        if previous is not None and content and not self.has_units(row) and not self.text(row, "deadline"):
             self.continue_task(previous, row, content)
             return
         if previous is not None and not content:
@@ -595,9 +596,11 @@ class TaskSheetReader(TaskDeadlineChecks):
     def finish(self, task: Task) -> None:
         """Checks that need the whole task, and the deadline from the section."""
         row = task.row
-        self.inherit(task)
-        self.read_duration(task)
-        hidden = [r for r in task.rows if r in self.grid.hidden_rows]
+        if self._groups:
+            self.inherit(task)
+        if self._extra_cells:
+            self.read_duration(task)
+        hidden = [r for r in task.rows if r in self.grid.hidden_rows] if self.grid.hidden_rows else None
         if hidden:
             self.problem(Code.HIDDEN_ROW, hidden[0], None, number=task.number or "?")
         if not task.content:
