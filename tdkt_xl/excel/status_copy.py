@@ -106,7 +106,7 @@ def _write_status(ws: Worksheet, sheet: TaskSheet, statuses: list[TaskStatus], i
         for column, value in zip(columns, status_row(item), strict=True):
             cell = cells.get((row, column))
             if cell is None:  # most: a new cell, made with its style at once
-                style = StyleArray(dated if isinstance(value, date) else plain)
+                style = dated if isinstance(value, date) else plain  # (each cell gets its own copy)
                 cells[row, column] = _new_cell(ws, row, column, value, style)
                 continue
             cell = ws.cell(row, column)  # a cell the plan has (a re-run's status): keeps its own font, fill

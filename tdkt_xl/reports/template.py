@@ -233,29 +233,32 @@ def fit_rows(ws: Worksheet, widths: Sequence[float], *, heights: bool = True) ->
     book: Any = ws.parent
     fonts = [(float(font.sz or DEFAULT_POINTS), bool(font.b)) for font in book._fonts]
     wraps = [bool(alignment.wrap_text) for alignment in book._alignments]
-    smallest = DEFAULT_POINTS * 10
     texts: dict[int, list[PaperCell]] = {}  # each row's wrapped texts
     one_line: dict[int, float] = {}  # each row's largest font of a cell on one line
+    used: set[int] = set()  # the fonts of the cells with a value
+    count = len(widths)
     cells: Any = ws._cells  # the cells the sheet has, by (row, column): iter_rows would make the rest
     for (number, column), cell in cells.items():
-        value = cell.value
-        if value is None or column > len(widths):
+        value = cell._value  # (the value property, without its call: a sheet has many cells)
+        if value is None or column > count:
             continue
-        style = cell._style  # (None: the default style, every id 0)
-        size, bold = fonts[style.fontId if style is not None else 0]
-        smallest = min(smallest, size)
+        style = cell._style  # a StyleArray: [0] the font's id, [5] the alignment's; None: every id 0
+        font = style[0] if style is not None else 0
+        used.add(font)
         if heights and number not in tall:
-            if isinstance(value, str) and value and wraps[style.alignmentId if style is not None else 0]:
+            if type(value) is str and value and wraps[style[5] if style is not None else 0]:
+                size, bold = fonts[font]
                 width = spans.get((number, column), widths[column - 1])
                 texts.setdefault(number, []).append(PaperCell(value, width, size, bold, True))
-            else:
-                one_line[number] = max(one_line.get(number, 0.0), size)
+            elif fonts[font][0] > one_line.get(number, 0.0):
+                one_line[number] = fonts[font][0]
     for number in texts.keys() | one_line.keys():
         single = one_line.get(number)
         needed = row_points(texts.get(number, ()), least=line_points(single) if single is not None else None)
         kept = ws.row_dimensions.get(number)  # (none made for a row that needs none)
         if needed > float((kept.height if kept is not None else None) or line_points()):
             ws.row_dimensions[number].height = needed
+    smallest = min((fonts[font][0] for font in used), default=DEFAULT_POINTS * 10)
     return smallest if smallest < DEFAULT_POINTS * 10 else DEFAULT_POINTS
 
 
