@@ -28,7 +28,6 @@ from tdkt_xl.cli_output import (
 from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.errors import Code
 from tdkt_xl.intake.file_formats import WorkbookError, is_macro_name, status_copy_path
-from tdkt_xl.intake.plan_workbook import load_plan, validation_report
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import TaskStatus, count_by_status, plan_status, shown_quarter
 from tdkt_xl.plans.text import os_error_message, os_error_reason
@@ -45,6 +44,10 @@ def _vn(day: date | None) -> str:
 
 
 def _load(path: Path, year: int | None, *, as_json: bool) -> Plan:
+    # (the plan reader imported by the commands that read a plan: a nightly run with its plan
+    # stored in the ledger, and the add-in's commands, do without it)
+    from tdkt_xl.intake.plan_workbook import load_plan
+
     try:
         return load_plan(path, year=year)
     except WorkbookError as error:
@@ -188,6 +191,8 @@ def validate(file: Path, as_json: bool, year: int | None) -> None:
 
     Mã thoát: 0 không có lỗi (có thể có cảnh báo), 1 có lỗi, 2 không đọc được tệp.
     """
+    from tdkt_xl.intake.plan_workbook import validation_report
+
     plan = _load(file, year, as_json=as_json)
     if as_json:
         _dump(validation_report(plan))

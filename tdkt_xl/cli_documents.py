@@ -18,7 +18,6 @@ import click
 from tdkt_xl.cli_output import Command, Day
 from tdkt_xl.errors import Code, TdktError
 from tdkt_xl.intake.file_formats import WorkbookError
-from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.text import os_error_message
 
@@ -28,6 +27,8 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2  # as tdkt_xl.cli's
 def _plan_or_exit(path: Path) -> Plan:
     """The plan at ``path``; what cannot be read, or is no plan (a master, a unit report), is said
     and the command stops (2), as :mod:`tdkt_xl.cli` does."""
+    from tdkt_xl.intake.plan_workbook import load_plan  # (only the commands that read a plan need it)
+
     try:
         plan = load_plan(path)
     except WorkbookError as error:

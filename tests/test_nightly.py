@@ -244,16 +244,16 @@ def test_dask_cluster_gives_the_same_master(setup: NightlySettings, tmp_path: Pa
 
 
 def test_plan_is_read_once_per_content(setup: NightlySettings, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tdkt_xl.nightly import run as nightly
+    from tdkt_xl.intake import plan_workbook
 
     reads: list[Path] = []
-    real_load = nightly.load_plan
+    real_load = plan_workbook.load_plan
 
     def counting_load(path: Path) -> Any:
         reads.append(path)
         return real_load(path)
 
-    monkeypatch.setattr(nightly, "load_plan", counting_load)
+    monkeypatch.setattr(plan_workbook, "load_plan", counting_load)  # (imported when a plan is read)
     first = run_nightly(setup)
     before = master_values(setup.out)
     assert run_nightly(setup).exit_code == 0 and len(reads) == 1  # the second run used the stored plan
@@ -1010,16 +1010,21 @@ def test_a_damaged_or_foreign_cache_is_not_used(setup: NightlySettings, demo_sou
     assert master_values(setup.out) == _consolidated_now(setup, tmp_path, "truc_tiep_2.xlsx")
 
 
+# what a run whose plan is stored and whose master keeps its layout does without (the plan reader:
+# its modules are imported only to read a plan the ledger does not hold)
+_HEAVY = ("openpyxl", "numpy", "tdkt_xl.plans.task_sheet")
+
+
 def _nightly_in_a_new_process(setup: NightlySettings) -> tuple[list[str], list[str], dict[str, str]]:
     """A nightly run as the scheduler starts it, in a Python of its own: the files it found changed,
-    which of openpyxl and numpy it imported, and the stack that first imported each."""
+    which of openpyxl, numpy and the plan reader it imported, and the stack that first imported each."""
     code = (
         "import sys, json, datetime, traceback\n"
         "from pathlib import Path\n"
         "who = {}\n"
         "class Watch:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name in ('openpyxl', 'numpy') and name not in who:\n"
+        f"        if name in {_HEAVY!r} and name not in who:\n"
         "            who[name] = ''.join(traceback.format_stack()[-14:-1])\n"
         "sys.meta_path.insert(0, Watch())\n"
         "from tdkt_xl.nightly.run import run_nightly\n"
@@ -1027,7 +1032,7 @@ def _nightly_in_a_new_process(setup: NightlySettings) -> tuple[list[str], list[s
         f"s = NightlySettings(plan=Path({str(setup.plan)!r}), inbox=Path({str(setup.inbox)!r}), "
         f"out=Path({str(setup.out)!r}), as_of=datetime.date(2024, 7, 1), workers=2)\n"
         "summary = run_nightly(s)\n"
-        "loaded = [m for m in ('openpyxl', 'numpy') if m in sys.modules]\n"
+        f"loaded = [m for m in {_HEAVY!r} if m in sys.modules]\n"
         "print(json.dumps([summary.files['changed'], loaded, who]))\n"
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -1038,8 +1043,9 @@ def _nightly_in_a_new_process(setup: NightlySettings) -> tuple[list[str], list[s
 
 def test_a_run_with_the_same_layout_writes_the_master_without_openpyxl(setup: NightlySettings) -> None:
     """The skeleton and the parts kept, a run where one report changed (same rows in every sheet)
-    neither imports openpyxl nor numpy in the process that writes the master. Both runs are new
-    processes, as the scheduler starts them every night."""
+    imports neither openpyxl nor numpy in the process that writes the master, nor the plan reader
+    (the plan is stored in the ledger). Both runs are new processes, as the scheduler starts them
+    every night."""
     _nightly_in_a_new_process(setup)  # the first run: everything is made and kept
     target = setup.inbox / "P3.xlsx"  # one count of P3's own report changed: the same rows everywhere
     book = load_workbook(target)

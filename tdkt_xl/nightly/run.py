@@ -36,7 +36,6 @@ from tdkt_xl.errors import Code, MissingExtra
 from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.file_formats import WorkbookError
 from tdkt_xl.intake.inbox_entries import UnsafeEntry, sha256_within
-from tdkt_xl.intake.plan_workbook import load_plan
 from tdkt_xl.intake.safety.limits_and_rejections import Limits
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.intake.worker_pool import ReadResult, read_many
@@ -254,6 +253,8 @@ def load_plan_cached(path: Path, ledger: Ledger) -> tuple[Plan, str]:
                 return Plan.model_validate_json(stored).model_copy(update={"file": str(path)}), identity
         except ValueError:  # stored by a different model of the plan: read the file again
             pass
+    from tdkt_xl.intake.plan_workbook import load_plan  # (the reader: only when the plan is new)
+
     plan = load_plan(path)
     ledger.store_plan(digest, PLAN_READER, plan.model_dump_json(exclude_defaults=True))  # (faster to read)
     return plan, identity
