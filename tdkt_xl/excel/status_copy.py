@@ -17,6 +17,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.atomic import atomic_copy, atomic_path, backup_path
+from tdkt_xl.collector import collector_paused
 from tdkt_xl.errors import Problem
 from tdkt_xl.intake.file_formats import is_macro_name
 from tdkt_xl.intake.openpyxl_grids import open_workbook
@@ -213,22 +214,23 @@ def write_status_workbook(
     When ``target`` is ``source`` the original is first copied to a ``.bak`` file.
     The macros of an .xlsm are kept only in an .xlsm target: Excel refuses an .xlsx that has them.
     """
-    workbook = open_workbook(source, data_only=False, keep_vba=is_macro_name(target))
-    by_sheet: dict[str, list[TaskStatus]] = {}
-    for item in statuses:
-        by_sheet.setdefault(item.task.sheet, []).append(item)
-    ids = _StyleIds(workbook)
-    for sheet in plan.sheets:
-        _write_status(workbook[sheet.name], sheet, by_sheet.get(sheet.name, []), ids)
-    for problem in plan.problems:
-        if problem.sheet and problem.sheet in workbook.sheetnames:
-            _mark_problem(workbook[problem.sheet], problem)
-    _write_result_sheet(workbook, plan, statuses)
-    _print_setup(workbook, plan)
-    if target.resolve() == source.resolve():
-        atomic_copy(source, backup_path(source))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(target) as temp:
-        workbook.save(temp)
-    workbook.close()
+    with collector_paused():  # (openpyxl's hundreds of thousands of cells and styles)
+        workbook = open_workbook(source, data_only=False, keep_vba=is_macro_name(target))
+        by_sheet: dict[str, list[TaskStatus]] = {}
+        for item in statuses:
+            by_sheet.setdefault(item.task.sheet, []).append(item)
+        ids = _StyleIds(workbook)
+        for sheet in plan.sheets:
+            _write_status(workbook[sheet.name], sheet, by_sheet.get(sheet.name, []), ids)
+        for problem in plan.problems:
+            if problem.sheet and problem.sheet in workbook.sheetnames:
+                _mark_problem(workbook[problem.sheet], problem)
+        _write_result_sheet(workbook, plan, statuses)
+        _print_setup(workbook, plan)
+        if target.resolve() == source.resolve():
+            atomic_copy(source, backup_path(source))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as temp:
+            workbook.save(temp)
+        workbook.close()
     return target

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tdkt_xl.collector import collector_paused
 from tdkt_xl.intake.calamine_grids import check_plan_file, read_plan_grids
 from tdkt_xl.plans.grids import Grid
 from tdkt_xl.plans.models import Plan
@@ -26,8 +27,9 @@ def load_plan(
     (True, 37)
     """
     source = Path(path)
-    return read_plan(read_plan_file(source), file=str(path), year=year, today=today,
-                     fail_fast=fail_fast)
+    with collector_paused():  # (a large plan: hundreds of thousands of small objects, no cycle)
+        return read_plan(read_plan_file(source), file=str(path), year=year, today=today,
+                         fail_fast=fail_fast)
 
 
 def read_plan_file(path: Path) -> list[Grid]:

@@ -16,11 +16,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from tdkt_xl.collector import collector_paused
 from tdkt_xl.consolidation.aggregate import Consolidation, FileOutcome, consolidate
 from tdkt_xl.errors import CODES, Code, TdktError
 from tdkt_xl.intake.unit_report import UnitReport
 from tdkt_xl.nightly.ledger import CurrentVersion, Ledger
-from tdkt_xl.nightly.rebuild import collector_paused, counted_rule, shown
+from tdkt_xl.nightly.rebuild import counted_rule, shown
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import today_in_vietnam, vietnam_time
 from tdkt_xl.plans.text import os_error_message

@@ -23,14 +23,14 @@ It is one file written whole now and then, and a journal of what each run change
 from __future__ import annotations
 
 import contextlib
-import gc
 import uuid
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tdkt_xl.collector import collector_paused
 from tdkt_xl.consolidation import cache_files
 from tdkt_xl.consolidation.aggregate import (
     NOT_SUBMITTED,
@@ -180,19 +180,6 @@ class JournalEntry(NamedTuple):
     totals: dict[str, dict[int, int]]
     submissions_order: list[str] | None  # when it changed
     by_unit_order: list[str] | None
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while a cache of many small objects is read or written (it
-    would go over them again and again as they are made); nothing made there is a cycle."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 @dataclass

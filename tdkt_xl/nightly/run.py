@@ -29,6 +29,7 @@ from typing import Any
 
 from tdkt_xl import __version__
 from tdkt_xl.atomic import atomic_copy, atomic_write_text, backup_path
+from tdkt_xl.collector import collector_paused
 from tdkt_xl.consolidation.inbox import Inbox, check_result, checking_in_workers, scan_inbox
 from tdkt_xl.consolidation.master import write_rows
 from tdkt_xl.consolidation.master_package import PieceStore, SkeletonStore
@@ -41,7 +42,7 @@ from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.intake.worker_pool import ReadResult, read_many
 from tdkt_xl.nightly.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.nightly.lock import LockBusy, RunLock
-from tdkt_xl.nightly.rebuild import Rebuilt, collector_paused, rebuild
+from tdkt_xl.nightly.rebuild import Rebuilt, rebuild
 from tdkt_xl.nightly.settings import NightlySettings
 from tdkt_xl.nightly.summary import (
     EXIT_FAILED,
