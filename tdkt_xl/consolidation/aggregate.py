@@ -9,7 +9,6 @@ listed and only those cells are left out.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -18,6 +17,7 @@ from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 from pydantic import BaseModel, Field
 
 from tdkt_xl.errors import Problem
+from tdkt_xl.intake.form_counts import summed
 from tdkt_xl.intake.plan_index import plan_forms, plan_years
 from tdkt_xl.intake.unit_report import ProgressEntry, UnitReport
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
@@ -134,30 +134,6 @@ class Consolidation(BaseModel):
 
 
 # --- putting the reports together --------------------------------------------
-
-
-def _totals(reports: Iterable[UnitReport], forms: list[str], years: list[int]) -> dict[str, dict[int, int]]:
-    """Counts per form and year over the reports (a column at a time: thousands of reports).
-
-    >>> r = UnitReport(file="a", unit_code="A", stats={"X": {2023: 2, 2024: 1}, "Y": {2024: 5}})
-    >>> _totals([r, r], ["X", "Y"], [2023, 2024])
-    {'X': {2023: 4, 2024: 2}, 'Y': {2023: 0, 2024: 10}}
-    """
-    pick = operator.itemgetter(*years)
-    columns: dict[str, list[tuple[int, ...]]] = {name: [] for name in forms}
-    for report in reports:  # one report's dicts after another: they sit together in memory
-        for name, counts in report.stats.items():
-            rows = columns.get(name)
-            if rows is None or not counts:
-                continue
-            try:
-                picked = pick(counts)
-            except KeyError:  # a year left out (its cell had a problem): 0
-                picked = tuple(counts.get(year, 0) for year in years)
-            rows.append(picked if len(years) > 1 else (picked,))
-    return {name: dict(zip(years, [sum(c) for c in zip(*rows, strict=True)] if rows else [0] * len(years),
-                           strict=True))
-            for name, rows in columns.items()}
 
 
 # --- groups: a task given to "Các huyện, thị xã, thành phố" ----------------------------------
@@ -390,8 +366,10 @@ def consolidate(
     """
     newest, superseded = choose_newest(reports)
     files = list(outcomes)
-    # model_construct: thousands of outcomes made of values already checked
-    files += [FileOutcome.model_construct(file=r.file, outcome="accepted", reason="", code="",
+    # model_construct: thousands of outcomes made of values already checked (one set of the
+    # fields given for all: a field assigned later is in it already)
+    every_field = set(FileOutcome.model_fields)
+    files += [FileOutcome.model_construct(every_field, file=r.file, outcome="accepted", reason="", code="",
                                           unit_code=r.unit_code, problems=len(r.problems))
               for r in newest.values()]
     files += [FileOutcome(file=r.file, outcome="superseded", unit_code=r.unit_code,
@@ -408,6 +386,7 @@ def consolidate(
             if code is not None:
                 rejected_of.setdefault(code, []).append(outcome)
     submissions: list[UnitSubmission] = []
+    every_field = set(UnitSubmission.model_fields)
     for unit in plan.units or []:
         if unit.is_group:
             continue
@@ -415,7 +394,7 @@ def consolidate(
         rejected = rejected_of.get(unit.code, []) if found is None else []
         state = submission_state(found.submitted_on if found else None, deadline, found is not None,
                                  bool(rejected))
-        submissions.append(UnitSubmission.model_construct(unit=unit, state=state, report=found,
+        submissions.append(UnitSubmission.model_construct(every_field, unit=unit, state=state, report=found,
                                                           rejected=rejected))
     submissions.sort(key=lambda s: (SUBMISSION_ORDER[s.state], s.unit.code))
 
@@ -429,7 +408,7 @@ def consolidate(
 
     years = plan_years(plan)
     forms = plan_forms(plan)
-    totals = _totals(newest.values(), [f.name for f in forms], years)
+    totals = summed((r.stats for r in newest.values()), [f.name for f in forms], years)
 
     problems = [p for r in newest.values() for p in r.problems]
     problems += [p for r in superseded for p in r.problems]

@@ -30,7 +30,7 @@ from tdkt_xl.intake.inbox_entries import Skipped, entry_status, unreadable_entry
 from tdkt_xl.intake.plan_index import index_plan
 from tdkt_xl.intake.report_sheets import ReportRejected
 from tdkt_xl.intake.safety.limits_and_rejections import Limits
-from tdkt_xl.intake.unit_report import UnitReport, read_unit_report, share_plan_keys
+from tdkt_xl.intake.unit_report import UnitReport, compact_report, read_unit_report
 from tdkt_xl.intake.word_document import LEGACY_WORD_SUFFIXES, is_word_name
 from tdkt_xl.intake.worker_pool import HeadStart, Reader, ReadResult, read_many
 from tdkt_xl.plans.models import Plan
@@ -243,24 +243,25 @@ def check_result(plan: Plan, name: str, result: ReadResult, *, modified: datetim
                  ) -> UnitReport | FileOutcome:
     """One file's read result checked against the plan: its report, or why it is rejected.
 
-    ``kept``: the report will be held with thousands of others (its keys are then shared with
-    the plan's, see :func:`~tdkt_xl.intake.unit_report.share_plan_keys`). ``earlier_plan_ids``: see
+    ``kept``: the report will be held with thousands of others (it is then made compact, see
+    :func:`~tdkt_xl.intake.unit_report.compact_report`). ``earlier_plan_ids``: see
     :func:`~tdkt_xl.intake.unit_report.read_unit_report`.
     """
     if result.book is not None and isinstance(result.book.checked, (UnitReport, FileOutcome)):
         checked = result.book.checked  # checked in the worker that read it
-        if kept and isinstance(checked, UnitReport):
-            share_plan_keys(checked, plan)
-        return checked
-    if result.rejection is not None or result.book is None:
+    elif result.rejection is not None or result.book is None:
         reason = result.rejection.reason if result.rejection else "Không đọc được tệp."
         code = result.rejection.code if result.rejection else Code.UNREADABLE
         return FileOutcome(file=name, outcome="rejected", reason=reason, code=code)
-    try:
-        return read_unit_report(result.book.sheets, plan, file=name, modified=modified,
-                                expected_plan_id=expected_plan_id, earlier_plan_ids=earlier_plan_ids)
-    except ReportRejected as rejected:
-        return FileOutcome(file=name, outcome="rejected", reason=rejected.reason, code=rejected.code)
+    else:
+        try:
+            checked = read_unit_report(result.book.sheets, plan, file=name, modified=modified,
+                                       expected_plan_id=expected_plan_id, earlier_plan_ids=earlier_plan_ids)
+        except ReportRejected as rejected:
+            return FileOutcome(file=name, outcome="rejected", reason=rejected.reason, code=rejected.code)
+    if kept and isinstance(checked, UnitReport):
+        compact_report(checked, plan)
+    return checked
 
 
 # What the reading processes check against: set in the parent just before they are forked.

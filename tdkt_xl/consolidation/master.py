@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,6 +34,7 @@ from tdkt_xl.consolidation.master_cells import (
     Block,
     CellWriter,
     Formula,
+    RowStream,
     SheetRows,
     row_formats,
     totals_detail_widths,
@@ -55,6 +56,7 @@ from tdkt_xl.consolidation.master_package import (
     save_master,
 )
 from tdkt_xl.errors import column_letter
+from tdkt_xl.intake.form_counts import compact_ints
 from tdkt_xl.plans.models import CommendationForm, Task
 from tdkt_xl.plans.status import Status, problem_title
 
@@ -216,7 +218,7 @@ class MasterData:
     forms: list[CommendationForm]
     years: list[int]
     totals: dict[str, dict[int, int]]
-    by_unit: list[tuple[str, str, list[int]]]  # (unit, name, count of each form), by unit code
+    by_unit: list[tuple[str, str, Sequence[int]]]  # (unit, name, count of each form), by unit code
     outcomes: list[tuple[str, str, str, str]]  # (file, outcome, code, reason): rejected, superseded
     problems: list[tuple[str, str, str, str, str, str]]  # (file, sheet, cell, severity, code, message)
     rejected: int
@@ -241,7 +243,7 @@ def master_data(result: Consolidation) -> MasterData:
                        t.groups, t.leads) for t in result.tasks],
         files={r.unit_code: r.file for r in result.reports},
         forms=list(result.forms), years=list(result.years), totals=result.totals,
-        by_unit=[(r.unit_code, r.unit_name, r.form_total_list(forms))
+        by_unit=[(r.unit_code, r.unit_name, compact_ints(r.form_total_list(forms)))
                  for r in sorted(result.reports, key=lambda r: r.unit_code)],
         outcomes=[(f.file, f.outcome, f.code, f.reason) for f in result.files
                   if f.outcome in ("rejected", "superseded")],
@@ -253,38 +255,49 @@ def master_data(result: Consolidation) -> MasterData:
 
 
 def master_rows(data: MasterData, writer: CellWriter) -> list[SheetRows]:
-    """Every sheet of the master, as rows."""
+    """Every sheet of the master, as rows (the long sheets' rows written as the master is: see
+    :class:`~tdkt_xl.consolidation.master_cells.RowStream`)."""
     forms = row_formats(writer.ids, len(data.forms))
     names = {**(data.names or {}), **{s.code: s.name for s in data.submissions}}
-    detail: list[tuple[str, bytes]] = []
-    for item in data.tasks:
-        leads = item.lead_codes()
-        for code in item.units:
-            values = detail_values(item.task, code, names.get(code, code), code in leads,
-                                   item.entries.get(code), data.files.get(code, ""),
-                                   group=code in item.groups)
-            detail.append((code, writer.cells(values)))
-    problems = [("", writer.cells(outcome_values(*outcome))) for outcome in data.outcomes]
-    problems += [("", writer.cells(problem_values(*problem))) for problem in data.problems]
+
+    def detail() -> Iterator[bytes]:
+        for item in data.tasks:
+            leads = item.lead_codes()
+            for code in item.units:
+                yield writer.cells(detail_values(item.task, code, names.get(code, code), code in leads,
+                                                 item.entries.get(code), data.files.get(code, ""),
+                                                 group=code in item.groups))
+
+    def problems() -> Iterator[bytes]:
+        for outcome in data.outcomes:
+            yield writer.cells(outcome_values(*outcome))
+        for problem in data.problems:
+            yield writer.cells(problem_values(*problem))
+
     return assemble(
         writer, as_of=data.as_of, deadline=data.deadline,
         states=[row.state for row in data.submissions],
-        submissions=Block.build(((row.code, writer.cells(*submission_values(row)))
-                                 for row in data.submissions), forms["S"]),
-        tasks=data.tasks, detail=Block.build(detail, forms["D"]), forms=data.forms, years=data.years,
-        totals=data.totals,
-        by_unit=Block.build(((code, writer.cells([code, name, *counts]))
-                             for code, name, counts in data.by_unit), forms["U"]),
-        problems=Block.build(problems, forms["P"]), rejected=data.rejected, cell_problems=len(data.problems))
+        submissions=RowStream([row.code for row in data.submissions],
+                              lambda: (writer.cells(*submission_values(row)) for row in data.submissions),
+                              forms["S"]),
+        tasks=data.tasks,
+        detail=RowStream([code for item in data.tasks for code in item.units], detail, forms["D"]),
+        forms=data.forms, years=data.years, totals=data.totals,
+        by_unit=RowStream([code for code, _name, _counts in data.by_unit],
+                          lambda: (writer.cells([code, name, *counts])
+                                   for code, name, counts in data.by_unit), forms["U"]),
+        problems=RowStream([""] * (len(data.outcomes) + len(data.problems)), problems, forms["P"]),
+        rejected=data.rejected, cell_problems=len(data.problems))
 
 
 def assemble(writer: CellWriter, *, as_of: date, deadline: date | None, states: Sequence[str],
-             submissions: Block, tasks: Sequence[TaskRow], detail: Block,
+             submissions: Block | RowStream, tasks: Sequence[TaskRow], detail: Block | RowStream,
              forms: Sequence[CommendationForm], years: Sequence[int], totals: dict[str, dict[int, int]],
-             by_unit: Block, problems: Block, rejected: int, cell_problems: int) -> list[SheetRows]:
-    """The master's sheets, from the rows of its long sheets (:class:`Block`, rows made with
-    :func:`row_formats`: the submissions, the units' rows on each task, the units' counts and the
-    "Lỗi" rows) and the rest."""
+             by_unit: Block | RowStream, problems: Block | RowStream, rejected: int,
+             cell_problems: int) -> list[SheetRows]:
+    """The master's sheets, from the rows of its long sheets (:class:`Block` or :class:`RowStream`,
+    rows made with :func:`row_formats`: the submissions, the units' rows on each task, the units'
+    counts and the "Lỗi" rows) and the rest."""
     sheet = SheetRows(SUBMISSIONS_SHEET, writer, SUBMISSIONS_WIDTHS)
     missing, late, expected = states.count("missing"), states.count("late"), len(states)
     refused = states.count("rejected")

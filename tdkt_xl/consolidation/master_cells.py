@@ -13,7 +13,7 @@ from __future__ import annotations
 import array
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -246,7 +246,8 @@ class SheetRows:
         self.writer = writer
         self.widths = tuple(widths)  # the columns' (each row's height is fitted to its text)
         self.row = 0
-        self.chunks: list[bytes | Block] = []  # the XML, in pieces (a row's cells are not copied into it)
+        # the XML, in pieces (a row's cells are not copied into it)
+        self.chunks: list[bytes | Block | RowStream] = []
 
     def heading(self, text: str, headers: Sequence[object]) -> None:
         """Row 1 the sheet's title, row 2 empty, row 3 (:data:`HEADER_ROW`) the headers."""
@@ -272,8 +273,8 @@ class SheetRows:
         self.row += 1
         self.chunks += (b'<row r="%d">' % self.row, *cells, b"</row>")
 
-    def append_block(self, block: Block) -> None:
-        """Rows already written (they must start at the next row)."""
+    def append_block(self, block: Block | RowStream) -> None:
+        """Rows already written, or to be written as the sheet is (they must start at the next row)."""
         self.row += len(block.keys)
         self.chunks.append(block)
 
@@ -406,6 +407,35 @@ class Block:
         self.sizes.frombytes(state[2])
         self._ends = {}
         self.changed = None
+
+
+class RowStream:
+    """The data rows of a long sheet written only as the sheet is (:meth:`pieces`: the same bytes
+    as :attr:`Block.pieces` of the same rows), so that a master's tens of megabytes of rows are
+    never all held at once. ``keys``: what each row is of; ``cells``: gives each row's cells, in
+    the order of ``keys``, each time it is called.
+
+    >>> form = RowFormat(4, b"<n>%d</n>")
+    >>> stream = RowStream(["A", "B"], lambda: iter([b"<a/>", b"<b/>"]), form)
+    >>> b"".join(stream.pieces()) == Block.build([("A", b"<a/>"), ("B", b"<b/>")], form).data
+    True
+    """
+
+    __slots__ = ("cells", "form", "keys")
+
+    def __init__(self, keys: list[str], cells: Callable[[], Iterator[bytes]], form: RowFormat) -> None:
+        self.keys, self.cells, self.form = keys, cells, form
+
+    def pieces(self) -> Iterator[bytes]:
+        """The rows' XML, :data:`PIECE_ROWS` rows at a time."""
+        form, parts = self.form, list[bytes]()
+        for index, cells in enumerate(self.cells()):
+            parts += (form.head(index, cells), cells, form.tail(index))
+            if len(parts) == 3 * PIECE_ROWS:
+                yield b"".join(parts)
+                parts.clear()
+        if parts:
+            yield b"".join(parts)
 
 
 def row_formats(ids: dict[str, str], forms: int) -> dict[str, RowFormat]:

@@ -29,6 +29,7 @@ from tdkt_xl.consolidation.master_cells import (
     PROBLEMS_WIDTHS,
     SUBMISSIONS_WIDTHS,
     Block,
+    RowStream,
     SheetRows,
     title_span,
 )
@@ -361,11 +362,15 @@ def _deflated_sheet(sheet: SheetRows, head: bytes, tail: bytes, pieces: PieceSto
         out.append(loose.compress(data) if deflated is None else deflated)
 
     for chunk in sheet.chunks:
-        if not isinstance(chunk, Block):
+        if isinstance(chunk, bytes):
             pending.append(chunk)
             continue
         add(b"".join(pending))
         pending.clear()
+        if isinstance(chunk, RowStream):  # (made here, a piece at a time)
+            for piece in chunk.pieces():
+                add(piece)
+            continue
         if pieces is None:
             for piece in chunk.pieces:
                 add(piece)

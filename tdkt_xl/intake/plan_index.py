@@ -48,7 +48,6 @@ class PlanIndex:
         self.levels = {header_key(f.level) for f in forms}
         self.task_contents = {task.code: fold_words(task.content) for task in plan.tasks}
         self.years = plan_years(plan)
-        self.shared_years = {year: year for year in self.years}
         self.stats_layouts: dict[tuple[object, ...], StatsLayout] = {}
 
     # Units by their code or name folded: only for a code not typed as the plan has it (worked out

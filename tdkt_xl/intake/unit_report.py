@@ -13,12 +13,14 @@ import difflib
 import functools
 import itertools
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, timedelta
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
 
 from tdkt_xl.errors import Code, Problem
+from tdkt_xl.intake.form_counts import EMPTY, FormCounts
 from tdkt_xl.intake.plan_index import PlanIndex
 from tdkt_xl.intake.report_sheets import (
     ReportRejected,
@@ -56,6 +58,12 @@ from tdkt_xl.reports.layout import (
 # 3: before "Kiến nghị, đề xuất" was read, issue 17).
 READER_VERSION = 4
 
+# A report's counts, form -> year -> count: given as a dict of dicts, kept as a FormCounts
+# (compact: a consolidation holds thousands of reports), dumped as a dict of dicts.
+Stats = Annotated[Mapping[str, Mapping[int, int]], PlainValidator(FormCounts.validate),
+                  PlainSerializer(lambda stats: FormCounts.of(stats).plain(),
+                                  return_type=dict[str, dict[int, int]])]
+
 
 class ProgressEntry(BaseModel):
     """One unit's report on one task."""
@@ -86,7 +94,7 @@ class UnitReport(BaseModel):
     proposals: str = ""  # issue 17: "Kiến nghị, đề xuất" ("" from a template or a ledger of before)
     template_version: str = ""  # as the file's hidden identity sheet gives it ("" when it has none)
     progress: dict[str, ProgressEntry] = Field(default_factory=dict)
-    stats: dict[str, dict[int, int]] = Field(default_factory=dict)
+    stats: Stats = Field(default_factory=lambda: EMPTY)
     problems: list[Problem] = Field(default_factory=list)
     # Per form, the sum over the years: given instead of ``stats`` when thousands of reports
     # are put together from the nightly ledger (which sums the years itself).
@@ -103,7 +111,7 @@ class UnitReport(BaseModel):
         """
         if self.form_totals:
             return list(map(self.form_totals.get, forms, itertools.repeat(0)))
-        return [sum(self.stats.get(form, {}).values()) for form in forms]
+        return FormCounts.of(self.stats).form_sums(forms)
 
     @property
     def submitted_on(self) -> date | None:
@@ -144,7 +152,8 @@ def read_unit_report(
 
     filled = _read_progress(sheets, plan, report, problems,
                             earlier_plan=any(p.code == Code.EARLIER_PLAN for p in problems))
-    report.stats, counted = read_statistics(sheets, plan, file, problems)
+    stats, counted = read_statistics(sheets, plan, file, problems)
+    report.stats = FormCounts.of(stats)
     filled = counted or filled
     _, date_value = _info_cell(labels, "Ngày lập")
     if not filled and not (report.author or report.phone or report.proposals or typed_in(date_value)):
@@ -452,13 +461,54 @@ def _progress_choice(text: str) -> str | None:
     return {fold(c): c for c in PROGRESS_CHOICES}.get(fold(text))
 
 
-def share_plan_keys(report: UnitReport, plan: Plan) -> None:
-    """Make a report that came from another process use the plan's year objects and interned
-    form names as the keys of its counts.
+# A kept report counts every field as set (one set shared by thousands of reports: a field
+# assigned later is already in it); a progress entry is frozen and has every field set.
+_EVERY_REPORT_FIELD = set(UnitReport.model_fields)
+_EVERY_ENTRY_FIELD = set(ProgressEntry.model_fields)
+_CHOICES = {choice: choice for choice in PROGRESS_CHOICES}
 
-    Unpickled, each of thousands of reports would hold its own copy of every year (ints
-    above 256 are not shared) and form name: tens of MB per thousand reports.
+
+def compact_report(report: UnitReport, plan: Plan) -> None:
+    """Make a report to be held with thousands of others small: its counts compact (a
+    :class:`~tdkt_xl.intake.form_counts.FormCounts`), its codes, names, roles and statuses the
+    plan's own strings, its sets of fields shared. Nothing it says changes.
+
+    Unpickled from a worker, each report holds its own copy of every string, and each pydantic
+    object a set of its fields' names: a few KB a report.
     """
-    years = PlanIndex.of(plan).shared_years
-    report.stats = {sys.intern(name): {years.get(year, year): count for year, count in counts.items()}
-                    for name, counts in report.stats.items()}
+    index = PlanIndex.of(plan)
+    values = report.__dict__  # (set directly: nothing to validate, nothing else to record)
+    values["stats"] = FormCounts.of(report.stats)
+    unit = index.units.get(report.unit_code)
+    if unit is not None:
+        values["unit_code"] = unit.code
+        if report.unit_name == unit.name:
+            values["unit_name"] = unit.name
+    values["period"] = sys.intern(report.period)
+    values["template_version"] = sys.intern(report.template_version)
+    assigned = index.assigned.get(report.unit_code, {})
+    progress: dict[str, ProgressEntry] = {}
+    for code, entry in report.progress.items():
+        entry_values = entry.__dict__
+        role = assigned.get(code)
+        if role is not None:  # the plan's code and role (the same text)
+            code = _plan_key(assigned, code)
+            if entry.task_code == code:
+                entry_values["task_code"] = code
+            if entry.role == role:
+                entry_values["role"] = role
+        if entry.status is not None:
+            entry_values["status"] = _CHOICES.get(entry.status, entry.status)
+        if entry.__pydantic_fields_set__ == _EVERY_ENTRY_FIELD:
+            object.__setattr__(entry, "__pydantic_fields_set__", _EVERY_ENTRY_FIELD)
+        progress[code] = entry
+    values["progress"] = progress
+    object.__setattr__(report, "__pydantic_fields_set__", _EVERY_REPORT_FIELD)
+
+
+def _plan_key(assigned: dict[str, str], code: str) -> str:
+    """The plan's own string for a task code the unit's ``assigned`` tasks hold (a unit has a few)."""
+    for key in assigned:
+        if key == code:
+            return key
+    return code

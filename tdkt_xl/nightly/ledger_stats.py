@@ -13,20 +13,27 @@ import array
 import hashlib
 import json
 import sys
+from collections.abc import Mapping
 from typing import NamedTuple
 
+from tdkt_xl.intake.form_counts import FormCounts
 from tdkt_xl.intake.unit_report import UnitReport
 
 _SUMMED_IN_PYTHON = 400  # versions whose counts are summed without numpy (importing it takes longer)
 
 
-def _stats_parts(stats: dict[str, dict[int, int]]) -> tuple[list[int], list[str], list[int], list[int]]:
+def _stats_parts(stats: Mapping[str, Mapping[int, int]]) -> tuple[list[int], list[str], list[int], list[int]]:
+    if isinstance(stats, FormCounts):  # (the usual: read from its array, no dict made)
+        layout = stats.layout
+        years = sorted({year for each in layout.years for year in each})
+        if all(list(each) == years for each in layout.years):
+            return years, list(layout.forms), list(stats.counts), stats.form_sums(layout.forms)
     years = sorted({year for counts in stats.values() for year in counts})
     if all(list(counts) == years for counts in stats.values()):  # the usual: every year, in order
         counts = [count for values in stats.values() for count in values.values()]
     else:
         counts = [values.get(year, 0) for values in stats.values() for year in years]
-    return years, list(stats), counts, list(map(sum, map(dict.values, stats.values())))
+    return years, list(stats), counts, [sum(values.values()) for values in stats.values()]
 
 
 def stats_layout(years: list[int], forms: list[str]) -> str:
