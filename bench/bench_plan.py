@@ -123,6 +123,11 @@ def main() -> None:
                 steps[name]()
                 times[name].append(time.perf_counter() - start)
                 cpu[name].append(time.process_time() - start_cpu)
+        # each round's ratios (its steps a few seconds apart): this machine's speed drifts within
+        # minutes, so the median of these is steadier than a ratio of medians
+        rounds = range(args.rounds)
+        each_validate = [times["validate"][r] / times["calamine_values"][r] for r in rounds]
+        each_status = [times["validate_plus_status_copy"][r] / times["openpyxl_open_save"][r] for r in rounds]
         if args.profile:
             import cProfile
             import pstats
@@ -152,6 +157,10 @@ def main() -> None:
         "cpu_validate_over_calamine": round(cpu_medians["validate"] / cpu_medians["calamine_values"], 2),
         "cpu_validate_plus_status_over_openpyxl_open_save": round(
             cpu_medians["validate_plus_status_copy"] / cpu_medians["openpyxl_open_save"], 2),
+        "validate_over_calamine_each_round": [round(r, 2) for r in each_validate],
+        "validate_over_calamine_median_of_rounds": round(statistics.median(each_validate), 2),
+        "validate_plus_status_over_open_save_each_round": [round(r, 2) for r in each_status],
+        "validate_plus_status_over_open_save_median_of_rounds": round(statistics.median(each_status), 2),
         "peak_python_memory_mb": round(peak / 2**20, 1),
         "problems": len(plan.problems),
     }
