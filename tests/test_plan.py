@@ -387,6 +387,25 @@ def test_legacy_encoded_text_is_read_and_reported(make_book: BookMaker) -> None:
     assert [u.code for u in plan.tasks[0].lead] == ["BTDKT"]
 
 
+def test_legacy_cells_are_said_once_wherever_the_reader_reads_them(make_book: BookMaker) -> None:
+    """The reader reads a column at a time and a row's cells only when it needs them: a legacy
+    cell is still said once, for its cell, in a task's first row, a row continuing it, and a
+    section row."""
+    legacy = unicode_to_tcvn3("Ban Thi đua - Khen thưởng, Sở Nội vụ")
+    rows = [PHAN_CONG_HEADER,
+            [None, unicode_to_tcvn3("Quý I: công tác chung"), None, None],
+            [1, "Việc một", legacy, unicode_to_tcvn3("Tháng hai")],
+            [None, "", legacy, None],
+            [2, "Việc hai", "Phòng I", "Tháng 2"]]
+    spec = SheetSpec(rows, fonts={"B2": ".VnTime", "C3": ".VnTime", "D3": ".VnTime", "C4": ".VnTime"})
+    plan = load_plan(make_book({"Phân công": spec}))
+    said = [p.cell for p in plan.problems if p.code == "legacy-encoding"]
+    assert sorted(said) == ["B2", "C3", "C4", "D3"]
+    first = plan.tasks[0]
+    assert [u.code for u in first.lead] == ["BTDKT"] and first.rows == [3, 4]
+    assert first.deadline_text == "Tháng hai" and first.deadline.due is not None
+
+
 def test_completion_dates(make_book: BookMaker) -> None:
     header = [*PHAN_CONG_HEADER, "Ngày hoàn thành"]
     rows = [header,
