@@ -332,22 +332,16 @@ class Block:
 
     @classmethod
     def build(cls, items: Iterable[tuple[str, bytes]], form: RowFormat) -> Block:
-        pieces: list[bytes] = []
-        parts: list[bytes] = []
         keys: list[str] = []
         sizes = array.array("q")
-        rows = PIECE_ROWS
-        for index, (key, cells) in enumerate(items):
-            head, tail = form.head(index, cells), form.tail(index)
-            parts += (head, cells, tail)
-            keys.append(key)
-            sizes += array.array("q", (len(head), len(cells), len(tail)))
-            if len(parts) == 3 * rows:
-                pieces.append(b"".join(parts))
-                parts.clear()
-        if parts:
-            pieces.append(b"".join(parts))
-        return cls(pieces, keys, sizes, rows)
+
+        def cells() -> Iterator[bytes]:
+            for key, row in items:
+                keys.append(key)
+                yield row
+
+        pieces = list(_row_pieces(cells(), form, sizes))
+        return cls(pieces, keys, sizes, PIECE_ROWS)
 
     @property
     def data(self) -> bytes:
@@ -428,14 +422,24 @@ class RowStream:
 
     def pieces(self) -> Iterator[bytes]:
         """The rows' XML, :data:`PIECE_ROWS` rows at a time."""
-        form, parts = self.form, list[bytes]()
-        for index, cells in enumerate(self.cells()):
-            parts += (form.head(index, cells), cells, form.tail(index))
-            if len(parts) == 3 * PIECE_ROWS:
-                yield b"".join(parts)
-                parts.clear()
-        if parts:
+        return _row_pieces(self.cells(), self.form)
+
+
+def _row_pieces(cells: Iterable[bytes], form: RowFormat, sizes: array.array[int] | None = None
+                ) -> Iterator[bytes]:
+    """Rows' XML from their cells, :data:`PIECE_ROWS` rows a piece (each row: what ``form`` puts
+    before its cells, its cells, what it puts after); ``sizes`` gets the three parts' lengths."""
+    parts: list[bytes] = []
+    for index, row in enumerate(cells):
+        head, tail = form.head(index, row), form.tail(index)
+        parts += (head, row, tail)
+        if sizes is not None:
+            sizes += array.array("q", (len(head), len(row), len(tail)))
+        if len(parts) == 3 * PIECE_ROWS:
             yield b"".join(parts)
+            parts.clear()
+    if parts:
+        yield b"".join(parts)
 
 
 def row_formats(ids: dict[str, str], forms: int) -> dict[str, RowFormat]:
