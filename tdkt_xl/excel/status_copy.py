@@ -110,8 +110,7 @@ def _write_status(ws: Worksheet, sheet: TaskSheet, statuses: list[TaskStatus], i
                 style = dated if isinstance(value, date) else plain  # (each cell gets its own copy)
                 cells[row, column] = _new_cell(ws, row, column, value, style)
                 continue
-            cell = ws.cell(row, column)  # a cell the plan has (a re-run's status): keeps its own font, fill
-            cell.value = value
+            cell.value = value  # a cell the plan has (a re-run's status): keeps its own font, fill
             style = _styled(cell)
             style.borderId, style.alignmentId = ids.border, ids.alignment
             if isinstance(value, date):

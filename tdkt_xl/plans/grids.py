@@ -109,9 +109,6 @@ class Grid:
         value = self.value(row, column)
         return "" if isinstance(value, ExcelError) else clean(value)
 
-    def row_is_blank(self, row: int, columns: Iterable[int]) -> bool:
-        return all(self.value(row, c) in (None, "") or self.text(row, c) == "" for c in columns)
-
     def fill_merged_down(self, first_row: int = 1) -> set[tuple[int, int]]:
         """Copy each vertically merged range's value down its first column.
 

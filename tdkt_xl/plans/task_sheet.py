@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -92,10 +93,14 @@ class TaskSheetReader(TaskDeadlineChecks):
     _numbers: dict[int, TaskNumber] = field(default_factory=dict)  # each row's number cell, read
     _deadline_cells: dict[tuple[str, str | None], DeadlineCell] = field(default_factory=dict)
     _unit_cells: dict[str, list[UnitRef]] = field(default_factory=dict)  # a units cell's text, split
-    _extra_names: tuple[str, ...] = ("start", "quarter", "duration")  # those of the table's columns
 
     def col(self, name: str) -> int | None:
         return self.header.columns.get(name)
+
+    @functools.cached_property
+    def _extra_names(self) -> tuple[str, ...]:
+        """The columns of "start", "quarter" and "duration" the table has (most have none)."""
+        return tuple(name for name in ("start", "quarter", "duration") if name in self.header.columns)
 
     def problem(self, code: str, row: int, column: int | None = None, **fields: Any) -> None:
         self.log.add(code, sheet=self.grid.name, row=row, column=column, file=self.file, **fields)
@@ -242,7 +247,6 @@ class TaskSheetReader(TaskDeadlineChecks):
         end = self.last_structured_row(self.table_end())
         columns = self.table_columns()
         blank = self.blank_rows(end)
-        self._extra_names = tuple(n for n in ("start", "quarter", "duration") if n in self.header.columns)
         for row in range(start, end + 1):
             if row in self._header_rows:
                 self._after_header = True
@@ -492,25 +496,22 @@ class TaskSheetReader(TaskDeadlineChecks):
     def add_row_cells(self, task: Task, row: int, *, first: bool = False) -> None:
         """Fill a task's units, deadline and dates from one of its rows (first value wins; the
         ``first`` row's units and deadline are in the task already)."""
-        for name in () if first else _UNIT_FIELDS:
-            refs = self.read_units(row, name)
-            if not refs:
-                continue
-            current: list[UnitRef] = getattr(task, name)
-            if not current:  # the task's first row (a cell names each unit once)
-                current.extend(refs)
-                continue
-            known = {r.code or fold(r.text) for r in current}
-            current.extend(r for r in refs if (r.code or fold(r.text)) not in known)
-        if not task.deadline_text and not first:
-            found = self._deadline_of(row)
-            if found is not None:
-                task.deadline_text, task.deadline = found
-        for name in self._extra_names:
-            value = self.raw(row, name)
+        if not first:
+            for name in _UNIT_FIELDS:
+                refs = self.read_units(row, name)
+                current: list[UnitRef] = getattr(task, name)
+                known = {r.code or fold(r.text) for r in current}
+                current.extend(r for r in refs if (r.code or fold(r.text)) not in known)
+            if not task.deadline_text:
+                found = self._deadline_of(row)
+                if found is not None:
+                    task.deadline_text, task.deadline = found
+        if self._extra_names:
             extra = self._extra_cells.setdefault(task.code, {})
-            if name not in extra and value not in (None, "") and not isinstance(value, ExcelError):
-                extra[name] = (row, self.text(row, name) if isinstance(value, str) else value)
+            for name in self._extra_names:
+                value = self.raw(row, name)
+                if name not in extra and value not in (None, "") and not isinstance(value, ExcelError):
+                    extra[name] = (row, self.text(row, name) if isinstance(value, str) else value)
         if task.completed_on is None and "completed" in self.header.columns:
             self.read_completed(task, row)
         if not task.progress:
@@ -598,8 +599,7 @@ class TaskSheetReader(TaskDeadlineChecks):
         row = task.row
         if self._groups:
             self.inherit(task)
-        if self._extra_cells:
-            self.read_duration(task)
+        self.read_duration(task)
         hidden = [r for r in task.rows if r in self.grid.hidden_rows] if self.grid.hidden_rows else None
         if hidden:
             self.problem(Code.HIDDEN_ROW, hidden[0], None, number=task.number or "?")
