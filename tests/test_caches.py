@@ -26,7 +26,8 @@ from test_nightly import _change_one, _consolidated_now, master_values
 import tdkt_xl
 from tdkt_xl.consolidation import cache_files
 from tdkt_xl.consolidation.master_cells import HEADER_ROW, PIECE_ROWS, Block, CellWriter, RowFormat, SheetRows
-from tdkt_xl.consolidation.master_package import PieceStore, SheetLayout, build_skeleton, save_master
+from tdkt_xl.consolidation.master_package import PieceStore, save_master
+from tdkt_xl.consolidation.master_skeleton import SheetLayout, build_skeleton
 from tdkt_xl.errors import InvalidValue
 from tdkt_xl.nightly.run import run_nightly
 from tdkt_xl.nightly.settings import NightlySettings

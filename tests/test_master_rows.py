@@ -24,7 +24,8 @@ from tdkt_xl.consolidation.master_cells import (
     SheetRows,
     xml_text,
 )
-from tdkt_xl.consolidation.master_package import PieceStore, SheetLayout, build_skeleton, save_master
+from tdkt_xl.consolidation.master_package import PieceStore, save_master
+from tdkt_xl.consolidation.master_skeleton import SheetLayout, build_skeleton
 from tdkt_xl.consolidation.zip_writer import DEFLATE_END, ZipWriter, deflate_piece
 
 

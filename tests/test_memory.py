@@ -26,7 +26,7 @@ from tdkt_xl.consolidation.aggregate import consolidate
 from tdkt_xl.consolidation.inbox import check_result
 from tdkt_xl.consolidation.master import master_data, master_rows, write_rows
 from tdkt_xl.consolidation.master_cells import CellWriter
-from tdkt_xl.consolidation.master_package import build_skeleton
+from tdkt_xl.consolidation.master_skeleton import build_skeleton
 from tdkt_xl.intake.book_readers import RawBook
 from tdkt_xl.intake.plan_index import plan_forms, plan_years
 from tdkt_xl.intake.unit_report import UnitReport, read_unit_report

@@ -3,15 +3,16 @@
 This module holds what each sheet shows: the sheets' titles, headers and layouts, the values of
 each kind of row, :class:`MasterData` (what a master shows) and the writing of the whole.
 Every row is written as XML text with the style ids of the workbook's styles
-(:mod:`tdkt_xl.consolidation.master_cells`). openpyxl makes the rest (the *skeleton*: styles,
-sheets with their column widths, frozen panes, filters, print setup, the chart, and no rows),
-which the rows are then put into (:mod:`tdkt_xl.consolidation.master_package`): ten thousand
-units make close to a million cells, which openpyxl's cell objects write in seconds per hundred
-thousand. The skeleton depends only on the sheets' layout
-(:class:`~tdkt_xl.consolidation.master_package.SheetLayout`: titles, widths, row counts), so the
-nightly run keeps it between runs (:class:`~tdkt_xl.consolidation.master_package.SkeletonStore`)
-and then writes the master without openpyxl. Text from unit files is always written as text (an
-inline string): never a formula, never an error value.
+(:mod:`tdkt_xl.consolidation.master_cells`), and so is the rest (the *skeleton*: styles, sheets
+with their column widths, frozen panes, filters, print setup, the chart, and no rows;
+:mod:`tdkt_xl.consolidation.master_skeleton`, the parts openpyxl would write), which the rows are
+then put into (:mod:`tdkt_xl.consolidation.master_package`): ten thousand units make close to a
+million cells, which openpyxl's cell objects write in seconds per hundred thousand, and importing
+openpyxl alone takes longer than writing a thousand units' master. The skeleton depends only on
+the sheets' layout (:class:`~tdkt_xl.consolidation.master_skeleton.SheetLayout`: titles, widths,
+row counts), so the nightly run keeps it between runs
+(:class:`~tdkt_xl.consolidation.master_package.SkeletonStore`). Text from unit files is always
+written as text (an inline string): never a formula, never an error value.
 """
 
 from __future__ import annotations
@@ -48,13 +49,9 @@ from tdkt_xl.consolidation.master_cells import (
 from tdkt_xl.consolidation.master_cells import (
     SUBMISSIONS_WIDTHS as SUBMISSIONS_WIDTHS,  # (re-exported: the nightly's rows use them)
 )
-from tdkt_xl.consolidation.master_package import (
-    PieceStore,
-    SheetLayout,
-    Skeleton,
-    build_skeleton,
-    save_master,
-)
+from tdkt_xl.consolidation.master_package import PieceStore, save_master
+from tdkt_xl.consolidation.master_skeleton import SheetLayout, Skeleton, build_skeleton
+from tdkt_xl.consolidation.master_skeleton import style_ids as style_ids  # (the nightly's rebuild uses it)
 from tdkt_xl.errors import column_letter
 from tdkt_xl.intake.form_counts import compact_ints
 from tdkt_xl.plans.models import CommendationForm, Task
@@ -198,12 +195,6 @@ def sheet_layouts(units: int, tasks: Sequence[TaskRow], forms: Sequence[Commenda
         SheetLayout(TOTALS_DETAIL_SHEET, totals_detail_widths(len(forms)), reports),
         SheetLayout(PROBLEMS_SHEET, PROBLEMS_WIDTHS, problem_rows),
     ]
-
-
-def style_ids() -> dict[str, str]:
-    """The id of each of :data:`~tdkt_xl.consolidation.master_package.STYLES` in every master's
-    styles part (made by openpyxl)."""
-    return build_skeleton([SheetLayout(SUBMISSIONS_SHEET, SUBMISSIONS_WIDTHS, 0)]).style_ids
 
 
 @dataclass
