@@ -84,10 +84,20 @@ def text_points(text: str, size: float = DEFAULT_POINTS, bold: bool = False) -> 
     return _ems(text, bold) * size
 
 
+# each character's width (em) as measured once, plain and bold: a text is then summed in one pass
+_CHAR_EMS: tuple[dict[str, float], dict[str, float]] = ({}, {})
+
+
 @functools.lru_cache(maxsize=65536)
 def _ems(word: str, bold: bool) -> float:
     """How wide ``word`` is drawn, in em (a sheet's words repeat: each is measured once)."""
-    return sum(_bold(char_width(c)) if bold else char_width(c) for c in word)
+    widths = _CHAR_EMS[bold]
+    try:
+        return sum(map(widths.__getitem__, word))
+    except KeyError:
+        for char in set(word).difference(widths):
+            widths[char] = _bold(char_width(char)) if bold else char_width(char)
+        return sum(map(widths.__getitem__, word))
 
 
 def column_points(width: float) -> float:

@@ -23,7 +23,6 @@ from functools import cached_property
 from pathlib import Path
 
 from tdkt_xl.consolidation.aggregate import Consolidation, FileOutcome, consolidate
-from tdkt_xl.consolidation.master import write_master
 from tdkt_xl.errors import Code
 from tdkt_xl.intake.book_readers import RawBook, read_values
 from tdkt_xl.intake.inbox_entries import Skipped, entry_status, unreadable_entry
@@ -460,6 +459,9 @@ def run_consolidation(
     Inputs are only read. ``master`` is written atomically, the previous one kept as a backup.
     ``ahead``: the reading :func:`reading_ahead` started on ``inbox_dir`` before the plan was read.
     """
+    # (imported here, not with this module: the workers that read ahead are forked without it)
+    from tdkt_xl.consolidation.master import write_master
+
     result = consolidate_inbox(plan, inbox_dir, as_of=as_of, workers=workers, timeout_s=timeout_s,
                                executor=executor, progress=progress, ahead=ahead)
     started = time.perf_counter()

@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from tdkt_xl.consolidation.master_cells import (
     DETAIL_WIDTHS,
@@ -30,6 +29,7 @@ from tdkt_xl.consolidation.master_cells import (
     SUBMISSIONS_WIDTHS,
     title_span,
 )
+from tdkt_xl.consolidation.master_cells import xml_text as escape
 from tdkt_xl.errors import column_letter
 from tdkt_xl.paper import A4_PAPER, ESTIMATE_VERSION, MARGINS_INCH, page_fit
 from tdkt_xl.plans.status import STATUS_COLORS
@@ -171,7 +171,7 @@ def _number(value: float) -> str:
 
 
 def _attribute(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    return escape(text).replace('"', "&quot;")
 
 
 def _sheet_name(title: str) -> str:

@@ -7,9 +7,10 @@ the "Số liệu" sheet seen), and the forms and years the reports count (:func:
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
+from tdkt_xl.intake.form_counts import CountsLayout
 from tdkt_xl.plans.commendation_forms import DEFAULT_FORMS
 from tdkt_xl.plans.models import CommendationForm, Plan
 from tdkt_xl.plans.text import fold, fold_words
@@ -25,6 +26,17 @@ class StatsLayout:
     unknown: list[int]  # offsets of rows whose label is not a form of the plan
     missing: list[str]  # forms of the plan with no row
     repeated: list[tuple[int, str, int]]  # (offset, form name, offset of its first row)
+    # the layout of the counts read from these rows, by the years read (see counts_layout)
+    _counts: dict[tuple[int, ...], CountsLayout] = field(default_factory=dict, repr=False, compare=False)
+
+    def counts_layout(self, years: tuple[int, ...]) -> CountsLayout:
+        """The :class:`~tdkt_xl.intake.form_counts.CountsLayout` of the counts of :attr:`forms`, each
+        over ``years``, in order (worked out once: every report made from the template has it)."""
+        found = self._counts.get(years)
+        if found is None:
+            found = CountsLayout.of(tuple(name for _offset, name in self.forms), (years,) * len(self.forms))
+            self._counts[years] = found
+        return found
 
 
 class PlanIndex:

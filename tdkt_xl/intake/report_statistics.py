@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from tdkt_xl.errors import Code, Problem, column_letter
+from tdkt_xl.intake.form_counts import FormCounts, compact_ints
 from tdkt_xl.intake.plan_index import PlanIndex, StatsLayout
 from tdkt_xl.intake.report_sheets import (
     ReportRejected,
@@ -58,7 +59,7 @@ class _StatsTable:
 
 
 def read_statistics(sheets: dict[str, list[list[object]]], plan: Plan, file: str,
-                    problems: list[Problem]) -> tuple[dict[str, dict[int, int]], bool]:
+                    problems: list[Problem]) -> tuple[FormCounts | dict[str, dict[int, int]], bool]:
     """Read the "Số liệu" counts (form -> year -> count); True with them when any count cell is
     filled in. Raises :class:`~tdkt_xl.intake.report_sheets.ReportRejected` when the sheet, its
     header or a year's column is missing.
@@ -69,9 +70,10 @@ def read_statistics(sheets: dict[str, list[list[object]]], plan: Plan, file: str
     index = PlanIndex.of(plan)
     said = len(problems)
     table = _stats_table(sheets, index.years, file, problems)
+    counts = _read_usual_block(table, index, file, problems)
+    if counts is not None:
+        return counts, bool(counts)
     stats: dict[str, dict[int, int]] = {}
-    if _read_usual_block(table, index, file, stats, problems):
-        return stats, bool(stats)
     filled = _read_rows(table, index, file, stats, problems)
     # a value typed only into a heading row still makes the report a filled one (said, not counted)
     return stats, filled or any(p.code == Code.COUNT_IN_HEADING for p in problems[said:])
@@ -220,28 +222,27 @@ def _say_unused_years(rows: list[list[object]], header_row: int,
 # --- the usual report, a block at a time -------------------------------------
 
 
-def _read_usual_block(table: _StatsTable, index: PlanIndex, file: str, stats: dict[str, dict[int, int]],
-                      problems: list[Problem]) -> bool:
-    """The usual report, read a block at a time: True when done, False to go row by row.
+def _read_usual_block(table: _StatsTable, index: PlanIndex, file: str, problems: list[Problem]
+                      ) -> FormCounts | None:
+    """The usual report, read a block at a time: its counts, or None to go row by row.
 
     Usual: the labels are those of a known layout and every count is a whole number >= 0
     as calamine gives it (a float), checked in C loops (NaN and infinity fail ``is_integer``).
     """
     block = _usual_block(table, index)
     if block is None:
-        return False
+        return None
     layout, picked, values, flat = block
     _say_rows_not_counted(table, layout, file, problems)
     _say_heading_rows(table, layout, file, problems)
-    years = [y for y, _c in table.wanted]
-    whole = list(map(int, flat))
-    counts = iter(whole)  # zip takes a year first: it stops after the form's last year
-    stats.update({name: dict(zip(years, counts, strict=False)) for _offset, name in layout.forms})
+    # the counts form by form, year by year: as the block's cells are, row by row
+    years = tuple(y for y, _c in table.wanted)
+    counts = FormCounts(layout.counts_layout(years), compact_ints(list(map(int, flat))))
     if table.total_column is not None:
-        _check_block_totals(table, table.total_column, layout, picked, values, stats, file, problems)
+        _check_block_totals(table, table.total_column, layout, picked, values, counts, file, problems)
     for name in layout.missing:
         problems.append(report_problem(Code.MISSING_FORM, file, STATS_SHEET, None, None, value=name))
-    return True
+    return counts
 
 
 def _usual_block(table: _StatsTable, index: PlanIndex
@@ -298,7 +299,7 @@ def _say_heading_rows(table: _StatsTable, layout: StatsLayout, file: str, proble
 
 
 def _check_block_totals(table: _StatsTable, total_column: int, layout: StatsLayout,
-                        picked: list[list[object]], values: list[Any], stats: dict[str, dict[int, int]],
+                        picked: list[list[object]], values: list[Any], stats: FormCounts,
                         file: str, problems: list[Problem]) -> None:
     """The "Tổng" cells of a usual block that disagree with the years they sum (each row looked
     at only when one of them does)."""

@@ -419,7 +419,9 @@ def _submit_chunks(pool: _Pool, in_flight: _InFlight, pending: deque[int], paths
     False when the pool broke before it took them (a worker died after the last wait said
     nothing was done): the chunk goes back to the front of ``pending``."""
     while pending and len(in_flight) < 2 * workers:
-        chunk = [pending.popleft() for _ in range(min(size, len(pending)))]
+        # smaller chunks as the queue runs out, so that the workers finish at about the same time
+        take = min(size, max(1, len(pending) // (2 * workers)))
+        chunk = [pending.popleft() for _ in range(take)]
         tasks = [(index, str(paths[index])) for index in chunk]
         try:
             future = pool.executor.submit(_read_chunk, reader, tasks, limits)
