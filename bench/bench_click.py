@@ -27,6 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the payload as the handler tests make it
+from bench_consolidate import byte_compile_package  # noqa: E402
 from xlwings_remote import payload  # noqa: E402
 
 SAMPLE = ROOT / "workbooks" / "ke_hoach_mau.xlsx"
@@ -75,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
+    byte_compile_package()
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "payload.json"
         source.write_text(json.dumps(payload(SAMPLE), ensure_ascii=False), encoding="utf-8")

@@ -1,7 +1,7 @@
 """A button press as a fresh Python runs it (issue 18): "Kiểm tra" on the sample plan gives the
 actions it gives in the test process, without importing pandas, numpy or openpyxl (xlwings is
-imported without its optional libraries, :mod:`tdkt_xl.excel.xw_light`); afterwards they import
-as usual. Speed is measured in ``bench/bench_click.py``, never asserted here."""
+imported without its optional libraries, :mod:`tdkt_xl.excel.xw_light`), nor the modules of the
+reports and their consolidation; afterwards they import as usual. Speed is measured in ``bench/bench_click.py``, never asserted here."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from tdkt_xl.excel.xw_light import xw
 book = xw.Book(json=json.loads(open(sys.argv[1], encoding="utf-8").read()))
 book.set_mock_caller()
 message = handlers.kiem_tra()
-loaded = sorted(m for m in ("pandas", "numpy", "openpyxl", "polars") if m in sys.modules)
+loaded = sorted(m for m in ("pandas", "numpy", "openpyxl", "polars", "tdkt_xl.consolidation.aggregate",
+                            "tdkt_xl.intake.unit_report") if m in sys.modules)
 import numpy  # still importable after the press
 print(json.dumps({"message": message, "actions": book.json()["actions"], "loaded": loaded,
                   "numpy": numpy.__name__}, ensure_ascii=False))

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from tdkt_xl.consolidation.aggregate import NOT_SUBMITTED, Consolidation, UnitSubmission, to_chase
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import Status, TaskStatus, count_by_status, problem_counts
+
+if TYPE_CHECKING:  # (imported where used: a plan's buttons, "Kiểm tra" first, do without them)
+    from tdkt_xl.consolidation.aggregate import Consolidation, UnitSubmission
 
 REMINDER_SHEET = "Đôn đốc"
 HELP_SHEET = "Hướng dẫn"
@@ -132,6 +135,8 @@ def status_message(plan: Plan, statuses: Sequence[TaskStatus], as_of: date) -> s
 
 def consolidation_message(result: Consolidation, master: str) -> str:
     """What Tổng hợp says: units submitted, late and missing; files used, rejected and skipped."""
+    from tdkt_xl.consolidation.aggregate import NOT_SUBMITTED
+
     submitted = [s for s in result.submissions if s.state not in NOT_SUBMITTED]
     late = [s.unit.code for s in result.submissions if s.state == "late"]
     missing = [s.unit.code for s in result.submissions if s.state == "missing"]
@@ -168,6 +173,8 @@ def _short(text: str, limit: int) -> str:
 def to_remind(result: Consolidation) -> list[UnitSubmission]:
     """Units that have not reported, then those whose files were all rejected, then those that
     reported late."""
+    from tdkt_xl.consolidation.aggregate import to_chase
+
     return to_chase(result.submissions)
 
 
@@ -255,6 +262,8 @@ def reminder_message(result: Consolidation) -> str:
 
 def draft_message(result: Consolidation, document: str) -> str:
     """What Dự thảo báo cáo says when done (issue 17)."""
+    from tdkt_xl.consolidation.aggregate import NOT_SUBMITTED
+
     submitted = [s for s in result.submissions if s.state not in NOT_SUBMITTED]
     proposing = len(result.proposals)
     text = (f"Đã viết dự thảo Báo cáo tổng kết (Word), tính đến ngày {vn_date(result.as_of)}:\n{document}\n"

@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tdkt_xl.consolidation.aggregate import Consolidation
 from tdkt_xl.errors import TdktError
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.text import os_error_reason
+
+if TYPE_CHECKING:
+    from tdkt_xl.consolidation.aggregate import Consolidation
 
 DRAFT_REPORT_FILE = "du_thao_bao_cao.docx"
 
