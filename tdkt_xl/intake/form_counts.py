@@ -28,12 +28,13 @@ class CountsLayout:
     """Which years of which forms a report's counts are, in order: shared by every report of the
     same shape (see :meth:`of`)."""
 
-    __slots__ = ("__weakref__", "forms", "index", "starts", "years")
+    __slots__ = ("__weakref__", "_slices", "forms", "index", "starts", "years")
 
     def __init__(self, forms: tuple[str, ...], years: tuple[tuple[int, ...], ...]) -> None:
         self.forms, self.years = forms, years
         self.index = {name: position for position, name in enumerate(forms)}
         self.starts = (0, *itertools.accumulate(map(len, years)))  # where each form's counts start
+        self._slices: tuple[tuple[str, ...], tuple[slice, ...]] | None = None  # the last asked for
 
     @classmethod
     def of(cls, forms: tuple[str, ...], years: tuple[tuple[int, ...], ...]) -> CountsLayout:
@@ -50,6 +51,18 @@ class CountsLayout:
     @property
     def size(self) -> int:
         return self.starts[-1]
+
+    def slices(self, forms: Sequence[str]) -> tuple[slice, ...]:
+        """Where each of ``forms``' counts are (an empty slice for a form not here); the last forms
+        asked for kept (a master asks the same for thousands of reports)."""
+        key, kept = tuple(forms), self._slices
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        starts, index, nothing = self.starts, self.index, slice(0, 0)
+        found = tuple(nothing if (at := index.get(form)) is None else slice(starts[at], starts[at + 1])
+                      for form in key)
+        self._slices = (key, found)
+        return found
 
 
 # every layout in use, by its forms and years (a layout no report holds any more is let go)
@@ -141,14 +154,9 @@ class FormCounts(Mapping[str, dict[int, int]]):
         # the layout's forms and years once per pickle; unpickled, the layout is the shared one
         return _restore, (self.layout.forms, self.layout.years, self.counts)
 
-    def form_sums(self, forms: Iterable[str]) -> list[int]:
+    def form_sums(self, forms: Sequence[str]) -> list[int]:
         """Each of ``forms``' count over all the years (0 for a form not given)."""
-        index, starts, values = self.layout.index, self.layout.starts, self.counts
-        sums = []
-        for form in forms:
-            position = index.get(form)
-            sums.append(0 if position is None else sum(values[starts[position]:starts[position + 1]]))
-        return sums
+        return list(map(sum, map(self.counts.__getitem__, self.layout.slices(forms))))
 
 
 EMPTY = FormCounts(CountsLayout((), ()), array.array("b"))
