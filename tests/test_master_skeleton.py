@@ -120,3 +120,18 @@ def test_consolidate_writes_the_master_without_openpyxl(demo_source: Path, tmp_p
     assert json.loads(done.stderr.strip().splitlines()[-1]) == []
     summary = json.loads(done.stdout)
     assert summary["units"]["submitted"] and master.exists()
+
+
+def test_the_theme_is_openpyxls_read_from_its_source_or_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl.writer.theme import theme_xml
+
+    from tdkt_xl.consolidation import master_skeleton
+
+    master_skeleton._theme.cache_clear()
+    assert master_skeleton._theme() == theme_xml.encode("utf-8")
+    master_skeleton._theme.cache_clear()
+    monkeypatch.setattr(master_skeleton.importlib.util, "find_spec", lambda name: None)  # no file found
+    try:
+        assert master_skeleton._theme() == theme_xml.encode("utf-8")
+    finally:
+        master_skeleton._theme.cache_clear()
