@@ -63,6 +63,7 @@ from tdkt_xl.errors import Code
 from tdkt_xl.intake.plan_index import plan_forms, plan_years
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.nightly.ledger import CurrentFile, CurrentVersion, Ledger
+from tdkt_xl.nightly.unit_rows import UnitRows
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.status import vietnam_time
 
@@ -572,14 +573,12 @@ def _whole(making: _Making, writer: CellWriter) -> State:
     results = making.units_made(making.codes, versions, writer, making.rejected_by_unit(rejected))
     del versions
     state = State({}, {}, {}, {}, {}, {}, rejected, {}, {})
-    # each row is held once: by its unit's rows until it is put into its sheet's pieces (the rows of
-    # ten thousand reports are tens of megabytes)
-    rows = _UnitRows()
+    rows = UnitRows()  # (each row held once: until its sheet's pieces take it)
     for code in making.codes:
         result = results.pop(code)
         state.put(code, result)
-        rows.add(code, result)
-    del results, result
+        rows.add(code, result.submission, result.by_unit, result.detail)
+    del results
     state.totals, _ = making.ledger.stats_totals(list(state.newest.values()), making.form_names, making.years,
                                                  sums=False)
     forms = row_formats(writer.ids, len(making.form_names))
@@ -602,28 +601,6 @@ def _whole(making: _Making, writer: CellWriter) -> State:
         "U": Block.build(((code, rows.by_unit.pop(code)) for code in sorted(state.newest)), forms["U"]),
     }
     return state
-
-
-class _UnitRows:
-    """The units' rows made by :meth:`_Making.units_made`, each given away once (to its sheet's
-    :class:`~tdkt_xl.consolidation.master_cells.Block`) and then no longer held."""
-
-    def __init__(self) -> None:
-        self.submissions: dict[str, bytes] = {}
-        self.by_unit: dict[str, bytes] = {}
-        self.detail: dict[str, list[bytes]] = {}
-
-    def add(self, code: str, result: UnitResult) -> None:
-        self.submissions[code] = result.submission
-        if result.by_unit is not None:
-            self.by_unit[code] = result.by_unit
-        self.detail[code] = list(reversed(result.detail))  # (given from the end: popped)
-
-    def next_detail(self, code: str) -> bytes | None:
-        """The unit's next row in "Chi tiết tiến độ", or None for a code that is no unit made (a
-        group without listed members)."""
-        left = self.detail.get(code)
-        return left.pop() if left is not None else None
 
 
 def _submissions_order(state: State) -> list[str]:
