@@ -84,20 +84,27 @@ def text_points(text: str, size: float = DEFAULT_POINTS, bold: bool = False) -> 
     return _ems(text, bold) * size
 
 
-# each character's width (em) as measured once, plain and bold: a text is then summed in one pass
-_CHAR_EMS: tuple[dict[str, float], dict[str, float]] = ({}, {})
+class _CharEms(dict[str, float]):
+    """Each character's width in em, worked out the first time it is asked for (a few hundred
+    characters make a sheet's text: a word is then summed without a Python call a character)."""
+
+    def __init__(self, bold: bool) -> None:
+        super().__init__()
+        self.bold = bold
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = _bold(char_width(char)) if self.bold else char_width(char)
+        return width
 
 
-@functools.lru_cache(maxsize=65536)
+_CHAR_EMS = (_CharEms(False), _CharEms(True))
+
+
+@functools.lru_cache(maxsize=8192)
 def _ems(word: str, bold: bool) -> float:
-    """How wide ``word`` is drawn, in em (a sheet's words repeat: each is measured once)."""
-    widths = _CHAR_EMS[bold]
-    try:
-        return sum(map(widths.__getitem__, word))
-    except KeyError:
-        for char in set(word).difference(widths):
-            widths[char] = _bold(char_width(char)) if bold else char_width(char)
-        return sum(map(widths.__getitem__, word))
+    """How wide ``word`` is drawn, in em (a sheet's words repeat: the common ones are measured once;
+    the cache is kept small, since ten thousand units' names and files make words that do not)."""
+    return sum(map(_CHAR_EMS[bold].__getitem__, word))
 
 
 def column_points(width: float) -> float:

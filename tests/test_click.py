@@ -1,7 +1,8 @@
 """A button press as a fresh Python runs it (issue 18): "Kiểm tra" on the sample plan gives the
 actions it gives in the test process, without importing pandas, numpy or openpyxl (xlwings is
 imported without its optional libraries, :mod:`tdkt_xl.excel.xw_light`), nor the modules of the
-reports and their consolidation; afterwards they import as usual. Speed is measured in ``bench/bench_click.py``, never asserted here."""
+reports and their consolidation; afterwards they import as usual. Speed is measured in
+``bench/bench_click.py``, never asserted here."""
 
 from __future__ import annotations
 

@@ -155,9 +155,13 @@ def cell_texts(cells: bytes) -> list[str]:
 
 
 _INLINE_TEXT = re.compile(rb"<t[^>]*>([^<]*)</t>")
+# the heights of texts and cells already measured: texts repeat (a task's content on each of its
+# units' rows), but ten thousand units' names, e-mails and files do not, and a cache as large as
+# them held tens of megabytes of their copies (measuring anew is cheap: paper's words are cached)
+_MEASURED = 4096
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=_MEASURED)
 def _written_points(text: bytes, width: float) -> float:
     # (as written: "&amp;" measured as five characters, a little more room than it needs)
     return row_points([Cell(text.decode("utf-8"), width)])
@@ -185,7 +189,7 @@ def cells_height(cells: bytes, widths: tuple[float, ...]) -> float | None:
     return height if height > line_points() else None
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=_MEASURED)
 def _cell_xml_points(cell: bytes, width: float) -> float:
     """The height of one cell's XML (texts repeat: a task's content on each unit's row)."""
     match = _INLINE_TEXT.search(cell)
@@ -201,7 +205,7 @@ def _limits(widths: tuple[float, ...]) -> list[float]:
     return [0.4 * width + 39 for width in widths]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=_MEASURED)
 def _cell_points(text: str, width: float, bold: bool) -> float:
     return row_points([Cell(text, width, bold=bold)])
 

@@ -188,7 +188,10 @@ def _report_json(report: UnitReport) -> str:
 
 
 
-def _in_chunks(values: list[Any], size: int = 900) -> Iterator[tuple[list[Any], str]]:
+_CHUNK = 900  # versions a query asks for (under SQLite's limit on parameters)
+
+
+def _in_chunks(values: list[Any], size: int = _CHUNK) -> Iterator[tuple[list[Any], str]]:
     """``values`` a few hundred at a time (under SQLite's limit on parameters), each with the
     question marks of its ``IN (…)``.
 
@@ -387,17 +390,21 @@ class Ledger:
                                "ORDER BY first_seen, report_date, mtime_ns, id", (unit_code,)).fetchall()
         return [_version(r) for r in rows]
 
-    def stats_totals(self, version_ids: list[int], forms: list[str], years: list[int]
+    def stats_totals(self, version_ids: list[int], forms: list[str], years: list[int], *, sums: bool = True
                      ) -> tuple[dict[str, dict[int, int]], dict[int, dict[str, int]]]:
         """The counts of these versions summed: per form and year over all of them, and per
-        version the sum over the years of each form (read 900 versions at a time).
+        version the sum over the years of each form (``sums``; else an empty dict), read and summed
+        900 versions at a time (the counts of ten thousand reports are never all held).
 
         Counts of forms or years not given are left out; a year a report does not give counts 0.
         """
-        summed = StatsTotals(forms, years)
-        packed, others = self._packed_counts(version_ids, summed.usual, summed.dtypes)
-        for dtype, (ids, blobs) in packed.items():
-            others.extend(summed.add_packed(ids, blobs, dtype))
+        summed = StatsTotals(forms, years, sums=sums)
+        others: list[int] = []
+        for start in range(0, len(version_ids), _CHUNK):
+            packed, left = self._packed_counts(version_ids[start:start + _CHUNK], summed.usual, summed.dtypes)
+            others += left
+            for dtype, (ids, blobs) in packed.items():
+                others.extend(summed.add_packed(ids, blobs, dtype))
         layouts: dict[str, tuple[list[int], list[str]]] = {}
         for version_id in others:  # another layout (other forms or years): by name and year
             decoded = self._stored_counts(version_id, layouts)

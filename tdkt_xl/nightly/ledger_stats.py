@@ -121,8 +121,9 @@ class StatsTotals:
     ({'X': {2023: 1, 2024: 2}, 'Y': {2023: 3, 2024: 9}}, {7: {'X': 3, 'Y': 7}, 8: {'Y': 5, 'Z': 9}})
     """
 
-    def __init__(self, forms: list[str], years: list[int]) -> None:
+    def __init__(self, forms: list[str], years: list[int], *, sums: bool = True) -> None:
         self.forms, self.years = forms, years
+        self.sums = sums  # whether :attr:`per_version` is made (the totals alone: not)
         self.position = {year: index for index, year in enumerate(years)}
         self.row_of = {name: index for index, name in enumerate(forms)}
         self.width = len(years)
@@ -143,8 +144,9 @@ class StatsTotals:
         if len(blobs) <= _SUMMED_IN_PYTHON:  # a few (the nightly's changes): numpy not imported
             unpacked = [unpack_counts(blob, stored) for blob in blobs]
             self.flat = list(map(sum, zip(self.flat, *(values[:size] for values in unpacked), strict=True)))
-            for version_id, values in zip(ids, unpacked, strict=True):
-                self.per_version[version_id] = dict(zip(forms, values[size:], strict=True))
+            if self.sums:
+                for version_id, values in zip(ids, unpacked, strict=True):
+                    self.per_version[version_id] = dict(zip(forms, values[size:], strict=True))
             return []
         import numpy as np  # the usual reports: one array, summed by numpy (pandas brings it)
 
@@ -153,14 +155,16 @@ class StatsTotals:
             return ids  # an int64 sum over millions of rows could overflow: exactly
         self.flat = [a + b for a, b in zip(self.flat, table[:, :size].sum(axis=0, dtype=np.int64).tolist(),
                                            strict=True)]
-        for version_id, sums in zip(ids, table[:, size:].tolist(), strict=True):
-            self.per_version[version_id] = dict(zip(forms, sums, strict=True))
+        if self.sums:
+            for version_id, sums in zip(ids, table[:, size:].tolist(), strict=True):
+                self.per_version[version_id] = dict(zip(forms, sums, strict=True))
         return []
 
     def add_decoded(self, version_id: int, their_years: list[int], names: list[str], counts: list[int],
                     sums: list[int]) -> None:
         """Add one version's counts of another layout (other forms or years): by name and year."""
-        self.per_version[version_id] = dict(zip(names, sums, strict=True))
+        if self.sums:
+            self.per_version[version_id] = dict(zip(names, sums, strict=True))
         their = len(their_years)
         at = [self.position.get(year) for year in their_years]
         for form_index, name in enumerate(names):

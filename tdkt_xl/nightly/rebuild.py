@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -63,6 +63,7 @@ from tdkt_xl.errors import Code
 from tdkt_xl.intake.plan_index import plan_forms, plan_years
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.nightly.ledger import CurrentFile, CurrentVersion, Ledger
+from tdkt_xl.nightly.unit_rows import UnitRows
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.status import vietnam_time
 
@@ -570,30 +571,34 @@ def _whole(making: _Making, writer: CellWriter) -> State:
         else:
             rejected[version.path] = row
     results = making.units_made(making.codes, versions, writer, making.rejected_by_unit(rejected))
+    del versions
     state = State({}, {}, {}, {}, {}, {}, rejected, {}, {})
+    rows = UnitRows()  # (each row held once: until its sheet's pieces take it)
     for code in making.codes:
-        state.put(code, results[code])
-    state.totals, _ = making.ledger.stats_totals(list(state.newest.values()), making.form_names, making.years)
+        result = results.pop(code)
+        state.put(code, result)
+        rows.add(code, result.submission, result.by_unit, result.detail)
+    del results
+    state.totals, _ = making.ledger.stats_totals(list(state.newest.values()), making.form_names, making.years,
+                                                 sums=False)
     forms = row_formats(writer.ids, len(making.form_names))
-    detail: list[tuple[str, bytes]] = []
-    seen: dict[str, int] = {}
-    for task in making.plan.tasks:
-        for line in making.groups.lines(task):
-            code = line.code
-            result = results.get(code)
-            if result is None:  # a group without listed members: one line, by name, not chased
-                unit = making.units.get(code)
-                detail.append((code, writer.cells(detail_values(task, code, unit.name if unit else code,
-                                                                line.lead, None, "", group=True))))
-                continue
-            at = seen.get(code, 0)
-            detail.append((code, result.detail[at]))
-            seen[code] = at + 1
+
+    def detail() -> Iterator[tuple[str, bytes]]:
+        for task in making.plan.tasks:
+            for line in making.groups.lines(task):
+                code = line.code
+                row = rows.next_detail(code)
+                if row is None:  # a group without listed members: one line, by name, not chased
+                    unit = making.units.get(code)
+                    row = writer.cells(detail_values(task, code, unit.name if unit else code, line.lead, None,
+                                                     "", group=True))
+                yield code, row
+
     state.blocks = {
-        "S": Block.build(((code, results[code].submission) for code in _submissions_order(state)),
+        "S": Block.build(((code, rows.submissions.pop(code)) for code in _submissions_order(state)),
                          forms["S"]),
-        "D": Block.build(detail, forms["D"]),
-        "U": Block.build(((code, _cells(results[code])) for code in sorted(state.newest)), forms["U"]),
+        "D": Block.build(detail(), forms["D"]),
+        "U": Block.build(((code, rows.by_unit.pop(code)) for code in sorted(state.newest)), forms["U"]),
     }
     return state
 
@@ -608,18 +613,19 @@ def _update(cache: Cache, making: _Making, touched: set[str], scanned: dict[str,
     None when too much changed to be worth it."""
     state, ledger = cache.state, making.ledger
     now = {version.path: version for version in ledger.current_versions(paths=touched)} if touched else {}
+    rows = {path: making.outcome(version) if (version := now.get(path)) is not None else None
+            for path in touched}
     named = {scanned[path].unit_code for path in touched if path in scanned}
     named |= {version.unit_code for version in now.values()}
-    named |= {making.of_file(path) for path in touched}  # a rejected file's unit, by its name
+    # a file rejected, before or now, makes the unit its name tells "rejected" (only such files are
+    # looked up by name: the lookup of ten thousand units' names is made when one is)
+    named |= {making.of_file(path) for path in touched
+              if _refused(state.rejected.get(path)) or _refused(rows[path])}
     affected = {code for code in named if code is not None and code in state.states}
     if not making.few(len(affected)):
         return None
-    rejected: dict[str, OutcomeRow | None] = {}
-    for path in touched:
-        version = now.get(path)
-        row = making.outcome(version) if version is not None else None
-        if state.rejected.get(path) != row:
-            rejected[path] = row
+    rejected: dict[str, OutcomeRow | None] = {path: row for path, row in rows.items()
+                                              if state.rejected.get(path) != row}
     versions: dict[str, list[CurrentVersion]] = {}
     for version in ledger.current_versions(units=affected) if affected else ():
         if making.outcome(version) is None:
@@ -632,7 +638,7 @@ def _update(cache: Cache, making: _Making, touched: set[str], scanned: dict[str,
     totals = {name: dict(by_year) for name, by_year in state.totals.items()}
     for sign, ids in ((-1, gone), (1, new)):
         if ids:
-            part, _ = ledger.stats_totals(ids, making.form_names, making.years)
+            part, _ = ledger.stats_totals(ids, making.form_names, making.years, sums=False)
             for name, by_year in part.items():
                 row_totals = totals[name]
                 for year, count in by_year.items():
@@ -647,6 +653,12 @@ def _update(cache: Cache, making: _Making, touched: set[str], scanned: dict[str,
                                    row_formats(cache.style_ids, len(making.form_names)))
     cache.changes = entry.changes
     return entry
+
+
+def _refused(row: OutcomeRow | None) -> bool:
+    """Whether a "Lỗi" row is of a file the inbox rejected (:meth:`_Making.rejected_by_unit` gives
+    it to the unit its name tells)."""
+    return row is not None and row[1] == "rejected"
 
 
 def _record(version: CurrentVersion, report: UnitReport, sums: list[int]) -> Record:

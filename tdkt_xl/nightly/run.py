@@ -386,10 +386,12 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             inbox = scan_inbox(settings.inbox, stat=True)
             current = ledger.current_files()
             scan = _scan(settings, summary, ledger, inbox, current, identity, now)
+            inbox.stats.clear()  # (compared: ten thousand stat results are not held through the run)
 
         with _phase(summary, "parse"):
             read = _parse(settings, summary, ledger, plan, identity, inbox.root, executor, scan.to_parse,
                           current, now)
+            scan.to_parse.clear()  # (read and recorded)
 
         with _phase(summary, "ledger"):
             crash_point("before-seen")
