@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from tdkt_xl.consolidation.master_cells import DETAIL_WIDTHS, PROBLEMS_WIDTHS, SUBMISSIONS_WIDTHS
 from tdkt_xl.consolidation.master_skeleton import SheetLayout, Skeleton, build_skeleton, style_ids
+from tdkt_xl.errors import InvalidValue
 from tests.skeleton_reference import openpyxl_skeleton
 
 # What openpyxl writes that the skeleton does not have the same: who wrote it, and when.
@@ -78,6 +79,11 @@ def test_any_layout_is_what_openpyxl_makes(drawn: list[tuple[list[int], int, int
                            title_columns=chart % 3)
                for number, (widths, rows, chart, years) in enumerate(drawn, start=1)]
     assert_same(layouts)
+
+
+def test_sheet_titles_must_differ() -> None:
+    with pytest.raises(InvalidValue):
+        build_skeleton([SheetLayout("Lỗi", (6, 40), 2), SheetLayout("Lỗi", (6, 40), 3)])
 
 
 def test_a_title_over_one_column_is_not_merged() -> None:

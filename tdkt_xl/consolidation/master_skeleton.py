@@ -30,7 +30,7 @@ from tdkt_xl.consolidation.master_cells import (
     title_span,
 )
 from tdkt_xl.consolidation.master_cells import xml_text as escape
-from tdkt_xl.errors import column_letter
+from tdkt_xl.errors import InvalidValue, column_letter
 from tdkt_xl.paper import A4_PAPER, ESTIMATE_VERSION, MARGINS_INCH, page_fit
 from tdkt_xl.plans.status import STATUS_COLORS
 
@@ -123,6 +123,9 @@ def build_skeleton(layouts: Sequence[SheetLayout], key: str | None = None) -> Sk
     >>> b"<sheetData></sheetData>" in dict((n, d) for n, _, d in skeleton.parts)["xl/worksheets/sheet1.xml"]
     True
     """
+    titles = [layout.title for layout in layouts]
+    if len(set(titles)) != len(titles):
+        raise InvalidValue(f"sheet titles repeat: {titles}")
     stamp = time.localtime()[:6]
     styles, ids = _styles()
     parts: list[tuple[str, bytes]] = [

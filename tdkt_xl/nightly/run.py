@@ -572,11 +572,11 @@ def _parse(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, p
 def _write_master(settings: NightlySettings, summary: NightlySummary, rebuilt: Rebuilt,
                   rebuild_with: Callable[[dict[str, str]], Rebuilt]) -> None:
     """The master written from ``rebuilt`` into its kept skeleton (``rebuild_with``: the rebuild
-    again, with the skeleton's style ids when another openpyxl made it), beside ``out`` when that
+    again, with the skeleton's style ids when they are not the rebuild's), beside ``out`` when that
     cannot be replaced; what the rebuild and the writing keep for the next run kept."""
     crash_point("before-master")
     skeleton = SkeletonStore(settings.skeleton_path).get(rebuilt.layouts())
-    if skeleton.style_ids != rebuilt.style_ids:  # (another openpyxl made the skeleton)
+    if skeleton.style_ids != rebuilt.style_ids:  # (a skeleton whose styles were numbered otherwise)
         rebuilt = rebuild_with(skeleton.style_ids)
     sheets = rebuilt.sheets()
     pieces = PieceStore(settings.pieces_path, rebuilt.base)
