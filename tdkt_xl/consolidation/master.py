@@ -51,7 +51,6 @@ from tdkt_xl.consolidation.master_cells import (
 )
 from tdkt_xl.consolidation.master_package import PieceStore, save_master
 from tdkt_xl.consolidation.master_skeleton import SheetLayout, Skeleton, build_skeleton
-from tdkt_xl.consolidation.master_skeleton import style_ids as style_ids  # (the nightly's rebuild uses it)
 from tdkt_xl.errors import column_letter
 from tdkt_xl.intake.form_counts import compact_ints
 from tdkt_xl.plans.models import CommendationForm, Task

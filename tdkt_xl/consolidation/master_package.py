@@ -19,9 +19,7 @@ from typing import Any
 
 from tdkt_xl.consolidation import cache_files
 from tdkt_xl.consolidation.master_cells import Block, RowStream, SheetRows
-from tdkt_xl.consolidation.master_skeleton import SheetLayout as SheetLayout  # (re-exported: nightly)
-from tdkt_xl.consolidation.master_skeleton import Skeleton, build_skeleton
-from tdkt_xl.consolidation.master_skeleton import skeleton_key as skeleton_key  # (re-exported: nightly)
+from tdkt_xl.consolidation.master_skeleton import SheetLayout, Skeleton, build_skeleton, skeleton_key
 from tdkt_xl.consolidation.zip_writer import ZipWriter, deflate_piece, raw_compressor
 from tdkt_xl.errors import InvalidValue
 

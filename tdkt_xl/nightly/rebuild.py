@@ -54,11 +54,10 @@ from tdkt_xl.consolidation.master import (
     problem_values,
     rejected_text,
     sheet_layouts,
-    style_ids,
     submission_values,
 )
 from tdkt_xl.consolidation.master_cells import Block, CellWriter, RowFormat, SheetRows, row_formats
-from tdkt_xl.consolidation.master_package import SheetLayout, skeleton_key
+from tdkt_xl.consolidation.master_skeleton import SheetLayout, skeleton_key, style_ids
 from tdkt_xl.errors import Code
 from tdkt_xl.intake.plan_index import plan_forms, plan_years
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
