@@ -77,6 +77,15 @@ def column_letter(column: int) -> str:
     return letters
 
 
+def quoted_sheet_name(title: str) -> str:
+    """A sheet's name as a formula or a defined name refers to it: quoted, a quote in it doubled.
+
+    >>> print(quoted_sheet_name("Số liệu"), quoted_sheet_name("A'b"))
+    'Số liệu' 'A''b'
+    """
+    return "'" + title.replace("'", "''") + "'"
+
+
 class Problem(BaseModel):
     """One problem, at one place. Its code must be one of :data:`CODES` given as a problem.
 

@@ -30,8 +30,8 @@ from tdkt_xl.consolidation.master_cells import (
     title_span,
 )
 from tdkt_xl.consolidation.master_cells import xml_text as escape
-from tdkt_xl.errors import InvalidValue, column_letter
-from tdkt_xl.paper import A4_PAPER, ESTIMATE_VERSION, MARGINS_INCH, page_fit
+from tdkt_xl.errors import InvalidValue, column_letter, quoted_sheet_name
+from tdkt_xl.paper import A4_PAPER, ESTIMATE_VERSION, MARGINS_INCH, PageFit, page_fit
 from tdkt_xl.plans.status import STATUS_COLORS
 
 SKELETON_FORMAT = 3  # raise when what build_skeleton makes of the same layouts changes
@@ -131,14 +131,15 @@ def build_skeleton(layouts: Sequence[SheetLayout], key: str | None = None) -> Sk
     parts: list[tuple[str, bytes]] = [
         ("docProps/app.xml", _APP), ("docProps/core.xml", _core_xml()), ("xl/theme/theme1.xml", _theme()),
     ]
+    fits = [page_fit(layout.widths, title_columns=layout.title_columns) for layout in layouts]
     sheets: dict[str, str] = {}
     charts: list[tuple[str, bytes]] = []
     overrides: list[tuple[str, str]] = []
-    for number, layout in enumerate(layouts, start=1):
+    for number, (layout, fit) in enumerate(zip(layouts, fits, strict=True), start=1):
         sheet = f"xl/worksheets/sheet{number}.xml"
         sheets[layout.title] = sheet
         chart = len(charts) + 1 if layout.chart_row else 0
-        parts.append((sheet, _sheet_xml(layout, chart)))
+        parts.append((sheet, _sheet_xml(layout, fit, chart)))
         overrides.append((sheet, "spreadsheetml.worksheet+xml"))
         if chart:  # the sheet's drawing (which holds the chart) after the sheet, the charts at the end
             drawing = f"xl/drawings/drawing{chart}.xml"
@@ -159,7 +160,7 @@ def build_skeleton(layouts: Sequence[SheetLayout], key: str | None = None) -> Sk
             (f"{_REL}/officeDocument", "xl/workbook.xml"),
             (f"{_PACKAGE_REL}/metadata/core-properties", "docProps/core.xml"),
             (f"{_REL}/extended-properties", "docProps/app.xml")])),
-        ("xl/workbook.xml", _workbook_xml(layouts)),
+        ("xl/workbook.xml", _workbook_xml(layouts, fits)),
         ("xl/_rels/workbook.xml.rels", _relationships(
             [(f"{_REL}/worksheet", f"/{name}") for name in sheets.values()]
             + [(f"{_REL}/styles", "styles.xml"), (f"{_REL}/theme", "theme/theme1.xml")])),
@@ -175,11 +176,6 @@ def _number(value: float) -> str:
 
 def _attribute(text: str) -> str:
     return escape(text).replace('"', "&quot;")
-
-
-def _sheet_name(title: str) -> str:
-    """A sheet's name as a formula refers to it (always quoted)."""
-    return "'" + title.replace("'", "''") + "'"
 
 
 def _relationships(targets: Sequence[tuple[str, str]]) -> bytes:
@@ -315,11 +311,10 @@ def _styles() -> tuple[bytes, tuple[tuple[str, str], ...]]:
 
 # --- sheets and the workbook -------------------------------------------------------------------
 
-def _sheet_xml(layout: SheetLayout, chart: int) -> bytes:
+def _sheet_xml(layout: SheetLayout, fit: PageFit, chart: int) -> bytes:
     """A sheet without rows: widths, the panes frozen under the header, the filter over the data
-    rows, the title line merged across the first page, A4 print setup (see :func:`tdkt_xl.paper.page_fit`),
-    the chart (under the table, on a page of its own)."""
-    fit = page_fit(layout.widths, title_columns=layout.title_columns)
+    rows, the title line merged across the first page, A4 print setup as ``fit`` says (see
+    :func:`tdkt_xl.paper.page_fit`), the chart (under the table, on a page of its own)."""
     cols = "".join(f'<col width="{_number(width)}" customWidth="1" min="{number}" max="{number}"/>'
                    for number, width in enumerate(layout.widths, start=1))
     last = column_letter(len(layout.widths))
@@ -349,18 +344,17 @@ def _sheet_xml(layout: SheetLayout, chart: int) -> bytes:
     return (xml + "</worksheet>").encode("utf-8")
 
 
-def _workbook_xml(layouts: Sequence[SheetLayout]) -> bytes:
+def _workbook_xml(layouts: Sequence[SheetLayout], fits: Sequence[PageFit]) -> bytes:
     sheets = "".join(f'<sheet xmlns:r="{_REL}" name="{_attribute(layout.title)}" sheetId="{number}" '
                      f'state="visible" r:id="rId{number}"/>'
                      for number, layout in enumerate(layouts, start=1))
     names = ""
-    for at, layout in enumerate(layouts):
-        sheet = escape(_sheet_name(layout.title))
+    for at, (layout, fit) in enumerate(zip(layouts, fits, strict=True)):
+        sheet = escape(quoted_sheet_name(layout.title))
         if layout.data_rows:
             names += (f'<definedName name="_xlnm._FilterDatabase" localSheetId="{at}" hidden="1">'
                       f"{sheet}!$A${HEADER_ROW}:${column_letter(len(layout.widths))}$"
                       f"{HEADER_ROW + layout.data_rows}</definedName>")
-        fit = page_fit(layout.widths, title_columns=layout.title_columns)
         titles = f"{sheet}!${HEADER_ROW}:${HEADER_ROW}"
         if fit.title_columns:
             titles += f",{sheet}!$A:${column_letter(fit.title_columns)}"
@@ -396,7 +390,7 @@ def _rich_title(text: str) -> str:
 def _chart_xml(layout: SheetLayout) -> bytes:
     """A column chart of the year columns (B onwards) of row ``chart_row``, the years (the header row)
     as its categories; no legend; both axes shown (recent Excel hides axes marked deleted)."""
-    sheet = escape(_sheet_name(layout.title))
+    sheet = escape(quoted_sheet_name(layout.title))
     last = column_letter(1 + layout.chart_columns)
     years, counts = (f"{sheet}!$B${row}" + (f":${last}${row}" if last != "B" else "")
                      for row in (HEADER_ROW, layout.chart_row))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from tdkt_xl.errors import quoted_sheet_name
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.status import Status, TaskStatus, count_by_status, problem_counts
 
@@ -72,7 +73,7 @@ def link_formula(sheet: str, cell: str, *, whole_row: bool = False) -> str:
     >>> print(link_formula("PL", "A7", whole_row=True))
     =HYPERLINK("#'PL'!"&ADDRESS(ROW('PL'!A7),1,4),ROW('PL'!A7)&":"&ROW('PL'!A7))
     """
-    quoted = "'" + sheet.replace("'", "''") + "'"
+    quoted = quoted_sheet_name(sheet)
     reference = f"{quoted}!{cell}"
     if whole_row:
         target = f"ADDRESS(ROW({reference}),1,4)"
