@@ -708,3 +708,16 @@ def test_a_config_file_that_is_not_toml_is_said_in_vietnamese(tmp_path: Path, bo
     last = result.stderr.splitlines()[-1]
     assert last.startswith(f"Lỗi: {config}: tệp cấu hình sai cú pháp TOML {where}. Mỗi dòng dạng"), last
     assert "line" not in last and "column" not in last
+
+
+def test_status_copy_links_to_a_sheet_whose_name_has_a_quote(make_book: BookMaker, tmp_path: Path) -> None:
+    """A link's location quotes the sheet's name with a quote in it doubled, as Excel writes it."""
+    rows = [["BẢNG PHÂN CÔNG NHIỆM VỤ NĂM 2024"], PHAN_CONG_HEADER,
+            ["1.", "Lấy ý kiến góp ý", "Phòng Y", "Đầu tháng 7"]]
+    plan = make_book({"Phân công Q'3": rows})
+    out = tmp_path / "ket_qua.xlsx"
+    code, _ = run("status", str(plan), "--as-of", "16/06/2024", "--out", str(out))
+    assert code == 0
+    result = load_workbook(out)["Kết quả kiểm tra"]
+    assert [result.cell(4, c).value for c in (3, 5, 6)] == ["unknown-unit", "Phân công Q'3", "C3"]
+    assert result.cell(4, 6).hyperlink.location == "'Phân công Q''3'!C3"

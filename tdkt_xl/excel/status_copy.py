@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tdkt_xl.atomic import atomic_copy, atomic_path, backup_path
 from tdkt_xl.collector import collector_paused
-from tdkt_xl.errors import Problem
+from tdkt_xl.errors import Problem, quoted_sheet_name
 from tdkt_xl.intake.file_formats import is_macro_name
 from tdkt_xl.intake.openpyxl_grids import open_workbook
 from tdkt_xl.plans.models import Plan, TaskSheet
@@ -180,9 +180,10 @@ def _write_result_sheet(workbook: Workbook, plan: Plan, statuses: list[TaskStatu
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         ws.cell(row, 2).fill = _ERROR_FILL if problem.severity == "error" else _WARNING_FILL
         target = link_target(problem, names)
-        if target is not None:
+        if target is not None and problem.sheet:
             link = ws.cell(row, RESULT_LINK_COLUMN)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{problem.sheet}'!{target}")
+            location = f"{quoted_sheet_name(problem.sheet)}!{target}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=location)
             link.font = Font(color=LINK_COLOR, underline="single")
     for column, width in enumerate(RESULT_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
