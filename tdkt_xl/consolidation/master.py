@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -250,33 +250,29 @@ def master_rows(data: MasterData, writer: CellWriter) -> list[SheetRows]:
     forms = row_formats(writer.ids, len(data.forms))
     names = {**(data.names or {}), **{s.code: s.name for s in data.submissions}}
 
-    def detail() -> Iterator[bytes]:
-        for item in data.tasks:
-            leads = item.lead_codes()
-            for code in item.units:
-                yield writer.cells(detail_values(item.task, code, names.get(code, code), code in leads,
-                                                 item.entries.get(code), data.files.get(code, ""),
-                                                 group=code in item.groups))
+    def detail(row: tuple[TaskRow, Collection[str], str]) -> bytes:
+        item, leads, code = row
+        return writer.cells(detail_values(item.task, code, names.get(code, code), code in leads,
+                                          item.entries.get(code), data.files.get(code, ""),
+                                          group=code in item.groups))
 
-    def problems() -> Iterator[bytes]:
-        for outcome in data.outcomes:
-            yield writer.cells(outcome_values(*outcome))
-        for problem in data.problems:
-            yield writer.cells(problem_values(*problem))
-
+    details = [(item, leads, code) for item in data.tasks for leads in (item.lead_codes(),)
+               for code in item.units]
+    problems: list[tuple[Callable[..., list[Any]], tuple[str, ...]]] = [
+        *((outcome_values, outcome) for outcome in data.outcomes),
+        *((problem_values, problem) for problem in data.problems)]
     return assemble(
         writer, as_of=data.as_of, deadline=data.deadline,
         states=[row.state for row in data.submissions],
-        submissions=RowStream([row.code for row in data.submissions],
-                              lambda: (writer.cells(*submission_values(row)) for row in data.submissions),
-                              forms["S"]),
+        submissions=RowStream([row.code for row in data.submissions], data.submissions,
+                              lambda row: writer.cells(*submission_values(row)), forms["S"]),
         tasks=data.tasks,
-        detail=RowStream([code for item in data.tasks for code in item.units], detail, forms["D"]),
+        detail=RowStream([code for _item, _leads, code in details], details, detail, forms["D"]),
         forms=data.forms, years=data.years, totals=data.totals,
-        by_unit=RowStream([code for code, _name, _counts in data.by_unit],
-                          lambda: (writer.cells([code, name, *counts])
-                                   for code, name, counts in data.by_unit), forms["U"]),
-        problems=RowStream([""] * (len(data.outcomes) + len(data.problems)), problems, forms["P"]),
+        by_unit=RowStream([code for code, _name, _counts in data.by_unit], data.by_unit,
+                          lambda row: writer.cells([row[0], row[1], *row[2]]), forms["U"]),
+        problems=RowStream([""] * len(problems), problems, lambda row: writer.cells(row[0](*row[1])),
+                           forms["P"]),
         rejected=data.rejected, cell_problems=len(data.problems))
 
 

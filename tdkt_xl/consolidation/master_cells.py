@@ -18,7 +18,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from tdkt_xl.errors import column_letter
+from tdkt_xl.errors import InvalidValue, column_letter
 from tdkt_xl.paper import Cell, first_page_columns, line_points, page_fit, row_points
 
 HEADER_ROW = 3
@@ -410,31 +410,44 @@ class Block:
 class RowStream:
     """The data rows of a long sheet written only as the sheet is (:meth:`pieces`: the same bytes
     as :attr:`Block.pieces` of the same rows), so that a master's tens of megabytes of rows are
-    never all held at once. ``keys``: what each row is of; ``cells``: gives each row's cells, in
-    the order of ``keys``, each time it is called.
+    never all held at once. ``keys``: what each row is of; ``items``: what each row is made from,
+    in the order of ``keys``, and ``render`` makes a row's cells from its item, so that any run of
+    rows can be written on its own (:meth:`pieces` with ``start``; see
+    :mod:`~tdkt_xl.consolidation.row_helper`).
 
     >>> form = RowFormat(4, b"<n>%d</n>")
-    >>> stream = RowStream(["A", "B"], lambda: iter([b"<a/>", b"<b/>"]), form)
+    >>> stream = RowStream(["A", "B"], [b"<a/>", b"<b/>"], bytes, form)
     >>> b"".join(stream.pieces()) == Block.build([("A", b"<a/>"), ("B", b"<b/>")], form).data
     True
+    >>> b"".join(stream.pieces(1))
+    b'<row r="5"><n>2</n><b/></row>'
     """
 
-    __slots__ = ("cells", "form", "keys")
+    __slots__ = ("form", "items", "keys", "render")
 
-    def __init__(self, keys: list[str], cells: Callable[[], Iterator[bytes]], form: RowFormat) -> None:
-        self.keys, self.cells, self.form = keys, cells, form
+    def __init__(self, keys: list[str], items: Sequence[Any], render: Callable[[Any], bytes],
+                 form: RowFormat) -> None:
+        if len(keys) != len(items):
+            raise InvalidValue(f"{len(keys)} keys for {len(items)} rows")
+        self.keys, self.items, self.render, self.form = keys, items, render, form
 
-    def pieces(self) -> Iterator[bytes]:
-        """The rows' XML, :data:`PIECE_ROWS` rows at a time."""
-        return _row_pieces(self.cells(), self.form)
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def pieces(self, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
+        """The XML of rows ``start`` to ``stop`` (counted from 0; the end when None), with their
+        row numbers in the sheet, :data:`PIECE_ROWS` rows at a time."""
+        rows = itertools.islice(self.items, start, stop)
+        return _row_pieces(map(self.render, rows), self.form, first=start)
 
 
-def _row_pieces(cells: Iterable[bytes], form: RowFormat, sizes: array.array[int] | None = None
-                ) -> Iterator[bytes]:
+def _row_pieces(cells: Iterable[bytes], form: RowFormat, sizes: array.array[int] | None = None,
+                first: int = 0) -> Iterator[bytes]:
     """Rows' XML from their cells, :data:`PIECE_ROWS` rows a piece (each row: what ``form`` puts
-    before its cells, its cells, what it puts after); ``sizes`` gets the three parts' lengths."""
+    before its cells, its cells, what it puts after); ``sizes`` gets the three parts' lengths;
+    ``first``: the index of the first row (its place in the sheet's data rows)."""
     parts: list[bytes] = []
-    for index, row in enumerate(cells):
+    for index, row in enumerate(cells, first):
         head, tail = form.head(index, row), form.tail(index)
         parts += (head, row, tail)
         if sizes is not None:

@@ -20,6 +20,7 @@ from typing import Any
 from tdkt_xl.consolidation import cache_files
 from tdkt_xl.consolidation.master_cells import Block, RowStream, SheetRows
 from tdkt_xl.consolidation.master_skeleton import SheetLayout, Skeleton, build_skeleton, skeleton_key
+from tdkt_xl.consolidation.row_helper import LEAST_ROWS, RowHelper, crc32_combine
 from tdkt_xl.consolidation.zip_writer import ZipWriter, deflate_piece, raw_compressor
 from tdkt_xl.errors import InvalidValue
 
@@ -132,16 +133,29 @@ _SHEET_DATA = b"<sheetData></sheetData>"
 
 
 def save_master(skeleton: Skeleton, sheets: Sequence[SheetRows], path: Path,
-                pieces: PieceStore | None = None) -> None:
+                pieces: PieceStore | None = None, *, helper_rows: int = LEAST_ROWS) -> None:
     """The skeleton with each sheet's rows put in, written to ``path`` (not atomically: see
     :func:`~tdkt_xl.consolidation.master.write_master`). ``pieces``: the long sheets' rows
-    deflated by the last run."""
+    deflated by the last run. Without them, a master of ``helper_rows`` long sheets' rows or more
+    has the last half made by a second process (:class:`~tdkt_xl.consolidation.row_helper.RowHelper`)."""
     rows = {sheet.title: sheet for sheet in sheets}
     missing = set(rows) - set(skeleton.sheet_parts)
     if missing:
         raise InvalidValue(f"sheets not in the skeleton: {sorted(missing)}")
     by_part = {skeleton.sheet_parts[title]: sheet for title, sheet in rows.items()}
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    streams = [chunk for name, _, _ in skeleton.parts if name in by_part
+               for chunk in by_part[name].chunks if isinstance(chunk, RowStream)]
+    helper = RowHelper.start(streams, least_rows=helper_rows) if pieces is None else None
+    try:
+        _write_package(skeleton, by_part, path, now, pieces, helper)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _write_package(skeleton: Skeleton, by_part: dict[str, SheetRows], path: Path, now: bytes,
+                   pieces: PieceStore | None, helper: RowHelper | None) -> None:
     with open(path, "wb") as handle, ZipWriter(handle) as out:
         for name, date_time, data in skeleton.parts:
             sheet = by_part.get(name)
@@ -155,13 +169,14 @@ def save_master(skeleton: Skeleton, sheets: Sequence[SheetRows], path: Path,
             if not marker:
                 raise InvalidValue(f"{name}: no empty <sheetData>")
             deflated, size, crc = _deflated_sheet(sheet, head + b"<sheetData>", b"</sheetData>" + tail,
-                                                  pieces)
+                                                  pieces, helper)
             out.add(name, date_time, deflated, size=size, crc=crc)
 
 
-def _deflated_sheet(sheet: SheetRows, head: bytes, tail: bytes, pieces: PieceStore | None
-                    ) -> tuple[list[bytes], int, int]:
-    """A sheet's XML as raw deflate (in pieces), with its size and CRC."""
+def _deflated_sheet(sheet: SheetRows, head: bytes, tail: bytes, pieces: PieceStore | None,
+                    helper: RowHelper | None = None) -> tuple[list[bytes], int, int]:
+    """A sheet's XML as raw deflate (in pieces), with its size and CRC (the rows of its streams that
+    ``helper`` makes put in as it made them)."""
     out: list[bytes] = []
     size = crc = 0
     loose = raw_compressor()  # all but the blocks' pieces
@@ -179,8 +194,14 @@ def _deflated_sheet(sheet: SheetRows, head: bytes, tail: bytes, pieces: PieceSto
         add(b"".join(pending))
         pending.clear()
         if isinstance(chunk, RowStream):  # (made here, a piece at a time)
-            for piece in chunk.pieces():
+            cut = len(chunk) if helper is None else helper.cut(chunk)
+            for piece in chunk.pieces(0, cut):
                 add(piece)
+            if cut < len(chunk):
+                assert helper is not None
+                made, made_size, made_crc = helper.rest(chunk)
+                out += (loose.flush(zlib.Z_FULL_FLUSH), made)  # (what follows refers to nothing before)
+                size, crc = size + made_size, crc32_combine(crc, made_crc, made_size)
             continue
         if pieces is None:
             for piece in chunk.pieces:
