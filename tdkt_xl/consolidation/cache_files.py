@@ -268,7 +268,7 @@ class _Decoder:
         raise CacheDamaged(f"unknown tag {tag!r}")
 
     def _instance(self, value: dict[str, Any]) -> Any:
-        kind = next(k for k in ("n", "o", "c") if k in value)
+        kind = "n" if "n" in value else "o" if "o" in value else "c"  # (thousands: no generator)
         cls, inner = self.classes[value[kind]], value["v"]
         if kind == "o":
             made: Any = object.__new__(cls)
