@@ -929,6 +929,46 @@ def test_the_cache_is_kept_and_only_what_changed_is_added(setup: NightlySettings
     assert cache.stat().st_mtime_ns == whole.st_mtime_ns and journal.stat().st_size > 0
 
 
+def test_the_cache_is_read_while_the_changed_files_are_parsed(setup: NightlySettings, demo_source: Path,
+                                                               tmp_path: Path) -> None:
+    """A night where few files changed: the workers are forked and reading before the rebuild's
+    cache is read, once, and the rebuild goes on from that cache (the same master as a run from
+    scratch)."""
+    import tdkt_xl.intake.worker_pool as worker_pool
+    import tdkt_xl.nightly.rebuild as rebuild
+    import tdkt_xl.nightly.run as run
+
+    events: list[str] = []
+    original_read, original_start = rebuild.Cache.read.__func__, worker_pool.HeadStart.__init__  # type: ignore[attr-defined]
+
+    def reading(cls: type[rebuild.Cache], *args: Any) -> Any:
+        events.append("cache read")
+        return original_read(cls, *args)
+
+    def starting(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_start(self, *args, **kwargs)
+        events.append(f"workers forked ({len(self.paths)} files, {len(self.in_flight)} chunk in flight)")
+
+    made: list[list[str]] = []
+    original_made = rebuild._Making.units_made
+
+    def counting(self: Any, codes: Any, *args: Any) -> Any:
+        made.append(sorted(codes))
+        return original_made(self, codes, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rebuild.Cache, "read", classmethod(reading))
+        patch.setattr(run.HeadStart, "__init__", starting)
+        run_nightly(setup)
+        events.clear()
+        _change_one(setup, demo_source, 1)
+        patch.setattr(rebuild._Making, "units_made", counting)
+        run_nightly(setup)
+    assert events == ["workers forked (1 files, 1 chunk in flight)", "cache read"]
+    assert made == [["P2", "P3"]]  # went on from the cache read ahead
+    assert master_values(setup.out) == _consolidated_now(setup, tmp_path, "direct.xlsx")
+
+
 def test_a_run_that_only_moved_the_count_of_changes_keeps_the_cache(setup: NightlySettings,
                                                                      demo_source: Path) -> None:
     """A rejected file touched (same content, new time) changes the ledger but no unit: the cache
@@ -1057,3 +1097,14 @@ def test_a_run_with_the_same_layout_writes_the_master_without_openpyxl(setup: Ni
     os.utime(target, (OLD + 60, OLD + 60))
     changed, loaded, who = _nightly_in_a_new_process(setup)
     assert [changed, loaded] == [["P3.xlsx"], []], "\n".join(who.values())
+
+
+@pytest.mark.parametrize(("units", "count", "few"), [(16, 0, False), (16, 1, True), (16, 100, True),
+                                                     (16, 101, False), (5000, 500, True), (5000, 501, False)])
+def test_few_files_to_parse_is_judged_as_the_rebuild_judges_units(units: int, count: int, few: bool) -> None:
+    from types import SimpleNamespace
+
+    import tdkt_xl.nightly.run as run
+
+    plan = SimpleNamespace(units=[SimpleNamespace(is_group=False)] * units + [SimpleNamespace(is_group=True)])
+    assert run._few_to_parse(plan, count) is few  # type: ignore[arg-type]

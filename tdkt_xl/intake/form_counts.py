@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import array
 import itertools
-import operator
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -177,18 +176,16 @@ def summed(all_counts: Iterable[Mapping[str, Mapping[int, int]]], forms: Sequenc
     {'X': {2023: 3, 2024: 1}, 'Y': {2023: 0, 2024: 5}}
     """
     totals = {name: dict.fromkeys(years, 0) for name in forms}
-    # the counts of each layout summed count by count first (thousands of reports share a few)
-    by_layout: dict[int, tuple[CountsLayout, list[int]]] = {}
+    # the counts of each layout summed count by count first (thousands of reports share a few),
+    # a column of counts at a time (in C: half the time of adding report after report)
+    by_layout: dict[int, tuple[CountsLayout, list[array.array[int] | tuple[int, ...]]]] = {}
     for counts in all_counts:
         if not isinstance(counts, FormCounts):
             _add(totals, counts.items())
             continue
-        found = by_layout.get(id(counts.layout))
-        if found is None:
-            by_layout[id(counts.layout)] = (counts.layout, list(counts.counts))
-        else:
-            found[1][:] = map(operator.add, found[1], counts.counts)
-    for layout, sums in by_layout.values():
+        by_layout.setdefault(id(counts.layout), (counts.layout, []))[1].append(counts.counts)
+    for layout, each in by_layout.values():
+        sums = list(map(sum, zip(*each, strict=True)))
         starts = layout.starts
         _add(totals, ((name, dict(zip(layout.years[position], sums[starts[position]:starts[position + 1]],
                                       strict=True)))

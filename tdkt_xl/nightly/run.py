@@ -19,6 +19,7 @@ import logging
 import os
 import signal
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -39,10 +40,10 @@ from tdkt_xl.intake.file_formats import WorkbookError
 from tdkt_xl.intake.inbox_entries import UnsafeEntry, sha256_within
 from tdkt_xl.intake.safety.limits_and_rejections import Limits
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
-from tdkt_xl.intake.worker_pool import ReadResult, read_many
+from tdkt_xl.intake.worker_pool import HeadStart, ReadResult, read_many
 from tdkt_xl.nightly.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.nightly.lock import LockBusy, RunLock
-from tdkt_xl.nightly.rebuild import Rebuilt, rebuild
+from tdkt_xl.nightly.rebuild import UNREAD, Cache, Rebuilt, read_cache, rebuild
 from tdkt_xl.nightly.settings import NightlySettings
 from tdkt_xl.nightly.summary import (
     EXIT_FAILED,
@@ -389,8 +390,12 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             inbox.stats.clear()  # (compared: ten thousand stat results are not held through the run)
 
         with _phase(summary, "parse"):
+            # a night where few files changed: the rebuild's cache is read while they are parsed
+            kept: list[Cache | None] = []
+            ahead = _few_to_parse(plan, len(scan.to_parse)) and executor is None
             read = _parse(settings, summary, ledger, plan, identity, inbox.root, executor, scan.to_parse,
-                          current, now)
+                          current, now, meanwhile=(lambda: kept.append(read_cache(
+                              plan, identity, plan_digest, ledger, settings.cache_path))) if ahead else None)
             scan.to_parse.clear()  # (read and recorded)
 
         with _phase(summary, "ledger"):
@@ -404,7 +409,8 @@ def _run(settings: NightlySettings, summary: NightlySummary,
         with _phase(summary, "consolidate"):
             day = settings.as_of or plan.config.as_of or today_in_vietnam()
             rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day, read=read,
-                              changes=changes, scanned=current)
+                              changes=changes, scanned=current, kept=kept[0] if kept else UNREAD)
+            kept.clear()
             ledger.mark_superseded(rebuilt.superseded)
             summary.files["superseded"] = rebuilt.superseded_files
             summary.units = rebuilt.units
@@ -541,12 +547,20 @@ def _counted(results: Iterator[ReadResult], total: int,
         yield result
 
 
+def _few_to_parse(plan: Plan, count: int) -> bool:
+    """Whether so few files are to be parsed that the rebuild will likely go on from its cache
+    (as :meth:`~tdkt_xl.nightly.rebuild._Making.few` judges the units they belong to)."""
+    reporting = sum(1 for unit in plan.units or [] if not unit.is_group)
+    return 0 < count <= max(100, reporting // 10)
+
+
 def _parse(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, plan: Plan, identity: str,
            root: Path, executor: concurrent.futures.Executor | None,
-           to_parse: list[tuple[Path, str, int, int, str]], current: dict[str, CurrentFile], now: float
-           ) -> dict[int, UnitReport]:
+           to_parse: list[tuple[Path, str, int, int, str]], current: dict[str, CurrentFile], now: float,
+           meanwhile: Callable[[], None] | None = None) -> dict[int, UnitReport]:
     """The files to parse read (in worker processes) and kept in the ledger, in batches; returns
-    the reports accepted by this run, by version."""
+    the reports accepted by this run, by version. ``meanwhile`` is done while the workers start
+    reading (forked first, and kept fed by :class:`~tdkt_xl.intake.worker_pool.HeadStart`)."""
     read: dict[int, UnitReport] = {}
     by_path = {item[0]: item for item in to_parse}
     used = ledger.plan_ids()
@@ -555,17 +569,27 @@ def _parse(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, p
         summary.say(f"Kế hoạch đã thay đổi (mã kế hoạch nay là {identity}): mọi tệp được kiểm tra "
                     "lại; báo cáo làm từ mẫu của bản trước vẫn được dùng, có cảnh báo trong sheet "
                     "\"Lỗi\".")
+    paths = [item[0] for item in to_parse]
     with checking_in_workers(plan, root, executor, earlier, identity) if to_parse \
             else nullcontext(read_values) as reader:  # nothing to read: no workers, no index
-        results = read_many([item[0] for item in to_parse], workers=settings.workers,
-                            timeout_s=settings.timeout, executor=executor, reader=reader)
-        for batch in _batches(_counted(results, len(to_parse), settings.progress)):
-            with ledger.batch():
-                for result in batch:
-                    item = by_path[result.path]
-                    _record(summary, ledger, plan, (identity, earlier), now, item, result,
-                            current.get(item[1]), read)
-            crash_point("after-first-record")
+        head = None
+        if meanwhile is not None and paths and executor is None and sys.platform.startswith("linux"):
+            head = HeadStart(paths, workers=settings.workers, reader=reader)  # (forks, as read_many would)
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            results = read_many(paths, workers=settings.workers, timeout_s=settings.timeout,
+                                executor=executor, reader=reader, head_start=head)
+            for batch in _batches(_counted(results, len(to_parse), settings.progress)):
+                with ledger.batch():
+                    for result in batch:
+                        item = by_path[result.path]
+                        _record(summary, ledger, plan, (identity, earlier), now, item, result,
+                                current.get(item[1]), read)
+                crash_point("after-first-record")
+        finally:
+            if head is not None:
+                head.close()  # (taken over by read_many: nothing left to stop)
     return read
 
 
