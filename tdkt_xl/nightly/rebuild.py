@@ -393,22 +393,14 @@ def _cache_key(ledger: Ledger, plan_digest: str, identity: str) -> tuple[Any, ..
 
 
 def read_cache(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_path: Path) -> Cache | None:
-    """The cache :func:`rebuild` would read (give it as ``kept``): read ahead, while the run's
-    workers parse the files that changed (tens of megabytes at ten thousand units)."""
+    """The cache :func:`rebuild` reads, read ahead while the workers parse: give it in ``kept``."""
     return Cache.read(cache_path, _cache_key(ledger, plan_digest, identity), len(plan_forms(plan)))
-
-
-class _Unread:
-    """:func:`rebuild`'s ``kept`` when no cache was read ahead."""
-
-
-UNREAD = _Unread()
 
 
 def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_path: Path, *, as_of: date,
             ids: dict[str, str] | None = None, read: dict[int, UnitReport] | None = None,
             changes: int | None = None, scanned: dict[str, CurrentFile] | None = None,
-            kept: Cache | _Unread | None = UNREAD) -> Rebuilt:
+            kept: list[Cache | None] | None = None) -> Rebuilt:
     """The consolidation of every current version in ``ledger`` against ``plan`` (``identity``: its
     id; ``plan_digest``: of its file and of how it was read), on ``as_of``.
 
@@ -416,19 +408,14 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
     with; ``read``: reports this run read and stored, by version (not decoded from the ledger
     again); ``changes``: the ledger's count of changes when this run started, and ``scanned`` the
     paths' current versions then (the ledger's :attr:`~tdkt_xl.nightly.ledger.Ledger.touched` paths are
-    what this run changed since); ``kept``: the cache as :func:`read_cache` read it ahead.
+    what this run changed since); ``kept``: holds the cache :func:`read_cache` read ahead, if any.
     """
     forms = plan_forms(plan)
     form_names = [f.name for f in forms]
     years = plan_years(plan)
     key = _cache_key(ledger, plan_digest, identity)
     making = _Making(plan, identity, ledger, form_names, years, read or {})
-    if ids is not None:
-        cache = None
-    elif isinstance(kept, _Unread):
-        cache = Cache.read(cache_path, key, len(forms))
-    else:
-        cache = kept
+    cache = None if ids is not None else kept[0] if kept else Cache.read(cache_path, key, len(forms))
     base = cache.tag() if cache is not None else None
     touched = ledger.touched
     entry: JournalEntry | None = None

@@ -43,7 +43,7 @@ from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.intake.worker_pool import HeadStart, ReadResult, read_many
 from tdkt_xl.nightly.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.nightly.lock import LockBusy, RunLock
-from tdkt_xl.nightly.rebuild import UNREAD, Cache, Rebuilt, read_cache, rebuild
+from tdkt_xl.nightly.rebuild import Cache, Rebuilt, read_cache, rebuild
 from tdkt_xl.nightly.settings import NightlySettings
 from tdkt_xl.nightly.summary import (
     EXIT_FAILED,
@@ -409,7 +409,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
         with _phase(summary, "consolidate"):
             day = settings.as_of or plan.config.as_of or today_in_vietnam()
             rebuilt = rebuild(plan, identity, plan_digest, ledger, settings.cache_path, as_of=day, read=read,
-                              changes=changes, scanned=current, kept=kept[0] if kept else UNREAD)
+                              changes=changes, scanned=current, kept=kept)
             kept.clear()
             ledger.mark_superseded(rebuilt.superseded)
             summary.files["superseded"] = rebuilt.superseded_files
