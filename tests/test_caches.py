@@ -14,20 +14,16 @@ import shutil
 import stat
 import struct
 import unicodedata
-import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
 from test_nightly import _change_one, _consolidated_now, master_values
 
 import tdkt_xl
 from tdkt_xl.consolidation import cache_files
-from tdkt_xl.consolidation.master_cells import HEADER_ROW, PIECE_ROWS, Block, CellWriter, RowFormat, SheetRows
-from tdkt_xl.consolidation.master_package import PieceStore, save_master
-from tdkt_xl.consolidation.master_skeleton import SheetLayout, build_skeleton
+from tdkt_xl.consolidation.master_cells import Block, CellWriter, RowFormat, SheetRows
 from tdkt_xl.errors import InvalidValue
 from tdkt_xl.nightly.run import run_nightly
 from tdkt_xl.nightly.settings import NightlySettings
@@ -177,30 +173,13 @@ def _sheet(block: Block, writer: CellWriter) -> SheetRows:
     return sheet
 
 
-def test_a_kept_piece_is_not_used_for_rows_it_does_not_stand_for(tmp_path: Path) -> None:
-    """The bookkeeping says no row changed (a block settled on other rows), the tag is right: the
-    pieces whose rows differ are still deflated again, since their CRC is not the kept one's."""
-    rows = PIECE_ROWS * 4
-    skeleton = build_skeleton([SheetLayout("Dài", (8, 8), rows + 1)])
-    writer = CellWriter(skeleton.style_ids)
-    form = RowFormat(HEADER_ROW + 1)
-    first = Block.build([(f"U{i}", writer.cells([f"U{i}", i])) for i in range(rows)], form)
-    store = PieceStore(tmp_path / "pieces", "trạng thái")
-    save_master(skeleton, [_sheet(first, writer)], tmp_path / "1.xlsx", store)
-    store.keep("trạng thái")
-
-    other = Block.build([(f"U{i}", writer.cells([f"U{i}", i if i != PIECE_ROWS + 3 else -7]))
-                         for i in range(rows)], form)
-    other.settle()  # lies: one row differs from the rows the kept pieces were made of
-    again = PieceStore(tmp_path / "pieces", "trạng thái")
-    save_master(skeleton, [_sheet(other, writer)], tmp_path / "2.xlsx", again)
-    save_master(skeleton, [_sheet(other, writer)], tmp_path / "whole.xlsx")
-    assert again.fresh == 1
-    with zipfile.ZipFile(tmp_path / "2.xlsx") as two, zipfile.ZipFile(tmp_path / "whole.xlsx") as whole:
-        part = skeleton.sheet_parts["Dài"]
-        assert two.testzip() is None and two.read(part) == whole.read(part)
-    values = [[c.value for c in row] for row in load_workbook(tmp_path / "2.xlsx")["Dài"].iter_rows()]
-    assert values[HEADER_ROW + PIECE_ROWS + 3] == [f"U{PIECE_ROWS + 3}", -7]
+def test_the_pieces_an_earlier_version_kept_apart_are_removed(setup: NightlySettings) -> None:
+    """Before the twelfth session the long sheets' deflated pieces were kept in ``<ledger>.deflated``;
+    they are in the rebuild's cache now: a run removes the old file (never read, whatever it holds)."""
+    setup.state_path.parent.mkdir(parents=True, exist_ok=True)
+    setup.pieces_path.write_bytes(b"pieces of an earlier version")
+    run_nightly(setup)
+    assert not setup.pieces_path.exists() and setup.cache_path.exists()
 
 
 # --- a hostile file where each cache lives -----------------------------------------------------------
@@ -219,7 +198,7 @@ class _Creates:
 def _cache_places(settings: NightlySettings) -> dict[str, Path]:
     cache = settings.cache_path
     return {"cache": cache, "journal": cache.with_name(cache.name + ".journal"),
-            "skeleton": settings.skeleton_path, "pieces": settings.pieces_path}
+            "skeleton": settings.skeleton_path}
 
 
 def _hostile(kind: str, place: Path, marker: Path) -> bytes:
@@ -240,7 +219,7 @@ def _hostile(kind: str, place: Path, marker: Path) -> bytes:
 
 
 @pytest.mark.parametrize("kind", ["pickle", "random", "other-key", "wrong-digest"])
-@pytest.mark.parametrize("which", ["cache", "journal", "skeleton", "pieces"])
+@pytest.mark.parametrize("which", ["cache", "journal", "skeleton"])
 def test_a_hostile_file_where_a_cache_lives_is_ignored(setup: NightlySettings, demo_source: Path,
                                                        tmp_path: Path, which: str, kind: str) -> None:
     """A pickle that would create a file when loaded, random bytes, or a header for another key
@@ -275,7 +254,7 @@ def test_a_hostile_file_where_a_cache_lives_is_ignored(setup: NightlySettings, d
 
 
 @pytest.mark.skipif(os.name != "posix" or not hasattr(os, "getuid"), reason="POSIX modes")
-@pytest.mark.parametrize("which", ["cache", "journal", "skeleton", "pieces"])
+@pytest.mark.parametrize("which", ["cache", "journal", "skeleton"])
 def test_a_cache_made_writable_by_others_is_made_again(setup: NightlySettings, demo_source: Path,
                                                        tmp_path: Path, which: str) -> None:
     """A cache file of this code, but that others may now write: not trusted, made again."""

@@ -21,12 +21,14 @@ from tdkt_xl.consolidation.master_cells import (
     CellWriter,
     Formula,
     RowFormat,
+    RowStream,
     SheetRows,
     xml_text,
 )
-from tdkt_xl.consolidation.master_package import PieceStore, save_master
+from tdkt_xl.consolidation.master_package import save_master
 from tdkt_xl.consolidation.master_skeleton import SheetLayout, build_skeleton
 from tdkt_xl.consolidation.zip_writer import DEFLATE_END, ZipWriter, deflate_piece
+from tdkt_xl.errors import InvalidValue
 
 
 def write(path: Path, rows: list[list[object]], special: dict[int, str] | None = None) -> Path:
@@ -113,17 +115,31 @@ def test_zip_writer_members_read_back(tmp_path: Path) -> None:
         assert archive.getinfo("[Content_Types].xml").date_time == (2024, 6, 15, 10, 30, 58)
 
 
-def test_block_pieces_and_what_changed() -> None:
+def test_block_pieces_are_kept_deflated_and_only_changed_ones_made_again() -> None:
     form = RowFormat(4, b"<n>%d</n>")
     block = Block.build([(f"U{i}", b"<c>%d</c>" % i) for i in range(PIECE_ROWS * 2 + 3)], form)
     pieces = block.pieces
     assert len(pieces) == 3 and b"".join(pieces) == block.data
     assert pieces[1].startswith(b'<row r="%d">' % (4 + PIECE_ROWS))
-    assert block.changed is None and block.patched({0: b"<x/>"}).changed is None  # never settled
-    block.settle()
+    assert [zlib.decompressobj(-zlib.MAX_WBITS).decompress(packed) for packed in block.packed] == pieces
+    assert list(block.crcs) == [zlib.crc32(piece) for piece in pieces]
+    assert list(block.lengths) == [len(piece) for piece in pieces]
     patched = block.patched({PIECE_ROWS + 1: b"<x/>", 2 * PIECE_ROWS: b"<y/>"})
-    assert patched.changed == {1, 2} and block.changed == set()
-    assert patched.patched({0: b"<z/>"}).changed == {0, 1, 2}
+    assert patched.packed[0] is block.packed[0]  # (not inflated nor deflated again)
+    assert patched.packed[1] != block.packed[1] and patched.packed[2] != block.packed[2]
+    assert patched.cells(PIECE_ROWS + 1) == b"<x/>" and patched.cells(1) == b"<c>1</c>"
+    assert patched.all_cells() == [patched.cells(i) for i in range(PIECE_ROWS * 2 + 3)]
+    assert block.data.replace(b"<c>17</c>", b"<x/>").replace(b"<c>32</c>", b"<y/>") == patched.data
+
+
+def test_a_damaged_piece_is_refused() -> None:
+    block = Block.build([(f"U{i}", b"<c>%d</c>" % i) for i in range(3)], RowFormat(4))
+    state = list(block.__getstate__())
+    state[0] = [b"\x03\x00"]  # a piece of nothing
+    damaged = Block.__new__(Block)
+    damaged.__setstate__(tuple(state))  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue):
+        damaged.cells(0)
 
 
 def _long_sheet(block: Block, writer: CellWriter) -> SheetRows:
@@ -134,42 +150,30 @@ def _long_sheet(block: Block, writer: CellWriter) -> SheetRows:
     return sheet
 
 
-def test_kept_pieces_are_used_only_where_rows_did_not_change(tmp_path: Path) -> None:
-    """A sheet whose rows come partly from the pieces of the last run is the sheet written whole;
-    only the pieces whose rows changed are deflated again, and a store of another state is not
-    used at all."""
-    rows = PIECE_ROWS * 4
+def test_a_sheet_of_kept_pieces_is_the_sheet_written_whole(tmp_path: Path) -> None:
+    """A sheet whose rows are a block's deflated pieces (some made again) is the same sheet, byte for
+    byte once inflated, as one made of its rows; every CRC and length as the zip directory says."""
+    rows = PIECE_ROWS * 4 + 5
     skeleton = build_skeleton([SheetLayout("Dài", (8, 8), rows + 1)])
     writer = CellWriter(skeleton.style_ids)
     form = RowFormat(HEADER_ROW + 1)
     block = Block.build([(f"U{i}", writer.cells([f"U{i}", i])) for i in range(rows)], form)
-    store_path = tmp_path / "pieces"
-    first = PieceStore(store_path, "trạng thái 1")
-    save_master(skeleton, [_long_sheet(block, writer)], tmp_path / "1.xlsx", first)
-    assert first.fresh == 4
-    first.keep("trạng thái 1")
+    changed = block.patched({PIECE_ROWS + 2: writer.cells(["mới", -1])}, form)
+    save_master(skeleton, [_long_sheet(changed, writer)], tmp_path / "2.xlsx")
+    stream = RowStream(changed.keys, changed.all_cells(), bytes, form)
+    whole = SheetRows("Dài", writer)
+    whole.heading("Tiêu đề", ["A", "B"])
+    whole.append_block(stream)
+    whole.append(["cuối"])
+    save_master(skeleton, [whole], tmp_path / "whole.xlsx", helper_rows=10**9)
 
-    block.settle()
-    changed = block.patched({PIECE_ROWS + 2: writer.cells(["mới", -1])})
-    again = PieceStore(store_path, "trạng thái 1")
-    save_master(skeleton, [_long_sheet(changed, writer)], tmp_path / "2.xlsx", again)
-    save_master(skeleton, [_long_sheet(changed, writer)], tmp_path / "whole.xlsx")
-    assert again.fresh == 1
     def values_of(name: str) -> list[list[object]]:
         return [[c.value for c in row] for row in load_workbook(tmp_path / name)["Dài"].iter_rows()]
 
     values = values_of("2.xlsx")
     assert values == values_of("whole.xlsx")
     assert values[HEADER_ROW + PIECE_ROWS + 2] == ["mới", -1] and values[-1] == ["cuối", None]
-    with zipfile.ZipFile(tmp_path / "2.xlsx") as two, zipfile.ZipFile(tmp_path / "whole.xlsx") as whole:
+    with zipfile.ZipFile(tmp_path / "2.xlsx") as two, zipfile.ZipFile(tmp_path / "whole.xlsx") as whole_zip:
         assert two.testzip() is None
         sheet = skeleton.sheet_parts["Dài"]
-        assert two.read(sheet) == whole.read(sheet)
-
-    other = PieceStore(store_path, "trạng thái khác")
-    save_master(skeleton, [_long_sheet(changed, writer)], tmp_path / "3.xlsx", other)
-    assert other.fresh == 4
-    store_path.write_bytes(b"broken")
-    broken = PieceStore(store_path, "trạng thái 1")
-    save_master(skeleton, [_long_sheet(changed, writer)], tmp_path / "4.xlsx", broken)
-    assert broken.fresh == 4
+        assert two.read(sheet) == whole_zip.read(sheet)

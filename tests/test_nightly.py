@@ -996,32 +996,31 @@ def test_a_run_that_only_moved_the_count_of_changes_keeps_the_cache(setup: Night
     assert made == [["P2", "P3"]]
 
 
-def test_a_run_with_nothing_new_deflates_no_long_sheet_again(setup: NightlySettings,
+def test_a_run_with_nothing_new_deflates_no_long_sheet_again(setup: NightlySettings, demo_source: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """The long sheets' rows deflated by one run are kept (``<ledger>.deflated``) and taken as
-    they are by the next run where they did not change; a store left by another state is not."""
-    from tdkt_xl.consolidation import master as master
+    """The long sheets' rows are kept deflated in pieces (in the rebuild's cache) and go into the
+    next master as they are: a run with nothing new deflates none of them, a run where one report
+    changed only the pieces of its units' rows."""
+    from tdkt_xl.consolidation import master_cells
 
-    deflated: list[str] = []
-    original = master.PieceStore.deflated
+    made: list[int] = []
+    original = master_cells.deflate_piece
 
-    def counting(self: master.PieceStore, title: str, block: master.Block) -> Any:
-        before = self.fresh
-        yield from original(self, title, block)
-        deflated.extend([title] * (self.fresh - before))
+    def counting(data: Any) -> bytes:
+        made.append(len(data))
+        return original(data)
 
-    monkeypatch.setattr(master.PieceStore, "deflated", counting)
+    monkeypatch.setattr(master_cells, "deflate_piece", counting)
     run_nightly(setup)
-    long_sheets = {master.SUBMISSIONS_SHEET, master.PROGRESS_DETAIL_SHEET, master.TOTALS_DETAIL_SHEET}
-    assert long_sheets <= set(deflated) and setup.pieces_path.exists()
+    pieces = len(made)
+    assert pieces >= 3  # (at least one piece for each long sheet)
     first = master_values(setup.out)
-    deflated.clear()
+    made.clear()
     run_nightly(setup)
-    assert not long_sheets & set(deflated) and master_values(setup.out) == first
-    setup.pieces_path.write_bytes(b"not pieces")
-    deflated.clear()
+    assert len(made) == 1 and master_values(setup.out) == first  # (the "Lỗi" rows, made every run: a piece)
+    _change_one(setup, demo_source, 1)
     run_nightly(setup)
-    assert long_sheets <= set(deflated) and master_values(setup.out) == first
+    assert 0 < len(made) < pieces + 3  # the units' pieces in the long sheets, and "Lỗi" made anew
 
 
 @pytest.mark.parametrize("damage", ["garbage", "cut", "journal-cut", "other-ledger"])

@@ -49,7 +49,7 @@ from tdkt_xl.consolidation.master_cells import (
 from tdkt_xl.consolidation.master_cells import (
     SUBMISSIONS_WIDTHS as SUBMISSIONS_WIDTHS,  # (re-exported: the nightly's rows use them)
 )
-from tdkt_xl.consolidation.master_package import PieceStore, save_master
+from tdkt_xl.consolidation.master_package import save_master
 from tdkt_xl.consolidation.master_skeleton import SheetLayout, Skeleton, build_skeleton
 from tdkt_xl.errors import column_letter
 from tdkt_xl.intake.form_counts import compact_ints
@@ -355,13 +355,13 @@ def write_master(result: Consolidation | MasterData, target: Path,
 
 
 def write_rows(sheets: Sequence[SheetRows], skeleton: Skeleton, target: Path,
-               before_replace: Callable[[], None] | None = None, *, pieces: PieceStore | None = None) -> Path:
+               before_replace: Callable[[], None] | None = None) -> Path:
     """Write a master made of ``sheets`` into ``skeleton``, atomically (see :func:`write_master`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     with atomic_path(target) as temp:
-        save_master(skeleton, sheets, temp, pieces)
+        save_master(skeleton, sheets, temp)
         if before_replace is not None:
             before_replace()
         # the backup only once the new master is whole: a full disk while writing either one

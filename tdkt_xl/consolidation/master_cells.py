@@ -13,16 +13,18 @@ from __future__ import annotations
 import array
 import itertools
 import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from tdkt_xl.consolidation.zip_writer import deflate_piece
 from tdkt_xl.errors import InvalidValue, column_letter
 from tdkt_xl.paper import Cell, first_page_columns, line_points, page_fit, row_points
 
 HEADER_ROW = 3
-# rows of a long sheet deflated together (:class:`~tdkt_xl.consolidation.master_package.PieceStore`)
+# rows of a long sheet deflated together (:class:`Block`)
 PIECE_ROWS = 16
 # the column widths of the sheets with rows of their own (the rows' heights are fitted to them)
 SUBMISSIONS_WIDTHS = (6, 14, 36, 24, 14, 12, 32, 8)
@@ -311,9 +313,13 @@ class Block:
     """The data rows of a long sheet, as XML in pieces of :data:`PIECE_ROWS` rows, with what each
     row is of (``keys``: its unit) and the sizes of each row's three parts: what goes before its
     own cells (row number, STT), its cells, and what goes after ("Tổng", the row's end); the parts
-    around the cells depend on the row's place only (:class:`RowFormat`). Rows changed make new
-    pieces of theirs only: the others are the same bytes (a master's long sheets are tens of
-    megabytes, of which a night changes a little).
+    around the cells depend on the row's place only (:class:`RowFormat`).
+
+    Each piece is kept deflated on its own (:func:`~tdkt_xl.consolidation.zip_writer.deflate_piece`:
+    it ends on a byte boundary and refers to nothing before it), with the CRC-32 and length of its
+    rows: it goes into the master as it is (:attr:`packed`), and only a piece whose rows change is
+    inflated and made again. A master's long sheets are tens of megabytes of XML, of which a night
+    changes a little; deflated, they are a tenth of that, in memory and in the nightly's cache.
 
     >>> form = RowFormat(4, b"<n>%d</n>")
     >>> block = Block.build([("A", b"<a/>"), ("B", b"<b/>")], form)
@@ -324,15 +330,16 @@ class Block:
     (True, b'<b/>')
     """
 
-    __slots__ = ("_ends", "changed", "keys", "pieces", "rows", "sizes")
+    __slots__ = ("_ends", "_inflated", "crcs", "keys", "lengths", "packed", "rows", "sizes")
 
-    def __init__(self, pieces: list[bytes], keys: list[str], sizes: array.array[int], rows: int,
-                 changed: set[int] | None = None) -> None:
-        self.pieces, self.keys, self.sizes = pieces, keys, sizes
+    def __init__(self, packed: list[bytes], crcs: array.array[int], lengths: array.array[int],
+                 keys: list[str], sizes: array.array[int], rows: int) -> None:
+        # each piece deflated, and the CRC-32 and length of its rows
+        self.packed, self.crcs, self.lengths = packed, crcs, lengths
+        self.keys, self.sizes = keys, sizes
         self.rows = rows  # rows per piece
         self._ends: dict[int, list[int]] = {}  # piece -> where each of its rows' parts ends in it
-        # the pieces whose rows changed since :meth:`settle` (None: every one)
-        self.changed = changed
+        self._inflated: tuple[int, bytes] | None = None  # the last piece inflated
 
     @classmethod
     def build(cls, items: Iterable[tuple[str, bytes]], form: RowFormat) -> Block:
@@ -344,8 +351,29 @@ class Block:
                 keys.append(key)
                 yield row
 
-        pieces = list(_row_pieces(cells(), form, sizes))
-        return cls(pieces, keys, sizes, PIECE_ROWS)
+        packed: list[bytes] = []
+        crcs, lengths = array.array("L"), array.array("q")
+        for piece in _row_pieces(cells(), form, sizes):
+            packed.append(deflate_piece(piece))
+            crcs.append(zlib.crc32(piece))
+            lengths.append(len(piece))
+        return cls(packed, crcs, lengths, keys, sizes, PIECE_ROWS)
+
+    def piece(self, number: int) -> bytes:
+        """The rows of piece ``number``, inflated."""
+        kept = self._inflated
+        if kept is not None and kept[0] == number:
+            return kept[1]
+        data = zlib.decompressobj(-zlib.MAX_WBITS).decompress(self.packed[number], self.lengths[number] + 1)
+        if len(data) != self.lengths[number] or zlib.crc32(data) != self.crcs[number]:
+            raise InvalidValue(f"piece {number} of a block does not inflate to its rows")
+        self._inflated = (number, data)
+        return data
+
+    @property
+    def pieces(self) -> list[bytes]:
+        """Every piece's rows, inflated."""
+        return [self.piece(number) for number in range(len(self.packed))]
 
     @property
     def data(self) -> bytes:
@@ -360,25 +388,32 @@ class Block:
         return ends
 
     def cells(self, index: int) -> bytes:
+        """The cells of row ``index`` (inflating its piece: for many rows, :meth:`all_cells`)."""
         piece, row = divmod(index, self.rows)
         ends = self._piece_ends(piece)
-        return self.pieces[piece][ends[3 * row]:ends[3 * row + 1]]
+        return self.piece(piece)[ends[3 * row]:ends[3 * row + 1]]
 
-    def settle(self) -> None:
-        """From now on, :attr:`changed` counts the pieces changed from these rows."""
-        self.changed = set()
+    def all_cells(self) -> list[bytes]:
+        """The cells of every row, in order (each piece inflated once)."""
+        found: list[bytes] = []
+        for number in range(len(self.packed)):
+            data, ends = self.piece(number), self._piece_ends(number)
+            found += (data[ends[3 * row]:ends[3 * row + 1]] for row in range(len(ends) // 3))
+        return found
 
     def patched(self, new: dict[int, bytes], form: RowFormat | None = None) -> Block:
         """The same rows with the cells of some replaced (by index); with the ``form`` they were
-        built with, their starts too (a row's height follows its cells)."""
+        built with, their starts too (a row's height follows its cells). Only the pieces of those
+        rows are inflated and deflated again."""
         if not new:
             return self
-        sizes, pieces = array.array("q", self.sizes), list(self.pieces)
+        sizes, packed = array.array("q", self.sizes), list(self.packed)
+        crcs, lengths = array.array("L", self.crcs), array.array("q", self.lengths)
         by_piece: dict[int, list[int]] = {}
         for index in sorted(new):
             by_piece.setdefault(index // self.rows, []).append(index)
         for piece, indexes in by_piece.items():
-            ends, data = self._piece_ends(piece), memoryview(self.pieces[piece])
+            ends, data = self._piece_ends(piece), memoryview(self.piece(piece))
             parts: list[bytes | memoryview] = []
             previous = 0
             for index in indexes:
@@ -392,19 +427,25 @@ class Block:
                 previous = ends[3 * row + 1]
                 sizes[3 * index + 1] = len(cells)
             parts.append(data[previous:])
-            pieces[piece] = b"".join(parts)
-        changed = None if self.changed is None else self.changed | by_piece.keys()
-        return Block(pieces, self.keys, sizes, self.rows, changed)
+            joined = b"".join(parts)
+            packed[piece], crcs[piece] = deflate_piece(joined), zlib.crc32(joined)
+            lengths[piece] = len(joined)
+        return Block(packed, crcs, lengths, self.keys, sizes, self.rows)
 
-    def __getstate__(self) -> tuple[list[bytes], list[str], bytes, int]:
-        return self.pieces, self.keys, self.sizes.tobytes(), self.rows
+    def __getstate__(self) -> tuple[list[bytes], list[str], bytes, int, bytes, bytes]:
+        return (self.packed, self.keys, self.sizes.tobytes(), self.rows, self.crcs.tobytes(),
+                self.lengths.tobytes())
 
-    def __setstate__(self, state: tuple[list[bytes], list[str], bytes, int]) -> None:
-        self.pieces, self.keys, self.rows = state[0], state[1], state[3]
-        self.sizes = array.array("q")
+    def __setstate__(self, state: tuple[list[bytes], list[str], bytes, int, bytes, bytes]) -> None:
+        self.packed, self.keys, self.rows = state[0], state[1], state[3]
+        self.sizes, self.crcs, self.lengths = array.array("q"), array.array("L"), array.array("q")
         self.sizes.frombytes(state[2])
+        self.crcs.frombytes(state[4])
+        self.lengths.frombytes(state[5])
+        if not len(self.packed) == len(self.crcs) == len(self.lengths):
+            raise InvalidValue("a block's pieces, CRCs and lengths do not match")
         self._ends = {}
-        self.changed = None
+        self._inflated = None
 
 
 class RowStream:

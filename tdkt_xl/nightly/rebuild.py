@@ -66,7 +66,7 @@ from tdkt_xl.nightly.unit_rows import UnitRows
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.status import vietnam_time
 
-CACHE_FORMAT = 9  # (the digest of the whole package is in the key too: no constant to remember)
+CACHE_FORMAT = 10  # (the digest of the whole package is in the key too: no constant to remember)
 KIND = b"RBLD"  # of the cache file and of its journal's records
 GONE_MARK = " (không còn trong hộp thư)"
 # a "Lỗi" row's outcome: a file gone, rejected or no longer counted under another plan (shown
@@ -241,13 +241,10 @@ class Cache:
         if latest:
             kept.state.blocks = _updated_blocks(kept.state.blocks, latest, orders[0], orders[1],
                                                 row_formats(kept.style_ids, forms))
-        for block in kept.state.blocks.values():
-            block.settle()  # the rows of the last master written: the pieces kept of it still hold
         return kept
 
     def tag(self) -> tuple[Any, ...]:
-        """What identifies the state (its rows): a
-        :class:`~tdkt_xl.consolidation.master_package.PieceStore` is made for it."""
+        """What identifies the state (its rows)."""
         return (self.key, self.generation, self.changes)
 
     def store_whole(self, path: Path) -> None:

@@ -13,6 +13,7 @@ completes the work.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import errno
 import json
 import logging
@@ -33,7 +34,7 @@ from tdkt_xl.atomic import atomic_copy, atomic_write_text, backup_path
 from tdkt_xl.collector import collector_paused
 from tdkt_xl.consolidation.inbox import Inbox, check_result, checking_in_workers, scan_inbox
 from tdkt_xl.consolidation.master import write_rows
-from tdkt_xl.consolidation.master_package import PieceStore, SkeletonStore
+from tdkt_xl.consolidation.master_package import SkeletonStore
 from tdkt_xl.errors import Code, MissingExtra
 from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.file_formats import WorkbookError
@@ -602,17 +603,16 @@ def _write_master(settings: NightlySettings, summary: NightlySummary, rebuilt: R
     skeleton = SkeletonStore(settings.skeleton_path).get(rebuilt.layouts())
     if skeleton.style_ids != rebuilt.style_ids:  # (a skeleton whose styles were numbered otherwise)
         rebuilt = rebuild_with(skeleton.style_ids)
-    sheets = rebuilt.sheets()
-    pieces = PieceStore(settings.pieces_path, rebuilt.base)
+    sheets = rebuilt.sheets()  # (the long sheets' rows deflated in pieces already: Block)
     try:
-        write_rows(sheets, skeleton, settings.out,
-                   before_replace=lambda: crash_point("during-master-write"), pieces=pieces)
+        write_rows(sheets, skeleton, settings.out, before_replace=lambda: crash_point("during-master-write"))
     except PermissionError as error:  # on Windows: the master is open in Excel somewhere
         beside = settings.in_use_path
-        write_rows(sheets, skeleton, beside, pieces=pieces)
+        write_rows(sheets, skeleton, beside)
         summary.master, summary.exit_code = str(beside), EXIT_MASTER_IN_USE
         summary.say(f"Không thay được {settings.out} ({os_error_reason(error)}): tệp đang mở "
                     f"(trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào {beside}; đóng "
                     "tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
     rebuilt.keep()
-    pieces.keep(rebuilt.tag())
+    with contextlib.suppress(OSError):  # the pieces an earlier version kept apart (now in the cache)
+        settings.pieces_path.unlink(missing_ok=True)

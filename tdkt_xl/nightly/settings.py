@@ -57,7 +57,8 @@ class NightlySettings:
 
     @property
     def pieces_path(self) -> Path:
-        """The master's long sheets deflated in pieces, for the next run (a cache too)."""
+        """Where versions before 0.1.0's twelfth session kept the master's long sheets deflated in
+        pieces (they are in the rebuild's cache now): removed when found, never read as a report."""
         return self.state_path.with_name(self.state_path.name + ".deflated")
 
     @property
