@@ -2,7 +2,7 @@
 
 :mod:`zipfile` deflates what it is given; the master's long sheets are instead put together
 from pieces of raw deflate made on their own, most of them kept from the last nightly run
-(:class:`~tdkt_xl.consolidation.master_package.PieceStore`). A piece made by
+(:class:`~tdkt_xl.consolidation.master_cells.Block`). A piece made by
 :func:`deflate_piece` ends on a byte boundary and refers to nothing before it, so pieces can
 follow each other in one member; the member ends with :data:`DEFLATE_END`.
 
