@@ -298,15 +298,17 @@ def _updated_blocks(blocks: dict[str, Block], results: dict[str, UnitResult],
         submissions = old.patched({index[code]: result.submission for code, result in results.items()},
                                   forms["S"])
     else:
-        submissions = Block.build(((code, results[code].submission if code in results
-                                    else old.cells(index[code])) for code in submissions_order), forms["S"])
+        cells = old.all_cells()  # (each piece inflated once: the rows come in another order)
+        submissions = Block.build(((code, results[code].submission if code in results else cells[index[code]])
+                                   for code in submissions_order), forms["S"])
     old = blocks["U"]
     index = {code: position for position, code in enumerate(old.keys)}
     if by_unit_order is None:
         by_unit = old.patched({index[code]: result.by_unit for code, result in results.items()
                                if result.by_unit is not None}, forms["U"])
     else:
-        by_unit = Block.build(((code, _cells(results[code]) if code in results else old.cells(index[code]))
+        cells = old.all_cells()
+        by_unit = Block.build(((code, _cells(results[code]) if code in results else cells[index[code]])
                                for code in by_unit_order), forms["U"])
     old = blocks["D"]
     seen: dict[str, int] = {}
