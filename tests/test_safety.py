@@ -9,6 +9,7 @@ import re
 import struct
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import (
@@ -293,6 +294,34 @@ def test_billion_laughs_in_shared_strings(tmp_path: Path) -> None:
     laughs = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
     sst = sst_xml().replace("<sst ", laughs + "<sst ", 1)
     assert code(raw_xlsx(tmp_path / "lol.xlsx", sst=sst)) == "xml-entities"
+
+
+def test_parts_that_passed_are_not_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reports of one template share their workbook, relationships and string table byte for
+    byte: once passed, those parts are not checked again; a part that differs (an entity declared
+    in the string table of a report like the others) is checked, and refused, whatever came before."""
+    from tdkt_xl.intake.safety import xlsx_part_scan
+
+    monkeypatch.setattr(xlsx_part_scan, "_PASSED", {})
+    checked: list[str] = []
+    checks = xlsx_part_scan._quick_checks
+
+    def counting(handle: Any, info: Any, role: str, *args: Any) -> Any:
+        checked.append(role)
+        return checks(handle, info, role, *args)
+
+    monkeypatch.setattr(xlsx_part_scan, "_quick_checks", counting)
+    first = raw_xlsx(tmp_path / "a.xlsx")
+    second = raw_xlsx(tmp_path / "b.xlsx", sheet=sheet_xml(OK_CELLS * 3))
+    assert quick_code(first) is None
+    assert "sheet" in checked and set(checked) - {"sheet"}
+    checked.clear()
+    assert quick_code(second) is None
+    assert checked == ["sheet"]  # (its own sheet: the other parts are the first one's, byte for byte)
+    laughs = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    hostile = raw_xlsx(tmp_path / "c.xlsx", sst=sst_xml().replace("<sst ", laughs + "<sst ", 1))
+    assert quick_code(hostile) == "xml-entities"
+    assert quick_code(first) is None
 
 
 def test_doctype_after_the_first_64_kb(tmp_path: Path) -> None:

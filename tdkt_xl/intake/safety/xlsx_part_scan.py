@@ -264,14 +264,38 @@ _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _PLAIN_ROOTS = (b"<worksheet", b"<sst", b"<Relationships", b"<dialogsheet", b"<macrosheet")
 
 
+# The parts other than sheets that passed the checks, byte for byte, with the role, limits and
+# count of sheets they passed under: the reports made from one template share their workbook, styles
+# and relationships, and a worker reads hundreds of them. A part is taken as passed only when its
+# very bytes are those (a part that differs by a byte is checked).
+_PASSED: dict[tuple[str, Limits, int, bytes], None] = {}
+_PASSED_KEPT = 64
+
+
 def quick_scan_part(handle: io.BytesIO, info: zipfile.ZipInfo, role: str, limits: Limits, sheet_count: int
                     ) -> tuple[bool, bytes]:
     """The checks of one small XML part in a few passes over its bytes: (has error cells, the bytes).
 
     Parts the few passes cannot judge (UTF-16, a prefixed root element, a sheet whose
-    quick count exceeds the limit) go through the streaming :class:`PartScan`.
+    quick count exceeds the limit) go through the streaming :class:`PartScan`. A part other than a
+    sheet whose bytes passed before (:data:`_PASSED`) is not checked again.
     """
     data = small_member(handle, info)
+    if role == "sheet":
+        return _quick_checks(handle, info, role, limits, sheet_count, data)
+    key = (role, limits, sheet_count, data)
+    if key in _PASSED:
+        return False, data
+    has_errors, data = _quick_checks(handle, info, role, limits, sheet_count, data)
+    if not has_errors:
+        if len(_PASSED) >= _PASSED_KEPT:
+            _PASSED.clear()
+        _PASSED[key] = None
+    return has_errors, data
+
+
+def _quick_checks(handle: io.BytesIO, info: zipfile.ZipInfo, role: str, limits: Limits, sheet_count: int,
+                  data: bytes) -> tuple[bool, bytes]:
     root = _FIRST_ELEMENT.search(data, 0, 8192)
     plain = root is not None and (role == "xml" or data.startswith(_PLAIN_ROOTS, root.start()))
     if data.startswith(_UTF16_STARTS) or not plain:

@@ -6,6 +6,7 @@ over every part a reader parses.
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -31,7 +32,14 @@ _CALAMINE_PARTS = ("xl/workbook.xml", "xl/styles.xml")
 
 
 def _relationships(raw: bytes) -> tuple[dict[str, str], set[str], set[str], set[str]]:
-    """From xl/_rels/workbook.xml.rels: rId -> part, and the sheet, shared-string and other parts."""
+    """From xl/_rels/workbook.xml.rels: rId -> part, and the sheet, shared-string and other parts
+    (copies: the reports of one template share the same bytes, read once)."""
+    targets, sheets, strings, others = _parsed_relationships(raw)
+    return dict(targets), set(sheets), set(strings), set(others)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_relationships(raw: bytes) -> tuple[dict[str, str], set[str], set[str], set[str]]:
     targets: dict[str, str] = {}
     sheets: set[str] = set()
     strings: set[str] = set()
