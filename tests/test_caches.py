@@ -173,13 +173,16 @@ def _sheet(block: Block, writer: CellWriter) -> SheetRows:
     return sheet
 
 
-def test_the_pieces_an_earlier_version_kept_apart_are_removed(setup: NightlySettings) -> None:
-    """Before the twelfth session the long sheets' deflated pieces were kept in ``<ledger>.deflated``;
-    they are in the rebuild's cache now: a run removes the old file (never read, whatever it holds)."""
+def test_what_an_earlier_version_kept_apart_is_removed(setup: NightlySettings) -> None:
+    """Before the twelfth session the long sheets' deflated pieces were kept in ``<ledger>.deflated``
+    and the master's skeleton in ``<ledger>.skeleton``; the pieces are in the rebuild's cache now and
+    the skeleton is made for each master: a run removes the old files (never read, whatever they
+    hold)."""
     setup.state_path.parent.mkdir(parents=True, exist_ok=True)
     setup.pieces_path.write_bytes(b"pieces of an earlier version")
+    setup.skeleton_path.write_bytes(b"a skeleton of an earlier version")
     run_nightly(setup)
-    assert not setup.pieces_path.exists() and setup.cache_path.exists()
+    assert not setup.pieces_path.exists() and not setup.skeleton_path.exists() and setup.cache_path.exists()
 
 
 # --- a hostile file where each cache lives -----------------------------------------------------------
@@ -197,8 +200,7 @@ class _Creates:
 
 def _cache_places(settings: NightlySettings) -> dict[str, Path]:
     cache = settings.cache_path
-    return {"cache": cache, "journal": cache.with_name(cache.name + ".journal"),
-            "skeleton": settings.skeleton_path}
+    return {"cache": cache, "journal": cache.with_name(cache.name + ".journal")}
 
 
 def _hostile(kind: str, place: Path, marker: Path) -> bytes:
@@ -219,7 +221,7 @@ def _hostile(kind: str, place: Path, marker: Path) -> bytes:
 
 
 @pytest.mark.parametrize("kind", ["pickle", "random", "other-key", "wrong-digest"])
-@pytest.mark.parametrize("which", ["cache", "journal", "skeleton"])
+@pytest.mark.parametrize("which", ["cache", "journal"])
 def test_a_hostile_file_where_a_cache_lives_is_ignored(setup: NightlySettings, demo_source: Path,
                                                        tmp_path: Path, which: str, kind: str) -> None:
     """A pickle that would create a file when loaded, random bytes, or a header for another key
@@ -254,7 +256,7 @@ def test_a_hostile_file_where_a_cache_lives_is_ignored(setup: NightlySettings, d
 
 
 @pytest.mark.skipif(os.name != "posix" or not hasattr(os, "getuid"), reason="POSIX modes")
-@pytest.mark.parametrize("which", ["cache", "journal", "skeleton"])
+@pytest.mark.parametrize("which", ["cache", "journal"])
 def test_a_cache_made_writable_by_others_is_made_again(setup: NightlySettings, demo_source: Path,
                                                        tmp_path: Path, which: str) -> None:
     """A cache file of this code, but that others may now write: not trusted, made again."""

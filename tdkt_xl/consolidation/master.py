@@ -10,8 +10,7 @@ then put into (:mod:`tdkt_xl.consolidation.master_package`): ten thousand units 
 million cells, which openpyxl's cell objects write in seconds per hundred thousand, and importing
 openpyxl alone takes longer than writing a thousand units' master. The skeleton depends only on
 the sheets' layout (:class:`~tdkt_xl.consolidation.master_skeleton.SheetLayout`: titles, widths,
-row counts), so the nightly run keeps it between runs
-(:class:`~tdkt_xl.consolidation.master_package.SkeletonStore`). Text from unit files is always
+row counts) and is made in a millisecond for each master. Text from unit files is always
 written as text (an inline string): never a formula, never an error value.
 """
 

@@ -3,8 +3,8 @@
 :mod:`tdkt_xl.consolidation.master_skeleton` writes the skeleton (styles, sheets with their column
 widths, frozen panes, filters, print setup, the chart, and no rows); :func:`save_master` puts each
 sheet's rows (written by :mod:`tdkt_xl.consolidation.master_cells`) into it and writes the zip. The
-skeleton depends only on the sheets' layout (:class:`SheetLayout`: titles, widths, row counts), so
-the nightly run keeps it between runs (:class:`SkeletonStore`). The long sheets' rows come either
+skeleton depends only on the sheets' layout (titles, widths, row counts) and takes a millisecond to
+make: it is made for each master. The long sheets' rows come either
 made as the sheet is written (:class:`~tdkt_xl.consolidation.master_cells.RowStream`) or deflated
 in pieces already (:class:`~tdkt_xl.consolidation.master_cells.Block`, which the nightly keeps).
 """
@@ -16,58 +16,12 @@ import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from tdkt_xl.consolidation import cache_files
 from tdkt_xl.consolidation.master_cells import RowStream, SheetRows
-from tdkt_xl.consolidation.master_skeleton import SheetLayout, Skeleton, build_skeleton, skeleton_key
+from tdkt_xl.consolidation.master_skeleton import Skeleton
 from tdkt_xl.consolidation.row_helper import LEAST_ROWS, RowHelper, crc32_combine
 from tdkt_xl.consolidation.zip_writer import ZipWriter, raw_compressor
 from tdkt_xl.errors import InvalidValue
-
-
-class SkeletonStore:
-    """The last skeleton made, kept in a file (the nightly run's state folder) for the next run, as
-    data with a checked header (:mod:`~tdkt_xl.consolidation.cache_files`).
-
-    A file that cannot be read or is not trusted, or a skeleton of other layouts or code, is made
-    again.
-    """
-
-    KIND = b"SKEL"
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def get(self, layouts: Sequence[SheetLayout]) -> Skeleton:
-        key = skeleton_key(layouts)
-        digest = cache_files.key_digest("skeleton", key)
-        payload = cache_files.read_file(self.path, self.KIND, digest)
-        if payload is not None:
-            try:
-                kept = _skeleton_of(cache_files.decode(payload, {}), key)
-                if kept is not None:
-                    return kept
-            except (cache_files.CacheDamaged, TypeError, ValueError, AttributeError):
-                pass  # made again
-        skeleton = build_skeleton(layouts, key)
-        data = [[name, list(date_time), blob] for name, date_time, blob in skeleton.parts]
-        cache_files.write_file(self.path, self.KIND, digest, cache_files.encode(
-            [skeleton.key, data, skeleton.sheet_parts, skeleton.style_ids], {}))
-        return skeleton
-
-
-def _skeleton_of(value: Any, key: str) -> Skeleton | None:
-    """A skeleton decoded, checked to be made of plain values of the right kinds."""
-    found, data, by_title, ids = value
-    parts = [(name, tuple(date_time), blob) for name, date_time, blob in data]
-    plain = all(isinstance(name, str) and isinstance(blob, bytes) and len(date_time) == 6
-                and all(type(item) is int for item in date_time) for name, date_time, blob in parts)
-    texts = all(isinstance(k, str) and isinstance(v, str) for d in (by_title, ids) for k, v in d.items())
-    if found != key or not plain or not texts or not set(by_title.values()) <= {p[0] for p in parts}:
-        return None
-    return Skeleton(found, parts, by_title, ids)
-
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _CREATED = re.compile(rb"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)")

@@ -34,7 +34,7 @@ from tdkt_xl.atomic import atomic_copy, atomic_write_text, backup_path
 from tdkt_xl.collector import collector_paused
 from tdkt_xl.consolidation.inbox import Inbox, check_result, checking_in_workers, scan_inbox
 from tdkt_xl.consolidation.master import write_rows
-from tdkt_xl.consolidation.master_package import SkeletonStore
+from tdkt_xl.consolidation.master_skeleton import build_skeleton
 from tdkt_xl.errors import Code, MissingExtra
 from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.file_formats import WorkbookError
@@ -596,11 +596,11 @@ def _parse(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, p
 
 def _write_master(settings: NightlySettings, summary: NightlySummary, rebuilt: Rebuilt,
                   rebuild_with: Callable[[dict[str, str]], Rebuilt]) -> None:
-    """The master written from ``rebuilt`` into its kept skeleton (``rebuild_with``: the rebuild
-    again, with the skeleton's style ids when they are not the rebuild's), beside ``out`` when that
-    cannot be replaced; what the rebuild and the writing keep for the next run kept."""
+    """The master written from ``rebuilt`` into its skeleton (``rebuild_with``: the rebuild again,
+    with the skeleton's style ids when they are not the rebuild's, as a cache of other code's would
+    have), beside ``out`` when that cannot be replaced; what the rebuild keeps for the next run kept."""
     crash_point("before-master")
-    skeleton = SkeletonStore(settings.skeleton_path).get(rebuilt.layouts())
+    skeleton = build_skeleton(rebuilt.layouts())
     if skeleton.style_ids != rebuilt.style_ids:  # (a skeleton whose styles were numbered otherwise)
         rebuilt = rebuild_with(skeleton.style_ids)
     sheets = rebuilt.sheets()  # (the long sheets' rows deflated in pieces already: Block)
@@ -614,5 +614,6 @@ def _write_master(settings: NightlySettings, summary: NightlySummary, rebuilt: R
                     f"(trong Excel?) hoặc chỉ cho đọc. Sổ tổng hợp mới đã ghi vào {beside}; đóng "
                     "tệp kia, lần chạy sau sẽ ghi vào đúng chỗ.")
     rebuilt.keep()
-    with contextlib.suppress(OSError):  # the pieces an earlier version kept apart (now in the cache)
-        settings.pieces_path.unlink(missing_ok=True)
+    for earlier in (settings.pieces_path, settings.skeleton_path):  # what earlier versions kept apart
+        with contextlib.suppress(OSError):
+            earlier.unlink(missing_ok=True)

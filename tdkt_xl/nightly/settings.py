@@ -47,7 +47,8 @@ class NightlySettings:
 
     @property
     def skeleton_path(self) -> Path:
-        """The master's skeleton kept for the next run (a cache: made again when missing)."""
+        """Where versions before 0.1.0's twelfth session kept the master's skeleton (it is made for
+        each master now): removed when found, never read as a report."""
         return self.state_path.with_name(self.state_path.name + ".skeleton")
 
     @property
