@@ -353,7 +353,6 @@ class Rebuilt:
     path: Path
     entry: JournalEntry | None  # what this run changed (None: the whole is to be written)
     changed: bool
-    base: tuple[Any, ...] | None  # the state the run began from (Cache.tag), None: made from the ledger
 
     def layouts(self) -> list[SheetLayout]:
         return sheet_layouts(len(self.state.blocks["S"].keys), self.tasks, self.forms, len(self.years),
@@ -369,10 +368,6 @@ class Rebuilt:
             totals=self.state.totals, by_unit=blocks["U"], problems=self.problems, rejected=self.rejected,
             cell_problems=self.cell_problems)
 
-    def tag(self) -> tuple[Any, ...]:
-        """What identifies the rows, once :meth:`keep` has kept them."""
-        return self.cache.tag()
-
     def keep(self) -> None:
         """Keep the cache for the next run: this run's changes in the journal, or the whole."""
         if not self.changed:
@@ -383,6 +378,11 @@ class Rebuilt:
             cache.append(self.path, self.entry._replace(generation=cache.generation))
         else:
             cache.store_whole(self.path)
+
+
+def few_enough(count: int, units: int) -> bool:
+    """Whether so many paths or units are few enough to go on from the last run's state."""
+    return count <= max(100, units // 10)
 
 
 def _cache_key(ledger: Ledger, plan_digest: str, identity: str) -> tuple[Any, ...]:
@@ -460,12 +460,12 @@ def rebuild(plan: Plan, identity: str, plan_digest: str, ledger: Ledger, cache_p
         "missing": [code for code in order if state.states[code] == "missing"],
         "rejected": [code for code in order if state.states[code] == "rejected"],
     }
+    # (changed, so kept, also when only the count of changes moved: the next run must find it at it)
     return Rebuilt(plan, as_of, forms, years, state, tasks, problem_rows,
                    sum(1 for outcome in outcomes if outcome[1] != "superseded"), len(cell_problems), said,
                    {version_id: state.files[code] for _, version_id, _, _, code in replaced},
                    sorted(file for _, _, file, _, _ in replaced), cache.style_ids, cache, cache_path,
-                   entry, entry is None or bool(entry.results or entry.rejected) or cache.tag() != base,
-                   base)  # (kept when only the count of changes moved: the next run must find it at it)
+                   entry, entry is None or bool(entry.results or entry.rejected) or cache.tag() != base)
 
 
 class _Making:
@@ -494,8 +494,7 @@ class _Making:
         return by_unit
 
     def few(self, count: int) -> bool:
-        """Whether so many paths or units are few enough to go on from the last run's state."""
-        return count <= max(100, len(self.codes) // 10)
+        return few_enough(count, len(self.codes))
 
     def outcome(self, version: CurrentVersion) -> OutcomeRow | None:
         """The "Lỗi" row of a path's current version, or None when its report counts."""

@@ -44,7 +44,7 @@ from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.intake.worker_pool import HeadStart, ReadResult, read_many
 from tdkt_xl.nightly.ledger import RETRIED, CurrentFile, Ledger, read_again
 from tdkt_xl.nightly.lock import LockBusy, RunLock
-from tdkt_xl.nightly.rebuild import Cache, Rebuilt, read_cache, rebuild
+from tdkt_xl.nightly.rebuild import Cache, Rebuilt, few_enough, read_cache, rebuild
 from tdkt_xl.nightly.settings import NightlySettings
 from tdkt_xl.nightly.summary import (
     EXIT_FAILED,
@@ -550,9 +550,8 @@ def _counted(results: Iterator[ReadResult], total: int,
 
 def _few_to_parse(plan: Plan, count: int) -> bool:
     """Whether so few files are to be parsed that the rebuild will likely go on from its cache
-    (as :meth:`~tdkt_xl.nightly.rebuild._Making.few` judges the units they belong to)."""
-    reporting = sum(1 for unit in plan.units or [] if not unit.is_group)
-    return 0 < count <= max(100, reporting // 10)
+    (:func:`~tdkt_xl.nightly.rebuild.few_enough`, as it judges the units they belong to)."""
+    return count > 0 and few_enough(count, sum(1 for unit in plan.units or [] if not unit.is_group))
 
 
 def _parse(settings: NightlySettings, summary: NightlySummary, ledger: Ledger, plan: Plan, identity: str,
