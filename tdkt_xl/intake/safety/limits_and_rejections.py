@@ -72,8 +72,9 @@ class PackageScan:
 
     ``error_parts``: worksheet parts that hold cells of type error (``t="e"``);
     ``relationships``: the workbook's relationship ids and the parts they point to;
-    ``content``: the file's bytes when :func:`~tdkt_xl.intake.safety.examine.quick_scan` read it
-    whole (readers reuse them);
+    ``content``: when :func:`~tdkt_xl.intake.safety.examine.quick_scan` read the file whole, the
+    package for a reader: the file's bytes, an .xlsx's with the parts the scan inflated stored
+    uncompressed (the same members, names and CRCs: a reader does not inflate them again);
     ``formula_cells``: see :func:`~tdkt_xl.intake.safety.xlsx_parts.formula_cells_without_value`
     (parts read whole only).
     ``ods``: the file is an OpenDocument spreadsheet; ``ods_errors`` and ``ods_formulas`` are

@@ -14,10 +14,10 @@ import xml.etree.ElementTree as ET
 import zipfile
 from typing import BinaryIO
 
-from tdkt_xl.intake.safety.limits_and_rejections import Limits, PackageScan
+from tdkt_xl.intake.safety.limits_and_rejections import MB, Limits, PackageScan
 from tdkt_xl.intake.safety.xlsx_part_scan import PartScan, quick_scan_part, scan_part
 from tdkt_xl.intake.safety.xml_text import column_number, unescape_xml, xml_attributes
-from tdkt_xl.intake.safety.zip_container import OUT_CHUNK, READ_CHUNK
+from tdkt_xl.intake.safety.zip_container import OUT_CHUNK, READ_CHUNK, stored_copy
 
 _RELATIONSHIP = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\b([^>]*)>")
 _SHEET_PART = re.compile(r"xl/(?:worksheets|macrosheets|dialogsheets)/[^/]+\.xml")
@@ -159,11 +159,12 @@ def _workbook_relationships(handle: BinaryIO, in_memory: io.BytesIO | None, rels
 
 def _scan_one_part(handle: BinaryIO, in_memory: io.BytesIO | None, info: zipfile.ZipInfo, role: str,
                    limits: Limits, sheet_count: int, full: bool,
-                   formulas: dict[str, list[tuple[int, int, str]]]) -> bool:
-    """Check one part; whether it holds error cells. A sheet read whole adds its formulas without
-    a value to ``formulas``."""
+                   formulas: dict[str, list[tuple[int, int, str]]], inflated: dict[str, bytes]) -> bool:
+    """Check one part; whether it holds error cells. A part read whole is put in ``inflated``; a
+    sheet read whole adds its formulas without a value to ``formulas``."""
     if in_memory is not None and _read_at_once(info, limits):
         has_errors, data = quick_scan_part(in_memory, info, role, limits, sheet_count)
+        inflated[info.orig_filename] = data
         if role == "sheet":
             cells = formula_cells_without_value(data)
             if cells:
@@ -185,10 +186,13 @@ def scan_workbook_parts(handle: BinaryIO, infos: list[zipfile.ZipInfo], limits: 
     sheets: set[str] = set()
     strings: set[str] = set()
     others: set[str] = set()
+    inflated: dict[str, bytes] = {}  # the parts read whole (quick): stored so in the copy calamine reads
     rels = by_name.get("xl/_rels/workbook.xml.rels")
     if rels is not None:
         raw = _workbook_relationships(handle, in_memory, rels, limits, full)
         relationships, sheets, strings, others = _relationships(raw)
+        if in_memory is not None and _read_at_once(rels, limits):
+            inflated[rels.orig_filename] = raw
     sheet_count = len(sheets) or sum(1 for name in by_name if _SHEET_PART.fullmatch(name))
     error_parts: set[str] = set()
     formulas: dict[str, list[tuple[int, int, str]]] = {}
@@ -197,7 +201,23 @@ def scan_workbook_parts(handle: BinaryIO, infos: list[zipfile.ZipInfo], limits: 
         unparsed = role == "xml" and info.orig_filename not in _CALAMINE_PARTS
         if role is None or info is rels or (in_memory is not None and unparsed):
             continue
-        if _scan_one_part(handle, in_memory, info, role, limits, sheet_count, full, formulas):
+        if _scan_one_part(handle, in_memory, info, role, limits, sheet_count, full, formulas, inflated):
             error_parts.add(info.orig_filename)
-    return PackageScan(frozenset(error_parts), relationships,
-                       in_memory.getvalue() if in_memory is not None else None, formulas)
+    return PackageScan(frozenset(error_parts), relationships, _package_for_reader(in_memory, infos, inflated),
+                       formulas)
+
+
+_STORED_COPY_MAX = 16 * MB  # past this much inflated XML, calamine reads the file as it is
+
+
+def _package_for_reader(in_memory: io.BytesIO | None, infos: list[zipfile.ZipInfo], inflated: dict[str, bytes]
+                        ) -> bytes | None:
+    """What a quick scan hands the calamine reader: the package with the parts the scan inflated
+    stored uncompressed (:func:`~tdkt_xl.intake.safety.zip_container.stored_copy`: the same
+    package, read without inflating those parts a second time), or the file's own bytes."""
+    if in_memory is None:
+        return None
+    content = in_memory.getvalue()
+    if not inflated or sum(map(len, inflated.values())) > _STORED_COPY_MAX:
+        return content
+    return stored_copy(content, infos, inflated) or content

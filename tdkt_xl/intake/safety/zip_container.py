@@ -1,7 +1,8 @@
 """The zip container around a workbook: what a file that is no zip really is (an .xls, an
 encrypted workbook, an HTML page, a CSV…), the checks of the zip central directory (entry
-count, member names, compression, sizes and ratio), and one member's bytes read from where
-the directory points, never beyond its declared size (a zip bomb), its CRC checked.
+count, member names, compression, sizes and ratio), one member's bytes read from where
+the directory points, never beyond its declared size (a zip bomb), its CRC checked, and a copy
+of a package with the members already inflated stored as they are (:func:`stored_copy`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -283,3 +284,71 @@ def small_member(handle: BinaryIO, info: zipfile.ZipInfo) -> bytes:
     if zlib.crc32(data) != info.CRC:
         raise corrupt_file(f"{info.orig_filename} sai mã kiểm tra CRC")
     return data
+
+
+# --- a copy with the inflated members stored -----------------------------------------------
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # ZIP's APPNOTE 4.3.7
+_CENTRAL_HEADER = struct.Struct("<4s6H3L5H2L")  # 4.3.12
+_END_OF_DIRECTORY = struct.Struct("<4s4H2LH")  # 4.3.16
+_UTF8_NAME = 0x800
+_DOS_DAY = 0x21  # 1 January 1980: the members' times are not copied (no reader here uses them)
+
+
+def _raw_member(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """The bytes a member's local header is followed by, as the zip directory sizes them; None
+    when they are not all in ``content``."""
+    start = info.header_offset
+    if content[start:start + 4] != b"PK\x03\x04" or len(content) < start + 30:
+        return None
+    name_length, extra_length = struct.unpack_from("<HH", content, start + 26)
+    begin = start + 30 + name_length + extra_length
+    raw = content[begin:begin + info.compress_size]
+    return raw if len(raw) == info.compress_size else None
+
+
+def stored_copy(content: bytes, infos: Sequence[zipfile.ZipInfo], inflated: Mapping[str, bytes]
+                ) -> bytes | None:
+    """The zip in ``content`` again, each member named in ``inflated`` stored uncompressed as those
+    bytes (read and checked against its size and CRC already), the others copied as they are: a
+    reader of the copy (python-calamine) does not inflate again what the safety scan inflated.
+    The members keep their order, names, CRCs and attributes; local headers carry the sizes (no
+    data descriptors). None when a member's data is not where the directory says, or when the
+    copy would need ZIP64 (more than 65,535 members or 4 GiB).
+
+    >>> import io
+    >>> source = io.BytesIO()
+    >>> with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+    ...     archive.writestr("a.xml", "<a/>" * 100); archive.writestr("b.bin", "x" * 50)
+    >>> copy = stored_copy(source.getvalue(), zipfile.ZipFile(source).infolist(), {"a.xml": b"<a/>" * 100})
+    >>> with zipfile.ZipFile(io.BytesIO(copy)) as archive:
+    ...     [(info.filename, info.compress_type, len(archive.read(info))) for info in archive.infolist()]
+    [('a.xml', 0, 400), ('b.bin', 8, 50)]
+    """
+    if len(infos) > 0xFFFF:
+        return None
+    pieces: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for info in infos:
+        name = info.orig_filename.encode("utf-8")
+        data = inflated.get(info.orig_filename)
+        if data is not None:
+            method, size = zipfile.ZIP_STORED, len(data)
+        else:
+            data = _raw_member(content, info)
+            if data is None:
+                return None
+            method, size = info.compress_type, info.file_size
+        pieces += (_LOCAL_HEADER.pack(b"PK\x03\x04", 20, _UTF8_NAME, method, 0, _DOS_DAY, info.CRC, len(data),
+                                      size, len(name), 0), name, data)
+        directory += (_CENTRAL_HEADER.pack(b"PK\x01\x02", 20, 20, _UTF8_NAME, method, 0, _DOS_DAY, info.CRC,
+                                           len(data), size, len(name), 0, 0, 0, 0,
+                                           info.external_attr & 0xFFFFFFFF, offset), name)
+        offset += _LOCAL_HEADER.size + len(name) + len(data)
+        if offset > 0xFFFFFFFF:
+            return None
+    listing = b"".join(directory)
+    pieces += (listing, _END_OF_DIRECTORY.pack(b"PK\x05\x06", 0, 0, len(infos), len(infos), len(listing),
+                                               offset, 0))
+    return b"".join(pieces)
