@@ -468,6 +468,8 @@ def test_a_pool_that_broke_after_the_last_wait_queues_its_files_again(tmp_path: 
     class Pool:
         executor = BreakingExecutor()
         closed = False
+        given = 0
+        share = 100
 
         def running(self) -> dict[int, float]:
             return {2: time.monotonic()}
@@ -483,3 +485,60 @@ def test_a_pool_that_broke_after_the_last_wait_queues_its_files_again(tmp_path: 
     assert results == [] and pool.closed
     assert list(queues.suspects) == [2]
     assert list(queues.pending) == [3, 4]
+
+
+# --- a fresh pool after FILES_PER_POOL files ------------------------------------------------
+
+
+def pid_reader(path: Path, limits: Limits) -> RawBook:
+    """The pid of the worker that read the file, and whether it is in the middle of a crash test."""
+    if path.name.startswith("crash"):
+        os.abort()
+    return RawBook({"pid": [[float(os.getpid())]]})
+
+
+@pytest.mark.skipif(not LINUX, reason="pools of forked workers")
+@pytest.mark.parametrize("per_pool", [1, 4, 7, 100])
+def test_a_fresh_pool_after_so_many_files(tmp_path: Path, report: Path, monkeypatch: pytest.MonkeyPatch,
+                                          per_pool: int) -> None:
+    monkeypatch.setattr(worker_pool, "FILES_PER_POOL", per_pool)
+    made: list[int] = []
+    original = worker_pool._Pool.__init__
+
+    def counted(self: worker_pool._Pool, *args: object) -> None:
+        made.append(1)
+        original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worker_pool._Pool, "__init__", counted)
+    paths = copies(report, tmp_path / "hop_thu", [f"don_vi_{n:02d}.xlsx" for n in range(23)])
+    results = list(read_many(paths, workers=2, reader=pid_reader))
+    assert Counter(r.path for r in results) == Counter(paths)  # every file once, none lost
+    assert all(r.ok for r in results)
+    assert len(made) == -(-23 // per_pool)  # a pool for each FILES_PER_POOL files, no more
+    pids = {int(r.book.sheets["pid"][0][0]) for r in results if r.book is not None}
+    assert len(pids) <= 2 * len(made) and (per_pool == 100 or len(pids) > 2)
+
+
+@pytest.mark.skipif(not LINUX, reason="pools of forked workers")
+def test_a_crash_in_a_later_pool_costs_one_file(tmp_path: Path, report: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(worker_pool, "FILES_PER_POOL", 5)
+    names = [f"don_vi_{n:02d}.xlsx" for n in range(12)]
+    names[8] = "crash_08.xlsx"
+    paths = copies(report, tmp_path / "hop_thu", names)
+    results = list(read_many(paths, workers=2, reader=pid_reader))
+    assert Counter(r.path for r in results) == Counter(paths)
+    assert {name: code for name, code in codes(results).items() if code != "ok"} == {
+        "crash_08.xlsx": "crashed-reader"}
+
+
+@pytest.mark.skipif(not LINUX, reason="pools of forked workers")
+def test_head_start_gives_its_pool_no_more_than_its_share(tmp_path: Path, report: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(worker_pool, "FILES_PER_POOL", 6)
+    paths = copies(report, tmp_path / "hop_thu", [f"don_vi_{n:02d}.xlsx" for n in range(20)])
+    head = worker_pool.HeadStart(paths, workers=2, reader=pid_reader)
+    time.sleep(0.5)  # (it feeds its pool on its own meanwhile)
+    assert head.pool is not None and head.pool.given <= 6
+    results = list(read_many(paths, workers=2, reader=pid_reader, head_start=head))
+    assert Counter(r.path for r in results) == Counter(paths)

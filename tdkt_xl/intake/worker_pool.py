@@ -211,6 +211,11 @@ def _kill(pid: int) -> None:
 
 
 _CLOSE_WAIT_S = 60  # at most, for a killed pool's thread to clean up
+# Files a pool is given before a fresh one takes over. Forked workers share the parent's pages until
+# either side writes to one (a reference count, a freed block used again); then the page is copied,
+# and over thousands of files most of the parent's heap would be held twice. A fresh pool shares the
+# pages again: the memory of a run of ten thousand files stays near that of one of a thousand.
+FILES_PER_POOL = 3000
 
 
 class _Pool:
@@ -224,6 +229,12 @@ class _Pool:
             initargs=(memory_mb, self.slots, self.counter),
         )
         self.closed = False
+        self.given = 0  # files submitted to it
+
+    @property
+    def share(self) -> int:
+        """How many more files it may be given (:data:`FILES_PER_POOL` in all, at least one)."""
+        return max(1, FILES_PER_POOL) - self.given
 
     def running(self) -> dict[int, float]:
         """Index of the file each worker is reading -> when it started (monotonic)."""
@@ -382,7 +393,7 @@ def _read_in_pool(pool: _Pool, queues: _Queues, paths: Sequence[Path], reader: R
     chunks already given to it (by a :class:`HeadStart`)."""
     in_flight = {} if in_flight is None else in_flight
     last_sign = time.monotonic()  # of a worker's life: a chunk done or a file being read
-    while queues.pending or in_flight:
+    while (queues.pending and pool.share > 0) or in_flight:
         if not _submit_chunks(pool, in_flight, queues.pending, paths, reader, limits, workers, size):
             _requeue_after_crash(pool, in_flight, [], queues)  # a worker died since the last wait
             break
@@ -414,13 +425,16 @@ def _read_in_pool(pool: _Pool, queues: _Queues, paths: Sequence[Path], reader: R
 
 def _submit_chunks(pool: _Pool, in_flight: _InFlight, pending: deque[int], paths: Sequence[Path],
                    reader: Reader, limits: Limits, workers: int, size: int) -> bool:
-    """Give the pool chunks of pending files until twice as many chunks as workers are in flight.
+    """Give the pool chunks of pending files until twice as many chunks as workers are in flight,
+    and no more than :data:`FILES_PER_POOL` in all.
 
     False when the pool broke before it took them (a worker died after the last wait said
     nothing was done): the chunk goes back to the front of ``pending``."""
-    while pending and len(in_flight) < 2 * workers:
-        # smaller chunks as the queue runs out, so that the workers finish at about the same time
-        take = min(size, max(1, len(pending) // (2 * workers)))
+    while pending and len(in_flight) < 2 * workers and pool.share > 0:
+        # smaller chunks as the queue (or the pool's share) runs out, so that the workers finish at
+        # about the same time
+        left = min(len(pending), pool.share)
+        take = min(size, left, max(1, left // (2 * workers)))
         chunk = [pending.popleft() for _ in range(take)]
         tasks = [(index, str(paths[index])) for index in chunk]
         try:
@@ -429,6 +443,7 @@ def _submit_chunks(pool: _Pool, in_flight: _InFlight, pending: deque[int], paths
             pending.extendleft(reversed(chunk))
             return False
         in_flight[future] = chunk
+        pool.given += len(chunk)
     return True
 
 
@@ -538,7 +553,8 @@ class HeadStart:
 
     def _submit(self) -> bool:
         assert self.pool is not None
-        chunk = list(range(self.next, min(self.next + self.CHUNK, len(self.paths))))
+        # (no more than the pool's share: read_many then goes on in a fresh pool)
+        chunk = list(range(self.next, min(self.next + min(self.CHUNK, self.pool.share), len(self.paths))))
         tasks = [(index, str(self.paths[index])) for index in chunk]
         try:
             future = self.pool.executor.submit(_read_chunk, self.reader, tasks, self.limits)
@@ -546,10 +562,12 @@ class HeadStart:
             return False
         self.in_flight[future] = chunk
         self.next += len(chunk)
+        self.pool.given += len(chunk)
         return True
 
     def _feed(self) -> None:
-        while not self._stop.is_set() and self.next < len(self.paths):
+        while not self._stop.is_set() and self.next < len(self.paths) and self.pool is not None \
+                and self.pool.share > 0:
             busy = [future for future in self.in_flight if not future.done()]
             if len(busy) >= 2 * self.workers:
                 cf.wait(busy, timeout=0.05, return_when=cf.FIRST_COMPLETED)

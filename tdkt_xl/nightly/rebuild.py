@@ -4,14 +4,14 @@ work of the previous run.
 It gives the master that :func:`~tdkt_xl.consolidation.aggregate.consolidate` and
 :mod:`tdkt_xl.consolidation.master` give over the ledger's stored reports (the nightly tests
 compare the two through every kind of change). What the master is made of is kept beside the
-ledger for the next run (a :class:`State`): the rows of its long sheets already written as XML
-(:class:`~tdkt_xl.consolidation.master_cells.Block`),
-each unit's state, the progress of each unit on each task, the problems and superseded reports,
-the rejected files and the counts summed. A run then looks only at the paths it changed in the
-ledger (:attr:`~tdkt_xl.nightly.ledger.Ledger.touched`: files read, found again, moved, touched or
-gone): the units they belong to, before and after, are made again (:class:`UnitResult`) and put
-in place of their old rows, and the counts of the reports that came and went are added and
-taken off.
+ledger for the next run (a :class:`~tdkt_xl.nightly.rebuild_state.State`): the rows of its long
+sheets already written as XML (:class:`~tdkt_xl.consolidation.master_cells.Block`), each unit's
+state, the progress of each unit on each task, the problems and superseded reports, the rejected
+files and the counts summed. A run then looks only at the paths it changed in the ledger
+(:attr:`~tdkt_xl.nightly.ledger.Ledger.touched`: files read, found again, moved, touched or gone):
+the units they belong to, before and after, are made again
+(:class:`~tdkt_xl.nightly.rebuild_state.UnitResult`) and put in place of their old rows, and the
+counts of the reports that came and went are added and taken off.
 
 The cache only saves work. It is used when it was made from this ledger at its present count of
 changes (:meth:`~tdkt_xl.nightly.ledger.Ledger.changes`, so that a run killed after writing the ledger but
@@ -26,9 +26,9 @@ import contextlib
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from tdkt_xl.collector import collector_paused
 from tdkt_xl.consolidation import cache_files
@@ -62,6 +62,15 @@ from tdkt_xl.errors import Code
 from tdkt_xl.intake.plan_index import plan_forms, plan_years
 from tdkt_xl.intake.unit_report import READER_VERSION, UnitReport
 from tdkt_xl.nightly.ledger import CurrentFile, CurrentVersion, Ledger
+from tdkt_xl.nightly.rebuild_state import (
+    Entry,
+    JournalEntry,
+    OutcomeRow,
+    Progress,
+    Record,
+    State,
+    UnitResult,
+)
 from tdkt_xl.nightly.unit_rows import UnitRows
 from tdkt_xl.plans.models import CommendationForm, Plan, Task
 from tdkt_xl.plans.status import vietnam_time
@@ -73,114 +82,7 @@ GONE_MARK = " (không còn trong hộp thư)"
 # "Bị loại", as "rejected"; it makes no unit "Tệp bị loại – đề nghị gửi lại")
 EARLIER = "rejected earlier"
 JOURNAL_ENTRIES = 32  # runs kept in the journal before the whole is written again
-_BATCH = 1000
-
-ProblemRow = tuple[str, str, str, str, str, str]  # (file, sheet, cell, severity, code, message)
-Order = tuple[Any, ...]  # where a report comes among all (choose_newest's order)
-Replaced = tuple[Order, int, str, tuple[ProblemRow, ...]]  # (order of the report that replaced it,
-# version, file, problems) of a superseded report
-OutcomeRow = tuple[str, str, str, str]  # (file, outcome, code, reason) of the "Lỗi" sheet
-
-
-class Entry(NamedTuple):
-    """A unit's report on one task."""
-
-    status: str | None
-    completed_on: date | None
-    result: str
-    difficulties: str
-    note: str
-
-
-class Progress(NamedTuple):
-    """What counting a task's progress needs of a unit's entry."""
-
-    status: str | None
-    completed_on: date | None
-
-
-class Record(NamedTuple):
-    """One accepted stored report, as a unit is made from it."""
-
-    id: int
-    unit_code: str
-    file: str  # as the master shows it (marked when no longer in the inbox)
-    present: bool
-    modified: datetime
-    submitted_on: date | None
-    entries: dict[str, Entry]  # task -> entry
-    problems: tuple[ProblemRow, ...]
-    sums: list[int]  # each form's count over the years
-
-    @property
-    def order(self) -> Order:
-        """Where it comes among all reports
-        (:func:`~tdkt_xl.consolidation.aggregate.choose_newest`'s order)."""
-        return (self.submitted_on or date.min, self.modified or datetime.min, self.present, self.file)
-
-
-class UnitResult(NamedTuple):
-    """What one unit of the plan gives the master, from all its reports."""
-
-    state: str
-    newest: int | None  # the version of the report used
-    file: str  # its file as shown ("" without one)
-    entries: dict[str, Progress]  # task -> progress of the report used
-    problems: tuple[Order, tuple[ProblemRow, ...]] | None  # the order of the unit's first report
-    # (problems come in the order of their units' first reports) and the problems of the one used
-    superseded: tuple[Replaced, ...]
-    submission: bytes  # the cells of its row in "Tình hình nộp báo cáo", after the STT
-    detail: tuple[bytes, ...]  # of its rows in "Chi tiết tiến độ", in the order they come
-    by_unit: bytes | None  # of its row in "Số liệu chi tiết" before its "Tổng" (None: no report)
-
-
-@dataclass
-class State:
-    """What the master is made of, kept between runs."""
-
-    states: dict[str, str]  # unit -> missing | rejected | late | on_time | submitted
-    newest: dict[str, int]  # unit -> the version of its report used
-    files: dict[str, str]  # unit -> that report's file
-    entries: dict[str, dict[str, Progress]]  # task -> unit -> progress
-    problems: dict[str, tuple[Order, tuple[ProblemRow, ...]]]  # units whose report used has problems
-    superseded: dict[str, tuple[Replaced, ...]]  # units with superseded reports
-    rejected: dict[str, OutcomeRow]  # path -> its row: rejected, or no longer counted
-    totals: dict[str, dict[int, int]]
-    blocks: dict[str, Block]  # "S": submissions, "D": units' rows on each task, "U": units' counts
-
-    def put(self, code: str, result: UnitResult) -> None:
-        """A unit made again (its rows apart: see :func:`_updated_blocks`)."""
-        self.states[code] = result.state
-        if result.newest is None:
-            self.newest.pop(code, None)
-            self.files.pop(code, None)
-        else:
-            self.newest[code], self.files[code] = result.newest, result.file
-        if result.problems is None:
-            self.problems.pop(code, None)
-        else:
-            self.problems[code] = result.problems
-        if not result.superseded:
-            self.superseded.pop(code, None)
-        else:
-            self.superseded[code] = result.superseded
-        for by_unit in self.entries.values():
-            by_unit.pop(code, None)
-        for task_code, progress in result.entries.items():
-            self.entries.setdefault(task_code, {})[code] = progress
-
-
-class JournalEntry(NamedTuple):
-    """What one run changed in the state it started from."""
-
-    generation: str
-    changes: int
-    results: dict[str, UnitResult]
-    rejected: dict[str, OutcomeRow | None]  # path -> its row now (None: no longer one)
-    totals: dict[str, dict[int, int]]
-    submissions_order: list[str] | None  # when it changed
-    by_unit_order: list[str] | None
-
+_BATCH = 250  # units made at a time from the reports the ledger keeps (a first run)
 
 @dataclass
 class Cache:
@@ -516,6 +418,16 @@ class _Making:
     def units_made(self, codes: Collection[str], versions: dict[str, list[CurrentVersion]],
                    writer: CellWriter, rejected: Mapping[str, list[OutcomeRow]]) -> dict[str, UnitResult]:
         """These units made from their counted ``versions`` (and their ``rejected`` files)."""
+        made: dict[str, UnitResult] = {}
+        for batch in self.units_in_batches(codes, versions, writer, rejected):
+            made.update(batch)
+        return made
+
+    def units_in_batches(self, codes: Collection[str], versions: dict[str, list[CurrentVersion]],
+                         writer: CellWriter, rejected: Mapping[str, list[OutcomeRow]]
+                         ) -> Iterator[dict[str, UnitResult]]:
+        """:meth:`units_made`, a few hundred units at a time, in the order of ``codes`` (what a batch
+        decodes from the ledger is let go before the next)."""
         wanted = set(codes)
         occurrences: dict[str, list[tuple[Task, bool]]] = {code: [] for code in wanted}
         for task in self.plan.tasks:  # each unit's rows in "Chi tiết tiến độ", in the order they come
@@ -528,7 +440,10 @@ class _Making:
         texts: dict[int, str] = {}
         sums: dict[int, dict[str, int]] = {}
         for number, code in enumerate(ordered_codes):
-            if number % _BATCH == 0:  # the stored reports of a thousand units at a time (a first run)
+            if number % _BATCH == 0:  # the stored reports of a few hundred units at a time (a first run)
+                if made:
+                    yield made
+                    made = {}
                 batch = [version.id for other in ordered_codes[number:number + _BATCH]
                          for version in versions.get(other, ())]
                 texts = self.ledger.stored_reports([i for i in batch if i not in self.read])
@@ -561,7 +476,8 @@ class _Making:
                                                  newest.entries.get(task.code) if newest else None, file))
                       for task, lead in occurrences[code]),
                 writer.cells([code, unit.name, *newest.sums]) if newest else None)
-        return made
+        if made:
+            yield made
 
     def _report(self, version_id: int, texts: dict[int, str]) -> UnitReport:
         return self.read.get(version_id) or UnitReport.model_validate_json(texts[version_id])
@@ -577,18 +493,25 @@ def _whole(making: _Making, writer: CellWriter) -> State:
             versions.setdefault(version.unit_code or "", []).append(version)
         else:
             rejected[version.path] = row
-    results = making.units_made(making.codes, versions, writer, making.rejected_by_unit(rejected))
-    del versions
+    refused = making.rejected_by_unit(rejected)
     state = State({}, {}, {}, {}, {}, {}, rejected, {}, {})
     rows = UnitRows()  # (each row held once: until its sheet's pieces take it)
-    for code in making.codes:
-        result = results.pop(code)
-        state.put(code, result)
-        rows.add(code, result.submission, result.by_unit, result.detail)
-    del results
+    forms = row_formats(writer.ids, len(making.form_names))
+
+    def by_unit(versions: dict[str, list[CurrentVersion]]) -> Iterator[tuple[str, bytes]]:
+        # the units made in the order of their codes, the order of "Số liệu chi tiết": its rows (the
+        # longest, one for each report) go into their pieces as they are made, never all held
+        for batch in making.units_in_batches(sorted(making.codes), versions, writer, refused):
+            for code, result in batch.items():
+                state.put(code, result)
+                rows.add(code, result.submission, result.detail)
+                if result.by_unit is not None:
+                    yield code, result.by_unit
+
+    units_block = Block.build(by_unit(versions), forms["U"])
+    del versions
     state.totals, _ = making.ledger.stats_totals(list(state.newest.values()), making.form_names, making.years,
                                                  sums=False)
-    forms = row_formats(writer.ids, len(making.form_names))
 
     def detail() -> Iterator[tuple[str, bytes]]:
         for task in making.plan.tasks:
@@ -605,7 +528,7 @@ def _whole(making: _Making, writer: CellWriter) -> State:
         "S": Block.build(((code, rows.submissions.pop(code)) for code in _submissions_order(state)),
                          forms["S"]),
         "D": Block.build(detail(), forms["D"]),
-        "U": Block.build(((code, rows.by_unit.pop(code)) for code in sorted(state.newest)), forms["U"]),
+        "U": units_block,
     }
     return state
 
