@@ -25,7 +25,11 @@ expected ones (with the 1% changes added). Then another 1% of the files is chang
 run is repeated in-process under cProfile: the time of named functions goes into the JSON
 and the top of the table (cumulative) to stderr.
 
-Targets (from the issue): the 1% run costs at most 5% of the full run; memory under 500 MB.
+``--same-plan`` (or ``--only-same-plan``) also runs full runs on the first N/10 reports and on all
+N of the largest size, with that size's plan in both, alternating: the ratio of their peaks (tree
+PSS) says whether memory is flat in the number of reports (at most 1.25).
+
+Targets (from the issue): the 1% run costs at most 5% of the full run; memory under 500 MB, flat.
 Timings are reported, never asserted. Prints one JSON object.
 """
 
@@ -391,6 +395,45 @@ def measure(files: int, args: argparse.Namespace) -> tuple[dict[str, Any], str]:
     return result, table
 
 
+def same_plan_memory(files: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Is the nightly's memory flat in the number of reports? Full runs (a new ledger each) on the
+    first N/10 reports of size N (symlinks) and on all N, with the plan of N in both, so that what
+    comes with the plan's units is the same; the two alternate, ``--repeat`` rounds. The ratio of
+    the median peaks of the process tree (PSS: pages shared by the forked workers counted once) is
+    flat when at most ``FLAT_RATIO``."""
+    data = bc.generate(args.data / f"files_{files}", files, args.workers)
+    small_inbox = bc.subset_inbox(data, max(1, files // 10))
+    peaks: dict[str, list[float]] = {"small": [], "all": []}
+    rss: dict[str, list[float]] = {"small": [], "all": []}
+    walls: dict[str, list[float]] = {"small": [], "all": []}
+    for attempt in range(args.repeat):
+        for kind, inbox in (("small", small_inbox), ("all", data.inbox)):
+            folder = args.work / f"nightly_same_plan_{files}"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            print(f"[{files}] same plan, round {attempt + 1}/{args.repeat}: full run on {kind} …",
+                  file=sys.stderr, flush=True)
+            done = bc.run_sampled([
+                sys.executable, "-m", "tdkt_xl", "nightly", "--plan", str(data.plan), "--inbox", str(inbox),
+                "--out", str(folder / "tong_hop.xlsx"), "--state", str(folder / "ledger.sqlite"),
+                "--fresh-seconds", "0", "--workers", str(args.workers), "--json"])
+            if done.exit_code != 0:
+                raise SystemExit(f"nightly failed on {inbox}: {done.stderr[-2000:]}")
+            peaks[kind].append(bc._mb(done.sampler.max_pss_sum_kb))
+            rss[kind].append(bc._mb(done.sampler.max_sum_kb))
+            walls[kind].append(round(done.seconds, 2))
+    small, large = statistics.median(peaks["small"]), statistics.median(peaks["all"])
+    return {
+        "plan_units_from_files": files,
+        "reports": [max(1, files // 10), files],
+        "max_tree_pss_sum_mb_each_round": peaks,
+        "max_tree_rss_sum_mb_each_round": rss,
+        "wall_s_each_round": walls,
+        "pss_growth_of_medians": round(large / small, 3),
+        "flat": large / small <= bc.FLAT_RATIO,
+    }
+
+
 def growth(results: list[dict[str, Any]]) -> dict[str, Any]:
     """How each figure grows from the smallest size to the largest."""
     small, large = results[0], results[-1]
@@ -429,6 +472,10 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None,
                         help="folder for the working copies, ledgers and masters (default: --data)")
     parser.add_argument("--no-profile", action="store_true", help="skip the in-process cProfile 1%% run")
+    parser.add_argument("--same-plan", action="store_true",
+                        help="also: full runs on N/10 and on N reports of the largest size's plan, "
+                             "alternating (is memory flat in the number of reports?)")
+    parser.add_argument("--only-same-plan", action="store_true", help="only the --same-plan measurement")
     args = parser.parse_args()
     sizes = ([int(s) for s in args.sizes.split(",") if s.strip()] if args.sizes
              else sorted({max(100, args.files // 10), args.files}))
@@ -440,6 +487,10 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(tdkt_xl.__file__).parent)],
                    check=True, stdout=subprocess.DEVNULL)
 
+    if args.only_same_plan:
+        print(json.dumps({"machine": bc.machine(), "workers": args.workers, "repeat": args.repeat,
+                          "same_plan": same_plan_memory(max(sizes), args)}, ensure_ascii=False, indent=2))
+        return
     results: list[dict[str, Any]] = []
     tables: list[tuple[int, str]] = []
     for size in sorted(sizes):
@@ -461,6 +512,9 @@ def main() -> None:
     }
     if len(results) > 1:
         output["growth"] = growth(results)
+    if args.same_plan:
+        output["same_plan"] = same_plan_memory(max(sizes), args)
+        output["targets"]["memory_flat_in_reports"] = output["same_plan"]["flat"]
     print(json.dumps(output, ensure_ascii=False, indent=2))
     for size, table in tables:
         if table:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import gc
 import pickle
+import sys
 import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,6 +32,8 @@ from tdkt_xl.nightly import ledger as ledger_module
 from tdkt_xl.nightly import rebuild as rebuild_module
 from tdkt_xl.nightly.ledger import Ledger
 from tdkt_xl.nightly.rebuild import rebuild
+from tdkt_xl.nightly.settings import NightlySettings
+from tdkt_xl.nightly.summary import NightlySummary
 from tdkt_xl.plans.models import Plan
 from tdkt_xl.plans.units import Unit
 from tdkt_xl.reports.layout import plan_id
@@ -95,7 +100,7 @@ def test_rebuild_peak_per_report_is_small(plan: Plan, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """The first rebuild's peak grows by a few KB a report (N against 4N reports of one plan:
     imports, caches filled once and what comes with the plan's units cancel out). The stored
-    reports are decoded a few units at a time (250 in a real run: here fewer, so that the
+    reports are decoded a few units at a time (100 in a real run: here fewer, so that the
     reports decoded together do not hide what is held for every report), and their counts summed
     a few at a time too (900 in a real run)."""
     monkeypatch.setattr(rebuild_module, "_BATCH", 20)
@@ -105,3 +110,44 @@ def test_rebuild_peak_per_report_is_small(plan: Plan, tmp_path: Path,
     large = _rebuild_peak(plan, LARGE, tmp_path)
     per_report = (large - small) / (LARGE - SMALL)
     assert per_report < PEAK_PER_REPORT, f"{per_report:.0f} bytes per report at the rebuild's peak"
+
+
+def test_freed_memory_is_given_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nightly gives the C library's free pages back between its stages (Linux; elsewhere
+    nothing is asked)."""
+    from tdkt_xl import heap
+
+    assert heap.give_back_freed_memory() is sys.platform.startswith("linux")
+    monkeypatch.setattr(heap.sys, "platform", "win32")
+    heap._trim.cache_clear()
+    try:
+        assert heap.give_back_freed_memory() is False
+    finally:
+        monkeypatch.undo()
+        heap._trim.cache_clear()
+
+
+def test_the_nightly_gives_memory_back_after_its_big_stages(monkeypatch: pytest.MonkeyPatch,
+                                                            setup: NightlySettings) -> None:
+    """After the scan, the parse and the consolidation: the stages done at each call."""
+    from tdkt_xl.nightly import run as run_module
+
+    done: list[str] = []
+    calls: list[list[str]] = []
+    original = run_module._phase
+
+    @contextmanager
+    def phase(summary: NightlySummary, name: str) -> Iterator[None]:
+        with original(summary, name):
+            yield
+        done.append(name)
+
+    def give_back() -> bool:
+        calls.append(list(done))
+        return True
+
+    monkeypatch.setattr(run_module, "_phase", phase)
+    monkeypatch.setattr(run_module, "give_back_freed_memory", give_back)
+    assert run_module.run_nightly(setup).exit_code in (0, run_module.EXIT_REJECTED)  # (the demo's bad files)
+    assert calls == [["plan", "scan"], ["plan", "scan", "parse"],
+                     ["plan", "scan", "parse", "ledger", "consolidate"]]

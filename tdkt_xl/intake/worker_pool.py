@@ -533,7 +533,7 @@ class HeadStart:
     def __init__(self, paths: Sequence[Path], *, workers: int = 2, memory_mb: int = 1024,
                  limits: Limits = Limits(), reader: Reader = read_values,  # noqa: B008
                  mp_context: multiprocessing.context.BaseContext | None = None) -> None:
-        self.paths = [Path(path) for path in paths]
+        self.paths = _as_paths(paths)
         self.workers = max(1, min(workers, len(self.paths)))
         self.memory_mb, self.limits, self.reader = memory_mb, limits, reader
         self.context = mp_context or _default_context()
@@ -602,6 +602,11 @@ class HeadStart:
         self.close()
 
 
+def _as_paths(paths: Sequence[Path | str]) -> list[Path]:
+    """The paths as Path objects, those given as such the same objects (not a second ten thousand)."""
+    return [path if isinstance(path, Path) else Path(path) for path in paths]
+
+
 def _default_context() -> multiprocessing.context.BaseContext:
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")  # cheap to start again after a crash
@@ -642,7 +647,7 @@ def read_many(
     >>> [(r.path.name, r.rejection.code) for r in read_many([p], workers=1)]
     [('rong.xlsx', 'empty-file')]
     """
-    paths = [Path(path) for path in paths]
+    paths = _as_paths(paths)
     if head_start is not None and (executor is not None or head_start.paths != paths):
         head_start.close()  # (not the same files: read as if there were none)
         head_start = None

@@ -82,7 +82,7 @@ GONE_MARK = " (không còn trong hộp thư)"
 # "Bị loại", as "rejected"; it makes no unit "Tệp bị loại – đề nghị gửi lại")
 EARLIER = "rejected earlier"
 JOURNAL_ENTRIES = 32  # runs kept in the journal before the whole is written again
-_BATCH = 250  # units made at a time from the reports the ledger keeps (a first run)
+_BATCH = 100  # units made at a time from the reports the ledger keeps (a first run)
 
 @dataclass
 class Cache:
@@ -426,7 +426,7 @@ class _Making:
     def units_in_batches(self, codes: Collection[str], versions: dict[str, list[CurrentVersion]],
                          writer: CellWriter, rejected: Mapping[str, list[OutcomeRow]]
                          ) -> Iterator[dict[str, UnitResult]]:
-        """:meth:`units_made`, a few hundred units at a time, in the order of ``codes`` (what a batch
+        """:meth:`units_made`, a hundred units at a time, in the order of ``codes`` (what a batch
         decodes from the ledger is let go before the next)."""
         wanted = set(codes)
         occurrences: dict[str, list[tuple[Task, bool]]] = {code: [] for code in wanted}
@@ -440,7 +440,7 @@ class _Making:
         texts: dict[int, str] = {}
         sums: dict[int, dict[str, int]] = {}
         for number, code in enumerate(ordered_codes):
-            if number % _BATCH == 0:  # the stored reports of a few hundred units at a time (a first run)
+            if number % _BATCH == 0:  # the stored reports of a hundred units at a time (a first run)
                 if made:
                     yield made
                     made = {}

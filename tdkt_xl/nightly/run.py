@@ -36,6 +36,7 @@ from tdkt_xl.consolidation.inbox import Inbox, check_result, checking_in_workers
 from tdkt_xl.consolidation.master import write_rows
 from tdkt_xl.consolidation.master_skeleton import build_skeleton
 from tdkt_xl.errors import Code, MissingExtra
+from tdkt_xl.heap import give_back_freed_memory
 from tdkt_xl.intake.book_readers import read_values
 from tdkt_xl.intake.file_formats import WorkbookError
 from tdkt_xl.intake.inbox_entries import UnsafeEntry, sha256_within
@@ -389,6 +390,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             current = ledger.current_files()
             scan = _scan(settings, summary, ledger, inbox, current, identity, now)
             inbox.stats.clear()  # (compared: ten thousand stat results are not held through the run)
+        give_back_freed_memory()  # (each stage after the scan starts from what the run still holds)
 
         with _phase(summary, "parse"):
             # a night where few files changed: the rebuild's cache is read while they are parsed
@@ -398,6 +400,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
                           current, now, meanwhile=(lambda: kept.append(read_cache(
                               plan, identity, plan_digest, ledger, settings.cache_path))) if ahead else None)
             scan.to_parse.clear()  # (read and recorded)
+        give_back_freed_memory()
 
         with _phase(summary, "ledger"):
             crash_point("before-seen")
@@ -415,6 +418,7 @@ def _run(settings: NightlySettings, summary: NightlySummary,
             ledger.mark_superseded(rebuilt.superseded)
             summary.files["superseded"] = rebuilt.superseded_files
             summary.units = rebuilt.units
+        give_back_freed_memory()
 
         if summary.files["rejected"]:
             summary.exit_code = EXIT_REJECTED
