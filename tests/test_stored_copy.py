@@ -165,3 +165,22 @@ def test_past_the_bound_the_file_as_it_is(tmp_path: Path, monkeypatch: pytest.Mo
     path = _report(tmp_path / "lớn.xlsx")
     monkeypatch.setattr(xlsx_parts, "_STORED_COPY_MAX", 100)
     assert quick_scan(path).content == path.read_bytes()
+
+
+def test_overlapping_members_are_not_multiplied() -> None:
+    """A directory whose members all point at the same data (a hostile zip) would make a copy as
+    many times larger: no copy then (calamine gets the file's own bytes, the scan judges it)."""
+    import copy
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.bin", bytes(range(256)) * 40)
+    content = buffer.getvalue()
+    (info,) = zipfile.ZipFile(buffer).infolist()
+    assert stored_copy(content, [info], {}) is not None
+    twins = []
+    for number in range(3):
+        twin = copy.copy(info)
+        twin.orig_filename = twin.filename = f"a{number}.bin"
+        twins.append(twin)
+    assert stored_copy(content, twins, {}) is None

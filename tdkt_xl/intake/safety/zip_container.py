@@ -313,8 +313,9 @@ def stored_copy(content: bytes, infos: Sequence[zipfile.ZipInfo], inflated: Mapp
     bytes (read and checked against its size and CRC already), the others copied as they are: a
     reader of the copy (python-calamine) does not inflate again what the safety scan inflated.
     The members keep their order, names, CRCs and attributes; local headers carry the sizes (no
-    data descriptors). None when a member's data is not where the directory says, or when the
-    copy would need ZIP64 (more than 65,535 members or 4 GiB).
+    data descriptors). None when a member's data is not where the directory says, when the
+    members copied as they are claim more bytes than the file has (members that overlap: a copy
+    would multiply them), or when the copy would need ZIP64 (more than 65,535 members or 4 GiB).
 
     >>> import io
     >>> source = io.BytesIO()
@@ -329,7 +330,7 @@ def stored_copy(content: bytes, infos: Sequence[zipfile.ZipInfo], inflated: Mapp
         return None
     pieces: list[bytes] = []
     directory: list[bytes] = []
-    offset = 0
+    offset = copied = 0
     for info in infos:
         name = info.orig_filename.encode("utf-8")
         data = inflated.get(info.orig_filename)
@@ -337,7 +338,8 @@ def stored_copy(content: bytes, infos: Sequence[zipfile.ZipInfo], inflated: Mapp
             method, size = zipfile.ZIP_STORED, len(data)
         else:
             data = _raw_member(content, info)
-            if data is None:
+            copied += len(data) if data is not None else 0
+            if data is None or copied > len(content):
                 return None
             method, size = info.compress_type, info.file_size
         pieces += (_LOCAL_HEADER.pack(b"PK\x03\x04", 20, _UTF8_NAME, method, 0, _DOS_DAY, info.CRC, len(data),
