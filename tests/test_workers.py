@@ -542,3 +542,22 @@ def test_head_start_gives_its_pool_no_more_than_its_share(tmp_path: Path, report
     assert head.pool is not None and head.pool.given <= 6
     results = list(read_many(paths, workers=2, reader=pid_reader, head_start=head))
     assert Counter(r.path for r in results) == Counter(paths)
+
+
+def test_only_forked_pools_are_handed_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers started anew (spawn, as on Windows) share no pages with the parent and take a second
+    to start: their pool is given every file."""
+    monkeypatch.setattr(worker_pool, "FILES_PER_POOL", 5)
+    spawned = worker_pool._Pool(multiprocessing.get_context("spawn"), 1, 1024)
+    try:
+        spawned.given = 1_000_000
+        assert spawned.share > 1_000_000
+    finally:
+        spawned.close()
+    if LINUX:
+        forked = worker_pool._Pool(multiprocessing.get_context("fork"), 1, 1024)
+        try:
+            forked.given = 3
+            assert forked.share == 2
+        finally:
+            forked.close()

@@ -211,10 +211,12 @@ def _kill(pid: int) -> None:
 
 
 _CLOSE_WAIT_S = 60  # at most, for a killed pool's thread to clean up
-# Files a pool is given before a fresh one takes over. Forked workers share the parent's pages until
-# either side writes to one (a reference count, a freed block used again); then the page is copied,
-# and over thousands of files most of the parent's heap would be held twice. A fresh pool shares the
-# pages again: the memory of a run of ten thousand files stays near that of one of a thousand.
+# Files a pool of forked workers is given before a fresh one takes over. Forked workers share the
+# parent's pages until either side writes to one (a reference count, a freed block used again); then
+# the page is copied, and over thousands of files most of the parent's heap would be held twice. A
+# fresh pool shares the pages again: the memory of a run of ten thousand files stays near that of
+# one of a thousand. (Workers started anew, as on Windows, share nothing and are slow to start: one
+# pool reads everything.)
 FILES_PER_POOL = 3000
 
 
@@ -230,11 +232,14 @@ class _Pool:
         )
         self.closed = False
         self.given = 0  # files submitted to it
+        # (workers started anew, as on Windows, share no pages with this process: one pool does)
+        self.forked = context.get_start_method() == "fork"
 
     @property
     def share(self) -> int:
-        """How many more files it may be given (:data:`FILES_PER_POOL` in all, at least one)."""
-        return max(1, FILES_PER_POOL) - self.given
+        """How many more files it may be given: :data:`FILES_PER_POOL` in all (at least one) for
+        forked workers, no end for others."""
+        return max(1, FILES_PER_POOL) - self.given if self.forked else sys.maxsize
 
     def running(self) -> dict[int, float]:
         """Index of the file each worker is reading -> when it started (monotonic)."""
