@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from datetime import date
@@ -27,8 +28,8 @@ from tdkt_xl.consolidation.master_cells import (
 )
 from tdkt_xl.consolidation.master_package import save_master
 from tdkt_xl.consolidation.master_skeleton import SheetLayout, build_skeleton
-from tdkt_xl.consolidation.zip_writer import DEFLATE_END, ZipWriter, deflate_piece
 from tdkt_xl.errors import InvalidValue
+from tdkt_xl.zip_writer import DEFLATE_END, ZipWriter, deflate_piece
 
 
 def write(path: Path, rows: list[list[object]], special: dict[int, str] | None = None) -> Path:
@@ -113,6 +114,21 @@ def test_zip_writer_members_read_back(tmp_path: Path) -> None:
         assert archive.read("xl/worksheets/sheet1.xml") == data
         assert archive.read("tên tiếng Việt.xml") == "đ".encode()
         assert archive.getinfo("[Content_Types].xml").date_time == (2024, 6, 15, 10, 30, 58)
+
+
+def test_zip_writer_stored_members_and_attributes() -> None:
+    buffer = io.BytesIO()
+    with ZipWriter(buffer) as archive:
+        archive.add("a.xml", (2024, 6, 15, 10, 30, 58), [b"<a>", b"</a>"], size=7, crc=zlib.crc32(b"<a></a>"),
+                    method=zipfile.ZIP_STORED, attributes=0o644 << 16)
+        archive.add_bytes("b.xml", (2024, 6, 15, 10, 30, 58), b"<b/>")
+        with pytest.raises(InvalidValue):
+            archive.add("c.xml", (2024, 6, 15, 10, 30, 58), [b""], size=0, crc=0, method=zipfile.ZIP_BZIP2)
+    with zipfile.ZipFile(buffer) as archive:
+        assert archive.testzip() is None
+        members = [(one.compress_type, one.external_attr, archive.read(one)) for one in archive.infolist()]
+        assert members == [(zipfile.ZIP_STORED, 0o644 << 16, b"<a></a>"),
+                           (zipfile.ZIP_DEFLATED, 0o600 << 16, b"<b/>")]
 
 
 def test_block_pieces_are_kept_deflated_and_only_changed_ones_made_again() -> None:

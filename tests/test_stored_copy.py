@@ -55,18 +55,18 @@ def test_copy_reads_as_the_source(package: tuple[bytes, dict[str, bytes], dict[s
                                data[info.filename]) for info in infos]
 
 
-def test_utf8_names_and_attributes_kept() -> None:
+def test_utf8_names_times_and_attributes_kept() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        info = zipfile.ZipInfo("xl/Bảng tính/đơn vị.xml")
+        info = zipfile.ZipInfo("xl/Bảng tính/đơn vị.xml", date_time=(2024, 6, 21, 8, 30, 10))
         info.external_attr = 0o644 << 16
         archive.writestr(info, b"<x/>" * 50, compress_type=zipfile.ZIP_DEFLATED)
     infos = zipfile.ZipFile(buffer).infolist()
     copy = stored_copy(buffer.getvalue(), infos, {"xl/Bảng tính/đơn vị.xml": b"<x/>" * 50})
     assert copy is not None
     (copied,) = zipfile.ZipFile(io.BytesIO(copy)).infolist()
-    assert (copied.filename, copied.external_attr, copied.CRC) == (
-        infos[0].filename, 0o644 << 16, infos[0].CRC)
+    assert (copied.filename, copied.external_attr, copied.CRC, copied.date_time) == (
+        infos[0].filename, 0o644 << 16, infos[0].CRC, (2024, 6, 21, 8, 30, 10))
 
 
 class _Unseekable(io.RawIOBase):

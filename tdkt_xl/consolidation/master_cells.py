@@ -19,9 +19,9 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from tdkt_xl.consolidation.zip_writer import deflate_piece
 from tdkt_xl.errors import InvalidValue, column_letter
 from tdkt_xl.paper import Cell, first_page_columns, line_points, page_fit, row_points
+from tdkt_xl.zip_writer import deflate_piece
 
 HEADER_ROW = 3
 # rows of a long sheet deflated together (:class:`Block`)
@@ -315,7 +315,7 @@ class Block:
     own cells (row number, STT), its cells, and what goes after ("Tổng", the row's end); the parts
     around the cells depend on the row's place only (:class:`RowFormat`).
 
-    Each piece is kept deflated on its own (:func:`~tdkt_xl.consolidation.zip_writer.deflate_piece`:
+    Each piece is kept deflated on its own (:func:`~tdkt_xl.zip_writer.deflate_piece`:
     it ends on a byte boundary and refers to nothing before it), with the CRC-32 and length of its
     rows: it goes into the master as it is (:attr:`packed`), and only a piece whose rows change is
     inflated and made again. A master's long sheets are tens of megabytes of XML, of which a night

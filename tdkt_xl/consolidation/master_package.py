@@ -20,8 +20,8 @@ from pathlib import Path
 from tdkt_xl.consolidation.master_cells import RowStream, SheetRows
 from tdkt_xl.consolidation.master_skeleton import Skeleton
 from tdkt_xl.consolidation.row_helper import LEAST_ROWS, RowHelper, crc32_combine
-from tdkt_xl.consolidation.zip_writer import ZipWriter, raw_compressor
 from tdkt_xl.errors import InvalidValue
+from tdkt_xl.zip_writer import ZipWriter, raw_compressor
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 _CREATED = re.compile(rb"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)")

@@ -5,7 +5,7 @@ them have stopped, and one core would be idle while this process makes the long 
 unit's row on each task, its counts, its submission: two thirds of a second at five thousand
 units). A :class:`RowHelper` forks a process that makes the last half of those rows (the
 :class:`~tdkt_xl.consolidation.master_cells.RowStream` s, in the order the master is written), each
-stream's share deflated on its own (:func:`~tdkt_xl.consolidation.zip_writer.deflate_piece`: it
+stream's share deflated on its own (:func:`~tdkt_xl.zip_writer.deflate_piece`: it
 ends on a byte boundary and refers to nothing before it, so it goes into the sheet's deflate as
 it is) with its length and CRC-32 (:func:`crc32_combine` puts those after the first rows'), and
 sends them back through a pipe.
@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Sequence
 
 from tdkt_xl.consolidation.master_cells import RowStream
-from tdkt_xl.consolidation.zip_writer import raw_compressor
+from tdkt_xl.zip_writer import raw_compressor
 
 # rows below which a master is written by one process (a fork costs a few milliseconds; a row
 # about thirty microseconds to make)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from tdkt_xl.errors import Code
+from tdkt_xl.errors import Code, InvalidValue
 from tdkt_xl.intake.file_formats import sniff
 from tdkt_xl.intake.safety.limits_and_rejections import (
     DO_NOT_OPEN_ADVICE,
@@ -32,6 +32,7 @@ from tdkt_xl.intake.safety.limits_and_rejections import (
     too_many_members,
     zip_bomb,
 )
+from tdkt_xl.zip_writer import ZipWriter
 
 # --- the file's real format --------------------------------------------------
 
@@ -178,14 +179,22 @@ IN_MEMORY = 8 * MB
 OUT_CHUNK = 1 * MB
 
 
+def _data_start(local: bytes, info: zipfile.ZipInfo) -> int | None:
+    """Where a member's compressed bytes start, from the 30 bytes at its local header (None when
+    they are no local header)."""
+    if len(local) != 30 or local[:4] != b"PK\x03\x04":
+        return None
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    return int(info.header_offset + 30 + name_length + extra_length)
+
+
 def _seek_member_data(handle: BinaryIO, info: zipfile.ZipInfo) -> None:
     """Put ``handle`` at the first compressed byte of a member, past its local header."""
     handle.seek(info.header_offset)
-    local = handle.read(30)
-    if len(local) != 30 or local[:4] != b"PK\x03\x04":
+    start = _data_start(handle.read(30), info)
+    if start is None:
         raise corrupt_file(f"không tìm thấy dữ liệu của {info.orig_filename}")
-    name_length, extra_length = struct.unpack("<HH", local[26:30])
-    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    handle.seek(start)
 
 
 def _next_input(handle: BinaryIO, inflater: zlib._Decompress | None, remaining: int, name: str
@@ -288,22 +297,13 @@ def small_member(handle: BinaryIO, info: zipfile.ZipInfo) -> bytes:
 
 # --- a copy with the inflated members stored -----------------------------------------------
 
-_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # ZIP's APPNOTE 4.3.7
-_CENTRAL_HEADER = struct.Struct("<4s6H3L5H2L")  # 4.3.12
-_END_OF_DIRECTORY = struct.Struct("<4s4H2LH")  # 4.3.16
-_UTF8_NAME = 0x800
-_DOS_DAY = 0x21  # 1 January 1980: the members' times are not copied (no reader here uses them)
-
-
 def _raw_member(content: bytes, info: zipfile.ZipInfo) -> bytes | None:
     """The bytes a member's local header is followed by, as the zip directory sizes them; None
     when they are not all in ``content``."""
-    start = info.header_offset
-    if content[start:start + 4] != b"PK\x03\x04" or len(content) < start + 30:
+    start = _data_start(content[info.header_offset:info.header_offset + 30], info)
+    if start is None:
         return None
-    name_length, extra_length = struct.unpack_from("<HH", content, start + 26)
-    begin = start + 30 + name_length + extra_length
-    raw = content[begin:begin + info.compress_size]
+    raw = content[start:start + info.compress_size]
     return raw if len(raw) == info.compress_size else None
 
 
@@ -312,10 +312,11 @@ def stored_copy(content: bytes, infos: Sequence[zipfile.ZipInfo], inflated: Mapp
     """The zip in ``content`` again, each member named in ``inflated`` stored uncompressed as those
     bytes (read and checked against its size and CRC already), the others copied as they are: a
     reader of the copy (python-calamine) does not inflate again what the safety scan inflated.
-    The members keep their order, names, CRCs and attributes; local headers carry the sizes (no
-    data descriptors). None when a member's data is not where the directory says, when the
-    members copied as they are claim more bytes than the file has (members that overlap: a copy
-    would multiply them), or when the copy would need ZIP64 (more than 65,535 members or 4 GiB).
+    The members keep their order, names, times, CRCs and attributes; local headers carry the
+    sizes (no data descriptors; written by :class:`~tdkt_xl.zip_writer.ZipWriter`). None when a
+    member's data is not where the directory says, when the members copied as they are claim more
+    bytes than the file has (members that overlap: a copy would multiply them), or when the copy
+    would need ZIP64 (more than 65,535 members or 4 GiB).
 
     >>> import io
     >>> source = io.BytesIO()
@@ -326,31 +327,32 @@ def stored_copy(content: bytes, infos: Sequence[zipfile.ZipInfo], inflated: Mapp
     ...     [(info.filename, info.compress_type, len(archive.read(info))) for info in archive.infolist()]
     [('a.xml', 0, 400), ('b.bin', 8, 50)]
     """
-    if len(infos) > 0xFFFF:
+    written = _Chunks()
+    writer = ZipWriter(written)
+    copied = 0
+    try:
+        for info in infos:
+            data = inflated.get(info.orig_filename)
+            if data is not None:
+                method, size = zipfile.ZIP_STORED, len(data)
+            else:
+                data = _raw_member(content, info)
+                copied += len(data) if data is not None else 0
+                if data is None or copied > len(content):
+                    return None
+                method, size = info.compress_type, info.file_size
+            writer.add(info.orig_filename, info.date_time, [data], size=size, crc=info.CRC,
+                       method=method, attributes=info.external_attr & 0xFFFFFFFF)
+        writer.close()
+    except InvalidValue:  # (past what a zip without ZIP64 holds)
         return None
-    pieces: list[bytes] = []
-    directory: list[bytes] = []
-    offset = copied = 0
-    for info in infos:
-        name = info.orig_filename.encode("utf-8")
-        data = inflated.get(info.orig_filename)
-        if data is not None:
-            method, size = zipfile.ZIP_STORED, len(data)
-        else:
-            data = _raw_member(content, info)
-            copied += len(data) if data is not None else 0
-            if data is None or copied > len(content):
-                return None
-            method, size = info.compress_type, info.file_size
-        pieces += (_LOCAL_HEADER.pack(b"PK\x03\x04", 20, _UTF8_NAME, method, 0, _DOS_DAY, info.CRC, len(data),
-                                      size, len(name), 0), name, data)
-        directory += (_CENTRAL_HEADER.pack(b"PK\x01\x02", 20, 20, _UTF8_NAME, method, 0, _DOS_DAY, info.CRC,
-                                           len(data), size, len(name), 0, 0, 0, 0,
-                                           info.external_attr & 0xFFFFFFFF, offset), name)
-        offset += _LOCAL_HEADER.size + len(name) + len(data)
-        if offset > 0xFFFFFFFF:
-            return None
-    listing = b"".join(directory)
-    pieces += (listing, _END_OF_DIRECTORY.pack(b"PK\x05\x06", 0, 0, len(infos), len(infos), len(listing),
-                                               offset, 0))
-    return b"".join(pieces)
+    return b"".join(written)
+
+
+class _Chunks(list[bytes]):
+    """The bytes written, kept as they come and joined once (a growing buffer would copy them
+    again as it grows: about 4 µs a report)."""
+
+    def write(self, data: bytes, /) -> int:
+        self.append(data)
+        return len(data)

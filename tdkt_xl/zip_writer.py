@@ -1,10 +1,12 @@
-"""A zip file (an .xlsx) written from members the caller deflated itself.
+"""A zip file (an .xlsx) written from members given as they are to be stored.
 
-:mod:`zipfile` deflates what it is given; the master's long sheets are instead put together
+:mod:`zipfile` deflates what it is given. The master's long sheets are instead put together
 from pieces of raw deflate made on their own, most of them kept from the last nightly run
-(:class:`~tdkt_xl.consolidation.master_cells.Block`). A piece made by
-:func:`deflate_piece` ends on a byte boundary and refers to nothing before it, so pieces can
-follow each other in one member; the member ends with :data:`DEFLATE_END`.
+(:class:`~tdkt_xl.consolidation.master_cells.Block`): a piece made by :func:`deflate_piece` ends
+on a byte boundary and refers to nothing before it, so pieces can follow each other in one member;
+the member ends with :data:`DEFLATE_END`. The safety scan's copy of a report for its reader
+(:func:`~tdkt_xl.intake.safety.zip_container.stored_copy`) stores some members uncompressed and
+copies the others' deflate as it was.
 
 >>> import io, zipfile
 >>> buffer = io.BytesIO()
@@ -20,7 +22,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Iterable
-from typing import BinaryIO, NamedTuple
+from typing import Protocol
 
 from tdkt_xl.errors import InvalidValue
 
@@ -49,24 +51,23 @@ def deflate_whole(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-class _Member(NamedTuple):
-    name: bytes
-    flags: int
-    time: int
-    date: int
-    crc: int
-    compressed: int
-    size: int
-    offset: int
+_DEFLATED, _STORED = 8, 0
+_OWNER_ONLY = 0o600 << 16  # (what a member of the master is made with: read and write, its owner)
+
+
+class Writable(Protocol):
+    """Where a zip is written: a file open for writing, or anything that takes bytes as they come."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 class ZipWriter:
     """Members written one after the other, then the central directory (on :meth:`close`)."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: Writable) -> None:
         self.stream = stream
         self.offset = 0
-        self.members: list[_Member] = []
+        self.directory: list[bytes] = []  # each member's entry of the central directory
 
     def __enter__(self) -> ZipWriter:
         return self
@@ -75,38 +76,36 @@ class ZipWriter:
         if exc[0] is None:
             self.close()
 
-    def add(self, name: str, date_time: tuple[int, int, int, int, int, int], deflated: Iterable[bytes], *,
-            size: int, crc: int) -> None:
-        """A member whose raw deflate is ``deflated`` (in pieces), of ``size`` bytes with CRC ``crc``."""
-        pieces = list(deflated)
-        compressed = sum(len(piece) for piece in pieces)
+    def add(self, name: str, date_time: tuple[int, int, int, int, int, int], stored: Iterable[bytes], *,
+            size: int, crc: int, method: int = _DEFLATED, attributes: int = _OWNER_ONLY) -> None:
+        """A member of ``size`` bytes with CRC ``crc``, ``stored`` as it goes into the file (in
+        pieces): its raw deflate, or with ``method`` 0 (stored) its bytes themselves. ``attributes``:
+        the directory's external attributes of the member."""
+        if method not in (_DEFLATED, _STORED):
+            raise InvalidValue(f"{name}: kiểu nén {method} không được ghi")
+        pieces = list(stored)
+        compressed = sum(map(len, pieces))
         if max(size, compressed, self.offset) >= _LIMIT:
             raise InvalidValue(f"{name}: quá lớn cho một tệp zip không có zip64 ({size} byte)")
-        try:
-            encoded, flags = name.encode("ascii"), 0
-        except UnicodeEncodeError:
-            encoded, flags = name.encode("utf-8"), 0x800  # the name is UTF-8
+        encoded = name.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800  # (0x800: the name is UTF-8)
         year, month, day, hour, minute, second = date_time
-        member = _Member(encoded, flags, hour << 11 | minute << 5 | second // 2,
-                         (year - 1980) << 9 | month << 5 | day, crc, compressed, size, self.offset)
-        header = _LOCAL.pack(0x04034B50, 20, flags, 8, member.time, member.date, crc, compressed, size,
-                             len(encoded), 0)
+        when = (hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day)  # (DOS)
+        header = _LOCAL.pack(0x04034B50, 20, flags, method, *when, crc, compressed, size, len(encoded), 0)
+        entry = _CENTRAL.pack(0x02014B50, 3 << 8 | 20, 20, flags, method, *when, crc, compressed, size,
+                              len(encoded), 0, 0, 0, 0, attributes, self.offset)
+        self.directory.append(entry + encoded)
         self.stream.write(b"".join([header, encoded, *pieces]))
         self.offset += len(header) + len(encoded) + compressed
-        self.members.append(member)
 
     def add_bytes(self, name: str, date_time: tuple[int, int, int, int, int, int], data: bytes) -> None:
         """A member deflated here, whole."""
         self.add(name, date_time, [deflate_whole(data)], size=len(data), crc=zlib.crc32(data))
 
     def close(self) -> None:
-        start = self.offset
-        for m in self.members:
-            header = _CENTRAL.pack(0x02014B50, 3 << 8 | 20, 20, m.flags, 8, m.time, m.date, m.crc,
-                                   m.compressed, m.size, len(m.name), 0, 0, 0, 0, 0o600 << 16, m.offset)
-            self.stream.write(header + m.name)
-            self.offset += len(header) + len(m.name)
-        if len(self.members) > 0xFFFF or self.offset >= _LIMIT:
+        listing = b"".join(self.directory)
+        count = len(self.directory)
+        if count > 0xFFFF or self.offset + len(listing) >= _LIMIT:
             raise InvalidValue("quá nhiều phần hoặc quá lớn cho một tệp zip không có zip64")
-        count = len(self.members)
-        self.stream.write(_END.pack(0x06054B50, 0, 0, count, count, self.offset - start, start, 0))
+        self.stream.write(listing + _END.pack(0x06054B50, 0, 0, count, count, len(listing), self.offset, 0))
+        self.offset += len(listing)
