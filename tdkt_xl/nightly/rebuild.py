@@ -418,16 +418,13 @@ class _Making:
     def units_made(self, codes: Collection[str], versions: dict[str, list[CurrentVersion]],
                    writer: CellWriter, rejected: Mapping[str, list[OutcomeRow]]) -> dict[str, UnitResult]:
         """These units made from their counted ``versions`` (and their ``rejected`` files)."""
-        made: dict[str, UnitResult] = {}
-        for batch in self.units_in_batches(codes, versions, writer, rejected):
-            made.update(batch)
-        return made
+        return dict(self.each_unit_made(codes, versions, writer, rejected))
 
-    def units_in_batches(self, codes: Collection[str], versions: dict[str, list[CurrentVersion]],
-                         writer: CellWriter, rejected: Mapping[str, list[OutcomeRow]]
-                         ) -> Iterator[dict[str, UnitResult]]:
-        """:meth:`units_made`, a hundred units at a time, in the order of ``codes`` (what a batch
-        decodes from the ledger is let go before the next)."""
+    def each_unit_made(self, codes: Collection[str], versions: dict[str, list[CurrentVersion]],
+                       writer: CellWriter, rejected: Mapping[str, list[OutcomeRow]]
+                       ) -> Iterator[tuple[str, UnitResult]]:
+        """:meth:`units_made`, one unit after the other in the order of ``codes`` (the stored
+        reports decoded a hundred units at a time, each batch let go before the next)."""
         wanted = set(codes)
         occurrences: dict[str, list[tuple[Task, bool]]] = {code: [] for code in wanted}
         for task in self.plan.tasks:  # each unit's rows in "Chi tiết tiến độ", in the order they come
@@ -436,14 +433,10 @@ class _Making:
                     occurrences[line.code].append((task, line.lead))
         deadline = self.plan.config.report_deadline
         ordered_codes = list(codes)
-        made: dict[str, UnitResult] = {}
         texts: dict[int, str] = {}
         sums: dict[int, dict[str, int]] = {}
         for number, code in enumerate(ordered_codes):
             if number % _BATCH == 0:  # the stored reports of a hundred units at a time (a first run)
-                if made:
-                    yield made
-                    made = {}
                 batch = [version.id for other in ordered_codes[number:number + _BATCH]
                          for version in versions.get(other, ())]
                 texts = self.ledger.stored_reports([i for i in batch if i not in self.read])
@@ -466,7 +459,7 @@ class _Making:
             row = SubmissionRow(code, unit.name, unit.email, state, newest.submitted_on if newest else None,
                                 file or rejected_text((r[0], r[3]) for r in refused),
                                 len(newest.problems) if newest else None)
-            made[code] = UnitResult(
+            yield code, UnitResult(
                 state, newest.id if newest else None, file,
                 {task: Progress(e.status, e.completed_on) for task, e in newest.entries.items()}
                 if newest else {},
@@ -476,8 +469,6 @@ class _Making:
                                                  newest.entries.get(task.code) if newest else None, file))
                       for task, lead in occurrences[code]),
                 writer.cells([code, unit.name, *newest.sums]) if newest else None)
-        if made:
-            yield made
 
     def _report(self, version_id: int, texts: dict[int, str]) -> UnitReport:
         return self.read.get(version_id) or UnitReport.model_validate_json(texts[version_id])
@@ -501,12 +492,11 @@ def _whole(making: _Making, writer: CellWriter) -> State:
     def by_unit(versions: dict[str, list[CurrentVersion]]) -> Iterator[tuple[str, bytes]]:
         # the units made in the order of their codes, the order of "Số liệu chi tiết": its rows (the
         # longest, one for each report) go into their pieces as they are made, never all held
-        for batch in making.units_in_batches(sorted(making.codes), versions, writer, refused):
-            for code, result in batch.items():
-                state.put(code, result)
-                rows.add(code, result.submission, result.detail)
-                if result.by_unit is not None:
-                    yield code, result.by_unit
+        for code, result in making.each_unit_made(sorted(making.codes), versions, writer, refused):
+            state.put(code, result)
+            rows.add(code, result.submission, result.detail)
+            if result.by_unit is not None:
+                yield code, result.by_unit
 
     units_block = Block.build(by_unit(versions), forms["U"])
     del versions
